@@ -1,0 +1,80 @@
+#include "cli/args.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace gentrace::cli {
+
+absl::StatusOr<Args> Args::Parse(absl::Span<char* const> argv,
+                                 absl::Span<const absl::string_view> known) {
+  Args args;
+  bool flags_done = false;
+  for (absl::string_view arg : argv) {
+    if (flags_done || !absl::StartsWith(arg, "--")) {
+      args.positional_.emplace_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      flags_done = true;
+      continue;
+    }
+    arg.remove_prefix(2);
+    const size_t eq = arg.find('=');
+    absl::string_view name = arg.substr(0, eq);
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown flag --", name, " (known: --",
+                       absl::StrJoin(known, ", --"), ")"));
+    }
+    args.flags_[std::string(name)] =
+        eq == absl::string_view::npos ? "" : std::string(arg.substr(eq + 1));
+  }
+  return args;
+}
+
+std::optional<std::string> Args::Flag(absl::string_view name) const {
+  auto it = flags_.find(std::string(name));
+  if (it == flags_.end()) return std::nullopt;
+  return it->second;
+}
+
+absl::StatusOr<std::string> Args::Format(
+    absl::Span<const absl::string_view> allowed) const {
+  std::string format = Flag("format").value_or(std::string(allowed.front()));
+  if (std::find(allowed.begin(), allowed.end(), format) == allowed.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--format must be one of ", absl::StrJoin(allowed, ", ")));
+  }
+  return format;
+}
+
+absl::StatusOr<std::string> Args::Required(absl::string_view name) const {
+  std::optional<std::string> value = Flag(name);
+  if (!value || value->empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, " is required"));
+  }
+  return *value;
+}
+
+std::optional<uint64_t> ParseHexAddress(absl::string_view text) {
+  text = absl::StripAsciiWhitespace(text);
+  if (absl::StartsWith(text, "0x") || absl::StartsWith(text, "0X")) {
+    text.remove_prefix(2);
+  }
+  if (text.empty() || text.size() > 16) return std::nullopt;
+  uint64_t value = 0;
+  for (char c : text) {
+    if (!absl::ascii_isxdigit(c)) return std::nullopt;
+    const int digit =
+        absl::ascii_isdigit(c) ? c - '0' : absl::ascii_tolower(c) - 'a' + 10;
+    value = value << 4 | digit;
+  }
+  return value;
+}
+
+}  // namespace gentrace::cli

@@ -1,0 +1,57 @@
+// gentrace info: what a binary is and where its metadata came from.
+#include <cstdio>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "proto/convert.h"
+#include "symtab/binary.h"
+
+namespace gentrace::cli {
+
+absl::Status RunInfo(absl::Span<char* const> argv) {
+  constexpr absl::string_view kFlags[] = {"binary", "format"};
+  absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
+  if (!args.ok()) return args.status();
+  constexpr absl::string_view kFormats[] = {"text", "json"};
+  absl::StatusOr<std::string> format = args->Format(kFormats);
+  if (!format.ok()) return format.status();
+  absl::StatusOr<std::string> path = args->Required("binary");
+  if (!path.ok()) return path.status();
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> opened =
+      symtab::Binary::Open(*path);
+  if (!opened.ok()) return opened.status();
+  const symtab::Binary& binary = **opened;
+  const Module module = ModuleOf(binary);
+
+  if (*format == "json") {
+    absl::StatusOr<std::string> json = ToJsonLine(module);
+    if (!json.ok()) return json.status();
+    std::printf("%s\n", json->c_str());
+    return absl::OkStatus();
+  }
+  const symtab::Pclntab& table = binary.pclntab();
+  const symtab::FuncIdTable* ids = table.func_id_table();
+  std::string out = absl::StrCat(
+      "path: ", module.path(), "\n", "arch: ", module.arch(), "\n",
+      "go version: ",
+      module.go_version().empty() ? "unknown" : module.go_version(), "\n",
+      "main module: ", module.main_module(), "\n",
+      "pclntab format: ", module.pclntab_format(), "\n", "pclntab: 0x",
+      absl::Hex(binary.pclntab_address()), " (", table.size(),
+      " bytes, found by ", symtab::PclntabSourceName(binary.pclntab_source()),
+      ")\n", "pc quantum: ", table.pc_quantum(), "\n",
+      "pointer size: ", table.ptr_size(), "\n",
+      "functions: ", table.num_funcs(), "\n", "text: 0x",
+      absl::Hex(module.text_start()), "-0x", absl::Hex(module.text_end()), "\n",
+      "funcID table: ", ids ? ids->releases : "by name",
+      ids && table.func_ids_calibrated() ? " (calibrated)" : "", "\n",
+      "go build id: ", module.go_build_id(), "\n",
+      "gnu build id: ", module.gnu_build_id(), "\n",
+      "symbols: ", binary.elf().has_symtab() ? "yes" : "stripped", "\n");
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return absl::OkStatus();
+}
+
+}  // namespace gentrace::cli

@@ -1,0 +1,53 @@
+// The gentrace command: Go tracebacks and symbolization from outside the
+// Go runtime.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/types/span.h"
+#include "cli/commands.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: gentrace <command> [flags]\n"
+    "\n"
+    "commands:\n"
+    "  symbolize --binary=PATH [--format=text|json] [PC...]\n"
+    "      PCs (hex) to function, file:line and inlined frames; with no PC\n"
+    "      arguments, reads one PC per line from stdin.\n"
+    "  funcs --binary=PATH\n"
+    "      every function: entry, end, funcID, flags, args size, name.\n"
+    "  info --binary=PATH [--format=text|json]\n"
+    "      arch, Go version, pclntab format, build IDs, counts.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "help") == 0 ||
+      std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  absl::Span<char* const> rest(argv + 2, argc - 2);
+  absl::Status status;
+  if (std::strcmp(argv[1], "symbolize") == 0) {
+    status = gentrace::cli::RunSymbolize(rest);
+  } else if (std::strcmp(argv[1], "funcs") == 0) {
+    status = gentrace::cli::RunFuncs(rest);
+  } else if (std::strcmp(argv[1], "info") == 0) {
+    status = gentrace::cli::RunInfo(rest);
+  } else {
+    std::fprintf(stderr, "gentrace: unknown command \"%s\"\n\n%s", argv[1],
+                 kUsage);
+    return 2;
+  }
+  std::fflush(stdout);
+  if (!status.ok()) {
+    std::fprintf(stderr, "gentrace %s: %s\n", argv[1],
+                 std::string(status.message()).c_str());
+    return absl::IsInvalidArgument(status) ? 2 : 1;
+  }
+  return 0;
+}

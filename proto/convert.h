@@ -1,0 +1,27 @@
+#ifndef GENTRACE_PROTO_CONVERT_H_
+#define GENTRACE_PROTO_CONVERT_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+#include "proto/gentrace.pb.h"
+#include "symtab/binary.h"
+#include "symtab/func_id.h"
+#include "symtab/pclntab.h"
+
+namespace gentrace {
+
+// symtab values as trace messages.
+FuncId ToProto(symtab::FuncId id);
+void ToProto(const symtab::SourceFrame& frame, Location* location);
+Module ModuleOf(const symtab::Binary& binary);
+
+// The standard protobuf JSON of `message` on one line, every field shown
+// (zero values included), so consumers need no defaults.
+absl::StatusOr<std::string> ToJsonLine(
+    const google::protobuf::Message& message);
+
+}  // namespace gentrace
+
+#endif  // GENTRACE_PROTO_CONVERT_H_

@@ -1,0 +1,25 @@
+#ifndef GENTRACE_SYMTAB_ADDRESS_SPACE_H_
+#define GENTRACE_SYMTAB_ADDRESS_SPACE_H_
+
+#include <cstdint>
+#include <optional>
+
+#include "symtab/byte_reader.h"
+
+namespace gentrace::symtab {
+
+// Read access to a target's virtual memory: a binary's loadable segments, a
+// core file, a live process. The pclntab reaches data outside itself (inline
+// trees, funcdata) through absolute addresses; this is how they are read.
+class AddressSpace {
+ public:
+  virtual ~AddressSpace() = default;
+  // `length` bytes at `address`, or nullopt if any of them is unreadable.
+  // The bytes stay valid as long as the address space does.
+  virtual std::optional<ByteReader> Read(uint64_t address,
+                                         uint64_t length) const = 0;
+};
+
+}  // namespace gentrace::symtab
+
+#endif  // GENTRACE_SYMTAB_ADDRESS_SPACE_H_

@@ -1,0 +1,275 @@
+#include "symtab/binary.h"
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+
+namespace gentrace::symtab {
+namespace {
+
+// ELF e_machine values of the Go architectures.
+constexpr uint16_t kEm386 = 3;
+constexpr uint16_t kEmMips = 8;
+constexpr uint16_t kEmPpc64 = 21;
+constexpr uint16_t kEmS390 = 22;
+constexpr uint16_t kEmArm = 40;
+constexpr uint16_t kEmX8664 = 62;
+constexpr uint16_t kEmAarch64 = 183;
+constexpr uint16_t kEmRiscv = 243;
+constexpr uint16_t kEmLoongarch = 258;
+
+// Word index of moduledata.gofunc (go-runtime-reference.md §1.3).
+int GoFuncWordIndex(PclntabFormat format) {
+  return format == PclntabFormat::kGo118 ? 38 : 40;
+}
+
+bool InExecutableSegment(const ElfFile& elf, uint64_t pc) {
+  if (elf.segments().empty()) return true;  // nothing to check against
+  for (const ElfSegment& seg : elf.segments()) {
+    if (seg.type == kPtLoad && (seg.flags & kPfExecute) && pc >= seg.vaddr &&
+        pc - seg.vaddr < seg.memsz) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::string_view PclntabSourceName(PclntabSource source) {
+  switch (source) {
+    case PclntabSource::kSection:
+      return "section";
+    case PclntabSource::kSymbols:
+      return "symbols";
+    case PclntabSource::kMagicScan:
+      return "magic scan";
+  }
+  return "?";
+}
+
+absl::string_view GoArchOf(const ElfFile& elf) {
+  const bool little = elf.byte_order() == ByteOrder::kLittle;
+  switch (elf.machine()) {
+    case kEm386:
+      return "386";
+    case kEmX8664:
+      return elf.is_64() ? "amd64" : "";
+    case kEmArm:
+      return "arm";
+    case kEmAarch64:
+      return "arm64";
+    case kEmPpc64:
+      return little ? "ppc64le" : "ppc64";
+    case kEmMips:
+      if (elf.is_64()) return little ? "mips64le" : "mips64";
+      return little ? "mipsle" : "mips";
+    case kEmRiscv:
+      return elf.is_64() ? "riscv64" : "";
+    case kEmS390:
+      return "s390x";
+    case kEmLoongarch:
+      return "loong64";
+    default:
+      return "";
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Binary>> Binary::Open(absl::string_view path) {
+  absl::StatusOr<std::unique_ptr<MappedFile>> file = MappedFile::Open(path);
+  if (!file.ok()) return file.status();
+  return FromFile(*std::move(file), std::string(path));
+}
+
+absl::StatusOr<std::unique_ptr<Binary>> Binary::FromBytes(std::string bytes) {
+  return FromFile(MappedFile::FromBytes(std::move(bytes)), "<memory>");
+}
+
+absl::StatusOr<std::unique_ptr<Binary>> Binary::FromFile(
+    std::unique_ptr<MappedFile> file, std::string path) {
+  auto binary = std::unique_ptr<Binary>(new Binary());
+  binary->path_ = std::move(path);
+  binary->file_ = std::move(file);
+  absl::StatusOr<std::unique_ptr<ElfFile>> elf =
+      ElfFile::Parse(binary->file_->bytes());
+  if (!elf.ok()) {
+    return absl::Status(
+        elf.status().code(),
+        absl::StrCat(binary->path_, ": ", elf.status().message()));
+  }
+  binary->elf_ = *std::move(elf);
+  binary->goarch_ = GoArchOf(*binary->elf_);
+  binary->build_info_ = ReadBuildInfo(*binary->elf_);
+  if (binary->build_info_) {
+    binary->go_version_ = GoVersion::Parse(binary->build_info_->go_version);
+  }
+  binary->go_build_id_ = ReadGoBuildId(*binary->elf_);
+  binary->gnu_build_id_ = ReadGnuBuildId(*binary->elf_);
+  if (absl::Status s = binary->LocatePclntab(); !s.ok()) {
+    return absl::Status(s.code(),
+                        absl::StrCat(binary->path_, ": ", s.message()));
+  }
+  return binary;
+}
+
+absl::StatusOr<std::unique_ptr<Pclntab>> Binary::TryParse(
+    ByteReader data, uint64_t address) const {
+  // Tables are in the file's byte order, as the runtime reads them.
+  data = ByteReader(data.data(), elf_->byte_order());
+  Pclntab::Options options;
+  options.go_version = go_version_;
+  options.memory = elf_.get();
+  options.resolve_gofunc = [this] { return FindGoFunc(); };
+  if (data.size() >= 8 + 3 * 8) {
+    // 1.18+: the stored textStart is relocated at load time; read it the way
+    // the loader would leave it, falling back to runtime.text.
+    const int p = data.U8(7).value_or(0);
+    if (p == 4 || p == 8) {
+      std::optional<uint64_t> text = elf_->ReadPointer(address + 8 + 2 * p);
+      if (!text || *text == 0) {
+        if (auto sym = elf_->FindSymbol("runtime.text")) text = sym->value;
+      }
+      if (text && *text != 0) options.text_start = text;
+    }
+  }
+  absl::StatusOr<std::unique_ptr<Pclntab>> table =
+      Pclntab::Parse(data, std::move(options));
+  if (!table.ok()) return table.status();
+  const Pclntab& t = **table;
+  if (t.ptr_size() != elf_->ptr_size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("pclntab pointer size ", t.ptr_size(),
+                     " does not match the ELF class"));
+  }
+  // The first function must be a real one in executable memory.
+  absl::StatusOr<Func> first = t.FuncAt(0);
+  if (!first.ok()) return first.status();
+  if (!InExecutableSegment(*elf_, t.min_pc())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("pclntab's first function 0x", absl::Hex(t.min_pc()),
+                     " is not in executable memory"));
+  }
+  return table;
+}
+
+absl::Status Binary::LocatePclntab() {
+  absl::Status last_error = absl::NotFoundError("no Go pclntab found");
+  for (absl::string_view name : {".gopclntab", ".data.rel.ro.gopclntab"}) {
+    const ElfSection* sec = elf_->FindSection(name);
+    if (sec == nullptr) continue;
+    std::optional<ByteReader> data = elf_->SectionData(*sec);
+    if (!data) {
+      last_error = absl::DataLossError(
+          absl::StrCat(name, " lies outside the file (truncated?)"));
+      continue;
+    }
+    absl::StatusOr<std::unique_ptr<Pclntab>> table = TryParse(*data, sec->addr);
+    if (table.ok()) {
+      pclntab_ = *std::move(table);
+      pclntab_source_ = PclntabSource::kSection;
+      pclntab_address_ = sec->addr;
+      return absl::OkStatus();
+    }
+    last_error = table.status();
+  }
+  for (auto [start, end] : {std::pair{"runtime.pclntab", "runtime.epclntab"},
+                            std::pair{"pclntab", "epclntab"}}) {
+    auto start_sym = elf_->FindSymbol(start);
+    auto end_sym = elf_->FindSymbol(end);
+    if (!start_sym || !end_sym || end_sym->value <= start_sym->value) continue;
+    auto data =
+        elf_->ReadVirtual(start_sym->value, end_sym->value - start_sym->value);
+    if (!data) continue;
+    absl::StatusOr<std::unique_ptr<Pclntab>> table =
+        TryParse(*data, start_sym->value);
+    if (table.ok()) {
+      pclntab_ = *std::move(table);
+      pclntab_source_ = PclntabSource::kSymbols;
+      pclntab_address_ = start_sym->value;
+      return absl::OkStatus();
+    }
+    last_error = table.status();
+  }
+  // Stripped section headers, renamed sections: scan loadable, non-executable
+  // segments for a header that parses and validates.
+  const bool little = elf_->byte_order() == ByteOrder::kLittle;
+  for (const ElfSegment& seg : elf_->segments()) {
+    if (seg.type != kPtLoad || (seg.flags & kPfExecute)) continue;
+    auto data = elf_->image().Sub(seg.offset, seg.filesz);
+    if (!data) continue;
+    const uint8_t* bytes = data->data().data();
+    for (uint64_t at = 0; at + 16 <= data->size(); at += 4) {
+      // Magic 0xFFFFFFF? then two zero bytes.
+      const uint8_t low = little ? bytes[at] : bytes[at + 3];
+      const uint8_t* high = little ? bytes + at + 1 : bytes + at;
+      if (high[0] != 0xff || high[1] != 0xff || high[2] != 0xff ||
+          (low & 0xf0) != 0xf0 || bytes[at + 4] != 0 || bytes[at + 5] != 0) {
+        continue;
+      }
+      absl::StatusOr<std::unique_ptr<Pclntab>> table =
+          TryParse(*data->Tail(at), seg.vaddr + at);
+      if (table.ok()) {
+        pclntab_ = *std::move(table);
+        pclntab_source_ = PclntabSource::kMagicScan;
+        pclntab_address_ = seg.vaddr + at;
+        return absl::OkStatus();
+      }
+    }
+  }
+  return last_error;
+}
+
+std::optional<uint64_t> Binary::FindModuledata() const {
+  // moduledata's first word (1.16+) points at the pclntab header; its next
+  // slice, funcnametab, points inside the pclntab.
+  const int p = elf_->ptr_size();
+  const uint64_t table_end = pclntab_address_ + pclntab_->size();
+  auto plausible = [&](uint64_t candidate) {
+    auto names = elf_->ReadPointer(candidate + p);
+    auto names_len = elf_->ReadVirtual(candidate + 2 * p, p);
+    return names && names_len && *names > pclntab_address_ &&
+           *names < table_end && *names_len->Word(0, p) <= table_end - *names;
+  };
+  for (uint64_t slot : elf_->RelocationSlotsWithAddend(pclntab_address_)) {
+    if (plausible(slot)) return slot;
+  }
+  for (const ElfSegment& seg : elf_->segments()) {
+    if (seg.type != kPtLoad || (seg.flags & kPfExecute)) continue;
+    auto data = elf_->image().Sub(seg.offset, seg.filesz);
+    if (!data) continue;
+    for (uint64_t at = 0; at + p <= data->size(); at += p) {
+      if (*data->Word(at, p) == pclntab_address_ && plausible(seg.vaddr + at)) {
+        return seg.vaddr + at;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<uint64_t> Binary::FindGoFunc() const {
+  const PclntabFormat format = pclntab_->format();
+  if (format != PclntabFormat::kGo118 && format != PclntabFormat::kGo120) {
+    return std::nullopt;
+  }
+  for (absl::string_view name : {"go:func.*", "go.func.*"}) {
+    if (auto sym = elf_->FindSymbol(name)) {
+      gofunc_method_ = "symbol";
+      return sym->value;
+    }
+  }
+  std::optional<uint64_t> moduledata = FindModuledata();
+  if (!moduledata) return std::nullopt;
+  std::optional<uint64_t> gofunc = elf_->ReadPointer(
+      *moduledata + uint64_t(GoFuncWordIndex(format)) * elf_->ptr_size());
+  if (gofunc) gofunc_method_ = "moduledata";
+  return gofunc;
+}
+
+absl::Status Binary::Symbolize(uint64_t pc,
+                               std::vector<SourceFrame>* frames) const {
+  absl::StatusOr<Func> func = pclntab_->FindFunc(pc);
+  if (!func.ok()) return func.status();
+  return pclntab_->Symbolize(*func, pc, frames);
+}
+
+}  // namespace gentrace::symtab

@@ -1,0 +1,88 @@
+#ifndef GENTRACE_SYMTAB_BINARY_H_
+#define GENTRACE_SYMTAB_BINARY_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "symtab/build_info.h"
+#include "symtab/elf_file.h"
+#include "symtab/mapped_file.h"
+#include "symtab/pclntab.h"
+
+namespace gentrace::symtab {
+
+// How the pclntab was found.
+enum class PclntabSource {
+  kSection,    // .gopclntab or .data.rel.ro.gopclntab
+  kSymbols,    // runtime.pclntab .. runtime.epclntab
+  kMagicScan,  // validated scan of the loadable segments for the magic
+};
+absl::string_view PclntabSourceName(PclntabSource source);
+
+// The GOARCH of an ELF machine, e.g. "amd64", "mips64le"; "" if not a Go
+// architecture.
+absl::string_view GoArchOf(const ElfFile& elf);
+
+// A Go binary opened for symbolization: the file, its ELF structure, its
+// pclntab and build metadata. Opening reads headers only (no table is
+// decoded in full), so it is cheap even for large binaries.
+//
+// Thread-safe after Open. Not async-signal-safe.
+class Binary {
+ public:
+  static absl::StatusOr<std::unique_ptr<Binary>> Open(absl::string_view path);
+  // For tests and fuzzers: a binary image held in memory.
+  static absl::StatusOr<std::unique_ptr<Binary>> FromBytes(std::string bytes);
+
+  const std::string& path() const { return path_; }
+  const ElfFile& elf() const { return *elf_; }
+  const Pclntab& pclntab() const { return *pclntab_; }
+  absl::string_view goarch() const { return goarch_; }
+  PclntabSource pclntab_source() const { return pclntab_source_; }
+  uint64_t pclntab_address() const { return pclntab_address_; }
+  const std::optional<BuildInfo>& build_info() const { return build_info_; }
+  const std::string& go_build_id() const { return go_build_id_; }
+  const std::string& gnu_build_id() const { return gnu_build_id_; }
+
+  // Appends the logical frames at `pc` (innermost first, the physical
+  // function last). NotFoundError when `pc` is in no Go function.
+  absl::Status Symbolize(uint64_t pc, std::vector<SourceFrame>* frames) const;
+
+  // 1.18+: moduledata.gofunc, found through symbols or, in stripped
+  // binaries, through the moduledata that points at the pclntab.
+  std::optional<uint64_t> FindGoFunc() const;
+  // How FindGoFunc found it ("symbol", "moduledata"), for diagnostics.
+  std::string gofunc_method() const { return gofunc_method_; }
+
+ private:
+  Binary() = default;
+  static absl::StatusOr<std::unique_ptr<Binary>> FromFile(
+      std::unique_ptr<MappedFile> file, std::string path);
+  absl::Status LocatePclntab();
+  absl::StatusOr<std::unique_ptr<Pclntab>> TryParse(ByteReader data,
+                                                    uint64_t address) const;
+  std::optional<uint64_t> FindModuledata() const;
+
+  std::string path_;
+  std::unique_ptr<MappedFile> file_;
+  std::unique_ptr<ElfFile> elf_;
+  std::unique_ptr<Pclntab> pclntab_;
+  absl::string_view goarch_;
+  PclntabSource pclntab_source_ = PclntabSource::kSection;
+  uint64_t pclntab_address_ = 0;
+  std::optional<BuildInfo> build_info_;
+  std::optional<GoVersion> go_version_;
+  std::string go_build_id_;
+  std::string gnu_build_id_;
+  mutable std::string gofunc_method_;
+};
+
+}  // namespace gentrace::symtab
+
+#endif  // GENTRACE_SYMTAB_BINARY_H_

@@ -1,0 +1,133 @@
+#ifndef GENTRACE_SYMTAB_ELF_FILE_H_
+#define GENTRACE_SYMTAB_ELF_FILE_H_
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "symtab/address_space.h"
+#include "symtab/byte_reader.h"
+
+namespace gentrace::symtab {
+
+// ELF constants gentrace needs (from the System V ABI and its supplements).
+inline constexpr uint16_t kElfTypeExec = 2;
+inline constexpr uint16_t kElfTypeDyn = 3;
+inline constexpr uint16_t kElfTypeCore = 4;
+inline constexpr uint32_t kPtLoad = 1;
+inline constexpr uint32_t kPtNote = 4;
+inline constexpr uint32_t kPfExecute = 1;
+inline constexpr uint32_t kShtNobits = 8;
+inline constexpr uint32_t kShtNote = 7;
+inline constexpr uint64_t kShfExecinstr = 4;
+
+struct ElfSection {
+  absl::string_view name;
+  uint32_t type = 0;
+  uint64_t flags = 0;
+  uint64_t addr = 0;
+  uint64_t offset = 0;
+  uint64_t size = 0;
+  uint32_t link = 0;
+  uint64_t entsize = 0;
+};
+
+struct ElfSegment {
+  uint32_t type = 0;
+  uint32_t flags = 0;
+  uint64_t offset = 0;
+  uint64_t vaddr = 0;
+  uint64_t filesz = 0;
+  uint64_t memsz = 0;
+};
+
+struct ElfSymbol {
+  absl::string_view name;
+  uint64_t value = 0;
+  uint64_t size = 0;
+};
+
+// A parsed view of an ELF image (executable, shared object or core) held in
+// memory the caller owns and keeps alive. Headers are validated against the
+// image at Parse time; every later read is bounds-checked.
+//
+// Thread-safe: all methods are const; the relocation index is built once,
+// on first use, under std::call_once.
+class ElfFile : public AddressSpace {
+ public:
+  static absl::StatusOr<std::unique_ptr<ElfFile>> Parse(
+      absl::Span<const uint8_t> image);
+
+  bool is_64() const { return is_64_; }
+  int ptr_size() const { return is_64_ ? 8 : 4; }
+  ByteOrder byte_order() const { return reader_.order(); }
+  uint16_t type() const { return type_; }
+  uint16_t machine() const { return machine_; }
+  uint32_t flags() const { return flags_; }
+  const ByteReader& image() const { return reader_; }
+
+  const std::vector<ElfSection>& sections() const { return sections_; }
+  const std::vector<ElfSegment>& segments() const { return segments_; }
+  const ElfSection* FindSection(absl::string_view name) const;
+  // The section's file bytes (empty for SHT_NOBITS), or nullopt when the
+  // header points outside the file.
+  std::optional<ByteReader> SectionData(const ElfSection& section) const;
+
+  // `length` bytes at virtual address `addr`, taken from the file-backed part
+  // of a PT_LOAD segment (or, in images without segments, an allocated
+  // section). nullopt when any of them is not in the file.
+  std::optional<ByteReader> ReadVirtual(uint64_t addr, uint64_t length) const;
+  std::optional<ByteReader> Read(uint64_t address,
+                                 uint64_t length) const override {
+    return ReadVirtual(address, length);
+  }
+  // Everything from `addr` to the end of the file-backed region holding it.
+  std::optional<ByteReader> ReadVirtualToEnd(uint64_t addr) const;
+  // The pointer-sized word at `addr` as the loader would leave it at load
+  // bias 0: where a RELATIVE relocation with an explicit addend targets the
+  // slot (position-independent files), the addend; else the stored word.
+  std::optional<uint64_t> ReadPointer(uint64_t addr) const;
+  // Virtual address of the slot a RELATIVE relocation with this addend
+  // targets, if any (finds pointers to a known address in PIE files).
+  std::vector<uint64_t> RelocationSlotsWithAddend(uint64_t addend) const;
+
+  // Looks `name` up in .symtab, then .dynsym. Linear; meant for a handful of
+  // well-known symbols.
+  std::optional<ElfSymbol> FindSymbol(absl::string_view name) const;
+  bool has_symtab() const { return FindSection(".symtab") != nullptr; }
+
+  // The descriptor of the first note with this owner name and type, from
+  // PT_NOTE segments or SHT_NOTE sections.
+  std::optional<ByteReader> FindNote(absl::string_view owner,
+                                     uint32_t type) const;
+
+ private:
+  ElfFile() = default;
+  absl::Status ParseSegments(uint64_t phoff, uint16_t phentsize,
+                             uint16_t phnum);
+  absl::Status ParseSections(uint64_t shoff, uint16_t shentsize, uint32_t shnum,
+                             uint32_t shstrndx);
+  void BuildRelocationIndex() const;
+
+  ByteReader reader_;
+  bool is_64_ = false;
+  uint16_t type_ = 0;
+  uint16_t machine_ = 0;
+  uint32_t flags_ = 0;
+  std::vector<ElfSection> sections_;
+  std::vector<ElfSegment> segments_;
+
+  mutable std::once_flag relocations_once_;
+  // (slot address, addend) of RELATIVE relocations, sorted by address.
+  mutable std::vector<std::pair<uint64_t, uint64_t>> relative_relocations_;
+};
+
+}  // namespace gentrace::symtab
+
+#endif  // GENTRACE_SYMTAB_ELF_FILE_H_

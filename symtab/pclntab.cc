@@ -1,0 +1,496 @@
+#include "symtab/pclntab.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+
+namespace gentrace::symtab {
+namespace {
+
+// A real inline chain is a few levels deep; the bound only stops a corrupt
+// tree whose parent links form a cycle.
+constexpr int kMaxInlineDepth = 256;
+constexpr uint32_t kNoFuncData = 0xFFFFFFFF;
+
+absl::Status Corrupt(absl::string_view what) {
+  return absl::DataLossError(absl::StrCat("corrupt pclntab: ", what));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Pclntab>> Pclntab::Parse(ByteReader data,
+                                                        Options options) {
+  auto table = std::unique_ptr<Pclntab>(new Pclntab());
+  table->data_ = data;
+  table->go_version_ = options.go_version;
+  table->memory_ = options.memory;
+  table->resolve_gofunc_ = std::move(options.resolve_gofunc);
+  if (!data.Contains(0, 16)) {
+    return absl::InvalidArgumentError("pclntab: shorter than its header");
+  }
+  const uint32_t magic = *data.U32(0);
+  std::optional<PclntabFormat> format = PclntabFormatFromMagic(magic);
+  if (!format) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("pclntab: unknown magic 0x", absl::Hex(magic)));
+  }
+  const uint8_t quantum = *data.U8(6);
+  const uint8_t ptr_size = *data.U8(7);
+  if (*data.U8(4) != 0 || *data.U8(5) != 0 ||
+      (quantum != 1 && quantum != 2 && quantum != 4) ||
+      (ptr_size != 4 && ptr_size != 8)) {
+    return absl::InvalidArgumentError("pclntab: bad header bytes");
+  }
+  table->quantum_ = quantum;
+  table->ptr_size_ = ptr_size;
+  table->layout_ = LayoutFor(*format, options.go_version, ptr_size);
+  if (absl::Status s = table->ParseHeader(magic); !s.ok()) return s;
+  if (options.text_start &&
+      (*format == PclntabFormat::kGo118 || *format == PclntabFormat::kGo120)) {
+    table->text_start_ = *options.text_start;
+  }
+  auto min_pc = table->FunctabEntry(0);
+  auto max_pc = table->FunctabEntry(table->nfunc_);
+  if (!min_pc || !max_pc) return Corrupt("function table is truncated");
+  table->min_pc_ = *min_pc;
+  table->max_pc_ = *max_pc;
+  if (table->nfunc_ == 0 || table->min_pc_ > table->max_pc_) {
+    return Corrupt("function table is empty or unsorted");
+  }
+  return table;
+}
+
+absl::Status Pclntab::ParseHeader(uint32_t magic) {
+  const int p = ptr_size_;
+  auto word = [&](int i) { return data_.Word(8 + uint64_t(i) * p, p); };
+  auto nfunc = word(0);
+  if (!nfunc) return Corrupt("truncated header");
+  if (*nfunc > (uint64_t{1} << 31))
+    return Corrupt("implausible function count");
+  nfunc_ = static_cast<uint32_t>(*nfunc);
+
+  if (layout_.format == PclntabFormat::kGo12) {
+    // One flat table: every offset is from its start.
+    functab_entry_size_ = 2 * p;
+    const uint64_t functab = 8 + uint64_t(p);
+    const uint64_t end_word = functab + uint64_t(nfunc_) * functab_entry_size_;
+    auto filetab_offset = data_.U32(end_word + p);
+    if (!filetab_offset) return Corrupt("function table runs past the end");
+    auto filetab = data_.Tail(*filetab_offset);
+    auto functab_region = data_.Tail(functab);
+    if (!filetab || !functab_region) return Corrupt("file table offset");
+    filetab_ = *filetab;
+    funcnametab_ = data_;
+    pctab_ = data_;
+    // Function records are addressed from the table start, so the functab
+    // is read at `functab` inside the whole table.
+    pclntable_ = data_;
+    functab_base_ = functab;
+    return absl::OkStatus();
+  }
+
+  // 1.16+: a header of offsets to sub-tables laid out in this order.
+  const bool has_text_start = layout_.format != PclntabFormat::kGo116;
+  const int first = has_text_start ? 3 : 2;
+  uint64_t offsets[5];
+  for (int i = 0; i < 5; ++i) {
+    auto w = word(first + i);
+    if (!w) return Corrupt("truncated header");
+    offsets[i] = *w;
+  }
+  if (has_text_start) text_start_ = *word(2);
+  const uint64_t header_end = 8 + uint64_t(first + 5) * p;
+  for (int i = 0; i < 5; ++i) {
+    const uint64_t next = i + 1 < 5 ? offsets[i + 1] : data_.size();
+    if (offsets[i] < header_end || offsets[i] > next || next > data_.size()) {
+      return Corrupt(absl::StrCat("sub-table ", i,
+                                  " offset out of order or "
+                                  "out of bounds"));
+    }
+  }
+  funcnametab_ = *data_.Sub(offsets[0], offsets[1] - offsets[0]);
+  cutab_ = *data_.Sub(offsets[1], offsets[2] - offsets[1]);
+  filetab_ = *data_.Sub(offsets[2], offsets[3] - offsets[2]);
+  pctab_ = *data_.Sub(offsets[3], offsets[4] - offsets[3]);
+  pclntable_ = *data_.Tail(offsets[4]);
+  functab_base_ = 0;
+  functab_entry_size_ = has_text_start ? 8 : 2 * p;
+  (void)magic;
+  return absl::OkStatus();
+}
+
+std::optional<uint64_t> Pclntab::FunctabEntry(uint32_t index) const {
+  const uint64_t at = functab_base_ + uint64_t(index) * functab_entry_size_;
+  if (functab_entry_size_ == 8 && layout_.funcdata_are_offsets) {
+    auto off = pclntable_.U32(at);
+    if (!off) return std::nullopt;
+    return text_start_ + *off;
+  }
+  return pclntable_.Word(at, ptr_size_);
+}
+
+std::optional<uint64_t> Pclntab::FunctabFuncOffset(uint32_t index) const {
+  const uint64_t at = functab_base_ + uint64_t(index) * functab_entry_size_;
+  if (layout_.funcdata_are_offsets) return pclntable_.U32(at + 4);
+  return pclntable_.Word(at + ptr_size_, ptr_size_);
+}
+
+absl::StatusOr<Func> Pclntab::FindFunc(uint64_t pc) const {
+  if (pc < min_pc_ || pc >= max_pc_) {
+    return absl::NotFoundError(
+        absl::StrCat("pc 0x", absl::Hex(pc), " is outside Go text"));
+  }
+  // Largest index whose entry is <= pc.
+  uint32_t lo = 0, hi = nfunc_;
+  while (hi - lo > 1) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    auto entry = FunctabEntry(mid);
+    if (!entry) return Corrupt("function table is truncated");
+    if (*entry <= pc) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return MakeFunc(lo);
+}
+
+absl::StatusOr<Func> Pclntab::FuncAt(uint32_t index) const {
+  if (index >= nfunc_) {
+    return absl::OutOfRangeError(absl::StrCat("no function #", index));
+  }
+  return MakeFunc(index);
+}
+
+absl::StatusOr<Func> Pclntab::MakeFunc(uint32_t index) const {
+  auto entry = FunctabEntry(index);
+  auto end = FunctabEntry(index + 1);
+  auto func_offset = FunctabFuncOffset(index);
+  if (!entry || !end || !func_offset) {
+    return Corrupt("function table is truncated");
+  }
+  const uint64_t hole = ptr_size_ == 8 ? ~uint64_t{0} : 0xFFFFFFFFu;
+  if (!layout_.funcdata_are_offsets && *func_offset == hole) {
+    return absl::NotFoundError(absl::StrCat(
+        "pc 0x", absl::Hex(*entry), " is in a gap between text sections"));
+  }
+  const FuncRecordLayout& f = layout_.func;
+  auto fixed = pclntable_.Sub(*func_offset, f.fixed_size);
+  if (!fixed) {
+    return Corrupt(
+        absl::StrCat("record of function #", index, " lies outside the table"));
+  }
+  uint64_t record_entry = f.entry_size == 4 ? text_start_ + *fixed->U32(0)
+                                            : *fixed->Word(0, ptr_size_);
+  if (record_entry != *entry) {
+    return Corrupt(absl::StrCat("record of function #", index,
+                                " does not match the function table"));
+  }
+  const uint64_t npcdata = *fixed->U32(f.npcdata);
+  const uint64_t nfuncdata = f.nfuncdata_size == 1 ? *fixed->U8(f.nfuncdata)
+                                                   : *fixed->U32(f.nfuncdata);
+  uint64_t size = f.fixed_size + npcdata * 4;
+  if (layout_.funcdata_are_offsets) {
+    size += nfuncdata * 4;
+  } else {
+    if (ptr_size_ == 8 && (size & 4)) size += 4;
+    size += nfuncdata * ptr_size_;
+  }
+  auto record = pclntable_.Sub(*func_offset, size);
+  if (!record) {
+    return Corrupt(absl::StrCat("data arrays of function #", index,
+                                " run past the table"));
+  }
+  return Func(this, *record, *entry, std::max(*entry, *end), index);
+}
+
+absl::StatusOr<absl::string_view> Pclntab::FuncName(
+    uint32_t name_offset) const {
+  auto name = funcnametab_.CString(name_offset);
+  if (!name) return Corrupt("function name offset out of bounds");
+  return *name;
+}
+
+absl::StatusOr<absl::string_view> Pclntab::FileName(const Func& func,
+                                                    int32_t file_index) const {
+  if (file_index < 0) return Corrupt("negative file number");
+  std::optional<uint32_t> offset;
+  if (layout_.func.cu_offset < 0) {
+    // 1.2-1.15: one global table; element 0 is the count.
+    auto count = filetab_.U32(0);
+    if (!count || file_index == 0 || uint32_t(file_index) >= *count) {
+      return Corrupt(absl::StrCat("file number ", file_index, " out of range"));
+    }
+    offset = filetab_.U32(uint64_t(file_index) * 4);
+    if (!offset) return Corrupt("file table truncated");
+    auto name = data_.CString(*offset);
+    if (!name) return Corrupt("file name offset out of bounds");
+    return *name;
+  }
+  // 1.16+: file numbers are local to the compilation unit.
+  const uint64_t slot =
+      uint64_t(func.Field32(layout_.func.cu_offset)) + file_index;
+  offset = cutab_.U32(slot * 4);
+  if (!offset || *offset == 0xFFFFFFFF) {
+    return Corrupt(absl::StrCat("file number ", file_index,
+                                " not in its compilation unit"));
+  }
+  auto name = filetab_.CString(*offset);
+  if (!name) return Corrupt("file name offset out of bounds");
+  return *name;
+}
+
+std::optional<uint64_t> Pclntab::GoFunc() const {
+  std::call_once(gofunc_once_, [this] {
+    if (resolve_gofunc_) gofunc_ = resolve_gofunc_();
+  });
+  return gofunc_;
+}
+
+const FuncIdTable* Pclntab::func_id_table() const {
+  if (layout_.func_ids != nullptr || layout_.func_ids_by_name) {
+    return layout_.func_ids;
+  }
+  std::call_once(calibrate_once_, [this] { Calibrate(); });
+  return calibrated_ids_;
+}
+
+// Picks the funcID table of the format's family that best agrees with the
+// IDs the binary gives its well-known runtime functions.
+void Pclntab::Calibrate() const {
+  if (layout_.func.func_id < 0) return;
+  auto [first, last] = MinorRange(layout_.format);
+  std::vector<const FuncIdTable*> candidates;
+  for (int minor = first; minor <= std::min(last, 40); ++minor) {
+    const FuncIdTable* t = FuncIdTableFor(minor);
+    if (t != nullptr && std::find(candidates.begin(), candidates.end(), t) ==
+                            candidates.end()) {
+      candidates.push_back(t);
+    }
+  }
+  if (candidates.empty()) return;
+  std::vector<int> score(candidates.size(), 0);
+  for (uint32_t i = 0; i < nfunc_; ++i) {
+    absl::StatusOr<Func> func = MakeFunc(i);
+    if (!func.ok()) continue;
+    absl::StatusOr<absl::string_view> name = func->Name();
+    if (!name.ok()) continue;
+    const FuncId expected = FuncIdFromName(*name);
+    if (expected == FuncId::kNormal) continue;
+    const uint32_t raw = func->raw_func_id();
+    for (size_t c = 0; c < candidates.size(); ++c) {
+      const FuncId got = candidates[c]->Lookup(raw);
+      // ABI wrappers share the wrapped function's name.
+      if (got == FuncId::kWrapper) continue;
+      score[c] += got == expected ? 1 : -1;
+    }
+  }
+  size_t best = 0;
+  for (size_t c = 1; c < candidates.size(); ++c) {
+    if (score[c] >= score[best]) best = c;
+  }
+  calibrated_ids_ = candidates[best];
+}
+
+FuncId Pclntab::MapRawFuncId(uint32_t raw, absl::string_view name) const {
+  if (layout_.func_ids_by_name) return FuncIdFromName(name);
+  const FuncIdTable* table = func_id_table();
+  if (table == nullptr) return FuncIdFromName(name);
+  return table->Lookup(raw);
+}
+
+absl::Status Pclntab::Symbolize(const Func& func, uint64_t pc,
+                                std::vector<SourceFrame>* frames) const {
+  if (layout_.inline_kind == InlineTreeKind::kGo19) {
+    return ExpandInlineGo19(func, pc, frames);
+  }
+  uint64_t spc = pc;
+  std::optional<uint64_t> tree;
+  if (layout_.inline_kind != InlineTreeKind::kNone && memory_ != nullptr) {
+    tree = func.FuncData(layout_.funcdata_inline_tree);
+  }
+  for (int depth = 0; tree && depth < kMaxInlineDepth; ++depth) {
+    absl::StatusOr<int32_t> ix = func.PcData(layout_.pcdata_inline_index, spc);
+    if (!ix.ok() || *ix < 0) break;
+    const uint64_t size = layout_.inline_entry_size;
+    auto entry = memory_->Read(*tree + uint64_t(*ix) * size, size);
+    if (!entry) return Corrupt("inline tree entry is unreadable");
+    uint32_t raw_id, name_offset, parent_pc;
+    if (layout_.inline_kind == InlineTreeKind::kGo120) {
+      raw_id = *entry->U8(0);
+      name_offset = *entry->U32(4);
+      parent_pc = *entry->U32(8);
+    } else {
+      raw_id = *entry->U8(2);
+      name_offset = *entry->U32(12);
+      parent_pc = *entry->U32(16);
+    }
+    absl::StatusOr<absl::string_view> name = FuncName(name_offset);
+    if (!name.ok()) return name.status();
+    absl::StatusOr<SourceLine> line = func.LineAt(spc);
+    if (!line.ok()) return line.status();
+    frames->push_back(
+        {*name, line->file, line->line, true, MapRawFuncId(raw_id, *name)});
+    spc = func.entry() + parent_pc;
+  }
+  absl::StatusOr<absl::string_view> name = func.Name();
+  if (!name.ok()) return name.status();
+  absl::StatusOr<SourceLine> line = func.LineAt(spc);
+  if (absl::IsNotFound(line.status())) {
+    // Padding after the code, or a linker-made trampoline: the function is
+    // known but has no line here. The runtime prints "?:0".
+    line = SourceLine{"?", 0};
+  }
+  if (!line.ok()) return line.status();
+  frames->push_back({*name, line->file, line->line, false, func.func_id()});
+  return absl::OkStatus();
+}
+
+// Go 1.9-1.11 trees store each call site's file and line in the entry.
+absl::Status Pclntab::ExpandInlineGo19(const Func& func, uint64_t pc,
+                                       std::vector<SourceFrame>* frames) const {
+  absl::StatusOr<SourceLine> line = func.LineAt(pc);
+  if (!line.ok()) return line.status();
+  std::optional<uint64_t> tree;
+  if (memory_ != nullptr) tree = func.FuncData(layout_.funcdata_inline_tree);
+  absl::StatusOr<int32_t> ix =
+      tree ? func.PcData(layout_.pcdata_inline_index, pc)
+           : absl::NotFoundError("");
+  SourceLine at = *line;
+  for (int depth = 0; ix.ok() && *ix >= 0 && depth < kMaxInlineDepth; ++depth) {
+    auto entry = memory_->Read(*tree + uint64_t(*ix) * 16, 16);
+    if (!entry) return Corrupt("inline tree entry is unreadable");
+    absl::StatusOr<absl::string_view> name = FuncName(*entry->U32(12));
+    if (!name.ok()) return name.status();
+    frames->push_back({*name, at.file, at.line, true, FuncIdFromName(*name)});
+    absl::StatusOr<absl::string_view> file =
+        FileName(func, static_cast<int32_t>(*entry->U32(4)));
+    if (!file.ok()) return file.status();
+    at = {*file, static_cast<int32_t>(*entry->U32(8))};
+    ix = static_cast<int32_t>(*entry->U32(0));
+  }
+  absl::StatusOr<absl::string_view> name = func.Name();
+  if (!name.ok()) return name.status();
+  frames->push_back({*name, at.file, at.line, false, func.func_id()});
+  return absl::OkStatus();
+}
+
+// ---- Func ----
+
+uint32_t Func::Field32(int offset) const { return *record_.U32(offset); }
+
+absl::StatusOr<absl::string_view> Func::Name() const {
+  return table_->FuncName(Field32(table_->layout_.func.name_offset));
+}
+
+int32_t Func::args_size() const {
+  return static_cast<int32_t>(Field32(table_->layout_.func.args));
+}
+
+uint32_t Func::deferreturn() const {
+  const int offset = table_->layout_.func.deferreturn;
+  return offset < 0 ? 0 : Field32(offset);
+}
+
+uint32_t Func::raw_func_id() const {
+  const FuncRecordLayout& f = table_->layout_.func;
+  if (f.func_id < 0) return 0;
+  return f.func_id_size == 4 ? Field32(f.func_id) : *record_.U8(f.func_id);
+}
+
+FuncId Func::func_id() const {
+  const PclntabLayout& layout = table_->layout_;
+  if (layout.func_ids_by_name || layout.func.func_id < 0) {
+    absl::StatusOr<absl::string_view> name = Name();
+    return name.ok() ? FuncIdFromName(*name) : FuncId::kNormal;
+  }
+  const FuncIdTable* table = table_->func_id_table();
+  if (table == nullptr) {
+    absl::StatusOr<absl::string_view> name = Name();
+    return name.ok() ? FuncIdFromName(*name) : FuncId::kNormal;
+  }
+  return table->Lookup(raw_func_id());
+}
+
+uint8_t Func::flags() const {
+  const int offset = table_->layout_.func.flag;
+  return offset < 0 ? 0 : *record_.U8(offset);
+}
+
+absl::StatusOr<ByteReader> Func::PcTable(uint32_t offset) const {
+  if (offset == 0) return absl::NotFoundError("function has no such table");
+  auto table = table_->pctab_.Tail(offset);
+  if (!table) return Corrupt("pc-value table offset out of bounds");
+  return *table;
+}
+
+absl::StatusOr<int32_t> Func::SpDelta(uint64_t pc) const {
+  absl::StatusOr<ByteReader> table =
+      PcTable(Field32(table_->layout_.func.pcsp));
+  if (!table.ok()) return table.status();
+  return PcValueAt(*table, entry_, table_->quantum_, pc);
+}
+
+PcValueTable Func::SpDeltaTable() const {
+  absl::StatusOr<ByteReader> table =
+      PcTable(Field32(table_->layout_.func.pcsp));
+  return PcValueTable(table.ok() ? *table : ByteReader(), entry_,
+                      table_->quantum_);
+}
+
+bool Func::has_line_table() const {
+  const FuncRecordLayout& f = table_->layout_.func;
+  return Field32(f.pcfile) != 0 && Field32(f.pcln) != 0;
+}
+
+absl::StatusOr<SourceLine> Func::LineAt(uint64_t pc) const {
+  const FuncRecordLayout& f = table_->layout_.func;
+  absl::StatusOr<ByteReader> files = PcTable(Field32(f.pcfile));
+  if (!files.ok()) return files.status();
+  absl::StatusOr<ByteReader> lines = PcTable(Field32(f.pcln));
+  if (!lines.ok()) return lines.status();
+  absl::StatusOr<int32_t> file =
+      PcValueAt(*files, entry_, table_->quantum_, pc);
+  if (!file.ok()) return file.status();
+  absl::StatusOr<int32_t> line =
+      PcValueAt(*lines, entry_, table_->quantum_, pc);
+  if (!line.ok()) return line.status();
+  absl::StatusOr<absl::string_view> name = table_->FileName(*this, *file);
+  if (!name.ok()) return name.status();
+  return SourceLine{*name, *line};
+}
+
+absl::StatusOr<int32_t> Func::PcData(int table, uint64_t pc) const {
+  const FuncRecordLayout& f = table_->layout_.func;
+  const uint32_t npcdata = Field32(f.npcdata);
+  if (table < 0 || uint32_t(table) >= npcdata) {
+    return absl::NotFoundError("function has no such PCDATA table");
+  }
+  absl::StatusOr<ByteReader> data = PcTable(Field32(f.fixed_size + table * 4));
+  if (!data.ok()) return data.status();
+  return PcValueAt(*data, entry_, table_->quantum_, pc);
+}
+
+std::optional<uint64_t> Func::FuncData(int index) const {
+  const PclntabLayout& layout = table_->layout_;
+  const FuncRecordLayout& f = layout.func;
+  const uint64_t nfuncdata =
+      f.nfuncdata_size == 1 ? *record_.U8(f.nfuncdata) : Field32(f.nfuncdata);
+  if (index < 0 || uint64_t(index) >= nfuncdata) return std::nullopt;
+  uint64_t base = f.fixed_size + uint64_t(Field32(f.npcdata)) * 4;
+  if (layout.funcdata_are_offsets) {
+    const uint32_t offset = Field32(base + index * 4);
+    if (offset == kNoFuncData) return std::nullopt;
+    std::optional<uint64_t> gofunc = table_->GoFunc();
+    if (!gofunc) return std::nullopt;
+    return *gofunc + offset;
+  }
+  const int p = table_->ptr_size_;
+  if (p == 8 && (base & 4)) base += 4;
+  auto address = record_.Word(base + uint64_t(index) * p, p);
+  if (!address || *address == 0) return std::nullopt;
+  return *address;
+}
+
+}  // namespace gentrace::symtab

@@ -1,0 +1,196 @@
+#ifndef GENTRACE_SYMTAB_PCLNTAB_H_
+#define GENTRACE_SYMTAB_PCLNTAB_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "symtab/address_space.h"
+#include "symtab/byte_reader.h"
+#include "symtab/func_id.h"
+#include "symtab/go_version.h"
+#include "symtab/pc_value_table.h"
+#include "symtab/pclntab_layout.h"
+
+namespace gentrace::symtab {
+
+class Pclntab;
+
+// A source position.
+struct SourceLine {
+  absl::string_view file;
+  int32_t line = 0;
+};
+
+// One logical frame: a physical function, or a call inlined into it.
+struct SourceFrame {
+  absl::string_view function;
+  absl::string_view file;
+  int32_t line = 0;
+  bool inlined = false;
+  FuncId func_id = FuncId::kNormal;
+};
+
+// A function in the pclntab: a small copyable view (valid while the Pclntab
+// lives). The record was bounds-checked when the view was made, so the fixed
+// fields read infallibly; tables and strings are checked as they are read.
+class Func {
+ public:
+  uint64_t entry() const { return entry_; }
+  // End of the function: the next function's entry, or the table's end PC.
+  uint64_t end() const { return end_; }
+  uint32_t index() const { return index_; }
+
+  absl::StatusOr<absl::string_view> Name() const;
+  // Argument and result size in bytes; 0x80000000 (ArgsSizeUnknown) for
+  // most assembly functions.
+  int32_t args_size() const;
+  // Offset from entry of the CALL runtime.deferreturn (Go 1.12+); 0 if none.
+  uint32_t deferreturn() const;
+  uint32_t raw_func_id() const;
+  FuncId func_id() const;
+  uint8_t flags() const;  // FuncFlag bits; 0 before Go 1.17
+
+  // Bytes the function has pushed below its entry SP at `pc` (pcsp).
+  absl::StatusOr<int32_t> SpDelta(uint64_t pc) const;
+  absl::StatusOr<SourceLine> LineAt(uint64_t pc) const;
+  // PCDATA table `table` at `pc`; NotFoundError if the function has none.
+  absl::StatusOr<int32_t> PcData(int table, uint64_t pc) const;
+  // The address FUNCDATA `index` points to, or nullopt if absent.
+  std::optional<uint64_t> FuncData(int index) const;
+
+  // Whether the function has file and line tables at all (linker-made
+  // trampolines do not).
+  bool has_line_table() const;
+
+  // The pcsp table, for walking every instruction's SP delta.
+  PcValueTable SpDeltaTable() const;
+
+ private:
+  friend class Pclntab;
+  Func(const Pclntab* table, ByteReader record, uint64_t entry, uint64_t end,
+       uint32_t index)
+      : table_(table),
+        record_(record),
+        entry_(entry),
+        end_(end),
+        index_(index) {}
+
+  uint32_t Field32(int offset) const;
+  absl::StatusOr<ByteReader> PcTable(uint32_t offset) const;
+
+  const Pclntab* table_;
+  ByteReader record_;  // the _func record through its pcdata/funcdata arrays
+  uint64_t entry_;
+  uint64_t end_;
+  uint32_t index_;
+};
+
+// A decoded Go pclntab (every format since Go 1.2), over bytes the caller
+// keeps alive. Parse reads only the header: lookups decode on demand.
+//
+// Thread-safe after Parse. Not async-signal-safe (lazy calibration may
+// allocate on first use).
+class Pclntab {
+ public:
+  struct Options {
+    // The Go release, from buildinfo; picks the exact layout and funcID
+    // table. Without it the layout is the format family's and funcIDs are
+    // calibrated against runtime function names.
+    std::optional<GoVersion> go_version;
+    // runtime.text for 1.18+ tables when the stored textStart is not usable
+    // (unrelocated position-independent files).
+    std::optional<uint64_t> text_start;
+    // Where funcdata pointers lead (inline trees). Optional: without it, no
+    // inline expansion.
+    const AddressSpace* memory = nullptr;
+    // 1.18+: moduledata.gofunc, the base of funcdata offsets; called once,
+    // on first need, because finding it may scan the binary.
+    std::function<std::optional<uint64_t>()> resolve_gofunc;
+  };
+
+  static absl::StatusOr<std::unique_ptr<Pclntab>> Parse(ByteReader data,
+                                                        Options options);
+
+  PclntabFormat format() const { return layout_.format; }
+  const PclntabLayout& layout() const { return layout_; }
+  int ptr_size() const { return ptr_size_; }
+  int pc_quantum() const { return quantum_; }
+  uint32_t num_funcs() const { return nfunc_; }
+  // First function entry and end of the last function.
+  uint64_t min_pc() const { return min_pc_; }
+  uint64_t max_pc() const { return max_pc_; }
+  uint64_t text_start() const { return text_start_; }
+  const std::optional<GoVersion>& go_version() const { return go_version_; }
+  // Size in bytes of the table region that was parsed.
+  uint64_t size() const { return data_.size(); }
+
+  // The function containing `pc`. NotFoundError outside every function;
+  // DataLossError for a corrupt record. O(log n).
+  absl::StatusOr<Func> FindFunc(uint64_t pc) const;
+  // Function `index` in PC order (holes between text sections are
+  // NotFoundError).
+  absl::StatusOr<Func> FuncAt(uint32_t index) const;
+
+  // Appends the logical frames at `pc` in `func`, innermost first: every
+  // inlined call, then the physical function. `pc` is used as given (pass
+  // pc-1 for a return address).
+  absl::Status Symbolize(const Func& func, uint64_t pc,
+                         std::vector<SourceFrame>* frames) const;
+
+  // The funcID table chosen for this binary, and whether it came from the
+  // Go release or from calibration against names.
+  const FuncIdTable* func_id_table() const;
+  bool func_ids_calibrated() const { return !layout_.func_ids; }
+
+ private:
+  friend class Func;
+  Pclntab() = default;
+  absl::Status ParseHeader(uint32_t magic);
+  std::optional<uint64_t> FunctabEntry(uint32_t index) const;
+  std::optional<uint64_t> FunctabFuncOffset(uint32_t index) const;
+  absl::StatusOr<Func> MakeFunc(uint32_t index) const;
+  absl::StatusOr<absl::string_view> FileName(const Func& func,
+                                             int32_t file_index) const;
+  absl::StatusOr<absl::string_view> FuncName(uint32_t name_offset) const;
+  FuncId MapRawFuncId(uint32_t raw, absl::string_view name) const;
+  std::optional<uint64_t> GoFunc() const;
+  void Calibrate() const;
+  absl::Status ExpandInlineGo19(const Func& func, uint64_t pc,
+                                std::vector<SourceFrame>* frames) const;
+
+  ByteReader data_;
+  PclntabLayout layout_;
+  std::optional<GoVersion> go_version_;
+  int ptr_size_ = 8;
+  int quantum_ = 1;
+  uint32_t nfunc_ = 0;
+  uint64_t text_start_ = 0;
+  uint64_t min_pc_ = 0;
+  uint64_t max_pc_ = 0;
+  ByteReader funcnametab_;
+  ByteReader cutab_;
+  ByteReader filetab_;
+  ByteReader pctab_;
+  ByteReader pclntable_;       // functab followed by the _func records
+  uint64_t functab_base_ = 0;  // offset of the functab in pclntable_
+  int functab_entry_size_ = 0;
+  const AddressSpace* memory_ = nullptr;
+  std::function<std::optional<uint64_t>()> resolve_gofunc_;
+
+  mutable std::once_flag gofunc_once_;
+  mutable std::optional<uint64_t> gofunc_;
+  mutable std::once_flag calibrate_once_;
+  mutable const FuncIdTable* calibrated_ids_ = nullptr;
+};
+
+}  // namespace gentrace::symtab
+
+#endif  // GENTRACE_SYMTAB_PCLNTAB_H_

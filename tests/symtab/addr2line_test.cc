@@ -1,0 +1,101 @@
+// Every sampled PC of every fixture binary symbolizes exactly as the same
+// toolchain's `go tool addr2line` does: the physical function name, and the
+// innermost file:line (addr2line reports the line of the inlined code at a PC
+// but names the function the code was compiled into).
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "symtab/binary.h"
+#include "tests/testing/fixtures.h"
+
+namespace gentrace::symtab {
+namespace {
+
+using ::gentrace::testing::AllFixtureBinaries;
+using ::gentrace::testing::FixtureBinary;
+
+class Addr2lineTest : public ::testing::TestWithParam<FixtureBinary> {};
+
+TEST_P(Addr2lineTest, AgreesOnEverySampledPc) {
+  const FixtureBinary& fixture = GetParam();
+  const std::string expectations = fixture.path + ".addr2line.tsv";
+  std::vector<gentrace::testing::Addr2lineRow> rows =
+      gentrace::testing::ReadAddr2line(expectations);
+  ASSERT_GT(rows.size(), 100u) << "too few addr2line rows in " << expectations;
+
+  absl::StatusOr<std::unique_ptr<Binary>> binary = Binary::Open(fixture.path);
+  ASSERT_TRUE(binary.ok()) << binary.status();
+
+  int mismatches = 0, in_function = 0, without_line_table = 0;
+  std::string examples;
+  std::vector<SourceFrame> frames;
+  for (const auto& row : rows) {
+    frames.clear();
+    absl::Status status = (*binary)->Symbolize(row.pc, &frames);
+    absl::StatusOr<Func> func = (*binary)->pclntab().FindFunc(row.pc);
+    if (func.ok() && !func->has_line_table()) {
+      // No line table (linker trampolines): the runtime treats table offset
+      // 0 as "none", but addr2line decodes whatever bytes sit at the start
+      // of the pctab, so only the function name is comparable.
+      ++without_line_table;
+      EXPECT_EQ(frames.empty() ? "" : std::string(frames.back().function),
+                row.function);
+      continue;
+    }
+    std::string got;
+    if (status.ok()) {
+      got = absl::StrCat(frames.back().function, " ", frames.front().file, ":",
+                         frames.front().line);
+    } else if (absl::IsNotFound(status)) {
+      got = "? ?:0";
+    } else {
+      got = absl::StrCat("error: ", status.message());
+    }
+    // addr2line reports a known function without a line (padding,
+    // trampolines) as ":-1" (Go 1.19: other negative numbers for linker
+    // trampolines); gentrace, like the runtime, as "?:0".
+    const bool no_line = row.file.empty() && row.line < 0;
+    const std::string want =
+        no_line ? absl::StrCat(row.function, " ?:0")
+                : absl::StrCat(row.function, " ", row.file, ":", row.line);
+    if (row.function != "?") ++in_function;
+    if (got != want) {
+      if (++mismatches <= 10) {
+        absl::StrAppend(&examples, "  0x", absl::Hex(row.pc), ": got ", got,
+                        ", addr2line ", want, "\n");
+      }
+    }
+  }
+  EXPECT_EQ(mismatches, 0) << mismatches << " of " << rows.size()
+                           << " PCs differ from addr2line, e.g.\n"
+                           << examples;
+  EXPECT_GT(in_function, 100) << "sample hit too few functions";
+  RecordProperty("pcs", static_cast<int>(rows.size()));
+  RecordProperty("pcs_without_line_table", without_line_table);
+}
+
+std::vector<FixtureBinary> WithAddr2line() {
+  std::vector<FixtureBinary> out;
+  for (FixtureBinary& b : AllFixtureBinaries()) {
+    if (gentrace::testing::FileExists(b.path + ".addr2line.tsv")) {
+      out.push_back(std::move(b));
+    }
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Fixtures, Addr2lineTest, ::testing::ValuesIn(WithAddr2line()),
+    [](const ::testing::TestParamInfo<FixtureBinary>& info) {
+      return info.param.name;
+    });
+
+TEST(Addr2lineFixturesTest, ArePresent) {
+  ASSERT_FALSE(WithAddr2line().empty())
+      << gentrace::testing::MissingFixturesMessage();
+}
+
+}  // namespace
+}  // namespace gentrace::symtab

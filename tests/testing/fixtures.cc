@@ -1,0 +1,104 @@
+#include "tests/testing/fixtures.h"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace gentrace::testing {
+
+std::optional<std::string> FixturesRoot() {
+  const char* root = std::getenv("GENTRACE_FIXTURES");
+  if (root == nullptr || *root == '\0') return std::nullopt;
+  return std::string(root);
+}
+
+const char* MissingFixturesMessage() {
+  return "GENTRACE_FIXTURES is not set or holds no fixtures: run the tests "
+         "through tests/run_tests.sh, which builds the Go test programs and "
+         "fetches the esbuild binaries first";
+}
+
+std::string ReadFileOrEmpty(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+bool FileExists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+namespace {
+
+std::string TestName(absl::string_view text) {
+  std::string name;
+  for (char c : text)
+    name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return name;
+}
+
+}  // namespace
+
+std::vector<FixtureBinary> AllFixtureBinaries() {
+  std::vector<FixtureBinary> binaries;
+  std::optional<std::string> root = FixturesRoot();
+  if (!root) return binaries;
+  // go/manifest.tsv: toolchain, goarch, variant, relative path.
+  const std::string go_dir = *root + "/go";
+  for (absl::string_view line :
+       absl::StrSplit(ReadFileOrEmpty(go_dir + "/manifest.tsv"), '\n')) {
+    std::vector<std::string> f = absl::StrSplit(line, '\t');
+    if (f.size() < 4 || absl::StartsWith(f[0], "#")) continue;
+    FixtureBinary b;
+    b.toolchain = f[0];
+    b.goarch = f[1];
+    b.variant = f[2];
+    b.path = go_dir + "/" + f[3];
+    b.name = TestName(absl::StrCat(f[0], "_", f[1], "_", f[2]));
+    binaries.push_back(std::move(b));
+  }
+  // esbuild/manifest.tsv: pkg, version, goversion, goarch, magic, path.
+  const std::string esbuild_dir = *root + "/esbuild";
+  for (absl::string_view line :
+       absl::StrSplit(ReadFileOrEmpty(esbuild_dir + "/manifest.tsv"), '\n')) {
+    std::vector<std::string> f = absl::StrSplit(line, '\t');
+    if (f.size() < 6 || absl::StartsWith(f[0], "#") || f[0] == "pkg") continue;
+    FixtureBinary b;
+    b.toolchain = f[2];
+    b.goarch = f[3];
+    b.variant = "esbuild";
+    b.path = esbuild_dir + "/" + f[5];
+    b.name = TestName(absl::StrCat("esbuild_", f[1], "_", f[3], "_", f[2]));
+    binaries.push_back(std::move(b));
+  }
+  return binaries;
+}
+
+std::vector<Addr2lineRow> ReadAddr2line(const std::string& path) {
+  std::vector<Addr2lineRow> rows;
+  for (absl::string_view line : absl::StrSplit(ReadFileOrEmpty(path), '\n')) {
+    std::vector<absl::string_view> f = absl::StrSplit(line, '\t');
+    if (f.size() < 4) continue;
+    Addr2lineRow row;
+    absl::string_view pc = f[0];
+    absl::ConsumePrefix(&pc, "0x");
+    if (!absl::SimpleHexAtoi(pc, &row.pc)) continue;
+    row.function = std::string(f[1]);
+    row.file = std::string(f[2]);
+    if (!absl::SimpleAtoi(f[3], &row.line)) row.line = 0;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace gentrace::testing

@@ -1,0 +1,50 @@
+#ifndef GENTRACE_TESTS_TESTING_FIXTURES_H_
+#define GENTRACE_TESTS_TESTING_FIXTURES_H_
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace gentrace::testing {
+
+// Test binaries built by tests/fixtures/build_go_programs.sh and fetched by
+// tests/fixtures/fetch_esbuild.sh, under $GENTRACE_FIXTURES (set by
+// tests/run_tests.sh).
+struct FixtureBinary {
+  std::string name;  // unique, usable as a test name
+  std::string path;  // absolute
+  std::string
+      toolchain;  // "go1.19"; for esbuild the Go version it was built with
+  std::string goarch;
+  std::string variant;  // default, stripped, pie; "esbuild" for npm binaries
+};
+
+// The fixtures root, or nullopt if $GENTRACE_FIXTURES is unset.
+std::optional<std::string> FixturesRoot();
+// Every Go test program build, then every esbuild binary. Empty if the
+// fixtures are missing.
+std::vector<FixtureBinary> AllFixtureBinaries();
+// The message a test prints when fixtures are missing.
+const char* MissingFixturesMessage();
+
+// One row of <binary>.addr2line.tsv: what `go tool addr2line` said.
+struct Addr2lineRow {
+  uint64_t pc = 0;
+  std::string function;  // "?" when addr2line found none
+  std::string file;
+  int line = 0;
+};
+std::vector<Addr2lineRow> ReadAddr2line(const std::string& path);
+
+std::string ReadFileOrEmpty(const std::string& path);
+bool FileExists(const std::string& path);
+
+inline void PrintTo(const FixtureBinary& binary, std::ostream* os) {
+  *os << binary.name;
+}
+
+}  // namespace gentrace::testing
+
+#endif  // GENTRACE_TESTS_TESTING_FIXTURES_H_

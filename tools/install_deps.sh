@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs everything gentrace needs to build and test on Debian bookworm.
+# Idempotent: packages already present are skipped quickly.
+set -euo pipefail
+
+packages=(
+  bazel-bootstrap bazel-platforms bazel-skylib bazel-rules-java bazel-rules-proto
+  g++ clang libclang-rt-14-dev clang-format
+  libunwind-dev libabsl-dev libprotobuf-dev protobuf-compiler
+  libgtest-dev libgmock-dev libbenchmark-dev
+  golang-1.19-go qemu-user gdb-multiarch
+  python3 ca-certificates nodejs npm
+)
+backports=(golang-1.21-go golang-1.22-go golang-1.23-go)
+
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+
+missing=()
+for p in "${packages[@]}" "${backports[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+# nodejs may come from another repository that provides npm itself.
+if command -v npm >/dev/null; then
+  missing=("${missing[@]/npm}")
+  missing=("${missing[@]/nodejs}")
+fi
+read -r -a missing <<<"${missing[*]}"
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+backports_list=/etc/apt/sources.list.d/bookworm-backports.list
+if [[ ! -f $backports_list ]]; then
+  echo 'deb http://deb.debian.org/debian bookworm-backports main' | "${sudo_cmd[@]}" tee "$backports_list" >/dev/null
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
