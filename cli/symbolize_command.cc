@@ -50,7 +50,7 @@ absl::Status FormatResult(uint64_t pc, const absl::Status& status,
 }  // namespace
 
 absl::Status RunSymbolize(absl::Span<char* const> argv) {
-  constexpr absl::string_view kFlags[] = {"binary", "format"};
+  constexpr absl::string_view kFlags[] = {"binary", "format", "callers"};
   absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
   if (!args.ok()) return args.status();
   constexpr absl::string_view kFormats[] = {"text", "json"};
@@ -62,6 +62,9 @@ absl::Status RunSymbolize(absl::Span<char* const> argv) {
       symtab::Binary::Open(*path);
   if (!binary.ok()) return binary.status();
   const bool json = *format == "json";
+  // runtime.Callers stores return addresses (and pc+1 for a trap), so the
+  // call's own line is at pc-1, as runtime.Frames does it.
+  const bool callers = args->Has("callers");
 
   std::vector<symtab::SourceFrame> frames;
   std::string out;
@@ -72,7 +75,8 @@ absl::Status RunSymbolize(absl::Span<char* const> argv) {
           absl::StrCat("not a hex address: \"", text, "\""));
     }
     frames.clear();
-    absl::Status status = (*binary)->Symbolize(*pc, &frames);
+    const uint64_t lookup = callers && *pc > 0 ? *pc - 1 : *pc;
+    absl::Status status = (*binary)->Symbolize(lookup, &frames);
     if (!status.ok()) frames.clear();
     absl::Status formatted = FormatResult(*pc, status, frames, json, &out);
     if (out.size() > (1 << 16)) {

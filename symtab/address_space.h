@@ -18,6 +18,9 @@ class AddressSpace {
   // The bytes stay valid as long as the address space does.
   virtual std::optional<ByteReader> Read(uint64_t address,
                                          uint64_t length) const = 0;
+  // Everything readable from `address` up to the end of the contiguous
+  // region holding it (for tables whose length is not stored).
+  virtual std::optional<ByteReader> ReadToEnd(uint64_t address) const = 0;
 };
 
 }  // namespace gentrace::symtab

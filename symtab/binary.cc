@@ -233,13 +233,33 @@ std::optional<uint64_t> Binary::FindModuledata() const {
   for (uint64_t slot : elf_->RelocationSlotsWithAddend(pclntab_address_)) {
     if (plausible(slot)) return slot;
   }
+  // moduledata lives in .noptrdata, in the writable segment.
+  const ElfSection* noptrdata = elf_->FindSection(".noptrdata");
+  std::vector<std::pair<uint64_t, ByteReader>> regions;
+  if (noptrdata != nullptr) {
+    if (auto data = elf_->SectionData(*noptrdata)) {
+      regions.emplace_back(noptrdata->addr, *data);
+    }
+  }
   for (const ElfSegment& seg : elf_->segments()) {
-    if (seg.type != kPtLoad || (seg.flags & kPfExecute)) continue;
-    auto data = elf_->image().Sub(seg.offset, seg.filesz);
-    if (!data) continue;
-    for (uint64_t at = 0; at + p <= data->size(); at += p) {
-      if (*data->Word(at, p) == pclntab_address_ && plausible(seg.vaddr + at)) {
-        return seg.vaddr + at;
+    if (seg.type != kPtLoad || !(seg.flags & kPfWrite)) continue;
+    if (auto data = elf_->image().Sub(seg.offset, seg.filesz)) {
+      regions.emplace_back(seg.vaddr, *data);
+    }
+  }
+  // The stored word, in the file's byte order, compared as raw bytes.
+  uint8_t needle[8];
+  for (int i = 0; i < p; ++i) {
+    const int shift =
+        8 * (elf_->byte_order() == ByteOrder::kLittle ? i : p - 1 - i);
+    needle[i] = static_cast<uint8_t>(pclntab_address_ >> shift);
+  }
+  for (const auto& [address, data] : regions) {
+    const uint8_t* bytes = data.data().data();
+    const uint64_t skew = (p - address % p) % p;  // align to the word size
+    for (uint64_t at = skew; at + p <= data.size(); at += p) {
+      if (std::memcmp(bytes + at, needle, p) == 0 && plausible(address + at)) {
+        return address + at;
       }
     }
   }
@@ -267,9 +287,7 @@ std::optional<uint64_t> Binary::FindGoFunc() const {
 
 absl::Status Binary::Symbolize(uint64_t pc,
                                std::vector<SourceFrame>* frames) const {
-  absl::StatusOr<Func> func = pclntab_->FindFunc(pc);
-  if (!func.ok()) return func.status();
-  return pclntab_->Symbolize(*func, pc, frames);
+  return pclntab_->SymbolizePc(pc, frames);
 }
 
 }  // namespace gentrace::symtab

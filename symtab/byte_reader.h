@@ -78,15 +78,15 @@ class ByteReader {
   template <typename T>
   std::optional<T> Unsigned(uint64_t offset) const {
     if (!Contains(offset, sizeof(T))) return std::nullopt;
-    const uint8_t* p = data_.data() + offset;
-    T value = 0;
-    if (order_ == ByteOrder::kLittle) {
-      for (size_t i = 0; i < sizeof(T); ++i) value |= T{p[i]} << (8 * i);
-    } else {
-      for (size_t i = 0; i < sizeof(T); ++i) value = (value << 8) | p[i];
-    }
+    T value;
+    std::memcpy(&value, data_.data() + offset, sizeof(T));
+    const bool host_little = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+    if ((order_ == ByteOrder::kLittle) != host_little) value = Swap(value);
     return value;
   }
+  static uint16_t Swap(uint16_t v) { return __builtin_bswap16(v); }
+  static uint32_t Swap(uint32_t v) { return __builtin_bswap32(v); }
+  static uint64_t Swap(uint64_t v) { return __builtin_bswap64(v); }
 
   absl::Span<const uint8_t> data_;
   ByteOrder order_ = ByteOrder::kLittle;

@@ -23,6 +23,7 @@ inline constexpr uint16_t kElfTypeCore = 4;
 inline constexpr uint32_t kPtLoad = 1;
 inline constexpr uint32_t kPtNote = 4;
 inline constexpr uint32_t kPfExecute = 1;
+inline constexpr uint32_t kPfWrite = 2;
 inline constexpr uint32_t kShtNobits = 8;
 inline constexpr uint32_t kShtNote = 7;
 inline constexpr uint64_t kShfExecinstr = 4;
@@ -86,6 +87,9 @@ class ElfFile : public AddressSpace {
   std::optional<ByteReader> Read(uint64_t address,
                                  uint64_t length) const override {
     return ReadVirtual(address, length);
+  }
+  std::optional<ByteReader> ReadToEnd(uint64_t address) const override {
+    return ReadVirtualToEnd(address);
   }
   // Everything from `addr` to the end of the file-backed region holding it.
   std::optional<ByteReader> ReadVirtualToEnd(uint64_t addr) const;

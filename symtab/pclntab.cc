@@ -12,6 +12,14 @@ namespace {
 // tree whose parent links form a cycle.
 constexpr int kMaxInlineDepth = 256;
 constexpr uint32_t kNoFuncData = 0xFFFFFFFF;
+// Text covered by one bucket of the PC -> function index, as in the
+// runtime's findfunctab; and a cap on the index (4 MiB of slots covers 4 GiB
+// of text).
+constexpr uint64_t kBucketSize = 4096;
+constexpr uint64_t kMaxBuckets = uint64_t{1} << 20;
+// No real function inlines a million calls; a larger tree index is corrupt.
+constexpr size_t kMaxInlineTreeSize = size_t{1} << 20;
+constexpr int32_t kCorruptInlineIndex = -2;
 
 absl::Status Corrupt(absl::string_view what) {
   return absl::DataLossError(absl::StrCat("corrupt pclntab: ", what));
@@ -136,24 +144,44 @@ std::optional<uint64_t> Pclntab::FunctabFuncOffset(uint32_t index) const {
   return pclntable_.Word(at + ptr_size_, ptr_size_);
 }
 
+void Pclntab::BuildLookupIndex() const {
+  // Parse read the end entry, so every entry before it is inside the table.
+  entries_.resize(uint64_t{nfunc_} + 1);
+  for (uint32_t i = 0; i <= nfunc_; ++i) entries_[i] = *FunctabEntry(i);
+  const uint64_t buckets = (max_pc_ - min_pc_) / kBucketSize + 1;
+  if (buckets > kMaxBuckets) return;  // binary search over everything
+  bucket_first_.assign(buckets + 1, 0);
+  uint32_t func = 0;
+  for (uint64_t b = 0; b <= buckets; ++b) {
+    const uint64_t bucket_start = min_pc_ + b * kBucketSize;
+    // Last function whose entry is <= the bucket start.
+    while (func + 1 < nfunc_ && entries_[func + 1] <= bucket_start) ++func;
+    bucket_first_[b] = func;
+  }
+}
+
+uint32_t Pclntab::FuncIndexFor(uint64_t pc) const {
+  std::call_once(lookup_once_, [this] { BuildLookupIndex(); });
+  auto lo = entries_.begin();
+  auto hi = entries_.begin() + nfunc_;
+  if (!bucket_first_.empty()) {
+    const uint64_t b = (pc - min_pc_) / kBucketSize;
+    lo = entries_.begin() + bucket_first_[b];
+    hi = entries_.begin() + std::min(nfunc_, bucket_first_[b + 1] + 1);
+  }
+  // Largest index in [lo, hi) whose entry is <= pc. A corrupt, unsorted
+  // table yields some index; MakeFunc then checks its record.
+  auto it = std::upper_bound(lo, hi, pc);
+  return it == lo ? static_cast<uint32_t>(lo - entries_.begin())
+                  : static_cast<uint32_t>(it - entries_.begin() - 1);
+}
+
 absl::StatusOr<Func> Pclntab::FindFunc(uint64_t pc) const {
   if (pc < min_pc_ || pc >= max_pc_) {
     return absl::NotFoundError(
         absl::StrCat("pc 0x", absl::Hex(pc), " is outside Go text"));
   }
-  // Largest index whose entry is <= pc.
-  uint32_t lo = 0, hi = nfunc_;
-  while (hi - lo > 1) {
-    const uint32_t mid = lo + (hi - lo) / 2;
-    auto entry = FunctabEntry(mid);
-    if (!entry) return Corrupt("function table is truncated");
-    if (*entry <= pc) {
-      lo = mid;
-    } else {
-      hi = mid;
-    }
-  }
-  return MakeFunc(lo);
+  return MakeFunc(FuncIndexFor(pc));
 }
 
 absl::StatusOr<Func> Pclntab::FuncAt(uint32_t index) const {
@@ -300,50 +328,187 @@ FuncId Pclntab::MapRawFuncId(uint32_t raw, absl::string_view name) const {
   return table->Lookup(raw);
 }
 
+Pclntab::~Pclntab() {
+  if (line_indexes_ == nullptr) return;
+  for (uint32_t i = 0; i < nfunc_; ++i) delete line_indexes_[i].load();
+}
+
+std::unique_ptr<Pclntab::LineIndex> Pclntab::BuildLineIndex(
+    const Func& func) const {
+  const FuncRecordLayout& f = layout_.func;
+  auto decode = [&](const absl::StatusOr<ByteReader>& table) {
+    return DecodedPcTable::Decode(table, func.entry(), func.end(), quantum_);
+  };
+  const DecodedPcTable files = decode(func.PcTable(func.Field32(f.pcfile)));
+  const DecodedPcTable lines = decode(func.PcTable(func.Field32(f.pcln)));
+  const DecodedPcTable inlines =
+      layout_.inline_kind == InlineTreeKind::kNone
+          ? DecodedPcTable()
+          : decode(func.PcDataTable(layout_.pcdata_inline_index));
+
+  auto index = std::make_unique<LineIndex>();
+  index->entry = func.entry();
+  index->name = func.Name();
+  index->func_id = func.func_id();
+  std::optional<ByteReader> tree;
+  if (layout_.inline_kind != InlineTreeKind::kNone && memory_ != nullptr) {
+    if (std::optional<uint64_t> at =
+            func.FuncData(layout_.funcdata_inline_tree)) {
+      tree = memory_->ReadToEnd(*at);
+    }
+  }
+  std::vector<int32_t> file_numbers;  // parallel to index->files
+  auto file_slot = [&](int32_t number) -> uint32_t {
+    for (size_t i = 0; i < file_numbers.size(); ++i) {
+      if (file_numbers[i] == number) return static_cast<uint32_t>(i);
+    }
+    file_numbers.push_back(number);
+    index->files.push_back(FileName(func, number));
+    return static_cast<uint32_t>(file_numbers.size() - 1);
+  };
+  // Merge the runs: a row ends wherever any table's run ends. Rows exist
+  // while both the file and the line table cover the PC; a missing or short
+  // inline table means "not inlined".
+  size_t fi = 0, li = 0, ii = 0;
+  while (fi < files.ends().size() && li < lines.ends().size()) {
+    const uint64_t file_end = files.ends()[fi];
+    const uint64_t line_end = lines.ends()[li];
+    uint64_t end = std::min(file_end, line_end);
+    int32_t inline_index = -1;
+    if (ii < inlines.ends().size()) {
+      end = std::min(end, inlines.ends()[ii]);
+      inline_index = tree ? std::max(-1, inlines.values()[ii]) : -1;
+    }
+    if (inline_index >= 0 && size_t(inline_index) > kMaxInlineTreeSize) {
+      inline_index = kCorruptInlineIndex;
+    }
+    index->rows.push_back({static_cast<uint32_t>(end - func.entry()),
+                           file_slot(files.values()[fi]), lines.values()[li],
+                           inline_index});
+    if (inline_index >= 0 && size_t(inline_index) >= index->inlined.size()) {
+      index->inlined.resize(inline_index + 1, absl::UnknownError("unused"));
+    }
+    if (file_end == end) ++fi;
+    if (line_end == end) ++li;
+    if (ii < inlines.ends().size() && inlines.ends()[ii] == end) ++ii;
+  }
+  index->beyond = fi == files.ends().size() ? files.beyond() : lines.beyond();
+  for (const LineIndex::Row& row : index->rows) {
+    if (row.inline_index >= 0 && !index->inlined[row.inline_index].ok()) {
+      index->inlined[row.inline_index] =
+          DecodeInlinedCall(*tree, row.inline_index);
+    }
+  }
+  return index;
+}
+
+absl::StatusOr<Pclntab::LineIndex::InlinedCall> Pclntab::DecodeInlinedCall(
+    const ByteReader& tree, int32_t tree_index) const {
+  const uint64_t size = layout_.inline_entry_size;
+  auto entry = tree.Sub(uint64_t(tree_index) * size, size);
+  if (!entry) return Corrupt("inline tree entry is unreadable");
+  uint32_t raw_id, name_offset;
+  LineIndex::InlinedCall call;
+  if (layout_.inline_kind == InlineTreeKind::kGo120) {
+    raw_id = *entry->U8(0);
+    name_offset = *entry->U32(4);
+    call.parent_pc = *entry->U32(8);
+  } else {
+    raw_id = *entry->U8(2);
+    name_offset = *entry->U32(12);
+    call.parent_pc = *entry->U32(16);
+  }
+  call.name = FuncName(name_offset);
+  if (!call.name.ok()) return call.name.status();
+  call.func_id = MapRawFuncId(raw_id, *call.name);
+  return call;
+}
+
+const Pclntab::LineIndex& Pclntab::LineIndexOf(const Func& func) const {
+  std::call_once(line_indexes_once_, [this] {
+    line_indexes_ = std::make_unique<std::atomic<LineIndex*>[]>(nfunc_);
+  });
+  std::atomic<LineIndex*>& slot = line_indexes_[func.index()];
+  if (LineIndex* index = slot.load(std::memory_order_acquire)) return *index;
+  std::unique_ptr<LineIndex> index = BuildLineIndex(func);
+  // Racing threads build the same index; the first to publish wins.
+  LineIndex* expected = nullptr;
+  if (slot.compare_exchange_strong(expected, index.get(),
+                                   std::memory_order_acq_rel)) {
+    return *index.release();
+  }
+  return *expected;
+}
+
 absl::Status Pclntab::Symbolize(const Func& func, uint64_t pc,
                                 std::vector<SourceFrame>* frames) const {
   if (layout_.inline_kind == InlineTreeKind::kGo19) {
     return ExpandInlineGo19(func, pc, frames);
   }
-  uint64_t spc = pc;
-  std::optional<uint64_t> tree;
-  if (layout_.inline_kind != InlineTreeKind::kNone && memory_ != nullptr) {
-    tree = func.FuncData(layout_.funcdata_inline_tree);
+  return SymbolizeIndexed(LineIndexOf(func), pc, frames);
+}
+
+absl::Status Pclntab::SymbolizePc(uint64_t pc,
+                                  std::vector<SourceFrame>* frames) const {
+  if (pc < min_pc_ || pc >= max_pc_) {
+    return absl::NotFoundError(
+        absl::StrCat("pc 0x", absl::Hex(pc), " is outside Go text"));
   }
-  for (int depth = 0; tree && depth < kMaxInlineDepth; ++depth) {
-    absl::StatusOr<int32_t> ix = func.PcData(layout_.pcdata_inline_index, spc);
-    if (!ix.ok() || *ix < 0) break;
-    const uint64_t size = layout_.inline_entry_size;
-    auto entry = memory_->Read(*tree + uint64_t(*ix) * size, size);
-    if (!entry) return Corrupt("inline tree entry is unreadable");
-    uint32_t raw_id, name_offset, parent_pc;
-    if (layout_.inline_kind == InlineTreeKind::kGo120) {
-      raw_id = *entry->U8(0);
-      name_offset = *entry->U32(4);
-      parent_pc = *entry->U32(8);
-    } else {
-      raw_id = *entry->U8(2);
-      name_offset = *entry->U32(12);
-      parent_pc = *entry->U32(16);
+  const uint32_t i = FuncIndexFor(pc);
+  if (line_indexes_ != nullptr &&
+      layout_.inline_kind != InlineTreeKind::kGo19) {
+    if (const LineIndex* index =
+            line_indexes_[i].load(std::memory_order_acquire)) {
+      return SymbolizeIndexed(*index, pc, frames);
     }
-    absl::StatusOr<absl::string_view> name = FuncName(name_offset);
-    if (!name.ok()) return name.status();
-    absl::StatusOr<SourceLine> line = func.LineAt(spc);
-    if (!line.ok()) return line.status();
-    frames->push_back(
-        {*name, line->file, line->line, true, MapRawFuncId(raw_id, *name)});
-    spc = func.entry() + parent_pc;
   }
-  absl::StatusOr<absl::string_view> name = func.Name();
-  if (!name.ok()) return name.status();
-  absl::StatusOr<SourceLine> line = func.LineAt(spc);
-  if (absl::IsNotFound(line.status())) {
+  absl::StatusOr<Func> func = MakeFunc(i);
+  if (!func.ok()) return func.status();
+  return Symbolize(*func, pc, frames);
+}
+
+absl::Status Pclntab::SymbolizeIndexed(const LineIndex& index, uint64_t pc,
+                                       std::vector<SourceFrame>* frames) const {
+  // The row covering `at`, or nullptr past the tables.
+  auto row_at = [&](uint64_t at) -> const LineIndex::Row* {
+    if (at < index.entry || at - index.entry >= (uint64_t{1} << 32)) {
+      return nullptr;
+    }
+    const uint32_t offset = static_cast<uint32_t>(at - index.entry);
+    auto it = std::upper_bound(index.rows.begin(), index.rows.end(), offset,
+                               [](uint32_t value, const LineIndex::Row& row) {
+                                 return value < row.end;
+                               });
+    return it == index.rows.end() ? nullptr : &*it;
+  };
+  uint64_t spc = pc;
+  const LineIndex::Row* row = row_at(spc);
+  for (int depth = 0;
+       row != nullptr && row->inline_index >= 0 && depth < kMaxInlineDepth;
+       ++depth) {
+    const absl::StatusOr<LineIndex::InlinedCall>& call =
+        index.inlined[row->inline_index];
+    if (!call.ok()) return call.status();
+    const absl::StatusOr<absl::string_view>& file = index.files[row->file];
+    if (!file.ok()) return file.status();
+    frames->push_back({*call->name, *file, row->line, true, call->func_id});
+    spc = index.entry + call->parent_pc;
+    row = row_at(spc);
+  }
+  if (row != nullptr && row->inline_index == kCorruptInlineIndex) {
+    return Corrupt("inline tree index out of range");
+  }
+  if (!index.name.ok()) return index.name.status();
+  if (row == nullptr) {
+    if (!absl::IsNotFound(index.beyond)) return index.beyond;
     // Padding after the code, or a linker-made trampoline: the function is
     // known but has no line here. The runtime prints "?:0".
-    line = SourceLine{"?", 0};
+    frames->push_back({*index.name, "?", 0, false, index.func_id});
+    return absl::OkStatus();
   }
-  if (!line.ok()) return line.status();
-  frames->push_back({*name, line->file, line->line, false, func.func_id()});
+  const absl::StatusOr<absl::string_view>& file = index.files[row->file];
+  if (!file.ok()) return file.status();
+  frames->push_back({*index.name, *file, row->line, false, index.func_id});
   return absl::OkStatus();
 }
 
@@ -461,13 +626,17 @@ absl::StatusOr<SourceLine> Func::LineAt(uint64_t pc) const {
   return SourceLine{*name, *line};
 }
 
-absl::StatusOr<int32_t> Func::PcData(int table, uint64_t pc) const {
+absl::StatusOr<ByteReader> Func::PcDataTable(int table) const {
   const FuncRecordLayout& f = table_->layout_.func;
   const uint32_t npcdata = Field32(f.npcdata);
   if (table < 0 || uint32_t(table) >= npcdata) {
     return absl::NotFoundError("function has no such PCDATA table");
   }
-  absl::StatusOr<ByteReader> data = PcTable(Field32(f.fixed_size + table * 4));
+  return PcTable(Field32(f.fixed_size + table * 4));
+}
+
+absl::StatusOr<int32_t> Func::PcData(int table, uint64_t pc) const {
+  absl::StatusOr<ByteReader> data = PcDataTable(table);
   if (!data.ok()) return data.status();
   return PcValueAt(*data, entry_, table_->quantum_, pc);
 }

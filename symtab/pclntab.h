@@ -1,6 +1,7 @@
 #ifndef GENTRACE_SYMTAB_PCLNTAB_H_
 #define GENTRACE_SYMTAB_PCLNTAB_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "symtab/address_space.h"
 #include "symtab/byte_reader.h"
+#include "symtab/decoded_pc_table.h"
 #include "symtab/func_id.h"
 #include "symtab/go_version.h"
 #include "symtab/pc_value_table.h"
@@ -85,6 +87,7 @@ class Func {
 
   uint32_t Field32(int offset) const;
   absl::StatusOr<ByteReader> PcTable(uint32_t offset) const;
+  absl::StatusOr<ByteReader> PcDataTable(int table) const;
 
   const Pclntab* table_;
   ByteReader record_;  // the _func record through its pcdata/funcdata arrays
@@ -118,6 +121,7 @@ class Pclntab {
 
   static absl::StatusOr<std::unique_ptr<Pclntab>> Parse(ByteReader data,
                                                         Options options);
+  ~Pclntab();
 
   PclntabFormat format() const { return layout_.format; }
   const PclntabLayout& layout() const { return layout_; }
@@ -141,9 +145,14 @@ class Pclntab {
 
   // Appends the logical frames at `pc` in `func`, innermost first: every
   // inlined call, then the physical function. `pc` is used as given (pass
-  // pc-1 for a return address).
+  // pc-1 for a return address). The first call for a function decodes its
+  // line and inline tables once (memory bounded by the function's size);
+  // later calls binary-search them.
   absl::Status Symbolize(const Func& func, uint64_t pc,
                          std::vector<SourceFrame>* frames) const;
+  // FindFunc and Symbolize in one, reusing what earlier calls decoded for
+  // the function (the fast path for bulk symbolization).
+  absl::Status SymbolizePc(uint64_t pc, std::vector<SourceFrame>* frames) const;
 
   // The funcID table chosen for this binary, and whether it came from the
   // Go release or from calibration against names.
@@ -163,8 +172,42 @@ class Pclntab {
   FuncId MapRawFuncId(uint32_t raw, absl::string_view name) const;
   std::optional<uint64_t> GoFunc() const;
   void Calibrate() const;
+  // What symbolization needs of one function, decoded on first use: its
+  // file, line and inline-index tables merged into one run array (one
+  // binary search per logical frame), its name and its file names.
+  struct LineIndex {
+    struct Row {
+      uint32_t end;   // offset from entry where the row ends
+      uint32_t file;  // index into `files`
+      int32_t line;
+      int32_t inline_index;  // index into `inlined`; -1: not inlined
+    };
+    struct InlinedCall {
+      absl::StatusOr<absl::string_view> name = absl::UnknownError("");
+      FuncId func_id = FuncId::kNormal;
+      uint32_t parent_pc = 0;  // offset from entry of the call site
+    };
+    uint64_t entry = 0;
+    std::vector<Row> rows;
+    absl::Status beyond;  // the answer past the last row
+    absl::StatusOr<absl::string_view> name = absl::UnknownError("");
+    FuncId func_id = FuncId::kNormal;
+    std::vector<absl::StatusOr<absl::string_view>> files;
+    // Entries of the inline tree, by tree index, for every index a row
+    // names; an index too large for a plausible tree is an error.
+    std::vector<absl::StatusOr<InlinedCall>> inlined;
+  };
+  const LineIndex& LineIndexOf(const Func& func) const;
+  std::unique_ptr<LineIndex> BuildLineIndex(const Func& func) const;
+  absl::StatusOr<LineIndex::InlinedCall> DecodeInlinedCall(
+      const ByteReader& tree, int32_t tree_index) const;
   absl::Status ExpandInlineGo19(const Func& func, uint64_t pc,
                                 std::vector<SourceFrame>* frames) const;
+  absl::Status SymbolizeIndexed(const LineIndex& index, uint64_t pc,
+                                std::vector<SourceFrame>* frames) const;
+  // Index of the function whose range holds `pc` (which must be inside
+  // [min_pc, max_pc)).
+  uint32_t FuncIndexFor(uint64_t pc) const;
 
   ByteReader data_;
   PclntabLayout layout_;
@@ -187,6 +230,16 @@ class Pclntab {
 
   mutable std::once_flag gofunc_once_;
   mutable std::optional<uint64_t> gofunc_;
+  // Built on first lookup: every function's entry PC in one flat array, and
+  // the first function index per 4 KiB of text, which narrows the binary
+  // search to the few functions of one bucket (the runtime's findfunctab
+  // idea, derived from the functab rather than trusted from the file).
+  void BuildLookupIndex() const;
+  mutable std::once_flag lookup_once_;
+  mutable std::vector<uint64_t> entries_;
+  mutable std::vector<uint32_t> bucket_first_;
+  mutable std::once_flag line_indexes_once_;
+  mutable std::unique_ptr<std::atomic<LineIndex*>[]> line_indexes_;
   mutable std::once_flag calibrate_once_;
   mutable const FuncIdTable* calibrated_ids_ = nullptr;
 };

@@ -9,7 +9,7 @@ packages=(
   libunwind-dev libabsl-dev libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
   golang-1.19-go qemu-user gdb-multiarch
-  python3 ca-certificates nodejs npm
+  python3 pkg-config ca-certificates nodejs npm
 )
 backports=(golang-1.21-go golang-1.22-go golang-1.23-go)
 

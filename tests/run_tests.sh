@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Runs the whole test suite from a clean checkout:
+#   1. installs the Debian packages it needs (tools/install_deps.sh);
+#   2. builds the Go test programs for every toolchain and GOARCH and fetches
+#      the pinned esbuild binaries from npm (both cached under
+#      $GENTRACE_CACHE, default ~/.cache/gentrace);
+#   3. bazel test //... with the fixtures;
+#   4. the hostile-input tests again under ASan/UBSan;
+#   5. a short libFuzzer run (GENTRACE_FUZZ_SECONDS, default 60; 0 skips it);
+# and ends with one line "N passed, N failed" counting test cases.
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+cache=${GENTRACE_CACHE:-$HOME/.cache/gentrace}
+fixtures=$cache/fixtures
+fuzz_seconds=${GENTRACE_FUZZ_SECONDS:-60}
+failures=0
+extra_passed=0
+extra_failed=0
+reports=()
+
+step() { printf '\n==== %s\n' "$*"; }
+
+step "installing packages"
+bash tools/install_deps.sh || { echo "package installation failed"; echo "0 passed, 1 failed"; exit 1; }
+
+step "building Go test programs and fetching esbuild fixtures"
+mkdir -p "$fixtures"
+bash tests/fixtures/build_go_programs.sh "$fixtures/go" &
+go_pid=$!
+bash tests/fixtures/fetch_esbuild.sh "$fixtures/esbuild"
+esbuild_status=$?
+wait "$go_pid"
+go_status=$?
+if [[ $go_status -ne 0 || $esbuild_status -ne 0 ]]; then
+  echo "fixture preparation failed (go: $go_status, esbuild: $esbuild_status)"
+  extra_failed=$((extra_failed + 1))
+fi
+
+# Runs bazel test with a config (may be empty) over targets, and records the
+# XML reports of exactly those targets (a whole tree for "//...").
+run_bazel_tests() {
+  local config=$1
+  shift
+  step "bazel test ${config:-(default)} $*"
+  # shellcheck disable=SC2086
+  bazel test $config "$@" --test_env=GENTRACE_FIXTURES="$fixtures"
+  local status=$?
+  # 0: all passed; 3: some tests failed (counted from their reports).
+  if [[ $status -ne 0 && $status -ne 3 ]]; then
+    echo "bazel test did not run (exit $status)"
+    extra_failed=$((extra_failed + 1))
+  fi
+  local logs
+  # shellcheck disable=SC2086
+  logs=$(bazel info $config bazel-testlogs 2>/dev/null)
+  for target in "$@"; do
+    if [[ $target == "//..." ]]; then
+      reports+=("$logs")
+    else
+      target=${target#//}
+      reports+=("$logs/${target/://}")
+    fi
+  done
+}
+
+run_bazel_tests "" //...
+run_bazel_tests --config=asan //tests/symtab:corrupt_binary_test //tests/symtab:unit_test
+
+if [[ $fuzz_seconds -gt 0 ]]; then
+  step "libFuzzer: ${fuzz_seconds}s on the symtab parser"
+  if GENTRACE_FIXTURES="$fixtures" bash tests/fuzz/run_fuzzer.sh "$fuzz_seconds"; then
+    extra_passed=$((extra_passed + 1))
+  else
+    echo "the fuzzer found a crash or failed to build"
+    extra_failed=$((extra_failed + 1))
+  fi
+fi
+
+step "summary"
+python3 - "$extra_passed" "$extra_failed" "${reports[@]}" <<'PY'
+import glob, os, sys
+import xml.etree.ElementTree as ET
+
+passed, failed = int(sys.argv[1]), int(sys.argv[2])
+for logs in sys.argv[3:]:
+    for path in sorted(glob.glob(os.path.join(logs, "**", "test.xml"), recursive=True)):
+        target = os.path.relpath(os.path.dirname(path), logs)
+        try:
+            root = ET.parse(path).getroot()
+        except ET.ParseError:
+            print(f"FAILED {target}: unreadable report")
+            failed += 1
+            continue
+        cases = root.iter("testcase")
+        any_case = False
+        for case in cases:
+            any_case = True
+            if case.find("failure") is not None or case.find("error") is not None:
+                failed += 1
+                print(f"FAILED {target}: {case.get('classname')}.{case.get('name')}")
+            elif case.get("result") == "skipped" or case.find("skipped") is not None:
+                continue
+            else:
+                passed += 1
+        if not any_case:
+            print(f"FAILED {target}: no test cases ran")
+            failed += 1
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
+PY

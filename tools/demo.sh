@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The main job on a bundled example: cross-builds the test program in
+# tests/go/symbolize for linux/arm64, stripped, crashes it under qemu, and has
+# gentrace symbolize the PCs of the runtime's traceback from the binary alone
+# (no symbols, no DWARF), inlined frames included.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bash tools/install_deps.sh
+bazel build //cli:gentrace >/dev/null 2>&1 || bazel build //cli:gentrace
+gentrace=$root/bazel-bin/cli/gentrace
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+(cd tests/go/symbolize &&
+  GOCACHE=$work/gocache CGO_ENABLED=0 GOOS=linux GOARCH=arm64 \
+    /usr/lib/go-1.19/bin/go build -trimpath -ldflags='-s -w' -o "$work/prog" .)
+
+echo "== gentrace info (a stripped linux/arm64 binary)"
+"$gentrace" info --binary="$work/prog"
+
+echo
+echo "== the Go runtime's own traceback (GOTRACEBACK=system, under qemu-aarch64)"
+GOTRACEBACK=system qemu-aarch64 "$work/prog" crash 2>"$work/traceback" || true
+sed -n '/^goroutine 1 /,/^$/p' "$work/traceback" | head -30
+
+# The faulting PC (from the "[signal ...]" line) is symbolized as is; the
+# frames above it hold return addresses, symbolized at pc-1 (--callers).
+fault_pc=$(sed -n 's/^\[signal .* pc=\(0x[0-9a-f]*\).*/\1/p' "$work/traceback")
+sed -n '/^goroutine 1 /,/^$/p' "$work/traceback" | grep -o ' pc=0x[0-9a-f]*' |
+  sed 's/ pc=//' | awk -v fault="$fault_pc" 'seen { print } $0 == fault { seen = 1 }' \
+  >"$work/callers"
+
+echo
+echo "== gentrace symbolize $fault_pc (the faulting instruction)"
+"$gentrace" symbolize --binary="$work/prog" "$fault_pc"
+echo
+echo "== gentrace symbolize --callers (the return addresses above it)"
+"$gentrace" symbolize --binary="$work/prog" --callers <"$work/callers"
