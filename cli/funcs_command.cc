@@ -35,7 +35,7 @@ absl::Status RunFuncs(absl::Span<char* const> argv) {
   if (!binary.ok()) return binary.status();
   const symtab::Pclntab& table = (*binary)->pclntab();
 
-  std::string out = "# entry\tend\tfuncid\tflags\targs\tname\n";
+  std::string out = "# entry\tend\tfuncid\tflags\targs\tdeferreturn\tname\n";
   for (uint32_t i = 0; i < table.num_funcs(); ++i) {
     absl::StatusOr<symtab::Func> func = table.FuncAt(i);
     if (absl::IsNotFound(func.status())) continue;  // gap between sections
@@ -49,7 +49,7 @@ absl::Status RunFuncs(absl::Span<char* const> argv) {
                     absl::Hex(func->end()), "\t",
                     symtab::FuncIdName(func->func_id()), "\t",
                     FlagNames(func->flags()), "\t", func->args_size(), "\t",
-                    name.ok() ? *name : "?", "\n");
+                    func->deferreturn(), "\t", name.ok() ? *name : "?", "\n");
     if (out.size() > (1 << 16)) {
       std::fwrite(out.data(), 1, out.size(), stdout);
       out.clear();
