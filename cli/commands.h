@@ -1,10 +1,30 @@
 #ifndef GENTRACE_CLI_COMMANDS_H_
 #define GENTRACE_CLI_COMMANDS_H_
 
+#include <memory>
+#include <string>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "cli/args.h"
+#include "symtab/binary.h"
 
 namespace gentrace::cli {
+
+// What every subcommand starts from: its parsed flags, the --format it was
+// asked for (empty if it has none) and the --binary, opened.
+struct CommandInput {
+  Args args;
+  std::string format;
+  std::unique_ptr<symtab::Binary> binary;
+};
+// Parses `argv` against `flags` (which must include "binary"), checks
+// --format against `formats` when given, and opens --binary.
+absl::StatusOr<CommandInput> ParseAndOpen(
+    absl::Span<char* const> argv, absl::Span<const absl::string_view> flags,
+    absl::Span<const absl::string_view> formats = {});
 
 // Each runs one subcommand on its arguments (after the subcommand name),
 // writing results to stdout. A returned error is printed by main.

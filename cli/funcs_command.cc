@@ -26,14 +26,9 @@ std::string FlagNames(uint8_t flags) {
 
 absl::Status RunFuncs(absl::Span<char* const> argv) {
   constexpr absl::string_view kFlags[] = {"binary"};
-  absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
-  if (!args.ok()) return args.status();
-  absl::StatusOr<std::string> path = args->Required("binary");
-  if (!path.ok()) return path.status();
-  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
-      symtab::Binary::Open(*path);
-  if (!binary.ok()) return binary.status();
-  const symtab::Pclntab& table = (*binary)->pclntab();
+  absl::StatusOr<CommandInput> input = ParseAndOpen(argv, kFlags);
+  if (!input.ok()) return input.status();
+  const symtab::Pclntab& table = input->binary->pclntab();
 
   std::string out = "# entry\tend\tfuncid\tflags\targs\tdeferreturn\tname\n";
   for (uint32_t i = 0; i < table.num_funcs(); ++i) {

@@ -12,20 +12,13 @@ namespace gentrace::cli {
 
 absl::Status RunInfo(absl::Span<char* const> argv) {
   constexpr absl::string_view kFlags[] = {"binary", "format"};
-  absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
-  if (!args.ok()) return args.status();
   constexpr absl::string_view kFormats[] = {"text", "json"};
-  absl::StatusOr<std::string> format = args->Format(kFormats);
-  if (!format.ok()) return format.status();
-  absl::StatusOr<std::string> path = args->Required("binary");
-  if (!path.ok()) return path.status();
-  absl::StatusOr<std::unique_ptr<symtab::Binary>> opened =
-      symtab::Binary::Open(*path);
-  if (!opened.ok()) return opened.status();
-  const symtab::Binary& binary = **opened;
+  absl::StatusOr<CommandInput> input = ParseAndOpen(argv, kFlags, kFormats);
+  if (!input.ok()) return input.status();
+  const symtab::Binary& binary = *input->binary;
   const Module module = ModuleOf(binary);
 
-  if (*format == "json") {
+  if (input->format == "json") {
     absl::StatusOr<std::string> json = ToJsonLine(module);
     if (!json.ok()) return json.status();
     std::printf("%s\n", json->c_str());

@@ -51,20 +51,14 @@ absl::Status FormatResult(uint64_t pc, const absl::Status& status,
 
 absl::Status RunSymbolize(absl::Span<char* const> argv) {
   constexpr absl::string_view kFlags[] = {"binary", "format", "callers"};
-  absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
-  if (!args.ok()) return args.status();
   constexpr absl::string_view kFormats[] = {"text", "json"};
-  absl::StatusOr<std::string> format = args->Format(kFormats);
-  if (!format.ok()) return format.status();
-  absl::StatusOr<std::string> path = args->Required("binary");
-  if (!path.ok()) return path.status();
-  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
-      symtab::Binary::Open(*path);
-  if (!binary.ok()) return binary.status();
-  const bool json = *format == "json";
+  absl::StatusOr<CommandInput> input = ParseAndOpen(argv, kFlags, kFormats);
+  if (!input.ok()) return input.status();
+  const symtab::Binary& binary = *input->binary;
+  const bool json = input->format == "json";
   // runtime.Callers stores return addresses (and pc+1 for a trap), so the
   // call's own line is at pc-1, as runtime.Frames does it.
-  const bool callers = args->Has("callers");
+  const bool callers = input->args.Has("callers");
 
   std::vector<symtab::SourceFrame> frames;
   std::string out;
@@ -76,7 +70,7 @@ absl::Status RunSymbolize(absl::Span<char* const> argv) {
     }
     frames.clear();
     const uint64_t lookup = callers && *pc > 0 ? *pc - 1 : *pc;
-    absl::Status status = (*binary)->Symbolize(lookup, &frames);
+    absl::Status status = binary.Symbolize(lookup, &frames);
     if (!status.ok()) frames.clear();
     absl::Status formatted = FormatResult(*pc, status, frames, json, &out);
     if (out.size() > (1 << 16)) {
@@ -86,8 +80,8 @@ absl::Status RunSymbolize(absl::Span<char* const> argv) {
     return formatted;
   };
 
-  if (!args->positional().empty()) {
-    for (const std::string& pc : args->positional()) {
+  if (!input->args.positional().empty()) {
+    for (const std::string& pc : input->args.positional()) {
       if (absl::Status s = symbolize_one(pc); !s.ok()) return s;
     }
   } else {

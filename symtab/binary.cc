@@ -18,6 +18,9 @@ constexpr uint16_t kEmAarch64 = 183;
 constexpr uint16_t kEmRiscv = 243;
 constexpr uint16_t kEmLoongarch = 258;
 
+// Word index of moduledata.text, the same from Go 1.16 on (reference §1.3).
+constexpr uint64_t kModuledataTextWord = 22;
+
 // Word index of moduledata.gofunc (go-runtime-reference.md §1.3).
 int GoFuncWordIndex(PclntabFormat format) {
   return format == PclntabFormat::kGo118 ? 38 : 40;
@@ -120,20 +123,59 @@ absl::StatusOr<std::unique_ptr<Pclntab>> Binary::TryParse(
   options.go_version = go_version_;
   options.memory = elf_.get();
   options.resolve_gofunc = [this] { return FindGoFunc(); };
-  if (data.size() >= 8 + 3 * 8) {
-    // 1.18+: the stored textStart is relocated at load time; read it the way
-    // the loader would leave it, falling back to runtime.text.
-    const int p = data.U8(7).value_or(0);
-    if (p == 4 || p == 8) {
-      std::optional<uint64_t> text = elf_->ReadPointer(address + 8 + 2 * p);
-      if (!text || *text == 0) {
-        if (auto sym = elf_->FindSymbol("runtime.text")) text = sym->value;
-      }
-      if (text && *text != 0) options.text_start = text;
+  std::vector<std::optional<uint64_t>> text_starts = {std::nullopt};
+  const int p = data.U8(7).value_or(0);
+  const uint32_t magic = data.U32(0).value_or(0);
+  if ((p == 4 || p == 8) && (magic == 0xFFFFFFF0 || magic == 0xFFFFFFF1)) {
+    // 1.18+ function entries are offsets from the start of text. The header
+    // stores it relocated at load time (read it as the loader would leave
+    // it); Go 1.26 stores 0 there and the runtime uses moduledata.text.
+    text_starts.clear();
+    for (std::optional<uint64_t> text :
+         {elf_->ReadPointer(address + 8 + 2 * p), FindSymbol("runtime.text"),
+          ModuledataText(address, data.size()), TextSection()}) {
+      if (text && *text != 0) text_starts.push_back(text);
+    }
+    if (text_starts.empty()) {
+      return absl::NotFoundError("cannot tell where Go text starts");
     }
   }
+  absl::Status last_error;
+  for (const std::optional<uint64_t>& text : text_starts) {
+    options.text_start = text;
+    absl::StatusOr<std::unique_ptr<Pclntab>> table =
+        ParseAndValidate(data, options);
+    if (table.ok()) return table;
+    last_error = table.status();
+  }
+  return last_error;
+}
+
+std::optional<uint64_t> Binary::FindSymbol(absl::string_view name) const {
+  std::optional<ElfSymbol> sym = elf_->FindSymbol(name);
+  if (!sym) return std::nullopt;
+  return sym->value;
+}
+
+std::optional<uint64_t> Binary::TextSection() const {
+  const ElfSection* text = elf_->FindSection(".text");
+  if (text == nullptr) return std::nullopt;
+  return text->addr;
+}
+
+std::optional<uint64_t> Binary::ModuledataText(uint64_t table_address,
+                                               uint64_t table_size) const {
+  std::optional<uint64_t> moduledata =
+      FindModuledata(table_address, table_size);
+  if (!moduledata) return std::nullopt;
+  return elf_->ReadPointer(*moduledata +
+                           kModuledataTextWord * elf_->ptr_size());
+}
+
+absl::StatusOr<std::unique_ptr<Pclntab>> Binary::ParseAndValidate(
+    ByteReader data, const Pclntab::Options& options) const {
   absl::StatusOr<std::unique_ptr<Pclntab>> table =
-      Pclntab::Parse(data, std::move(options));
+      Pclntab::Parse(data, options);
   if (!table.ok()) return table.status();
   const Pclntab& t = **table;
   if (t.ptr_size() != elf_->ptr_size()) {
@@ -219,18 +261,19 @@ absl::Status Binary::LocatePclntab() {
   return last_error;
 }
 
-std::optional<uint64_t> Binary::FindModuledata() const {
+std::optional<uint64_t> Binary::FindModuledata(uint64_t table_address,
+                                               uint64_t table_size) const {
   // moduledata's first word (1.16+) points at the pclntab header; its next
   // slice, funcnametab, points inside the pclntab.
   const int p = elf_->ptr_size();
-  const uint64_t table_end = pclntab_address_ + pclntab_->size();
+  const uint64_t table_end = table_address + table_size;
   auto plausible = [&](uint64_t candidate) {
     auto names = elf_->ReadPointer(candidate + p);
     auto names_len = elf_->ReadVirtual(candidate + 2 * p, p);
-    return names && names_len && *names > pclntab_address_ &&
-           *names < table_end && *names_len->Word(0, p) <= table_end - *names;
+    return names && names_len && *names > table_address && *names < table_end &&
+           *names_len->Word(0, p) <= table_end - *names;
   };
-  for (uint64_t slot : elf_->RelocationSlotsWithAddend(pclntab_address_)) {
+  for (uint64_t slot : elf_->RelocationSlotsWithAddend(table_address)) {
     if (plausible(slot)) return slot;
   }
   // moduledata lives in .noptrdata, in the writable segment.
@@ -252,7 +295,7 @@ std::optional<uint64_t> Binary::FindModuledata() const {
   for (int i = 0; i < p; ++i) {
     const int shift =
         8 * (elf_->byte_order() == ByteOrder::kLittle ? i : p - 1 - i);
-    needle[i] = static_cast<uint8_t>(pclntab_address_ >> shift);
+    needle[i] = static_cast<uint8_t>(table_address >> shift);
   }
   for (const auto& [address, data] : regions) {
     const uint8_t* bytes = data.data().data();
@@ -277,7 +320,8 @@ std::optional<uint64_t> Binary::FindGoFunc() const {
       return sym->value;
     }
   }
-  std::optional<uint64_t> moduledata = FindModuledata();
+  std::optional<uint64_t> moduledata =
+      FindModuledata(pclntab_address_, pclntab_->size());
   if (!moduledata) return std::nullopt;
   std::optional<uint64_t> gofunc = elf_->ReadPointer(
       *moduledata + uint64_t(GoFuncWordIndex(format)) * elf_->ptr_size());

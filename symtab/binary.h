@@ -65,9 +65,18 @@ class Binary {
   static absl::StatusOr<std::unique_ptr<Binary>> FromFile(
       std::unique_ptr<MappedFile> file, std::string path);
   absl::Status LocatePclntab();
+  // Parses the table at `address`, trying each plausible start of text for
+  // 1.18+ tables until one validates.
   absl::StatusOr<std::unique_ptr<Pclntab>> TryParse(ByteReader data,
                                                     uint64_t address) const;
-  std::optional<uint64_t> FindModuledata() const;
+  absl::StatusOr<std::unique_ptr<Pclntab>> ParseAndValidate(
+      ByteReader data, const Pclntab::Options& options) const;
+  std::optional<uint64_t> FindSymbol(absl::string_view name) const;
+  std::optional<uint64_t> TextSection() const;
+  std::optional<uint64_t> ModuledataText(uint64_t table_address,
+                                         uint64_t table_size) const;
+  std::optional<uint64_t> FindModuledata(uint64_t table_address,
+                                         uint64_t table_size) const;
 
   std::string path_;
   std::unique_ptr<MappedFile> file_;

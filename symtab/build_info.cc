@@ -1,8 +1,10 @@
 #include "symtab/build_info.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 
@@ -64,6 +66,33 @@ std::optional<std::string> ReadGoString(const ElfFile& elf,
                      bytes->size());
 }
 
+// runtime.buildVersion without symbols or buildinfo (Go 1.26 binaries carry
+// no .go.buildinfo): a Go string header {ptr, len} in writable data whose
+// bytes read as a Go release, e.g. "go1.26.5".
+std::optional<std::string> FindBuildVersionString(const ElfFile& elf) {
+  const int p = elf.ptr_size();
+  for (const ElfSegment& seg : elf.segments()) {
+    if (seg.type != kPtLoad || !(seg.flags & kPfWrite)) continue;
+    auto data = elf.image().Sub(seg.offset, seg.filesz);
+    if (!data) continue;
+    const uint64_t skew = (p - seg.vaddr % p) % p;
+    for (uint64_t at = skew; at + 2 * p <= data->size(); at += p) {
+      const uint64_t length = *data->Word(at + p, p);
+      if (length < 6 || length > 64) continue;
+      auto bytes = elf.ReadVirtual(*data->Word(at, p), length);
+      if (!bytes) continue;
+      absl::string_view text(
+          reinterpret_cast<const char*>(bytes->data().data()), bytes->size());
+      if (!absl::StartsWith(text, "go1.") || !GoVersion::Parse(text)) continue;
+      if (std::all_of(text.begin(), text.end(),
+                      [](char c) { return c > ' ' && c < 0x7f; })) {
+        return std::string(text);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 void ParseModuleInfo(std::string module_info, BuildInfo* info) {
   // The linker brackets the text with 16-byte sentinels.
   if (module_info.size() >= 33 &&
@@ -122,6 +151,9 @@ std::optional<BuildInfo> ReadBuildInfo(const ElfFile& elf) {
     if (auto sym = elf.FindSymbol("runtime.buildVersion")) {
       if (auto v = ReadGoString(elf, sym->value)) info.go_version = *v;
     }
+  }
+  if (info.go_version.empty()) {
+    if (auto v = FindBuildVersionString(elf)) info.go_version = *v;
   }
   if (info.go_version.empty() && info.module_info.empty()) return std::nullopt;
   return info;

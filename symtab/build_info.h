@@ -5,6 +5,7 @@
 #include <string>
 
 #include "symtab/elf_file.h"
+#include "symtab/go_version.h"
 
 namespace gentrace::symtab {
 
@@ -16,9 +17,10 @@ struct BuildInfo {
   std::string module_info;  // the whole module info text
 };
 
-// Reads the .go.buildinfo blob (Go 1.13+): the section by name, else a scan
-// of the file-backed data segments for its 16-byte-aligned magic. Falls back
-// to the runtime.buildVersion symbol for the Go version alone.
+// Reads the .go.buildinfo blob (Go 1.13-1.25): the section by name, else a
+// scan of the file-backed data segments for its 16-byte-aligned magic. Falls
+// back, for the Go version alone, to the runtime.buildVersion symbol, then
+// to a validated scan for that string's header (Go 1.26 has no buildinfo).
 std::optional<BuildInfo> ReadBuildInfo(const ElfFile& elf);
 
 // The Go build ID (the .note.go.buildid note), or "" if there is none.

@@ -76,24 +76,13 @@ TEST_P(Addr2lineTest, AgreesOnEverySampledPc) {
   RecordProperty("pcs_without_line_table", without_line_table);
 }
 
-std::vector<FixtureBinary> WithAddr2line() {
-  std::vector<FixtureBinary> out;
-  for (FixtureBinary& b : AllFixtureBinaries()) {
-    if (gentrace::testing::FileExists(b.path + ".addr2line.tsv")) {
-      out.push_back(std::move(b));
-    }
-  }
-  return out;
-}
-
 INSTANTIATE_TEST_SUITE_P(
-    Fixtures, Addr2lineTest, ::testing::ValuesIn(WithAddr2line()),
-    [](const ::testing::TestParamInfo<FixtureBinary>& info) {
-      return info.param.name;
-    });
+    Fixtures, Addr2lineTest,
+    ::testing::ValuesIn(gentrace::testing::FixturesWith(".addr2line.tsv")),
+    gentrace::testing::FixtureTestName());
 
 TEST(Addr2lineFixturesTest, ArePresent) {
-  ASSERT_FALSE(WithAddr2line().empty())
+  ASSERT_FALSE(gentrace::testing::FixturesWith(".addr2line.tsv").empty())
       << gentrace::testing::MissingFixturesMessage();
 }
 

@@ -194,11 +194,9 @@ std::vector<FixtureBinary> Targets() {
   return out;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Fixtures, CorruptBinaryTest, ::testing::ValuesIn(Targets()),
-    [](const ::testing::TestParamInfo<FixtureBinary>& info) {
-      return info.param.name;
-    });
+INSTANTIATE_TEST_SUITE_P(Fixtures, CorruptBinaryTest,
+                         ::testing::ValuesIn(Targets()),
+                         gentrace::testing::FixtureTestName());
 
 TEST(CorruptBinaryFixturesTest, ArePresent) {
   ASSERT_GE(Targets().size(), 4u)

@@ -17,7 +17,8 @@ using ::gentrace::testing::FixtureBinary;
 class FuncMetadataTest : public ::testing::TestWithParam<FixtureBinary> {};
 
 TEST_P(FuncMetadataTest, FuncIdsMatchRuntimeNames) {
-  absl::StatusOr<std::unique_ptr<Binary>> binary = Binary::Open(GetParam().path);
+  absl::StatusOr<std::unique_ptr<Binary>> binary =
+      Binary::Open(GetParam().path);
   ASSERT_TRUE(binary.ok()) << binary.status();
   const Pclntab& table = (*binary)->pclntab();
   ASSERT_TRUE(table.go_version().has_value()) << "fixtures carry buildinfo";
@@ -38,12 +39,14 @@ TEST_P(FuncMetadataTest, FuncIdsMatchRuntimeNames) {
       EXPECT_EQ(FuncIdName(id), FuncIdName(by_name)) << *name;
       ++special;
     }
-    if (has_flags && (by_name == FuncId::kGoexit || by_name == FuncId::kMstart ||
-                      by_name == FuncId::kRt0Go)) {
+    if (has_flags &&
+        (by_name == FuncId::kGoexit || by_name == FuncId::kMstart ||
+         by_name == FuncId::kRt0Go)) {
       EXPECT_TRUE(func->flags() & kFuncFlagTopFrame) << *name;
     }
-    if (has_flags && (by_name == FuncId::kMcall || by_name == FuncId::kMorestack ||
-                      by_name == FuncId::kSystemstack)) {
+    if (has_flags &&
+        (by_name == FuncId::kMcall || by_name == FuncId::kMorestack ||
+         by_name == FuncId::kSystemstack)) {
       EXPECT_TRUE(func->flags() & kFuncFlagSpWrite) << *name;
     }
   }
@@ -51,7 +54,8 @@ TEST_P(FuncMetadataTest, FuncIdsMatchRuntimeNames) {
 }
 
 TEST_P(FuncMetadataTest, CalibratedTableMatchesTheRelease) {
-  absl::StatusOr<std::unique_ptr<Binary>> binary = Binary::Open(GetParam().path);
+  absl::StatusOr<std::unique_ptr<Binary>> binary =
+      Binary::Open(GetParam().path);
   ASSERT_TRUE(binary.ok()) << binary.status();
   const Pclntab& known = (*binary)->pclntab();
   std::optional<ByteReader> bytes =
@@ -89,7 +93,8 @@ TEST_P(FuncMetadataTest, SectionHeadersStrippedStillSymbolizes) {
   for (int i = 0; i < (is64 ? 8 : 4); ++i) image[(is64 ? 40 : 32) + i] = 0;
   for (int i = 0; i < 2; ++i) image[(is64 ? 60 : 48) + i] = 0;
   for (int i = 0; i < 2; ++i) image[(is64 ? 62 : 50) + i] = 0;
-  absl::StatusOr<std::unique_ptr<Binary>> original = Binary::Open(GetParam().path);
+  absl::StatusOr<std::unique_ptr<Binary>> original =
+      Binary::Open(GetParam().path);
   absl::StatusOr<std::unique_ptr<Binary>> headless = Binary::FromBytes(image);
   ASSERT_TRUE(original.ok()) << original.status();
   ASSERT_TRUE(headless.ok()) << headless.status();
@@ -105,7 +110,8 @@ TEST_P(FuncMetadataTest, SectionHeadersStrippedStillSymbolizes) {
     std::vector<SourceFrame> want, got;
     absl::Status want_status = (*original)->Symbolize(row.pc, &want);
     absl::Status got_status = (*headless)->Symbolize(row.pc, &got);
-    ASSERT_EQ(want_status.code(), got_status.code()) << "0x" << std::hex << row.pc;
+    ASSERT_EQ(want_status.code(), got_status.code())
+        << "0x" << std::hex << row.pc;
     ASSERT_EQ(want.size(), got.size()) << "0x" << std::hex << row.pc;
     for (size_t i = 0; i < want.size(); ++i) {
       EXPECT_EQ(want[i].function, got[i].function);
@@ -123,19 +129,19 @@ std::vector<FixtureBinary> Binaries() {
   std::vector<FixtureBinary> out;
   for (FixtureBinary& b : AllFixtureBinaries()) {
     // Default builds of every arch and toolchain, and every esbuild.
-    if (b.variant == "default" || b.variant == "esbuild") out.push_back(std::move(b));
+    if (b.variant == "default" || b.variant == "esbuild")
+      out.push_back(std::move(b));
   }
   return out;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Fixtures, FuncMetadataTest, ::testing::ValuesIn(Binaries()),
-    [](const ::testing::TestParamInfo<FixtureBinary>& info) {
-      return info.param.name;
-    });
+INSTANTIATE_TEST_SUITE_P(Fixtures, FuncMetadataTest,
+                         ::testing::ValuesIn(Binaries()),
+                         gentrace::testing::FixtureTestName());
 
 TEST(FuncMetadataFixturesTest, ArePresent) {
-  ASSERT_FALSE(Binaries().empty()) << gentrace::testing::MissingFixturesMessage();
+  ASSERT_FALSE(Binaries().empty())
+      << gentrace::testing::MissingFixturesMessage();
 }
 
 }  // namespace

@@ -225,24 +225,13 @@ TEST_P(TracebackInlineTest, InlinedFramesMatchTheRuntime) {
   }
 }
 
-std::vector<FixtureBinary> WithTraceback() {
-  std::vector<FixtureBinary> out;
-  for (FixtureBinary& b : AllFixtureBinaries()) {
-    if (gentrace::testing::FileExists(b.path + ".traceback.txt")) {
-      out.push_back(std::move(b));
-    }
-  }
-  return out;
-}
-
 INSTANTIATE_TEST_SUITE_P(
-    Fixtures, TracebackInlineTest, ::testing::ValuesIn(WithTraceback()),
-    [](const ::testing::TestParamInfo<FixtureBinary>& info) {
-      return info.param.name;
-    });
+    Fixtures, TracebackInlineTest,
+    ::testing::ValuesIn(gentrace::testing::FixturesWith(".traceback.txt")),
+    gentrace::testing::FixtureTestName());
 
 TEST(TracebackFixturesTest, ArePresent) {
-  ASSERT_FALSE(WithTraceback().empty())
+  ASSERT_FALSE(gentrace::testing::FixturesWith(".traceback.txt").empty())
       << gentrace::testing::MissingFixturesMessage();
 }
 

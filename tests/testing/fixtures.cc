@@ -84,6 +84,14 @@ std::vector<FixtureBinary> AllFixtureBinaries() {
   return binaries;
 }
 
+std::vector<FixtureBinary> FixturesWith(const std::string& suffix) {
+  std::vector<FixtureBinary> out;
+  for (FixtureBinary& b : AllFixtureBinaries()) {
+    if (FileExists(b.path + suffix)) out.push_back(std::move(b));
+  }
+  return out;
+}
+
 std::vector<Addr2lineRow> ReadAddr2line(const std::string& path) {
   std::vector<Addr2lineRow> rows;
   for (absl::string_view line : absl::StrSplit(ReadFileOrEmpty(path), '\n')) {

@@ -26,6 +26,18 @@ std::optional<std::string> FixturesRoot();
 // Every Go test program build, then every esbuild binary. Empty if the
 // fixtures are missing.
 std::vector<FixtureBinary> AllFixtureBinaries();
+// The fixture binaries that have a file `<binary><suffix>` beside them
+// (".addr2line.tsv", ".traceback.txt").
+std::vector<FixtureBinary> FixturesWith(const std::string& suffix);
+
+// Names parameterized tests after their fixture.
+struct FixtureTestName {
+  template <typename ParamInfo>
+  std::string operator()(const ParamInfo& info) const {
+    return info.param.name;
+  }
+};
+
 // The message a test prints when fixtures are missing.
 const char* MissingFixturesMessage();
 

@@ -1,0 +1,3 @@
+module gentrace.test/pcsample
+
+go 1.19

@@ -1,0 +1,3 @@
+module gentrace.test/symbolize
+
+go 1.19
