@@ -132,8 +132,9 @@ absl::StatusOr<std::unique_ptr<Pclntab>> Binary::TryParse(
     // it); Go 1.26 stores 0 there and the runtime uses moduledata.text.
     text_starts.clear();
     for (std::optional<uint64_t> text :
-         {elf_->ReadPointer(address + 8 + 2 * p), FindSymbol("runtime.text"),
-          ModuledataText(address, data.size()), TextSection()}) {
+         {elf_->ReadPointer(address + 8 + 2 * static_cast<uint64_t>(p)),
+          FindSymbol("runtime.text"), ModuledataText(address, data.size()),
+          TextSection()}) {
       if (text && *text != 0) text_starts.push_back(text);
     }
     if (text_starts.empty()) {
@@ -269,7 +270,8 @@ std::optional<uint64_t> Binary::FindModuledata(uint64_t table_address,
   const uint64_t table_end = table_address + table_size;
   auto plausible = [&](uint64_t candidate) {
     auto names = elf_->ReadPointer(candidate + p);
-    auto names_len = elf_->ReadVirtual(candidate + 2 * p, p);
+    auto names_len =
+        elf_->ReadVirtual(candidate + 2 * static_cast<uint64_t>(p), p);
     return names && names_len && *names > table_address && *names < table_end &&
            *names_len->Word(0, p) <= table_end - *names;
   };
@@ -324,7 +326,8 @@ std::optional<uint64_t> Binary::FindGoFunc() const {
       FindModuledata(pclntab_address_, pclntab_->size());
   if (!moduledata) return std::nullopt;
   std::optional<uint64_t> gofunc = elf_->ReadPointer(
-      *moduledata + uint64_t(GoFuncWordIndex(format)) * elf_->ptr_size());
+      *moduledata +
+      static_cast<uint64_t>(GoFuncWordIndex(format)) * elf_->ptr_size());
   if (gofunc) gofunc_method_ = "moduledata";
   return gofunc;
 }

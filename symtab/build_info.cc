@@ -42,7 +42,7 @@ std::optional<std::string> ReadInlineString(const ByteReader& blob,
   for (int shift = 0;; shift += 7) {
     auto byte = blob.U8((*offset)++);
     if (!byte || shift > 56) return std::nullopt;
-    length |= uint64_t(*byte & 0x7f) << shift;
+    length |= static_cast<uint64_t>(*byte & 0x7f) << shift;
     if ((*byte & 0x80) == 0) break;
   }
   auto bytes = blob.Sub(*offset, length);
@@ -56,7 +56,8 @@ std::optional<std::string> ReadInlineString(const ByteReader& blob,
 std::optional<std::string> ReadGoString(const ElfFile& elf,
                                         uint64_t header_address) {
   auto data = elf.ReadPointer(header_address);
-  auto header = elf.ReadVirtual(header_address, 2 * elf.ptr_size());
+  auto header = elf.ReadVirtual(header_address,
+                                2 * static_cast<uint64_t>(elf.ptr_size()));
   if (!data || !header) return std::nullopt;
   const uint64_t length = *header->Word(elf.ptr_size(), elf.ptr_size());
   if (length > kMaxStringLength) return std::nullopt;
@@ -76,7 +77,8 @@ std::optional<std::string> FindBuildVersionString(const ElfFile& elf) {
     auto data = elf.image().Sub(seg.offset, seg.filesz);
     if (!data) continue;
     const uint64_t skew = (p - seg.vaddr % p) % p;
-    for (uint64_t at = skew; at + 2 * p <= data->size(); at += p) {
+    for (uint64_t at = skew; at + 2 * static_cast<uint64_t>(p) <= data->size();
+         at += p) {
       const uint64_t length = *data->Word(at + p, p);
       if (length < 6 || length > 64) continue;
       auto bytes = elf.ReadVirtual(*data->Word(at, p), length);
@@ -101,8 +103,9 @@ void ParseModuleInfo(std::string module_info, BuildInfo* info) {
   }
   for (absl::string_view line : absl::StrSplit(module_info, '\n')) {
     std::vector<absl::string_view> fields = absl::StrSplit(line, '\t');
-    if (fields.size() >= 2 && fields[0] == "path")
+    if (fields.size() >= 2 && fields[0] == "path") {
       info->path = std::string(fields[1]);
+    }
     if (fields.size() >= 2 && fields[0] == "mod") {
       info->main_module = std::string(fields[1]);
     }
@@ -135,8 +138,9 @@ std::optional<BuildInfo> ReadBuildInfo(const ElfFile& elf) {
             continue;
           }
           const uint64_t address = seg.vaddr + (blob_offset - seg.offset);
-          if (auto v = elf.ReadPointer(address + 16))
+          if (auto v = elf.ReadPointer(address + 16)) {
             version = ReadGoString(elf, *v);
+          }
           if (auto m = elf.ReadPointer(address + 16 + *ptr_size)) {
             module_info = ReadGoString(elf, *m);
           }

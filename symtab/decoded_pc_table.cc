@@ -42,8 +42,9 @@ absl::StatusOr<int32_t> DecodedPcTable::ValueAt(uint64_t pc) const {
     auto it = std::upper_bound(ends_.begin(), ends_.end(), pc);
     if (it != ends_.end()) return values_[it - ends_.begin()];
   }
-  if (beyond_.ok())
+  if (beyond_.ok()) {
     return absl::NotFoundError("pc is not covered by its table");
+  }
   return beyond_;
 }
 

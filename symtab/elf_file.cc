@@ -14,10 +14,10 @@ constexpr uint32_t kShtRela = 4;
 constexpr uint32_t kShtDynsym = 11;
 constexpr uint64_t kShfAlloc = 2;
 constexpr uint16_t kShnXindex = 0xffff;
-// Bounds that no real file reaches; they keep hostile headers from making
-// the parser allocate or loop without limit.
+// A bound no real file reaches; it keeps a hostile extended section count
+// from making the parser allocate or loop without limit. (The segment count
+// is 16 bits wide, so it needs none.)
 constexpr uint32_t kMaxSections = 1 << 16;
-constexpr uint32_t kMaxSegments = 1 << 16;
 
 // The RELATIVE relocation type of machines whose dynamic relocations carry
 // explicit addends (RELA). REL machines keep the addend in the slot itself.
@@ -32,7 +32,6 @@ std::optional<uint32_t> RelativeRelocationType(uint16_t machine) {
     case 22:  // EM_S390
       return 12;
     case 243:  // EM_RISCV
-      return 3;
     case 258:  // EM_LOONGARCH
       return 3;
     default:
@@ -126,7 +125,7 @@ absl::Status ElfFile::ParseSegments(uint64_t phoff, uint16_t phentsize,
                                     uint16_t phnum) {
   if (phnum == 0) return absl::OkStatus();
   const uint64_t min_entsize = is_64_ ? 56 : 32;
-  if (phentsize < min_entsize || phnum > kMaxSegments ||
+  if (phentsize < min_entsize ||
       !reader_.Contains(phoff, uint64_t{phentsize} * phnum)) {
     return absl::InvalidArgumentError(
         "ELF: program header table lies outside the file");
@@ -341,8 +340,9 @@ std::optional<ByteReader> FindNoteIn(const ByteReader& notes,
     if (!name || !desc) return std::nullopt;
     absl::string_view name_str(
         reinterpret_cast<const char*>(name->data().data()), name->size());
-    while (!name_str.empty() && name_str.back() == '\0')
+    while (!name_str.empty() && name_str.back() == '\0') {
       name_str.remove_suffix(1);
+    }
     if (note_type == type && name_str == owner) return desc;
     at = desc_at + align4(descsz);
   }

@@ -71,18 +71,22 @@ absl::StatusOr<std::unique_ptr<Pclntab>> Pclntab::Parse(ByteReader data,
 
 absl::Status Pclntab::ParseHeader(uint32_t magic) {
   const int p = ptr_size_;
-  auto word = [&](int i) { return data_.Word(8 + uint64_t(i) * p, p); };
+  auto word = [&](int i) {
+    return data_.Word(8 + static_cast<uint64_t>(i) * p, p);
+  };
   auto nfunc = word(0);
   if (!nfunc) return Corrupt("truncated header");
-  if (*nfunc > (uint64_t{1} << 31))
+  if (*nfunc > (uint64_t{1} << 31)) {
     return Corrupt("implausible function count");
+  }
   nfunc_ = static_cast<uint32_t>(*nfunc);
 
   if (layout_.format == PclntabFormat::kGo12) {
     // One flat table: every offset is from its start.
     functab_entry_size_ = 2 * p;
-    const uint64_t functab = 8 + uint64_t(p);
-    const uint64_t end_word = functab + uint64_t(nfunc_) * functab_entry_size_;
+    const uint64_t functab = 8 + static_cast<uint64_t>(p);
+    const uint64_t end_word =
+        functab + static_cast<uint64_t>(nfunc_) * functab_entry_size_;
     auto filetab_offset = data_.U32(end_word + p);
     if (!filetab_offset) return Corrupt("function table runs past the end");
     auto filetab = data_.Tail(*filetab_offset);
@@ -108,7 +112,7 @@ absl::Status Pclntab::ParseHeader(uint32_t magic) {
     offsets[i] = *w;
   }
   if (has_text_start) text_start_ = *word(2);
-  const uint64_t header_end = 8 + uint64_t(first + 5) * p;
+  const uint64_t header_end = 8 + static_cast<uint64_t>(first + 5) * p;
   for (int i = 0; i < 5; ++i) {
     const uint64_t next = i + 1 < 5 ? offsets[i + 1] : data_.size();
     if (offsets[i] < header_end || offsets[i] > next || next > data_.size()) {
@@ -129,7 +133,8 @@ absl::Status Pclntab::ParseHeader(uint32_t magic) {
 }
 
 std::optional<uint64_t> Pclntab::FunctabEntry(uint32_t index) const {
-  const uint64_t at = functab_base_ + uint64_t(index) * functab_entry_size_;
+  const uint64_t at =
+      functab_base_ + static_cast<uint64_t>(index) * functab_entry_size_;
   if (functab_entry_size_ == 8 && layout_.funcdata_are_offsets) {
     auto off = pclntable_.U32(at);
     if (!off) return std::nullopt;
@@ -139,7 +144,8 @@ std::optional<uint64_t> Pclntab::FunctabEntry(uint32_t index) const {
 }
 
 std::optional<uint64_t> Pclntab::FunctabFuncOffset(uint32_t index) const {
-  const uint64_t at = functab_base_ + uint64_t(index) * functab_entry_size_;
+  const uint64_t at =
+      functab_base_ + static_cast<uint64_t>(index) * functab_entry_size_;
   if (layout_.funcdata_are_offsets) return pclntable_.U32(at + 4);
   return pclntable_.Word(at + ptr_size_, ptr_size_);
 }
@@ -247,10 +253,11 @@ absl::StatusOr<absl::string_view> Pclntab::FileName(const Func& func,
   if (layout_.func.cu_offset < 0) {
     // 1.2-1.15: one global table; element 0 is the count.
     auto count = filetab_.U32(0);
-    if (!count || file_index == 0 || uint32_t(file_index) >= *count) {
+    if (!count || file_index == 0 ||
+        static_cast<uint32_t>(file_index) >= *count) {
       return Corrupt(absl::StrCat("file number ", file_index, " out of range"));
     }
-    offset = filetab_.U32(uint64_t(file_index) * 4);
+    offset = filetab_.U32(static_cast<uint64_t>(file_index) * 4);
     if (!offset) return Corrupt("file table truncated");
     auto name = data_.CString(*offset);
     if (!name) return Corrupt("file name offset out of bounds");
@@ -258,7 +265,7 @@ absl::StatusOr<absl::string_view> Pclntab::FileName(const Func& func,
   }
   // 1.16+: file numbers are local to the compilation unit.
   const uint64_t slot =
-      uint64_t(func.Field32(layout_.func.cu_offset)) + file_index;
+      static_cast<uint64_t>(func.Field32(layout_.func.cu_offset)) + file_index;
   offset = cutab_.U32(slot * 4);
   if (!offset || *offset == 0xFFFFFFFF) {
     return Corrupt(absl::StrCat("file number ", file_index,
@@ -379,13 +386,15 @@ std::unique_ptr<Pclntab::LineIndex> Pclntab::BuildLineIndex(
       end = std::min(end, inlines.ends()[ii]);
       inline_index = tree ? std::max(-1, inlines.values()[ii]) : -1;
     }
-    if (inline_index >= 0 && size_t(inline_index) > kMaxInlineTreeSize) {
+    if (inline_index >= 0 &&
+        static_cast<size_t>(inline_index) > kMaxInlineTreeSize) {
       inline_index = kCorruptInlineIndex;
     }
     index->rows.push_back({static_cast<uint32_t>(end - func.entry()),
                            file_slot(files.values()[fi]), lines.values()[li],
                            inline_index});
-    if (inline_index >= 0 && size_t(inline_index) >= index->inlined.size()) {
+    if (inline_index >= 0 &&
+        static_cast<size_t>(inline_index) >= index->inlined.size()) {
       index->inlined.resize(inline_index + 1, absl::UnknownError("unused"));
     }
     if (file_end == end) ++fi;
@@ -405,7 +414,7 @@ std::unique_ptr<Pclntab::LineIndex> Pclntab::BuildLineIndex(
 absl::StatusOr<Pclntab::LineIndex::InlinedCall> Pclntab::DecodeInlinedCall(
     const ByteReader& tree, int32_t tree_index) const {
   const uint64_t size = layout_.inline_entry_size;
-  auto entry = tree.Sub(uint64_t(tree_index) * size, size);
+  auto entry = tree.Sub(static_cast<uint64_t>(tree_index) * size, size);
   if (!entry) return Corrupt("inline tree entry is unreadable");
   uint32_t raw_id, name_offset;
   LineIndex::InlinedCall call;
@@ -524,7 +533,7 @@ absl::Status Pclntab::ExpandInlineGo19(const Func& func, uint64_t pc,
            : absl::NotFoundError("");
   SourceLine at = *line;
   for (int depth = 0; ix.ok() && *ix >= 0 && depth < kMaxInlineDepth; ++depth) {
-    auto entry = memory_->Read(*tree + uint64_t(*ix) * 16, 16);
+    auto entry = memory_->Read(*tree + static_cast<uint64_t>(*ix) * 16, 16);
     if (!entry) return Corrupt("inline tree entry is unreadable");
     absl::StatusOr<absl::string_view> name = FuncName(*entry->U32(12));
     if (!name.ok()) return name.status();
@@ -629,7 +638,7 @@ absl::StatusOr<SourceLine> Func::LineAt(uint64_t pc) const {
 absl::StatusOr<ByteReader> Func::PcDataTable(int table) const {
   const FuncRecordLayout& f = table_->layout_.func;
   const uint32_t npcdata = Field32(f.npcdata);
-  if (table < 0 || uint32_t(table) >= npcdata) {
+  if (table < 0 || static_cast<uint32_t>(table) >= npcdata) {
     return absl::NotFoundError("function has no such PCDATA table");
   }
   return PcTable(Field32(f.fixed_size + table * 4));
@@ -646,10 +655,12 @@ std::optional<uint64_t> Func::FuncData(int index) const {
   const FuncRecordLayout& f = layout.func;
   const uint64_t nfuncdata =
       f.nfuncdata_size == 1 ? *record_.U8(f.nfuncdata) : Field32(f.nfuncdata);
-  if (index < 0 || uint64_t(index) >= nfuncdata) return std::nullopt;
-  uint64_t base = f.fixed_size + uint64_t(Field32(f.npcdata)) * 4;
+  if (index < 0 || static_cast<uint64_t>(index) >= nfuncdata) {
+    return std::nullopt;
+  }
+  uint64_t base = f.fixed_size + static_cast<uint64_t>(Field32(f.npcdata)) * 4;
   if (layout.funcdata_are_offsets) {
-    const uint32_t offset = Field32(base + index * 4);
+    const uint32_t offset = Field32(base + static_cast<uint64_t>(index) * 4);
     if (offset == kNoFuncData) return std::nullopt;
     std::optional<uint64_t> gofunc = table_->GoFunc();
     if (!gofunc) return std::nullopt;
@@ -657,7 +668,7 @@ std::optional<uint64_t> Func::FuncData(int index) const {
   }
   const int p = table_->ptr_size_;
   if (p == 8 && (base & 4)) base += 4;
-  auto address = record_.Word(base + uint64_t(index) * p, p);
+  auto address = record_.Word(base + static_cast<uint64_t>(index) * p, p);
   if (!address || *address == 0) return std::nullopt;
   return *address;
 }

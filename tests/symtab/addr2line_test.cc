@@ -13,7 +13,6 @@
 namespace gentrace::symtab {
 namespace {
 
-using ::gentrace::testing::AllFixtureBinaries;
 using ::gentrace::testing::FixtureBinary;
 
 class Addr2lineTest : public ::testing::TestWithParam<FixtureBinary> {};

@@ -47,9 +47,9 @@ Target Load(const FixtureBinary& fixture) {
   return t;
 }
 
-void PutWord(std::string* image, uint64_t at, uint64_t value, int size,
+void PutWord(std::string* image, uint64_t at, uint64_t value, uint64_t size,
              bool big_endian) {
-  for (int i = 0; i < size && at + i < image->size(); ++i) {
+  for (uint64_t i = 0; i < size && at + i < image->size(); ++i) {
     const int shift = 8 * (big_endian ? size - 1 - i : i);
     (*image)[at + i] = static_cast<char>(value >> shift);
   }
@@ -80,7 +80,7 @@ TEST_P(CorruptBinaryTest, NeverCrashes) {
     return std::uniform_int_distribution<uint64_t>(lo, hi - 1)(rng);
   };
   const uint64_t tab = t.table_offset, size = t.table_size;
-  const int p = t.ptr_size;
+  const uint64_t p = t.ptr_size;
 
   // Truncations: inside the ELF header, the headers, and all over the table.
   std::vector<uint64_t> cuts = {0,
@@ -109,8 +109,9 @@ TEST_P(CorruptBinaryTest, NeverCrashes) {
 
   // Zeroed 4 KiB windows.
   std::vector<uint64_t> windows = {0, tab, tab + size / 3, tab + size - 4096};
-  for (int i = 0; i < 12; ++i)
+  for (int i = 0; i < 12; ++i) {
     windows.push_back(random_offset(0, t.image.size()));
+  }
   for (uint64_t at : windows) {
     std::string image = t.image;
     for (uint64_t i = at; i < at + 4096 && i < image.size(); ++i) image[i] = 0;
@@ -157,11 +158,12 @@ TEST_P(CorruptBinaryTest, NeverCrashes) {
   const bool is64 = t.image[4] == 2;
   for (auto [offset, size_bytes, value] :
        std::vector<std::tuple<int, int, uint64_t>>{
-           {is64 ? 40 : 32, is64 ? 8 : 4, ~uint64_t{0} - 8},   // e_shoff
-           {is64 ? 60 : 48, 2, 0xffff},                        // e_shnum
-           {is64 ? 32 : 28, is64 ? 8 : 4, uint64_t(1) << 31},  // e_phoff
-           {is64 ? 56 : 44, 2, 0xffff},                        // e_phnum
-           {is64 ? 62 : 50, 2, 0xfffe}}) {                     // e_shstrndx
+           {is64 ? 40 : 32, is64 ? 8 : 4, ~uint64_t{0} - 8},  // e_shoff
+           {is64 ? 60 : 48, 2, 0xffff},                       // e_shnum
+           {is64 ? 32 : 28, is64 ? 8 : 4,
+            static_cast<uint64_t>(1) << 31},  // e_phoff
+           {is64 ? 56 : 44, 2, 0xffff},       // e_phnum
+           {is64 ? 62 : 50, 2, 0xfffe}}) {    // e_shstrndx
     std::string image = t.image;
     PutWord(&image, offset, value, size_bytes, t.big_endian);
     Check(absl::StrCat("ELF header field at ", offset), std::move(image));

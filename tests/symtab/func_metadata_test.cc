@@ -129,8 +129,9 @@ std::vector<FixtureBinary> Binaries() {
   std::vector<FixtureBinary> out;
   for (FixtureBinary& b : AllFixtureBinaries()) {
     // Default builds of every arch and toolchain, and every esbuild.
-    if (b.variant == "default" || b.variant == "esbuild")
+    if (b.variant == "default" || b.variant == "esbuild") {
       out.push_back(std::move(b));
+    }
   }
   return out;
 }

@@ -27,7 +27,8 @@ std::vector<uint8_t> Encode(
   int32_t value = -1;
   for (auto [next, length] : runs) {
     const int32_t delta = next - value;
-    uvarint(delta < 0 ? (uint32_t(-delta) << 1) - 1 : uint32_t(delta) << 1);
+    uvarint(delta < 0 ? (static_cast<uint32_t>(-delta) << 1) - 1
+                      : static_cast<uint32_t>(delta) << 1);
     uvarint(length / quantum);
     value = next;
   }

@@ -19,7 +19,6 @@
 namespace gentrace::symtab {
 namespace {
 
-using ::gentrace::testing::AllFixtureBinaries;
 using ::gentrace::testing::FixtureBinary;
 
 // The runtime prints type parameters of generic functions as "[...]".
@@ -138,6 +137,7 @@ std::vector<PhysicalFrame> ParseTraceback(const std::string& text) {
 
 std::string Describe(const std::vector<PrintedFrame>& frames) {
   std::vector<std::string> parts;
+  parts.reserve(frames.size());
   for (const PrintedFrame& f : frames) {
     parts.push_back(absl::StrCat(f.function, "@", f.position));
   }
@@ -182,8 +182,9 @@ TEST_P(TracebackInlineTest, InlinedFramesMatchTheRuntime) {
       pcs.push_back(*frame.pc);
     } else {
       auto [lo, hi] = entries.equal_range(frame.physical_name);
-      for (auto it = lo; it != hi; ++it)
+      for (auto it = lo; it != hi; ++it) {
         pcs.push_back(it->second + frame.offset);
+      }
     }
     ASSERT_FALSE(pcs.empty()) << "no function named " << frame.physical_name;
     std::vector<PrintedFrame> want;

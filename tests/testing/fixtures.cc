@@ -42,8 +42,9 @@ namespace {
 
 std::string TestName(absl::string_view text) {
   std::string name;
-  for (char c : text)
+  for (char c : text) {
     name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  }
   return name;
 }
 
