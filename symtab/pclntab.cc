@@ -20,16 +20,41 @@ constexpr uint64_t kMaxBuckets = uint64_t{1} << 20;
 // No real function inlines a million calls; a larger tree index is corrupt.
 constexpr size_t kMaxInlineTreeSize = size_t{1} << 20;
 constexpr int32_t kCorruptInlineIndex = -2;
+// A function's rows are bucketed per 256 bytes of code.
+constexpr int kRowBucketShift = 8;
+// Per-thread PC cache: 16384 slots of 32 bytes.
+constexpr int kPcCacheBits = 14;
+constexpr size_t kPcCacheSlots = size_t{1} << kPcCacheBits;
 
 absl::Status Corrupt(absl::string_view what) {
   return absl::DataLossError(absl::StrCat("corrupt pclntab: ", what));
 }
 
+std::atomic<uint64_t> next_table_id{1};
+
 }  // namespace
+
+// A per-thread, direct-mapped map from PC to where SymbolizePc found it.
+// Entries point into line indexes, which live as long as their table; the
+// table id keeps a destroyed table's entries from matching a new table.
+struct Pclntab::PcCacheSlot {
+  uint64_t table_id = 0;
+  uint64_t pc = 0;
+  const LineIndex* index = nullptr;
+  const LineIndex::Row* row = nullptr;
+};
+
+Pclntab::PcCacheSlot& Pclntab::PcCacheSlotFor(uint64_t pc) {
+  thread_local std::unique_ptr<PcCacheSlot[]> cache;
+  if (cache == nullptr) cache = std::make_unique<PcCacheSlot[]>(kPcCacheSlots);
+  // Fibonacci hashing spreads nearby PCs over the slots.
+  return cache[(pc * 0x9E3779B97F4A7C15u) >> (64 - kPcCacheBits)];
+}
 
 absl::StatusOr<std::unique_ptr<Pclntab>> Pclntab::Parse(ByteReader data,
                                                         Options options) {
   auto table = std::unique_ptr<Pclntab>(new Pclntab());
+  table->id_ = next_table_id.fetch_add(1, std::memory_order_relaxed);
   table->data_ = data;
   table->go_version_ = options.go_version;
   table->memory_ = options.memory;
@@ -167,7 +192,12 @@ void Pclntab::BuildLookupIndex() const {
 }
 
 uint32_t Pclntab::FuncIndexFor(uint64_t pc) const {
-  std::call_once(lookup_once_, [this] { BuildLookupIndex(); });
+  if (!lookup_ready_.load(std::memory_order_acquire)) {
+    std::call_once(lookup_once_, [this] {
+      BuildLookupIndex();
+      lookup_ready_.store(true, std::memory_order_release);
+    });
+  }
   auto lo = entries_.begin();
   auto hi = entries_.begin() + nfunc_;
   if (!bucket_first_.empty()) {
@@ -402,10 +432,34 @@ std::unique_ptr<Pclntab::LineIndex> Pclntab::BuildLineIndex(
     if (ii < inlines.ends().size() && inlines.ends()[ii] == end) ++ii;
   }
   index->beyond = fi == files.ends().size() ? files.beyond() : lines.beyond();
+  if (!index->rows.empty()) {
+    const uint64_t covered = index->rows.back().end;
+    index->row_buckets.resize((covered >> kRowBucketShift) + 1);
+    uint32_t row = 0;
+    for (uint64_t b = 0; b < index->row_buckets.size(); ++b) {
+      while (row + 1 < index->rows.size() &&
+             index->rows[row].end <= (b << kRowBucketShift)) {
+        ++row;
+      }
+      index->row_buckets[b] = row;
+    }
+  }
   for (const LineIndex::Row& row : index->rows) {
     if (row.inline_index >= 0 && !index->inlined[row.inline_index].ok()) {
       index->inlined[row.inline_index] =
           DecodeInlinedCall(*tree, row.inline_index);
+    }
+  }
+  // With every call decoded, walk each call's callers once.
+  for (absl::StatusOr<LineIndex::InlinedCall>& call : index->inlined) {
+    if (!call.ok()) continue;
+    std::vector<SourceFrame> callers;
+    absl::Status walked =
+        WalkInlined(*index, index->entry + call->parent_pc, &callers);
+    if (walked.ok()) {
+      call->callers = std::move(callers);
+    } else {
+      call->callers = walked;
     }
   }
   return index;
@@ -463,46 +517,86 @@ absl::Status Pclntab::SymbolizePc(uint64_t pc,
     return absl::NotFoundError(
         absl::StrCat("pc 0x", absl::Hex(pc), " is outside Go text"));
   }
-  const uint32_t i = FuncIndexFor(pc);
-  if (line_indexes_ != nullptr &&
-      layout_.inline_kind != InlineTreeKind::kGo19) {
-    if (const LineIndex* index =
-            line_indexes_[i].load(std::memory_order_acquire)) {
-      return SymbolizeIndexed(*index, pc, frames);
-    }
+  if (layout_.inline_kind == InlineTreeKind::kGo19) {
+    absl::StatusOr<Func> func = MakeFunc(FuncIndexFor(pc));
+    if (!func.ok()) return func.status();
+    return ExpandInlineGo19(*func, pc, frames);
   }
-  absl::StatusOr<Func> func = MakeFunc(i);
-  if (!func.ok()) return func.status();
-  return Symbolize(*func, pc, frames);
+  // Profiles and tracebacks repeat PCs: remember where each one was found.
+  PcCacheSlot& slot = PcCacheSlotFor(pc);
+  if (slot.table_id == id_ && slot.pc == pc) {
+    return EmitRow(*slot.index, slot.row, pc, frames);
+  }
+  const uint32_t i = FuncIndexFor(pc);
+  const LineIndex* index =
+      line_indexes_ != nullptr
+          ? line_indexes_[i].load(std::memory_order_acquire)
+          : nullptr;
+  if (index == nullptr) {
+    absl::StatusOr<Func> func = MakeFunc(i);
+    if (!func.ok()) return func.status();
+    index = &LineIndexOf(*func);
+  }
+  const LineIndex::Row* row = RowAt(*index, pc);
+  slot = {id_, pc, index, row};
+  return EmitRow(*index, row, pc, frames);
+}
+
+const Pclntab::LineIndex::Row* Pclntab::RowAt(const LineIndex& index,
+                                              uint64_t pc) {
+  if (pc < index.entry || pc - index.entry >= (uint64_t{1} << 32)) {
+    return nullptr;
+  }
+  const uint32_t offset = static_cast<uint32_t>(pc - index.entry);
+  const uint64_t bucket = offset >> kRowBucketShift;
+  if (bucket >= index.row_buckets.size()) return nullptr;
+  // Rows [first, last) hold every row that can cover this bucket.
+  auto first = index.rows.begin() + index.row_buckets[bucket];
+  auto last = bucket + 1 < index.row_buckets.size()
+                  ? index.rows.begin() + index.row_buckets[bucket + 1] + 1
+                  : index.rows.end();
+  auto it = std::upper_bound(first, last, offset,
+                             [](uint32_t value, const LineIndex::Row& row) {
+                               return value < row.end;
+                             });
+  return it == last ? nullptr : &*it;
 }
 
 absl::Status Pclntab::SymbolizeIndexed(const LineIndex& index, uint64_t pc,
                                        std::vector<SourceFrame>* frames) const {
-  // The row covering `at`, or nullptr past the tables.
-  auto row_at = [&](uint64_t at) -> const LineIndex::Row* {
-    if (at < index.entry || at - index.entry >= (uint64_t{1} << 32)) {
-      return nullptr;
-    }
-    const uint32_t offset = static_cast<uint32_t>(at - index.entry);
-    auto it = std::upper_bound(index.rows.begin(), index.rows.end(), offset,
-                               [](uint32_t value, const LineIndex::Row& row) {
-                                 return value < row.end;
-                               });
-    return it == index.rows.end() ? nullptr : &*it;
-  };
-  uint64_t spc = pc;
-  const LineIndex::Row* row = row_at(spc);
-  for (int depth = 0;
-       row != nullptr && row->inline_index >= 0 && depth < kMaxInlineDepth;
-       ++depth) {
+  return EmitRow(index, RowAt(index, pc), pc, frames);
+}
+
+absl::Status Pclntab::EmitRow(const LineIndex& index, const LineIndex::Row* row,
+                              uint64_t pc,
+                              std::vector<SourceFrame>* frames) const {
+  if (row == nullptr || row->inline_index < 0) {
+    return WalkInlined(index, pc, frames);
+  }
+  // Inlined code: this call's frame, then its precomputed callers.
+  const absl::StatusOr<LineIndex::InlinedCall>& call =
+      index.inlined[row->inline_index];
+  if (!call.ok()) return call.status();
+  if (!call->callers.ok()) return call->callers.status();
+  const absl::StatusOr<absl::string_view>& file = index.files[row->file];
+  if (!file.ok()) return file.status();
+  frames->push_back({*call->name, *file, row->line, true, call->func_id});
+  frames->insert(frames->end(), call->callers->begin(), call->callers->end());
+  return absl::OkStatus();
+}
+
+absl::Status Pclntab::WalkInlined(const LineIndex& index, uint64_t pc,
+                                  std::vector<SourceFrame>* frames) const {
+  const LineIndex::Row* row = RowAt(index, pc);
+  for (int depth = 0; row != nullptr && row->inline_index >= 0; ++depth) {
+    if (depth == kMaxInlineDepth) return Corrupt("inline tree has a cycle");
     const absl::StatusOr<LineIndex::InlinedCall>& call =
         index.inlined[row->inline_index];
     if (!call.ok()) return call.status();
     const absl::StatusOr<absl::string_view>& file = index.files[row->file];
     if (!file.ok()) return file.status();
     frames->push_back({*call->name, *file, row->line, true, call->func_id});
-    spc = index.entry + call->parent_pc;
-    row = row_at(spc);
+    row = RowAt(index, index.entry + call->parent_pc);
   }
   if (row != nullptr && row->inline_index == kCorruptInlineIndex) {
     return Corrupt("inline tree index out of range");

@@ -186,9 +186,16 @@ class Pclntab {
       absl::StatusOr<absl::string_view> name = absl::UnknownError("");
       FuncId func_id = FuncId::kNormal;
       uint32_t parent_pc = 0;  // offset from entry of the call site
+      // The logical frames above this call (its callers up to the physical
+      // function): they depend only on the call site, so they are walked
+      // once, when the index is built.
+      absl::StatusOr<std::vector<SourceFrame>> callers = absl::UnknownError("");
     };
     uint64_t entry = 0;
     std::vector<Row> rows;
+    // First row covering each 256 bytes of the function, so a lookup
+    // searches a few adjacent rows instead of the whole array.
+    std::vector<uint32_t> row_buckets;
     absl::Status beyond;  // the answer past the last row
     absl::StatusOr<absl::string_view> name = absl::UnknownError("");
     FuncId func_id = FuncId::kNormal;
@@ -205,10 +212,23 @@ class Pclntab {
                                 std::vector<SourceFrame>* frames) const;
   absl::Status SymbolizeIndexed(const LineIndex& index, uint64_t pc,
                                 std::vector<SourceFrame>* frames) const;
+  // The frames of `row` (which covers `pc`) in `index`.
+  absl::Status EmitRow(const LineIndex& index, const LineIndex::Row* row,
+                       uint64_t pc, std::vector<SourceFrame>* frames) const;
+  // The inline walk itself, row by row (SymbolizeIndexed's slow path, and
+  // how the callers of each inlined call are precomputed).
+  absl::Status WalkInlined(const LineIndex& index, uint64_t pc,
+                           std::vector<SourceFrame>* frames) const;
+  // The row covering `pc`, or nullptr past the tables.
+  static const LineIndex::Row* RowAt(const LineIndex& index, uint64_t pc);
   // Index of the function whose range holds `pc` (which must be inside
   // [min_pc, max_pc)).
   uint32_t FuncIndexFor(uint64_t pc) const;
 
+  struct PcCacheSlot;
+  static PcCacheSlot& PcCacheSlotFor(uint64_t pc);
+  // Distinguishes this table in per-thread lookup caches, which outlive it.
+  uint64_t id_ = 0;
   ByteReader data_;
   PclntabLayout layout_;
   std::optional<GoVersion> go_version_;
@@ -236,6 +256,9 @@ class Pclntab {
   // idea, derived from the functab rather than trusted from the file).
   void BuildLookupIndex() const;
   mutable std::once_flag lookup_once_;
+  // Set once the index is built: lets lookups skip std::call_once, which in
+  // libstdc++ is an out-of-line pthread_once call every time.
+  mutable std::atomic<bool> lookup_ready_{false};
   mutable std::vector<uint64_t> entries_;
   mutable std::vector<uint32_t> bucket_first_;
   mutable std::once_flag line_indexes_once_;
