@@ -3,6 +3,7 @@
 // innermost file:line (addr2line reports the line of the inlined code at a PC
 // but names the function the code was compiled into).
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -73,6 +74,40 @@ TEST_P(Addr2lineTest, AgreesOnEverySampledPc) {
   EXPECT_GT(in_function, 100) << "sample hit too few functions";
   RecordProperty("pcs", static_cast<int>(rows.size()));
   RecordProperty("pcs_without_line_table", without_line_table);
+}
+
+// Threads racing to decode and publish the same functions' tables, and each
+// filling its own PC cache, agree with one thread working alone.
+TEST_P(Addr2lineTest, ConcurrentSymbolizationAgrees) {
+  if (GetParam().variant != "esbuild") GTEST_SKIP() << "large binaries only";
+  std::vector<gentrace::testing::Addr2lineRow> rows =
+      gentrace::testing::ReadAddr2line(GetParam().path + ".addr2line.tsv");
+  auto describe = [&](const Binary& binary) {
+    std::vector<std::string> out;
+    std::vector<SourceFrame> frames;
+    for (const auto& row : rows) {
+      frames.clear();
+      absl::Status status = binary.Symbolize(row.pc, &frames);
+      std::string line = status.ok() ? "" : std::string(status.message());
+      for (const SourceFrame& f : frames) {
+        absl::StrAppend(&line, f.function, " ", f.file, ":", f.line, ";");
+      }
+      out.push_back(std::move(line));
+    }
+    return out;
+  };
+  absl::StatusOr<std::unique_ptr<Binary>> alone = Binary::Open(GetParam().path);
+  absl::StatusOr<std::unique_ptr<Binary>> shared =
+      Binary::Open(GetParam().path);
+  ASSERT_TRUE(alone.ok() && shared.ok());
+  const std::vector<std::string> want = describe(**alone);
+  std::vector<std::vector<std::string>> got(4);
+  std::vector<std::thread> threads;
+  for (auto& result : got) {
+    threads.emplace_back([&] { result = describe(**shared); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const auto& result : got) EXPECT_EQ(result, want);
 }
 
 INSTANTIATE_TEST_SUITE_P(
