@@ -31,6 +31,7 @@ absl::StatusOr<CommandInput> ParseAndOpen(
 absl::Status RunSymbolize(absl::Span<char* const> argv);
 absl::Status RunFuncs(absl::Span<char* const> argv);
 absl::Status RunInfo(absl::Span<char* const> argv);
+absl::Status RunCore(absl::Span<char* const> argv);
 
 }  // namespace gentrace::cli
 

@@ -21,7 +21,10 @@ constexpr char kUsage[] =
     "  funcs --binary=PATH\n"
     "      every function: entry, end, funcID, flags, args size, name.\n"
     "  info --binary=PATH [--format=text|json]\n"
-    "      arch, Go version, pclntab format, build IDs, counts.\n";
+    "      arch, Go version, pclntab format, build IDs, counts.\n"
+    "  core --binary=PATH --core=PATH --threads [--format=text|json]\n"
+    "      each thread's Go frames (fp/sp/pc, function, file:line) from its\n"
+    "      registers in an ELF core.\n";
 
 }  // namespace
 
@@ -39,6 +42,8 @@ int main(int argc, char** argv) {
     status = gentrace::cli::RunFuncs(rest);
   } else if (std::strcmp(argv[1], "info") == 0) {
     status = gentrace::cli::RunInfo(rest);
+  } else if (std::strcmp(argv[1], "core") == 0) {
+    status = gentrace::cli::RunCore(rest);
   } else {
     std::fprintf(stderr, "gentrace: unknown command \"%s\"\n\n%s", argv[1],
                  kUsage);

@@ -69,6 +69,7 @@ absl::StatusOr<std::unique_ptr<ElfFile>> ElfFile::Parse(
   }
   elf->type_ = *r.U16(16);
   elf->machine_ = *r.U16(18);
+  elf->entry_ = *r.Word(24, elf->ptr_size());
   uint64_t phoff, shoff;
   uint16_t phentsize, phnum, shentsize, shnum, shstrndx;
   if (b64) {
@@ -324,9 +325,10 @@ std::optional<ElfSymbol> ElfFile::FindSymbol(absl::string_view name) const {
 
 namespace {
 
-// Walks the notes in `notes` (4-byte aligned name and descriptor).
-std::optional<ByteReader> FindNoteIn(const ByteReader& notes,
-                                     absl::string_view owner, uint32_t type) {
+// Calls `visit` for each note in `notes` (4-byte aligned name and
+// descriptor) until it returns true; stops at a malformed note.
+template <typename Visit>
+void ForEachNote(const ByteReader& notes, Visit visit) {
   uint64_t at = 0;
   auto align4 = [](uint64_t n) { return (n + 3) & ~uint64_t{3}; };
   while (notes.Contains(at, 12)) {
@@ -337,16 +339,26 @@ std::optional<ByteReader> FindNoteIn(const ByteReader& notes,
     const uint64_t desc_at = name_at + align4(namesz);
     auto name = notes.Sub(name_at, namesz);
     auto desc = notes.Sub(desc_at, descsz);
-    if (!name || !desc) return std::nullopt;
+    if (!name || !desc) return;
     absl::string_view name_str(
         reinterpret_cast<const char*>(name->data().data()), name->size());
     while (!name_str.empty() && name_str.back() == '\0') {
       name_str.remove_suffix(1);
     }
-    if (note_type == type && name_str == owner) return desc;
+    if (visit(ElfFile::Note{name_str, note_type, *desc})) return;
     at = desc_at + align4(descsz);
   }
-  return std::nullopt;
+}
+
+std::optional<ByteReader> FindNoteIn(const ByteReader& notes,
+                                     absl::string_view owner, uint32_t type) {
+  std::optional<ByteReader> found;
+  ForEachNote(notes, [&](const ElfFile::Note& note) {
+    if (note.type != type || note.owner != owner) return false;
+    found = note.desc;
+    return true;
+  });
+  return found;
 }
 
 }  // namespace
@@ -366,6 +378,20 @@ std::optional<ByteReader> ElfFile::FindNote(absl::string_view owner,
     }
   }
   return std::nullopt;
+}
+
+std::vector<ElfFile::Note> ElfFile::SegmentNotes() const {
+  std::vector<Note> notes;
+  for (const ElfSegment& seg : segments_) {
+    if (seg.type != kPtNote) continue;
+    if (auto data = reader_.Sub(seg.offset, seg.filesz)) {
+      ForEachNote(*data, [&](const Note& note) {
+        notes.push_back(note);
+        return false;
+      });
+    }
+  }
+  return notes;
 }
 
 }  // namespace gentrace::symtab

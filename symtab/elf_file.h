@@ -70,6 +70,7 @@ class ElfFile : public AddressSpace {
   ByteOrder byte_order() const { return reader_.order(); }
   uint16_t type() const { return type_; }
   uint16_t machine() const { return machine_; }
+  uint64_t entry() const { return entry_; }
   uint32_t flags() const { return flags_; }
   const ByteReader& image() const { return reader_; }
 
@@ -110,6 +111,14 @@ class ElfFile : public AddressSpace {
   // PT_NOTE segments or SHT_NOTE sections.
   std::optional<ByteReader> FindNote(absl::string_view owner,
                                      uint32_t type) const;
+  // Every note in PT_NOTE segments, in file order (cores hold one
+  // NT_PRSTATUS per thread). Stops at the first malformed note.
+  struct Note {
+    absl::string_view owner;
+    uint32_t type;
+    ByteReader desc;
+  };
+  std::vector<Note> SegmentNotes() const;
 
  private:
   ElfFile() = default;
@@ -123,6 +132,7 @@ class ElfFile : public AddressSpace {
   bool is_64_ = false;
   uint16_t type_ = 0;
   uint16_t machine_ = 0;
+  uint64_t entry_ = 0;
   uint32_t flags_ = 0;
   std::vector<ElfSection> sections_;
   std::vector<ElfSegment> segments_;

@@ -1,0 +1,171 @@
+// The Go unwinder against the runtime's own output: programs built with Go
+// 1.19 for every GOARCH crash under GOTRACEBACK=crash (qemu-user for foreign
+// arches), which prints every goroutine's frames with fp=, sp= and pc= and
+// dumps core. Started at the first frame the runtime printed for a goroutine
+// and reading the core's memory, the unwinder must reproduce every
+// following frame exactly, down to runtime.goexit.
+//
+// Starting from the crashing thread's registers instead would mean crossing
+// the kernel's signal frame (the thread sits in the SIGABRT handler on the
+// signal stack); that belongs to the goroutines issue. Here every thread's
+// walk from its registers only has to end cleanly.
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "gtest/gtest.h"
+#include "symtab/binary.h"
+#include "tests/testing/fixtures.h"
+#include "unwind/core_file.h"
+#include "unwind/go_unwinder.h"
+
+namespace gentrace::unwind {
+namespace {
+
+using ::gentrace::testing::FixtureBinary;
+
+struct PrintedFrame {
+  std::string function;
+  uint64_t pc = 0, sp = 0, fp = 0;
+};
+
+struct PrintedChain {
+  std::string header;  // "goroutine 1 [running]:"
+  std::vector<PrintedFrame> frames;
+};
+
+// Chains of physical frames (lines with fp= sp= pc=) per goroutine.
+std::vector<PrintedChain> ParseCrash(const std::string& text) {
+  std::vector<PrintedChain> chains;
+  std::vector<absl::string_view> lines = absl::StrSplit(text, '\n');
+  for (size_t i = 0; i < lines.size(); ++i) {
+    absl::string_view line = lines[i];
+    if (absl::StartsWith(line, "goroutine ") || line == "runtime stack:") {
+      chains.push_back({std::string(line), {}});
+      continue;
+    }
+    if (absl::StartsWith(line, "created by ")) {
+      ++i;
+      continue;
+    }
+    if (chains.empty() || line.empty() || line[0] == '\t' ||
+        i + 1 >= lines.size() || !absl::StrContains(lines[i + 1], " fp=0x")) {
+      continue;
+    }
+    PrintedFrame frame;
+    frame.function = std::string(line.substr(0, line.rfind('(')));
+    for (absl::string_view part : absl::StrSplit(lines[++i], ' ')) {
+      uint64_t* field = absl::ConsumePrefix(&part, "fp=0x")   ? &frame.fp
+                        : absl::ConsumePrefix(&part, "sp=0x") ? &frame.sp
+                        : absl::ConsumePrefix(&part, "pc=0x") ? &frame.pc
+                                                              : nullptr;
+      if (field != nullptr)
+        EXPECT_TRUE(absl::SimpleHexAtoi(part, field)) << part;
+    }
+    chains.back().frames.push_back(frame);
+  }
+  return chains;
+}
+
+std::string Describe(uint64_t pc, uint64_t sp, uint64_t fp) {
+  return absl::StrCat("pc=0x", absl::Hex(pc), " sp=0x", absl::Hex(sp), " fp=0x",
+                      absl::Hex(fp));
+}
+
+class CoreUnwindTest : public ::testing::TestWithParam<FixtureBinary> {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+        symtab::Binary::Open(GetParam().path);
+    ASSERT_TRUE(binary.ok()) << binary.status();
+    binary_ = *std::move(binary);
+    absl::StatusOr<std::unique_ptr<CoreFile>> core =
+        CoreFile::Open(GetParam().path + ".core");
+    ASSERT_TRUE(core.ok()) << core.status();
+    core_ = *std::move(core);
+    core_->AttachExecutable(&binary_->elf());
+    ASSERT_EQ(core_->arch().goarch, binary_->goarch());
+  }
+  std::unique_ptr<symtab::Binary> binary_;
+  std::unique_ptr<CoreFile> core_;
+};
+
+TEST_P(CoreUnwindTest, ReproducesEveryPrintedGoroutine) {
+  std::vector<PrintedChain> chains = ParseCrash(
+      gentrace::testing::ReadFileOrEmpty(GetParam().path + ".crash.txt"));
+  int compared_chains = 0, compared_frames = 0;
+  for (const PrintedChain& chain : chains) {
+    if (chain.frames.empty()) continue;
+    SCOPED_TRACE(chain.header);
+    GoUnwinder unwinder(binary_->pclntab(), core_->arch(), *core_);
+    // A goroutine's saved state includes its LR on LR machines (g.sched.lr):
+    // for one that has not yet allocated its frame (not started, say), that
+    // is the return address, which the runtime printed as the next pc.
+    const PrintedFrame& first = chain.frames.front();
+    const uint64_t lr = core_->arch().uses_lr && chain.frames.size() > 1
+                            ? chain.frames[1].pc
+                            : 0;
+    unwinder.Start(first.pc, first.sp, lr, /*trap=*/false);
+    size_t next = 0;
+    for (; unwinder.valid(); unwinder.Next()) {
+      // GOTRACEBACK=crash prints every frame, wrappers included.
+      const GoFrame& f = unwinder.frame();
+      ASSERT_LT(next, chain.frames.size())
+          << "extra frame " << Describe(f.pc, f.sp, f.fp);
+      const PrintedFrame& want = chain.frames[next++];
+      ASSERT_EQ(Describe(f.pc, f.sp, f.fp), Describe(want.pc, want.sp, want.fp))
+          << want.function;
+      ++compared_frames;
+    }
+    EXPECT_EQ(next, chain.frames.size())
+        << "stopped early: " << StopReasonName(unwinder.stop_reason()) << " "
+        << unwinder.stop_detail();
+    if (chain.frames.back().function == "runtime.goexit") {
+      EXPECT_EQ(unwinder.stop_reason(), StopReason::kTopOfStack);
+    }
+    ++compared_chains;
+  }
+  EXPECT_GE(compared_chains, 2) << "the crash shows at least two goroutines";
+  RecordProperty("goroutines", compared_chains);
+  RecordProperty("frames", compared_frames);
+}
+
+TEST_P(CoreUnwindTest, EveryThreadFromItsRegistersEndsCleanly) {
+  ASSERT_FALSE(core_->threads().empty());
+  int frames = 0;
+  for (const CoreThread& thread : core_->threads()) {
+    const ArchInfo& arch = core_->arch();
+    std::optional<uint64_t> pc = thread.registers.Pc(arch);
+    std::optional<uint64_t> sp = thread.registers.Sp(arch);
+    ASSERT_TRUE(pc && sp) << "thread " << thread.tid;
+    GoUnwinder unwinder(binary_->pclntab(), arch, *core_, /*max_frames=*/1000);
+    unwinder.Start(*pc, *sp, thread.registers.Lr(arch), /*trap=*/true);
+    uint64_t last_sp = 0;
+    for (; unwinder.valid(); unwinder.Next()) {
+      EXPECT_GE(unwinder.frame().sp, last_sp);
+      last_sp = unwinder.frame().sp;
+      ++frames;
+    }
+    EXPECT_NE(unwinder.stop_reason(), StopReason::kFrameLimit);
+    EXPECT_NE(unwinder.stop_reason(), StopReason::kNone);
+  }
+  RecordProperty("thread_frames", frames);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Fixtures, CoreUnwindTest,
+    ::testing::ValuesIn(gentrace::testing::FixturesWith(".core")),
+    gentrace::testing::FixtureTestName());
+
+TEST(CoreUnwindFixturesTest, ArePresent) {
+  // Every GOARCH but riscv64, for which qemu-user 7.2 writes no core.
+  ASSERT_GE(gentrace::testing::FixturesWith(".core").size(), 12u)
+      << gentrace::testing::MissingFixturesMessage();
+}
+
+}  // namespace
+}  // namespace gentrace::unwind

@@ -1,0 +1,68 @@
+#ifndef GENTRACE_UNWIND_CORE_FILE_H_
+#define GENTRACE_UNWIND_CORE_FILE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "symtab/address_space.h"
+#include "symtab/elf_file.h"
+#include "symtab/mapped_file.h"
+#include "unwind/arch.h"
+#include "unwind/registers.h"
+
+namespace gentrace::unwind {
+
+struct CoreThread {
+  int64_t tid = 0;
+  Registers registers;
+};
+
+// An ELF core file (Linux kernel or qemu-user): its threads' registers and
+// the memory it captured. Memory the core leaves out (file-backed text, as
+// both write it) is read from the executable when one is attached.
+//
+// Thread-safe after Open. Not async-signal-safe.
+class CoreFile : public symtab::AddressSpace {
+ public:
+  static absl::StatusOr<std::unique_ptr<CoreFile>> Open(absl::string_view path);
+  static absl::StatusOr<std::unique_ptr<CoreFile>> FromBytes(std::string bytes);
+
+  const ArchInfo& arch() const { return *arch_; }
+  const std::vector<CoreThread>& threads() const { return threads_; }
+  // AT_ENTRY from the auxiliary vector, if the core has one.
+  std::optional<uint64_t> entry() const { return entry_; }
+
+  // Serves memory the core omits from `executable`'s loadable segments,
+  // shifted by the load bias (AT_ENTRY minus the file's entry point, so
+  // position-independent executables line up). `executable` must outlive
+  // this object.
+  void AttachExecutable(const symtab::ElfFile* executable);
+  uint64_t load_bias() const { return load_bias_; }
+
+  std::optional<symtab::ByteReader> Read(uint64_t address,
+                                         uint64_t length) const override;
+  std::optional<symtab::ByteReader> ReadToEnd(uint64_t address) const override;
+
+ private:
+  CoreFile() = default;
+  static absl::StatusOr<std::unique_ptr<CoreFile>> FromFile(
+      std::unique_ptr<symtab::MappedFile> file);
+  absl::Status ParseNotes();
+
+  std::unique_ptr<symtab::MappedFile> file_;
+  std::unique_ptr<symtab::ElfFile> elf_;
+  const ArchInfo* arch_ = nullptr;
+  std::vector<CoreThread> threads_;
+  std::optional<uint64_t> entry_;
+  const symtab::ElfFile* executable_ = nullptr;
+  uint64_t load_bias_ = 0;
+};
+
+}  // namespace gentrace::unwind
+
+#endif  // GENTRACE_UNWIND_CORE_FILE_H_

@@ -1,0 +1,183 @@
+#include "unwind/go_unwinder.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace gentrace::unwind {
+
+using symtab::FuncId;
+
+absl::string_view StopReasonName(StopReason reason) {
+  switch (reason) {
+    case StopReason::kNone:
+      return "none";
+    case StopReason::kTopOfStack:
+      return "top of stack";
+    case StopReason::kUnknownPc:
+      return "unknown pc";
+    case StopReason::kUnreadableMemory:
+      return "unreadable memory";
+    case StopReason::kSpWrite:
+      return "function writes SP";
+    case StopReason::kFrameLimit:
+      return "frame limit";
+    case StopReason::kNoProgress:
+      return "stack did not advance";
+    case StopReason::kCorruptMetadata:
+      return "corrupt metadata";
+  }
+  return "?";
+}
+
+std::optional<uint64_t> GoUnwinder::ReadWord(uint64_t address) const {
+  auto bytes = memory_.Read(address, arch_.ptr_size);
+  if (!bytes) return std::nullopt;
+  return symtab::ByteReader(bytes->data(), arch_.byte_order)
+      .Word(0, arch_.ptr_size);
+}
+
+void GoUnwinder::Stop(StopReason reason, std::string detail) {
+  stop_ = reason;
+  detail_ = std::move(detail);
+}
+
+void GoUnwinder::Start(uint64_t pc, uint64_t sp, uint64_t lr, bool trap) {
+  frame_ = GoFrame();
+  frame_.pc = pc;
+  frame_.sp = sp;
+  frame_.exact_pc = trap;
+  lr_ = lr;
+  innermost_ = true;
+  frames_ = 0;
+  stop_ = StopReason::kNone;
+  detail_.clear();
+  valid_ = true;
+  Resolve();
+}
+
+void GoUnwinder::Resolve() {
+  absl::StatusOr<symtab::Func> func = table_.FindFunc(frame_.pc);
+  if (!func.ok()) {
+    valid_ = false;
+    Stop(StopReason::kUnknownPc, std::string(func.status().message()));
+    return;
+  }
+  frame_.entry = func->entry();
+  frame_.func_id = func->func_id();
+  frame_.flags = func->flags();
+  absl::StatusOr<int32_t> spdelta = func->SpDelta(frame_.pc);
+  if (!spdelta.ok() || *spdelta < 0 || *spdelta % arch_.ptr_size != 0) {
+    valid_ = false;
+    Stop(StopReason::kCorruptMetadata,
+         spdelta.ok() ? absl::StrCat("implausible SP delta ", *spdelta)
+                      : std::string(spdelta.status().message()));
+    return;
+  }
+  // Frame layout (reference §4.2): the caller's SP is above this frame's
+  // locals, plus the pushed return address on x86.
+  frame_.fp = frame_.sp + *spdelta + (arch_.uses_lr ? 0 : arch_.ptr_size);
+
+  // The caller's pc (reference §4.4 step 4). The walk ends after a TOPFRAME
+  // function and at an SPWRITE one, whose frame size says nothing of where
+  // its caller's frame is.
+  const bool top = (frame_.flags & symtab::kFuncFlagTopFrame) ||
+                   frame_.func_id == FuncId::kGoexit ||
+                   frame_.func_id == FuncId::kMstart ||
+                   frame_.func_id == FuncId::kRt0Go;
+  if (top) {
+    lr_ = 0;
+    Stop(StopReason::kTopOfStack, "");
+    return;
+  }
+  if (frame_.flags & symtab::kFuncFlagSpWrite) {
+    lr_ = 0;
+    absl::StatusOr<absl::string_view> name = func->Name();
+    Stop(StopReason::kSpWrite, std::string(name.ok() ? *name : "?"));
+    return;
+  }
+  frame_.lr_from_register = false;
+  if (arch_.uses_lr) {
+    // Once the prologue has allocated the frame, the saved LR is at 0(SP);
+    // before that (or in a leaf), it is still in the register.
+    if ((innermost_ && frame_.sp < frame_.fp) || lr_ == 0) {
+      std::optional<uint64_t> saved = ReadWord(frame_.sp);
+      if (!saved) {
+        Stop(StopReason::kUnreadableMemory,
+             absl::StrCat("return address at 0x", absl::Hex(frame_.sp)));
+        lr_ = 0;
+        return;
+      }
+      lr_ = *saved;
+    } else {
+      frame_.lr_from_register = true;
+    }
+  } else if (lr_ == 0) {
+    std::optional<uint64_t> ret = ReadWord(frame_.fp - arch_.ptr_size);
+    if (!ret) {
+      Stop(StopReason::kUnreadableMemory,
+           absl::StrCat("return address at 0x",
+                        absl::Hex(frame_.fp - arch_.ptr_size)));
+      return;
+    }
+    lr_ = *ret;
+  }
+}
+
+void GoUnwinder::Next() {
+  if (!valid_) return;
+  if (stop_ != StopReason::kNone || lr_ == 0) {
+    valid_ = false;
+    if (stop_ == StopReason::kNone) Stop(StopReason::kTopOfStack, "");
+    return;
+  }
+  if (++frames_ >= max_frames_) {
+    valid_ = false;
+    Stop(StopReason::kFrameLimit, absl::StrCat(frames_, " frames"));
+    return;
+  }
+  const GoFrame callee = frame_;
+  if (lr_ == callee.pc && callee.fp == callee.sp) {
+    valid_ = false;
+    Stop(StopReason::kNoProgress, "traceback stuck");
+    return;
+  }
+  // A signal handler that injects sigpanic (or asyncPreempt, debugCallV2)
+  // makes the interrupted pc look like a call site: it is exact.
+  const bool injected = callee.func_id == FuncId::kSigpanic ||
+                        callee.func_id == FuncId::kAsyncPreempt ||
+                        callee.func_id == FuncId::kDebugCallV2;
+  frame_ = GoFrame();
+  frame_.pc = lr_;
+  frame_.sp = callee.fp;
+  frame_.exact_pc = injected;
+  lr_ = 0;
+  innermost_ = false;
+  if (injected && arch_.uses_lr) {
+    // The handler pushed the interrupted LR below the faked call (§4.4
+    // step 12): skip that slot; if the interrupted function had not yet
+    // allocated its frame, the saved value is its return address.
+    std::optional<uint64_t> saved = ReadWord(frame_.sp);
+    if (!saved) {
+      valid_ = false;
+      Stop(StopReason::kUnreadableMemory,
+           absl::StrCat("saved LR at 0x", absl::Hex(frame_.sp)));
+      return;
+    }
+    const uint64_t align = arch_.stack_align;
+    frame_.sp += (arch_.min_frame_size + align - 1) / align * align;
+    absl::StatusOr<symtab::Func> func = table_.FindFunc(frame_.pc);
+    if (func.ok()) {
+      absl::StatusOr<int32_t> spdelta = func->SpDelta(frame_.pc);
+      if (spdelta.ok() && *spdelta == 0) lr_ = *saved;
+    }
+  }
+  if (frame_.sp < callee.sp) {
+    valid_ = false;
+    Stop(StopReason::kNoProgress,
+         absl::StrCat("sp moved down from 0x", absl::Hex(callee.sp), " to 0x",
+                      absl::Hex(frame_.sp)));
+    return;
+  }
+  Resolve();
+}
+
+}  // namespace gentrace::unwind

@@ -1,0 +1,94 @@
+#ifndef GENTRACE_UNWIND_GO_UNWINDER_H_
+#define GENTRACE_UNWIND_GO_UNWINDER_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "symtab/address_space.h"
+#include "symtab/func_id.h"
+#include "symtab/pclntab.h"
+#include "unwind/arch.h"
+
+namespace gentrace::unwind {
+
+// Why a walk ended.
+enum class StopReason {
+  kNone,              // still walking
+  kTopOfStack,        // goexit, mstart, rt0_go (TOPFRAME)
+  kUnknownPc,         // a pc in no Go function
+  kUnreadableMemory,  // a stack word could not be read
+  kSpWrite,           // a function that rewrites SP (mcall, systemstack, ...)
+  kFrameLimit,
+  kNoProgress,       // the stack did not move, or moved backwards
+  kCorruptMetadata,  // the function's pcsp table did not decode
+};
+absl::string_view StopReasonName(StopReason reason);
+
+// One physical Go frame, with the runtime's names: `sp` is the frame's
+// stack pointer, `fp` the caller's (what a traceback prints as fp=).
+struct GoFrame {
+  uint64_t pc = 0;
+  uint64_t sp = 0;
+  uint64_t fp = 0;
+  uint64_t entry = 0;
+  symtab::FuncId func_id = symtab::FuncId::kNormal;
+  uint8_t flags = 0;
+  // `pc` is the interrupted instruction itself (the innermost frame of a
+  // trap, or the frame a signal handler's injected call sits on), not a
+  // return address: symbolize it as is rather than as pc-1.
+  bool exact_pc = false;
+  // The return address was still in the link register (not yet saved).
+  bool lr_from_register = false;
+};
+
+// Walks Go frames the way the runtime's unwinder does (src/runtime/
+// traceback.go), over any memory: the pcsp table gives each frame's size,
+// the return address comes from the stack or the link register, injected
+// sigpanic/asyncPreempt calls are stepped over, TOPFRAME and SPWRITE
+// functions end the walk. Bounded: at most `max_frames` frames, and the
+// stack pointer must never move down.
+//
+//   GoUnwinder u(table, arch, memory);
+//   for (u.Start(pc, sp, lr, /*trap=*/true); u.valid(); u.Next())
+//   use(u.frame()); u.stop_reason();
+//
+// Not thread-safe (one walk at a time); never allocates after construction.
+class GoUnwinder {
+ public:
+  GoUnwinder(const symtab::Pclntab& table, const ArchInfo& arch,
+             const symtab::AddressSpace& memory, int max_frames = 100000)
+      : table_(table), arch_(arch), memory_(memory), max_frames_(max_frames) {}
+
+  // Begins at a register state. `lr` is the link register (0 where there is
+  // none or it is unknown); `trap` says pc is an interrupted instruction.
+  void Start(uint64_t pc, uint64_t sp, uint64_t lr, bool trap);
+  bool valid() const { return valid_; }
+  const GoFrame& frame() const { return frame_; }
+  void Next();
+  StopReason stop_reason() const { return stop_; }
+  const std::string& stop_detail() const { return detail_; }
+
+ private:
+  // Fills frame_ for pc/sp/lr: finds the function and the caller's pc.
+  void Resolve();
+  void Stop(StopReason reason, std::string detail);
+  std::optional<uint64_t> ReadWord(uint64_t address) const;
+
+  const symtab::Pclntab& table_;
+  const ArchInfo& arch_;
+  const symtab::AddressSpace& memory_;
+  const int max_frames_;
+
+  GoFrame frame_;
+  uint64_t lr_ = 0;  // caller's pc, once resolved (0: last frame)
+  bool innermost_ = true;
+  int frames_ = 0;
+  bool valid_ = false;
+  StopReason stop_ = StopReason::kNone;
+  std::string detail_;
+};
+
+}  // namespace gentrace::unwind
+
+#endif  // GENTRACE_UNWIND_GO_UNWINDER_H_
