@@ -63,8 +63,9 @@ std::vector<PrintedChain> ParseCrash(const std::string& text) {
                         : absl::ConsumePrefix(&part, "sp=0x") ? &frame.sp
                         : absl::ConsumePrefix(&part, "pc=0x") ? &frame.pc
                                                               : nullptr;
-      if (field != nullptr)
+      if (field != nullptr) {
         EXPECT_TRUE(absl::SimpleHexAtoi(part, field)) << part;
+      }
     }
     chains.back().frames.push_back(frame);
   }
