@@ -32,6 +32,7 @@ absl::Status RunSymbolize(absl::Span<char* const> argv);
 absl::Status RunFuncs(absl::Span<char* const> argv);
 absl::Status RunInfo(absl::Span<char* const> argv);
 absl::Status RunCore(absl::Span<char* const> argv);
+absl::Status RunUnwind(absl::Span<char* const> argv);
 
 }  // namespace gentrace::cli
 

@@ -22,6 +22,9 @@ constexpr char kUsage[] =
     "      every function: entry, end, funcID, flags, args size, name.\n"
     "  info --binary=PATH [--format=text|json]\n"
     "      arch, Go version, pclntab format, build IDs, counts.\n"
+    "  unwind --binary=PATH --capture=FILE [--format=text|json]\n"
+    "      the Go frames of a raw capture (registers + stack memory; the\n"
+    "      Capture message, binary or JSON).\n"
     "  core --binary=PATH --core=PATH --threads [--format=text|json]\n"
     "      each thread's Go frames (fp/sp/pc, function, file:line) from its\n"
     "      registers in an ELF core.\n";
@@ -42,6 +45,8 @@ int main(int argc, char** argv) {
     status = gentrace::cli::RunFuncs(rest);
   } else if (std::strcmp(argv[1], "info") == 0) {
     status = gentrace::cli::RunInfo(rest);
+  } else if (std::strcmp(argv[1], "unwind") == 0) {
+    status = gentrace::cli::RunUnwind(rest);
   } else if (std::strcmp(argv[1], "core") == 0) {
     status = gentrace::cli::RunCore(rest);
   } else {

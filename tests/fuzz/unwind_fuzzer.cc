@@ -1,0 +1,72 @@
+// libFuzzer target: the Go unwinder over random stack memory and registers,
+// with a real binary's pclntab ($GENTRACE_FUZZ_BINARY). The input's first 24
+// bytes pick pc, sp and lr; the rest is the stack. Every walk must end with a
+// reason within the frame bound. Build and run with tests/fuzz/run_fuzzer.sh.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "symtab/binary.h"
+#include "unwind/arch.h"
+#include "unwind/capture_memory.h"
+#include "unwind/go_unwinder.h"
+
+namespace {
+
+const gentrace::symtab::Binary* g_binary = nullptr;
+const gentrace::unwind::ArchInfo* g_arch = nullptr;
+constexpr uint64_t kStackBase = 0x10000000;
+
+uint64_t Load64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  const char* path = std::getenv("GENTRACE_FUZZ_BINARY");
+  if (path == nullptr) {
+    std::fprintf(stderr, "set GENTRACE_FUZZ_BINARY to a Go binary\n");
+    std::abort();
+  }
+  auto binary = gentrace::symtab::Binary::Open(path);
+  if (!binary.ok()) std::abort();
+  g_binary = binary->release();
+  g_arch = gentrace::unwind::ArchByGoarch(g_binary->goarch());
+  if (g_arch == nullptr) std::abort();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 24) return 0;
+  const auto& table = g_binary->pclntab();
+  const uint64_t span = table.max_pc() - table.min_pc();
+  // Mostly PCs inside Go text, where the interesting paths are.
+  const uint64_t pc = table.min_pc() + Load64(data) % (span + 64);
+  const uint64_t p = g_arch->ptr_size;
+  const uint64_t stack_size = size - 24;
+  const uint64_t sp =
+      kStackBase + (stack_size ? Load64(data + 8) % stack_size : 0) / p * p;
+  const uint64_t raw_lr = Load64(data + 16);
+  const uint64_t lr = (raw_lr & 1) ? table.min_pc() + (raw_lr >> 1) % span : 0;
+  auto memory = gentrace::unwind::RangeMemory::Create(
+      {{kStackBase, std::string(reinterpret_cast<const char*>(data) + 24,
+                                stack_size)}},
+      g_arch->byte_order);
+  if (!memory.ok()) return 0;
+  gentrace::unwind::GoUnwinder unwinder(table, *g_arch, *memory, 10000);
+  int frames = 0;
+  for (unwinder.Start(pc, sp, lr, /*trap=*/true); unwinder.valid();
+       unwinder.Next()) {
+    ++frames;
+  }
+  if (frames > 10000 ||
+      unwinder.stop_reason() == gentrace::unwind::StopReason::kNone) {
+    std::abort();
+  }
+  return 0;
+}
