@@ -20,7 +20,7 @@ namespace {
 
 using ::gentrace::testing::FixtureBinary;
 
-constexpr uint64_t kStackWindow = 64 * 1024;
+constexpr uint64_t kStackWindow = uint64_t{64} << 10;
 constexpr int kMaxFrames = 10000;
 
 struct Walk {
