@@ -116,7 +116,8 @@ void Addr2line(benchmark::State& state, const std::vector<uint64_t>& pcs) {
   const int fd = mkstemp(input);
   std::string text;
   for (uint64_t pc : pcs) absl::StrAppend(&text, "0x", absl::Hex(pc), "\n");
-  if (fd < 0 || write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+  if (fd < 0 || write(fd, text.data(), text.size()) !=
+                    static_cast<ssize_t>(text.size())) {
     state.SkipWithError("cannot write the PC list");
     return;
   }

@@ -47,8 +47,10 @@ struct Pclntab::PcCacheSlot {
 Pclntab::PcCacheSlot& Pclntab::PcCacheSlotFor(uint64_t pc) {
   thread_local std::unique_ptr<PcCacheSlot[]> cache;
   if (cache == nullptr) cache = std::make_unique<PcCacheSlot[]>(kPcCacheSlots);
-  // Fibonacci hashing spreads nearby PCs over the slots.
-  return cache[(pc * 0x9E3779B97F4A7C15u) >> (64 - kPcCacheBits)];
+  // Fibonacci hashing spreads nearby PCs over the slots. The analyzer does
+  // not model thread_local storage, which outlives this call.
+  const uint64_t slot = (pc * 0x9E3779B97F4A7C15u) >> (64 - kPcCacheBits);
+  return cache[slot];  // NOLINT(clang-analyzer-cplusplus.NewDelete)
 }
 
 absl::StatusOr<std::unique_ptr<Pclntab>> Pclntab::Parse(ByteReader data,
@@ -366,8 +368,43 @@ FuncId Pclntab::MapRawFuncId(uint32_t raw, absl::string_view name) const {
 }
 
 Pclntab::~Pclntab() {
-  if (line_indexes_ == nullptr) return;
-  for (uint32_t i = 0; i < nfunc_; ++i) delete line_indexes_[i].load();
+  for (uint32_t i = 0; i < nfunc_; ++i) {
+    if (line_indexes_ != nullptr) delete line_indexes_[i].load();
+    if (frame_facts_ != nullptr) delete frame_facts_[i].load();
+  }
+}
+
+absl::StatusOr<const Pclntab::FrameFacts*> Pclntab::FrameFactsAt(
+    uint64_t pc) const {
+  if (pc < min_pc_ || pc >= max_pc_) {
+    return absl::NotFoundError(
+        absl::StrCat("pc 0x", absl::Hex(pc), " is outside Go text"));
+  }
+  const uint32_t i = FuncIndexFor(pc);
+  std::call_once(frame_facts_once_, [this] {
+    frame_facts_ = std::make_unique<std::atomic<FrameFacts*>[]>(nfunc_);
+  });
+  std::atomic<FrameFacts*>& slot = frame_facts_[i];
+  if (const FrameFacts* facts = slot.load(std::memory_order_acquire)) {
+    return facts;
+  }
+  absl::StatusOr<Func> func = MakeFunc(i);
+  if (!func.ok()) return func.status();
+  auto facts = std::make_unique<FrameFacts>();
+  facts->entry = func->entry();
+  facts->end = func->end();
+  facts->func_id = func->func_id();
+  facts->flags = func->flags();
+  facts->sp_deltas =
+      DecodedPcTable::Decode(func->PcTable(func->Field32(layout_.func.pcsp)),
+                             func->entry(), func->end(), quantum_);
+  // Racing threads decode the same facts; the first to publish wins.
+  FrameFacts* expected = nullptr;
+  if (slot.compare_exchange_strong(expected, facts.get(),
+                                   std::memory_order_acq_rel)) {
+    return facts.release();
+  }
+  return expected;
 }
 
 std::unique_ptr<Pclntab::LineIndex> Pclntab::BuildLineIndex(

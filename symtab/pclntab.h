@@ -154,6 +154,18 @@ class Pclntab {
   // the function (the fast path for bulk symbolization).
   absl::Status SymbolizePc(uint64_t pc, std::vector<SourceFrame>* frames) const;
 
+  // What unwinding needs of the function containing a PC, decoded once per
+  // function (memory bounded by its size) and then read without locking.
+  struct FrameFacts {
+    uint64_t entry = 0;
+    uint64_t end = 0;
+    FuncId func_id = FuncId::kNormal;
+    uint8_t flags = 0;
+    DecodedPcTable sp_deltas;  // pcsp
+  };
+  // NotFoundError outside every function; the record's error if corrupt.
+  absl::StatusOr<const FrameFacts*> FrameFactsAt(uint64_t pc) const;
+
   // The funcID table chosen for this binary, and whether it came from the
   // Go release or from calibration against names.
   const FuncIdTable* func_id_table() const;
@@ -261,6 +273,8 @@ class Pclntab {
   mutable std::atomic<bool> lookup_ready_{false};
   mutable std::vector<uint64_t> entries_;
   mutable std::vector<uint32_t> bucket_first_;
+  mutable std::once_flag frame_facts_once_;
+  mutable std::unique_ptr<std::atomic<FrameFacts*>[]> frame_facts_;
   mutable std::once_flag line_indexes_once_;
   mutable std::unique_ptr<std::atomic<LineIndex*>[]> line_indexes_;
   mutable std::once_flag calibrate_once_;

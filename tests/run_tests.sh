@@ -31,10 +31,12 @@ bash tests/fixtures/build_go_programs.sh "$fixtures/go" &
 go_pid=$!
 bash tests/fixtures/fetch_esbuild.sh "$fixtures/esbuild"
 esbuild_status=$?
+# Deep stacks for bench/unwind_benchmark.cc (a few seconds).
+bash tests/fixtures/build_bench_stacks.sh "$fixtures/bench" || esbuild_status=$?
 wait "$go_pid"
 go_status=$?
 if [[ $go_status -ne 0 || $esbuild_status -ne 0 ]]; then
-  echo "fixture preparation failed (go: $go_status, esbuild: $esbuild_status)"
+  echo "fixture preparation failed (go: $go_status, esbuild/bench: $esbuild_status)"
   extra_failed=$((extra_failed + 1))
 fi
 

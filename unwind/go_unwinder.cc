@@ -55,16 +55,17 @@ void GoUnwinder::Start(uint64_t pc, uint64_t sp, uint64_t lr, bool trap) {
 }
 
 void GoUnwinder::Resolve() {
-  absl::StatusOr<symtab::Func> func = table_.FindFunc(frame_.pc);
-  if (!func.ok()) {
+  absl::StatusOr<const symtab::Pclntab::FrameFacts*> facts =
+      table_.FrameFactsAt(frame_.pc);
+  if (!facts.ok()) {
     valid_ = false;
-    Stop(StopReason::kUnknownPc, std::string(func.status().message()));
+    Stop(StopReason::kUnknownPc, std::string(facts.status().message()));
     return;
   }
-  frame_.entry = func->entry();
-  frame_.func_id = func->func_id();
-  frame_.flags = func->flags();
-  absl::StatusOr<int32_t> spdelta = func->SpDelta(frame_.pc);
+  frame_.entry = (*facts)->entry;
+  frame_.func_id = (*facts)->func_id;
+  frame_.flags = (*facts)->flags;
+  absl::StatusOr<int32_t> spdelta = (*facts)->sp_deltas.ValueAt(frame_.pc);
   if (!spdelta.ok() || *spdelta < 0 || *spdelta % arch_.ptr_size != 0) {
     valid_ = false;
     Stop(StopReason::kCorruptMetadata,
@@ -90,7 +91,9 @@ void GoUnwinder::Resolve() {
   }
   if (frame_.flags & symtab::kFuncFlagSpWrite) {
     lr_ = 0;
-    absl::StatusOr<absl::string_view> name = func->Name();
+    absl::StatusOr<symtab::Func> func = table_.FindFunc(frame_.pc);
+    absl::StatusOr<absl::string_view> name =
+        func.ok() ? func->Name() : absl::StatusOr<absl::string_view>("?");
     Stop(StopReason::kSpWrite, std::string(name.ok() ? *name : "?"));
     return;
   }
@@ -164,9 +167,10 @@ void GoUnwinder::Next() {
     }
     const uint64_t align = arch_.stack_align;
     frame_.sp += (arch_.min_frame_size + align - 1) / align * align;
-    absl::StatusOr<symtab::Func> func = table_.FindFunc(frame_.pc);
-    if (func.ok()) {
-      absl::StatusOr<int32_t> spdelta = func->SpDelta(frame_.pc);
+    absl::StatusOr<const symtab::Pclntab::FrameFacts*> facts =
+        table_.FrameFactsAt(frame_.pc);
+    if (facts.ok()) {
+      absl::StatusOr<int32_t> spdelta = (*facts)->sp_deltas.ValueAt(frame_.pc);
       if (spdelta.ok() && *spdelta == 0) lr_ = *saved;
     }
   }

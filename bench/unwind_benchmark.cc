@@ -1,0 +1,243 @@
+// Go unwinding speed: ns per frame over captured stacks 10, 100 and 1000
+// frames deep (amd64 and arm64, cut from GOTRACEBACK=crash cores), with and
+// without symbolization; against, in the same run, the Go runtime's own
+// runtime.Callers on the same program natively (amd64) and libunwind's
+// unw_backtrace on a C++ stack of the same depth.
+//
+//   bazel run //bench:unwind_benchmark -- \
+//       --fixtures=$HOME/.cache/gentrace/fixtures/bench
+//
+// The fixtures come from tests/fixtures/build_bench_stacks.sh (run by
+// tests/run_tests.sh).
+#include <libunwind.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "benchmark/benchmark.h"
+#include "symtab/binary.h"
+#include "symtab/mapped_file.h"
+#include "unwind/capture_memory.h"
+#include "unwind/core_file.h"
+#include "unwind/go_unwinder.h"
+
+namespace {
+
+constexpr int kDepths[] = {10, 100, 1000};
+constexpr uint64_t kMaxStackBytes = uint64_t{1} << 20;
+
+// A goroutine's state at the first frame the runtime printed for goroutine
+// 1, and its stack memory, as a capture would hold them.
+struct StackCapture {
+  std::unique_ptr<gentrace::symtab::Binary> binary;
+  const gentrace::unwind::ArchInfo* arch = nullptr;
+  std::unique_ptr<gentrace::unwind::RangeMemory> memory;
+  uint64_t pc = 0, sp = 0, lr = 0;
+};
+
+std::string ReadFile(const std::string& path) {
+  auto file = gentrace::symtab::MappedFile::Open(path);
+  if (!file.ok()) return "";
+  return std::string(reinterpret_cast<const char*>((*file)->bytes().data()),
+                     (*file)->bytes().size());
+}
+
+std::unique_ptr<StackCapture> LoadCapture(const std::string& dir,
+                                          const std::string& arch, int depth) {
+  auto capture = std::make_unique<StackCapture>();
+  auto binary =
+      gentrace::symtab::Binary::Open(absl::StrCat(dir, "/", arch, "/prog"));
+  const std::string base =
+      absl::StrCat(dir, "/", arch, "/depth", depth, "/prog");
+  auto core = gentrace::unwind::CoreFile::Open(base + ".core");
+  if (!binary.ok() || !core.ok()) return nullptr;
+  capture->binary = *std::move(binary);
+  capture->arch = &(*core)->arch();
+  // The first two printed frames of goroutine 1 give pc, sp and the LR.
+  std::vector<uint64_t> pcs;
+  bool in_goroutine = false;
+  for (absl::string_view line :
+       absl::StrSplit(ReadFile(base + ".crash.txt"), '\n')) {
+    if (absl::StartsWith(line, "goroutine ")) {
+      in_goroutine = absl::StartsWith(line, "goroutine 1 ");
+      continue;
+    }
+    if (!in_goroutine || !absl::StrContains(line, " fp=0x")) continue;
+    for (absl::string_view part : absl::StrSplit(line, ' ')) {
+      uint64_t value;
+      if (absl::ConsumePrefix(&part, "sp=0x") && pcs.empty() &&
+          absl::SimpleHexAtoi(part, &value)) {
+        capture->sp = value;
+      }
+      if (absl::ConsumePrefix(&part, "pc=0x") &&
+          absl::SimpleHexAtoi(part, &value)) {
+        pcs.push_back(value);
+      }
+    }
+    if (pcs.size() == 2) break;
+  }
+  if (pcs.size() < 2) return nullptr;
+  capture->pc = pcs[0];
+  capture->lr = capture->arch->uses_lr ? pcs[1] : 0;
+  auto stack = (*core)->ReadToEnd(capture->sp);
+  if (!stack) return nullptr;
+  const uint64_t size = std::min<uint64_t>(stack->size(), kMaxStackBytes);
+  auto memory = gentrace::unwind::RangeMemory::Create(
+      {{capture->sp,
+        std::string(reinterpret_cast<const char*>(stack->data().data()),
+                    size)}},
+      capture->arch->byte_order);
+  if (!memory.ok()) return nullptr;
+  capture->memory =
+      std::make_unique<gentrace::unwind::RangeMemory>(*std::move(memory));
+  return capture;
+}
+
+void Unwind(benchmark::State& state, const StackCapture* capture,
+            bool symbolize) {
+  gentrace::unwind::GoUnwinder unwinder(capture->binary->pclntab(),
+                                        *capture->arch, *capture->memory);
+  std::vector<gentrace::symtab::SourceFrame> frames;
+  int64_t total = 0, per_walk = 0;
+  for (auto _ : state) {
+    per_walk = 0;
+    for (unwinder.Start(capture->pc, capture->sp, capture->lr, false);
+         unwinder.valid(); unwinder.Next()) {
+      if (symbolize) {
+        frames.clear();
+        const auto& f = unwinder.frame();
+        (void)capture->binary->Symbolize(f.pc == f.entry ? f.pc : f.pc - 1,
+                                         &frames);
+      }
+      ++per_walk;
+    }
+    total += per_walk;
+  }
+  state.counters["frames"] = static_cast<double>(per_walk);
+  state.counters["time_per_frame"] = benchmark::Counter(
+      static_cast<double>(total),
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["stop_top_of_stack"] =
+      unwinder.stop_reason() == gentrace::unwind::StopReason::kTopOfStack;
+}
+
+// runtime.Callers, timed inside the Go program itself.
+void RuntimeCallers(benchmark::State& state, const std::string& prog,
+                    int depth) {
+  const std::string command =
+      absl::StrCat(prog, " callers ", depth, " ", 2000000 / depth);
+  for (auto _ : state) {
+    std::FILE* out = popen(command.c_str(), "r");
+    char line[256] = {0};
+    if (out == nullptr || std::fgets(line, sizeof(line), out) == nullptr) {
+      state.SkipWithError("cannot run the Go program");
+      if (out != nullptr) pclose(out);
+      return;
+    }
+    pclose(out);
+    // "<frames> frames <ns> ns/frame"
+    std::vector<absl::string_view> words = absl::StrSplit(line, ' ');
+    double frames = 0, ns = 0;
+    if (words.size() < 4 || !absl::SimpleAtod(words[0], &frames) ||
+        !absl::SimpleAtod(words[2], &ns)) {
+      state.SkipWithError("unexpected output from the Go program");
+      return;
+    }
+    state.SetIterationTime(ns * 1e-9 * frames);
+    state.counters["frames"] = frames;
+    state.counters["time_per_frame"] = ns * 1e-9;
+  }
+}
+
+// libunwind on a C++ stack `depth` frames deep.
+__attribute__((noinline)) int Descend(int depth, benchmark::State& state,
+                                      std::vector<void*>& buffer) {
+  if (depth > 0) {
+    const int frames = Descend(depth - 1, state, buffer);
+    benchmark::DoNotOptimize(frames);
+    return frames;
+  }
+  int frames = 0;
+  int64_t total = 0;
+  for (auto _ : state) {
+    frames = unw_backtrace(buffer.data(), static_cast<int>(buffer.size()));
+    total += frames;
+  }
+  state.counters["frames"] = frames;
+  state.counters["time_per_frame"] = benchmark::Counter(
+      static_cast<double>(total),
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  return frames;
+}
+
+void UnwBacktrace(benchmark::State& state, int depth) {
+  std::vector<void*> buffer(4096);
+  Descend(depth, state, buffer);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string fixtures;
+  if (const char* root = std::getenv("GENTRACE_FIXTURES")) {
+    fixtures = absl::StrCat(root, "/bench");
+  }
+  std::vector<char*> rest;
+  for (int i = 0; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (absl::ConsumePrefix(&arg, "--fixtures=")) {
+      fixtures = std::string(arg);
+    } else {
+      rest.push_back(argv[i]);
+    }
+  }
+  if (fixtures.empty()) {
+    std::fprintf(stderr,
+                 "usage: unwind_benchmark --fixtures=DIR (see the header)\n");
+    return 2;
+  }
+  static std::vector<std::unique_ptr<StackCapture>> captures;
+  for (const char* arch : {"amd64", "arm64"}) {
+    for (int depth : kDepths) {
+      std::unique_ptr<StackCapture> capture =
+          LoadCapture(fixtures, arch, depth);
+      if (capture == nullptr) {
+        std::fprintf(stderr, "no %s depth-%d stack under %s\n", arch, depth,
+                     fixtures.c_str());
+        return 2;
+      }
+      const StackCapture* c = capture.get();
+      captures.push_back(std::move(capture));
+      benchmark::RegisterBenchmark(
+          absl::StrCat("Unwind/", arch, "/depth", depth).c_str(),
+          [c](benchmark::State& s) { Unwind(s, c, false); });
+      benchmark::RegisterBenchmark(
+          absl::StrCat("UnwindSymbolized/", arch, "/depth", depth).c_str(),
+          [c](benchmark::State& s) { Unwind(s, c, true); });
+    }
+  }
+  for (int depth : kDepths) {
+    const std::string prog = fixtures + "/amd64/prog";
+    benchmark::RegisterBenchmark(
+        absl::StrCat("RuntimeCallers/amd64/depth", depth).c_str(),
+        [prog, depth](benchmark::State& s) { RuntimeCallers(s, prog, depth); })
+        ->UseManualTime()
+        ->Iterations(3);
+    benchmark::RegisterBenchmark(
+        absl::StrCat("UnwBacktrace/amd64/depth", depth).c_str(),
+        [depth](benchmark::State& s) { UnwBacktrace(s, depth); });
+  }
+  int rest_argc = static_cast<int>(rest.size());
+  benchmark::Initialize(&rest_argc, rest.data());
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,3 @@
+module gentrace.test/deepstack
+
+go 1.19
