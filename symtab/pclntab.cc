@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 
 namespace gentrace::symtab {
@@ -368,9 +369,13 @@ FuncId Pclntab::MapRawFuncId(uint32_t raw, absl::string_view name) const {
 }
 
 Pclntab::~Pclntab() {
-  for (uint32_t i = 0; i < nfunc_; ++i) {
-    if (line_indexes_ != nullptr) delete line_indexes_[i].load();
-    if (frame_facts_ != nullptr) delete frame_facts_[i].load();
+  // The arrays exist only once a lookup made them, after Parse validated
+  // nfunc_ against the table (a rejected table may hold any count).
+  if (line_indexes_ != nullptr) {
+    for (uint32_t i = 0; i < nfunc_; ++i) delete line_indexes_[i].load();
+  }
+  if (frame_facts_ != nullptr) {
+    for (uint32_t i = 0; i < nfunc_; ++i) delete frame_facts_[i].load();
   }
 }
 
@@ -440,6 +445,19 @@ std::unique_ptr<Pclntab::LineIndex> Pclntab::BuildLineIndex(
     index->files.push_back(FileName(func, number));
     return static_cast<uint32_t>(file_numbers.size() - 1);
   };
+  // Inline-tree entries get a slot in index->inlined as rows first name them,
+  // so memory follows what the function uses, whatever the (untrusted)
+  // index values are.
+  absl::flat_hash_map<int32_t, int32_t> call_slots;
+  auto call_slot = [&](int32_t tree_index) -> int32_t {
+    if (static_cast<size_t>(tree_index) > kMaxInlineTreeSize) {
+      return kCorruptInlineIndex;
+    }
+    auto [it, added] = call_slots.try_emplace(
+        tree_index, static_cast<int32_t>(index->inlined.size()));
+    if (added) index->inlined.push_back(DecodeInlinedCall(*tree, tree_index));
+    return it->second;
+  };
   // Merge the runs: a row ends wherever any table's run ends. Rows exist
   // while both the file and the line table cover the PC; a missing or short
   // inline table means "not inlined".
@@ -453,25 +471,20 @@ std::unique_ptr<Pclntab::LineIndex> Pclntab::BuildLineIndex(
       end = std::min(end, inlines.ends()[ii]);
       inline_index = tree ? std::max(-1, inlines.values()[ii]) : -1;
     }
-    if (inline_index >= 0 &&
-        static_cast<size_t>(inline_index) > kMaxInlineTreeSize) {
-      inline_index = kCorruptInlineIndex;
-    }
     index->rows.push_back({static_cast<uint32_t>(end - func.entry()),
                            file_slot(files.values()[fi]), lines.values()[li],
-                           inline_index});
-    if (inline_index >= 0 &&
-        static_cast<size_t>(inline_index) >= index->inlined.size()) {
-      index->inlined.resize(inline_index + 1, absl::UnknownError("unused"));
-    }
+                           inline_index >= 0 ? call_slot(inline_index) : -1});
     if (file_end == end) ++fi;
     if (line_end == end) ++li;
     if (ii < inlines.ends().size() && inlines.ends()[ii] == end) ++ii;
   }
   index->beyond = fi == files.ends().size() ? files.beyond() : lines.beyond();
-  if (!index->rows.empty()) {
-    const uint64_t covered = index->rows.back().end;
-    index->row_buckets.resize((covered >> kRowBucketShift) + 1);
+  // Buckets pay off for real code, a few bytes per row; a corrupt table can
+  // claim runs gigabytes long, and then a plain binary search serves.
+  const uint64_t buckets =
+      index->rows.empty() ? 0 : (index->rows.back().end >> kRowBucketShift) + 1;
+  if (buckets > 0 && buckets <= 4 * index->rows.size() + 64) {
+    index->row_buckets.resize(buckets);
     uint32_t row = 0;
     for (uint64_t b = 0; b < index->row_buckets.size(); ++b) {
       while (row + 1 < index->rows.size() &&
@@ -479,12 +492,6 @@ std::unique_ptr<Pclntab::LineIndex> Pclntab::BuildLineIndex(
         ++row;
       }
       index->row_buckets[b] = row;
-    }
-  }
-  for (const LineIndex::Row& row : index->rows) {
-    if (row.inline_index >= 0 && !index->inlined[row.inline_index].ok()) {
-      index->inlined[row.inline_index] =
-          DecodeInlinedCall(*tree, row.inline_index);
     }
   }
   // With every call decoded, walk each call's callers once.
@@ -585,13 +592,17 @@ const Pclntab::LineIndex::Row* Pclntab::RowAt(const LineIndex& index,
     return nullptr;
   }
   const uint32_t offset = static_cast<uint32_t>(pc - index.entry);
-  const uint64_t bucket = offset >> kRowBucketShift;
-  if (bucket >= index.row_buckets.size()) return nullptr;
-  // Rows [first, last) hold every row that can cover this bucket.
-  auto first = index.rows.begin() + index.row_buckets[bucket];
-  auto last = bucket + 1 < index.row_buckets.size()
-                  ? index.rows.begin() + index.row_buckets[bucket + 1] + 1
-                  : index.rows.end();
+  // Rows [first, last) hold every row that can cover this PC.
+  auto first = index.rows.begin();
+  auto last = index.rows.end();
+  if (!index.row_buckets.empty()) {
+    const uint64_t bucket = offset >> kRowBucketShift;
+    if (bucket >= index.row_buckets.size()) return nullptr;
+    first += index.row_buckets[bucket];
+    if (bucket + 1 < index.row_buckets.size()) {
+      last = index.rows.begin() + index.row_buckets[bucket + 1] + 1;
+    }
+  }
   auto it = std::upper_bound(first, last, offset,
                              [](uint32_t value, const LineIndex::Row& row) {
                                return value < row.end;

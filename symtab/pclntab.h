@@ -192,7 +192,7 @@ class Pclntab {
       uint32_t end;   // offset from entry where the row ends
       uint32_t file;  // index into `files`
       int32_t line;
-      int32_t inline_index;  // index into `inlined`; -1: not inlined
+      int32_t inline_index;  // slot in `inlined`; -1: not inlined
     };
     struct InlinedCall {
       absl::StatusOr<absl::string_view> name = absl::UnknownError("");
@@ -212,8 +212,8 @@ class Pclntab {
     absl::StatusOr<absl::string_view> name = absl::UnknownError("");
     FuncId func_id = FuncId::kNormal;
     std::vector<absl::StatusOr<absl::string_view>> files;
-    // Entries of the inline tree, by tree index, for every index a row
-    // names; an index too large for a plausible tree is an error.
+    // The inline-tree entries the rows name, one slot each (a row holds the
+    // slot, not the tree index); an implausibly large index is an error.
     std::vector<absl::StatusOr<InlinedCall>> inlined;
   };
   const LineIndex& LineIndexOf(const Func& func) const;
