@@ -21,7 +21,8 @@ build() {
   clang++ -std=c++20 -O1 -g -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -I"$root" "$root"/symtab/*.cc "$@" "$root/tests/fuzz/$name.cc" \
-    $(pkg-config --libs absl_statusor absl_status absl_strings absl_str_format) \
+    $(pkg-config --libs absl_statusor absl_status absl_strings absl_str_format \
+      absl_flat_hash_map) \
     -o "$work/$name"
 }
 build binary_fuzzer "$root"/tests/testing/exercise_binary.cc
