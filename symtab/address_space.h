@@ -14,13 +14,17 @@ namespace gentrace::symtab {
 class AddressSpace {
  public:
   virtual ~AddressSpace() = default;
-  // `length` bytes at `address`, or nullopt if any of them is unreadable.
-  // The bytes stay valid as long as the address space does.
-  virtual std::optional<ByteReader> Read(uint64_t address,
-                                         uint64_t length) const = 0;
   // Everything readable from `address` up to the end of the contiguous
-  // region holding it (for tables whose length is not stored).
+  // region holding it (for tables whose length is not stored). The bytes
+  // stay valid as long as the address space does.
   virtual std::optional<ByteReader> ReadToEnd(uint64_t address) const = 0;
+
+  // `length` bytes at `address`, or nullopt if any of them is unreadable.
+  std::optional<ByteReader> Read(uint64_t address, uint64_t length) const {
+    std::optional<ByteReader> tail = ReadToEnd(address);
+    if (!tail) return std::nullopt;
+    return tail->Sub(0, length);
+  }
 };
 
 }  // namespace gentrace::symtab

@@ -1,6 +1,7 @@
 #include "symtab/binary.h"
 
 #include <cstring>
+#include <functional>
 
 #include "absl/strings/str_cat.h"
 
@@ -123,27 +124,28 @@ absl::StatusOr<std::unique_ptr<Pclntab>> Binary::TryParse(
   options.go_version = go_version_;
   options.memory = elf_.get();
   options.resolve_gofunc = [this] { return FindGoFunc(); };
-  std::vector<std::optional<uint64_t>> text_starts = {std::nullopt};
   const int p = data.U8(7).value_or(0);
   const uint32_t magic = data.U32(0).value_or(0);
-  if ((p == 4 || p == 8) && (magic == 0xFFFFFFF0 || magic == 0xFFFFFFF1)) {
-    // 1.18+ function entries are offsets from the start of text. The header
-    // stores it relocated at load time (read it as the loader would leave
-    // it); Go 1.26 stores 0 there and the runtime uses moduledata.text.
-    text_starts.clear();
-    for (std::optional<uint64_t> text :
-         {elf_->ReadPointer(address + 8 + 2 * static_cast<uint64_t>(p)),
-          FindSymbol("runtime.text"), ModuledataText(address, data.size()),
-          TextSection()}) {
-      if (text && *text != 0) text_starts.push_back(text);
-    }
-    if (text_starts.empty()) {
-      return absl::NotFoundError("cannot tell where Go text starts");
-    }
+  if ((p != 4 && p != 8) || (magic != 0xFFFFFFF0 && magic != 0xFFFFFFF1)) {
+    return ParseAndValidate(data, options);
   }
-  absl::Status last_error;
-  for (const std::optional<uint64_t>& text : text_starts) {
-    options.text_start = text;
+  // 1.18+ function entries are offsets from the start of text. The header
+  // stores it relocated at load time (read it as the loader would leave it);
+  // Go 1.26 stores 0 there and the runtime uses moduledata.text. Each later
+  // source costs a scan, so it is asked only when the earlier ones fail.
+  const std::function<std::optional<uint64_t>()> text_starts[] = {
+      [&] {
+        return elf_->ReadPointer(address + 8 + 2 * static_cast<uint64_t>(p));
+      },
+      [&] { return FindSymbol("runtime.text"); },
+      [&] { return ModuledataText(address, data.size()); },
+      [&] { return TextSection(); },
+  };
+  absl::Status last_error =
+      absl::NotFoundError("cannot tell where Go text starts");
+  for (const auto& text_start : text_starts) {
+    options.text_start = text_start();
+    if (!options.text_start || *options.text_start == 0) continue;
     absl::StatusOr<std::unique_ptr<Pclntab>> table =
         ParseAndValidate(data, options);
     if (table.ok()) return table;
@@ -220,8 +222,7 @@ absl::Status Binary::LocatePclntab() {
     auto start_sym = elf_->FindSymbol(start);
     auto end_sym = elf_->FindSymbol(end);
     if (!start_sym || !end_sym || end_sym->value <= start_sym->value) continue;
-    auto data =
-        elf_->ReadVirtual(start_sym->value, end_sym->value - start_sym->value);
+    auto data = elf_->Read(start_sym->value, end_sym->value - start_sym->value);
     if (!data) continue;
     absl::StatusOr<std::unique_ptr<Pclntab>> table =
         TryParse(*data, start_sym->value);
@@ -270,8 +271,7 @@ std::optional<uint64_t> Binary::FindModuledata(uint64_t table_address,
   const uint64_t table_end = table_address + table_size;
   auto plausible = [&](uint64_t candidate) {
     auto names = elf_->ReadPointer(candidate + p);
-    auto names_len =
-        elf_->ReadVirtual(candidate + 2 * static_cast<uint64_t>(p), p);
+    auto names_len = elf_->Read(candidate + 2 * static_cast<uint64_t>(p), p);
     return names && names_len && *names > table_address && *names < table_end &&
            *names_len->Word(0, p) <= table_end - *names;
   };
@@ -312,24 +312,24 @@ std::optional<uint64_t> Binary::FindModuledata(uint64_t table_address,
 }
 
 std::optional<uint64_t> Binary::FindGoFunc() const {
+  std::call_once(gofunc_once_, [this] { gofunc_ = LocateGoFunc(); });
+  return gofunc_;
+}
+
+std::optional<uint64_t> Binary::LocateGoFunc() const {
   const PclntabFormat format = pclntab_->format();
   if (format != PclntabFormat::kGo118 && format != PclntabFormat::kGo120) {
     return std::nullopt;
   }
   for (absl::string_view name : {"go:func.*", "go.func.*"}) {
-    if (auto sym = elf_->FindSymbol(name)) {
-      gofunc_method_ = "symbol";
-      return sym->value;
-    }
+    if (auto sym = elf_->FindSymbol(name)) return sym->value;
   }
   std::optional<uint64_t> moduledata =
       FindModuledata(pclntab_address_, pclntab_->size());
   if (!moduledata) return std::nullopt;
-  std::optional<uint64_t> gofunc = elf_->ReadPointer(
+  return elf_->ReadPointer(
       *moduledata +
       static_cast<uint64_t>(GoFuncWordIndex(format)) * elf_->ptr_size());
-  if (gofunc) gofunc_method_ = "moduledata";
-  return gofunc;
 }
 
 absl::Status Binary::Symbolize(uint64_t pc,

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,10 +56,9 @@ class Binary {
   absl::Status Symbolize(uint64_t pc, std::vector<SourceFrame>* frames) const;
 
   // 1.18+: moduledata.gofunc, found through symbols or, in stripped
-  // binaries, through the moduledata that points at the pclntab.
+  // binaries, through the moduledata that points at the pclntab. Looked up
+  // once, on first call.
   std::optional<uint64_t> FindGoFunc() const;
-  // How FindGoFunc found it ("symbol", "moduledata"), for diagnostics.
-  std::string gofunc_method() const { return gofunc_method_; }
 
  private:
   Binary() = default;
@@ -75,6 +75,7 @@ class Binary {
   std::optional<uint64_t> TextSection() const;
   std::optional<uint64_t> ModuledataText(uint64_t table_address,
                                          uint64_t table_size) const;
+  std::optional<uint64_t> LocateGoFunc() const;
   std::optional<uint64_t> FindModuledata(uint64_t table_address,
                                          uint64_t table_size) const;
 
@@ -89,7 +90,8 @@ class Binary {
   std::optional<GoVersion> go_version_;
   std::string go_build_id_;
   std::string gnu_build_id_;
-  mutable std::string gofunc_method_;
+  mutable std::once_flag gofunc_once_;
+  mutable std::optional<uint64_t> gofunc_;
 };
 
 }  // namespace gentrace::symtab

@@ -56,12 +56,12 @@ std::optional<std::string> ReadInlineString(const ByteReader& blob,
 std::optional<std::string> ReadGoString(const ElfFile& elf,
                                         uint64_t header_address) {
   auto data = elf.ReadPointer(header_address);
-  auto header = elf.ReadVirtual(header_address,
-                                2 * static_cast<uint64_t>(elf.ptr_size()));
+  auto header =
+      elf.Read(header_address, 2 * static_cast<uint64_t>(elf.ptr_size()));
   if (!data || !header) return std::nullopt;
   const uint64_t length = *header->Word(elf.ptr_size(), elf.ptr_size());
   if (length > kMaxStringLength) return std::nullopt;
-  auto bytes = elf.ReadVirtual(*data, length);
+  auto bytes = elf.Read(*data, length);
   if (!bytes) return std::nullopt;
   return std::string(reinterpret_cast<const char*>(bytes->data().data()),
                      bytes->size());
@@ -81,7 +81,7 @@ std::optional<std::string> FindBuildVersionString(const ElfFile& elf) {
          at += p) {
       const uint64_t length = *data->Word(at + p, p);
       if (length < 6 || length > 64) continue;
-      auto bytes = elf.ReadVirtual(*data->Word(at, p), length);
+      auto bytes = elf.Read(*data->Word(at, p), length);
       if (!bytes) continue;
       absl::string_view text(
           reinterpret_cast<const char*>(bytes->data().data()), bytes->size());

@@ -215,7 +215,7 @@ std::optional<ByteReader> ElfFile::SectionData(
   return reader_.Sub(section.offset, section.size);
 }
 
-std::optional<ByteReader> ElfFile::ReadVirtualToEnd(uint64_t addr) const {
+std::optional<ByteReader> ElfFile::ReadToEnd(uint64_t addr) const {
   for (const ElfSegment& seg : segments_) {
     if (seg.type != kPtLoad || addr < seg.vaddr) continue;
     const uint64_t delta = addr - seg.vaddr;
@@ -236,13 +236,6 @@ std::optional<ByteReader> ElfFile::ReadVirtualToEnd(uint64_t addr) const {
     }
   }
   return std::nullopt;
-}
-
-std::optional<ByteReader> ElfFile::ReadVirtual(uint64_t addr,
-                                               uint64_t length) const {
-  auto tail = ReadVirtualToEnd(addr);
-  if (!tail) return std::nullopt;
-  return tail->Sub(0, length);
 }
 
 void ElfFile::BuildRelocationIndex() const {
@@ -280,7 +273,7 @@ std::optional<uint64_t> ElfFile::ReadPointer(uint64_t addr) const {
       return it->second;
     }
   }
-  auto word = ReadVirtual(addr, ptr_size());
+  auto word = Read(addr, ptr_size());
   if (!word) return std::nullopt;
   return word->Word(0, ptr_size());
 }

@@ -81,19 +81,10 @@ class ElfFile : public AddressSpace {
   // header points outside the file.
   std::optional<ByteReader> SectionData(const ElfSection& section) const;
 
-  // `length` bytes at virtual address `addr`, taken from the file-backed part
-  // of a PT_LOAD segment (or, in images without segments, an allocated
-  // section). nullopt when any of them is not in the file.
-  std::optional<ByteReader> ReadVirtual(uint64_t addr, uint64_t length) const;
-  std::optional<ByteReader> Read(uint64_t address,
-                                 uint64_t length) const override {
-    return ReadVirtual(address, length);
-  }
-  std::optional<ByteReader> ReadToEnd(uint64_t address) const override {
-    return ReadVirtualToEnd(address);
-  }
-  // Everything from `addr` to the end of the file-backed region holding it.
-  std::optional<ByteReader> ReadVirtualToEnd(uint64_t addr) const;
+  // Virtual memory at bias 0, from the file-backed part of PT_LOAD segments
+  // (or, in images without segments, allocated sections); Read(addr, len)
+  // gives `len` bytes when all of them are in the file.
+  std::optional<ByteReader> ReadToEnd(uint64_t address) const override;
   // The pointer-sized word at `addr` as the loader would leave it at load
   // bias 0: where a RELATIVE relocation with an explicit addend targets the
   // slot (position-independent files), the addend; else the stored word.

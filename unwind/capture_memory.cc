@@ -47,11 +47,4 @@ std::optional<symtab::ByteReader> RangeMemory::ReadToEnd(
       order_);
 }
 
-std::optional<symtab::ByteReader> RangeMemory::Read(uint64_t address,
-                                                    uint64_t length) const {
-  auto tail = ReadToEnd(address);
-  if (!tail) return std::nullopt;
-  return tail->Sub(0, length);
-}
-
 }  // namespace gentrace::unwind

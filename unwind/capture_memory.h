@@ -25,8 +25,6 @@ class RangeMemory : public symtab::AddressSpace {
   static absl::StatusOr<RangeMemory> Create(std::vector<Range> ranges,
                                             symtab::ByteOrder order);
 
-  std::optional<symtab::ByteReader> Read(uint64_t address,
-                                         uint64_t length) const override;
   std::optional<symtab::ByteReader> ReadToEnd(uint64_t address) const override;
 
  private:

@@ -99,18 +99,11 @@ void CoreFile::AttachExecutable(const symtab::ElfFile* executable) {
 }
 
 std::optional<symtab::ByteReader> CoreFile::ReadToEnd(uint64_t address) const {
-  if (auto bytes = elf_->ReadVirtualToEnd(address)) return bytes;
+  if (auto bytes = elf_->ReadToEnd(address)) return bytes;
   if (executable_ != nullptr && address >= load_bias_) {
-    return executable_->ReadVirtualToEnd(address - load_bias_);
+    return executable_->ReadToEnd(address - load_bias_);
   }
   return std::nullopt;
-}
-
-std::optional<symtab::ByteReader> CoreFile::Read(uint64_t address,
-                                                 uint64_t length) const {
-  auto tail = ReadToEnd(address);
-  if (!tail) return std::nullopt;
-  return tail->Sub(0, length);
 }
 
 }  // namespace gentrace::unwind

@@ -44,8 +44,6 @@ class CoreFile : public symtab::AddressSpace {
   void AttachExecutable(const symtab::ElfFile* executable);
   uint64_t load_bias() const { return load_bias_; }
 
-  std::optional<symtab::ByteReader> Read(uint64_t address,
-                                         uint64_t length) const override;
   std::optional<symtab::ByteReader> ReadToEnd(uint64_t address) const override;
 
  private:

@@ -59,7 +59,7 @@ TEST_P(FuncMetadataTest, CalibratedTableMatchesTheRelease) {
   ASSERT_TRUE(binary.ok()) << binary.status();
   const Pclntab& known = (*binary)->pclntab();
   std::optional<ByteReader> bytes =
-      (*binary)->elf().ReadVirtual((*binary)->pclntab_address(), known.size());
+      (*binary)->elf().Read((*binary)->pclntab_address(), known.size());
   ASSERT_TRUE(bytes.has_value());
   Pclntab::Options options;  // no Go version: calibrate
   options.text_start = known.text_start();
