@@ -327,9 +327,9 @@ std::optional<uint64_t> Binary::LocateGoFunc() const {
   std::optional<uint64_t> moduledata =
       FindModuledata(pclntab_address_, pclntab_->size());
   if (!moduledata) return std::nullopt;
-  return elf_->ReadPointer(
-      *moduledata +
-      static_cast<uint64_t>(GoFuncWordIndex(format)) * elf_->ptr_size());
+  return elf_->ReadPointer(*moduledata +
+                           static_cast<uint64_t>(GoFuncWordIndex(format)) *
+                               elf_->ptr_size());
 }
 
 absl::Status Binary::Symbolize(uint64_t pc,

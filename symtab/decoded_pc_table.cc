@@ -31,9 +31,7 @@ DecodedPcTable DecodedPcTable::Decode(const absl::StatusOr<ByteReader>& table,
     }
     if (walk.end_pc() >= end) break;
   }
-  decoded.beyond_ = walk.status().ok()
-                        ? absl::NotFoundError("pc is not covered by its table")
-                        : walk.status();
+  if (!walk.status().ok()) decoded.beyond_ = walk.status();
   return decoded;
 }
 
@@ -41,9 +39,6 @@ absl::StatusOr<int32_t> DecodedPcTable::ValueAt(uint64_t pc) const {
   if (pc >= entry_) {
     auto it = std::upper_bound(ends_.begin(), ends_.end(), pc);
     if (it != ends_.end()) return values_[it - ends_.begin()];
-  }
-  if (beyond_.ok()) {
-    return absl::NotFoundError("pc is not covered by its table");
   }
   return beyond_;
 }

@@ -32,16 +32,14 @@ class DecodedPcTable {
   const std::vector<uint64_t>& ends() const { return ends_; }
   const std::vector<int32_t>& values() const { return values_; }
   // The answer for PCs past the last run: NotFound, or the decode error.
-  absl::Status beyond() const {
-    return beyond_.ok() ? absl::NotFoundError("pc is not covered by its table")
-                        : beyond_;
-  }
+  const absl::Status& beyond() const { return beyond_; }
 
  private:
   uint64_t entry_ = 0;
   std::vector<uint64_t> ends_;  // end PC of each run, increasing
   std::vector<int32_t> values_;
-  absl::Status beyond_;  // the answer past the last run
+  // The answer past the last run: the decode error, else "not covered".
+  absl::Status beyond_ = absl::NotFoundError("pc is not covered by its table");
 };
 
 }  // namespace gentrace::symtab

@@ -362,10 +362,9 @@ void Pclntab::Calibrate() const {
 }
 
 FuncId Pclntab::MapRawFuncId(uint32_t raw, absl::string_view name) const {
-  if (layout_.func_ids_by_name) return FuncIdFromName(name);
+  // No table (releases before funcIDs, or calibration found none): names.
   const FuncIdTable* table = func_id_table();
-  if (table == nullptr) return FuncIdFromName(name);
-  return table->Lookup(raw);
+  return table != nullptr ? table->Lookup(raw) : FuncIdFromName(name);
 }
 
 Pclntab::~Pclntab() {
@@ -716,17 +715,11 @@ uint32_t Func::raw_func_id() const {
 }
 
 FuncId Func::func_id() const {
-  const PclntabLayout& layout = table_->layout_;
-  if (layout.func_ids_by_name || layout.func.func_id < 0) {
-    absl::StatusOr<absl::string_view> name = Name();
-    return name.ok() ? FuncIdFromName(*name) : FuncId::kNormal;
+  if (const FuncIdTable* table = table_->func_id_table()) {
+    return table->Lookup(raw_func_id());
   }
-  const FuncIdTable* table = table_->func_id_table();
-  if (table == nullptr) {
-    absl::StatusOr<absl::string_view> name = Name();
-    return name.ok() ? FuncIdFromName(*name) : FuncId::kNormal;
-  }
-  return table->Lookup(raw_func_id());
+  absl::StatusOr<absl::string_view> name = Name();
+  return name.ok() ? FuncIdFromName(*name) : FuncId::kNormal;
 }
 
 uint8_t Func::flags() const {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "symtab/decoded_pc_table.h"
 
 namespace gentrace::symtab {
 namespace {
@@ -86,6 +87,32 @@ TEST(PcValueTableTest, OverlongVarintIsDataLoss) {
 TEST(PcValueTableTest, EmptyTable) {
   std::vector<uint8_t> table;
   EXPECT_FALSE(PcValueAt(Bytes(table), 0, 1, 0).ok());
+}
+
+TEST(DecodedPcTableTest, AnswersExactlyAsTheEncodedTable) {
+  std::vector<uint8_t> table = Encode({{10, 3}, {-5, 200}, {7, 1}}, 1);
+  const DecodedPcTable decoded =
+      DecodedPcTable::Decode(Bytes(table), 100, 400, 1);
+  for (uint64_t pc = 95; pc < 310; ++pc) {
+    auto want = PcValueAt(Bytes(table), 100, 1, pc);
+    auto got = decoded.ValueAt(pc);
+    ASSERT_EQ(got.ok(), want.ok()) << pc;
+    if (want.ok()) EXPECT_EQ(*got, *want) << pc;
+    if (!want.ok()) EXPECT_EQ(got.status().code(), want.status().code()) << pc;
+  }
+}
+
+TEST(DecodedPcTableTest, EmptyAndBrokenTables) {
+  EXPECT_TRUE(absl::IsNotFound(DecodedPcTable().ValueAt(0).status()));
+  const DecodedPcTable missing =
+      DecodedPcTable::Decode(absl::NotFoundError("no table"), 0, 16, 1);
+  EXPECT_TRUE(absl::IsNotFound(missing.ValueAt(4).status()));
+  std::vector<uint8_t> truncated = Encode({{4, 8}, {8, 8}}, 1);
+  truncated.resize(3);
+  const DecodedPcTable broken =
+      DecodedPcTable::Decode(Bytes(truncated), 0, 16, 1);
+  EXPECT_EQ(*broken.ValueAt(2), 4);
+  EXPECT_TRUE(absl::IsDataLoss(broken.ValueAt(12).status()));
 }
 
 }  // namespace
