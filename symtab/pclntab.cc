@@ -94,6 +94,8 @@ absl::StatusOr<std::unique_ptr<Pclntab>> Pclntab::Parse(ByteReader data,
   if (table->nfunc_ == 0 || table->min_pc_ > table->max_pc_) {
     return Corrupt("function table is empty or unsorted");
   }
+  table->frame_facts_.set_size(table->nfunc_);
+  table->line_indexes_.set_size(table->nfunc_);
   return table;
 }
 
@@ -367,17 +369,6 @@ FuncId Pclntab::MapRawFuncId(uint32_t raw, absl::string_view name) const {
   return table != nullptr ? table->Lookup(raw) : FuncIdFromName(name);
 }
 
-Pclntab::~Pclntab() {
-  // The arrays exist only once a lookup made them, after Parse validated
-  // nfunc_ against the table (a rejected table may hold any count).
-  if (line_indexes_ != nullptr) {
-    for (uint32_t i = 0; i < nfunc_; ++i) delete line_indexes_[i].load();
-  }
-  if (frame_facts_ != nullptr) {
-    for (uint32_t i = 0; i < nfunc_; ++i) delete frame_facts_[i].load();
-  }
-}
-
 absl::StatusOr<const Pclntab::FrameFacts*> Pclntab::FrameFactsAt(
     uint64_t pc) const {
   if (pc < min_pc_ || pc >= max_pc_) {
@@ -385,13 +376,7 @@ absl::StatusOr<const Pclntab::FrameFacts*> Pclntab::FrameFactsAt(
         absl::StrCat("pc 0x", absl::Hex(pc), " is outside Go text"));
   }
   const uint32_t i = FuncIndexFor(pc);
-  std::call_once(frame_facts_once_, [this] {
-    frame_facts_ = std::make_unique<std::atomic<FrameFacts*>[]>(nfunc_);
-  });
-  std::atomic<FrameFacts*>& slot = frame_facts_[i];
-  if (const FrameFacts* facts = slot.load(std::memory_order_acquire)) {
-    return facts;
-  }
+  if (const FrameFacts* facts = frame_facts_.Get(i)) return facts;
   absl::StatusOr<Func> func = MakeFunc(i);
   if (!func.ok()) return func.status();
   auto facts = std::make_unique<FrameFacts>();
@@ -402,13 +387,7 @@ absl::StatusOr<const Pclntab::FrameFacts*> Pclntab::FrameFactsAt(
   facts->sp_deltas =
       DecodedPcTable::Decode(func->PcTable(func->Field32(layout_.func.pcsp)),
                              func->entry(), func->end(), quantum_);
-  // Racing threads decode the same facts; the first to publish wins.
-  FrameFacts* expected = nullptr;
-  if (slot.compare_exchange_strong(expected, facts.get(),
-                                   std::memory_order_acq_rel)) {
-    return facts.release();
-  }
-  return expected;
+  return &frame_facts_.Publish(i, std::move(facts));
 }
 
 std::unique_ptr<Pclntab::LineIndex> Pclntab::BuildLineIndex(
@@ -531,19 +510,8 @@ absl::StatusOr<Pclntab::LineIndex::InlinedCall> Pclntab::DecodeInlinedCall(
 }
 
 const Pclntab::LineIndex& Pclntab::LineIndexOf(const Func& func) const {
-  std::call_once(line_indexes_once_, [this] {
-    line_indexes_ = std::make_unique<std::atomic<LineIndex*>[]>(nfunc_);
-  });
-  std::atomic<LineIndex*>& slot = line_indexes_[func.index()];
-  if (LineIndex* index = slot.load(std::memory_order_acquire)) return *index;
-  std::unique_ptr<LineIndex> index = BuildLineIndex(func);
-  // Racing threads build the same index; the first to publish wins.
-  LineIndex* expected = nullptr;
-  if (slot.compare_exchange_strong(expected, index.get(),
-                                   std::memory_order_acq_rel)) {
-    return *index.release();
-  }
-  return *expected;
+  if (const LineIndex* index = line_indexes_.Get(func.index())) return *index;
+  return line_indexes_.Publish(func.index(), BuildLineIndex(func));
 }
 
 absl::Status Pclntab::Symbolize(const Func& func, uint64_t pc,
@@ -571,10 +539,7 @@ absl::Status Pclntab::SymbolizePc(uint64_t pc,
     return EmitRow(*slot.index, slot.row, pc, frames);
   }
   const uint32_t i = FuncIndexFor(pc);
-  const LineIndex* index =
-      line_indexes_ != nullptr
-          ? line_indexes_[i].load(std::memory_order_acquire)
-          : nullptr;
+  const LineIndex* index = line_indexes_.Get(i);
   if (index == nullptr) {
     absl::StatusOr<Func> func = MakeFunc(i);
     if (!func.ok()) return func.status();

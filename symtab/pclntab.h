@@ -18,6 +18,7 @@
 #include "symtab/decoded_pc_table.h"
 #include "symtab/func_id.h"
 #include "symtab/go_version.h"
+#include "symtab/lazy_slots.h"
 #include "symtab/pc_value_table.h"
 #include "symtab/pclntab_layout.h"
 
@@ -121,7 +122,6 @@ class Pclntab {
 
   static absl::StatusOr<std::unique_ptr<Pclntab>> Parse(ByteReader data,
                                                         Options options);
-  ~Pclntab();
 
   PclntabFormat format() const { return layout_.format; }
   const PclntabLayout& layout() const { return layout_; }
@@ -273,10 +273,9 @@ class Pclntab {
   mutable std::atomic<bool> lookup_ready_{false};
   mutable std::vector<uint64_t> entries_;
   mutable std::vector<uint32_t> bucket_first_;
-  mutable std::once_flag frame_facts_once_;
-  mutable std::unique_ptr<std::atomic<FrameFacts*>[]> frame_facts_;
-  mutable std::once_flag line_indexes_once_;
-  mutable std::unique_ptr<std::atomic<LineIndex*>[]> line_indexes_;
+  // Per function, sized once Parse has validated nfunc_.
+  LazySlots<FrameFacts> frame_facts_;
+  LazySlots<LineIndex> line_indexes_;
   mutable std::once_flag calibrate_once_;
   mutable const FuncIdTable* calibrated_ids_ = nullptr;
 };
