@@ -8,32 +8,6 @@
 
 namespace gentrace::cli {
 
-namespace {
-
-StopReason ToProto(unwind::StopReason reason) {
-  switch (reason) {
-    case unwind::StopReason::kNone:
-      return STOP_REASON_UNSPECIFIED;
-    case unwind::StopReason::kTopOfStack:
-      return STOP_REASON_TOP_OF_STACK;
-    case unwind::StopReason::kUnknownPc:
-      return STOP_REASON_UNKNOWN_PC;
-    case unwind::StopReason::kUnreadableMemory:
-      return STOP_REASON_UNREADABLE_MEMORY;
-    case unwind::StopReason::kSpWrite:
-      return STOP_REASON_SPWRITE;
-    case unwind::StopReason::kFrameLimit:
-      return STOP_REASON_FRAME_LIMIT;
-    case unwind::StopReason::kNoProgress:
-      return STOP_REASON_NO_PROGRESS;
-    case unwind::StopReason::kCorruptMetadata:
-      return STOP_REASON_CORRUPT_METADATA;
-  }
-  return STOP_REASON_UNSPECIFIED;
-}
-
-}  // namespace
-
 Thread UnwindRegisters(const symtab::Binary& binary,
                        const unwind::ArchInfo& arch,
                        const symtab::AddressSpace& memory,
@@ -56,7 +30,7 @@ Thread UnwindRegisters(const symtab::Binary& binary,
     frame->set_sp(f.sp);
     frame->set_fp(f.fp);
     frame->set_entry(f.entry);
-    frame->set_func_id(gentrace::ToProto(f.func_id));
+    frame->set_func_id(ToProto(f.func_id));
     frame->set_func_flags(f.flags);
     frame->set_trap(f.exact_pc);
     frame->set_source(first                ? FRAME_SOURCE_REGISTERS
@@ -67,7 +41,7 @@ Thread UnwindRegisters(const symtab::Binary& binary,
     frames.clear();
     if (binary.Symbolize(lookup, &frames).ok()) {
       for (const symtab::SourceFrame& s : frames) {
-        gentrace::ToProto(s, frame->add_locations());
+        ToProto(s, frame->add_locations());
       }
     }
   }

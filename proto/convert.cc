@@ -10,6 +10,28 @@ FuncId ToProto(symtab::FuncId id) {
   return static_cast<FuncId>(static_cast<int>(id));
 }
 
+StopReason ToProto(unwind::StopReason reason) {
+  switch (reason) {
+    case unwind::StopReason::kNone:
+      return STOP_REASON_UNSPECIFIED;
+    case unwind::StopReason::kTopOfStack:
+      return STOP_REASON_TOP_OF_STACK;
+    case unwind::StopReason::kUnknownPc:
+      return STOP_REASON_UNKNOWN_PC;
+    case unwind::StopReason::kUnreadableMemory:
+      return STOP_REASON_UNREADABLE_MEMORY;
+    case unwind::StopReason::kSpWrite:
+      return STOP_REASON_SPWRITE;
+    case unwind::StopReason::kFrameLimit:
+      return STOP_REASON_FRAME_LIMIT;
+    case unwind::StopReason::kNoProgress:
+      return STOP_REASON_NO_PROGRESS;
+    case unwind::StopReason::kCorruptMetadata:
+      return STOP_REASON_CORRUPT_METADATA;
+  }
+  return STOP_REASON_UNSPECIFIED;
+}
+
 void ToProto(const symtab::SourceFrame& frame, Location* location) {
   location->set_function(std::string(frame.function));
   location->set_file(std::string(frame.file));

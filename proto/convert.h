@@ -9,11 +9,13 @@
 #include "symtab/binary.h"
 #include "symtab/func_id.h"
 #include "symtab/pclntab.h"
+#include "unwind/go_unwinder.h"
 
 namespace gentrace {
 
 // symtab values as trace messages.
 FuncId ToProto(symtab::FuncId id);
+StopReason ToProto(unwind::StopReason reason);
 void ToProto(const symtab::SourceFrame& frame, Location* location);
 Module ModuleOf(const symtab::Binary& binary);
 
