@@ -23,6 +23,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "benchmark/benchmark.h"
+#include "proto/traceback_text.h"
 #include "symtab/binary.h"
 #include "symtab/mapped_file.h"
 #include "unwind/capture_memory.h"
@@ -62,31 +63,19 @@ std::unique_ptr<StackCapture> LoadCapture(const std::string& dir,
   capture->binary = *std::move(binary);
   capture->arch = &(*core)->arch();
   // The first two printed frames of goroutine 1 give pc, sp and the LR.
-  std::vector<uint64_t> pcs;
-  bool in_goroutine = false;
-  for (absl::string_view line :
-       absl::StrSplit(ReadFile(base + ".crash.txt"), '\n')) {
-    if (absl::StartsWith(line, "goroutine ")) {
-      in_goroutine = absl::StartsWith(line, "goroutine 1 ");
-      continue;
+  std::vector<gentrace::TracebackTextFrame> frames;
+  for (const auto& section :
+       gentrace::ParseTracebackText(ReadFile(base + ".crash.txt"))) {
+    if (!absl::StartsWith(section.header, "goroutine 1 ")) continue;
+    for (const auto& frame : section.frames) {
+      if (frame.pc && frame.sp) frames.push_back(frame);
     }
-    if (!in_goroutine || !absl::StrContains(line, " fp=0x")) continue;
-    for (absl::string_view part : absl::StrSplit(line, ' ')) {
-      uint64_t value;
-      if (absl::ConsumePrefix(&part, "sp=0x") && pcs.empty() &&
-          absl::SimpleHexAtoi(part, &value)) {
-        capture->sp = value;
-      }
-      if (absl::ConsumePrefix(&part, "pc=0x") &&
-          absl::SimpleHexAtoi(part, &value)) {
-        pcs.push_back(value);
-      }
-    }
-    if (pcs.size() == 2) break;
+    break;
   }
-  if (pcs.size() < 2) return nullptr;
-  capture->pc = pcs[0];
-  capture->lr = capture->arch->uses_lr ? pcs[1] : 0;
+  if (frames.size() < 2) return nullptr;
+  capture->pc = *frames[0].pc;
+  capture->sp = *frames[0].sp;
+  capture->lr = capture->arch->uses_lr ? *frames[1].pc : 0;
   auto stack = (*core)->ReadToEnd(capture->sp);
   if (!stack) return nullptr;
   const uint64_t size = std::min<uint64_t>(stack->size(), kMaxStackBytes);

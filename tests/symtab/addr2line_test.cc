@@ -103,6 +103,7 @@ TEST_P(Addr2lineTest, ConcurrentSymbolizationAgrees) {
   const std::vector<std::string> want = describe(**alone);
   std::vector<std::vector<std::string>> got(4);
   std::vector<std::thread> threads;
+  threads.reserve(got.size());
   for (auto& result : got) {
     threads.emplace_back([&] { result = describe(**shared); });
   }

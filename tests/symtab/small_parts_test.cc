@@ -4,6 +4,7 @@
 #include "gtest/gtest.h"
 #include "proto/convert.h"
 #include "proto/gentrace.pb.h"
+#include "proto/traceback_text.h"
 #include "symtab/byte_reader.h"
 #include "symtab/func_id.h"
 #include "symtab/go_version.h"
@@ -123,6 +124,42 @@ TEST(PclntabLayoutTest, FormatsAndRecordSizes) {
       4);
   EXPECT_EQ(LayoutFor(PclntabFormat::kGo12, std::nullopt, 8).inline_kind,
             InlineTreeKind::kNone);
+}
+
+TEST(TracebackTextTest, ParsesFramesInlinedCallsAndSections) {
+  const auto sections = gentrace::ParseTracebackText(
+      "panic: boom\n"
+      "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x71450]\n"
+      "\n"
+      "goroutine 1 [running]:\n"
+      "main.level3(...)\n"
+      "\tx/chain_a.go:17\n"
+      "main.(*T).recurse(0x4000066ed8?, {0x1, 0x2})\n"
+      "\tx/chain_a.go:25 +0x24 fp=0x40e80 sp=0x40e60 pc=0x71384\n"
+      "panic({0x87320, 0x1017c0})\n"
+      "\truntime/panic.go:987 +0x3d8\n"
+      "created by main.crash\n"
+      "\tx/goroutines.go:52 +0x64\n"
+      "...additional frames elided...\n"
+      "main.main()\n"
+      "\tx/main.go:15\n");
+  ASSERT_EQ(sections.size(), 2u);
+  EXPECT_EQ(sections[0].header, "goroutine 1 [running]:");
+  EXPECT_EQ(sections[0].signal_pc, 0x71450u);
+  ASSERT_EQ(sections[0].frames.size(), 3u);
+  EXPECT_TRUE(sections[0].frames[0].inlined);
+  EXPECT_EQ(sections[0].frames[0].position, "x/chain_a.go:17");
+  const auto& physical = sections[0].frames[1];
+  EXPECT_EQ(physical.function, "main.(*T).recurse");
+  EXPECT_FALSE(physical.inlined);
+  EXPECT_EQ(physical.offset, 0x24u);
+  EXPECT_EQ(physical.fp, 0x40e80u);
+  EXPECT_EQ(physical.sp, 0x40e60u);
+  EXPECT_EQ(physical.pc, 0x71384u);
+  EXPECT_EQ(sections[0].frames[2].function, "runtime.gopanic");
+  EXPECT_FALSE(sections[0].frames[2].pc.has_value());
+  ASSERT_EQ(sections[1].frames.size(), 1u);
+  EXPECT_EQ(sections[1].frames[0].offset, 0u);
 }
 
 }  // namespace

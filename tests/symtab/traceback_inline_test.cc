@@ -13,11 +13,16 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
+#include "proto/traceback_text.h"
 #include "symtab/binary.h"
 #include "tests/testing/fixtures.h"
 
 namespace gentrace::symtab {
 namespace {
+
+using ::gentrace::ParseTracebackText;
+using ::gentrace::TracebackTextFrame;
+using ::gentrace::TracebackTextSection;
 
 using ::gentrace::testing::FixtureBinary;
 
@@ -63,74 +68,23 @@ struct PhysicalFrame {
   std::optional<uint64_t> signal_pc;
 };
 
-// Splits "main.(*T).M(0x1, {...})" into the function name.
-std::string FunctionOfCallLine(absl::string_view line) {
-  for (size_t i = 0; i < line.size(); ++i) {
-    if (line[i] == '(' && i > 0 && line[i - 1] != '.') {
-      return std::string(line.substr(0, i));
-    }
-  }
-  return std::string(line);
-}
-
+// Physical frames with the inlined frames printed above them.
 std::vector<PhysicalFrame> ParseTraceback(const std::string& text) {
   std::vector<PhysicalFrame> out;
-  std::vector<absl::string_view> lines = absl::StrSplit(text, '\n');
-  std::vector<PrintedFrame> pending;
-  std::optional<uint64_t> signal_pc;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    absl::string_view line = lines[i];
-    if (absl::StartsWith(line, "[signal ")) {
-      for (absl::string_view key : {" pc=0x", " PC=0x"}) {
-        size_t at = line.find(key);
-        if (at == absl::string_view::npos) continue;
-        absl::string_view hex = line.substr(at + key.size());
-        hex = hex.substr(0, hex.find_first_of(" ]"));
-        uint64_t pc;
-        if (absl::SimpleHexAtoi(hex, &pc)) signal_pc = pc;
-      }
-      continue;
-    }
-    if (absl::StartsWith(line, "goroutine ") || absl::StartsWith(line, "...")) {
+  for (const TracebackTextSection& section : ParseTracebackText(text)) {
+    std::vector<PrintedFrame> pending;
+    for (const TracebackTextFrame& f : section.frames) {
+      pending.push_back({f.function, f.position});
+      if (f.inlined) continue;
+      PhysicalFrame frame;
+      frame.logical = std::move(pending);
       pending.clear();
-      continue;
+      frame.physical_name = f.function;
+      frame.offset = f.offset;
+      frame.pc = f.pc;
+      frame.signal_pc = section.signal_pc;
+      out.push_back(std::move(frame));
     }
-    if (absl::StartsWith(line, "created by ")) {
-      ++i;  // its position line is symbolized differently; skip both
-      pending.clear();
-      continue;
-    }
-    if (line.empty() || line[0] == '\t' || i + 1 >= lines.size() ||
-        !absl::StartsWith(lines[i + 1], "\t")) {
-      continue;
-    }
-    // A call line followed by its position line. Inlined calls print their
-    // arguments as "(...)"; a physical frame prints "+0x<offset>" after its
-    // position unless its pc is the function entry.
-    const bool inlined = absl::EndsWith(line, "(...)");
-    std::string function = FunctionOfCallLine(line);
-    if (function == "panic") function = "runtime.gopanic";
-    absl::string_view position = absl::StripPrefix(lines[++i], "\t");
-    std::vector<absl::string_view> parts = absl::StrSplit(position, ' ');
-    pending.push_back({function, std::string(parts[0])});
-    if (inlined) continue;
-    PhysicalFrame frame;
-    frame.logical = std::move(pending);
-    pending.clear();
-    frame.physical_name = function;
-    if (parts.size() >= 2 && absl::StartsWith(parts[1], "+0x") &&
-        !absl::SimpleHexAtoi(parts[1].substr(3), &frame.offset)) {
-      continue;
-    }
-    for (absl::string_view part : parts) {
-      uint64_t pc;
-      if (absl::ConsumePrefix(&part, "pc=0x") &&
-          absl::SimpleHexAtoi(part, &pc)) {
-        frame.pc = pc;
-      }
-    }
-    frame.signal_pc = signal_pc;
-    out.push_back(std::move(frame));
   }
   return out;
 }

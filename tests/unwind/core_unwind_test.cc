@@ -18,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
+#include "proto/traceback_text.h"
 #include "symtab/binary.h"
 #include "tests/testing/fixtures.h"
 #include "unwind/core_file.h"
@@ -26,6 +27,9 @@
 namespace gentrace::unwind {
 namespace {
 
+using ::gentrace::ParseTracebackText;
+using ::gentrace::TracebackTextFrame;
+using ::gentrace::TracebackTextSection;
 using ::gentrace::testing::FixtureBinary;
 
 struct PrintedFrame {
@@ -38,36 +42,17 @@ struct PrintedChain {
   std::vector<PrintedFrame> frames;
 };
 
-// Chains of physical frames (lines with fp= sp= pc=) per goroutine.
+// Chains of physical frames (those printed with fp= sp= pc=) per goroutine.
 std::vector<PrintedChain> ParseCrash(const std::string& text) {
   std::vector<PrintedChain> chains;
-  std::vector<absl::string_view> lines = absl::StrSplit(text, '\n');
-  for (size_t i = 0; i < lines.size(); ++i) {
-    absl::string_view line = lines[i];
-    if (absl::StartsWith(line, "goroutine ") || line == "runtime stack:") {
-      chains.push_back({std::string(line), {}});
-      continue;
-    }
-    if (absl::StartsWith(line, "created by ")) {
-      ++i;
-      continue;
-    }
-    if (chains.empty() || line.empty() || line[0] == '\t' ||
-        i + 1 >= lines.size() || !absl::StrContains(lines[i + 1], " fp=0x")) {
-      continue;
-    }
-    PrintedFrame frame;
-    frame.function = std::string(line.substr(0, line.rfind('(')));
-    for (absl::string_view part : absl::StrSplit(lines[++i], ' ')) {
-      uint64_t* field = absl::ConsumePrefix(&part, "fp=0x")   ? &frame.fp
-                        : absl::ConsumePrefix(&part, "sp=0x") ? &frame.sp
-                        : absl::ConsumePrefix(&part, "pc=0x") ? &frame.pc
-                                                              : nullptr;
-      if (field != nullptr) {
-        EXPECT_TRUE(absl::SimpleHexAtoi(part, field)) << part;
+  for (const TracebackTextSection& section : ParseTracebackText(text)) {
+    PrintedChain chain{section.header, {}};
+    for (const TracebackTextFrame& f : section.frames) {
+      if (f.pc && f.sp && f.fp) {
+        chain.frames.push_back({f.function, *f.pc, *f.sp, *f.fp});
       }
     }
-    chains.back().frames.push_back(frame);
+    chains.push_back(std::move(chain));
   }
   return chains;
 }

@@ -1,0 +1,41 @@
+#ifndef GENTRACE_PROTO_TRACEBACK_TEXT_H_
+#define GENTRACE_PROTO_TRACEBACK_TEXT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+
+namespace gentrace {
+
+// One frame line pair of a Go runtime traceback:
+//   main.f(0x1, ...)
+//   	/src/x.go:12 +0x1d fp=0xc000 sp=0xbff0 pc=0x45a081
+struct TracebackTextFrame {
+  std::string function;  // "panic" is reported as runtime.gopanic
+  std::string position;  // file:line
+  bool inlined = false;  // printed with "(...)": part of the next physical frame
+  uint64_t offset = 0;   // the +0x offset from the function entry (0 if none)
+  // fp= sp= pc=, printed at GOTRACEBACK=crash (and system).
+  std::optional<uint64_t> fp, sp, pc;
+};
+
+// The frames under one header ("goroutine 1 [running]:", "runtime stack:");
+// a "...frames elided..." line starts a new section with that line as its
+// header, because the frames after it do not continue the ones before.
+struct TracebackTextSection {
+  std::string header;
+  std::vector<TracebackTextFrame> frames;
+  // The pc of the latest "[signal ... pc=0x...]" line above the section.
+  std::optional<uint64_t> signal_pc;
+};
+
+// Parses the runtime's traceback text. "created by" lines and anything else
+// that is not a frame are skipped. Never fails: unreadable lines are ignored.
+std::vector<TracebackTextSection> ParseTracebackText(absl::string_view text);
+
+}  // namespace gentrace
+
+#endif  // GENTRACE_PROTO_TRACEBACK_TEXT_H_
