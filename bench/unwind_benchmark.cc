@@ -4,7 +4,7 @@
 // runtime.Callers on the same program natively (amd64) and libunwind's
 // unw_backtrace on a C++ stack of the same depth.
 //
-//   bazel run //bench:unwind_benchmark -- \
+//   bazel run //bench:unwind_benchmark --
 //       --fixtures=$HOME/.cache/gentrace/fixtures/bench
 //
 // The fixtures come from tests/fixtures/build_bench_stacks.sh (run by

@@ -97,8 +97,11 @@ TEST(DecodedPcTableTest, AnswersExactlyAsTheEncodedTable) {
     auto want = PcValueAt(Bytes(table), 100, 1, pc);
     auto got = decoded.ValueAt(pc);
     ASSERT_EQ(got.ok(), want.ok()) << pc;
-    if (want.ok()) EXPECT_EQ(*got, *want) << pc;
-    if (!want.ok()) EXPECT_EQ(got.status().code(), want.status().code()) << pc;
+    if (want.ok()) {
+      EXPECT_EQ(*got, *want) << pc;
+    } else {
+      EXPECT_EQ(got.status().code(), want.status().code()) << pc;
+    }
   }
 }
 
