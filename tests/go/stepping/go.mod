@@ -1,0 +1,3 @@
+module gentrace.test/stepping
+
+go 1.19
