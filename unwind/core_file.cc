@@ -1,5 +1,12 @@
 #include "unwind/core_file.h"
 
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
 namespace gentrace::unwind {
@@ -7,6 +14,7 @@ namespace {
 
 constexpr uint32_t kNtPrstatus = 1;
 constexpr uint32_t kNtAuxv = 6;
+constexpr uint32_t kNtFile = 0x46494c45;  // "FILE"
 constexpr uint64_t kAtEntry = 9;
 
 const ArchInfo* ArchOfCore(const symtab::ElfFile& elf) {
@@ -61,6 +69,7 @@ absl::StatusOr<std::unique_ptr<CoreFile>> CoreFile::FromFile(
 
 absl::Status CoreFile::ParseNotes() {
   const ArchInfo& arch = *arch_;
+  bool saw_file_note = false;
   for (const symtab::ElfFile::Note& note : elf_->SegmentNotes()) {
     if (note.owner != "CORE") continue;
     if (note.type == kNtPrstatus) {
@@ -77,6 +86,10 @@ absl::Status CoreFile::ParseNotes() {
         thread.registers.Set(arch.prstatus_slots[i], *value);
       }
       threads_.push_back(std::move(thread));
+    } else if (note.type == kNtFile && !saw_file_note) {
+      // Linux writes one; the first is the one readelf and gdb show.
+      saw_file_note = true;
+      if (absl::Status s = ParseFileNote(note.desc); !s.ok()) return s;
     } else if (note.type == kNtAuxv) {
       const int p = arch.ptr_size;
       const uint64_t pair = 2 * static_cast<uint64_t>(p);
@@ -90,6 +103,55 @@ absl::Status CoreFile::ParseNotes() {
   if (threads_.empty()) {
     return absl::InvalidArgumentError("core has no NT_PRSTATUS (no threads)");
   }
+  return absl::OkStatus();
+}
+
+// NT_FILE (fs/binfmt_elf.c, fill_files_note): count and page size, then
+// count (start, end, offset in pages) triples, then count NUL-terminated
+// paths, all words of the core's pointer size.
+absl::Status CoreFile::ParseFileNote(const symtab::ByteReader& desc) {
+  const int p = arch_->ptr_size;
+  const uint64_t word = p;
+  const std::optional<uint64_t> count = desc.Word(0, p);
+  const std::optional<uint64_t> page_size = desc.Word(word, p);
+  if (!count || !page_size) {
+    return absl::DataLossError("NT_FILE note is truncated");
+  }
+  const uint64_t table_at = 2 * word;
+  const uint64_t entry_size = 3 * word;
+  // Every mapping takes a triple and at least a path terminator, so a count
+  // the note cannot hold is refused before it sizes any allocation.
+  if (*count > (desc.size() - table_at) / (entry_size + 1)) {
+    return absl::DataLossError(
+        absl::StrCat("NT_FILE note is truncated: ", desc.size(),
+                     " bytes cannot hold ", *count, " mappings"));
+  }
+  if (*count > 0 && *page_size == 0) {
+    return absl::DataLossError("NT_FILE note is malformed: page size 0");
+  }
+  std::vector<FileMapping> mappings;
+  mappings.reserve(*count);
+  uint64_t path_at = table_at + *count * entry_size;
+  for (uint64_t i = 0; i < *count; ++i) {
+    const uint64_t at = table_at + i * entry_size;
+    const std::optional<uint64_t> start = desc.Word(at, p);
+    const std::optional<uint64_t> end = desc.Word(at + word, p);
+    const std::optional<uint64_t> pages = desc.Word(at + 2 * word, p);
+    const std::optional<absl::string_view> path = desc.CString(path_at);
+    if (!start || !end || !pages || !path) {
+      return absl::DataLossError("NT_FILE note is truncated");
+    }
+    if (*end < *start ||
+        *pages > std::numeric_limits<uint64_t>::max() / *page_size) {
+      return absl::DataLossError(absl::StrCat(
+          "NT_FILE note is malformed: mapping ", i, " [0x", absl::Hex(*start),
+          ", 0x", absl::Hex(*end), ") at page ", *pages));
+    }
+    mappings.push_back(
+        FileMapping{*start, *end, *pages * *page_size, std::string(*path)});
+    path_at += path->size() + 1;
+  }
+  file_mappings_ = std::move(mappings);
   return absl::OkStatus();
 }
 

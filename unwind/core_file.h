@@ -22,6 +22,15 @@ struct CoreThread {
   Registers registers;
 };
 
+// One file-backed mapping of the crashed process, from the core's NT_FILE
+// note: [start, end) mapped `path` from byte `file_offset` on.
+struct FileMapping {
+  uint64_t start = 0;
+  uint64_t end = 0;
+  uint64_t file_offset = 0;  // bytes
+  std::string path;
+};
+
 // An ELF core file (Linux kernel or qemu-user): its threads' registers and
 // the memory it captured. Memory the core leaves out (file-backed text, as
 // both write it) is read from the executable when one is attached.
@@ -36,6 +45,13 @@ class CoreFile : public symtab::AddressSpace {
   const std::vector<CoreThread>& threads() const { return threads_; }
   // AT_ENTRY from the auxiliary vector, if the core has one.
   std::optional<uint64_t> entry() const { return entry_; }
+  // The file-backed mappings listed by the NT_FILE note, in note order
+  // (ascending addresses as Linux writes them); empty when the core has none
+  // (qemu-user cores). Paths are where the files were when the process ran.
+  // A malformed NT_FILE note makes Open and FromBytes fail (DataLossError).
+  const std::vector<FileMapping>& file_mappings() const {
+    return file_mappings_;
+  }
 
   // Serves memory the core omits from `executable`'s loadable segments,
   // shifted by the load bias (AT_ENTRY minus the file's entry point, so
@@ -51,12 +67,14 @@ class CoreFile : public symtab::AddressSpace {
   static absl::StatusOr<std::unique_ptr<CoreFile>> FromFile(
       std::unique_ptr<symtab::MappedFile> file);
   absl::Status ParseNotes();
+  absl::Status ParseFileNote(const symtab::ByteReader& desc);
 
   std::unique_ptr<symtab::MappedFile> file_;
   std::unique_ptr<symtab::ElfFile> elf_;
   const ArchInfo* arch_ = nullptr;
   std::vector<CoreThread> threads_;
   std::optional<uint64_t> entry_;
+  std::vector<FileMapping> file_mappings_;
   const symtab::ElfFile* executable_ = nullptr;
   uint64_t load_bias_ = 0;
 };

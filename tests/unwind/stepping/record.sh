@@ -2,7 +2,8 @@
 # Records the every-instruction fixtures of stepping_unwind_test: runs the
 # stepping program (tests/go/stepping, built by build_go_programs.sh) under
 # gdb-multiarch, through qemu-user's gdb stub for foreign GOARCHes, and
-# single-steps its goroutine with record_steps.py. Writes <goarch>.jsonl.xz
+# single-steps its goroutine with record_steps.py (for loong64, which
+# gdb-multiarch 13 lacks, record_steps.py speaks to qemu's stub itself). Writes <goarch>.jsonl.xz
 # beside this script: a header line, then one line per instruction.
 #
 # Usage: record.sh FIXTURES_GO_DIR [GOARCH...]
@@ -53,28 +54,34 @@ record_one() {
   work=$(mktemp -d)
   "$go" tool nm -size -sort address "$prog" >"$work/symbols"
   local -a env=(GODEBUG=asyncpreemptoff=1 GOGC=off GOMAXPROCS=1)
-  local -a target
+  local -a recorder
   runner=$(runner_for "$arch")
   if [[ $runner == native ]]; then
-    target=(-ex "set environment ${env[0]}" -ex "set environment ${env[1]}"
-      -ex "set environment ${env[2]}" -ex starti)
+    recorder=(gdb-multiarch -nx -batch -ex "file $prog"
+      -ex "set environment ${env[0]}" -ex "set environment ${env[1]}"
+      -ex "set environment ${env[2]}" -ex starti -x "$here/record_steps.py")
   else
     port=$((20000 + RANDOM % 20000))
     env "${env[@]}" "$runner" -g "$port" "$prog" &
     sleep 0.5
-    target=(-ex "target remote :$port")
+    if [[ $arch == loong64 ]]; then
+      # gdb-multiarch 13 has no LoongArch: the recorder talks to the stub.
+      recorder=(env STEP_REMOTE="127.0.0.1:$port" python3 "$here/record_steps.py")
+    else
+      recorder=(gdb-multiarch -nx -batch -ex "file $prog" -ex "target remote :$port"
+        -x "$here/record_steps.py")
+    fi
   fi
   STEP_SYMBOLS=$work/symbols STEP_OUT=$work/steps STEP_GOARCH=$arch \
     STEP_PC=$pc STEP_SP=$sp STEP_LR=$lr STEP_PTR_SIZE=$ptr STEP_ENDIAN=$endian \
-    timeout 900 gdb-multiarch -nx -batch -ex "file $prog" "${target[@]}" \
-    -x "$here/record_steps.py" >"$work/log" 2>&1 || {
-    echo "$arch: gdb failed:" >&2
+    timeout 900 "${recorder[@]}" >"$work/log" 2>&1 || {
+    echo "$arch: recording failed:" >&2
     tail -20 "$work/log" >&2
     return 1
   }
   wait
   grep -q '^recorded [0-9]* instructions' "$work/log" || {
-    echo "$arch: gdb stopped early:" >&2
+    echo "$arch: the recorder stopped early:" >&2
     tail -20 "$work/log" >&2
     return 1
   }

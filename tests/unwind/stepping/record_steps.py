@@ -1,9 +1,9 @@
-"""Runs inside gdb-multiarch: single-steps the `stepping` test program's
-goroutine `root` and writes one JSON line per instruction executed in a
-function of package main: the registers, the stack from SP to the top of the
-goroutine, and the chain of functions the program's control flow says is
-live (innermost first, ending in runtime.goexit) with each one's SP (the
-innermost's is the SP register; a caller's is its SP when it made the call).
+"""Single-steps the `stepping` test program's goroutine `root` and writes
+one JSON line per instruction executed in a function of package main: the
+registers, the stack from SP to the top of the goroutine, and the chain of
+functions the program's control flow says is live (innermost first, ending in
+runtime.goexit) with each one's SP (the innermost's is the SP register; a
+caller's is its SP when it made the call).
 
 The chain comes from watching control flow, not from any unwinder: a step
 that lands on a function's entry with the return address just written (in the
@@ -13,18 +13,23 @@ function is a tail jump. Calls into functions outside package main (the
 runtime: morestack, newobject, ...) are stepped over with a breakpoint on
 their return address.
 
+It runs inside gdb-multiarch (`gdb -x record_steps.py`, the program already
+loaded and attached). gdb-multiarch 13 knows no LoongArch, so for loong64 it
+runs as a plain Python program that speaks gdb's remote protocol to qemu's
+gdb stub itself (STEP_REMOTE=host:port).
+
 Configuration comes from the environment (see record.sh):
   STEP_SYMBOLS  `go tool nm -size -sort address` output for the program
   STEP_OUT      output path (JSON Lines)
-  STEP_GOARCH, STEP_PC, STEP_SP, STEP_LR (empty: none), STEP_PTR_SIZE
+  STEP_GOARCH, STEP_PC, STEP_SP, STEP_LR (empty: none), STEP_PTR_SIZE,
+  STEP_ENDIAN (little or big), STEP_REMOTE (only without gdb)
 """
 
 import base64
 import bisect
 import json
 import os
-
-import gdb
+import socket
 
 GOARCH = os.environ["STEP_GOARCH"]
 PC_REG = os.environ["STEP_PC"]
@@ -34,6 +39,143 @@ PTR = int(os.environ["STEP_PTR_SIZE"])
 MASK = (1 << (8 * PTR)) - 1
 ENDIAN = os.environ.get("STEP_ENDIAN", "little")
 MAX_STEPS = 3000
+
+
+class GdbTarget:
+    """The program as gdb's Python API sees it."""
+
+    def __init__(self):
+        import gdb  # pylint: disable=import-outside-toplevel
+        self.gdb = gdb
+        gdb.execute("set pagination off")
+        gdb.execute("set confirm off")
+
+    def _arch(self):
+        return self.gdb.selected_frame().architecture()
+
+    def reg(self, name):
+        return int(self.gdb.selected_frame().read_register(name)) & MASK
+
+    def registers(self):
+        out = {}
+        for r in self._arch().registers("general"):
+            try:
+                out[r.name] = int(
+                    self.gdb.selected_frame().read_register(r)) & MASK
+            except (self.gdb.error, ValueError, TypeError):
+                pass  # vector or unavailable registers are not captured
+        return out
+
+    def read(self, address, length):
+        return bytes(self.gdb.selected_inferior().read_memory(address, length))
+
+    def instructions(self, start, end):
+        """(address, assembly) of each instruction in [start, end)."""
+        return [(i["addr"], i["asm"])
+                for i in self._arch().disassemble(start, end - 1)]
+
+    def instruction_at(self, pc):
+        """(length, assembly) of the instruction at pc."""
+        i = self._arch().disassemble(pc)[0]
+        return i["length"], i["asm"]
+
+    def step(self):
+        self.gdb.execute("stepi")
+
+    def run_to(self, addresses):
+        for address in addresses:
+            self.gdb.execute("tbreak *0x%x" % address)
+        self.gdb.execute("continue")
+        self.gdb.execute("delete")
+
+    def kill(self):
+        self.gdb.execute("kill")
+
+
+class RemoteTarget:
+    """The program behind a gdb stub, spoken to in gdb's remote serial
+    protocol; for loong64 (fixed 4-byte instructions). qemu 7.2's stub names
+    its register description (loongarch-base64.xml) but cannot serve it; its
+    'g' packet follows gdb's LoongArch order: r0-r31, orig_a0, pc, badv."""
+
+    NAMES = ["r%d" % n for n in range(32)] + ["orig_a0", "pc", "badv"]
+
+    def __init__(self, address):
+        host, port = address.rsplit(":", 1)
+        self.sock = socket.create_connection((host, int(port)), timeout=120)
+        self.buffer = b""
+        self.request("?")
+
+    def _byte(self):
+        if not self.buffer:
+            self.buffer = self.sock.recv(65536)
+            if not self.buffer:
+                raise RuntimeError("gdb stub closed the connection")
+        b, self.buffer = self.buffer[:1], self.buffer[1:]
+        return b
+
+    def request(self, command):
+        data = command.encode()
+        packet = b"$%s#%02x" % (data, sum(data) & 0xff)
+        self.sock.sendall(packet)
+        while True:  # acknowledgement, then the reply packet
+            b = self._byte()
+            if b == b"-":
+                self.sock.sendall(packet)
+            elif b == b"$":
+                break
+        reply = b""
+        while (b := self._byte()) != b"#":
+            reply += b
+        self._byte()
+        self._byte()
+        self.sock.sendall(b"+")
+        if reply.startswith(b"W") or reply.startswith(b"X"):
+            raise RuntimeError("the program exited: %r" % reply)
+        return reply.decode()
+
+    def registers(self):
+        raw = bytes.fromhex(self.request("g"))
+        return {name: int.from_bytes(raw[i * PTR:(i + 1) * PTR], ENDIAN)
+                for i, name in enumerate(self.NAMES)
+                if (i + 1) * PTR <= len(raw)}
+
+    def reg(self, name):
+        return self.registers()[name]
+
+    def read(self, address, length):
+        data = b""
+        while len(data) < length:
+            n = min(2048, length - len(data))
+            reply = self.request("m%x,%x" % (address + len(data), n))
+            if reply.startswith("E") or not reply:
+                raise RuntimeError("cannot read 0x%x" % (address + len(data)))
+            data += bytes.fromhex(reply)
+        return data
+
+    def instructions(self, start, end):
+        return [(a, "") for a in range(start, end, 4)]
+
+    def instruction_at(self, pc):
+        return 4, ""
+
+    def step(self):
+        self.request("s")
+
+    def run_to(self, addresses):
+        for address in addresses:
+            self.request("Z0,%x,4" % address)
+        self.request("c")
+        for address in addresses:
+            self.request("z0,%x,4" % address)
+
+    def kill(self):
+        self.sock.sendall(b"$k#6b")
+        self.sock.close()
+
+
+TARGET = (RemoteTarget(os.environ["STEP_REMOTE"])
+          if os.environ.get("STEP_REMOTE") else GdbTarget())
 
 
 def load_symbols(path):
@@ -68,31 +210,19 @@ def entry_of(name):
 
 
 def reg(name):
-    return int(gdb.selected_frame().read_register(name)) & MASK
+    return TARGET.reg(name)
 
 
 def read_word(address):
-    data = bytes(gdb.selected_inferior().read_memory(address, PTR))
-    return int.from_bytes(data, ENDIAN)
+    return int.from_bytes(TARGET.read(address, PTR), ENDIAN)
 
 
-def general_registers():
-    arch = gdb.selected_frame().architecture()
-    out = {}
-    for r in arch.registers("general"):
-        try:
-            out[r.name] = str(int(gdb.selected_frame().read_register(r)) & MASK)
-        except (gdb.error, ValueError, TypeError):
-            pass  # vector or unavailable registers are not part of a capture
+def captured_registers():
+    out = TARGET.registers()
     for name in (PC_REG, SP_REG, LR_REG):
         if name:
-            out[name] = str(reg(name))
-    return out
-
-
-def next_instruction(pc):
-    arch = gdb.selected_frame().architecture()
-    return pc + arch.disassemble(pc)[0]["length"]
+            out[name] = reg(name)
+    return {name: str(value) for name, value in out.items()}
 
 
 def is_call(ret):
@@ -108,8 +238,7 @@ def is_call(ret):
 
 def step_over(callee, ret):
     """Runs a call to completion: to its return address."""
-    gdb.execute("tbreak *0x%x" % ret)
-    gdb.execute("continue")
+    TARGET.run_to([ret])
     if reg(PC_REG) != ret:
         raise RuntimeError("lost control in %s" % callee)
 
@@ -136,27 +265,19 @@ def run_to_unseen(frame):
     """
     entry, _ = function_at(reg(PC_REG))
     end = ENDS[STARTS.index(entry)]
-    arch = gdb.selected_frame().architecture()
-    code = arch.disassemble(entry, end - 1)
-    stops = [i["addr"] for n, i in enumerate(code)
-             if i["addr"] not in frame["seen"] and
-             not (n > 0 and in_delay_slot(code[n - 1]["asm"]))]
+    code = TARGET.instructions(entry, end)
+    stops = [address for n, (address, _) in enumerate(code)
+             if address not in frame["seen"] and
+             not (n > 0 and in_delay_slot(code[n - 1][1]))]
     if frame["ret"] is not None:
         stops.append(frame["ret"])
-    for address in stops:
-        gdb.execute("tbreak *0x%x" % address)
-    gdb.execute("continue")
-    gdb.execute("delete")
+    TARGET.run_to(stops)
     if reg(PC_REG) not in stops:
         raise RuntimeError("lost control in %s" % frame["name"])
 
 
 def main():
-    gdb.execute("set pagination off")
-    gdb.execute("set confirm off")
-    root = entry_of("main.root")
-    gdb.execute("tbreak *0x%x" % root)
-    gdb.execute("continue")
+    TARGET.run_to([entry_of("main.root")])
     # The goroutine's stack top, just above what root's caller frame holds.
     stack_top = reg(SP_REG) + 2 * PTR
     shadow = [{"name": "main.root", "ret": None, "seen": {}, "call_sp": None}]
@@ -185,8 +306,7 @@ def main():
                     shadow.pop()
                 continue
             seen[pc] = seen.get(pc, 0) + 1
-            memory = bytes(gdb.selected_inferior().read_memory(
-                sp, stack_top - sp))
+            memory = TARGET.read(sp, stack_top - sp)
             chain = [f["name"] for f in reversed(shadow)] + ["runtime.goexit"]
             # Each caller's SP is what it was when it made its call.
             sps = [sp] + [f["call_sp"] for f in reversed(shadow[1:])]
@@ -195,7 +315,7 @@ def main():
                 "sp": [str(v) for v in sps],
                 "capture": {
                     "arch": GOARCH,
-                    "registers": general_registers(),
+                    "registers": captured_registers(),
                     "memory": [{
                         "address": str(sp),
                         "data": base64.b64encode(memory).decode()
@@ -203,12 +323,11 @@ def main():
                 },
             }) + "\n")
             recorded += 1
-        fallthrough = next_instruction(pc)
+        length, asm = TARGET.instruction_at(pc)
+        fallthrough = pc + length
         # MIPS returns past the branch delay slot.
-        ret = fallthrough + (4 if in_delay_slot(
-            gdb.selected_frame().architecture().disassemble(pc)[0]["asm"])
-                             else 0)
-        gdb.execute("stepi")
+        ret = fallthrough + (4 if in_delay_slot(asm) else 0)
+        TARGET.step()
         new_pc = reg(PC_REG)
         new_entry, new_name = function_at(new_pc)
         if new_pc == shadow[-1]["ret"]:
@@ -239,4 +358,4 @@ def main():
 try:
     main()
 finally:
-    gdb.execute("kill")
+    TARGET.kill()

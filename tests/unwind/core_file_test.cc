@@ -1,0 +1,314 @@
+// CoreFile's NT_FILE parsing: exact mappings from a core built byte by byte,
+// errors (never crashes) for truncated or lying notes, and agreement with the
+// Linux-kernel cores among the fixtures.
+#include "unwind/core_file.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "symtab/binary.h"
+#include "symtab/elf_file.h"
+#include "tests/testing/fixtures.h"
+
+namespace gentrace::unwind {
+namespace {
+
+constexpr uint32_t kNtPrstatus = 1;
+constexpr uint32_t kNtFile = 0x46494c45;
+constexpr uint64_t kPageSize = 4096;
+// elf_prstatus on x86-64: pr_pid at 32, pr_reg (27 words) at 112, then
+// pr_fpvalid and padding (unwind/arch.cc).
+constexpr size_t kAmd64PrstatusSize = 336;
+constexpr uint64_t kRipSlot = 16;
+constexpr uint64_t kRspSlot = 19;
+
+void PutLe(std::string& out, uint64_t value, int size) {
+  for (int i = 0; i < size; ++i) {
+    out.push_back(static_cast<char>(value >> (8 * i)));
+  }
+}
+
+void PutLeAt(std::string& out, size_t at, uint64_t value, int size) {
+  for (int i = 0; i < size; ++i) {
+    out[at + i] = static_cast<char>(value >> (8 * i));
+  }
+}
+
+std::string Note(uint32_t type, const std::string& desc) {
+  std::string note;
+  PutLe(note, 5, 4);  // "CORE\0"
+  PutLe(note, desc.size(), 4);
+  PutLe(note, type, 4);
+  note.append("CORE\0\0\0\0", 8);  // padded to 4
+  note.append(desc);
+  note.append((4 - desc.size() % 4) % 4, '\0');
+  return note;
+}
+
+std::string PrstatusDesc(uint32_t pid, uint64_t rip, uint64_t rsp) {
+  std::string desc(kAmd64PrstatusSize, '\0');
+  PutLeAt(desc, 32, pid, 4);
+  PutLeAt(desc, 112 + kRipSlot * 8, rip, 8);
+  PutLeAt(desc, 112 + kRspSlot * 8, rsp, 8);
+  return desc;
+}
+
+struct RawMapping {
+  uint64_t start, end, page;
+  std::string path;
+};
+
+// `count` is written as given, so it can lie about the mappings that follow.
+std::string FileDesc(uint64_t count, uint64_t page_size,
+                     const std::vector<RawMapping>& mappings) {
+  std::string desc;
+  PutLe(desc, count, 8);
+  PutLe(desc, page_size, 8);
+  for (const RawMapping& m : mappings) {
+    PutLe(desc, m.start, 8);
+    PutLe(desc, m.end, 8);
+    PutLe(desc, m.page, 8);
+  }
+  for (const RawMapping& m : mappings) desc.append(m.path + '\0');
+  return desc;
+}
+
+// An ELF64 little-endian x86-64 core: the file header, one PT_NOTE program
+// header and the notes; no sections, no memory.
+std::string Core(const std::string& notes) {
+  constexpr uint64_t kPhoff = 64, kNotesAt = kPhoff + 56;
+  std::string elf;
+  elf.append(
+      "\x7f"
+      "ELF",
+      4);
+  elf.push_back(2);  // ELFCLASS64
+  elf.push_back(1);  // ELFDATA2LSB
+  elf.push_back(1);  // EV_CURRENT
+  elf.append(9, '\0');
+  PutLe(elf, symtab::kElfTypeCore, 2);
+  PutLe(elf, 62, 2);  // EM_X86_64
+  PutLe(elf, 1, 4);   // e_version
+  PutLe(elf, 0, 8);   // e_entry
+  PutLe(elf, kPhoff, 8);
+  PutLe(elf, 0, 8);   // e_shoff
+  PutLe(elf, 0, 4);   // e_flags
+  PutLe(elf, 64, 2);  // e_ehsize
+  PutLe(elf, 56, 2);  // e_phentsize
+  PutLe(elf, 1, 2);   // e_phnum
+  PutLe(elf, 64, 2);  // e_shentsize
+  PutLe(elf, 0, 2);   // e_shnum
+  PutLe(elf, 0, 2);   // e_shstrndx
+  PutLe(elf, symtab::kPtNote, 4);
+  PutLe(elf, 0, 4);  // p_flags
+  PutLe(elf, kNotesAt, 8);
+  PutLe(elf, 0, 8);  // p_vaddr
+  PutLe(elf, 0, 8);  // p_paddr
+  PutLe(elf, notes.size(), 8);
+  PutLe(elf, 0, 8);  // p_memsz
+  PutLe(elf, 4, 8);  // p_align
+  elf.append(notes);
+  return elf;
+}
+
+const std::vector<RawMapping> kMappings = {
+    {0x400000, 0x401000, 0, "/usr/bin/prog"},
+    {0x7f0000001000, 0x7f0000004000, 3, "/lib/x86_64-linux-gnu/libc.so.6"},
+};
+
+std::string CoreWithFileDesc(const std::string& file_desc) {
+  return Core(Note(kNtPrstatus, PrstatusDesc(1234, 0x400123, 0x7ffd0000)) +
+              Note(kNtFile, file_desc));
+}
+
+TEST(CoreFileTest, ParsesFileMappings) {
+  absl::StatusOr<std::unique_ptr<CoreFile>> core =
+      CoreFile::FromBytes(CoreWithFileDesc(FileDesc(2, kPageSize, kMappings)));
+  ASSERT_TRUE(core.ok()) << core.status();
+  const std::vector<FileMapping>& got = (*core)->file_mappings();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].start, 0x400000u);
+  EXPECT_EQ(got[0].end, 0x401000u);
+  EXPECT_EQ(got[0].file_offset, 0u);
+  EXPECT_EQ(got[0].path, "/usr/bin/prog");
+  EXPECT_EQ(got[1].start, 0x7f0000001000u);
+  EXPECT_EQ(got[1].end, 0x7f0000004000u);
+  EXPECT_EQ(got[1].file_offset, 3 * kPageSize);
+  EXPECT_EQ(got[1].path, "/lib/x86_64-linux-gnu/libc.so.6");
+  // The other notes read as before.
+  EXPECT_EQ((*core)->arch().goarch, "amd64");
+  ASSERT_EQ((*core)->threads().size(), 1u);
+  EXPECT_EQ((*core)->threads()[0].tid, 1234);
+  EXPECT_EQ((*core)->threads()[0].registers.Pc((*core)->arch()), 0x400123u);
+  EXPECT_EQ((*core)->threads()[0].registers.Sp((*core)->arch()), 0x7ffd0000u);
+}
+
+TEST(CoreFileTest, NoFileNoteMeansNoMappings) {
+  absl::StatusOr<std::unique_ptr<CoreFile>> core =
+      CoreFile::FromBytes(Core(Note(kNtPrstatus, PrstatusDesc(1, 2, 3))));
+  ASSERT_TRUE(core.ok()) << core.status();
+  EXPECT_TRUE((*core)->file_mappings().empty());
+}
+
+TEST(CoreFileTest, EmptyFileNoteIsFine) {
+  absl::StatusOr<std::unique_ptr<CoreFile>> core =
+      CoreFile::FromBytes(CoreWithFileDesc(FileDesc(0, kPageSize, {})));
+  ASSERT_TRUE(core.ok()) << core.status();
+  EXPECT_TRUE((*core)->file_mappings().empty());
+}
+
+void ExpectDataLoss(const std::string& file_desc) {
+  absl::StatusOr<std::unique_ptr<CoreFile>> core =
+      CoreFile::FromBytes(CoreWithFileDesc(file_desc));
+  ASSERT_FALSE(core.ok());
+  EXPECT_EQ(core.status().code(), absl::StatusCode::kDataLoss) << core.status();
+  EXPECT_TRUE(absl::StrContains(core.status().message(), "NT_FILE"))
+      << core.status();
+}
+
+TEST(CoreFileTest, LyingCountIsAnError) {
+  for (uint64_t count :
+       {uint64_t{3}, uint64_t{1000}, uint64_t{1} << 32, uint64_t{1} << 59,
+        uint64_t{1} << 63, std::numeric_limits<uint64_t>::max()}) {
+    SCOPED_TRACE(count);
+    ExpectDataLoss(FileDesc(count, kPageSize, kMappings));
+  }
+}
+
+TEST(CoreFileTest, EveryTruncationIsAnError) {
+  const std::string desc = FileDesc(2, kPageSize, kMappings);
+  for (size_t size = 0; size < desc.size(); ++size) {
+    SCOPED_TRACE(size);
+    ExpectDataLoss(desc.substr(0, size));
+  }
+}
+
+TEST(CoreFileTest, MalformedMappingsAreErrors) {
+  // End below start.
+  ExpectDataLoss(FileDesc(1, kPageSize, {{0x2000, 0x1000, 0, "/a"}}));
+  // The offset in bytes does not fit in 64 bits.
+  ExpectDataLoss(
+      FileDesc(1, kPageSize, {{0x1000, 0x2000, uint64_t{1} << 60, "/a"}}));
+  // No page size to scale offsets by.
+  ExpectDataLoss(FileDesc(1, 0, {{0x1000, 0x2000, 0, "/a"}}));
+}
+
+// Any byte of the core replaced, or the core cut short: opening it either
+// fails or yields no more mappings than the note has room for (3 of 25
+// bytes or more in its 110).
+TEST(CoreFileTest, MutationsNeverCrash) {
+  const std::string good = CoreWithFileDesc(FileDesc(2, kPageSize, kMappings));
+  int parsed = 0, rejected = 0;
+  for (size_t at = 0; at < good.size(); ++at) {
+    for (uint8_t value : {0x00, 0x01, 0x03, 0x7f, 0x80, 0xff}) {
+      std::string bytes = good;
+      bytes[at] = static_cast<char>(value);
+      absl::StatusOr<std::unique_ptr<CoreFile>> core =
+          CoreFile::FromBytes(std::move(bytes));
+      if (!core.ok()) {
+        ++rejected;
+        continue;
+      }
+      ++parsed;
+      EXPECT_LE((*core)->file_mappings().size(), 3u) << "byte " << at;
+      for (const FileMapping& m : (*core)->file_mappings()) {
+        EXPECT_LE(m.start, m.end) << "byte " << at;
+      }
+    }
+  }
+  for (size_t size = 0; size < good.size(); ++size) {
+    absl::StatusOr<std::unique_ptr<CoreFile>> core =
+        CoreFile::FromBytes(good.substr(0, size));
+    // Cut inside the NT_FILE note, the note is not there at all (the notes
+    // iterator stops at it), so the core opens without mappings.
+    if (core.ok()) {
+      EXPECT_TRUE((*core)->file_mappings().empty()) << size;
+    }
+  }
+  EXPECT_GT(parsed, 0);
+  EXPECT_GT(rejected, 0);
+  RecordProperty("mutations_parsed", parsed);
+  RecordProperty("mutations_rejected", rejected);
+}
+
+uint64_t LowestLoadAddress(const symtab::ElfFile& elf) {
+  uint64_t lowest = std::numeric_limits<uint64_t>::max();
+  for (const symtab::ElfSegment& seg : elf.segments()) {
+    if (seg.type == symtab::kPtLoad) lowest = std::min(lowest, seg.vaddr);
+  }
+  return lowest;
+}
+
+absl::string_view Basename(absl::string_view path) {
+  const size_t slash = path.rfind('/');
+  return slash == absl::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// Linux-kernel cores (the natively run 386 and amd64 fixtures) carry
+// NT_FILE; qemu-user 7.2 writes none.
+TEST(CoreFileFixturesTest, FileMappingsMatchTheExecutable) {
+  std::vector<gentrace::testing::FixtureBinary> fixtures =
+      gentrace::testing::FixturesWith(".core");
+  if (fixtures.empty()) {
+    GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+  }
+  int checked = 0;
+  for (const gentrace::testing::FixtureBinary& fixture : fixtures) {
+    SCOPED_TRACE(fixture.name);
+    absl::StatusOr<std::unique_ptr<CoreFile>> core =
+        CoreFile::Open(fixture.path + ".core");
+    ASSERT_TRUE(core.ok()) << core.status();
+    const std::vector<FileMapping>& mappings = (*core)->file_mappings();
+    if (mappings.empty()) continue;
+    absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+        symtab::Binary::Open(fixture.path);
+    ASSERT_TRUE(binary.ok()) << binary.status();
+    (*core)->AttachExecutable(&(*binary)->elf());
+
+    // The fixtures were built in a staging directory and moved, so only the
+    // file name is sure to match the recorded path.
+    const FileMapping* head = nullptr;
+    for (const FileMapping& m : mappings) {
+      EXPECT_LT(m.start, m.end);
+      EXPECT_EQ(m.start % kPageSize, 0u);
+      if (Basename(m.path) == Basename(fixture.path) && m.file_offset == 0) {
+        head = &m;
+      }
+    }
+    ASSERT_NE(head, nullptr) << "no mapping of the executable's first page";
+    // Its first page is where the loader put the lowest PT_LOAD segment.
+    EXPECT_EQ(head->start,
+              (LowestLoadAddress((*binary)->elf()) + (*core)->load_bias()) &
+                  ~(kPageSize - 1));
+
+    // The thread that dumped core comes first; it stopped in the program's
+    // own text (runtime.raise), which is file-backed.
+    const CoreThread& crashing = (*core)->threads().front();
+    std::optional<uint64_t> pc = crashing.registers.Pc((*core)->arch());
+    ASSERT_TRUE(pc.has_value());
+    const FileMapping* covering = nullptr;
+    for (const FileMapping& m : mappings) {
+      if (m.start <= *pc && *pc < m.end) covering = &m;
+    }
+    ASSERT_NE(covering, nullptr) << absl::StrCat("pc 0x", absl::Hex(*pc));
+    EXPECT_EQ(Basename(covering->path), Basename(fixture.path));
+    ++checked;
+  }
+  if (checked == 0) {
+    GTEST_SKIP() << "no fixture core has an NT_FILE note (all qemu-user cores)";
+  }
+  RecordProperty("cores_with_nt_file", checked);
+}
+
+}  // namespace
+}  // namespace gentrace::unwind
