@@ -20,6 +20,8 @@ StopReason ToProto(unwind::StopReason reason) {
       return STOP_REASON_UNKNOWN_PC;
     case unwind::StopReason::kUnreadableMemory:
       return STOP_REASON_UNREADABLE_MEMORY;
+    case unwind::StopReason::kStackSwitch:
+      return STOP_REASON_STACK_SWITCH;
     case unwind::StopReason::kSpWrite:
       return STOP_REASON_SPWRITE;
     case unwind::StopReason::kFrameLimit:

@@ -19,7 +19,8 @@ std::string FunctionOfCallLine(absl::string_view line) {
   return std::string(line);
 }
 
-std::optional<uint64_t> HexAfter(absl::string_view text, absl::string_view key) {
+std::optional<uint64_t> HexAfter(absl::string_view text,
+                                 absl::string_view key) {
   const size_t at = text.find(key);
   if (at == absl::string_view::npos) return std::nullopt;
   absl::string_view hex = text.substr(at + key.size());

@@ -16,6 +16,8 @@ absl::string_view StopReasonName(StopReason reason) {
       return "unknown pc";
     case StopReason::kUnreadableMemory:
       return "unreadable memory";
+    case StopReason::kStackSwitch:
+      return "stack switch";
     case StopReason::kSpWrite:
       return "function writes SP";
     case StopReason::kFrameLimit:
@@ -94,7 +96,11 @@ void GoUnwinder::Resolve() {
     absl::StatusOr<symtab::Func> func = table_.FindFunc(frame_.pc);
     absl::StatusOr<absl::string_view> name =
         func.ok() ? func->Name() : absl::StatusOr<absl::string_view>("?");
-    Stop(StopReason::kSpWrite, std::string(name.ok() ? *name : "?"));
+    const bool switches_stack = frame_.func_id == FuncId::kMcall ||
+                                frame_.func_id == FuncId::kMorestack ||
+                                frame_.func_id == FuncId::kSystemstack;
+    Stop(switches_stack ? StopReason::kStackSwitch : StopReason::kSpWrite,
+         std::string(name.ok() ? *name : "?"));
     return;
   }
   frame_.lr_from_register = false;

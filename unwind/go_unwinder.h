@@ -18,7 +18,9 @@ enum class StopReason {
   kTopOfStack,        // goexit, mstart, rt0_go (TOPFRAME)
   kUnknownPc,         // a pc in no Go function
   kUnreadableMemory,  // a stack word could not be read
-  kSpWrite,           // a function that rewrites SP (mcall, systemstack, ...)
+  kStackSwitch,       // mcall, morestack, systemstack: the caller is on
+                      // another stack (g0 or the goroutine's)
+  kSpWrite,           // another function that rewrites SP
   kFrameLimit,
   kNoProgress,       // the stack did not move, or moved backwards
   kCorruptMetadata,  // the function's pcsp table did not decode

@@ -131,10 +131,27 @@ TEST_P(CoreUnwindTest, EveryThreadFromItsRegistersEndsCleanly) {
     GoUnwinder unwinder(binary_->pclntab(), arch, *core_, /*max_frames=*/1000);
     unwinder.Start(*pc, *sp, thread.registers.Lr(arch), /*trap=*/true);
     uint64_t last_sp = 0;
+    bool in_signal_handler = false;
     for (; unwinder.valid(); unwinder.Next()) {
       EXPECT_GE(unwinder.frame().sp, last_sp);
       last_sp = unwinder.frame().sp;
       ++frames;
+      absl::StatusOr<symtab::Func> func =
+          binary_->pclntab().FindFunc(unwinder.frame().pc);
+      absl::StatusOr<absl::string_view> name =
+          func.ok() ? func->Name() : func.status();
+      in_signal_handler |= name.ok() && absl::StrContains(*name, "sigtramp");
+    }
+    // A thread's Go frames end at the top of its stack, or where it
+    // switched stacks (mcall, morestack, systemstack); only the thread
+    // handling the crash signal may end at the kernel's signal frame, which
+    // the goroutine view will cross.
+    if (!in_signal_handler) {
+      EXPECT_TRUE(unwinder.stop_reason() == StopReason::kTopOfStack ||
+                  unwinder.stop_reason() == StopReason::kStackSwitch)
+          << "thread " << thread.tid << ": "
+          << StopReasonName(unwinder.stop_reason()) << " "
+          << unwinder.stop_detail();
     }
     EXPECT_NE(unwinder.stop_reason(), StopReason::kFrameLimit);
     EXPECT_NE(unwinder.stop_reason(), StopReason::kNone);
