@@ -1,4 +1,5 @@
-// gentrace core --threads: each thread's Go frames from its registers.
+// gentrace core: every goroutine of a core dump as the runtime prints them,
+// or (--threads) each thread's Go frames from its registers.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -9,6 +10,8 @@
 #include "cli/thread_output.h"
 #include "proto/convert.h"
 #include "proto/gentrace.pb.h"
+#include "proto/goroutines.h"
+#include "proto/runtime_text.h"
 #include "symtab/binary.h"
 #include "unwind/core_file.h"
 
@@ -20,11 +23,6 @@ absl::Status RunCore(absl::Span<char* const> argv) {
   constexpr absl::string_view kFormats[] = {"text", "json"};
   absl::StatusOr<CommandInput> input = ParseAndOpen(argv, kFlags, kFormats);
   if (!input.ok()) return input.status();
-  if (!input->args.Has("threads")) {
-    return absl::InvalidArgumentError(
-        "only --threads is implemented: each thread's Go frames from its "
-        "registers (goroutines come with the goroutine view)");
-  }
   absl::StatusOr<std::string> core_path = input->args.Required("core");
   if (!core_path.ok()) return core_path.status();
   absl::StatusOr<std::unique_ptr<unwind::CoreFile>> core =
@@ -40,7 +38,16 @@ absl::Status RunCore(absl::Span<char* const> argv) {
 
   Trace trace;
   *trace.add_modules() = ModuleOf(binary);
-  for (const unwind::CoreThread& core_thread : (*core)->threads()) {
+  if (!input->args.Has("threads")) {
+    absl::StatusOr<std::vector<Goroutine>> goroutines =
+        ReadGoroutines(binary, (*core)->arch(), **core, (*core)->load_bias(),
+                       (*core)->threads());
+    if (!goroutines.ok()) return goroutines.status();
+    for (Goroutine& g : *goroutines) *trace.add_goroutines() = std::move(g);
+  }
+  for (const unwind::CoreThread& core_thread :
+       input->args.Has("threads") ? (*core)->threads()
+                                  : std::vector<unwind::CoreThread>()) {
     Thread* thread = trace.add_threads();
     *thread =
         UnwindRegisters(binary, (*core)->arch(), **core, core_thread.registers);
@@ -53,6 +60,12 @@ absl::Status RunCore(absl::Span<char* const> argv) {
     out = *json + "\n";
   } else {
     for (const Thread& thread : trace.threads()) AppendThreadText(thread, &out);
+    const RuntimeTextOptions options{
+        .go_minor = binary.go_version() ? binary.go_version()->minor : 0};
+    for (const Goroutine& goroutine : trace.goroutines()) {
+      if (!out.empty()) out += "\n";
+      AppendGoroutineText(goroutine, options, &out);
+    }
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return absl::OkStatus();

@@ -1,10 +1,7 @@
 #include "cli/thread_output.h"
 
-#include <vector>
-
 #include "absl/strings/str_cat.h"
-#include "proto/convert.h"
-#include "unwind/go_unwinder.h"
+#include "proto/walk.h"
 
 namespace gentrace::cli {
 
@@ -20,33 +17,12 @@ Thread UnwindRegisters(const symtab::Binary& binary,
     thread.set_stop_detail("no pc or sp register");
     return thread;
   }
-  unwind::GoUnwinder unwinder(binary.pclntab(), arch, memory);
-  unwinder.Start(*pc, *sp, registers.Lr(arch), /*trap=*/true);
-  std::vector<symtab::SourceFrame> frames;
-  for (bool first = true; unwinder.valid(); unwinder.Next(), first = false) {
-    const unwind::GoFrame& f = unwinder.frame();
-    Frame* frame = thread.add_frames();
-    frame->set_pc(f.pc);
-    frame->set_sp(f.sp);
-    frame->set_fp(f.fp);
-    frame->set_entry(f.entry);
-    frame->set_func_id(ToProto(f.func_id));
-    frame->set_func_flags(f.flags);
-    frame->set_trap(f.exact_pc);
-    frame->set_source(first                ? FRAME_SOURCE_REGISTERS
-                      : f.lr_from_register ? FRAME_SOURCE_LINK_REGISTER
-                                           : FRAME_SOURCE_PCSP);
-    // A return address is symbolized at the call (pc-1).
-    const uint64_t lookup = f.exact_pc || f.pc == f.entry ? f.pc : f.pc - 1;
-    frames.clear();
-    if (binary.Symbolize(lookup, &frames).ok()) {
-      for (const symtab::SourceFrame& s : frames) {
-        ToProto(s, frame->add_locations());
-      }
-    }
-  }
-  thread.set_stop_reason(ToProto(unwinder.stop_reason()));
-  thread.set_stop_detail(unwinder.stop_detail());
+  WalkEnd end = AppendWalk(
+      binary, arch, memory,
+      {*pc, *sp, registers.Lr(arch), /*trap=*/true, FRAME_SOURCE_REGISTERS},
+      thread.mutable_frames());
+  thread.set_stop_reason(end.reason);
+  thread.set_stop_detail(end.detail);
   return thread;
 }
 

@@ -16,8 +16,9 @@ namespace gentrace {
 struct TracebackTextFrame {
   std::string function;  // "panic" is reported as runtime.gopanic
   std::string position;  // file:line
-  bool inlined = false;  // printed with "(...)": part of the next physical frame
-  uint64_t offset = 0;   // the +0x offset from the function entry (0 if none)
+  bool inlined =
+      false;            // printed with "(...)": part of the next physical frame
+  uint64_t offset = 0;  // the +0x offset from the function entry (0 if none)
   // fp= sp= pc=, printed at GOTRACEBACK=crash (and system).
   std::optional<uint64_t> fp, sp, pc;
 };

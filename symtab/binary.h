@@ -50,6 +50,8 @@ class Binary {
   const std::optional<BuildInfo>& build_info() const { return build_info_; }
   const std::string& go_build_id() const { return go_build_id_; }
   const std::string& gnu_build_id() const { return gnu_build_id_; }
+  // The Go release that built it, when buildinfo or runtime.buildVersion says.
+  const std::optional<GoVersion>& go_version() const { return go_version_; }
 
   // Appends the logical frames at `pc` (innermost first, the physical
   // function last). NotFoundError when `pc` is in no Go function.

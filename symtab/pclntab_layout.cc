@@ -102,6 +102,14 @@ PclntabLayout LayoutFor(PclntabFormat format, std::optional<GoVersion> version,
   layout.inline_entry_size = 0;
   layout.pcdata_inline_index = -1;
   layout.funcdata_inline_tree = -1;
+  // Argument metadata for tracebacks (§3.3): ArgInfo from 1.17, liveness of
+  // register-spilled arguments from 1.18.
+  const bool family_has_args = format == PclntabFormat::kGo118 ||
+                               format == PclntabFormat::kGo120 ||
+                               (known && minor >= 17);
+  layout.funcdata_arg_info = family_has_args ? 5 : -1;
+  layout.funcdata_arg_live_info = family_has_args && minor >= 18 ? 6 : -1;
+  layout.pcdata_arg_live_index = family_has_args && minor >= 18 ? 3 : -1;
   if (format == PclntabFormat::kGo12) {
     if (!known || minor < 9) return layout;
     if (minor <= 11) {

@@ -62,6 +62,11 @@ struct PclntabLayout {
   int inline_entry_size;
   int pcdata_inline_index;   // PCDATA id of the inline-tree index table
   int funcdata_inline_tree;  // FUNCDATA id of the inline tree
+  // FUNCDATA ids of the argument layout (1.17+) and of argument liveness,
+  // with its PCDATA index (1.18+); -1 where the release has none.
+  int funcdata_arg_info;
+  int funcdata_arg_live_info;
+  int pcdata_arg_live_index;
   // Raw funcID -> FuncId; nullptr when funcIDs come from names (before Go
   // 1.11) or must be calibrated (release unknown).
   const FuncIdTable* func_ids;

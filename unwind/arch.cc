@@ -51,35 +51,42 @@ constexpr V kLoong64Regs[] = {
 
 // go-runtime-reference.md §4.1 (MinFrameSize, StackAlign, PCQuantum, LR and
 // FP registers). elf_prstatus puts pr_pid at 32 / 24 and pr_reg at 112 / 72
-// on 64- / 32-bit Linux.
+// on 64- / 32-bit Linux. Signal contexts: the ucontext layouts of the
+// runtime's defs_linux_<arch>.go (o32 MIPS keeps 64-bit register slots; the
+// offsets are of their low halves).
+// clang-format off
 constexpr ArchInfo kArches[] = {
-    {"386", 3, 4, ByteOrder::kLittle, false, 0, 4, 1, "eip", "esp", "", "", 24,
-     72, 4, k386Regs},
-    {"amd64", 62, 8, ByteOrder::kLittle, false, 0, 8, 1, "rip", "rsp", "",
-     "rbp", 32, 112, 8, kAmd64Regs},
-    {"arm", 40, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "lr", "", 24,
-     72, 4, kArmRegs},
-    {"arm64", 183, 8, ByteOrder::kLittle, true, 8, 16, 4, "pc", "sp", "x30",
-     "x29", 32, 112, 8, kArm64Regs},
+    // goarch, e_machine, ptr, order, LR, min frame, stack align, pc quantum,
+    // pc/sp/lr/fp registers, NT_PRSTATUS pid/regs offsets and slot size,
+    // slots, signal context {regs pointer, pc, sp, lr, size}
+    {"386", 3, 4, ByteOrder::kLittle, false, 0, 4, 1, "eip", "esp", "", "",
+     24, 72, 4, k386Regs, {-1, 76, 48, -1, 4}},
+    {"amd64", 62, 8, ByteOrder::kLittle, false, 0, 8, 1, "rip", "rsp", "", "rbp",
+     32, 112, 8, kAmd64Regs, {-1, 168, 160, -1, 8}},
+    {"arm", 40, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "lr", "",
+     24, 72, 4, kArmRegs, {-1, 92, 84, 88, 4}},
+    {"arm64", 183, 8, ByteOrder::kLittle, true, 8, 16, 4, "pc", "sp", "x30", "x29",
+     32, 112, 8, kArm64Regs, {-1, 440, 432, 424, 8}},
     {"loong64", 258, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "r3", "r1", "",
-     32, 112, 8, kLoong64Regs},
-    {"mips", 8, 4, ByteOrder::kBig, true, 4, 4, 4, "pc", "sp", "ra", "", 24, 72,
-     4, kMips32Regs},
+     32, 112, 8, kLoong64Regs, {-1, 176, 208, 192, 8}},
+    {"mips", 8, 4, ByteOrder::kBig, true, 4, 4, 4, "pc", "sp", "ra", "",
+     24, 72, 4, kMips32Regs, {-1, 36, 276, 292, 4}},
     {"mipsle", 8, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "ra", "",
-     24, 72, 4, kMips32Regs},
-    {"mips64", 8, 8, ByteOrder::kBig, true, 8, 8, 4, "pc", "sp", "ra", "", 32,
-     112, 8, kMips64Regs},
+     24, 72, 4, kMips32Regs, {-1, 32, 272, 288, 4}},
+    {"mips64", 8, 8, ByteOrder::kBig, true, 8, 8, 4, "pc", "sp", "ra", "",
+     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8}},
     {"mips64le", 8, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "",
-     32, 112, 8, kMips64Regs},
-    {"ppc64", 21, 8, ByteOrder::kBig, true, 32, 16, 4, "pc", "r1", "lr", "", 32,
-     112, 8, kPpc64Regs},
-    {"ppc64le", 21, 8, ByteOrder::kLittle, true, 32, 16, 4, "pc", "r1", "lr",
-     "", 32, 112, 8, kPpc64Regs},
+     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8}},
+    {"ppc64", 21, 8, ByteOrder::kBig, true, 32, 16, 4, "pc", "r1", "lr", "",
+     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8}},
+    {"ppc64le", 21, 8, ByteOrder::kLittle, true, 32, 16, 4, "pc", "r1", "lr", "",
+     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8}},
     {"riscv64", 243, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "",
-     32, 112, 8, kRiscv64Regs},
+     32, 112, 8, kRiscv64Regs, {-1, 176, 192, 184, 8}},
     {"s390x", 22, 8, ByteOrder::kBig, true, 8, 8, 2, "pswa", "r15", "r14", "",
-     32, 112, 8, kS390xRegs},
+     32, 112, 8, kS390xRegs, {-1, 48, 176, 168, 8}},
 };
+// clang-format on
 
 }  // namespace
 

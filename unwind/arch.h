@@ -10,6 +10,19 @@
 
 namespace gentrace::unwind {
 
+// Where a Linux signal handler's ucontext (the third argument of
+// runtime.sigtrampgo) keeps the interrupted pc, sp and link register: byte
+// offsets of `value_size`-byte values, from the ucontext itself or, when
+// `registers_pointer` >= 0, from the pointer stored there (ppc64's
+// uc_mcontext.regs). From the runtime's defs_linux_<arch>.go.
+struct SignalContextLayout {
+  int registers_pointer;
+  int pc;
+  int sp;
+  int lr;  // -1 without a link register
+  int value_size;
+};
+
 // One Go architecture as data: what the unwinder needs to know about frames,
 // and how registers are named (as gdb-multiarch names them, so a capture
 // recorded with gdb loads as is) and laid out in an ELF core's NT_PRSTATUS.
@@ -35,6 +48,7 @@ struct ArchInfo {
   int prstatus_regs_offset;
   int prstatus_slot_size;
   absl::Span<const absl::string_view> prstatus_slots;
+  SignalContextLayout signal_context;
 };
 
 // The table, one row per GOARCH.

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -23,6 +24,7 @@
 #include "tests/testing/fixtures.h"
 #include "unwind/core_file.h"
 #include "unwind/go_unwinder.h"
+#include "unwind/goroutines.h"
 
 namespace gentrace::unwind {
 namespace {
@@ -80,6 +82,37 @@ class CoreUnwindTest : public ::testing::TestWithParam<FixtureBinary> {
   std::unique_ptr<CoreFile> core_;
 };
 
+// Unwinds from a register state and expects exactly the printed frames;
+// returns how many it compared.
+int ExpectPrintedChain(const symtab::Pclntab& table, const CoreFile& core,
+                       uint64_t pc, uint64_t sp, uint64_t lr,
+                       const PrintedChain& chain) {
+  GoUnwinder unwinder(table, core.arch(), core);
+  unwinder.Start(pc, sp, lr, /*trap=*/false);
+  size_t next = 0;
+  for (; unwinder.valid(); unwinder.Next()) {
+    // GOTRACEBACK=crash prints every frame, wrappers included.
+    const GoFrame& f = unwinder.frame();
+    if (next >= chain.frames.size()) {
+      ADD_FAILURE() << "extra frame " << Describe(f.pc, f.sp, f.fp);
+      return next;
+    }
+    const PrintedFrame& want = chain.frames[next++];
+    if (Describe(f.pc, f.sp, f.fp) != Describe(want.pc, want.sp, want.fp)) {
+      ADD_FAILURE() << want.function << ": got " << Describe(f.pc, f.sp, f.fp)
+                    << ", printed " << Describe(want.pc, want.sp, want.fp);
+      return next;
+    }
+  }
+  EXPECT_EQ(next, chain.frames.size())
+      << "stopped early: " << StopReasonName(unwinder.stop_reason()) << " "
+      << unwinder.stop_detail();
+  if (chain.frames.back().function == "runtime.goexit") {
+    EXPECT_EQ(unwinder.stop_reason(), StopReason::kTopOfStack);
+  }
+  return next;
+}
+
 TEST_P(CoreUnwindTest, ReproducesEveryPrintedGoroutine) {
   std::vector<PrintedChain> chains = ParseCrash(
       gentrace::testing::ReadFileOrEmpty(GetParam().path + ".crash.txt"));
@@ -87,7 +120,6 @@ TEST_P(CoreUnwindTest, ReproducesEveryPrintedGoroutine) {
   for (const PrintedChain& chain : chains) {
     if (chain.frames.empty()) continue;
     SCOPED_TRACE(chain.header);
-    GoUnwinder unwinder(binary_->pclntab(), core_->arch(), *core_);
     // A goroutine's saved state includes its LR on LR machines (g.sched.lr):
     // for one that has not yet allocated its frame (not started, say), that
     // is the return address, which the runtime printed as the next pc.
@@ -95,29 +127,63 @@ TEST_P(CoreUnwindTest, ReproducesEveryPrintedGoroutine) {
     const uint64_t lr = core_->arch().uses_lr && chain.frames.size() > 1
                             ? chain.frames[1].pc
                             : 0;
-    unwinder.Start(first.pc, first.sp, lr, /*trap=*/false);
-    size_t next = 0;
-    for (; unwinder.valid(); unwinder.Next()) {
-      // GOTRACEBACK=crash prints every frame, wrappers included.
-      const GoFrame& f = unwinder.frame();
-      ASSERT_LT(next, chain.frames.size())
-          << "extra frame " << Describe(f.pc, f.sp, f.fp);
-      const PrintedFrame& want = chain.frames[next++];
-      ASSERT_EQ(Describe(f.pc, f.sp, f.fp), Describe(want.pc, want.sp, want.fp))
-          << want.function;
-      ++compared_frames;
-    }
-    EXPECT_EQ(next, chain.frames.size())
-        << "stopped early: " << StopReasonName(unwinder.stop_reason()) << " "
-        << unwinder.stop_detail();
-    if (chain.frames.back().function == "runtime.goexit") {
-      EXPECT_EQ(unwinder.stop_reason(), StopReason::kTopOfStack);
-    }
+    compared_frames += ExpectPrintedChain(binary_->pclntab(), *core_, first.pc,
+                                          first.sp, lr, chain);
     ++compared_chains;
   }
   EXPECT_GE(compared_chains, 2) << "the crash shows at least two goroutines";
   RecordProperty("goroutines", compared_chains);
   RecordProperty("frames", compared_frames);
+}
+
+// The goroutines read from the core's runtime.allgs are the ones the runtime
+// printed, with the same status, and each one that is not running unwinds
+// from its saved g.sched (or syscall state) to exactly the printed frames.
+TEST_P(CoreUnwindTest, EnumeratesGoroutinesLikeTheRuntime) {
+  absl::StatusOr<GoroutineReader> reader = GoroutineReader::Create(
+      *binary_, core_->arch(), *core_, core_->load_bias());
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  absl::StatusOr<std::vector<Goroutine>> goroutines = reader->ReadAll();
+  ASSERT_TRUE(goroutines.ok()) << goroutines.status();
+  absl::flat_hash_map<int64_t, const Goroutine*> by_goid;
+  for (const Goroutine& g : *goroutines) {
+    if ((g.status & ~kGscan) != kGdead) by_goid[g.goid] = &g;
+  }
+  int printed = 0, unwound = 0;
+  for (const PrintedChain& chain :
+       ParseCrash(gentrace::testing::ReadFileOrEmpty(GetParam().path +
+                                                     ".crash.txt"))) {
+    // "goroutine 18 [chan receive]:"
+    absl::string_view header = chain.header;
+    int64_t goid = 0;
+    std::pair<absl::string_view, absl::string_view> parts =
+        absl::StrSplit(header, absl::MaxSplits(" [", 1));
+    if (!absl::ConsumePrefix(&parts.first, "goroutine ") ||
+        !absl::SimpleAtoi(parts.first, &goid) ||
+        !absl::ConsumeSuffix(&parts.second, "]:")) {
+      continue;
+    }
+    const std::string status(parts.second);
+    SCOPED_TRACE(chain.header);
+    ++printed;
+    auto it = by_goid.find(goid);
+    ASSERT_NE(it, by_goid.end()) << "goroutine " << goid << " not in allgs";
+    const Goroutine& g = *it->second;
+    EXPECT_EQ(reader->StatusText(g), status);
+    const uint32_t state = g.status & ~kGscan;
+    if (state == kGrunning || chain.frames.empty()) continue;
+    const bool in_syscall = state == kGsyscall;
+    ExpectPrintedChain(binary_->pclntab(), *core_,
+                       in_syscall ? g.syscall_pc : g.sched_pc,
+                       in_syscall ? g.syscall_sp : g.sched_sp,
+                       in_syscall ? 0 : g.sched_lr, chain);
+    ++unwound;
+  }
+  // GOTRACEBACK=crash prints every goroutine that is not dead.
+  EXPECT_EQ(printed, static_cast<int>(by_goid.size()));
+  EXPECT_GE(unwound, 1);
+  RecordProperty("goroutines", printed);
+  RecordProperty("unwound_from_sched", unwound);
 }
 
 TEST_P(CoreUnwindTest, EveryThreadFromItsRegistersEndsCleanly) {

@@ -1,0 +1,172 @@
+#include "proto/goroutines.h"
+
+#include <vector>
+
+#include "proto/walk.h"
+#include "unwind/frame_arguments.h"
+#include "unwind/go_unwinder.h"
+#include "unwind/goroutines.h"
+#include "unwind/signal_frame.h"
+
+namespace gentrace {
+namespace {
+
+// The runtime reports a fatal panic or throw from the caller of these.
+bool IsFatalReport(const Frame& frame) {
+  if (frame.locations().empty()) return false;
+  const std::string& name =
+      frame.locations(frame.locations_size() - 1).function();
+  return name == "runtime.fatalpanic" || name == "runtime.fatalthrow";
+}
+
+// The index of the last frame of `frames` from `first` on that is
+// runtime.sigtrampgo, or -1: a signal handler, whose `ctx` argument holds
+// the interrupted registers.
+int SignalHandlerFrame(const google::protobuf::RepeatedPtrField<Frame>& frames,
+                       int first) {
+  for (int i = frames.size() - 1; i >= first; --i) {
+    const Frame& f = frames[i];
+    if (!f.locations().empty() &&
+        f.locations(f.locations_size() - 1).function() ==
+            "runtime.sigtrampgo") {
+      return i;
+    }
+  }
+  return -1;
+}
+
+// A running goroutine's frames from its thread's registers: through the
+// signal handler the thread may be in (to the registers the signal
+// interrupted) and off the scheduler stack (systemstack) back to the
+// goroutine's own, as often as the walk meets them (bounded).
+void WalkRunning(const symtab::Binary& binary, const unwind::ArchInfo& arch,
+                 const symtab::AddressSpace& memory, const unwind::Goroutine& g,
+                 const unwind::CoreThread& thread, Goroutine* out) {
+  constexpr int kMaxSegments = 8;
+  const unwind::Registers& regs = thread.registers;
+  std::optional<uint64_t> pc = regs.Pc(arch);
+  std::optional<uint64_t> sp = regs.Sp(arch);
+  if (!pc || !sp) {
+    out->set_stop_reason(STOP_REASON_UNREADABLE_MEMORY);
+    out->set_stop_detail("the thread has no pc or sp");
+    return;
+  }
+  auto& frames = *out->mutable_frames();
+  WalkStart start{*pc, *sp, regs.Lr(arch), /*trap=*/true,
+                  FRAME_SOURCE_REGISTERS};
+  bool used_sched = false;
+  WalkEnd end;
+  for (int segment = 0; segment < kMaxSegments; ++segment) {
+    const int first = frames.size();
+    end = AppendWalk(binary, arch, memory, start, &frames);
+    // sigtramp is a TOPFRAME: the walk ends there, and goes on where the
+    // signal came in.
+    if (const int handler = SignalHandlerFrame(frames, first); handler >= 0) {
+      const Frame& f = frames[handler];
+      const unwind::GoFrame frame{.pc = f.pc(),
+                                  .sp = f.sp(),
+                                  .fp = f.fp(),
+                                  .entry = f.entry(),
+                                  .exact_pc = f.trap()};
+      std::vector<std::optional<uint64_t>> args = unwind::ArgumentValues(
+          binary.pclntab(), binary.elf(), memory, arch, frame);
+      std::optional<unwind::InterruptedRegisters> interrupted =
+          args.size() >= 3 && args[2]
+              ? unwind::ReadSignalContext(arch, memory, *args[2])
+              : std::nullopt;
+      if (!interrupted) break;
+      // Drop the handler's frames past sigtrampgo (sigtramp): the walk goes
+      // on at the interrupted instruction instead.
+      frames.DeleteSubrange(handler + 1, frames.size() - (handler + 1));
+      start = {interrupted->pc, interrupted->sp, interrupted->lr,
+               /*trap=*/true, FRAME_SOURCE_SIGNAL_CONTEXT};
+      continue;
+    }
+    if (end.reason == STOP_REASON_STACK_SWITCH && !used_sched &&
+        g.sched_sp != 0) {
+      used_sched = true;
+      start = {g.sched_pc, g.sched_sp, g.sched_lr, /*trap=*/false,
+               FRAME_SOURCE_GOROUTINE_SCHED};
+      continue;
+    }
+    break;
+  }
+  out->set_stop_reason(end.reason);
+  out->set_stop_detail(end.detail);
+  for (int i = 0; i < frames.size(); ++i) {
+    if (IsFatalReport(frames[i])) {
+      frames.DeleteSubrange(0, i + 1);
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Goroutine>> ReadGoroutines(
+    const symtab::Binary& binary, const unwind::ArchInfo& arch,
+    const symtab::AddressSpace& memory, uint64_t load_bias,
+    absl::Span<const unwind::CoreThread> threads) {
+  absl::StatusOr<unwind::GoroutineReader> reader =
+      unwind::GoroutineReader::Create(binary, arch, memory, load_bias);
+  if (!reader.ok()) return reader.status();
+  absl::StatusOr<std::vector<unwind::Goroutine>> gs = reader->ReadAll();
+  if (!gs.ok()) return gs.status();
+
+  std::vector<Goroutine> out;
+  std::vector<symtab::SourceFrame> locations;
+  for (const unwind::Goroutine& g : *gs) {
+    const uint32_t state = g.status & ~static_cast<uint32_t>(unwind::kGscan);
+    if (state == unwind::kGdead) continue;
+    Goroutine& goroutine = out.emplace_back();
+    goroutine.set_id(g.goid);
+    goroutine.set_address(g.address);
+    goroutine.set_status(reader->StatusText(g));
+    if (state == unwind::kGwaiting) {
+      goroutine.set_wait_reason(reader->WaitReasonText(g.wait_reason));
+    }
+    goroutine.set_parent_id(g.parent_goid);
+    goroutine.set_created_by_pc(g.go_pc);
+    // `go` statement: the physical function, the innermost position.
+    if (absl::StatusOr<symtab::Func> func = binary.pclntab().FindFunc(g.go_pc);
+        func.ok()) {
+      const uint64_t trace_pc =
+          g.go_pc > func->entry() ? g.go_pc - arch.pc_quantum : g.go_pc;
+      locations.clear();
+      if (binary.Symbolize(trace_pc, &locations).ok() && !locations.empty()) {
+        Location* at = goroutine.mutable_created_by();
+        at->set_function(std::string(locations.back().function));
+        at->set_file(std::string(locations.front().file));
+        at->set_line(locations.front().line);
+        goroutine.set_created_by_entry(func->entry());
+      }
+    }
+
+    if (state == unwind::kGrunning) {
+      const unwind::CoreThread* thread = nullptr;
+      for (const unwind::CoreThread& t : threads) {
+        if (g.m != 0 && static_cast<uint64_t>(t.tid) == g.m_procid) {
+          thread = &t;
+        }
+      }
+      if (thread != nullptr) {
+        WalkRunning(binary, arch, memory, g, *thread, &goroutine);
+      } else {
+        goroutine.set_stop_detail("running on another thread");
+      }
+      continue;
+    }
+    const bool in_syscall = state == unwind::kGsyscall;
+    WalkEnd end = AppendWalk(
+        binary, arch, memory,
+        {in_syscall ? g.syscall_pc : g.sched_pc,
+         in_syscall ? g.syscall_sp : g.sched_sp, in_syscall ? 0 : g.sched_lr,
+         /*trap=*/false, FRAME_SOURCE_GOROUTINE_SCHED},
+        goroutine.mutable_frames());
+    goroutine.set_stop_reason(end.reason);
+    goroutine.set_stop_detail(end.detail);
+  }
+  return out;
+}
+
+}  // namespace gentrace

@@ -1,0 +1,35 @@
+#ifndef GENTRACE_PROTO_GOROUTINES_H_
+#define GENTRACE_PROTO_GOROUTINES_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "proto/gentrace.pb.h"
+#include "symtab/address_space.h"
+#include "symtab/binary.h"
+#include "unwind/arch.h"
+#include "unwind/core_file.h"
+
+namespace gentrace {
+
+// Every live goroutine of a stopped Go program (a core, a stopped process),
+// in the order the runtime keeps them (allgs), each unwound from where it
+// stopped and symbolized as a GOTRACEBACK=crash traceback shows it:
+//  - parked or runnable ones from g.sched, those in a system call from
+//    g.syscallsp/pc;
+//  - a running one from the registers of the thread whose id its M holds,
+//    continued on the goroutine's own stack where the thread was on the
+//    scheduler stack (systemstack), and starting, like the runtime's own
+//    report of a fatal panic or throw, at the caller of fatalpanic or
+//    fatalthrow.
+// `load_bias` shifts the binary's symbols to where it was loaded.
+absl::StatusOr<std::vector<Goroutine>> ReadGoroutines(
+    const symtab::Binary& binary, const unwind::ArchInfo& arch,
+    const symtab::AddressSpace& memory, uint64_t load_bias,
+    absl::Span<const unwind::CoreThread> threads);
+
+}  // namespace gentrace
+
+#endif  // GENTRACE_PROTO_GOROUTINES_H_

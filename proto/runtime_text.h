@@ -1,0 +1,35 @@
+#ifndef GENTRACE_PROTO_RUNTIME_TEXT_H_
+#define GENTRACE_PROTO_RUNTIME_TEXT_H_
+
+#include <string>
+
+#include "proto/gentrace.pb.h"
+
+namespace gentrace {
+
+struct RuntimeTextOptions {
+  // The Go release whose format to follow (1.<go_minor>): "created by ...
+  // in goroutine N" from 1.21.
+  int go_minor = 0;
+  // GOTRACEBACK=crash (and system) print fp= sp= pc= on each frame.
+  bool frame_addresses = true;
+};
+
+// One goroutine as the runtime prints it in a traceback:
+//
+//   goroutine 18 [chan receive]:
+//   main.worker(0xc000012345, 0x3?)
+//   	/src/main.go:12 +0x1d fp=0xc00004a7d0 sp=0xc00004a7a0 pc=0x45a0ad
+//   created by main.main
+//   	/src/main.go:30 +0x45
+//
+// Inlined calls print as "f(...)" with their position only; runtime.gopanic
+// prints as "panic"; generic type arguments as "[...]". Frames past the
+// runtime's limit (100) end with "...additional frames elided...". No
+// trailing blank line.
+void AppendGoroutineText(const Goroutine& goroutine,
+                         const RuntimeTextOptions& options, std::string* out);
+
+}  // namespace gentrace
+
+#endif  // GENTRACE_PROTO_RUNTIME_TEXT_H_

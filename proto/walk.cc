@@ -1,0 +1,44 @@
+#include "proto/walk.h"
+
+#include <vector>
+
+#include "proto/convert.h"
+#include "unwind/frame_arguments.h"
+#include "unwind/go_unwinder.h"
+
+namespace gentrace {
+
+WalkEnd AppendWalk(const symtab::Binary& binary, const unwind::ArchInfo& arch,
+                   const symtab::AddressSpace& memory, const WalkStart& start,
+                   google::protobuf::RepeatedPtrField<Frame>* frames) {
+  unwind::GoUnwinder unwinder(binary.pclntab(), arch, memory);
+  unwinder.Start(start.pc, start.sp, start.lr, start.trap);
+  std::vector<symtab::SourceFrame> locations;
+  for (bool first = true; unwinder.valid(); unwinder.Next(), first = false) {
+    const unwind::GoFrame& f = unwinder.frame();
+    Frame* frame = frames->Add();
+    frame->set_pc(f.pc);
+    frame->set_sp(f.sp);
+    frame->set_fp(f.fp);
+    frame->set_entry(f.entry);
+    frame->set_func_id(ToProto(f.func_id));
+    frame->set_func_flags(f.flags);
+    frame->set_trap(f.exact_pc);
+    frame->set_source(first                ? start.source
+                      : f.lr_from_register ? FRAME_SOURCE_LINK_REGISTER
+                                           : FRAME_SOURCE_PCSP);
+    // A return address is symbolized at the call (pc-1).
+    const uint64_t lookup = f.exact_pc || f.pc == f.entry ? f.pc : f.pc - 1;
+    locations.clear();
+    if (binary.Symbolize(lookup, &locations).ok()) {
+      for (const symtab::SourceFrame& s : locations) {
+        ToProto(s, frame->add_locations());
+      }
+    }
+    frame->set_arguments(unwind::FrameArguments(binary.pclntab(), binary.elf(),
+                                                memory, arch, f));
+  }
+  return {ToProto(unwinder.stop_reason()), unwinder.stop_detail()};
+}
+
+}  // namespace gentrace

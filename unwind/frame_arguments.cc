@@ -1,0 +1,182 @@
+#include "unwind/frame_arguments.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace gentrace::unwind {
+namespace {
+
+// The ArgInfo byte program (runtime/traceback.go printArgs).
+constexpr uint8_t kEndSeq = 0xff;
+constexpr uint8_t kStartAgg = 0xfe;
+constexpr uint8_t kEndAgg = 0xfd;
+constexpr uint8_t kDotDotDot = 0xfc;
+constexpr uint8_t kOffsetTooLarge = 0xfb;
+// The compiler writes at most (5 levels * 3 + 2) * 10 components + 1 bytes.
+constexpr uint64_t kMaxArgInfoLength = (5 * 3 + 2) * 10 + 1;
+// Before ArgInfo the runtime printed at most 10 argument words.
+constexpr uint64_t kMaxArgWords = 10;
+
+// The `size`-byte value at `address`, as the runtime reads it: eight bytes,
+// masked to the value's own.
+std::optional<uint64_t> ReadValue(const symtab::AddressSpace& stack,
+                                  const ArchInfo& arch, uint64_t address,
+                                  uint8_t size) {
+  if (size == 0 || size > 8) return std::nullopt;
+  std::optional<symtab::ByteReader> bytes = stack.Read(address, size);
+  if (!bytes) return std::nullopt;
+  uint64_t value = 0;
+  for (uint8_t i = 0; i < size; ++i) {
+    const int at =
+        arch.byte_order == symtab::ByteOrder::kLittle ? size - 1 - i : i;
+    value = value << 8 | *bytes->U8(at);
+  }
+  return value;
+}
+
+// One piece of the printed argument list.
+struct ArgumentToken {
+  enum Kind { kValue, kStartAggregate, kEndAggregate, kDotDotDot, kTooLarge };
+  Kind kind;
+  std::optional<uint64_t> value;  // kValue; nullopt if unreadable
+  bool live = true;               // kValue: false prints "?"
+};
+
+// Walks the frame's argument list as the runtime's printArgs does, calling
+// `emit` for each token.
+template <typename Emit>
+void ForEachArgument(const symtab::Pclntab& table,
+                     const symtab::AddressSpace& binary,
+                     const symtab::AddressSpace& stack, const ArchInfo& arch,
+                     const GoFrame& frame, Emit emit) {
+  absl::StatusOr<symtab::Func> func = table.FindFunc(frame.pc);
+  if (!func.ok()) return;
+  // The runtime's frame.argp: above the caller's saved LR on LR machines.
+  const uint64_t argp = frame.fp + (arch.uses_lr ? arch.min_frame_size : 0);
+  const symtab::PclntabLayout& layout = table.layout();
+
+  if (layout.funcdata_arg_info < 0) {
+    // Before 1.17: the argument area's words, at most ten.
+    const int32_t size = func->args_size();
+    if (size <= 0) return;
+    const uint64_t words = static_cast<uint64_t>(size) / arch.ptr_size;
+    for (uint64_t i = 0; i < words; ++i) {
+      if (i == kMaxArgWords) {
+        emit(ArgumentToken{ArgumentToken::kDotDotDot, std::nullopt});
+        return;
+      }
+      emit(ArgumentToken{
+          ArgumentToken::kValue,
+          ReadValue(stack, arch, argp + i * arch.ptr_size, arch.ptr_size)});
+    }
+    return;
+  }
+
+  std::optional<uint64_t> info_at = func->FuncData(layout.funcdata_arg_info);
+  std::optional<symtab::ByteReader> info =
+      info_at ? binary.ReadToEnd(*info_at) : std::nullopt;
+  if (!info) return;
+  // Liveness of register-spilled arguments: a bitmap per PCDATA index.
+  std::optional<symtab::ByteReader> live_info;
+  int32_t live_index = -1;
+  if (layout.funcdata_arg_live_info >= 0) {
+    if (std::optional<uint64_t> at =
+            func->FuncData(layout.funcdata_arg_live_info)) {
+      live_info = binary.ReadToEnd(*at);
+    }
+    const uint64_t trace_pc =
+        frame.exact_pc || frame.pc == func->entry() ? frame.pc : frame.pc - 1;
+    live_index =
+        func->PcData(layout.pcdata_arg_live_index, trace_pc).value_or(-1);
+  }
+  const uint8_t start_offset =
+      live_info ? live_info->U8(0).value_or(0xff) : 0xff;
+  auto is_live = [&](uint8_t offset, uint8_t slot) {
+    if (!live_info || live_index <= 0 || offset < start_offset) return true;
+    std::optional<uint8_t> bits = live_info->U8(
+        static_cast<uint64_t>(live_index) + static_cast<uint64_t>(slot / 8));
+    return !bits || (*bits & (1 << (slot % 8))) != 0;
+  };
+  uint8_t slot = 0;
+  for (uint64_t pi = 0; pi < kMaxArgInfoLength;) {
+    std::optional<uint8_t> op = info->U8(pi++);
+    if (!op || *op == kEndSeq) return;
+    switch (*op) {
+      case kStartAgg:
+        emit(ArgumentToken{ArgumentToken::kStartAggregate, std::nullopt});
+        break;
+      case kEndAgg:
+        emit(ArgumentToken{ArgumentToken::kEndAggregate, std::nullopt});
+        break;
+      case kDotDotDot:
+        emit(ArgumentToken{ArgumentToken::kDotDotDot, std::nullopt});
+        break;
+      case kOffsetTooLarge:
+        emit(ArgumentToken{ArgumentToken::kTooLarge, std::nullopt});
+        break;
+      default: {
+        std::optional<uint8_t> size = info->U8(pi++);
+        emit(ArgumentToken{
+            ArgumentToken::kValue,
+            size ? ReadValue(stack, arch, argp + *op, *size) : std::nullopt,
+            is_live(*op, slot)});
+        if (*op >= start_offset) ++slot;
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string FrameArguments(const symtab::Pclntab& table,
+                           const symtab::AddressSpace& binary,
+                           const symtab::AddressSpace& stack,
+                           const ArchInfo& arch, const GoFrame& frame) {
+  std::string out;
+  bool start = true;  // no ", " before the first item of a list
+  ForEachArgument(
+      table, binary, stack, arch, frame, [&](const ArgumentToken& token) {
+        if (token.kind != ArgumentToken::kEndAggregate && !start) {
+          out += ", ";
+        }
+        start = false;
+        switch (token.kind) {
+          case ArgumentToken::kValue:
+            absl::StrAppend(
+                &out,
+                token.value ? absl::StrCat("0x", absl::Hex(*token.value)) : "_",
+                token.live ? "" : "?");
+            break;
+          case ArgumentToken::kStartAggregate:
+            out += "{";
+            start = true;
+            break;
+          case ArgumentToken::kEndAggregate:
+            out += "}";
+            break;
+          case ArgumentToken::kDotDotDot:
+            out += "...";
+            break;
+          case ArgumentToken::kTooLarge:
+            out += "_";
+            break;
+        }
+      });
+  return out;
+}
+
+std::vector<std::optional<uint64_t>> ArgumentValues(
+    const symtab::Pclntab& table, const symtab::AddressSpace& binary,
+    const symtab::AddressSpace& stack, const ArchInfo& arch,
+    const GoFrame& frame) {
+  std::vector<std::optional<uint64_t>> values;
+  ForEachArgument(table, binary, stack, arch, frame,
+                  [&](const ArgumentToken& token) {
+                    if (token.kind == ArgumentToken::kValue) {
+                      values.push_back(token.value);
+                    }
+                  });
+  return values;
+}
+
+}  // namespace gentrace::unwind

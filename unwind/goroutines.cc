@@ -1,0 +1,186 @@
+#include "unwind/goroutines.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace gentrace::unwind {
+namespace {
+
+// Wait reasons are short phrases; longer ones are not the table.
+constexpr uint64_t kMaxWaitReasonLength = 64;
+
+absl::string_view StatusName(uint32_t status) {
+  switch (status) {
+    case kGidle:
+      return "idle";
+    case kGrunnable:
+      return "runnable";
+    case kGrunning:
+      return "running";
+    case kGsyscall:
+      return "syscall";
+    case kGwaiting:
+      return "waiting";
+    case kGdead:
+      return "dead";
+    case kGcopystack:
+      return "copystack";
+    case kGpreempted:
+      return "preempted";
+    default:
+      return "???";
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<GoroutineReader> GoroutineReader::Create(
+    const symtab::Binary& binary, const ArchInfo& arch,
+    const symtab::AddressSpace& memory, uint64_t load_bias) {
+  if (!binary.go_version()) {
+    return absl::FailedPreconditionError(
+        "the binary's Go release is unknown, so its goroutine layout is");
+  }
+  absl::StatusOr<RuntimeLayout> layout =
+      RuntimeLayoutFor(*binary.go_version(), arch);
+  if (!layout.ok()) return layout.status();
+  GoroutineReader reader(binary, arch, memory, *layout);
+  const RuntimeLayout& l = *layout;
+  // Enough of a g to hold every field read (goid and friends are 8 bytes).
+  reader.g_size_ =
+      8 + std::max({l.g_stack_hi, l.g_m, l.g_sched + l.gobuf_lr, l.g_syscallpc,
+                    l.g_atomicstatus, l.g_goid, l.g_waitsince, l.g_waitreason,
+                    l.g_lockedm, l.g_gopc, l.g_startpc, l.g_parent_goid});
+  const symtab::ElfFile& elf = binary.elf();
+  std::optional<symtab::ElfSymbol> allgs = elf.FindSymbol("runtime.allgs");
+  std::optional<symtab::ElfSymbol> allglen = elf.FindSymbol("runtime.allglen");
+  if (!allgs || !allglen) {
+    return absl::UnimplementedError(
+        "runtime.allgs and runtime.allglen are not in the binary's symbol "
+        "table (stripped binaries are not supported yet)");
+  }
+  reader.allgs_ = allgs->value + load_bias;
+  reader.allglen_ = allglen->value + load_bias;
+
+  // The wait reasons' names, as this release spells them.
+  if (std::optional<symtab::ElfSymbol> names =
+          elf.FindSymbol("runtime.waitReasonStrings")) {
+    const uint64_t pair = 2 * static_cast<uint64_t>(arch.ptr_size);
+    for (uint64_t at = 0; at + pair <= names->size; at += pair) {
+      std::optional<uint64_t> data = elf.ReadPointer(names->value + at);
+      std::optional<symtab::ByteReader> length_word =
+          elf.Read(names->value + at + arch.ptr_size, arch.ptr_size);
+      std::optional<uint64_t> length =
+          length_word ? length_word->Word(0, arch.ptr_size) : std::nullopt;
+      if (length && *length == 0) {  // waitReasonZero's ""
+        reader.wait_reasons_.emplace_back();
+        continue;
+      }
+      std::optional<symtab::ByteReader> text =
+          data && length && *length <= kMaxWaitReasonLength
+              ? elf.Read(*data, *length)
+              : std::nullopt;
+      if (!text) {
+        reader.wait_reasons_.clear();  // not the table we think it is
+        break;
+      }
+      reader.wait_reasons_.emplace_back(
+          reinterpret_cast<const char*>(text->data().data()), *length);
+    }
+  }
+  return reader;
+}
+
+std::optional<uint64_t> GoroutineReader::Word(uint64_t address,
+                                              int size) const {
+  std::optional<symtab::ByteReader> bytes = memory_->Read(address, size);
+  if (!bytes) return std::nullopt;
+  return bytes->Word(0, size);
+}
+
+absl::StatusOr<std::vector<Goroutine>> GoroutineReader::ReadAll(
+    size_t limit) const {
+  const int p = arch_->ptr_size;
+  std::optional<uint64_t> array = Word(allgs_, p);
+  std::optional<uint64_t> slice_length = Word(allgs_ + p, p);
+  std::optional<uint64_t> count = Word(allglen_, p);
+  if (!array || !slice_length || !count) {
+    return absl::DataLossError(absl::StrCat(
+        "runtime.allgs at 0x", absl::Hex(allgs_), " is not in memory"));
+  }
+  // allglen is published after the slice grows; never read past either.
+  const uint64_t n = std::min<uint64_t>({*count, *slice_length, limit});
+  std::vector<Goroutine> goroutines;
+  goroutines.reserve(std::min<uint64_t>(n, 1 << 16));
+  for (uint64_t i = 0; i < n; ++i) {
+    std::optional<uint64_t> g = Word(*array + i * p, p);
+    if (!g) {
+      return absl::DataLossError(absl::StrCat("allgs[", i, "] at 0x",
+                                              absl::Hex(*array + i * p),
+                                              " is not in memory"));
+    }
+    absl::StatusOr<Goroutine> goroutine = ReadG(*g);
+    if (!goroutine.ok()) {
+      return absl::Status(
+          goroutine.status().code(),
+          absl::StrCat("allgs[", i, "]: ", goroutine.status().message()));
+    }
+    goroutines.push_back(*goroutine);
+  }
+  return goroutines;
+}
+
+absl::StatusOr<Goroutine> GoroutineReader::ReadG(uint64_t address) const {
+  std::optional<symtab::ByteReader> g = memory_->Read(address, g_size_);
+  if (!g) {
+    return absl::DataLossError(
+        absl::StrCat("g at 0x", absl::Hex(address), " is not in memory"));
+  }
+  const int p = arch_->ptr_size;
+  const RuntimeLayout& l = layout_;
+  auto word = [&](int offset) -> uint64_t {
+    return offset < 0 ? 0 : g->Word(offset, p).value_or(0);
+  };
+  auto u64 = [&](int offset) -> uint64_t {
+    return offset < 0 ? 0 : g->U64(offset).value_or(0);
+  };
+  Goroutine out;
+  out.address = address;
+  out.goid = static_cast<int64_t>(u64(l.g_goid));
+  out.status = g->U32(l.g_atomicstatus).value_or(0);
+  out.wait_reason = g->U8(l.g_waitreason).value_or(0);
+  out.wait_since = static_cast<int64_t>(u64(l.g_waitsince));
+  out.stack_lo = word(l.g_stack_lo);
+  out.stack_hi = word(l.g_stack_hi);
+  out.sched_pc = word(l.g_sched + l.gobuf_pc);
+  out.sched_sp = word(l.g_sched + l.gobuf_sp);
+  out.sched_lr = word(l.g_sched + l.gobuf_lr);
+  out.syscall_pc = word(l.g_syscallpc);
+  out.syscall_sp = word(l.g_syscallsp);
+  out.m = word(l.g_m);
+  out.locked_m = word(l.g_lockedm);
+  out.go_pc = word(l.g_gopc);
+  out.start_pc = word(l.g_startpc);
+  out.parent_goid = static_cast<int64_t>(u64(l.g_parent_goid));
+  if (out.m != 0) out.m_procid = Word(out.m + l.m_procid, 8).value_or(0);
+  return out;
+}
+
+std::string GoroutineReader::WaitReasonText(uint8_t reason) const {
+  if (reason < wait_reasons_.size()) return wait_reasons_[reason];
+  return absl::StrCat("wait reason ", reason);
+}
+
+std::string GoroutineReader::StatusText(const Goroutine& g) const {
+  const uint32_t status = g.status & ~static_cast<uint32_t>(kGscan);
+  std::string text(StatusName(status));
+  if (status == kGwaiting && g.wait_reason != 0) {
+    text = WaitReasonText(g.wait_reason);
+  }
+  if (g.status & kGscan) absl::StrAppend(&text, " (scan)");
+  if (g.locked_m != 0) absl::StrAppend(&text, ", locked to thread");
+  return text;
+}
+
+}  // namespace gentrace::unwind

@@ -1,0 +1,27 @@
+#ifndef GENTRACE_UNWIND_SIGNAL_FRAME_H_
+#define GENTRACE_UNWIND_SIGNAL_FRAME_H_
+
+#include <cstdint>
+#include <optional>
+
+#include "symtab/address_space.h"
+#include "unwind/arch.h"
+
+namespace gentrace::unwind {
+
+// The registers a signal interrupted, as the kernel saved them.
+struct InterruptedRegisters {
+  uint64_t pc = 0;
+  uint64_t sp = 0;
+  uint64_t lr = 0;  // 0 without a link register
+};
+
+// Reads them from the ucontext at `ucontext` (runtime.sigtrampgo's `ctx`
+// argument); nullopt if any read fails.
+std::optional<InterruptedRegisters> ReadSignalContext(
+    const ArchInfo& arch, const symtab::AddressSpace& memory,
+    uint64_t ucontext);
+
+}  // namespace gentrace::unwind
+
+#endif  // GENTRACE_UNWIND_SIGNAL_FRAME_H_
