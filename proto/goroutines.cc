@@ -121,6 +121,8 @@ absl::StatusOr<std::vector<Goroutine>> ReadGoroutines(
     Goroutine& goroutine = out.emplace_back();
     goroutine.set_id(g.goid);
     goroutine.set_address(g.address);
+    goroutine.set_m_address(g.m);
+    goroutine.set_m_id(g.m_id);
     goroutine.set_status(reader->StatusText(g));
     if (state == unwind::kGwaiting) {
       goroutine.set_wait_reason(reader->WaitReasonText(g.wait_reason));

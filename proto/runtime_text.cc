@@ -1,13 +1,18 @@
 #include "proto/runtime_text.h"
 
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
 namespace gentrace {
 namespace {
 
-// The runtime stops printing a goroutine after this many frames (< 1.21).
-constexpr int kMaxPrintedFrames = 100;
+// How much of a deep stack the runtime prints: up to Go 1.20, this many
+// physical frames; from 1.21, this many innermost and outermost logical ones.
+constexpr int kMaxPhysicalFrames = 100;
+constexpr int kInnerFrames = 50;
+constexpr int kOuterFrames = 50;
 
 // runtime.printFuncName: "panic" for gopanic, "[...]" for type arguments.
 void AppendFunctionName(absl::string_view name, std::string* out) {
@@ -29,37 +34,69 @@ void AppendFunctionName(absl::string_view name, std::string* out) {
 
 void AppendGoroutineText(const Goroutine& goroutine,
                          const RuntimeTextOptions& options, std::string* out) {
-  absl::StrAppend(out, "goroutine ", goroutine.id(), " [", goroutine.status(),
-                  "]:\n");
+  absl::StrAppend(out, "goroutine ", goroutine.id());
+  // 1.22+: the g and its M, at GOTRACEBACK=crash.
+  if (options.go_minor >= 22 && options.frame_addresses) {
+    absl::StrAppend(out, " gp=0x", absl::Hex(goroutine.address()));
+    if (goroutine.m_address() != 0) {
+      absl::StrAppend(out, " m=", goroutine.m_id(), " mp=0x",
+                      absl::Hex(goroutine.m_address()));
+    } else {
+      out->append(" m=nil");
+    }
+  }
+  absl::StrAppend(out, " [", goroutine.status(), "]:\n");
   if (goroutine.frames().empty() && goroutine.status() == "running") {
     out->append("\tgoroutine running on other thread; stack unavailable\n");
   }
-  int printed = 0;
+
+  // The logical frames (inlined calls first), and which to print: up to
+  // 1.20 the first 100 physical frames, then "...additional frames
+  // elided..." if there were that many; from 1.21 the first 50 and last 50
+  // logical frames, with the count of those between.
+  struct Logical {
+    const Frame* frame;
+    int location;
+  };
+  std::vector<Logical> logical;
+  int physical = 0;
   for (const Frame& frame : goroutine.frames()) {
-    if (printed >= kMaxPrintedFrames) {
-      out->append("...additional frames elided...\n");
-      break;
-    }
+    if (options.go_minor < 21 && physical == kMaxPhysicalFrames) break;
+    ++physical;
     for (int i = 0; i < frame.locations_size(); ++i) {
-      const Location& at = frame.locations(i);
-      AppendFunctionName(at.function(), out);
-      if (at.inlined()) {
-        absl::StrAppend(out, "(...)\n\t", at.file(), ":", at.line(), "\n");
-        continue;
-      }
-      absl::StrAppend(out, "(", frame.arguments(), ")\n\t", at.file(), ":",
-                      at.line());
-      if (frame.pc() > frame.entry()) {
-        absl::StrAppend(out, " +0x", absl::Hex(frame.pc() - frame.entry()));
-      }
-      if (options.frame_addresses) {
-        absl::StrAppend(out, " fp=0x", absl::Hex(frame.fp()), " sp=0x",
-                        absl::Hex(frame.sp()), " pc=0x", absl::Hex(frame.pc()));
-      }
-      out->append("\n");
+      logical.push_back({&frame, i});
     }
-    ++printed;
   }
+  const int total = static_cast<int>(logical.size());
+  for (int n = 0; n < total; ++n) {
+    if (options.go_minor >= 21 && total > kInnerFrames + kOuterFrames &&
+        n == kInnerFrames) {
+      absl::StrAppend(out, "...", total - kInnerFrames - kOuterFrames,
+                      " frames elided...\n");
+      n = total - kOuterFrames;
+    }
+    const Frame& frame = *logical[n].frame;
+    const Location& at = frame.locations(logical[n].location);
+    AppendFunctionName(at.function(), out);
+    if (at.inlined()) {
+      absl::StrAppend(out, "(...)\n\t", at.file(), ":", at.line(), "\n");
+      continue;
+    }
+    absl::StrAppend(out, "(", frame.arguments(), ")\n\t", at.file(), ":",
+                    at.line());
+    if (frame.pc() > frame.entry()) {
+      absl::StrAppend(out, " +0x", absl::Hex(frame.pc() - frame.entry()));
+    }
+    if (options.frame_addresses) {
+      absl::StrAppend(out, " fp=0x", absl::Hex(frame.fp()), " sp=0x",
+                      absl::Hex(frame.sp()), " pc=0x", absl::Hex(frame.pc()));
+    }
+    out->append("\n");
+  }
+  if (options.go_minor < 21 && physical == kMaxPhysicalFrames) {
+    out->append("...additional frames elided...\n");
+  }
+
   // The main goroutine's creator is not shown.
   if (goroutine.id() != 1 && goroutine.has_created_by()) {
     const Location& at = goroutine.created_by();

@@ -8,8 +8,7 @@
 namespace gentrace {
 
 struct RuntimeTextOptions {
-  // The Go release whose format to follow (1.<go_minor>): "created by ...
-  // in goroutine N" from 1.21.
+  // The Go release whose format to follow (1.<go_minor>).
   int go_minor = 0;
   // GOTRACEBACK=crash (and system) print fp= sp= pc= on each frame.
   bool frame_addresses = true;
@@ -24,9 +23,10 @@ struct RuntimeTextOptions {
 //   	/src/main.go:30 +0x45
 //
 // Inlined calls print as "f(...)" with their position only; runtime.gopanic
-// prints as "panic"; generic type arguments as "[...]". Frames past the
-// runtime's limit (100) end with "...additional frames elided...". No
-// trailing blank line.
+// prints as "panic"; generic type arguments as "[...]"; deep stacks are cut
+// as the release cuts them. From 1.22 the header also names the g and its M
+// ("goroutine 18 gp=0xc000007340 m=nil [chan receive]:"). No trailing blank
+// line.
 void AppendGoroutineText(const Goroutine& goroutine,
                          const RuntimeTextOptions& options, std::string* out);
 

@@ -163,7 +163,10 @@ absl::StatusOr<Goroutine> GoroutineReader::ReadG(uint64_t address) const {
   out.go_pc = word(l.g_gopc);
   out.start_pc = word(l.g_startpc);
   out.parent_goid = static_cast<int64_t>(u64(l.g_parent_goid));
-  if (out.m != 0) out.m_procid = Word(out.m + l.m_procid, 8).value_or(0);
+  if (out.m != 0) {
+    out.m_procid = Word(out.m + l.m_procid, 8).value_or(0);
+    out.m_id = static_cast<int64_t>(Word(out.m + l.m_id, 8).value_or(0));
+  }
   return out;
 }
 

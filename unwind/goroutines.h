@@ -38,6 +38,7 @@ struct Goroutine {
   uint64_t syscall_pc = 0, syscall_sp = 0;
   uint64_t m = 0;         // the M running it, 0 if none
   uint64_t m_procid = 0;  // that M's OS thread id
+  int64_t m_id = 0;       // and its runtime id
   uint64_t locked_m = 0;
   uint64_t go_pc = 0;  // the `go` statement that created it
   uint64_t start_pc = 0;

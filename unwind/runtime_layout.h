@@ -38,6 +38,7 @@ struct RuntimeLayout {
   int m_procid;
   int m_gsignal;
   int m_curg;
+  int m_id;  // int64
 };
 
 // The layout for a release on an architecture. The table holds the releases

@@ -94,6 +94,9 @@ int ExpectPrintedChain(const symtab::Pclntab& table, const CoreFile& core,
     // GOTRACEBACK=crash prints every frame, wrappers included.
     const GoFrame& f = unwinder.frame();
     if (next >= chain.frames.size()) {
+      // A chain the runtime cut short ("...frames elided...") ends before
+      // the stack does; a whole one ends at goexit.
+      if (chain.frames.back().function != "runtime.goexit") return next;
       ADD_FAILURE() << "extra frame " << Describe(f.pc, f.sp, f.fp);
       return next;
     }
@@ -153,13 +156,15 @@ TEST_P(CoreUnwindTest, EnumeratesGoroutinesLikeTheRuntime) {
   for (const PrintedChain& chain :
        ParseCrash(gentrace::testing::ReadFileOrEmpty(GetParam().path +
                                                      ".crash.txt"))) {
-    // "goroutine 18 [chan receive]:"
+    // "goroutine 18 [chan receive]:", from 1.22 with "gp=... m=..." before
+    // the status.
     absl::string_view header = chain.header;
     int64_t goid = 0;
     std::pair<absl::string_view, absl::string_view> parts =
         absl::StrSplit(header, absl::MaxSplits(" [", 1));
     if (!absl::ConsumePrefix(&parts.first, "goroutine ") ||
-        !absl::SimpleAtoi(parts.first, &goid) ||
+        !absl::SimpleAtoi(parts.first.substr(0, parts.first.find(' ')),
+                          &goid) ||
         !absl::ConsumeSuffix(&parts.second, "]:")) {
       continue;
     }

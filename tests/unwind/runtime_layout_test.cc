@@ -47,6 +47,7 @@ const std::vector<std::pair<std::string, int RuntimeLayout::*>>& Fields() {
           {"m_procid", &RuntimeLayout::m_procid},
           {"m_gsignal", &RuntimeLayout::m_gsignal},
           {"m_curg", &RuntimeLayout::m_curg},
+          {"m_id", &RuntimeLayout::m_id},
       };
   return *fields;
 }

@@ -1,0 +1,3 @@
+module gentrace.test/goroutines
+
+go 1.19

@@ -1,0 +1,129 @@
+// Command goroutines parks goroutines in every common state, then crashes
+// (nil dereference) so that GOTRACEBACK=crash prints them all and dumps
+// core: the ground truth for gentrace's goroutine view
+// (tests/unwind/goroutine_text_test.cc). It uses no timers, so it does not
+// start the network poller (which is fragile under some qemu-user arches).
+package main
+
+import (
+	"runtime"
+	"sync"
+	"syscall"
+)
+
+var sink int
+
+// deep parks at the bottom of a recursion deeper than the runtime prints.
+//
+//go:noinline
+func deep(n int, ready chan<- bool, block <-chan bool) int {
+	if n == 0 {
+		ready <- true
+		<-block
+		return 0
+	}
+	return deep(n-1, ready, block) + 1
+}
+
+// withDefers parks with deferred calls pending.
+//
+//go:noinline
+func withDefers(ready chan<- bool, block <-chan bool) {
+	defer func() { sink++ }()
+	defer func() { sink += 2 }()
+	ready <- true
+	<-block
+}
+
+//go:noinline
+func sendForever(ready chan<- bool, full chan<- int) {
+	ready <- true
+	full <- 1
+}
+
+//go:noinline
+func selectForever(ready chan<- bool, block <-chan bool, full chan<- int) {
+	ready <- true
+	select {
+	case <-block:
+	case full <- 2:
+	}
+}
+
+//go:noinline
+func lockForever(ready chan<- bool, mu *sync.Mutex) {
+	ready <- true
+	mu.Lock()
+}
+
+//go:noinline
+func waitGroupForever(ready chan<- bool, wg *sync.WaitGroup) {
+	ready <- true
+	wg.Wait()
+}
+
+//go:noinline
+func condForever(ready chan<- bool, cond *sync.Cond) {
+	cond.L.Lock()
+	ready <- true
+	cond.Wait()
+}
+
+// readForever blocks in a read(2) system call on a pipe nobody writes.
+//
+//go:noinline
+func readForever(ready chan<- bool, fd int) {
+	ready <- true
+	var buf [1]byte
+	syscall.Read(fd, buf[:])
+}
+
+//go:noinline
+func emptySelect(ready chan<- bool) {
+	ready <- true
+	select {}
+}
+
+type node struct{ next *node }
+
+//go:noinline
+func fault(n *node) int {
+	return len([]*node{n.next})
+}
+
+func main() {
+	ready := make(chan bool)
+	block := make(chan bool)
+	full := make(chan int)
+	var mu sync.Mutex
+	mu.Lock()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	cond := sync.NewCond(&sync.Mutex{})
+	var pipe [2]int
+	if err := syscall.Pipe(pipe[:]); err != nil {
+		panic(err)
+	}
+
+	go sendForever(ready, full)
+	go selectForever(ready, block, full)
+	go lockForever(ready, &mu)
+	go waitGroupForever(ready, &wg)
+	go condForever(ready, cond)
+	go readForever(ready, pipe[0])
+	go emptySelect(ready)
+	go withDefers(ready, block)
+	go deep(120, ready, block)
+	go func() { // a closure
+		ready <- true
+		<-block
+	}()
+	for i := 0; i < 10; i++ {
+		<-ready
+	}
+	// Let every goroutine reach its blocking call.
+	for i := 0; i < 1000; i++ {
+		runtime.Gosched()
+	}
+	sink = fault(nil)
+}
