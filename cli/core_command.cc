@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/thread_output.h"
@@ -39,11 +40,10 @@ absl::Status RunCore(absl::Span<char* const> argv) {
   Trace trace;
   *trace.add_modules() = ModuleOf(binary);
   if (!input->args.Has("threads")) {
-    absl::StatusOr<std::vector<Goroutine>> goroutines =
+    absl::Status status =
         ReadGoroutines(binary, (*core)->arch(), **core, (*core)->load_bias(),
-                       (*core)->threads());
-    if (!goroutines.ok()) return goroutines.status();
-    for (Goroutine& g : *goroutines) *trace.add_goroutines() = std::move(g);
+                       (*core)->threads(), &trace);
+    if (!status.ok()) return status;
   }
   for (const unwind::CoreThread& core_thread :
        input->args.Has("threads") ? (*core)->threads()
@@ -59,6 +59,10 @@ absl::Status RunCore(absl::Span<char* const> argv) {
     if (!json.ok()) return json.status();
     out = *json + "\n";
   } else {
+    // Notes say how the output was made; stdout stays the runtime's format.
+    for (const std::string& note : trace.notes()) {
+      absl::FPrintF(stderr, "gentrace: %s\n", note);
+    }
     for (const Thread& thread : trace.threads()) AppendThreadText(thread, &out);
     const RuntimeTextOptions options{
         .go_minor = binary.go_version() ? binary.go_version()->minor : 0};

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+
 #include "proto/walk.h"
 #include "unwind/frame_arguments.h"
 #include "unwind/go_unwinder.h"
@@ -103,22 +105,25 @@ void WalkRunning(const symtab::Binary& binary, const unwind::ArchInfo& arch,
 
 }  // namespace
 
-absl::StatusOr<std::vector<Goroutine>> ReadGoroutines(
-    const symtab::Binary& binary, const unwind::ArchInfo& arch,
-    const symtab::AddressSpace& memory, uint64_t load_bias,
-    absl::Span<const unwind::CoreThread> threads) {
+absl::Status ReadGoroutines(const symtab::Binary& binary,
+                            const unwind::ArchInfo& arch,
+                            const symtab::AddressSpace& memory,
+                            uint64_t load_bias,
+                            absl::Span<const unwind::CoreThread> threads,
+                            Trace* trace) {
   absl::StatusOr<unwind::GoroutineReader> reader =
       unwind::GoroutineReader::Create(binary, arch, memory, load_bias);
   if (!reader.ok()) return reader.status();
   absl::StatusOr<std::vector<unwind::Goroutine>> gs = reader->ReadAll();
   if (!gs.ok()) return gs.status();
 
-  std::vector<Goroutine> out;
+  trace->add_notes(absl::StrCat("runtime.allgs: found by ",
+                                reader->allgs_method()));
   std::vector<symtab::SourceFrame> locations;
   for (const unwind::Goroutine& g : *gs) {
     const uint32_t state = g.status & ~static_cast<uint32_t>(unwind::kGscan);
     if (state == unwind::kGdead) continue;
-    Goroutine& goroutine = out.emplace_back();
+    Goroutine& goroutine = *trace->add_goroutines();
     goroutine.set_id(g.goid);
     goroutine.set_address(g.address);
     goroutine.set_m_address(g.m);
@@ -168,7 +173,7 @@ absl::StatusOr<std::vector<Goroutine>> ReadGoroutines(
     goroutine.set_stop_reason(end.reason);
     goroutine.set_stop_detail(end.detail);
   }
-  return out;
+  return absl::OkStatus();
 }
 
 }  // namespace gentrace

@@ -25,10 +25,13 @@ namespace gentrace {
 //    report of a fatal panic or throw, at the caller of fatalpanic or
 //    fatalthrow.
 // `load_bias` shifts the binary's symbols to where it was loaded.
-absl::StatusOr<std::vector<Goroutine>> ReadGoroutines(
-    const symtab::Binary& binary, const unwind::ArchInfo& arch,
-    const symtab::AddressSpace& memory, uint64_t load_bias,
-    absl::Span<const unwind::CoreThread> threads);
+// Appends them to `trace`, with a note of how runtime.allgs was found.
+absl::Status ReadGoroutines(const symtab::Binary& binary,
+                            const unwind::ArchInfo& arch,
+                            const symtab::AddressSpace& memory,
+                            uint64_t load_bias,
+                            absl::Span<const unwind::CoreThread> threads,
+                            Trace* trace);
 
 }  // namespace gentrace
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 
 namespace gentrace::unwind {
@@ -9,6 +10,78 @@ namespace {
 
 // Wait reasons are short phrases; longer ones are not the table.
 constexpr uint64_t kMaxWaitReasonLength = 64;
+// More entries than any release has, for a table found without its size.
+constexpr uint64_t kMaxWaitReasons = 128;
+// Bounds for a slice that could be allgs.
+constexpr uint64_t kMaxGoroutines = uint64_t{1} << 26;
+
+// A string array in the binary's data ([...]string): its entries until one
+// is not a short string. Entry 0 of the wait reason table is "".
+std::vector<std::string> ReadStringArray(const symtab::ElfFile& elf,
+                                         const ArchInfo& arch,
+                                         uint64_t address, uint64_t count) {
+  std::vector<std::string> out;
+  const uint64_t pair = 2 * static_cast<uint64_t>(arch.ptr_size);
+  for (uint64_t i = 0; i < std::min(count, kMaxWaitReasons); ++i) {
+    std::optional<uint64_t> data = elf.ReadPointer(address + i * pair);
+    std::optional<symtab::ByteReader> length_word =
+        elf.Read(address + i * pair + arch.ptr_size, arch.ptr_size);
+    std::optional<uint64_t> length =
+        length_word ? length_word->Word(0, arch.ptr_size) : std::nullopt;
+    if (length && *length == 0) {
+      out.emplace_back();
+      continue;
+    }
+    std::optional<symtab::ByteReader> text =
+        data && length && *length <= kMaxWaitReasonLength
+            ? elf.Read(*data, *length)
+            : std::nullopt;
+    if (!text) break;
+    out.emplace_back(reinterpret_cast<const char*>(text->data().data()),
+                     *length);
+  }
+  return out;
+}
+
+// runtime.waitReasonStrings in a binary without symbols: the string header
+// of its entry 1, "GC assist marking" (the same since Go 1.11), in the data
+// sections, with entry 0's empty string before it.
+std::optional<uint64_t> FindWaitReasonStrings(const symtab::ElfFile& elf,
+                                              const ArchInfo& arch) {
+  constexpr absl::string_view kFirstReason = "GC assist marking";
+  const symtab::ElfSection* rodata = elf.FindSection(".rodata");
+  std::optional<symtab::ByteReader> text =
+      rodata ? elf.SectionData(*rodata) : std::nullopt;
+  if (!text) return std::nullopt;
+  const absl::string_view bytes(
+      reinterpret_cast<const char*>(text->data().data()), text->size());
+  const int p = arch.ptr_size;
+  for (size_t at = bytes.find(kFirstReason); at != absl::string_view::npos;
+       at = bytes.find(kFirstReason, at + 1)) {
+    const uint64_t string_address = rodata->addr + at;
+    for (absl::string_view name : {".data", ".data.rel.ro", ".noptrdata"}) {
+      const symtab::ElfSection* data = elf.FindSection(name);
+      std::optional<symtab::ByteReader> words =
+          data ? elf.SectionData(*data) : std::nullopt;
+      if (!words) continue;
+      for (uint64_t off = 2 * p; off + 2 * p <= words->size(); off += p) {
+        if (elf.ReadPointer(data->addr + off) == string_address &&
+            words->Word(off + p, p) == kFirstReason.size() &&
+            words->Word(off - p, p) == 0) {
+          return data->addr + off - 2 * p;
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Whether a g's fields look like a goroutine's.
+bool IsPlausible(const Goroutine& g) {
+  const uint32_t status = g.status & ~static_cast<uint32_t>(kGscan);
+  return g.goid > 0 && status <= kGpreempted && g.stack_lo < g.stack_hi &&
+         g.stack_hi - g.stack_lo <= (uint64_t{1} << 30);
+}
 
 absl::string_view StatusName(uint32_t status) {
   switch (status) {
@@ -55,41 +128,63 @@ absl::StatusOr<GoroutineReader> GoroutineReader::Create(
   const symtab::ElfFile& elf = binary.elf();
   std::optional<symtab::ElfSymbol> allgs = elf.FindSymbol("runtime.allgs");
   std::optional<symtab::ElfSymbol> allglen = elf.FindSymbol("runtime.allglen");
-  if (!allgs || !allglen) {
-    return absl::UnimplementedError(
-        "runtime.allgs and runtime.allglen are not in the binary's symbol "
-        "table (stripped binaries are not supported yet)");
+  if (allgs && allglen) {
+    reader.allgs_ = allgs->value + load_bias;
+    reader.allglen_ = allglen->value + load_bias;
+    reader.allgs_method_ = "the symbol table";
+  } else {
+    std::optional<uint64_t> found = reader.ScanForAllgs(load_bias);
+    if (!found) {
+      return absl::NotFoundError(
+          "runtime.allgs: not in the symbol table, and no slice of valid "
+          "goroutines in the binary's .bss");
+    }
+    reader.allgs_ = *found;
+    reader.allgs_method_ = "a scan of .bss for a slice of goroutines";
   }
-  reader.allgs_ = allgs->value + load_bias;
-  reader.allglen_ = allglen->value + load_bias;
 
   // The wait reasons' names, as this release spells them.
+  const uint64_t pair = 2 * static_cast<uint64_t>(arch.ptr_size);
   if (std::optional<symtab::ElfSymbol> names =
           elf.FindSymbol("runtime.waitReasonStrings")) {
-    const uint64_t pair = 2 * static_cast<uint64_t>(arch.ptr_size);
-    for (uint64_t at = 0; at + pair <= names->size; at += pair) {
-      std::optional<uint64_t> data = elf.ReadPointer(names->value + at);
-      std::optional<symtab::ByteReader> length_word =
-          elf.Read(names->value + at + arch.ptr_size, arch.ptr_size);
-      std::optional<uint64_t> length =
-          length_word ? length_word->Word(0, arch.ptr_size) : std::nullopt;
-      if (length && *length == 0) {  // waitReasonZero's ""
-        reader.wait_reasons_.emplace_back();
-        continue;
-      }
-      std::optional<symtab::ByteReader> text =
-          data && length && *length <= kMaxWaitReasonLength
-              ? elf.Read(*data, *length)
-              : std::nullopt;
-      if (!text) {
-        reader.wait_reasons_.clear();  // not the table we think it is
-        break;
-      }
-      reader.wait_reasons_.emplace_back(
-          reinterpret_cast<const char*>(text->data().data()), *length);
-    }
+    reader.wait_reasons_ =
+        ReadStringArray(elf, arch, names->value, names->size / pair);
+  } else if (std::optional<uint64_t> at = FindWaitReasonStrings(elf, arch)) {
+    reader.wait_reasons_ = ReadStringArray(elf, arch, *at, kMaxWaitReasons);
   }
   return reader;
+}
+
+std::optional<uint64_t> GoroutineReader::ScanForAllgs(
+    uint64_t load_bias) const {
+  const symtab::ElfSection* bss = binary_->elf().FindSection(".bss");
+  if (bss == nullptr) return std::nullopt;
+  const int p = arch_->ptr_size;
+  const uint64_t start = bss->addr + load_bias;
+  for (uint64_t off = 0; off + 3 * p <= bss->size; off += p) {
+    // A core may split .bss across segments: read each slice header alone.
+    std::optional<symtab::ByteReader> header = memory_->Read(start + off, 3 * p);
+    if (!header) continue;
+    const uint64_t array = *header->Word(0, p);
+    const uint64_t length = *header->Word(p, p);
+    const uint64_t capacity = *header->Word(2 * p, p);
+    if (array == 0 || array % p != 0 || length == 0 || length > capacity ||
+        capacity > kMaxGoroutines) {
+      continue;
+    }
+    // Every element must read as a goroutine, with distinct ids.
+    absl::flat_hash_set<int64_t> ids;
+    bool valid = true;
+    for (uint64_t i = 0; i < length && valid; ++i) {
+      std::optional<uint64_t> g = Word(array + i * p, p);
+      absl::StatusOr<Goroutine> goroutine =
+          g ? ReadG(*g) : absl::StatusOr<Goroutine>(absl::NotFoundError(""));
+      valid = goroutine.ok() && IsPlausible(*goroutine) &&
+              ids.insert(goroutine->goid).second;
+    }
+    if (valid) return start + off;
+  }
+  return std::nullopt;
 }
 
 std::optional<uint64_t> GoroutineReader::Word(uint64_t address,
@@ -104,7 +199,9 @@ absl::StatusOr<std::vector<Goroutine>> GoroutineReader::ReadAll(
   const int p = arch_->ptr_size;
   std::optional<uint64_t> array = Word(allgs_, p);
   std::optional<uint64_t> slice_length = Word(allgs_ + p, p);
-  std::optional<uint64_t> count = Word(allglen_, p);
+  // Without symbols only the slice is known; its length serves.
+  std::optional<uint64_t> count =
+      allglen_ != 0 ? Word(allglen_, p) : slice_length;
   if (!array || !slice_length || !count) {
     return absl::DataLossError(absl::StrCat(
         "runtime.allgs at 0x", absl::Hex(allgs_), " is not in memory"));

@@ -70,6 +70,8 @@ class GoroutineReader {
   std::string WaitReasonText(uint8_t reason) const;
 
   const RuntimeLayout& layout() const { return layout_; }
+  // How runtime.allgs was found: "the symbol table", or a scan of .bss.
+  absl::string_view allgs_method() const { return allgs_method_; }
 
  private:
   GoroutineReader(const symtab::Binary& binary, const ArchInfo& arch,
@@ -77,6 +79,9 @@ class GoroutineReader {
       : binary_(&binary), arch_(&arch), memory_(&memory), layout_(layout) {}
   std::optional<uint64_t> Word(uint64_t address, int size) const;
   absl::StatusOr<Goroutine> ReadG(uint64_t address) const;
+  // allgs in a binary without symbols: the first slice in .bss whose
+  // elements all read as distinct, plausible goroutines.
+  std::optional<uint64_t> ScanForAllgs(uint64_t load_bias) const;
 
   const symtab::Binary* binary_;
   const ArchInfo* arch_;
@@ -85,6 +90,7 @@ class GoroutineReader {
   int g_size_ = 0;        // bytes of a g that ReadG reads
   uint64_t allgs_ = 0;    // &runtime.allgs, relocated
   uint64_t allglen_ = 0;  // &runtime.allglen, relocated
+  absl::string_view allgs_method_;
   // runtime.waitReasonStrings, from the binary: the names of wait reasons.
   std::vector<std::string> wait_reasons_;
 };

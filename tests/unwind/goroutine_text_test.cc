@@ -48,25 +48,31 @@ std::map<int64_t, std::string> GoroutineBlocks(const std::string& text) {
   return blocks;
 }
 
-class GoroutineTextTest : public ::testing::TestWithParam<FixtureBinary> {};
-
-TEST_P(GoroutineTextTest, EveryGoroutinePrintsAsTheRuntimePrintedIt) {
+// Prints every goroutine of `core` through `binary_path` and compares each
+// with the runtime's block for the same goroutine.
+void ExpectRuntimeText(const std::string& binary_path,
+                       const FixtureBinary& crashed) {
   absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
-      symtab::Binary::Open(GetParam().path);
+      symtab::Binary::Open(binary_path);
   ASSERT_TRUE(binary.ok()) << binary.status();
   absl::StatusOr<std::unique_ptr<unwind::CoreFile>> core =
-      unwind::CoreFile::Open(GetParam().path + ".core");
+      unwind::CoreFile::Open(crashed.path + ".core");
   ASSERT_TRUE(core.ok()) << core.status();
   (*core)->AttachExecutable(&(*binary)->elf());
-  absl::StatusOr<std::vector<Goroutine>> goroutines =
+  Trace trace;
+  absl::Status status =
       ReadGoroutines(**binary, (*core)->arch(), **core, (*core)->load_bias(),
-                     (*core)->threads());
-  ASSERT_TRUE(goroutines.ok()) << goroutines.status();
+                     (*core)->threads(), &trace);
+  ASSERT_TRUE(status.ok()) << status;
+  const auto* goroutines = &trace.goroutines();
+  ASSERT_EQ(trace.notes_size(), 1);
+  ::testing::Test::RecordProperty("allgs", trace.notes(0));
 
   const std::map<int64_t, std::string> printed = GoroutineBlocks(
-      gentrace::testing::ReadFileOrEmpty(GetParam().path + ".crash.txt"));
+      gentrace::testing::ReadFileOrEmpty(crashed.path + ".crash.txt"));
   ASSERT_FALSE(printed.empty());
-  const RuntimeTextOptions options{.go_minor = (*binary)->go_version()->minor};
+  const RuntimeTextOptions options{.go_minor =
+                                       (*binary)->go_version()->minor};
   int identical = 0;
   for (const Goroutine& goroutine : *goroutines) {
     auto it = printed.find(goroutine.id());
@@ -80,8 +86,29 @@ TEST_P(GoroutineTextTest, EveryGoroutinePrintsAsTheRuntimePrintedIt) {
     if (ours == it->second) ++identical;
   }
   EXPECT_EQ(goroutines->size(), printed.size());
-  RecordProperty("goroutines", static_cast<int>(printed.size()));
-  RecordProperty("identical", identical);
+  ::testing::Test::RecordProperty("goroutines",
+                                  static_cast<int>(printed.size()));
+  ::testing::Test::RecordProperty("identical", identical);
+}
+
+class GoroutineTextTest : public ::testing::TestWithParam<FixtureBinary> {};
+
+TEST_P(GoroutineTextTest, EveryGoroutinePrintsAsTheRuntimePrintedIt) {
+  ExpectRuntimeText(GetParam().path, GetParam());
+}
+
+// The same core read through the stripped build of the same program (same
+// code and data layout, no symbols): runtime.allgs and the wait reasons'
+// names are found without symbols.
+TEST_P(GoroutineTextTest, StrippedBinaryPrintsTheSame) {
+  std::string stripped = GetParam().path;
+  const size_t at = stripped.rfind("/default/");
+  if (at == std::string::npos) GTEST_SKIP() << "no stripped build";
+  stripped.replace(at, 9, "/stripped/");
+  if (!gentrace::testing::FileExists(stripped)) {
+    GTEST_SKIP() << "no " << stripped;
+  }
+  ExpectRuntimeText(stripped, GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(
