@@ -36,6 +36,7 @@ absl::Status RunCore(absl::Span<char* const> argv) {
                      " but the binary is ", binary.goarch()));
   }
   (*core)->AttachExecutable(&binary.elf());
+  if (absl::Status same = (*core)->VerifyExecutable(); !same.ok()) return same;
 
   Trace trace;
   *trace.add_modules() = ModuleOf(binary);

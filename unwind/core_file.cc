@@ -160,6 +160,38 @@ void CoreFile::AttachExecutable(const symtab::ElfFile* executable) {
   load_bias_ = entry_ && executable ? *entry_ - executable->entry() : 0;
 }
 
+absl::Status CoreFile::VerifyExecutable() const {
+  if (executable_ == nullptr) return absl::OkStatus();
+  // A fixed-address executable loads where it was linked; a PIE one on a
+  // page boundary.
+  constexpr uint64_t kPageMask = 0xfff;
+  if (entry_ && ((executable_->type() != symtab::kElfTypeDyn &&
+                  load_bias_ != 0) ||
+                 (load_bias_ & kPageMask) != 0)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the core was not dumped by this binary: the program's entry point "
+        "was 0x",
+        absl::Hex(*entry_), ", this binary's is 0x",
+        absl::Hex(executable_->entry())));
+  }
+  for (const symtab::ElfSection& section : executable_->sections()) {
+    if (section.type != symtab::kShtNote || section.addr == 0) continue;
+    std::optional<symtab::ByteReader> in_file =
+        executable_->SectionData(section);
+    // Only what the core itself captured counts, not the executable's
+    // bytes served in its place.
+    std::optional<symtab::ByteReader> in_core =
+        elf_->Read(section.addr + load_bias_, section.size);
+    if (!in_file || !in_core) continue;
+    if (in_file->data() != in_core->data()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the core was not dumped by this binary: its ", section.name,
+          " differs from the one in the core's memory (another build?)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 std::optional<symtab::ByteReader> CoreFile::ReadToEnd(uint64_t address) const {
   if (auto bytes = elf_->ReadToEnd(address)) return bytes;
   if (executable_ != nullptr && address >= load_bias_) {

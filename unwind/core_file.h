@@ -59,6 +59,11 @@ class CoreFile : public symtab::AddressSpace {
   // this object.
   void AttachExecutable(const symtab::ElfFile* executable);
   uint64_t load_bias() const { return load_bias_; }
+  // Checks that the attached executable is the one that dumped core: its
+  // build ID notes (Go's and GNU's, in the first page of text) must match
+  // the bytes the core captured there. FailedPreconditionError on a
+  // mismatch; OK when the core did not capture them.
+  absl::Status VerifyExecutable() const;
 
   std::optional<symtab::ByteReader> ReadToEnd(uint64_t address) const override;
 

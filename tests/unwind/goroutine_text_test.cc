@@ -59,6 +59,9 @@ void ExpectRuntimeText(const std::string& binary_path,
       unwind::CoreFile::Open(crashed.path + ".core");
   ASSERT_TRUE(core.ok()) << core.status();
   (*core)->AttachExecutable(&(*binary)->elf());
+  if (binary_path == crashed.path) {
+    ASSERT_TRUE((*core)->VerifyExecutable().ok());
+  }
   Trace trace;
   absl::Status status =
       ReadGoroutines(**binary, (*core)->arch(), **core, (*core)->load_bias(),
