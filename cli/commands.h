@@ -33,6 +33,7 @@ absl::Status RunFuncs(absl::Span<char* const> argv);
 absl::Status RunInfo(absl::Span<char* const> argv);
 absl::Status RunCore(absl::Span<char* const> argv);
 absl::Status RunUnwind(absl::Span<char* const> argv);
+absl::Status RunPid(absl::Span<char* const> argv);
 
 }  // namespace gentrace::cli
 

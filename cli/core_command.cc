@@ -5,14 +5,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/thread_output.h"
 #include "proto/convert.h"
 #include "proto/gentrace.pb.h"
 #include "proto/goroutines.h"
-#include "proto/runtime_text.h"
 #include "symtab/binary.h"
 #include "unwind/core_file.h"
 
@@ -38,42 +36,25 @@ absl::Status RunCore(absl::Span<char* const> argv) {
   (*core)->AttachExecutable(&binary.elf());
   if (absl::Status same = (*core)->VerifyExecutable(); !same.ok()) return same;
 
-  Trace trace;
-  *trace.add_modules() = ModuleOf(binary);
-  if (!input->args.Has("threads")) {
-    absl::Status status =
-        ReadGoroutines(binary, (*core)->arch(), **core, (*core)->load_bias(),
-                       (*core)->threads(), &trace);
-    if (!status.ok()) return status;
-  }
-  for (const unwind::CoreThread& core_thread :
-       input->args.Has("threads") ? (*core)->threads()
-                                  : std::vector<unwind::CoreThread>()) {
-    Thread* thread = trace.add_threads();
-    *thread =
-        UnwindRegisters(binary, (*core)->arch(), **core, core_thread.registers);
-    thread->set_tid(core_thread.tid);
-  }
-  std::string out;
-  if (input->format == "json") {
-    absl::StatusOr<std::string> json = ToJsonLine(trace);
-    if (!json.ok()) return json.status();
-    out = *json + "\n";
-  } else {
-    // Notes say how the output was made; stdout stays the runtime's format.
-    for (const std::string& note : trace.notes()) {
-      absl::FPrintF(stderr, "gentrace: %s\n", note);
+  TraceOutput out(input->format,
+                  binary.go_version() ? binary.go_version()->minor : 0,
+                  ModuleOf(binary));
+  if (input->args.Has("threads")) {
+    for (const unwind::CoreThread& core_thread : (*core)->threads()) {
+      Thread thread = UnwindRegisters(binary, (*core)->arch(), **core,
+                                      core_thread.registers);
+      thread.set_tid(core_thread.tid);
+      out.AddThread(thread);
     }
-    for (const Thread& thread : trace.threads()) AppendThreadText(thread, &out);
-    const RuntimeTextOptions options{
-        .go_minor = binary.go_version() ? binary.go_version()->minor : 0};
-    for (const Goroutine& goroutine : trace.goroutines()) {
-      if (!out.empty()) out += "\n";
-      AppendGoroutineText(goroutine, options, &out);
-    }
+    return out.Write();
   }
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  return absl::OkStatus();
+  std::string note;
+  absl::Status status = ForEachGoroutine(
+      binary, (*core)->arch(), **core, (*core)->load_bias(), (*core)->threads(),
+      [&](Goroutine& g) { out.AddGoroutine(g); }, &note);
+  if (!status.ok()) return status;
+  out.AddNote(std::move(note));
+  return out.Write();
 }
 
 }  // namespace gentrace::cli

@@ -25,9 +25,13 @@ constexpr char kUsage[] =
     "  unwind --binary=PATH --capture=FILE [--format=text|json]\n"
     "      the Go frames of a raw capture (registers + stack memory; the\n"
     "      Capture message, binary or JSON).\n"
-    "  core --binary=PATH --core=PATH --threads [--format=text|json]\n"
-    "      each thread's Go frames (fp/sp/pc, function, file:line) from its\n"
-    "      registers in an ELF core.\n";
+    "  core --binary=PATH --core=PATH [--threads] [--format=text|json]\n"
+    "      every goroutine of an ELF core as the runtime prints them at\n"
+    "      GOTRACEBACK=crash; --threads: each thread's Go frames from its\n"
+    "      registers instead.\n"
+    "  pid PID [--binary=PATH] [--format=text|json]\n"
+    "      every goroutine of a running Go process (held still with ptrace\n"
+    "      while it is read; it runs on afterwards).\n";
 
 }  // namespace
 
@@ -49,6 +53,8 @@ int main(int argc, char** argv) {
     status = gentrace::cli::RunUnwind(rest);
   } else if (std::strcmp(argv[1], "core") == 0) {
     status = gentrace::cli::RunCore(rest);
+  } else if (std::strcmp(argv[1], "pid") == 0) {
+    status = gentrace::cli::RunPid(rest);
   } else {
     std::fprintf(stderr, "gentrace: unknown command \"%s\"\n\n%s", argv[1],
                  kUsage);

@@ -2,8 +2,12 @@
 #define GENTRACE_CLI_THREAD_OUTPUT_H_
 
 #include <string>
+#include <vector>
 
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "proto/gentrace.pb.h"
+#include "proto/runtime_text.h"
 #include "symtab/address_space.h"
 #include "symtab/binary.h"
 #include "unwind/arch.h"
@@ -21,6 +25,29 @@ Thread UnwindRegisters(const symtab::Binary& binary,
 // A thread as GOTRACEBACK=crash prints frames: function, file:line,
 // inlined calls, fp= sp= pc=; then why the walk stopped.
 void AppendThreadText(const Thread& thread, std::string* out);
+
+// The output of `core` and `pid`, built a thread or goroutine at a time so
+// that memory holds rendered text, not every message: as text (goroutines
+// in the runtime's format for release 1.<go_minor>; notes to stderr), or as
+// the JSON of the Trace message that would hold them all.
+class TraceOutput {
+ public:
+  TraceOutput(absl::string_view format, int go_minor, const Module& module);
+  void AddThread(const Thread& thread);
+  void AddGoroutine(const Goroutine& goroutine);
+  void AddNote(std::string note) { notes_.push_back(std::move(note)); }
+  // Writes everything to stdout.
+  absl::Status Write();
+
+ private:
+  absl::Status status_;
+  bool json_;
+  RuntimeTextOptions options_;
+  std::string module_json_;
+  std::string threads_;
+  std::string goroutines_;
+  std::vector<std::string> notes_;
+};
 
 }  // namespace gentrace::cli
 

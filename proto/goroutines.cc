@@ -3,7 +3,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-
 #include "proto/walk.h"
 #include "unwind/frame_arguments.h"
 #include "unwind/go_unwinder.h"
@@ -40,7 +39,8 @@ int SignalHandlerFrame(const google::protobuf::RepeatedPtrField<Frame>& frames,
 // A running goroutine's frames from its thread's registers: through the
 // signal handler the thread may be in (to the registers the signal
 // interrupted) and off the scheduler stack (systemstack) back to the
-// goroutine's own, as often as the walk meets them (bounded).
+// goroutine's own, as often as the walk meets them (bounded); then cut where
+// the runtime's own crash report starts.
 void WalkRunning(const symtab::Binary& binary, const unwind::ArchInfo& arch,
                  const symtab::AddressSpace& memory, const unwind::Goroutine& g,
                  const unwind::CoreThread& thread, Goroutine* out) {
@@ -95,12 +95,15 @@ void WalkRunning(const symtab::Binary& binary, const unwind::ArchInfo& arch,
   }
   out->set_stop_reason(end.reason);
   out->set_stop_detail(end.detail);
-  for (int i = 0; i < frames.size(); ++i) {
-    if (IsFatalReport(frames[i])) {
-      frames.DeleteSubrange(0, i + 1);
-      break;
-    }
+  // The runtime reports a crash from where it arose: the caller of
+  // fatalpanic or fatalthrow, or else the instruction the (outermost)
+  // signal interrupted.
+  int report_start = -1;
+  for (int i = 0; i < frames.size() && report_start < 0; ++i) {
+    if (IsFatalReport(frames[i])) report_start = i;
   }
+  if (report_start < 0) report_start = SignalHandlerFrame(frames, 0);
+  if (report_start >= 0) frames.DeleteSubrange(0, report_start + 1);
 }
 
 }  // namespace
@@ -111,19 +114,34 @@ absl::Status ReadGoroutines(const symtab::Binary& binary,
                             uint64_t load_bias,
                             absl::Span<const unwind::CoreThread> threads,
                             Trace* trace) {
+  std::string note;
+  absl::Status status = ForEachGoroutine(
+      binary, arch, memory, load_bias, threads,
+      [&](Goroutine& g) { trace->add_goroutines()->Swap(&g); }, &note);
+  if (status.ok()) trace->add_notes(note);
+  return status;
+}
+
+absl::Status ForEachGoroutine(const symtab::Binary& binary,
+                              const unwind::ArchInfo& arch,
+                              const symtab::AddressSpace& memory,
+                              uint64_t load_bias,
+                              absl::Span<const unwind::CoreThread> threads,
+                              absl::FunctionRef<void(Goroutine&)> visit,
+                              std::string* note) {
   absl::StatusOr<unwind::GoroutineReader> reader =
       unwind::GoroutineReader::Create(binary, arch, memory, load_bias);
   if (!reader.ok()) return reader.status();
   absl::StatusOr<std::vector<unwind::Goroutine>> gs = reader->ReadAll();
   if (!gs.ok()) return gs.status();
 
-  trace->add_notes(absl::StrCat("runtime.allgs: found by ",
-                                reader->allgs_method()));
+  *note = absl::StrCat("runtime.allgs: found by ", reader->allgs_method());
   std::vector<symtab::SourceFrame> locations;
+  Goroutine goroutine;
   for (const unwind::Goroutine& g : *gs) {
     const uint32_t state = g.status & ~static_cast<uint32_t>(unwind::kGscan);
     if (state == unwind::kGdead) continue;
-    Goroutine& goroutine = *trace->add_goroutines();
+    goroutine.Clear();
     goroutine.set_id(g.goid);
     goroutine.set_address(g.address);
     goroutine.set_m_address(g.m);
@@ -161,6 +179,7 @@ absl::Status ReadGoroutines(const symtab::Binary& binary,
       } else {
         goroutine.set_stop_detail("running on another thread");
       }
+      visit(goroutine);
       continue;
     }
     const bool in_syscall = state == unwind::kGsyscall;
@@ -172,6 +191,7 @@ absl::Status ReadGoroutines(const symtab::Binary& binary,
         goroutine.mutable_frames());
     goroutine.set_stop_reason(end.reason);
     goroutine.set_stop_detail(end.detail);
+    visit(goroutine);
   }
   return absl::OkStatus();
 }

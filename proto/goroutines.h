@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "proto/gentrace.pb.h"
@@ -32,6 +33,17 @@ absl::Status ReadGoroutines(const symtab::Binary& binary,
                             uint64_t load_bias,
                             absl::Span<const unwind::CoreThread> threads,
                             Trace* trace);
+
+// The same, one goroutine at a time: `visit` sees each (and may take its
+// contents) before the next is read, so memory stays that of one
+// goroutine. `note` says how runtime.allgs was found.
+absl::Status ForEachGoroutine(const symtab::Binary& binary,
+                              const unwind::ArchInfo& arch,
+                              const symtab::AddressSpace& memory,
+                              uint64_t load_bias,
+                              absl::Span<const unwind::CoreThread> threads,
+                              absl::FunctionRef<void(Goroutine&)> visit,
+                              std::string* note);
 
 }  // namespace gentrace
 

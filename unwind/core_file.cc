@@ -165,9 +165,9 @@ absl::Status CoreFile::VerifyExecutable() const {
   // A fixed-address executable loads where it was linked; a PIE one on a
   // page boundary.
   constexpr uint64_t kPageMask = 0xfff;
-  if (entry_ && ((executable_->type() != symtab::kElfTypeDyn &&
-                  load_bias_ != 0) ||
-                 (load_bias_ & kPageMask) != 0)) {
+  if (entry_ &&
+      ((executable_->type() != symtab::kElfTypeDyn && load_bias_ != 0) ||
+       (load_bias_ & kPageMask) != 0)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the core was not dumped by this binary: the program's entry point "
         "was 0x",

@@ -18,8 +18,8 @@ constexpr uint64_t kMaxGoroutines = uint64_t{1} << 26;
 // A string array in the binary's data ([...]string): its entries until one
 // is not a short string. Entry 0 of the wait reason table is "".
 std::vector<std::string> ReadStringArray(const symtab::ElfFile& elf,
-                                         const ArchInfo& arch,
-                                         uint64_t address, uint64_t count) {
+                                         const ArchInfo& arch, uint64_t address,
+                                         uint64_t count) {
   std::vector<std::string> out;
   const uint64_t pair = 2 * static_cast<uint64_t>(arch.ptr_size);
   for (uint64_t i = 0; i < std::min(count, kMaxWaitReasons); ++i) {
@@ -163,7 +163,8 @@ std::optional<uint64_t> GoroutineReader::ScanForAllgs(
   const uint64_t start = bss->addr + load_bias;
   for (uint64_t off = 0; off + 3 * p <= bss->size; off += p) {
     // A core may split .bss across segments: read each slice header alone.
-    std::optional<symtab::ByteReader> header = memory_->Read(start + off, 3 * p);
+    std::optional<symtab::ByteReader> header =
+        memory_->Read(start + off, 3 * p);
     if (!header) continue;
     const uint64_t array = *header->Word(0, p);
     const uint64_t length = *header->Word(p, p);

@@ -165,7 +165,8 @@ TEST_P(CoreUnwindTest, EnumeratesGoroutinesLikeTheRuntime) {
     if (!absl::ConsumePrefix(&parts.first, "goroutine ") ||
         !absl::SimpleAtoi(parts.first.substr(0, parts.first.find(' ')),
                           &goid) ||
-        !absl::ConsumeSuffix(&parts.second, "]:")) {
+        !absl::ConsumeSuffix(&parts.second, "]:") ||
+        goid == 0) {  // a thread's scheduler stack, not a goroutine
       continue;
     }
     const std::string status(parts.second);

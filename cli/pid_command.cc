@@ -1,0 +1,57 @@
+// gentrace pid PID: every goroutine of a running Go process, read while its
+// threads are held still with ptrace; the process then runs on.
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/thread_output.h"
+#include "proto/convert.h"
+#include "proto/gentrace.pb.h"
+#include "proto/goroutines.h"
+#include "symtab/binary.h"
+#include "unwind/live_process.h"
+
+namespace gentrace::cli {
+
+absl::Status RunPid(absl::Span<char* const> argv) {
+  constexpr absl::string_view kFlags[] = {"binary", "format"};
+  constexpr absl::string_view kFormats[] = {"text", "json"};
+  absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
+  if (!args.ok()) return args.status();
+  absl::StatusOr<std::string> format = args->Format(kFormats);
+  if (!format.ok()) return format.status();
+  pid_t pid = 0;
+  if (args->positional().size() != 1 ||
+      !absl::SimpleAtoi(args->positional()[0], &pid) || pid <= 0) {
+    return absl::InvalidArgumentError(
+        "usage: gentrace pid PID [--binary=PATH]");
+  }
+
+  absl::StatusOr<std::unique_ptr<unwind::LiveProcess>> process =
+      unwind::LiveProcess::Attach(pid);
+  if (!process.ok()) return process.status();
+  // The executable the process runs, unless another copy (with symbols,
+  // say) is named.
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary = symtab::Binary::Open(
+      args->Flag("binary").value_or((*process)->executable_path()));
+  if (!binary.ok()) return binary.status();
+  const uint64_t load_bias =
+      (*process)->entry() ? *(*process)->entry() - (*binary)->elf().entry() : 0;
+  TraceOutput out(*format,
+                  (*binary)->go_version() ? (*binary)->go_version()->minor : 0,
+                  ModuleOf(**binary));
+  std::string note;
+  // The output is rendered while the process is held and written after it
+  // runs again, so a slow reader of stdout cannot keep it stopped.
+  absl::Status read = ForEachGoroutine(
+      **binary, (*process)->arch(), **process, load_bias, (*process)->threads(),
+      [&](Goroutine& g) { out.AddGoroutine(g); }, &note);
+  (*process)->Detach();
+  if (!read.ok()) return read;
+  out.AddNote(std::move(note));
+  return out.Write();
+}
+
+}  // namespace gentrace::cli

@@ -1,0 +1,3 @@
+module gentrace.test/parked
+
+go 1.19

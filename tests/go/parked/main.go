@@ -1,0 +1,55 @@
+// Command parked parks N goroutines (default 10000) at recursion depths 0-7
+// and waits: `parked N` prints "ready" and then answers each line on stdin
+// with the number of goroutines (so a test can see it still runs after
+// gentrace attached to it); `parked N crash` then raises SIGQUIT on itself,
+// so that GOTRACEBACK=crash prints every goroutine and dumps core.
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"syscall"
+)
+
+var block = make(chan bool)
+
+//go:noinline
+func park(depth int, ready chan<- bool) int {
+	if depth == 0 {
+		ready <- true
+		<-block
+		return 0
+	}
+	return park(depth-1, ready) + 1
+}
+
+func main() {
+	n := 10000
+	if len(os.Args) > 1 {
+		if v, err := strconv.Atoi(os.Args[1]); err == nil {
+			n = v
+		}
+	}
+	ready := make(chan bool)
+	for i := 0; i < n; i++ {
+		go park(i%8, ready)
+	}
+	for i := 0; i < n; i++ {
+		<-ready
+	}
+	for i := 0; i < 100; i++ {
+		runtime.Gosched()
+	}
+	if len(os.Args) > 2 && os.Args[2] == "crash" {
+		syscall.Kill(os.Getpid(), syscall.SIGQUIT)
+		select {}
+	}
+	fmt.Println("ready")
+	in := bufio.NewScanner(os.Stdin)
+	for in.Scan() {
+		fmt.Println(runtime.NumGoroutine())
+	}
+}
