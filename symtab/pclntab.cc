@@ -522,6 +522,22 @@ absl::Status Pclntab::Symbolize(const Func& func, uint64_t pc,
   return SymbolizeIndexed(LineIndexOf(func), pc, frames);
 }
 
+uint64_t Pclntab::OutermostCallPc(const Func& func, uint64_t pc) const {
+  if (layout_.inline_kind == InlineTreeKind::kGo19) return pc;
+  const LineIndex& index = LineIndexOf(func);
+  const LineIndex::Row* row = RowAt(index, pc);
+  for (int depth = 0; row != nullptr && row->inline_index >= 0 &&
+                      depth < kMaxInlineDepth;
+       ++depth) {
+    const absl::StatusOr<LineIndex::InlinedCall>& call =
+        index.inlined[row->inline_index];
+    if (!call.ok()) break;
+    pc = index.entry + call->parent_pc;
+    row = RowAt(index, pc);
+  }
+  return pc;
+}
+
 absl::Status Pclntab::SymbolizePc(uint64_t pc,
                                   std::vector<SourceFrame>* frames) const {
   if (pc < min_pc_ || pc >= max_pc_) {

@@ -153,6 +153,11 @@ class Pclntab {
   // FindFunc and Symbolize in one, reusing what earlier calls decoded for
   // the function (the fast path for bulk symbolization).
   absl::Status SymbolizePc(uint64_t pc, std::vector<SourceFrame>* frames) const;
+  // Where the outermost call inlined at `pc` sits in the physical function
+  // (its entry plus the call's parentPc), or `pc` when no call is inlined
+  // there: the pc the runtime's traceback used for the physical frame's
+  // metadata up to Go 1.20.
+  uint64_t OutermostCallPc(const Func& func, uint64_t pc) const;
 
   // What unwinding needs of the function containing a PC, decoded once per
   // function (memory bounded by its size) and then read without locking.
