@@ -36,9 +36,12 @@ absl::Status RunCore(absl::Span<char* const> argv) {
   (*core)->AttachExecutable(&binary.elf());
   if (absl::Status same = (*core)->VerifyExecutable(); !same.ok()) return same;
 
-  TraceOutput out(input->format,
-                  binary.go_version() ? binary.go_version()->minor : 0,
-                  ModuleOf(binary));
+  // As the runtime's crash report: only the reporting goroutine's stack
+  // among the running ones.
+  TraceOutput out(
+      input->format,
+      {.go_minor = binary.go_version() ? binary.go_version()->minor : 0},
+      ModuleOf(binary));
   if (input->args.Has("threads")) {
     for (const unwind::CoreThread& core_thread : (*core)->threads()) {
       Thread thread = UnwindRegisters(binary, (*core)->arch(), **core,

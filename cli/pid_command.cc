@@ -39,9 +39,13 @@ absl::Status RunPid(absl::Span<char* const> argv) {
   if (!binary.ok()) return binary.status();
   const uint64_t load_bias =
       (*process)->entry() ? *(*process)->entry() - (*binary)->elf().entry() : 0;
-  TraceOutput out(*format,
-                  (*binary)->go_version() ? (*binary)->go_version()->minor : 0,
-                  ModuleOf(**binary));
+  // A live process has no crash report to match: every running goroutine's
+  // stack is shown.
+  TraceOutput out(
+      *format,
+      {.go_minor = (*binary)->go_version() ? (*binary)->go_version()->minor : 0,
+       .running_stacks = true},
+      ModuleOf(**binary));
   std::string note;
   // The output is rendered while the process is held and written after it
   // runs again, so a slow reader of stdout cannot keep it stopped.

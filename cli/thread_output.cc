@@ -62,9 +62,10 @@ void AppendThreadText(const Thread& thread, std::string* out) {
                   thread.stop_detail(), "\n\n");
 }
 
-TraceOutput::TraceOutput(absl::string_view format, int go_minor,
+TraceOutput::TraceOutput(absl::string_view format,
+                         const RuntimeTextOptions& options,
                          const Module& module)
-    : json_(format == "json"), options_{.go_minor = go_minor} {
+    : json_(format == "json"), options_(options) {
   if (json_) {
     absl::StatusOr<std::string> json = ToJsonLine(module);
     if (json.ok()) module_json_ = *json;

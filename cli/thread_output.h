@@ -32,7 +32,8 @@ void AppendThreadText(const Thread& thread, std::string* out);
 // the JSON of the Trace message that would hold them all.
 class TraceOutput {
  public:
-  TraceOutput(absl::string_view format, int go_minor, const Module& module);
+  TraceOutput(absl::string_view format, const RuntimeTextOptions& options,
+              const Module& module);
   void AddThread(const Thread& thread);
   void AddGoroutine(const Goroutine& goroutine);
   void AddNote(std::string note) { notes_.push_back(std::move(note)); }

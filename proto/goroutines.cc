@@ -65,11 +65,13 @@ void WalkRunning(const symtab::Binary& binary, const unwind::ArchInfo& arch,
     // signal came in.
     if (const int handler = SignalHandlerFrame(frames, first); handler >= 0) {
       const Frame& f = frames[handler];
-      const unwind::GoFrame frame{.pc = f.pc(),
-                                  .sp = f.sp(),
-                                  .fp = f.fp(),
-                                  .entry = f.entry(),
-                                  .exact_pc = f.trap()};
+      const unwind::GoFrame frame{
+          .pc = f.pc(),
+          .sp = f.sp(),
+          .fp = f.fp(),
+          .entry = f.entry(),
+          .exact_pc = f.trap(),
+          .trace_pc = f.trap() || f.pc() == f.entry() ? f.pc() : f.pc() - 1};
       std::vector<std::optional<uint64_t>> args = unwind::ArgumentValues(
           binary.pclntab(), binary.elf(), memory, arch, frame);
       std::optional<unwind::InterruptedRegisters> interrupted =
@@ -104,6 +106,7 @@ void WalkRunning(const symtab::Binary& binary, const unwind::ArchInfo& arch,
   }
   if (report_start < 0) report_start = SignalHandlerFrame(frames, 0);
   if (report_start >= 0) frames.DeleteSubrange(0, report_start + 1);
+  out->set_reporting(report_start >= 0);
 }
 
 }  // namespace

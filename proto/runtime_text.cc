@@ -46,7 +46,10 @@ void AppendGoroutineText(const Goroutine& goroutine,
     }
   }
   absl::StrAppend(out, " [", goroutine.status(), "]:\n");
-  if (goroutine.frames().empty() && goroutine.status() == "running") {
+  const bool hidden = goroutine.status() == "running" &&
+                      !goroutine.reporting() && !options.running_stacks;
+  if (hidden ||
+      (goroutine.frames().empty() && goroutine.status() == "running")) {
     out->append("\tgoroutine running on other thread; stack unavailable\n");
   }
 
@@ -61,6 +64,7 @@ void AppendGoroutineText(const Goroutine& goroutine,
   std::vector<Logical> logical;
   int physical = 0;
   for (const Frame& frame : goroutine.frames()) {
+    if (hidden) break;
     if (options.go_minor < 21 && physical == kMaxPhysicalFrames) break;
     ++physical;
     for (int i = 0; i < frame.locations_size(); ++i) {

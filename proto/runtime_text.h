@@ -12,6 +12,10 @@ struct RuntimeTextOptions {
   int go_minor = 0;
   // GOTRACEBACK=crash (and system) print fp= sp= pc= on each frame.
   bool frame_addresses = true;
+  // The frames of goroutines running on other threads than the reporting
+  // one, which the runtime does not print ("goroutine running on other
+  // thread; stack unavailable").
+  bool running_stacks = false;
 };
 
 // One goroutine as the runtime prints it in a traceback:

@@ -27,10 +27,9 @@ WalkEnd AppendWalk(const symtab::Binary& binary, const unwind::ArchInfo& arch,
     frame->set_source(first                ? start.source
                       : f.lr_from_register ? FRAME_SOURCE_LINK_REGISTER
                                            : FRAME_SOURCE_PCSP);
-    // A return address is symbolized at the call (pc-1).
-    const uint64_t lookup = f.exact_pc || f.pc == f.entry ? f.pc : f.pc - 1;
+    // As the runtime prints it: a return address at the call (pc-1).
     locations.clear();
-    if (binary.Symbolize(lookup, &locations).ok()) {
+    if (binary.Symbolize(f.trace_pc, &locations).ok()) {
       for (const symtab::SourceFrame& s : locations) {
         ToProto(s, frame->add_locations());
       }

@@ -526,8 +526,8 @@ uint64_t Pclntab::OutermostCallPc(const Func& func, uint64_t pc) const {
   if (layout_.inline_kind == InlineTreeKind::kGo19) return pc;
   const LineIndex& index = LineIndexOf(func);
   const LineIndex::Row* row = RowAt(index, pc);
-  for (int depth = 0; row != nullptr && row->inline_index >= 0 &&
-                      depth < kMaxInlineDepth;
+  for (int depth = 0;
+       row != nullptr && row->inline_index >= 0 && depth < kMaxInlineDepth;
        ++depth) {
     const absl::StatusOr<LineIndex::InlinedCall>& call =
         index.inlined[row->inline_index];

@@ -83,8 +83,7 @@ void ForEachArgument(const symtab::Pclntab& table,
             func->FuncData(layout.funcdata_arg_live_info)) {
       live_info = binary.ReadToEnd(*at);
     }
-    uint64_t trace_pc =
-        frame.exact_pc || frame.pc == func->entry() ? frame.pc : frame.pc - 1;
+    uint64_t trace_pc = frame.trace_pc;
     // Up to Go 1.20 the runtime looked liveness up where its inline walk
     // ended: at the outermost inlined call's site.
     if (!table.go_version() || !table.go_version()->AtLeast(21)) {

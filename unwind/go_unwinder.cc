@@ -49,6 +49,7 @@ void GoUnwinder::Start(uint64_t pc, uint64_t sp, uint64_t lr, bool trap) {
   frame_.exact_pc = trap;
   lr_ = lr;
   innermost_ = true;
+  trace_exact_ = trap;
   frames_ = 0;
   stop_ = StopReason::kNone;
   detail_.clear();
@@ -65,6 +66,8 @@ void GoUnwinder::Resolve() {
     return;
   }
   frame_.entry = (*facts)->entry;
+  frame_.trace_pc =
+      trace_exact_ || frame_.pc == frame_.entry ? frame_.pc : frame_.pc - 1;
   frame_.func_id = (*facts)->func_id;
   frame_.flags = (*facts)->flags;
   absl::StatusOr<int32_t> spdelta = (*facts)->sp_deltas.ValueAt(frame_.pc);
@@ -160,6 +163,12 @@ void GoUnwinder::Next() {
   frame_.exact_pc = injected;
   lr_ = 0;
   innermost_ = false;
+  // The runtime looks a frame a call was injected into up at its exact pc:
+  // after sigpanic always, after asyncPreempt and debugCallV2 from Go 1.21
+  // (before, it backed up as for a call).
+  const std::optional<symtab::GoVersion>& version = table_.go_version();
+  trace_exact_ = callee.func_id == FuncId::kSigpanic ||
+                 (injected && (!version || version->AtLeast(21)));
   if (injected && arch_.uses_lr) {
     // The handler pushed the interrupted LR below the faked call (§4.4
     // step 12): skip that slot; if the interrupted function had not yet

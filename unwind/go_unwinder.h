@@ -42,6 +42,12 @@ struct GoFrame {
   bool exact_pc = false;
   // The return address was still in the link register (not yet saved).
   bool lr_from_register = false;
+  // Where the runtime's traceback looks the frame up (function, line,
+  // inlining, argument liveness): `pc` for the innermost frame of a trap
+  // and for a frame sigpanic was injected into, else pc-1 (unless pc is the
+  // entry). Unlike `exact_pc`, a frame asyncPreempt or debugCallV2
+  // interrupted gets pc-1 before Go 1.21: those runtimes printed it so.
+  uint64_t trace_pc = 0;
 };
 
 // Walks Go frames the way the runtime's unwinder does (src/runtime/
@@ -85,6 +91,7 @@ class GoUnwinder {
   GoFrame frame_;
   uint64_t lr_ = 0;  // caller's pc, once resolved (0: last frame)
   bool innermost_ = true;
+  bool trace_exact_ = false;  // trace_pc of the frame being resolved is pc
   int frames_ = 0;
   bool valid_ = false;
   StopReason stop_ = StopReason::kNone;

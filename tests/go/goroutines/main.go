@@ -1,4 +1,5 @@
-// Command goroutines parks goroutines in every common state, then crashes
+// Command goroutines parks goroutines in every common state (and keeps one
+// spinning), then crashes
 // (nil dereference) so that GOTRACEBACK=crash prints them all and dumps
 // core: the ground truth for gentrace's goroutine view
 // (tests/unwind/goroutine_text_test.cc). It uses no timers, so it does not
@@ -84,6 +85,22 @@ func emptySelect(ready chan<- bool) {
 	select {}
 }
 
+// spin never calls a function, so only asynchronous preemption stops it:
+// at the crash it is running on another thread or has just been preempted
+// (its frames then go through runtime.asyncPreempt).
+//
+//go:noinline
+func spin(ready chan<- bool) {
+	ready <- true
+	x := 0
+	for {
+		x++
+		if x == 0 {
+			sink = x
+		}
+	}
+}
+
 type node struct{ next *node }
 
 //go:noinline
@@ -118,7 +135,8 @@ func main() {
 		ready <- true
 		<-block
 	}()
-	for i := 0; i < 10; i++ {
+	go spin(ready)
+	for i := 0; i < 11; i++ {
 		<-ready
 	}
 	// Let every goroutine reach its blocking call.

@@ -11,15 +11,20 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 )
 
-var block = make(chan bool)
+var (
+	block    = make(chan bool)
+	unparked atomic.Int64
+)
 
 //go:noinline
 func park(depth int, ready chan<- bool) int {
 	if depth == 0 {
 		ready <- true
+		unparked.Add(-1)
 		<-block
 		return 0
 	}
@@ -34,11 +39,18 @@ func main() {
 		}
 	}
 	ready := make(chan bool)
+	unparked.Store(int64(n))
 	for i := 0; i < n; i++ {
 		go park(i%8, ready)
 	}
 	for i := 0; i < n; i++ {
 		<-ready
+	}
+	// Each has yet to get from its send to its receive: yield until all
+	// are about to block, then some more. (No timers: time.Sleep would
+	// start threads that answer SIGQUIT too.)
+	for unparked.Load() > 0 {
+		runtime.Gosched()
 	}
 	for i := 0; i < 100; i++ {
 		runtime.Gosched()
