@@ -17,13 +17,13 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "bench/fixtures_flag.h"
 #include "benchmark/benchmark.h"
 #include "proto/goroutines.h"
 #include "proto/runtime_text.h"
@@ -151,19 +151,9 @@ void PidGoroutines(benchmark::State& state, const std::string& program) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string fixtures;
-  if (const char* root = std::getenv("GENTRACE_FIXTURES")) {
-    fixtures = absl::StrCat(root, "/go");
-  }
   std::vector<char*> rest;
-  for (int i = 0; i < argc; ++i) {
-    absl::string_view arg = argv[i];
-    if (absl::ConsumePrefix(&arg, "--fixtures=")) {
-      fixtures = std::string(arg);
-    } else {
-      rest.push_back(argv[i]);
-    }
-  }
+  const std::string fixtures =
+      gentrace::bench::FixturesFlag(argc, argv, "go", &rest);
   if (fixtures.empty()) {
     std::fprintf(stderr,
                  "usage: goroutines_benchmark --fixtures=DIR (see the "

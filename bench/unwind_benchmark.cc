@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "bench/fixtures_flag.h"
 #include "benchmark/benchmark.h"
 #include "proto/traceback_text.h"
 #include "symtab/binary.h"
@@ -175,19 +176,9 @@ void UnwBacktrace(benchmark::State& state, int depth) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string fixtures;
-  if (const char* root = std::getenv("GENTRACE_FIXTURES")) {
-    fixtures = absl::StrCat(root, "/bench");
-  }
   std::vector<char*> rest;
-  for (int i = 0; i < argc; ++i) {
-    absl::string_view arg = argv[i];
-    if (absl::ConsumePrefix(&arg, "--fixtures=")) {
-      fixtures = std::string(arg);
-    } else {
-      rest.push_back(argv[i]);
-    }
-  }
+  const std::string fixtures =
+      gentrace::bench::FixturesFlag(argc, argv, "bench", &rest);
   if (fixtures.empty()) {
     std::fprintf(stderr,
                  "usage: unwind_benchmark --fixtures=DIR (see the header)\n");

@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
@@ -82,6 +83,27 @@ std::vector<TracebackTextSection> ParseTracebackText(absl::string_view text) {
     sections.back().frames.push_back(std::move(frame));
   }
   return sections;
+}
+
+std::map<int64_t, std::string> GoroutineBlocks(absl::string_view text) {
+  std::map<int64_t, std::string> blocks;
+  std::string* block = nullptr;
+  bool last_line_next = false;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    absl::string_view id = line;
+    int64_t goid = 0;
+    if (absl::ConsumePrefix(&id, "goroutine ") &&
+        absl::SimpleAtoi(id.substr(0, id.find(' ')), &goid)) {
+      block = goid == 0 ? nullptr : &blocks[goid];
+    } else if (line.empty()) {
+      block = nullptr;
+    }
+    if (block == nullptr) continue;
+    absl::StrAppend(block, line, "\n");
+    if (last_line_next) block = nullptr;
+    last_line_next = absl::StartsWith(line, "created by ");
+  }
+  return blocks;
 }
 
 }  // namespace gentrace

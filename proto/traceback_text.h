@@ -2,6 +2,7 @@
 #define GENTRACE_PROTO_TRACEBACK_TEXT_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,13 @@ struct TracebackTextSection {
 // Parses the runtime's traceback text. "created by" lines and anything else
 // that is not a frame are skipped. Never fails: unreadable lines are ignored.
 std::vector<TracebackTextSection> ParseTracebackText(absl::string_view text);
+
+// The "goroutine N ...:" blocks of a traceback, whole, by goroutine id: each
+// up to the blank line that ends it, or through its "created by" position
+// (what a crashing process printed next is not part of it). Blocks of
+// "goroutine 0" (from 1.21 a crash prints other threads' scheduler stacks
+// and registers under that name) are left out.
+std::map<int64_t, std::string> GoroutineBlocks(absl::string_view text);
 
 }  // namespace gentrace
 

@@ -64,11 +64,13 @@ std::optional<uint64_t> FindWaitReasonStrings(const symtab::ElfFile& elf,
       std::optional<symtab::ByteReader> words =
           data ? elf.SectionData(*data) : std::nullopt;
       if (!words) continue;
-      for (uint64_t off = 2 * p; off + 2 * p <= words->size(); off += p) {
+      const uint64_t word = p;
+      for (uint64_t off = 2 * word; off + 2 * word <= words->size();
+           off += word) {
         if (elf.ReadPointer(data->addr + off) == string_address &&
-            words->Word(off + p, p) == kFirstReason.size() &&
-            words->Word(off - p, p) == 0) {
-          return data->addr + off - 2 * p;
+            words->Word(off + word, p) == kFirstReason.size() &&
+            words->Word(off - word, p) == 0) {
+          return data->addr + off - 2 * word;
         }
       }
     }
@@ -160,15 +162,16 @@ std::optional<uint64_t> GoroutineReader::ScanForAllgs(
   const symtab::ElfSection* bss = binary_->elf().FindSection(".bss");
   if (bss == nullptr) return std::nullopt;
   const int p = arch_->ptr_size;
+  const uint64_t word = p;
   const uint64_t start = bss->addr + load_bias;
-  for (uint64_t off = 0; off + 3 * p <= bss->size; off += p) {
+  for (uint64_t off = 0; off + 3 * word <= bss->size; off += word) {
     // A core may split .bss across segments: read each slice header alone.
     std::optional<symtab::ByteReader> header =
-        memory_->Read(start + off, 3 * p);
+        memory_->Read(start + off, 3 * word);
     if (!header) continue;
     const uint64_t array = *header->Word(0, p);
-    const uint64_t length = *header->Word(p, p);
-    const uint64_t capacity = *header->Word(2 * p, p);
+    const uint64_t length = *header->Word(word, p);
+    const uint64_t capacity = *header->Word(2 * word, p);
     if (array == 0 || array % p != 0 || length == 0 || length > capacity ||
         capacity > kMaxGoroutines) {
       continue;

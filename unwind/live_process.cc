@@ -152,7 +152,8 @@ void LiveProcess::ReadAuxv() {
                           auxv.size()),
       arch_->byte_order);
   const int p = arch_->ptr_size;
-  for (uint64_t at = 0; reader.Contains(at, 2 * p); at += 2 * p) {
+  const uint64_t pair = 2 * static_cast<uint64_t>(p);
+  for (uint64_t at = 0; reader.Contains(at, pair); at += pair) {
     if (*reader.Word(at, p) == kAtEntry) entry_ = *reader.Word(at + p, p);
   }
 }

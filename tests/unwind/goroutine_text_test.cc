@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "proto/goroutines.h"
 #include "proto/runtime_text.h"
+#include "proto/traceback_text.h"
 #include "symtab/binary.h"
 #include "tests/testing/fixtures.h"
 #include "unwind/core_file.h"
@@ -23,33 +24,6 @@ namespace gentrace {
 namespace {
 
 using ::gentrace::testing::FixtureBinary;
-
-// The "goroutine N [...]:" blocks of a traceback, by goroutine id, each up
-// to the blank line that ends it or through its "created by" position
-// (whatever the crashing process printed next is not part of it). Blocks
-// of "goroutine 0" (from 1.21 a crash prints each other thread's scheduler
-// stack and registers under that name; that is `gentrace core --threads`)
-// are left out.
-std::map<int64_t, std::string> GoroutineBlocks(const std::string& text) {
-  std::map<int64_t, std::string> blocks;
-  std::string* block = nullptr;
-  bool last_line_next = false;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    absl::string_view id = line;
-    int64_t goid = 0;
-    if (absl::ConsumePrefix(&id, "goroutine ") &&
-        absl::SimpleAtoi(id.substr(0, id.find(' ')), &goid)) {
-      block = goid == 0 ? nullptr : &blocks[goid];
-    } else if (line.empty()) {
-      block = nullptr;
-    }
-    if (block == nullptr) continue;
-    absl::StrAppend(block, line, "\n");
-    if (last_line_next) block = nullptr;
-    last_line_next = absl::StartsWith(line, "created by ");
-  }
-  return blocks;
-}
 
 // Prints every goroutine of `core` through `binary_path` and compares each
 // with the runtime's block for the same goroutine.

@@ -25,10 +25,9 @@
 #include "gtest/gtest.h"
 #include "proto/goroutines.h"
 #include "proto/runtime_text.h"
+#include "proto/traceback_text.h"
 #include "symtab/binary.h"
 #include "tests/testing/fixtures.h"
-
-extern char** environ;
 
 namespace gentrace {
 namespace {
@@ -55,6 +54,7 @@ class Child {
     std::vector<std::string> env_strings = {"GOTRACEBACK=crash",
                                             "GOMAXPROCS=2"};
     std::vector<char*> env;
+    env.reserve(env_strings.size() + 1);
     for (std::string& e : env_strings) env.push_back(e.data());
     env.push_back(nullptr);
     const int error =
@@ -98,24 +98,6 @@ class Child {
   FILE* stdin_ = nullptr;
   FILE* stdout_ = nullptr;
 };
-
-// "goroutine N ..." blocks by id (as goroutine_text_test splits them).
-std::map<int64_t, std::string> Blocks(const std::string& text) {
-  std::map<int64_t, std::string> blocks;
-  std::string* block = nullptr;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    absl::string_view id = line;
-    int64_t goid = 0;
-    if (absl::ConsumePrefix(&id, "goroutine ") &&
-        absl::SimpleAtoi(id.substr(0, id.find(' ')), &goid)) {
-      block = goid == 0 ? nullptr : &blocks[goid];
-    } else if (line.empty()) {
-      block = nullptr;
-    }
-    if (block != nullptr) absl::StrAppend(block, line, "\n");
-  }
-  return blocks;
-}
 
 TEST(LiveProcessTest, ReadsTenThousandGoroutinesAndLetsTheProcessRun) {
   std::optional<std::string> root = gentrace::testing::FixturesRoot();
@@ -170,7 +152,7 @@ TEST(LiveProcessTest, ReadsTenThousandGoroutinesAndLetsTheProcessRun) {
   // The runtime's own view of the same goroutines.
   child.Quit();
   const std::map<int64_t, std::string> printed =
-      Blocks(gentrace::testing::ReadFileOrEmpty(dump));
+      GoroutineBlocks(gentrace::testing::ReadFileOrEmpty(dump));
   int identical = 0;
   for (const auto& [id, text] : ours) {
     auto it = printed.find(id);
