@@ -19,7 +19,7 @@ namespace gentrace::cli {
 absl::Status RunCore(absl::Span<char* const> argv) {
   constexpr absl::string_view kFlags[] = {"binary", "core", "format",
                                           "threads"};
-  constexpr absl::string_view kFormats[] = {"text", "json"};
+  constexpr absl::string_view kFormats[] = {"text", "json", "proto"};
   absl::StatusOr<CommandInput> input = ParseAndOpen(argv, kFlags, kFormats);
   if (!input.ok()) return input.status();
   absl::StatusOr<std::string> core_path = input->args.Required("core");

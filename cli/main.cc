@@ -25,11 +25,11 @@ constexpr char kUsage[] =
     "  unwind --binary=PATH --capture=FILE [--format=text|json]\n"
     "      the Go frames of a raw capture (registers + stack memory; the\n"
     "      Capture message, binary or JSON).\n"
-    "  core --binary=PATH --core=PATH [--threads] [--format=text|json]\n"
+    "  core --binary=PATH --core=PATH [--threads] [--format=text|json|proto]\n"
     "      every goroutine of an ELF core as the runtime prints them at\n"
     "      GOTRACEBACK=crash; --threads: each thread's Go frames from its\n"
     "      registers instead.\n"
-    "  pid PID [--binary=PATH] [--format=text|json]\n"
+    "  pid PID [--binary=PATH] [--format=text|json|proto]\n"
     "      every goroutine of a running Go process (held still with ptrace\n"
     "      while it is read; it runs on afterwards).\n";
 

@@ -17,7 +17,7 @@ namespace gentrace::cli {
 
 absl::Status RunPid(absl::Span<char* const> argv) {
   constexpr absl::string_view kFlags[] = {"binary", "format"};
-  constexpr absl::string_view kFormats[] = {"text", "json"};
+  constexpr absl::string_view kFormats[] = {"text", "json", "proto"};
   absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
   if (!args.ok()) return args.status();
   absl::StatusOr<std::string> format = args->Format(kFormats);

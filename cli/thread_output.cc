@@ -62,65 +62,114 @@ void AppendThreadText(const Thread& thread, std::string* out) {
                   thread.stop_detail(), "\n\n");
 }
 
+namespace {
+
+// Appends a length-delimited field: the wire form of one element of a
+// repeated message or string field, so that the Trace message can be
+// written one element at a time.
+void AppendLengthDelimited(int field, absl::string_view bytes,
+                           std::string* out) {
+  auto varint = [out](uint64_t value) {
+    while (value >= 0x80) {
+      out->push_back(static_cast<char>(value | 0x80));
+      value >>= 7;
+    }
+    out->push_back(static_cast<char>(value));
+  };
+  varint(static_cast<uint64_t>(field) << 3 | 2);
+  varint(bytes.size());
+  out->append(bytes.data(), bytes.size());
+}
+
+// Trace's field numbers (proto/gentrace.proto).
+constexpr int kTraceModules = 1;
+constexpr int kTraceThreads = 2;
+constexpr int kTraceGoroutines = 3;
+constexpr int kTraceNotes = 5;
+
+}  // namespace
+
 TraceOutput::TraceOutput(absl::string_view format,
                          const RuntimeTextOptions& options,
                          const Module& module)
-    : json_(format == "json"), options_(options) {
-  if (json_) {
+    : kind_(format == "json"    ? Kind::kJson
+            : format == "proto" ? Kind::kProto
+                                : Kind::kText),
+      options_(options) {
+  if (kind_ == Kind::kJson) {
     absl::StatusOr<std::string> json = ToJsonLine(module);
-    if (json.ok()) module_json_ = *json;
+    if (json.ok()) module_ = *json;
     status_.Update(json.status());
+  } else if (kind_ == Kind::kProto) {
+    AppendLengthDelimited(kTraceModules, module.SerializeAsString(), &module_);
   }
+}
+
+void TraceOutput::AddMessage(const google::protobuf::Message& message,
+                             int field, std::string* out) {
+  if (kind_ == Kind::kProto) {
+    AppendLengthDelimited(field, message.SerializeAsString(), out);
+    return;
+  }
+  absl::StatusOr<std::string> json = ToJsonLine(message);
+  status_.Update(json.status());
+  if (json.ok()) absl::StrAppend(out, out->empty() ? "" : ",", *json);
 }
 
 void TraceOutput::AddThread(const Thread& thread) {
-  if (!json_) {
-    AppendThreadText(thread, &threads_);
+  if (kind_ != Kind::kText) {
+    AddMessage(thread, kTraceThreads, &threads_);
     return;
   }
-  absl::StatusOr<std::string> json = ToJsonLine(thread);
-  status_.Update(json.status());
-  if (json.ok()) absl::StrAppend(&threads_, threads_.empty() ? "" : ",", *json);
+  AppendThreadText(thread, &threads_);
 }
 
 void TraceOutput::AddGoroutine(const Goroutine& goroutine) {
-  if (!json_) {
-    if (!goroutines_.empty() || !threads_.empty()) goroutines_ += "\n";
-    AppendGoroutineText(goroutine, options_, &goroutines_);
+  if (kind_ != Kind::kText) {
+    AddMessage(goroutine, kTraceGoroutines, &goroutines_);
     return;
   }
-  absl::StatusOr<std::string> json = ToJsonLine(goroutine);
-  status_.Update(json.status());
-  if (json.ok()) {
-    absl::StrAppend(&goroutines_, goroutines_.empty() ? "" : ",", *json);
-  }
+  if (!goroutines_.empty() || !threads_.empty()) goroutines_ += "\n";
+  AppendGoroutineText(goroutine, options_, &goroutines_);
 }
 
-absl::Status TraceOutput::Write() {
+absl::Status TraceOutput::Write(std::FILE* file) {
   if (!status_.ok()) return status_;
   std::string out;
-  if (json_) {
-    // The Trace message's JSON, field by field in field-number order.
-    std::vector<std::string> notes;
-    for (const std::string& note : notes_) {
-      notes.push_back(absl::StrCat("\"", absl::CEscape(note), "\""));
+  switch (kind_) {
+    case Kind::kJson: {
+      // The Trace message's JSON, field by field in field-number order.
+      std::vector<std::string> notes;
+      for (const std::string& note : notes_) {
+        notes.push_back(absl::StrCat("\"", absl::CEscape(note), "\""));
+      }
+      out = absl::StrCat(
+          "{\"modules\":[", module_, "]",
+          threads_.empty() ? "" : ",\"threads\":[", threads_,
+          threads_.empty() ? "" : "]",
+          goroutines_.empty() ? "" : ",\"goroutines\":[", goroutines_,
+          goroutines_.empty() ? "" : "]", notes.empty() ? "" : ",\"notes\":[",
+          absl::StrJoin(notes, ","), notes.empty() ? "" : "]", "}\n");
+      break;
     }
-    out = absl::StrCat(
-        "{\"modules\":[", module_json_, "]",
-        threads_.empty() ? "" : ",\"threads\":[", threads_,
-        threads_.empty() ? "" : "]",
-        goroutines_.empty() ? "" : ",\"goroutines\":[", goroutines_,
-        goroutines_.empty() ? "" : "]", notes.empty() ? "" : ",\"notes\":[",
-        absl::StrJoin(notes, ","), notes.empty() ? "" : "]", "}\n");
-  } else {
-    // Notes say how the output was made; stdout stays the runtime's format.
-    for (const std::string& note : notes_) {
-      absl::FPrintF(stderr, "gentrace: %s\n", note);
-    }
+    case Kind::kProto:
+      out = absl::StrCat(module_, threads_, goroutines_);
+      for (const std::string& note : notes_) {
+        AppendLengthDelimited(kTraceNotes, note, &out);
+      }
+      break;
+    case Kind::kText:
+      // Notes say how the output was made; stdout stays the runtime's
+      // format.
+      for (const std::string& note : notes_) {
+        absl::FPrintF(stderr, "gentrace: %s\n", note);
+      }
+      out = absl::StrCat(threads_, goroutines_);
+      break;
   }
-  const std::string& text = json_ ? out : threads_;
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  if (!json_) std::fwrite(goroutines_.data(), 1, goroutines_.size(), stdout);
+  if (std::fwrite(out.data(), 1, out.size(), file) != out.size()) {
+    return absl::UnavailableError("writing the output failed");
+  }
   return absl::OkStatus();
 }
 

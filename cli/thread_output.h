@@ -1,6 +1,7 @@
 #ifndef GENTRACE_CLI_THREAD_OUTPUT_H_
 #define GENTRACE_CLI_THREAD_OUTPUT_H_
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -27,9 +28,9 @@ Thread UnwindRegisters(const symtab::Binary& binary,
 void AppendThreadText(const Thread& thread, std::string* out);
 
 // The output of `core` and `pid`, built a thread or goroutine at a time so
-// that memory holds rendered text, not every message: as text (goroutines
-// in the runtime's format for release 1.<go_minor>; notes to stderr), or as
-// the JSON of the Trace message that would hold them all.
+// that memory holds rendered output, not every message: as text (goroutines
+// in the runtime's format; notes to stderr), or as the Trace message that
+// would hold them all, in JSON ("json") or binary ("proto").
 class TraceOutput {
  public:
   TraceOutput(absl::string_view format, const RuntimeTextOptions& options,
@@ -37,14 +38,19 @@ class TraceOutput {
   void AddThread(const Thread& thread);
   void AddGoroutine(const Goroutine& goroutine);
   void AddNote(std::string note) { notes_.push_back(std::move(note)); }
-  // Writes everything to stdout.
-  absl::Status Write();
+  // Writes everything to `out` (notes of text output to stderr).
+  absl::Status Write(std::FILE* out = stdout);
 
  private:
+  enum class Kind { kText, kJson, kProto };
+  // A thread or goroutine as JSON (comma-separated) or as a Trace field.
+  void AddMessage(const google::protobuf::Message& message, int field,
+                  std::string* out);
+
   absl::Status status_;
-  bool json_;
+  Kind kind_;
   RuntimeTextOptions options_;
-  std::string module_json_;
+  std::string module_;
   std::string threads_;
   std::string goroutines_;
   std::vector<std::string> notes_;

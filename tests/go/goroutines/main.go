@@ -1,5 +1,5 @@
-// Command goroutines parks goroutines in every common state (and keeps one
-// spinning), then crashes
+// Command goroutines parks goroutines in every common state (one of them in
+// the middle of a panic, and keeps one spinning), then crashes
 // (nil dereference) so that GOTRACEBACK=crash prints them all and dumps
 // core: the ground truth for gentrace's goroutine view
 // (tests/unwind/goroutine_text_test.cc). It uses no timers, so it does not
@@ -34,6 +34,18 @@ func withDefers(ready chan<- bool, block <-chan bool) {
 	defer func() { sink += 2 }()
 	ready <- true
 	<-block
+}
+
+// panicking parks in a deferred call while its panic is under way, so its
+// traceback runs through the runtime's panic machinery.
+//
+//go:noinline
+func panicking(ready chan<- bool, block <-chan bool) {
+	defer func() {
+		ready <- true
+		<-block
+	}()
+	panic("parked while panicking")
 }
 
 //go:noinline
@@ -136,7 +148,8 @@ func main() {
 		<-block
 	}()
 	go spin(ready)
-	for i := 0; i < 11; i++ {
+	go panicking(ready, block)
+	for i := 0; i < 12; i++ {
 		<-ready
 	}
 	// Let every goroutine reach its blocking call.

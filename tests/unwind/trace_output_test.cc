@@ -1,0 +1,68 @@
+// `gentrace core` and `pid` write the Trace message a goroutine at a time;
+// the JSON and binary forms they assemble must be exactly the message that
+// ReadGoroutines builds whole, and the text form the runtime's blocks.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "cli/thread_output.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "proto/convert.h"
+#include "proto/goroutines.h"
+#include "proto/traceback_text.h"
+#include "symtab/binary.h"
+#include "tests/testing/fixtures.h"
+#include "unwind/core_file.h"
+
+namespace gentrace {
+namespace {
+
+std::string Render(const Trace& trace, absl::string_view format, int go_minor) {
+  cli::TraceOutput output(format, {.go_minor = go_minor}, trace.modules(0));
+  for (const Goroutine& g : trace.goroutines()) output.AddGoroutine(g);
+  for (const std::string& note : trace.notes()) output.AddNote(note);
+  std::FILE* file = std::tmpfile();
+  EXPECT_TRUE(output.Write(file).ok());
+  std::string bytes(static_cast<size_t>(std::ftell(file)), '\0');
+  std::rewind(file);
+  EXPECT_EQ(std::fread(bytes.data(), 1, bytes.size(), file), bytes.size());
+  std::fclose(file);
+  return bytes;
+}
+
+TEST(TraceOutputTest, StreamedFormsEqualTheWholeMessage) {
+  std::optional<std::string> root = gentrace::testing::FixturesRoot();
+  if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+  const std::string dir = *root + "/go/go1.23/arm64/goroutines";
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+      symtab::Binary::Open(dir + "/prog");
+  ASSERT_TRUE(binary.ok()) << binary.status();
+  absl::StatusOr<std::unique_ptr<unwind::CoreFile>> core =
+      unwind::CoreFile::Open(dir + "/prog.core");
+  ASSERT_TRUE(core.ok()) << core.status();
+  (*core)->AttachExecutable(&(*binary)->elf());
+  Trace whole;
+  *whole.add_modules() = ModuleOf(**binary);
+  ASSERT_TRUE(ReadGoroutines(**binary, (*core)->arch(), **core,
+                             (*core)->load_bias(), (*core)->threads(), &whole)
+                  .ok());
+  ASSERT_GE(whole.goroutines_size(), 10);
+
+  Trace from_proto;
+  ASSERT_TRUE(from_proto.ParseFromString(Render(whole, "proto", 23)));
+  EXPECT_EQ(from_proto.SerializeAsString(), whole.SerializeAsString());
+
+  Trace from_json;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  Render(whole, "json", 23), &from_json)
+                  .ok());
+  EXPECT_EQ(from_json.SerializeAsString(), whole.SerializeAsString());
+
+  const std::string text = Render(whole, "text", 23);
+  EXPECT_EQ(GoroutineBlocks(text).size(),
+            static_cast<size_t>(whole.goroutines_size()));
+}
+
+}  // namespace
+}  // namespace gentrace
