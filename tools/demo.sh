@@ -2,7 +2,9 @@
 # The main job on a bundled example: cross-builds the test program in
 # tests/go/symbolize for linux/arm64, stripped, crashes it under qemu, and has
 # gentrace symbolize the PCs of the runtime's traceback from the binary alone
-# (no symbols, no DWARF), inlined frames included.
+# (no symbols, no DWARF), inlined frames included; then crashes it again with
+# GOTRACEBACK=crash, and has gentrace print every goroutine from the core
+# qemu wrote, as the runtime printed them (compared with diff).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,3 +40,29 @@ echo "== gentrace symbolize $fault_pc (the faulting instruction)"
 echo
 echo "== gentrace symbolize --callers (the return addresses above it)"
 "$gentrace" symbolize --binary="$work/prog" --callers <"$work/callers"
+
+echo
+echo "== gentrace core: every goroutine from the core of a GOTRACEBACK=crash run"
+(
+  cd "$work"
+  ulimit -c unlimited
+  GOTRACEBACK=crash qemu-aarch64 "$work/prog" crash 2>"$work/crash.txt" >/dev/null || true
+)
+core=$(ls "$work"/qemu_prog_*.core 2>/dev/null | head -1)
+if [[ -z $core ]]; then
+  echo "(qemu wrote no core: is core dumping allowed here?)"
+  exit 0
+fi
+"$gentrace" core --binary="$work/prog" --core="$core" | tee "$work/ours.txt"
+echo
+# The runtime's goroutine blocks: its dump from the first goroutine on,
+# without the note `timeout` may add.
+if diff <(sed -n '/^goroutine /,$p' "$work/crash.txt" | grep -v '^timeout:') \
+    "$work/ours.txt" >/dev/null; then
+  echo "== identical to the runtime's own goroutine dump"
+else
+  echo "== differences from the runtime's own dump:"
+  diff <(sed -n '/^goroutine /,$p' "$work/crash.txt" | grep -v '^timeout:') \
+    "$work/ours.txt" || true
+fi
+
