@@ -2,10 +2,10 @@
 
 #include <cstdio>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "google/protobuf/wrappers.pb.h"
 #include "proto/convert.h"
 #include "proto/runtime_text.h"
 #include "proto/walk.h"
@@ -139,10 +139,16 @@ absl::Status TraceOutput::Write(std::FILE* file) {
   switch (kind_) {
     case Kind::kJson: {
       // The Trace message's JSON, field by field in field-number order.
+      // A string's protobuf JSON is its JSON string literal.
       std::vector<std::string> notes;
       for (const std::string& note : notes_) {
-        notes.push_back(absl::StrCat("\"", absl::CEscape(note), "\""));
+        google::protobuf::StringValue value;
+        value.set_value(note);
+        absl::StatusOr<std::string> json = ToJsonLine(value);
+        status_.Update(json.status());
+        if (json.ok()) notes.push_back(*json);
       }
+      if (!status_.ok()) return status_;
       out = absl::StrCat(
           "{\"modules\":[", module_, "]",
           threads_.empty() ? "" : ",\"threads\":[", threads_,

@@ -4,8 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "proto/walk.h"
-#include "unwind/frame_arguments.h"
-#include "unwind/go_unwinder.h"
 #include "unwind/goroutines.h"
 #include "unwind/signal_frame.h"
 
@@ -18,22 +16,6 @@ bool IsFatalReport(const Frame& frame) {
   const std::string& name =
       frame.locations(frame.locations_size() - 1).function();
   return name == "runtime.fatalpanic" || name == "runtime.fatalthrow";
-}
-
-// The index of the last frame of `frames` from `first` on that is
-// runtime.sigtrampgo, or -1: a signal handler, whose `ctx` argument holds
-// the interrupted registers.
-int SignalHandlerFrame(const google::protobuf::RepeatedPtrField<Frame>& frames,
-                       int first) {
-  for (int i = frames.size() - 1; i >= first; --i) {
-    const Frame& f = frames[i];
-    if (!f.locations().empty() &&
-        f.locations(f.locations_size() - 1).function() ==
-            "runtime.sigtrampgo") {
-      return i;
-    }
-  }
-  return -1;
 }
 
 // A running goroutine's frames from its thread's registers: through the
@@ -57,31 +39,23 @@ void WalkRunning(const symtab::Binary& binary, const unwind::ArchInfo& arch,
   WalkStart start{*pc, *sp, regs.Lr(arch), /*trap=*/true,
                   FRAME_SOURCE_REGISTERS};
   bool used_sched = false;
+  int last_handler = -1;  // the outermost signal handler's frame so far
   WalkEnd end;
   for (int segment = 0; segment < kMaxSegments; ++segment) {
-    const int first = frames.size();
     end = AppendWalk(binary, arch, memory, start, &frames);
     // sigtramp is a TOPFRAME: the walk ends there, and goes on where the
     // signal came in.
-    if (const int handler = SignalHandlerFrame(frames, first); handler >= 0) {
-      const Frame& f = frames[handler];
-      const unwind::GoFrame frame{
-          .pc = f.pc(),
-          .sp = f.sp(),
-          .fp = f.fp(),
-          .entry = f.entry(),
-          .exact_pc = f.trap(),
-          .trace_pc = f.trap() || f.pc() == f.entry() ? f.pc() : f.pc() - 1};
-      std::vector<std::optional<uint64_t>> args = unwind::ArgumentValues(
-          binary.pclntab(), binary.elf(), memory, arch, frame);
+    if (end.signal_handler >= 0) {
+      last_handler = end.signal_handler;
       std::optional<unwind::InterruptedRegisters> interrupted =
-          args.size() >= 3 && args[2]
-              ? unwind::ReadSignalContext(arch, memory, *args[2])
+          end.signal_context
+              ? unwind::ReadSignalContext(arch, memory, *end.signal_context)
               : std::nullopt;
       if (!interrupted) break;
       // Drop the handler's frames past sigtrampgo (sigtramp): the walk goes
       // on at the interrupted instruction instead.
-      frames.DeleteSubrange(handler + 1, frames.size() - (handler + 1));
+      frames.DeleteSubrange(last_handler + 1,
+                            frames.size() - (last_handler + 1));
       start = {interrupted->pc, interrupted->sp, interrupted->lr,
                /*trap=*/true, FRAME_SOURCE_SIGNAL_CONTEXT};
       continue;
@@ -100,11 +74,13 @@ void WalkRunning(const symtab::Binary& binary, const unwind::ArchInfo& arch,
   // The runtime reports a crash from where it arose: the caller of
   // fatalpanic or fatalthrow, or else the instruction the (outermost)
   // signal interrupted.
-  int report_start = -1;
-  for (int i = 0; i < frames.size() && report_start < 0; ++i) {
-    if (IsFatalReport(frames[i])) report_start = i;
+  int report_start = last_handler;
+  for (int i = 0; i < frames.size(); ++i) {
+    if (IsFatalReport(frames[i])) {
+      report_start = i;
+      break;
+    }
   }
-  if (report_start < 0) report_start = SignalHandlerFrame(frames, 0);
   if (report_start >= 0) frames.DeleteSubrange(0, report_start + 1);
   out->set_reporting(report_start >= 0);
 }

@@ -85,16 +85,27 @@ std::vector<TracebackTextSection> ParseTracebackText(absl::string_view text) {
   return sections;
 }
 
+std::optional<GoroutineHeader> ParseGoroutineHeader(absl::string_view line) {
+  std::pair<absl::string_view, absl::string_view> parts =
+      absl::StrSplit(line, absl::MaxSplits(" [", 1));
+  GoroutineHeader header;
+  if (!absl::ConsumePrefix(&parts.first, "goroutine ") ||
+      !absl::SimpleAtoi(parts.first.substr(0, parts.first.find(' ')),
+                        &header.id) ||
+      !absl::ConsumeSuffix(&parts.second, "]:")) {
+    return std::nullopt;
+  }
+  header.status = std::string(parts.second);
+  return header;
+}
+
 std::map<int64_t, std::string> GoroutineBlocks(absl::string_view text) {
   std::map<int64_t, std::string> blocks;
   std::string* block = nullptr;
   bool last_line_next = false;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    absl::string_view id = line;
-    int64_t goid = 0;
-    if (absl::ConsumePrefix(&id, "goroutine ") &&
-        absl::SimpleAtoi(id.substr(0, id.find(' ')), &goid)) {
-      block = goid == 0 ? nullptr : &blocks[goid];
+    if (std::optional<GoroutineHeader> header = ParseGoroutineHeader(line)) {
+      block = header->id == 0 ? nullptr : &blocks[header->id];
     } else if (line.empty()) {
       block = nullptr;
     }

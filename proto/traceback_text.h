@@ -38,6 +38,14 @@ struct TracebackTextSection {
 // that is not a frame are skipped. Never fails: unreadable lines are ignored.
 std::vector<TracebackTextSection> ParseTracebackText(absl::string_view text);
 
+// A goroutine header line: "goroutine 18 [chan receive]:", from Go 1.22
+// with "gp=0x... m=..." before the status.
+struct GoroutineHeader {
+  int64_t id = 0;
+  std::string status;  // between the brackets
+};
+std::optional<GoroutineHeader> ParseGoroutineHeader(absl::string_view line);
+
 // The "goroutine N ...:" blocks of a traceback, whole, by goroutine id: each
 // up to the blank line that ends it, or through its "created by" position
 // (what a crashing process printed next is not part of it). Blocks of

@@ -13,6 +13,7 @@ WalkEnd AppendWalk(const symtab::Binary& binary, const unwind::ArchInfo& arch,
                    google::protobuf::RepeatedPtrField<Frame>* frames) {
   unwind::GoUnwinder unwinder(binary.pclntab(), arch, memory);
   unwinder.Start(start.pc, start.sp, start.lr, start.trap);
+  WalkEnd end;
   std::vector<symtab::SourceFrame> locations;
   for (bool first = true; unwinder.valid(); unwinder.Next(), first = false) {
     const unwind::GoFrame& f = unwinder.frame();
@@ -36,8 +37,18 @@ WalkEnd AppendWalk(const symtab::Binary& binary, const unwind::ArchInfo& arch,
     }
     frame->set_arguments(unwind::FrameArguments(binary.pclntab(), binary.elf(),
                                                 memory, arch, f));
+    if (!locations.empty() &&
+        locations.back().function == "runtime.sigtrampgo") {
+      // sigtrampgo(sig, info, ctx)
+      std::vector<std::optional<uint64_t>> args = unwind::ArgumentValues(
+          binary.pclntab(), binary.elf(), memory, arch, f);
+      end.signal_handler = frames->size() - 1;
+      end.signal_context = args.size() >= 3 ? args[2] : std::nullopt;
+    }
   }
-  return {ToProto(unwinder.stop_reason()), unwinder.stop_detail()};
+  end.reason = ToProto(unwinder.stop_reason());
+  end.detail = unwinder.stop_detail();
+  return end;
 }
 
 }  // namespace gentrace

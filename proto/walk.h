@@ -2,6 +2,7 @@
 #define GENTRACE_PROTO_WALK_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "google/protobuf/repeated_ptr_field.h"
@@ -24,11 +25,17 @@ struct WalkStart {
 struct WalkEnd {
   StopReason reason = STOP_REASON_UNSPECIFIED;
   std::string detail;
+  // The last runtime.sigtrampgo frame the walk appended (an index into the
+  // frames), or -1; and its `ctx` argument, the kernel's ucontext of the
+  // signal it handles, when readable.
+  int signal_handler = -1;
+  std::optional<uint64_t> signal_context;
 };
 
 // Walks the Go frames from `start` over `memory` and appends them to
 // `frames`: pc/sp/fp, function metadata, symbolized locations (inlined calls
-// first) and the argument text the runtime prints.
+// first) and the argument text the runtime prints; notes where it passed a
+// signal handler.
 WalkEnd AppendWalk(const symtab::Binary& binary, const unwind::ArchInfo& arch,
                    const symtab::AddressSpace& memory, const WalkStart& start,
                    google::protobuf::RepeatedPtrField<Frame>* frames);

@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "proto/capture.h"
 #include "symtab/binary.h"
+#include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
 #include "unwind/core_file.h"
 #include "unwind/go_unwinder.h"
@@ -67,25 +68,23 @@ std::string CaptureJson(const ArchInfo& arch, const Registers& registers,
 class CaptureUnwindTest : public ::testing::TestWithParam<FixtureBinary> {};
 
 TEST_P(CaptureUnwindTest, CapturesUnwindLikeTheCoreAndSurviveCorruption) {
-  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
-      symtab::Binary::Open(GetParam().path);
-  ASSERT_TRUE(binary.ok()) << binary.status();
-  absl::StatusOr<std::unique_ptr<CoreFile>> core =
-      CoreFile::Open(GetParam().path + ".core");
-  ASSERT_TRUE(core.ok()) << core.status();
-  (*core)->AttachExecutable(&(*binary)->elf());
-  const ArchInfo& arch = (*core)->arch();
-  const symtab::Pclntab& table = (*binary)->pclntab();
+  absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
+      gentrace::testing::OpenCrashedProgram(GetParam().path,
+                                            GetParam().path + ".core");
+  ASSERT_TRUE(crashed.ok()) << crashed.status();
+  const std::unique_ptr<CoreFile>& core = crashed->core;
+  const ArchInfo& arch = core->arch();
+  const symtab::Pclntab& table = crashed->binary->pclntab();
   std::mt19937_64 rng(7);
   int captures = 0, corrupted = 0;
-  for (const CoreThread& thread : (*core)->threads()) {
+  for (const CoreThread& thread : core->threads()) {
     SCOPED_TRACE(absl::StrCat("thread ", thread.tid));
     const uint64_t sp = *thread.registers.Sp(arch);
-    std::optional<symtab::ByteReader> stack = (*core)->ReadToEnd(sp);
+    std::optional<symtab::ByteReader> stack = core->ReadToEnd(sp);
     ASSERT_TRUE(stack.has_value());
     const std::string bytes(reinterpret_cast<const char*>(stack->data().data()),
                             std::min<uint64_t>(stack->size(), kStackWindow));
-    const Walk want = Unwind(table, arch, **core, thread.registers);
+    const Walk want = Unwind(table, arch, *core, thread.registers);
 
     absl::StatusOr<LoadedCapture> capture =
         LoadCapture(CaptureJson(arch, thread.registers, sp, bytes));

@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "proto/traceback_text.h"
 #include "symtab/binary.h"
+#include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
 #include "unwind/core_file.h"
 #include "unwind/go_unwinder.h"
@@ -29,6 +30,8 @@
 namespace gentrace::unwind {
 namespace {
 
+using ::gentrace::GoroutineHeader;
+using ::gentrace::ParseGoroutineHeader;
 using ::gentrace::ParseTracebackText;
 using ::gentrace::TracebackTextFrame;
 using ::gentrace::TracebackTextSection;
@@ -67,15 +70,12 @@ std::string Describe(uint64_t pc, uint64_t sp, uint64_t fp) {
 class CoreUnwindTest : public ::testing::TestWithParam<FixtureBinary> {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
-        symtab::Binary::Open(GetParam().path);
-    ASSERT_TRUE(binary.ok()) << binary.status();
-    binary_ = *std::move(binary);
-    absl::StatusOr<std::unique_ptr<CoreFile>> core =
-        CoreFile::Open(GetParam().path + ".core");
-    ASSERT_TRUE(core.ok()) << core.status();
-    core_ = *std::move(core);
-    core_->AttachExecutable(&binary_->elf());
+    absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
+        gentrace::testing::OpenCrashedProgram(GetParam().path,
+                                              GetParam().path + ".core");
+    ASSERT_TRUE(crashed.ok()) << crashed.status();
+    binary_ = std::move(crashed->binary);
+    core_ = std::move(crashed->core);
     ASSERT_EQ(core_->arch().goarch, binary_->goarch());
   }
   std::unique_ptr<symtab::Binary> binary_;
@@ -156,20 +156,11 @@ TEST_P(CoreUnwindTest, EnumeratesGoroutinesLikeTheRuntime) {
   for (const PrintedChain& chain :
        ParseCrash(gentrace::testing::ReadFileOrEmpty(GetParam().path +
                                                      ".crash.txt"))) {
-    // "goroutine 18 [chan receive]:", from 1.22 with "gp=... m=..." before
-    // the status.
-    absl::string_view header = chain.header;
-    int64_t goid = 0;
-    std::pair<absl::string_view, absl::string_view> parts =
-        absl::StrSplit(header, absl::MaxSplits(" [", 1));
-    if (!absl::ConsumePrefix(&parts.first, "goroutine ") ||
-        !absl::SimpleAtoi(parts.first.substr(0, parts.first.find(' ')),
-                          &goid) ||
-        !absl::ConsumeSuffix(&parts.second, "]:") ||
-        goid == 0) {  // a thread's scheduler stack, not a goroutine
-      continue;
-    }
-    const std::string status(parts.second);
+    std::optional<GoroutineHeader> header = ParseGoroutineHeader(chain.header);
+    // Goroutine 0 is a thread's scheduler stack, not a goroutine.
+    if (!header || header->id == 0) continue;
+    const int64_t goid = header->id;
+    const std::string& status = header->status;
     SCOPED_TRACE(chain.header);
     ++printed;
     auto it = by_goid.find(goid);

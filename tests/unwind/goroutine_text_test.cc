@@ -17,6 +17,7 @@
 #include "proto/runtime_text.h"
 #include "proto/traceback_text.h"
 #include "symtab/binary.h"
+#include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
 #include "unwind/core_file.h"
 
@@ -29,20 +30,18 @@ using ::gentrace::testing::FixtureBinary;
 // with the runtime's block for the same goroutine.
 void ExpectRuntimeText(const std::string& binary_path,
                        const FixtureBinary& crashed) {
-  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
-      symtab::Binary::Open(binary_path);
-  ASSERT_TRUE(binary.ok()) << binary.status();
-  absl::StatusOr<std::unique_ptr<unwind::CoreFile>> core =
-      unwind::CoreFile::Open(crashed.path + ".core");
-  ASSERT_TRUE(core.ok()) << core.status();
-  (*core)->AttachExecutable(&(*binary)->elf());
+  absl::StatusOr<gentrace::testing::CrashedProgram> program =
+      gentrace::testing::OpenCrashedProgram(binary_path,
+                                            crashed.path + ".core");
+  ASSERT_TRUE(program.ok()) << program.status();
+  const std::unique_ptr<symtab::Binary>& binary = program->binary;
+  const std::unique_ptr<unwind::CoreFile>& core = program->core;
   if (binary_path == crashed.path) {
-    ASSERT_TRUE((*core)->VerifyExecutable().ok());
+    ASSERT_TRUE(core->VerifyExecutable().ok());
   }
   Trace trace;
-  absl::Status status =
-      ReadGoroutines(**binary, (*core)->arch(), **core, (*core)->load_bias(),
-                     (*core)->threads(), &trace);
+  absl::Status status = ReadGoroutines(
+      *binary, core->arch(), *core, core->load_bias(), core->threads(), &trace);
   ASSERT_TRUE(status.ok()) << status;
   const auto* goroutines = &trace.goroutines();
   ASSERT_EQ(trace.notes_size(), 1);
@@ -51,7 +50,7 @@ void ExpectRuntimeText(const std::string& binary_path,
   const std::map<int64_t, std::string> printed = GoroutineBlocks(
       gentrace::testing::ReadFileOrEmpty(crashed.path + ".crash.txt"));
   ASSERT_FALSE(printed.empty());
-  const RuntimeTextOptions options{.go_minor = (*binary)->go_version()->minor};
+  const RuntimeTextOptions options{.go_minor = binary->go_version()->minor};
   int identical = 0;
   for (const Goroutine& goroutine : *goroutines) {
     auto it = printed.find(goroutine.id());

@@ -12,6 +12,7 @@
 #include "proto/goroutines.h"
 #include "proto/traceback_text.h"
 #include "symtab/binary.h"
+#include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
 #include "unwind/core_file.h"
 
@@ -35,17 +36,15 @@ TEST(TraceOutputTest, StreamedFormsEqualTheWholeMessage) {
   std::optional<std::string> root = gentrace::testing::FixturesRoot();
   if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
   const std::string dir = *root + "/go/go1.23/arm64/goroutines";
-  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
-      symtab::Binary::Open(dir + "/prog");
-  ASSERT_TRUE(binary.ok()) << binary.status();
-  absl::StatusOr<std::unique_ptr<unwind::CoreFile>> core =
-      unwind::CoreFile::Open(dir + "/prog.core");
-  ASSERT_TRUE(core.ok()) << core.status();
-  (*core)->AttachExecutable(&(*binary)->elf());
+  absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
+      gentrace::testing::OpenCrashedProgram(dir + "/prog", dir + "/prog.core");
+  ASSERT_TRUE(crashed.ok()) << crashed.status();
+  const std::unique_ptr<symtab::Binary>& binary = crashed->binary;
+  const std::unique_ptr<unwind::CoreFile>& core = crashed->core;
   Trace whole;
-  *whole.add_modules() = ModuleOf(**binary);
-  ASSERT_TRUE(ReadGoroutines(**binary, (*core)->arch(), **core,
-                             (*core)->load_bias(), (*core)->threads(), &whole)
+  *whole.add_modules() = ModuleOf(*binary);
+  ASSERT_TRUE(ReadGoroutines(*binary, core->arch(), *core, core->load_bias(),
+                             core->threads(), &whole)
                   .ok());
   ASSERT_GE(whole.goroutines_size(), 10);
 

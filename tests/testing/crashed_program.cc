@@ -1,0 +1,17 @@
+#include "tests/testing/crashed_program.h"
+
+namespace gentrace::testing {
+
+absl::StatusOr<CrashedProgram> OpenCrashedProgram(
+    const std::string& binary_path, const std::string& core_path) {
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+      symtab::Binary::Open(binary_path);
+  if (!binary.ok()) return binary.status();
+  absl::StatusOr<std::unique_ptr<unwind::CoreFile>> core =
+      unwind::CoreFile::Open(core_path);
+  if (!core.ok()) return core.status();
+  (*core)->AttachExecutable(&(*binary)->elf());
+  return CrashedProgram{*std::move(binary), *std::move(core)};
+}
+
+}  // namespace gentrace::testing
