@@ -47,7 +47,7 @@ int PrintAll(const gentrace::symtab::Binary& binary,
              absl::Span<const gentrace::unwind::CoreThread> threads,
              std::string* text) {
   int count = 0;
-  std::string note;
+  std::vector<std::string> notes;
   const gentrace::RuntimeTextOptions options{
       .go_minor = binary.go_version() ? binary.go_version()->minor : 0};
   absl::Status status = gentrace::ForEachGoroutine(
@@ -56,7 +56,7 @@ int PrintAll(const gentrace::symtab::Binary& binary,
         gentrace::AppendGoroutineText(g, options, text);
         ++count;
       },
-      &note);
+      &notes);
   return status.ok() ? count : -1;
 }
 

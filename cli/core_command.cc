@@ -51,12 +51,12 @@ absl::Status RunCore(absl::Span<char* const> argv) {
     }
     return out.Write();
   }
-  std::string note;
+  std::vector<std::string> notes;
   absl::Status status = ForEachGoroutine(
       binary, (*core)->arch(), **core, (*core)->load_bias(), (*core)->threads(),
-      [&](Goroutine& g) { out.AddGoroutine(g); }, &note);
+      [&](Goroutine& g) { out.AddGoroutine(g); }, &notes);
   if (!status.ok()) return status;
-  out.AddNote(std::move(note));
+  for (std::string& note : notes) out.AddNote(std::move(note));
   return out.Write();
 }
 

@@ -1,6 +1,7 @@
 // gentrace pid PID: every goroutine of a running Go process, read while its
 // threads are held still with ptrace; the process then runs on.
 #include <string>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -46,15 +47,15 @@ absl::Status RunPid(absl::Span<char* const> argv) {
       {.go_minor = (*binary)->go_version() ? (*binary)->go_version()->minor : 0,
        .running_stacks = true},
       ModuleOf(**binary));
-  std::string note;
+  std::vector<std::string> notes;
   // The output is rendered while the process is held and written after it
   // runs again, so a slow reader of stdout cannot keep it stopped.
   absl::Status read = ForEachGoroutine(
       **binary, (*process)->arch(), **process, load_bias, (*process)->threads(),
-      [&](Goroutine& g) { out.AddGoroutine(g); }, &note);
+      [&](Goroutine& g) { out.AddGoroutine(g); }, &notes);
   (*process)->Detach();
   if (!read.ok()) return read;
-  out.AddNote(std::move(note));
+  for (std::string& note : notes) out.AddNote(std::move(note));
   return out.Write();
 }
 

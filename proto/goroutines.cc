@@ -1,5 +1,7 @@
 #include "proto/goroutines.h"
 
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -93,11 +95,13 @@ absl::Status ReadGoroutines(const symtab::Binary& binary,
                             uint64_t load_bias,
                             absl::Span<const unwind::CoreThread> threads,
                             Trace* trace) {
-  std::string note;
+  std::vector<std::string> notes;
   absl::Status status = ForEachGoroutine(
       binary, arch, memory, load_bias, threads,
-      [&](Goroutine& g) { trace->add_goroutines()->Swap(&g); }, &note);
-  if (status.ok()) trace->add_notes(note);
+      [&](Goroutine& g) { trace->add_goroutines()->Swap(&g); }, &notes);
+  if (status.ok()) {
+    for (std::string& note : notes) trace->add_notes(std::move(note));
+  }
   return status;
 }
 
@@ -107,14 +111,16 @@ absl::Status ForEachGoroutine(const symtab::Binary& binary,
                               uint64_t load_bias,
                               absl::Span<const unwind::CoreThread> threads,
                               absl::FunctionRef<void(Goroutine&)> visit,
-                              std::string* note) {
+                              std::vector<std::string>* notes) {
   absl::StatusOr<unwind::GoroutineReader> reader =
       unwind::GoroutineReader::Create(binary, arch, memory, load_bias);
   if (!reader.ok()) return reader.status();
   absl::StatusOr<std::vector<unwind::Goroutine>> gs = reader->ReadAll();
   if (!gs.ok()) return gs.status();
 
-  *note = absl::StrCat("runtime.allgs: found by ", reader->allgs_method());
+  notes->push_back(
+      absl::StrCat("runtime.allgs: found by ", reader->allgs_method()));
+  notes->push_back(absl::StrCat("goroutine layout: ", reader->layout_source()));
   std::vector<symtab::SourceFrame> locations;
   Goroutine goroutine;
   for (const unwind::Goroutine& g : *gs) {

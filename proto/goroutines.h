@@ -2,6 +2,7 @@
 #define GENTRACE_PROTO_GOROUTINES_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
@@ -26,7 +27,8 @@ namespace gentrace {
 //    report of a fatal panic or throw, at the caller of fatalpanic or
 //    fatalthrow.
 // `load_bias` shifts the binary's symbols to where it was loaded.
-// Appends them to `trace`, with a note of how runtime.allgs was found.
+// Appends them to `trace`, with notes of how runtime.allgs was found and
+// where the runtime's struct layout came from.
 absl::Status ReadGoroutines(const symtab::Binary& binary,
                             const unwind::ArchInfo& arch,
                             const symtab::AddressSpace& memory,
@@ -36,14 +38,15 @@ absl::Status ReadGoroutines(const symtab::Binary& binary,
 
 // The same, one goroutine at a time: `visit` sees each (and may take its
 // contents) before the next is read, so memory stays that of one
-// goroutine. `note` says how runtime.allgs was found.
+// goroutine. `notes` gets how runtime.allgs was found and where the
+// runtime's struct layout came from.
 absl::Status ForEachGoroutine(const symtab::Binary& binary,
                               const unwind::ArchInfo& arch,
                               const symtab::AddressSpace& memory,
                               uint64_t load_bias,
                               absl::Span<const unwind::CoreThread> threads,
                               absl::FunctionRef<void(Goroutine&)> visit,
-                              std::string* note);
+                              std::vector<std::string>* notes);
 
 }  // namespace gentrace
 

@@ -1,6 +1,7 @@
 #include "unwind/goroutines.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -78,10 +79,13 @@ std::optional<uint64_t> FindWaitReasonStrings(const symtab::ElfFile& elf,
   return std::nullopt;
 }
 
-// Whether a g's fields look like a goroutine's.
+// Whether a g's fields look like a goroutine's. A dead one may have given
+// its stack back (gfput frees stacks of unusual size and zeroes the bounds).
 bool IsPlausible(const Goroutine& g) {
   const uint32_t status = g.status & ~static_cast<uint32_t>(kGscan);
-  return g.goid > 0 && status <= kGpreempted && g.stack_lo < g.stack_hi &&
+  if (g.goid <= 0 || status > kGpreempted) return false;
+  if (status == kGdead && g.stack_lo == 0 && g.stack_hi == 0) return true;
+  return g.stack_lo < g.stack_hi &&
          g.stack_hi - g.stack_lo <= (uint64_t{1} << 30);
 }
 
@@ -113,15 +117,12 @@ absl::string_view StatusName(uint32_t status) {
 absl::StatusOr<GoroutineReader> GoroutineReader::Create(
     const symtab::Binary& binary, const ArchInfo& arch,
     const symtab::AddressSpace& memory, uint64_t load_bias) {
-  if (!binary.go_version()) {
-    return absl::FailedPreconditionError(
-        "the binary's Go release is unknown, so its goroutine layout is");
-  }
-  absl::StatusOr<RuntimeLayout> layout =
-      RuntimeLayoutFor(*binary.go_version(), arch);
+  absl::StatusOr<ChosenRuntimeLayout> layout =
+      ChooseRuntimeLayout(binary, arch);
   if (!layout.ok()) return layout.status();
-  GoroutineReader reader(binary, arch, memory, *layout);
-  const RuntimeLayout& l = *layout;
+  GoroutineReader reader(binary, arch, memory, layout->layout);
+  reader.layout_source_ = std::move(layout->source);
+  const RuntimeLayout& l = reader.layout_;
   // Enough of a g to hold every field read (goid and friends are 8 bytes).
   reader.g_size_ =
       8 + std::max({l.g_stack_hi, l.g_m, l.g_sched + l.gobuf_lr, l.g_syscallpc,

@@ -72,6 +72,8 @@ class GoroutineReader {
   const RuntimeLayout& layout() const { return layout_; }
   // How runtime.allgs was found: "the symbol table", or a scan of .bss.
   absl::string_view allgs_method() const { return allgs_method_; }
+  // Where the layout came from (ChooseRuntimeLayout's sentence).
+  absl::string_view layout_source() const { return layout_source_; }
 
  private:
   GoroutineReader(const symtab::Binary& binary, const ArchInfo& arch,
@@ -91,6 +93,7 @@ class GoroutineReader {
   uint64_t allgs_ = 0;    // &runtime.allgs, relocated
   uint64_t allglen_ = 0;  // &runtime.allglen, relocated
   absl::string_view allgs_method_;
+  std::string layout_source_;
   // runtime.waitReasonStrings, from the binary: the names of wait reasons.
   std::vector<std::string> wait_reasons_;
 };

@@ -1,7 +1,11 @@
 #include "unwind/runtime_layout.h"
 
+#include <optional>
+#include <vector>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace gentrace::unwind {
 namespace {
@@ -13,11 +17,15 @@ struct LayoutRow {
   RuntimeLayout layout;
 };
 
-// From the DWARF of binaries each toolchain built (checked by
-// runtime_layout_test against every fixture GOARCH). 32-bit rows differ
-// beyond pointer width because int64 fields are 4-byte aligned there. Go
-// 1.20, for which no toolchain is at hand, shares 1.19's layout: checked end
-// to end, through the goroutine view, against a go1.20.12 program's (esbuild
+// Go 1.19 and 1.21-1.23 come from the DWARF of binaries each toolchain built
+// (checked by runtime_layout_test against every fixture GOARCH). Go 1.13-1.18
+// come from type-checking each release's runtime source with the gc sizes of
+// every GOARCH (tools/runtime_layout_from_source, which reproduces the DWARF
+// rows exactly), and are checked end to end, through the goroutine view,
+// against esbuild builds of those releases (tests/fixtures/fetch_esbuild.sh).
+// 32-bit rows differ beyond pointer width because int64 fields are 4-byte
+// aligned there. Go 1.20, for which neither is at hand, shares 1.19's
+// layout: checked end to end against a go1.20.12 program's (esbuild
 // 0.20.2's) own crash dump. Go 1.26 (64-bit) was read off a go1.26.5
 // program's core (esbuild 0.28.2: its goroutines' known ids, states, wait
 // reasons, saved registers, creators, and its M's thread id and runtime id)
@@ -28,7 +36,13 @@ constexpr LayoutRow kRows[] = {
     // g: stack lo/hi, m, sched, syscallsp/pc/bp, atomicstatus, goid,
     //    waitsince, waitreason, lockedm, gopc, ancestors, startpc, parentGoid;
     // gobuf: sp, pc, lr, bp;  m: g0, procid, gsignal, curg, id.
-    {19, 20, 8, {0, 8,   48, 56,  112, 120, -1,  144, 152, 168, 176, 232, 296, 304, 312, -1,
+    {13, 16, 8, {0, 8,   48, 56,  112, 120, -1,  144, 152, 168, 176, 216, 280, 288, 296, -1,
+                 0, 8, 40, 48,            0, 72, 80, 192, 232}},
+    {13, 16, 4, {0, 4,   24, 28,  56,  60,  -1,  72,  80,  92,  100, 132, 164, 168, 172, -1,
+                 0, 4, 20, 24,            0, 36, 44, 104, 124}},
+    {17, 18, 4, {0, 4,   24, 28,  56,  60,  -1,  72,  80,  92,  100, 152, 184, 188, 192, -1,
+                 0, 4, 20, 24,            0, 36, 44, 104, 124}},
+    {17, 20, 8, {0, 8,   48, 56,  112, 120, -1,  144, 152, 168, 176, 232, 296, 304, 312, -1,
                  0, 8, 40, 48,            0, 72, 80, 192, 232}},
     {19, 20, 4, {0, 4,   24, 28,  56,  60,  -1,  72,  80,  92,  100, 152, 184, 188, 192, -1,
                  0, 4, 20, 24,            0, 40, 48, 108, 128}},
@@ -47,7 +61,41 @@ constexpr LayoutRow kRows[] = {
 };
 // clang-format on
 
+constexpr int64_t kMaxFieldOffset = 4096;
+
+// clang-format off
+constexpr RuntimeLayoutField kFields[] = {
+    {"g_stack_lo",     &RuntimeLayout::g_stack_lo,     "runtime.g",     "stack.lo",     true},
+    {"g_stack_hi",     &RuntimeLayout::g_stack_hi,     "runtime.g",     "stack.hi",     true},
+    {"g_m",            &RuntimeLayout::g_m,            "runtime.g",     "m",            true},
+    {"g_sched",        &RuntimeLayout::g_sched,        "runtime.g",     "sched",        true},
+    {"g_syscallsp",    &RuntimeLayout::g_syscallsp,    "runtime.g",     "syscallsp",    true},
+    {"g_syscallpc",    &RuntimeLayout::g_syscallpc,    "runtime.g",     "syscallpc",    true},
+    {"g_syscallbp",    &RuntimeLayout::g_syscallbp,    "runtime.g",     "syscallbp",    false},
+    {"g_atomicstatus", &RuntimeLayout::g_atomicstatus, "runtime.g",     "atomicstatus", true},
+    {"g_goid",         &RuntimeLayout::g_goid,         "runtime.g",     "goid",         true},
+    {"g_waitsince",    &RuntimeLayout::g_waitsince,    "runtime.g",     "waitsince",    true},
+    {"g_waitreason",   &RuntimeLayout::g_waitreason,   "runtime.g",     "waitreason",   true},
+    {"g_lockedm",      &RuntimeLayout::g_lockedm,      "runtime.g",     "lockedm",      true},
+    {"g_gopc",         &RuntimeLayout::g_gopc,         "runtime.g",     "gopc",         true},
+    {"g_ancestors",    &RuntimeLayout::g_ancestors,    "runtime.g",     "ancestors",    true},
+    {"g_startpc",      &RuntimeLayout::g_startpc,      "runtime.g",     "startpc",      true},
+    {"g_parent_goid",  &RuntimeLayout::g_parent_goid,  "runtime.g",     "parentGoid",   false},
+    {"gobuf_sp",       &RuntimeLayout::gobuf_sp,       "runtime.gobuf", "sp",           true},
+    {"gobuf_pc",       &RuntimeLayout::gobuf_pc,       "runtime.gobuf", "pc",           true},
+    {"gobuf_lr",       &RuntimeLayout::gobuf_lr,       "runtime.gobuf", "lr",           true},
+    {"gobuf_bp",       &RuntimeLayout::gobuf_bp,       "runtime.gobuf", "bp",           true},
+    {"m_g0",           &RuntimeLayout::m_g0,           "runtime.m",     "g0",           true},
+    {"m_procid",       &RuntimeLayout::m_procid,       "runtime.m",     "procid",       true},
+    {"m_gsignal",      &RuntimeLayout::m_gsignal,      "runtime.m",     "gsignal",      true},
+    {"m_curg",         &RuntimeLayout::m_curg,         "runtime.m",     "curg",         true},
+    {"m_id",           &RuntimeLayout::m_id,           "runtime.m",     "id",           true},
+};
+// clang-format on
+
 }  // namespace
+
+absl::Span<const RuntimeLayoutField> RuntimeLayoutFields() { return kFields; }
 
 absl::StatusOr<RuntimeLayout> RuntimeLayoutFor(const symtab::GoVersion& version,
                                                const ArchInfo& arch) {
@@ -67,6 +115,79 @@ absl::StatusOr<RuntimeLayout> RuntimeLayoutFor(const symtab::GoVersion& version,
   return absl::UnimplementedError(
       absl::StrCat("no goroutine structure layout for ", version.ToString(),
                    " on ", arch.goarch));
+}
+
+absl::StatusOr<RuntimeLayout> RuntimeLayoutFromDwarf(
+    const symtab::DwarfTypes& dwarf) {
+  RuntimeLayout layout;
+  for (const RuntimeLayoutField& field : kFields) {
+    std::optional<int64_t> offset =
+        dwarf.MemberOffset(field.type_name, field.path);
+    if (!offset && field.every_release) {
+      return absl::NotFoundError(
+          absl::StrCat("the DWARF has no ", field.type_name, ".", field.path));
+    }
+    // The fields gentrace reads lie in the first few hundred bytes of
+    // their structs in every release; anything far beyond is a broken
+    // DWARF, not a layout.
+    if (offset && (*offset < 0 || *offset >= kMaxFieldOffset)) {
+      return absl::DataLossError(absl::StrCat("the DWARF puts ",
+                                              field.type_name, ".", field.path,
+                                              " at ", *offset));
+    }
+    layout.*field.member = offset ? static_cast<int>(*offset) : -1;
+  }
+  return layout;
+}
+
+absl::StatusOr<ChosenRuntimeLayout> ChooseRuntimeLayout(
+    const symtab::Binary& binary, const ArchInfo& arch) {
+  if (!binary.go_version()) {
+    return absl::FailedPreconditionError(
+        "the binary's Go release is unknown, so its goroutine layout is");
+  }
+  const std::string release =
+      absl::StrCat(binary.go_version()->ToString(), " on ", arch.goarch);
+  absl::StatusOr<RuntimeLayout> table =
+      RuntimeLayoutFor(*binary.go_version(), arch);
+  absl::StatusOr<symtab::DwarfTypes> dwarf =
+      symtab::DwarfTypes::Open(binary.path());
+  absl::StatusOr<RuntimeLayout> declared =
+      dwarf.ok() ? RuntimeLayoutFromDwarf(*dwarf)
+                 : absl::StatusOr<RuntimeLayout>(dwarf.status());
+  if (!declared.ok()) {
+    if (!table.ok()) return table.status();
+    return ChosenRuntimeLayout{
+        *table, dwarf.ok() ? absl::StrCat("gentrace's table for ", release,
+                                          " (the binary's DWARF is unusable: ",
+                                          declared.status().message(), ")")
+                           : absl::StrCat("gentrace's table for ", release,
+                                          " (no DWARF to confirm it)")};
+  }
+  if (!table.ok()) {
+    return ChosenRuntimeLayout{
+        *declared, absl::StrCat("the binary's DWARF (gentrace's table has no ",
+                                release, ")")};
+  }
+  std::vector<std::string> differences;
+  for (const RuntimeLayoutField& field : kFields) {
+    if ((*table).*field.member != (*declared).*field.member) {
+      differences.push_back(absl::StrCat(field.name, " ",
+                                         (*table).*field.member, " vs ",
+                                         (*declared).*field.member));
+    }
+  }
+  if (!differences.empty()) {
+    return ChosenRuntimeLayout{
+        *declared,
+        absl::StrCat("the binary's DWARF, which differs from gentrace's table "
+                     "for ",
+                     release, " (table vs DWARF: ",
+                     absl::StrJoin(differences, ", "), ")")};
+  }
+  return ChosenRuntimeLayout{*table,
+                             absl::StrCat("gentrace's table for ", release,
+                                          ", confirmed by the binary's DWARF")};
 }
 
 }  // namespace gentrace::unwind

@@ -1,7 +1,13 @@
 #ifndef GENTRACE_UNWIND_RUNTIME_LAYOUT_H_
 #define GENTRACE_UNWIND_RUNTIME_LAYOUT_H_
 
+#include <string>
+
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "symtab/binary.h"
+#include "symtab/dwarf_types.h"
 #include "symtab/go_version.h"
 #include "unwind/arch.h"
 
@@ -41,11 +47,38 @@ struct RuntimeLayout {
   int m_id;  // int64
 };
 
-// The layout for a release on an architecture. The table holds the releases
-// whose layouts were checked against their binaries' DWARF on every GOARCH
-// (tests/unwind/runtime_layout_test.cc); others are an UnimplementedError.
+// One RuntimeLayout field: its name (as the layout tools print it), and the
+// runtime struct and member path it is the offset of.
+struct RuntimeLayoutField {
+  absl::string_view name;       // "g_stack_lo"
+  int RuntimeLayout::*member;   // &RuntimeLayout::g_stack_lo
+  absl::string_view type_name;  // "runtime.g"
+  absl::string_view path;       // "stack.lo"
+  bool every_release;           // false: added after Go 1.13
+};
+absl::Span<const RuntimeLayoutField> RuntimeLayoutFields();
+
+// The layout for a release on an architecture, from gentrace's table (see
+// runtime_layout.cc for where each row comes from); UnimplementedError for a
+// release the table does not hold.
 absl::StatusOr<RuntimeLayout> RuntimeLayoutFor(const symtab::GoVersion& version,
                                                const ArchInfo& arch);
+
+// The layout as a binary's DWARF declares it (fields its release lacks are
+// -1); NotFoundError if a field every release has is missing.
+absl::StatusOr<RuntimeLayout> RuntimeLayoutFromDwarf(
+    const symtab::DwarfTypes& dwarf);
+
+// The layout to read a binary's goroutines with, and a sentence saying where
+// it came from: the table's row, confirmed by the binary's DWARF if it has
+// any; DWARF alone for a release the table lacks; DWARF where the two differ
+// (the binary describes itself).
+struct ChosenRuntimeLayout {
+  RuntimeLayout layout;
+  std::string source;
+};
+absl::StatusOr<ChosenRuntimeLayout> ChooseRuntimeLayout(
+    const symtab::Binary& binary, const ArchInfo& arch);
 
 }  // namespace gentrace::unwind
 

@@ -17,6 +17,7 @@
 #include "proto/runtime_text.h"
 #include "proto/traceback_text.h"
 #include "symtab/binary.h"
+#include "symtab/dwarf_types.h"
 #include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
 #include "unwind/core_file.h"
@@ -44,8 +45,16 @@ void ExpectRuntimeText(const std::string& binary_path,
       *binary, core->arch(), *core, core->load_bias(), core->threads(), &trace);
   ASSERT_TRUE(status.ok()) << status;
   const auto* goroutines = &trace.goroutines();
-  ASSERT_EQ(trace.notes_size(), 1);
+  ASSERT_EQ(trace.notes_size(), 2);
   ::testing::Test::RecordProperty("allgs", trace.notes(0));
+  ::testing::Test::RecordProperty("layout", trace.notes(1));
+  // A binary with DWARF (the fixture programs, the first esbuild releases)
+  // confirms gentrace's table.
+  if (symtab::DwarfTypes::Open(binary_path).ok()) {
+    EXPECT_TRUE(
+        absl::StrContains(trace.notes(1), "confirmed by the binary's DWARF"))
+        << trace.notes(1);
+  }
 
   const std::map<int64_t, std::string> printed = GoroutineBlocks(
       gentrace::testing::ReadFileOrEmpty(crashed.path + ".crash.txt"));

@@ -123,7 +123,7 @@ TEST(LiveProcessTest, ReadsTenThousandGoroutinesAndLetsTheProcessRun) {
     absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
         symtab::Binary::Open((*process)->executable_path());
     ASSERT_TRUE(binary.ok()) << binary.status();
-    std::string note;
+    std::vector<std::string> notes;
     absl::Status status = ForEachGoroutine(
         **binary, (*process)->arch(), **process,
         (*process)->entry().value_or((*binary)->elf().entry()) -
@@ -137,7 +137,7 @@ TEST(LiveProcessTest, ReadsTenThousandGoroutinesAndLetsTheProcessRun) {
           AppendGoroutineText(g, {.go_minor = 23}, &text);
           ours[g.id()] = text;
         },
-        &note);
+        &notes);
     ASSERT_TRUE(status.ok()) << status;
     (*process)->Detach();
   }

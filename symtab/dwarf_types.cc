@@ -1,0 +1,114 @@
+#include "symtab/dwarf_types.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace gentrace::symtab {
+
+struct DwarfTypes::Handles {
+  int fd = -1;
+  Dwarf* dwarf = nullptr;
+  ~Handles() {
+    if (dwarf != nullptr) dwarf_end(dwarf);
+    if (fd >= 0) close(fd);
+  }
+};
+
+DwarfTypes::DwarfTypes(std::unique_ptr<Handles> handles)
+    : handles_(std::move(handles)) {}
+DwarfTypes::DwarfTypes(DwarfTypes&&) noexcept = default;
+DwarfTypes& DwarfTypes::operator=(DwarfTypes&&) noexcept = default;
+DwarfTypes::~DwarfTypes() = default;
+
+absl::StatusOr<DwarfTypes> DwarfTypes::Open(const std::string& path) {
+  auto handles = std::make_unique<Handles>();
+  handles->fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (handles->fd < 0) {
+    return absl::NotFoundError(
+        absl::StrCat("open ", path, ": ", std::strerror(errno)));
+  }
+  handles->dwarf = dwarf_begin(handles->fd, DWARF_C_READ);
+  if (handles->dwarf == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat(path, ": no DWARF (", dwarf_errmsg(-1), ")"));
+  }
+  DwarfTypes types(std::move(handles));
+  // Index the named structs at each unit's top level, where Go puts them.
+  Dwarf_Off offset = 0;
+  Dwarf_Off next = 0;
+  size_t header_size = 0;
+  while (dwarf_nextcu(types.handles_->dwarf, offset, &next, &header_size,
+                      nullptr, nullptr, nullptr) == 0) {
+    Dwarf_Die unit;
+    Dwarf_Die die;
+    if (dwarf_offdie(types.handles_->dwarf, offset + header_size, &unit) !=
+            nullptr &&
+        dwarf_child(&unit, &die) == 0) {
+      do {
+        const char* name = dwarf_diename(&die);
+        if (dwarf_tag(&die) == DW_TAG_structure_type && name != nullptr) {
+          types.structs_.try_emplace(name, dwarf_dieoffset(&die));
+        }
+      } while (dwarf_siblingof(&die, &die) == 0);
+    }
+    offset = next;
+  }
+  return types;
+}
+
+std::optional<int64_t> DwarfTypes::MemberOffset(
+    absl::string_view type_name, absl::string_view member_path) const {
+  auto it = structs_.find(type_name);
+  if (it == structs_.end()) return std::nullopt;
+  Dwarf_Die type;
+  if (dwarf_offdie(handles_->dwarf, it->second, &type) == nullptr) {
+    return std::nullopt;
+  }
+  int64_t total = 0;
+  const std::vector<absl::string_view> parts = absl::StrSplit(member_path, '.');
+  for (size_t i = 0; i < parts.size(); ++i) {
+    Dwarf_Die peeled;
+    if (dwarf_peel_type(&type, &peeled) != 0 ||
+        dwarf_tag(&peeled) != DW_TAG_structure_type) {
+      return std::nullopt;
+    }
+    Dwarf_Die member;
+    bool found = false;
+    if (dwarf_child(&peeled, &member) == 0) {
+      do {
+        const char* name = dwarf_diename(&member);
+        found = dwarf_tag(&member) == DW_TAG_member && name != nullptr &&
+                parts[i] == name;
+      } while (!found && dwarf_siblingof(&member, &member) == 0);
+    }
+    if (!found) return std::nullopt;
+    Dwarf_Attribute attribute;
+    Dwarf_Word location = 0;
+    if (dwarf_attr(&member, DW_AT_data_member_location, &attribute) ==
+            nullptr ||
+        dwarf_formudata(&attribute, &location) != 0) {
+      return std::nullopt;
+    }
+    total += static_cast<int64_t>(location);
+    // The next part is a member of this member's type.
+    if (i + 1 < parts.size() &&
+        (dwarf_attr(&member, DW_AT_type, &attribute) == nullptr ||
+         dwarf_formref_die(&attribute, &type) == nullptr)) {
+      return std::nullopt;
+    }
+  }
+  return total;
+}
+
+}  // namespace gentrace::symtab
