@@ -347,12 +347,15 @@ void Pclntab::Calibrate() const {
     absl::StatusOr<absl::string_view> name = func->Name();
     if (!name.ok()) continue;
     const FuncId expected = FuncIdFromName(*name);
-    if (expected == FuncId::kNormal) continue;
     const uint32_t raw = func->raw_func_id();
+    if (expected == FuncId::kNormal && raw == 0) continue;
     for (size_t c = 0; c < candidates.size(); ++c) {
       const FuncId got = candidates[c]->Lookup(raw);
       // ABI wrappers share the wrapped function's name.
       if (got == FuncId::kWrapper) continue;
+      // An ordinary function that a table gives a runtime function's ID
+      // (go1.13's wrapper ID is go1.14's asyncPreempt) counts against it.
+      if (expected == FuncId::kNormal && got == FuncId::kNormal) continue;
       score[c] += got == expected ? 1 : -1;
     }
   }

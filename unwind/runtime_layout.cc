@@ -10,56 +10,66 @@
 namespace gentrace::unwind {
 namespace {
 
+// A layout that holds from go1.<since_minor>.<since_patch> until the next
+// row of the same pointer size.
 struct LayoutRow {
-  int first_minor;  // the row holds from go1.<first_minor> ...
-  int last_minor;   // ... to go1.<last_minor>
+  int since_minor;
+  int since_patch;
   int ptr_size;
   RuntimeLayout layout;
 };
 
-// Go 1.19 and 1.21-1.23 come from the DWARF of binaries each toolchain built
-// (checked by runtime_layout_test against every fixture GOARCH). Go 1.13-1.18
-// come from type-checking each release's runtime source with the gc sizes of
-// every GOARCH (tools/runtime_layout_from_source, which reproduces the DWARF
-// rows exactly), and are checked end to end, through the goroutine view,
-// against esbuild builds of those releases (tests/fixtures/fetch_esbuild.sh).
-// 32-bit rows differ beyond pointer width because int64 fields are 4-byte
-// aligned there. Go 1.20, for which neither is at hand, shares 1.19's
-// layout: checked end to end against a go1.20.12 program's (esbuild
-// 0.20.2's) own crash dump. Go 1.26 (64-bit) was read off a go1.26.5
-// program's core (esbuild 0.28.2: its goroutines' known ids, states, wait
-// reasons, saved registers, creators, and its M's thread id and runtime id)
-// and checked the same way; its lockedm is placed by continuity with 1.23
-// (the core had no locked goroutine).
+// Every release from go1.13 to go1.26.5 (191 release tags) on every GOARCH
+// it supports, from type-checking its runtime source with the gc compiler's
+// sizes (tools/runtime_layout_from_source; sweep.sh's output is
+// tests/unwind/runtime_layouts_by_release.tsv.xz, and runtime_layout_test
+// checks this table against every line of it, and against the DWARF of the
+// binaries each installed toolchain builds). Patch releases can move fields:
+// go1.18.2 moved 32-bit m.procid to an 8-byte boundary. 32-bit rows differ
+// beyond pointer width because int64 fields are 4-byte aligned there.
 // clang-format off
 constexpr LayoutRow kRows[] = {
     // g: stack lo/hi, m, sched, syscallsp/pc/bp, atomicstatus, goid,
     //    waitsince, waitreason, lockedm, gopc, ancestors, startpc, parentGoid;
     // gobuf: sp, pc, lr, bp;  m: g0, procid, gsignal, curg, id.
-    {13, 16, 8, {0, 8,   48, 56,  112, 120, -1,  144, 152, 168, 176, 216, 280, 288, 296, -1,
-                 0, 8, 40, 48,            0, 72, 80, 192, 232}},
-    {13, 16, 4, {0, 4,   24, 28,  56,  60,  -1,  72,  80,  92,  100, 132, 164, 168, 172, -1,
-                 0, 4, 20, 24,            0, 36, 44, 104, 124}},
-    {17, 18, 4, {0, 4,   24, 28,  56,  60,  -1,  72,  80,  92,  100, 152, 184, 188, 192, -1,
-                 0, 4, 20, 24,            0, 36, 44, 104, 124}},
-    {17, 20, 8, {0, 8,   48, 56,  112, 120, -1,  144, 152, 168, 176, 232, 296, 304, 312, -1,
-                 0, 8, 40, 48,            0, 72, 80, 192, 232}},
-    {19, 20, 4, {0, 4,   24, 28,  56,  60,  -1,  72,  80,  92,  100, 152, 184, 188, 192, -1,
-                 0, 4, 20, 24,            0, 40, 48, 108, 128}},
-    {21, 22, 8, {0, 8,   48, 56,  112, 120, -1,  144, 152, 168, 176, 208, 280, 288, 296, 272,
-                 0, 8, 40, 48,            0, 72, 80, 192, 232}},
-    {21, 22, 4, {0, 4,   24, 28,  56,  60,  -1,  72,  80,  92,  100, 132, 172, 176, 180, 164,
-                 0, 4, 20, 24,            0, 40, 48, 108, 128}},
-    {23, 23, 8, {0, 8,   48, 56,  112, 120, 128, 152, 160, 176, 184, 216, 288, 296, 304, 280,
-                 0, 8, 40, 48,            0, 72, 80, 192, 232}},
-    {23, 23, 4, {0, 4,   24, 28,  56,  60,  64,  76,  84,  96,  104, 136, 176, 180, 184, 168,
-                 0, 4, 20, 24,            0, 40, 48, 108, 128}},
-    // gobuf lost `ret` in 1.25: everything after g.sched and m.morebuf
+    {13, 0, 8, {0, 8,  48, 56,  112, 120, -1,  144, 152, 168, 176, 216, 280, 288, 296, -1,
+                0, 8, 40, 48,             0, 72, 80, 192, 232}},
+    {17, 0, 8, {0, 8,  48, 56,  112, 120, -1,  144, 152, 168, 176, 232, 296, 304, 312, -1,
+                0, 8, 40, 48,             0, 72, 80, 192, 232}},
+    {21, 0, 8, {0, 8,  48, 56,  112, 120, -1,  144, 152, 168, 176, 208, 280, 288, 296, 272,
+                0, 8, 40, 48,             0, 72, 80, 192, 232}},
+    {23, 0, 8, {0, 8,  48, 56,  112, 120, 128, 152, 160, 176, 184, 216, 288, 296, 304, 280,
+                0, 8, 40, 48,             0, 72, 80, 192, 232}},
+    // gobuf lost `ret` in 1.25: g.sched onwards and m.morebuf onwards
     // moved up a word.
-    {26, 26, 8, {0, 8,   48, 56,  104, 112, 120, 144, 152, 168, 176, 216, 288, 296, 304, 280,
-                 0, 8, 32, 40,            0, 64, 72, 184, 232}},
+    {25, 0, 8, {0, 8,  48, 56,  104, 112, 120, 144, 152, 168, 176, 208, 280, 288, 296, 272,
+                0, 8, 32, 40,             0, 64, 72, 184, 224}},
+    {26, 0, 8, {0, 8,  48, 56,  104, 112, 120, 144, 152, 168, 176, 208, 288, 296, 304, 280,
+                0, 8, 32, 40,             0, 64, 72, 184, 232}},
+
+    {13, 0, 4, {0, 4,  24, 28,  56,  60,  -1,  72,  80,  92,  100, 132, 164, 168, 172, -1,
+                0, 4, 20, 24,             0, 36, 44, 104, 124}},
+    {17, 0, 4, {0, 4,  24, 28,  56,  60,  -1,  72,  80,  92,  100, 152, 184, 188, 192, -1,
+                0, 4, 20, 24,             0, 36, 44, 104, 124}},
+    {18, 2, 4, {0, 4,  24, 28,  56,  60,  -1,  72,  80,  92,  100, 152, 184, 188, 192, -1,
+                0, 4, 20, 24,             0, 40, 48, 108, 128}},
+    {21, 0, 4, {0, 4,  24, 28,  56,  60,  -1,  72,  80,  92,  100, 132, 172, 176, 180, 164,
+                0, 4, 20, 24,             0, 40, 48, 108, 128}},
+    {23, 0, 4, {0, 4,  24, 28,  56,  60,  64,  76,  84,  96,  104, 136, 176, 180, 184, 168,
+                0, 4, 20, 24,             0, 40, 48, 108, 128}},
+    {24, 0, 4, {0, 4,  24, 28,  56,  60,  64,  76,  84,  96,  104, 136, 180, 184, 188, 172,
+                0, 4, 20, 24,             0, 40, 48, 108, 128}},
+    {25, 0, 4, {0, 4,  24, 28,  52,  56,  60,  72,  80,  92,  100, 132, 176, 180, 184, 168,
+                0, 4, 16, 20,             0, 32, 40, 100, 120}},
+    {26, 0, 4, {0, 4,  24, 28,  52,  56,  60,  72,  80,  92,  100, 132, 184, 188, 192, 176,
+                0, 4, 16, 20,             0, 32, 40, 100, 124}},
 };
 // clang-format on
+
+// The oldest and newest releases the table was checked for; others are
+// left to the binary's DWARF.
+constexpr int kOldestMinor = 13;
+constexpr int kNewestMinor = 26;
 
 constexpr int64_t kMaxFieldOffset = 4096;
 
@@ -99,18 +109,26 @@ absl::Span<const RuntimeLayoutField> RuntimeLayoutFields() { return kFields; }
 
 absl::StatusOr<RuntimeLayout> RuntimeLayoutFor(const symtab::GoVersion& version,
                                                const ArchInfo& arch) {
-  for (const LayoutRow& row : kRows) {
-    if (row.ptr_size == arch.ptr_size && version.minor >= row.first_minor &&
-        version.minor <= row.last_minor) {
-      RuntimeLayout layout = row.layout;
-      // m.sigmask, before m.curg and m.id, is Linux's sigset: 128 signals
-      // on MIPS, 64 elsewhere.
-      if (absl::StartsWith(arch.goarch, "mips")) {
-        layout.m_curg += 8;
-        layout.m_id += 8;
+  const LayoutRow* found = nullptr;
+  if (version.minor >= kOldestMinor && version.minor <= kNewestMinor) {
+    for (const LayoutRow& row : kRows) {
+      if (row.ptr_size == arch.ptr_size &&
+          (version.minor > row.since_minor ||
+           (version.minor == row.since_minor &&
+            version.patch >= row.since_patch))) {
+        found = &row;  // rows of a pointer size run oldest to newest
       }
-      return layout;
     }
+  }
+  if (found != nullptr) {
+    RuntimeLayout layout = found->layout;
+    // m.sigmask, before m.curg and m.id, is Linux's sigset: 128 signals on
+    // MIPS, 64 elsewhere.
+    if (absl::StartsWith(arch.goarch, "mips")) {
+      layout.m_curg += 8;
+      layout.m_id += 8;
+    }
+    return layout;
   }
   return absl::UnimplementedError(
       absl::StrCat("no goroutine structure layout for ", version.ToString(),

@@ -5,10 +5,14 @@
 // the same offsets.
 #include "unwind/runtime_layout.h"
 
+#include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -16,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "symtab/binary.h"
 #include "symtab/dwarf_types.h"
+#include "symtab/go_version.h"
 #include "tests/testing/fixtures.h"
 #include "unwind/arch.h"
 
@@ -121,6 +126,53 @@ TEST_P(RuntimeLayoutTest, StrippedBinaryUsesTheTable) {
   ASSERT_TRUE(chosen.ok()) << chosen.status();
   EXPECT_TRUE(absl::StrContains(chosen->source, "no DWARF")) << chosen->source;
   ExpectGdbOffsets(chosen->layout, GetParam().path);
+}
+
+// The table against the runtime source of every release from go1.13 on, for
+// every GOARCH the release supports (tools/runtime_layout_from_source/
+// sweep.sh's output, one "tag goarch offsets..." line each).
+TEST(RuntimeLayoutTableTest, MatchesEveryReleasesSource) {
+  std::ifstream sweep("tests/unwind/runtime_layouts_by_release.tsv");
+  ASSERT_TRUE(sweep) << "runtime_layouts_by_release.tsv is missing";
+  int checked = 0;
+  std::set<std::string> releases;
+  for (std::string line; std::getline(sweep, line);) {
+    const std::vector<std::string> words = absl::StrSplit(line, ' ');
+    ASSERT_EQ(words.size(), 2 + RuntimeLayoutFields().size()) << line;
+    std::optional<symtab::GoVersion> version =
+        symtab::GoVersion::Parse(words[0]);
+    ASSERT_TRUE(version.has_value()) << line;
+    const ArchInfo* arch = ArchByGoarch(words[1]);
+    ASSERT_NE(arch, nullptr) << line;
+    absl::StatusOr<RuntimeLayout> layout = RuntimeLayoutFor(*version, *arch);
+    ASSERT_TRUE(layout.ok()) << layout.status();
+    for (size_t i = 0; i < RuntimeLayoutFields().size(); ++i) {
+      const RuntimeLayoutField& field = RuntimeLayoutFields()[i];
+      int offset = 0;
+      ASSERT_TRUE(absl::SimpleAtoi(words[2 + i], &offset)) << line;
+      EXPECT_EQ((*layout).*field.member, offset)
+          << words[0] << " " << words[1] << " " << field.name;
+    }
+    releases.insert(words[0]);
+    ++checked;
+  }
+  // go1.13 through go1.26.5: 191 release tags.
+  EXPECT_EQ(releases.size(), 191u);
+  EXPECT_GT(checked, 2000);
+  ::testing::Test::RecordProperty("release_goarch_pairs", checked);
+}
+
+// Releases outside the checked range are left to DWARF, not guessed.
+TEST(RuntimeLayoutTableTest, RefusesReleasesItWasNotCheckedFor) {
+  const ArchInfo* amd64 = ArchByGoarch("amd64");
+  ASSERT_NE(amd64, nullptr);
+  for (const char* release : {"go1.12.17", "go1.27.0"}) {
+    EXPECT_EQ(RuntimeLayoutFor(*symtab::GoVersion::Parse(release), *amd64)
+                  .status()
+                  .code(),
+              absl::StatusCode::kUnimplemented)
+        << release;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

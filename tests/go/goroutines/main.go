@@ -2,8 +2,9 @@
 // the middle of a panic, and keeps one spinning), then crashes
 // (nil dereference) so that GOTRACEBACK=crash prints them all and dumps
 // core: the ground truth for gentrace's goroutine view
-// (tests/unwind/goroutine_text_test.cc). It uses no timers, so it does not
-// start the network poller (which is fragile under some qemu-user arches).
+// (tests/unwind/goroutine_text_test.cc). Only its sleeping goroutine uses a
+// timer, which starts the network poller; qemu-mips64 and qemu-mips64el
+// handle that badly, so there the program has no sleeper (sleeper*.go).
 package main
 
 import (
@@ -149,7 +150,11 @@ func main() {
 	}()
 	go spin(ready)
 	go panicking(ready, block)
-	for i := 0; i < 12; i++ {
+	goroutines := 12
+	if startSleeper(ready) {
+		goroutines++
+	}
+	for i := 0; i < goroutines; i++ {
 		<-ready
 	}
 	// Let every goroutine reach its blocking call.
