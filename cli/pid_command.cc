@@ -52,7 +52,8 @@ absl::Status RunPid(absl::Span<char* const> argv) {
   // runs again, so a slow reader of stdout cannot keep it stopped.
   absl::Status read = ForEachGoroutine(
       **binary, (*process)->arch(), **process, load_bias, (*process)->threads(),
-      [&](Goroutine& g) { out.AddGoroutine(g); }, &notes);
+      [&](Goroutine& g) { out.AddGoroutine(g); }, &notes,
+      (*process)->stopped_at_nanotime());
   (*process)->Detach();
   if (!read.ok()) return read;
   for (std::string& note : notes) out.AddNote(std::move(note));

@@ -111,7 +111,8 @@ absl::Status ForEachGoroutine(const symtab::Binary& binary,
                               uint64_t load_bias,
                               absl::Span<const unwind::CoreThread> threads,
                               absl::FunctionRef<void(Goroutine&)> visit,
-                              std::vector<std::string>* notes) {
+                              std::vector<std::string>* notes,
+                              std::optional<int64_t> nanotime) {
   absl::StatusOr<unwind::GoroutineReader> reader =
       unwind::GoroutineReader::Create(binary, arch, memory, load_bias);
   if (!reader.ok()) return reader.status();
@@ -131,7 +132,11 @@ absl::Status ForEachGoroutine(const symtab::Binary& binary,
     goroutine.set_address(g.address);
     goroutine.set_m_address(g.m);
     goroutine.set_m_id(g.m_id);
-    goroutine.set_status(reader->StatusText(g));
+    goroutine.set_status(reader->StatusText(g, nanotime));
+    if (nanotime) {
+      goroutine.set_wait_minutes(
+          unwind::GoroutineReader::WaitMinutes(g, *nanotime));
+    }
     if (state == unwind::kGwaiting) {
       goroutine.set_wait_reason(reader->WaitReasonText(g.wait_reason));
     }

@@ -2,6 +2,7 @@
 #define GENTRACE_PROTO_GOROUTINES_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,14 +40,16 @@ absl::Status ReadGoroutines(const symtab::Binary& binary,
 // The same, one goroutine at a time: `visit` sees each (and may take its
 // contents) before the next is read, so memory stays that of one
 // goroutine. `notes` gets how runtime.allgs was found and where the
-// runtime's struct layout came from.
+// runtime's struct layout came from. `nanotime`, the runtime's clock when
+// the memory was read (a live process's), gives long waits their minutes.
 absl::Status ForEachGoroutine(const symtab::Binary& binary,
                               const unwind::ArchInfo& arch,
                               const symtab::AddressSpace& memory,
                               uint64_t load_bias,
                               absl::Span<const unwind::CoreThread> threads,
                               absl::FunctionRef<void(Goroutine&)> visit,
-                              std::vector<std::string>* notes);
+                              std::vector<std::string>* notes,
+                              std::optional<int64_t> nanotime = std::nullopt);
 
 }  // namespace gentrace
 

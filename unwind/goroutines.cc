@@ -277,13 +277,27 @@ std::string GoroutineReader::WaitReasonText(uint8_t reason) const {
   return absl::StrCat("wait reason ", reason);
 }
 
-std::string GoroutineReader::StatusText(const Goroutine& g) const {
+int64_t GoroutineReader::WaitMinutes(const Goroutine& g, int64_t nanotime) {
+  const uint32_t status = g.status & ~static_cast<uint32_t>(kGscan);
+  if ((status != kGwaiting && status != kGsyscall) || g.wait_since == 0 ||
+      nanotime < g.wait_since) {
+    return 0;
+  }
+  return (nanotime - g.wait_since) / 60'000'000'000;
+}
+
+std::string GoroutineReader::StatusText(const Goroutine& g,
+                                        std::optional<int64_t> nanotime) const {
   const uint32_t status = g.status & ~static_cast<uint32_t>(kGscan);
   std::string text(StatusName(status));
   if (status == kGwaiting && g.wait_reason != 0) {
     text = WaitReasonText(g.wait_reason);
   }
   if (g.status & kGscan) absl::StrAppend(&text, " (scan)");
+  if (const int64_t minutes = nanotime ? WaitMinutes(g, *nanotime) : 0;
+      minutes >= 1) {
+    absl::StrAppend(&text, ", ", minutes, " minutes");
+  }
   if (g.locked_m != 0) absl::StrAppend(&text, ", locked to thread");
   return text;
 }

@@ -2,6 +2,7 @@
 #define GENTRACE_UNWIND_GOROUTINES_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,9 +64,16 @@ class GoroutineReader {
   absl::StatusOr<std::vector<Goroutine>> ReadAll(size_t limit = 1 << 22) const;
 
   // The status the runtime prints in "goroutine N [...]:": the wait reason
-  // of a waiting goroutine, else the status name, with " (scan)" and
-  // ", locked to thread" as the runtime adds them.
-  std::string StatusText(const Goroutine& g) const;
+  // of a waiting goroutine, else the status name, with " (scan)", ", N
+  // minutes" and ", locked to thread" as the runtime adds them. The minutes
+  // need the runtime's clock (nanotime: CLOCK_MONOTONIC) at the moment the
+  // goroutines were read, which a live process has and a core does not.
+  std::string StatusText(const Goroutine& g,
+                         std::optional<int64_t> nanotime = std::nullopt) const;
+  // Whole minutes a waiting goroutine (or one in a system call) has been
+  // blocked at `nanotime`, as the runtime counts them; 0 when the runtime
+  // has not stamped its wait (g.waitsince is set when a GC scans it).
+  static int64_t WaitMinutes(const Goroutine& g, int64_t nanotime);
   // The name of a wait reason, as this release spells it.
   std::string WaitReasonText(uint8_t reason) const;
 

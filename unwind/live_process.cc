@@ -6,6 +6,7 @@
 #include <sys/ptrace.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -75,6 +76,10 @@ absl::StatusOr<std::unique_ptr<LiveProcess>> LiveProcess::Attach(pid_t pid) {
     return absl::UnimplementedError("live processes: unsupported host");
   }
   if (absl::Status s = process->StopAllThreads(); !s.ok()) return s;
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  process->stopped_at_nanotime_ =
+      int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
   if (absl::Status s = process->ReadRegisters(); !s.ok()) return s;
   process->ReadAuxv();
   process->mem_fd_ =

@@ -45,6 +45,9 @@ class LiveProcess : public symtab::AddressSpace {
   std::optional<uint64_t> entry() const { return entry_; }
   // /proc/PID/exe, for opening the executable.
   std::string executable_path() const;
+  // CLOCK_MONOTONIC when every thread had stopped: the Go runtime's
+  // nanotime() at the moment the process was held.
+  int64_t stopped_at_nanotime() const { return stopped_at_nanotime_; }
 
   std::optional<symtab::ByteReader> ReadToEnd(uint64_t address) const override;
 
@@ -59,6 +62,7 @@ class LiveProcess : public symtab::AddressSpace {
   std::vector<pid_t> stopped_;  // threads seized and stopped
   std::vector<CoreThread> threads_;
   std::optional<uint64_t> entry_;
+  int64_t stopped_at_nanotime_ = 0;
   int mem_fd_ = -1;
   mutable absl::Mutex mutex_;
   mutable absl::flat_hash_map<uint64_t, std::unique_ptr<std::string>> blocks_

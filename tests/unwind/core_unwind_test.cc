@@ -183,6 +183,41 @@ TEST_P(CoreUnwindTest, EnumeratesGoroutinesLikeTheRuntime) {
   RecordProperty("unwound_from_sched", unwound);
 }
 
+// A wait the runtime has stamped (g.waitsince) prints its whole minutes
+// after the status and any " (scan)", before ", locked to thread", as the
+// runtime's goroutine header does; under a minute, or not waiting, nothing.
+TEST_P(CoreUnwindTest, LongWaitsPrintTheirMinutes) {
+  absl::StatusOr<GoroutineReader> reader = GoroutineReader::Create(
+      *binary_, core_->arch(), *core_, core_->load_bias());
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  absl::StatusOr<std::vector<Goroutine>> goroutines = reader->ReadAll();
+  ASSERT_TRUE(goroutines.ok()) << goroutines.status();
+  constexpr int64_t kSince = 1'000'000;
+  constexpr int64_t kMinute = 60'000'000'000;
+  int waiting = 0;
+  for (Goroutine g : *goroutines) {
+    const uint32_t state = g.status & ~kGscan;
+    if (state == kGdead) continue;
+    const std::string status = reader->StatusText(g);
+    g.wait_since = kSince;
+    if (state != kGwaiting && state != kGsyscall) {
+      EXPECT_EQ(reader->StatusText(g, kSince + 5 * kMinute), status);
+      continue;
+    }
+    ++waiting;
+    std::string expected = status;
+    const size_t locked = expected.find(", locked to thread");
+    expected.insert(locked == std::string::npos ? expected.size() : locked,
+                    ", 3 minutes");
+    EXPECT_EQ(reader->StatusText(g, kSince + 3 * kMinute + kMinute / 2),
+              expected);
+    EXPECT_EQ(reader->StatusText(g, kSince + kMinute - 1), status);
+    g.wait_since = 0;  // never stamped: no minutes however long
+    EXPECT_EQ(reader->StatusText(g, kSince + 3 * kMinute), status);
+  }
+  EXPECT_GE(waiting, 1);
+}
+
 TEST_P(CoreUnwindTest, EveryThreadFromItsRegistersEndsCleanly) {
   ASSERT_FALSE(core_->threads().empty());
   int frames = 0;

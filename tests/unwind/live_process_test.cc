@@ -137,7 +137,7 @@ TEST(LiveProcessTest, ReadsTenThousandGoroutinesAndLetsTheProcessRun) {
           AppendGoroutineText(g, {.go_minor = 23}, &text);
           ours[g.id()] = text;
         },
-        &notes);
+        &notes, (*process)->stopped_at_nanotime());
     ASSERT_TRUE(status.ok()) << status;
     (*process)->Detach();
   }
