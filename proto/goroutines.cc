@@ -60,6 +60,17 @@ void WalkRunning(const symtab::Binary& binary, const unwind::ArchInfo& arch,
                             frames.size() - (last_handler + 1));
       start = {interrupted->pc, interrupted->sp, interrupted->lr,
                /*trap=*/true, FRAME_SOURCE_SIGNAL_CONTEXT};
+      // The signal came while the thread was off the goroutine's stack (on
+      // the scheduler stack, in systemstack): the runtime shows the
+      // goroutine from where it left its stack, g.sched, and so does this.
+      const bool off_own_stack =
+          g.stack_lo < g.stack_hi &&
+          (interrupted->sp < g.stack_lo || interrupted->sp >= g.stack_hi);
+      if (off_own_stack && !used_sched && g.sched_sp != 0) {
+        used_sched = true;
+        start = {g.sched_pc, g.sched_sp, g.sched_lr, /*trap=*/false,
+                 FRAME_SOURCE_GOROUTINE_SCHED};
+      }
       continue;
     }
     if (end.reason == STOP_REASON_STACK_SWITCH && !used_sched &&
@@ -85,6 +96,56 @@ void WalkRunning(const symtab::Binary& binary, const unwind::ArchInfo& arch,
   }
   if (report_start >= 0) frames.DeleteSubrange(0, report_start + 1);
   out->set_reporting(report_start >= 0);
+}
+
+// The `go` statement at `go_pc` as the runtime names it in "created by":
+// the physical function, the innermost position of the call (go_pc - 1).
+// `message` is a Goroutine or an Ancestor.
+template <typename Message>
+void SetCreatedBy(const symtab::Binary& binary, const unwind::ArchInfo& arch,
+                  uint64_t go_pc, std::vector<symtab::SourceFrame>* locations,
+                  Message* message) {
+  message->set_created_by_pc(go_pc);
+  absl::StatusOr<symtab::Func> func = binary.pclntab().FindFunc(go_pc);
+  if (!func.ok()) return;
+  const uint64_t trace_pc =
+      go_pc > func->entry() ? go_pc - arch.pc_quantum : go_pc;
+  locations->clear();
+  if (!binary.Symbolize(trace_pc, locations).ok() || locations->empty()) {
+    return;
+  }
+  Location* at = message->mutable_created_by();
+  at->set_function(std::string(locations->back().function));
+  at->set_file(std::string(locations->front().file));
+  at->set_line(locations->front().line);
+  message->set_created_by_entry(func->entry());
+}
+
+// A recorded ancestor. Its pcs are return addresses and inlined call sites
+// plus one; the runtime prints each as the innermost function at the pc
+// itself, and so does this.
+void AddAncestor(const symtab::Binary& binary, const unwind::ArchInfo& arch,
+                 const unwind::GoroutineAncestor& ancestor,
+                 std::vector<symtab::SourceFrame>* locations, Ancestor* out) {
+  out->set_id(ancestor.goid);
+  for (uint64_t pc : ancestor.pcs) {
+    Frame* frame = out->add_frames();
+    frame->set_pc(pc);
+    frame->set_trap(true);
+    absl::StatusOr<symtab::Func> func = binary.pclntab().FindFunc(pc);
+    locations->clear();
+    if (!func.ok() || !binary.Symbolize(pc, locations).ok() ||
+        locations->empty()) {
+      continue;
+    }
+    frame->set_entry(func->entry());
+    Location* at = frame->add_locations();
+    at->set_function(std::string(locations->front().function));
+    at->set_file(std::string(locations->front().file));
+    at->set_line(locations->front().line);
+    at->set_inlined(locations->size() > 1);
+  }
+  SetCreatedBy(binary, arch, ancestor.go_pc, locations, out);
 }
 
 }  // namespace
@@ -141,20 +202,15 @@ absl::Status ForEachGoroutine(const symtab::Binary& binary,
       goroutine.set_wait_reason(reader->WaitReasonText(g.wait_reason));
     }
     goroutine.set_parent_id(g.parent_goid);
-    goroutine.set_created_by_pc(g.go_pc);
-    // `go` statement: the physical function, the innermost position.
-    if (absl::StatusOr<symtab::Func> func = binary.pclntab().FindFunc(g.go_pc);
-        func.ok()) {
-      const uint64_t trace_pc =
-          g.go_pc > func->entry() ? g.go_pc - arch.pc_quantum : g.go_pc;
-      locations.clear();
-      if (binary.Symbolize(trace_pc, &locations).ok() && !locations.empty()) {
-        Location* at = goroutine.mutable_created_by();
-        at->set_function(std::string(locations.back().function));
-        at->set_file(std::string(locations.front().file));
-        at->set_line(locations.front().line);
-        goroutine.set_created_by_entry(func->entry());
+    SetCreatedBy(binary, arch, g.go_pc, &locations, &goroutine);
+    if (absl::StatusOr<std::vector<unwind::GoroutineAncestor>> ancestors =
+            reader->ReadAncestors(g);
+        ancestors.ok()) {
+      for (const unwind::GoroutineAncestor& a : *ancestors) {
+        AddAncestor(binary, arch, a, &locations, goroutine.add_ancestors());
       }
+    } else {
+      notes->push_back(std::string(ancestors.status().message()));
     }
 
     if (state == unwind::kGrunning) {

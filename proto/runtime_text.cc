@@ -30,6 +30,51 @@ void AppendFunctionName(absl::string_view name, std::string* out) {
   absl::StrAppend(out, name.substr(0, open), "[...]", name.substr(close + 1));
 }
 
+// "created by F[ in goroutine N]" and the `go` statement's position; nothing
+// if it was not symbolized. `message` is a Goroutine or an Ancestor.
+template <typename Message>
+void AppendCreatedBy(const Message& message, int64_t parent_id,
+                     std::string* out) {
+  if (!message.has_created_by()) return;
+  const Location& at = message.created_by();
+  out->append("created by ");
+  AppendFunctionName(at.function(), out);
+  if (parent_id != 0) absl::StrAppend(out, " in goroutine ", parent_id);
+  absl::StrAppend(out, "\n\t", at.file(), ":", at.line());
+  if (message.created_by_pc() > message.created_by_entry()) {
+    absl::StrAppend(
+        out, " +0x",
+        absl::Hex(message.created_by_pc() - message.created_by_entry()));
+  }
+  out->append("\n");
+}
+
+// runtime.printAncestorTraceback: each recorded pc as "F(...)" and its
+// position, the elision mark if the record is full, and the creator (not
+// for the main goroutine, and without "in goroutine": the next ancestor
+// says it).
+void AppendAncestor(const Ancestor& ancestor, const RuntimeTextOptions& options,
+                    std::string* out) {
+  absl::StrAppend(out, "[originating from goroutine ", ancestor.id(), "]:\n");
+  for (const Frame& frame : ancestor.frames()) {
+    if (frame.locations().empty()) continue;
+    const Location& at = frame.locations(0);
+    AppendFunctionName(at.function(), out);
+    absl::StrAppend(out, "(...)\n\t", at.file(), ":", at.line());
+    if (frame.pc() > frame.entry()) {
+      absl::StrAppend(out, " +0x", absl::Hex(frame.pc() - frame.entry()));
+    }
+    out->append("\n");
+  }
+  // The runtime records at most this many pcs.
+  const int recorded_max =
+      options.go_minor >= 21 ? kInnerFrames : kMaxPhysicalFrames;
+  if (ancestor.frames_size() == recorded_max) {
+    out->append("...additional frames elided...\n");
+  }
+  if (ancestor.id() != 1) AppendCreatedBy(ancestor, 0, out);
+}
+
 }  // namespace
 
 void AppendGoroutineText(const Goroutine& goroutine,
@@ -102,20 +147,12 @@ void AppendGoroutineText(const Goroutine& goroutine,
   }
 
   // The main goroutine's creator is not shown.
-  if (goroutine.id() != 1 && goroutine.has_created_by()) {
-    const Location& at = goroutine.created_by();
-    out->append("created by ");
-    AppendFunctionName(at.function(), out);
-    if (options.go_minor >= 21 && goroutine.parent_id() != 0) {
-      absl::StrAppend(out, " in goroutine ", goroutine.parent_id());
-    }
-    absl::StrAppend(out, "\n\t", at.file(), ":", at.line());
-    if (goroutine.created_by_pc() > goroutine.created_by_entry()) {
-      absl::StrAppend(
-          out, " +0x",
-          absl::Hex(goroutine.created_by_pc() - goroutine.created_by_entry()));
-    }
-    out->append("\n");
+  if (goroutine.id() != 1) {
+    AppendCreatedBy(goroutine,
+                    options.go_minor >= 21 ? goroutine.parent_id() : 0, out);
+  }
+  for (const Ancestor& ancestor : goroutine.ancestors()) {
+    AppendAncestor(ancestor, options, out);
   }
 }
 

@@ -31,6 +31,17 @@ std::optional<uint64_t> HexAfter(absl::string_view text,
   return value;
 }
 
+// A line a goroutine block can hold after its header: a frame
+// ("pkg.F(args)"), a position or note (tab-indented), a creator, an
+// ancestor's heading, or an elision mark. Registers and whatever else a
+// crashing process printed next are not.
+bool IsGoroutineBlockLine(absl::string_view line) {
+  return absl::EndsWith(line, ")") || absl::StartsWith(line, "\t") ||
+         absl::StartsWith(line, "created by ") ||
+         absl::StartsWith(line, "[originating from goroutine ") ||
+         absl::StartsWith(line, "...");
+}
+
 }  // namespace
 
 std::vector<TracebackTextSection> ParseTracebackText(absl::string_view text) {
@@ -42,6 +53,12 @@ std::vector<TracebackTextSection> ParseTracebackText(absl::string_view text) {
     if (absl::StartsWith(line, "[signal ")) {
       signal_pc = HexAfter(line, " pc=0x");
       if (!signal_pc) signal_pc = HexAfter(line, " PC=0x");
+      continue;
+    }
+    // A signal the runtime reports without "[signal", such as SIGQUIT:
+    // "PC=0x46ef01 m=0 sigcode=0".
+    if (absl::StartsWith(line, "PC=0x")) {
+      signal_pc = HexAfter(line, "PC=0x");
       continue;
     }
     if (absl::StartsWith(line, "goroutine ") || line == "runtime stack:" ||
@@ -99,20 +116,24 @@ std::optional<GoroutineHeader> ParseGoroutineHeader(absl::string_view line) {
   return header;
 }
 
-std::map<int64_t, std::string> GoroutineBlocks(absl::string_view text) {
-  std::map<int64_t, std::string> blocks;
+std::map<int64_t, std::vector<std::string>> GoroutineBlocks(
+    absl::string_view text) {
+  std::map<int64_t, std::vector<std::string>> blocks;
   std::string* block = nullptr;
-  bool last_line_next = false;
+  bool creator_position = false;  // the line is a "created by" position
+  bool block_may_end = false;     // the line before was one
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     if (std::optional<GoroutineHeader> header = ParseGoroutineHeader(line)) {
-      block = header->id == 0 ? nullptr : &blocks[header->id];
-    } else if (line.empty()) {
+      block = header->id == 0 ? nullptr : &blocks[header->id].emplace_back();
+    } else if (!IsGoroutineBlockLine(line) ||
+               (block_may_end &&
+                !absl::StartsWith(line, "[originating from goroutine "))) {
       block = nullptr;
     }
+    block_may_end = creator_position;
+    creator_position = absl::StartsWith(line, "created by ");
     if (block == nullptr) continue;
     absl::StrAppend(block, line, "\n");
-    if (last_line_next) block = nullptr;
-    last_line_next = absl::StartsWith(line, "created by ");
   }
   return blocks;
 }

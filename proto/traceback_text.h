@@ -47,11 +47,16 @@ struct GoroutineHeader {
 std::optional<GoroutineHeader> ParseGoroutineHeader(absl::string_view line);
 
 // The "goroutine N ...:" blocks of a traceback, whole, by goroutine id: each
-// up to the blank line that ends it, or through its "created by" position
-// (what a crashing process printed next is not part of it). Blocks of
-// "goroutine 0" (from 1.21 a crash prints other threads' scheduler stacks
-// and registers under that name) are left out.
-std::map<int64_t, std::string> GoroutineBlocks(absl::string_view text);
+// up to the blank line that ends it, or through its last "created by"
+// position (what a crashing process printed next, registers say, is not part
+// of it); with GODEBUG=tracebackancestors, its "[originating from goroutine
+// N]:" sections included. A goroutine can be printed more than once (a
+// crash lists every goroutine, then each thread shows the one it was
+// running): every block, in order. Blocks of "goroutine 0" (from 1.21 a crash
+// prints other threads' scheduler stacks and registers under that name) are
+// left out.
+std::map<int64_t, std::vector<std::string>> GoroutineBlocks(
+    absl::string_view text);
 
 }  // namespace gentrace
 

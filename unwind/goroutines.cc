@@ -15,6 +15,10 @@ constexpr uint64_t kMaxWaitReasonLength = 64;
 constexpr uint64_t kMaxWaitReasons = 128;
 // Bounds for a slice that could be allgs.
 constexpr uint64_t kMaxGoroutines = uint64_t{1} << 26;
+// g.ancestors: the runtime keeps at most GODEBUG=tracebackancestors=N of
+// them, each with at most 100 pcs (50 from Go 1.21).
+constexpr uint64_t kMaxAncestors = uint64_t{1} << 12;
+constexpr uint64_t kMaxAncestorPcs = 1024;
 
 // A string array in the binary's data ([...]string): its entries until one
 // is not a short string. Entry 0 of the wait reason table is "".
@@ -127,7 +131,8 @@ absl::StatusOr<GoroutineReader> GoroutineReader::Create(
   reader.g_size_ =
       8 + std::max({l.g_stack_hi, l.g_m, l.g_sched + l.gobuf_lr, l.g_syscallpc,
                     l.g_atomicstatus, l.g_goid, l.g_waitsince, l.g_waitreason,
-                    l.g_lockedm, l.g_gopc, l.g_startpc, l.g_parent_goid});
+                    l.g_lockedm, l.g_gopc, l.g_ancestors, l.g_startpc,
+                    l.g_parent_goid});
   const symtab::ElfFile& elf = binary.elf();
   std::optional<symtab::ElfSymbol> allgs = elf.FindSymbol("runtime.allgs");
   std::optional<symtab::ElfSymbol> allglen = elf.FindSymbol("runtime.allglen");
@@ -265,11 +270,51 @@ absl::StatusOr<Goroutine> GoroutineReader::ReadG(uint64_t address) const {
   out.go_pc = word(l.g_gopc);
   out.start_pc = word(l.g_startpc);
   out.parent_goid = static_cast<int64_t>(u64(l.g_parent_goid));
+  out.ancestors = word(l.g_ancestors);
   if (out.m != 0) {
     out.m_procid = Word(out.m + l.m_procid, 8).value_or(0);
     out.m_id = static_cast<int64_t>(Word(out.m + l.m_id, 8).value_or(0));
   }
   return out;
+}
+
+absl::StatusOr<std::vector<GoroutineAncestor>> GoroutineReader::ReadAncestors(
+    const Goroutine& g) const {
+  std::vector<GoroutineAncestor> ancestors;
+  if (g.ancestors == 0) return ancestors;
+  const int p = arch_->ptr_size;
+  const uint64_t word = p;
+  auto lost = [&](absl::string_view what) {
+    return absl::DataLossError(
+        absl::StrCat("goroutine ", g.goid, ": ancestors at 0x",
+                     absl::Hex(g.ancestors), ": ", what));
+  };
+  std::optional<uint64_t> array = Word(g.ancestors, p);
+  std::optional<uint64_t> count = Word(g.ancestors + word, p);
+  if (!array || !count) return lost("not in memory");
+  if (*count > kMaxAncestors) return lost(absl::StrCat(*count, " of them"));
+  // runtime.ancestorInfo: pcs []uintptr; goid int64; gopc uintptr (goid is
+  // 4-byte aligned on 32-bit machines).
+  const uint64_t size = 4 * word + 8;
+  for (uint64_t i = 0; i < *count; ++i) {
+    std::optional<symtab::ByteReader> info =
+        memory_->Read(*array + i * size, size);
+    if (!info) return lost(absl::StrCat("record ", i, " is not in memory"));
+    const uint64_t pcs = info->Word(0, p).value_or(0);
+    const uint64_t npcs = info->Word(word, p).value_or(0);
+    if (npcs > kMaxAncestorPcs) {
+      return lost(absl::StrCat("record ", i, " has ", npcs, " pcs"));
+    }
+    GoroutineAncestor& ancestor = ancestors.emplace_back();
+    ancestor.goid = static_cast<int64_t>(info->U64(3 * word).value_or(0));
+    ancestor.go_pc = info->Word(3 * word + 8, p).value_or(0);
+    for (uint64_t j = 0; j < npcs; ++j) {
+      std::optional<uint64_t> pc = Word(pcs + j * word, p);
+      if (!pc) return lost(absl::StrCat("record ", i, "'s pcs are unreadable"));
+      ancestor.pcs.push_back(*pc);
+    }
+  }
+  return ancestors;
 }
 
 std::string GoroutineReader::WaitReasonText(uint8_t reason) const {

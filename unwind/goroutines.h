@@ -44,6 +44,15 @@ struct Goroutine {
   uint64_t go_pc = 0;  // the `go` statement that created it
   uint64_t start_pc = 0;
   int64_t parent_goid = 0;  // 1.21+; 0 when unknown
+  uint64_t ancestors = 0;   // g.ancestors (*[]ancestorInfo); 0 if none
+};
+
+// One of a goroutine's recorded ancestors (GODEBUG=tracebackancestors): a
+// goroutine on the path of `go` statements that led to it.
+struct GoroutineAncestor {
+  int64_t goid = 0;
+  uint64_t go_pc = 0;         // the `go` statement that created it
+  std::vector<uint64_t> pcs;  // its stack when it ran the `go` statement
 };
 
 // Reads the goroutines of a Go program from its memory (a core, a live
@@ -74,6 +83,11 @@ class GoroutineReader {
   // blocked at `nanotime`, as the runtime counts them; 0 when the runtime
   // has not stamped its wait (g.waitsince is set when a GC scans it).
   static int64_t WaitMinutes(const Goroutine& g, int64_t nanotime);
+  // The ancestors the runtime recorded for `g`, nearest first; empty unless
+  // the program ran with GODEBUG=tracebackancestors. DataLossError when the
+  // records are unreadable or implausibly long.
+  absl::StatusOr<std::vector<GoroutineAncestor>> ReadAncestors(
+      const Goroutine& g) const;
   // The name of a wait reason, as this release spells it.
   std::string WaitReasonText(uint8_t reason) const;
 

@@ -92,15 +92,24 @@ func readForever(ready chan<- bool, fd int) {
 	syscall.Read(fd, buf[:])
 }
 
+// spawn starts a goroutine that parks and then exits itself, so the parked
+// one has two ancestors (with GODEBUG=tracebackancestors).
+//
+//go:noinline
+func spawn(ready chan<- bool, block <-chan bool) {
+	go withDefers(ready, block)
+}
+
 //go:noinline
 func emptySelect(ready chan<- bool) {
 	ready <- true
 	select {}
 }
 
-// spin never calls a function, so only asynchronous preemption stops it:
-// at the crash it is running on another thread or has just been preempted
-// (its frames then go through runtime.asyncPreempt).
+// spin never calls a function, so only asynchronous preemption stops it.
+// With one P, main runs (and crashes) only after the spinner was preempted:
+// it is runnable, its frames through runtime.asyncPreempt, in the dump and
+// in the core alike. (With more Ps it could be preempted between the two.)
 //
 //go:noinline
 func spin(ready chan<- bool) {
@@ -122,6 +131,7 @@ func fault(n *node) int {
 }
 
 func main() {
+	runtime.GOMAXPROCS(1)
 	ready := make(chan bool)
 	block := make(chan bool)
 	full := make(chan int)
@@ -150,7 +160,8 @@ func main() {
 	}()
 	go spin(ready)
 	go panicking(ready, block)
-	goroutines := 12
+	go spawn(ready, block)
+	goroutines := 13
 	if startSleeper(ready) {
 		goroutines++
 	}
