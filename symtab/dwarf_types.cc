@@ -31,7 +31,8 @@ DwarfTypes::DwarfTypes(DwarfTypes&&) noexcept = default;
 DwarfTypes& DwarfTypes::operator=(DwarfTypes&&) noexcept = default;
 DwarfTypes::~DwarfTypes() = default;
 
-absl::StatusOr<DwarfTypes> DwarfTypes::Open(const std::string& path) {
+absl::StatusOr<DwarfTypes> DwarfTypes::Open(const std::string& path,
+                                            absl::string_view unit_name) {
   auto handles = std::make_unique<Handles>();
   handles->fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (handles->fd < 0) {
@@ -52,8 +53,12 @@ absl::StatusOr<DwarfTypes> DwarfTypes::Open(const std::string& path) {
                       nullptr, nullptr, nullptr) == 0) {
     Dwarf_Die unit;
     Dwarf_Die die;
+    const char* unit_die_name = nullptr;
     if (dwarf_offdie(types.handles_->dwarf, offset + header_size, &unit) !=
             nullptr &&
+        (unit_name.empty() ||
+         ((unit_die_name = dwarf_diename(&unit)) != nullptr &&
+          unit_name == unit_die_name)) &&
         dwarf_child(&unit, &die) == 0) {
       do {
         const char* name = dwarf_diename(&die);

@@ -18,8 +18,11 @@ namespace gentrace::symtab {
 class DwarfTypes {
  public:
   // NotFoundError when the file has no DWARF; other errors when it cannot be
-  // read.
-  static absl::StatusOr<DwarfTypes> Open(const std::string& path);
+  // read. With `unit_name`, only the structs of compile units so named are
+  // known (the Go linker puts a package's types in that package's units:
+  // "runtime" for runtime.g), which spares walking the rest.
+  static absl::StatusOr<DwarfTypes> Open(const std::string& path,
+                                         absl::string_view unit_name = "");
 
   DwarfTypes(DwarfTypes&&) noexcept;
   DwarfTypes& operator=(DwarfTypes&&) noexcept;

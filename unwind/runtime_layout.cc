@@ -169,7 +169,7 @@ absl::StatusOr<ChosenRuntimeLayout> ChooseRuntimeLayout(
   absl::StatusOr<RuntimeLayout> table =
       RuntimeLayoutFor(*binary.go_version(), arch);
   absl::StatusOr<symtab::DwarfTypes> dwarf =
-      symtab::DwarfTypes::Open(binary.path());
+      symtab::DwarfTypes::Open(binary.path(), "runtime");
   absl::StatusOr<RuntimeLayout> declared =
       dwarf.ok() ? RuntimeLayoutFromDwarf(*dwarf)
                  : absl::StatusOr<RuntimeLayout>(dwarf.status());

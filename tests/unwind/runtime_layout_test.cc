@@ -90,14 +90,18 @@ TEST_P(RuntimeLayoutTest, SourceTypeCheckMatchesGdb) {
   EXPECT_EQ(from_source.size(), RuntimeLayoutFields().size());
 }
 
-// gentrace's own DWARF reading (libdw) finds what gdb finds.
+// gentrace's own DWARF reading (libdw) finds what gdb finds, from all the
+// compile units or, as the goroutine view reads it, from "runtime"'s alone.
 TEST_P(RuntimeLayoutTest, DwarfReadingMatchesGdb) {
-  absl::StatusOr<symtab::DwarfTypes> dwarf =
-      symtab::DwarfTypes::Open(GetParam().path);
-  ASSERT_TRUE(dwarf.ok()) << dwarf.status();
-  absl::StatusOr<RuntimeLayout> layout = RuntimeLayoutFromDwarf(*dwarf);
-  ASSERT_TRUE(layout.ok()) << layout.status();
-  ExpectGdbOffsets(*layout, GetParam().path);
+  for (absl::string_view unit : {"", "runtime"}) {
+    SCOPED_TRACE(unit);
+    absl::StatusOr<symtab::DwarfTypes> dwarf =
+        symtab::DwarfTypes::Open(GetParam().path, unit);
+    ASSERT_TRUE(dwarf.ok()) << dwarf.status();
+    absl::StatusOr<RuntimeLayout> layout = RuntimeLayoutFromDwarf(*dwarf);
+    ASSERT_TRUE(layout.ok()) << layout.status();
+    ExpectGdbOffsets(*layout, GetParam().path);
+  }
 }
 
 TEST_P(RuntimeLayoutTest, ChosenLayoutIsTheTableConfirmedByDwarf) {
