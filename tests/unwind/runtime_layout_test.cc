@@ -5,6 +5,7 @@
 // the same offsets.
 #include "unwind/runtime_layout.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -16,6 +17,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "symtab/binary.h"
@@ -130,6 +132,71 @@ TEST_P(RuntimeLayoutTest, StrippedBinaryUsesTheTable) {
   ASSERT_TRUE(chosen.ok()) << chosen.status();
   EXPECT_TRUE(absl::StrContains(chosen->source, "no DWARF")) << chosen->source;
   ExpectGdbOffsets(chosen->layout, GetParam().path);
+}
+
+// A copy of a fixture binary whose buildinfo claims another release (the
+// same length as its own, e.g. go1.23.5 -> go1.27.5), and its path.
+std::string ClaimRelease(const std::string& path, const std::string& own,
+                         const std::string& claimed) {
+  std::string image = gentrace::testing::ReadFileOrEmpty(path);
+  for (size_t at = image.find(own); at != std::string::npos;
+       at = image.find(own, at + 1)) {
+    image.replace(at, own.size(), claimed);
+  }
+  const char* dir = std::getenv("TEST_TMPDIR");
+  std::string copy = absl::StrCat(dir ? dir : "/tmp", "/", claimed, "_prog");
+  std::ofstream(copy, std::ios::binary) << image;
+  return copy;
+}
+
+class RuntimeLayoutChoiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::optional<std::string> root = gentrace::testing::FixturesRoot();
+    if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+    program_ = *root + "/go/go1.23/amd64/default/prog";
+    absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+        symtab::Binary::Open(program_);
+    ASSERT_TRUE(binary.ok()) << binary.status();
+    own_ = (*binary)->go_version()->ToString();
+    ASSERT_TRUE(absl::StartsWith(own_, "go1.23.")) << own_;
+  }
+
+  // ChooseRuntimeLayout for the program claiming `release` (go1.NN).
+  absl::StatusOr<ChosenRuntimeLayout> ChooseFor(absl::string_view release) {
+    const std::string claimed = absl::StrCat(release, own_.substr(6));
+    absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+        symtab::Binary::Open(ClaimRelease(program_, own_, claimed));
+    if (!binary.ok()) return binary.status();
+    EXPECT_EQ((*binary)->go_version()->ToString(), claimed);
+    return ChooseRuntimeLayout(**binary, *ArchByGoarch("amd64"));
+  }
+
+  std::string program_;
+  std::string own_;
+};
+
+// A release newer than the table: the binary's DWARF alone.
+TEST_F(RuntimeLayoutChoiceTest, ReleaseTheTableLacksUsesDwarf) {
+  absl::StatusOr<ChosenRuntimeLayout> chosen = ChooseFor("go1.27");
+  ASSERT_TRUE(chosen.ok()) << chosen.status();
+  EXPECT_TRUE(absl::StrContains(
+      chosen->source, "the binary's DWARF (gentrace's table has no go1.27"))
+      << chosen->source;
+  ExpectGdbOffsets(chosen->layout, program_);
+}
+
+// The table and the DWARF disagree (a go1.23 layout under a go1.20 name):
+// the DWARF wins, and the note names the fields.
+TEST_F(RuntimeLayoutChoiceTest, DwarfWinsWhereItDiffersFromTheTable) {
+  absl::StatusOr<ChosenRuntimeLayout> chosen = ChooseFor("go1.20");
+  ASSERT_TRUE(chosen.ok()) << chosen.status();
+  EXPECT_TRUE(
+      absl::StrContains(chosen->source, "differs from gentrace's table"))
+      << chosen->source;
+  EXPECT_TRUE(absl::StrContains(chosen->source, "g_syscallbp -1 vs 128"))
+      << chosen->source;
+  ExpectGdbOffsets(chosen->layout, program_);
 }
 
 // The table against the runtime source of every release from go1.13 on, for
