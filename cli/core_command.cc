@@ -17,7 +17,7 @@
 namespace gentrace::cli {
 
 absl::Status RunCore(absl::Span<char* const> argv) {
-  constexpr absl::string_view kFlags[] = {"binary", "core", "format",
+  constexpr absl::string_view kFlags[] = {"binary", "core", "defers", "format",
                                           "threads"};
   constexpr absl::string_view kFormats[] = {"text", "json", "proto"};
   absl::StatusOr<CommandInput> input = ParseAndOpen(argv, kFlags, kFormats);
@@ -40,7 +40,8 @@ absl::Status RunCore(absl::Span<char* const> argv) {
   // among the running ones.
   TraceOutput out(
       input->format,
-      {.go_minor = binary.go_version() ? binary.go_version()->minor : 0},
+      {.go_minor = binary.go_version() ? binary.go_version()->minor : 0,
+       .defers = input->args.Has("defers")},
       ModuleOf(binary));
   if (input->args.Has("threads")) {
     for (const unwind::CoreThread& core_thread : (*core)->threads()) {
@@ -54,7 +55,8 @@ absl::Status RunCore(absl::Span<char* const> argv) {
   std::vector<std::string> notes;
   absl::Status status = ForEachGoroutine(
       binary, (*core)->arch(), **core, (*core)->load_bias(), (*core)->threads(),
-      [&](Goroutine& g) { out.AddGoroutine(g); }, &notes);
+      [&](Goroutine& g) { out.AddGoroutine(g); }, &notes,
+      {.pending_defers = input->args.Has("defers")});
   if (!status.ok()) return status;
   for (std::string& note : notes) out.AddNote(std::move(note));
   return out.Write();

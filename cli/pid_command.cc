@@ -17,7 +17,7 @@
 namespace gentrace::cli {
 
 absl::Status RunPid(absl::Span<char* const> argv) {
-  constexpr absl::string_view kFlags[] = {"binary", "format"};
+  constexpr absl::string_view kFlags[] = {"binary", "defers", "format"};
   constexpr absl::string_view kFormats[] = {"text", "json", "proto"};
   absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
   if (!args.ok()) return args.status();
@@ -27,7 +27,7 @@ absl::Status RunPid(absl::Span<char* const> argv) {
   if (args->positional().size() != 1 ||
       !absl::SimpleAtoi(args->positional()[0], &pid) || pid <= 0) {
     return absl::InvalidArgumentError(
-        "usage: gentrace pid PID [--binary=PATH]");
+        "usage: gentrace pid PID [--binary=PATH] [--defers]");
   }
 
   absl::StatusOr<std::unique_ptr<unwind::LiveProcess>> process =
@@ -45,7 +45,8 @@ absl::Status RunPid(absl::Span<char* const> argv) {
   TraceOutput out(
       *format,
       {.go_minor = (*binary)->go_version() ? (*binary)->go_version()->minor : 0,
-       .running_stacks = true},
+       .running_stacks = true,
+       .defers = args->Has("defers")},
       ModuleOf(**binary));
   std::vector<std::string> notes;
   // The output is rendered while the process is held and written after it
@@ -53,7 +54,8 @@ absl::Status RunPid(absl::Span<char* const> argv) {
   absl::Status read = ForEachGoroutine(
       **binary, (*process)->arch(), **process, load_bias, (*process)->threads(),
       [&](Goroutine& g) { out.AddGoroutine(g); }, &notes,
-      (*process)->stopped_at_nanotime());
+      {.nanotime = (*process)->stopped_at_nanotime(),
+       .pending_defers = args->Has("defers")});
   (*process)->Detach();
   if (!read.ok()) return read;
   for (std::string& note : notes) out.AddNote(std::move(note));

@@ -30,6 +30,8 @@ StopReason ToProto(unwind::StopReason reason) {
       return STOP_REASON_NO_PROGRESS;
     case unwind::StopReason::kCorruptMetadata:
       return STOP_REASON_CORRUPT_METADATA;
+    case unwind::StopReason::kUnrecognizedCode:
+      return STOP_REASON_UNRECOGNIZED_CODE;
   }
   return STOP_REASON_UNSPECIFIED;
 }

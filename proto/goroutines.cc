@@ -5,6 +5,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "defer/defer_layout.h"
+#include "defer/pending.h"
+#include "proto/convert.h"
 #include "proto/walk.h"
 #include "unwind/goroutines.h"
 #include "unwind/signal_frame.h"
@@ -148,6 +151,60 @@ void AddAncestor(const symtab::Binary& binary, const unwind::ArchInfo& arch,
   SetCreatedBy(binary, arch, ancestor.go_pc, locations, out);
 }
 
+DeferKind DeferKindToProto(defer::DeferKind kind) {
+  switch (kind) {
+    case defer::DeferKind::kHeap:
+      return DEFER_KIND_HEAP;
+    case defer::DeferKind::kStack:
+      return DEFER_KIND_STACK;
+    case defer::DeferKind::kOpenCoded:
+      return DEFER_KIND_OPEN_CODED;
+  }
+  return DEFER_KIND_UNSPECIFIED;
+}
+
+// Each frame's pending deferred calls (defer/pending.h), symbolized at the
+// deferred function's entry.
+void AddPendingDefers(const symtab::Binary& binary,
+                      const unwind::ArchInfo& arch,
+                      const symtab::AddressSpace& memory,
+                      const defer::DeferLayout& layout, uint64_t g,
+                      std::vector<symtab::SourceFrame>* locations,
+                      Goroutine* out) {
+  std::vector<defer::DeferFrame> frames;
+  frames.reserve(out->frames_size());
+  for (const Frame& f : out->frames()) {
+    frames.push_back(
+        {.lookup_pc = f.trap() || f.pc() == f.entry() ? f.pc() : f.pc() - 1,
+         .sp = f.sp(),
+         .fp = f.fp()});
+  }
+  const defer::DeferArch defer_arch{
+      .ptr_size = arch.ptr_size,
+      .byte_order = arch.byte_order,
+      .uses_lr = arch.uses_lr,
+      .frame_pointer = arch.goarch == "amd64" || arch.goarch == "arm64"};
+  defer::PendingDefers pending = defer::FindPendingDefers(
+      binary.pclntab(), memory, layout, defer_arch, g, frames);
+  out->set_panicking(pending.panicking);
+  for (std::string& problem : pending.problems) {
+    out->add_defer_problems(std::move(problem));
+  }
+  for (const defer::PendingCall& call : pending.calls) {
+    DeferredCall* d = out->mutable_frames(call.frame)->add_defers();
+    d->set_kind(DeferKindToProto(call.kind));
+    d->set_closure(call.closure);
+    d->set_entry(call.fn);
+    d->set_record(call.record);
+    d->set_arguments(call.arguments);
+    d->set_argument_bytes(call.argument_bytes);
+    locations->clear();
+    if (binary.Symbolize(call.fn, locations).ok() && !locations->empty()) {
+      ToProto(locations->back(), d->mutable_function());
+    }
+  }
+}
+
 }  // namespace
 
 absl::Status ReadGoroutines(const symtab::Binary& binary,
@@ -173,7 +230,8 @@ absl::Status ForEachGoroutine(const symtab::Binary& binary,
                               absl::Span<const unwind::CoreThread> threads,
                               absl::FunctionRef<void(Goroutine&)> visit,
                               std::vector<std::string>* notes,
-                              std::optional<int64_t> nanotime) {
+                              const GoroutineReadOptions& options) {
+  const std::optional<int64_t>& nanotime = options.nanotime;
   absl::StatusOr<unwind::GoroutineReader> reader =
       unwind::GoroutineReader::Create(binary, arch, memory, load_bias);
   if (!reader.ok()) return reader.status();
@@ -183,8 +241,28 @@ absl::Status ForEachGoroutine(const symtab::Binary& binary,
   notes->push_back(
       absl::StrCat("runtime.allgs: found by ", reader->allgs_method()));
   notes->push_back(absl::StrCat("goroutine layout: ", reader->layout_source()));
+  std::optional<defer::DeferLayout> defer_layout;
+  if (options.pending_defers) {
+    absl::StatusOr<defer::DeferLayout> layout =
+        binary.go_version()
+            ? defer::DeferLayoutFor(*binary.go_version(), arch.ptr_size)
+            : absl::NotFoundError("the binary names no Go release");
+    if (layout.ok()) {
+      defer_layout = *layout;
+    } else {
+      notes->push_back(
+          absl::StrCat("pending defers not read: ", layout.status().message()));
+    }
+  }
   std::vector<symtab::SourceFrame> locations;
   Goroutine goroutine;
+  const auto visit_with_defers = [&](const unwind::Goroutine& g) {
+    if (defer_layout) {
+      AddPendingDefers(binary, arch, memory, *defer_layout, g.address,
+                       &locations, &goroutine);
+    }
+    visit(goroutine);
+  };
   for (const unwind::Goroutine& g : *gs) {
     const uint32_t state = g.status & ~static_cast<uint32_t>(unwind::kGscan);
     if (state == unwind::kGdead) continue;
@@ -225,7 +303,7 @@ absl::Status ForEachGoroutine(const symtab::Binary& binary,
       } else {
         goroutine.set_stop_detail("running on another thread");
       }
-      visit(goroutine);
+      visit_with_defers(g);
       continue;
     }
     const bool in_syscall = state == unwind::kGsyscall;
@@ -237,7 +315,7 @@ absl::Status ForEachGoroutine(const symtab::Binary& binary,
         goroutine.mutable_frames());
     goroutine.set_stop_reason(end.reason);
     goroutine.set_stop_detail(end.detail);
-    visit(goroutine);
+    visit_with_defers(g);
   }
   return absl::OkStatus();
 }

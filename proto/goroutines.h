@@ -37,11 +37,18 @@ absl::Status ReadGoroutines(const symtab::Binary& binary,
                             absl::Span<const unwind::CoreThread> threads,
                             Trace* trace);
 
+struct GoroutineReadOptions {
+  // The runtime's clock when the memory was read (a live process's): gives
+  // long waits their minutes.
+  std::optional<int64_t> nanotime;
+  // Read each frame's pending deferred calls (Frame.defers).
+  bool pending_defers = false;
+};
+
 // The same, one goroutine at a time: `visit` sees each (and may take its
 // contents) before the next is read, so memory stays that of one
 // goroutine. `notes` gets how runtime.allgs was found and where the
-// runtime's struct layout came from. `nanotime`, the runtime's clock when
-// the memory was read (a live process's), gives long waits their minutes.
+// runtime's struct layouts came from.
 absl::Status ForEachGoroutine(const symtab::Binary& binary,
                               const unwind::ArchInfo& arch,
                               const symtab::AddressSpace& memory,
@@ -49,7 +56,7 @@ absl::Status ForEachGoroutine(const symtab::Binary& binary,
                               absl::Span<const unwind::CoreThread> threads,
                               absl::FunctionRef<void(Goroutine&)> visit,
                               std::vector<std::string>* notes,
-                              std::optional<int64_t> nanotime = std::nullopt);
+                              const GoroutineReadOptions& options = {});
 
 }  // namespace gentrace
 

@@ -75,6 +75,35 @@ void AppendAncestor(const Ancestor& ancestor, const RuntimeTextOptions& options,
   if (ancestor.id() != 1) AppendCreatedBy(ancestor, 0, out);
 }
 
+// "\tdeferred main.f.func1 at /src/main.go:20 (open-coded, closure
+// 0xc000012340)"
+void AppendDeferredCall(const DeferredCall& call, std::string* out) {
+  out->append("\tdeferred ");
+  if (call.function().function().empty()) {
+    absl::StrAppend(out, "0x", absl::Hex(call.entry()));
+  } else {
+    absl::StrAppend(out, call.function().function(), " at ",
+                    call.function().file(), ":", call.function().line());
+  }
+  switch (call.kind()) {
+    case DEFER_KIND_HEAP:
+      out->append(" (heap record");
+      break;
+    case DEFER_KIND_STACK:
+      out->append(" (stack record");
+      break;
+    default:
+      out->append(" (open-coded");
+      break;
+  }
+  absl::StrAppend(out, ", closure 0x", absl::Hex(call.closure()));
+  if (call.argument_bytes() > 0) {
+    absl::StrAppend(out, ", ", call.argument_bytes(), " argument bytes at 0x",
+                    absl::Hex(call.arguments()));
+  }
+  out->append(")\n");
+}
+
 }  // namespace
 
 void AppendGoroutineText(const Goroutine& goroutine,
@@ -141,11 +170,24 @@ void AppendGoroutineText(const Goroutine& goroutine,
                       absl::Hex(frame.sp()), " pc=0x", absl::Hex(frame.pc()));
     }
     out->append("\n");
+    if (options.defers) {
+      for (const DeferredCall& call : frame.defers()) {
+        AppendDeferredCall(call, out);
+      }
+    }
   }
   if (options.go_minor < 21 && physical == kMaxPhysicalFrames) {
     out->append("...additional frames elided...\n");
   }
 
+  if (options.defers) {
+    if (goroutine.panicking()) {
+      out->append("\tpanicking: a panic runs the deferred calls above\n");
+    }
+    for (const std::string& problem : goroutine.defer_problems()) {
+      absl::StrAppend(out, "\tdefers: ", problem, "\n");
+    }
+  }
   // The main goroutine's creator is not shown.
   if (goroutine.id() != 1) {
     AppendCreatedBy(goroutine,

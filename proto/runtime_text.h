@@ -16,6 +16,9 @@ struct RuntimeTextOptions {
   // one, which the runtime does not print ("goroutine running on other
   // thread; stack unavailable").
   bool running_stacks = false;
+  // gentrace's addition (core/pid --defers): each frame's pending deferred
+  // calls under it, in the order they will run.
+  bool defers = false;
 };
 
 // One goroutine as the runtime prints it in a traceback:

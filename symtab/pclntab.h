@@ -174,6 +174,9 @@ class Pclntab {
   // The funcID table chosen for this binary, and whether it came from the
   // Go release or from calibration against names.
   const FuncIdTable* func_id_table() const;
+  // The binary's own memory image (Options::memory), or null: where code the
+  // table describes can be read, whatever the target's memory holds.
+  const AddressSpace* memory() const { return memory_; }
   bool func_ids_calibrated() const { return !layout_.func_ids; }
 
  private:

@@ -1,6 +1,7 @@
 #include "unwind/go_unwinder.h"
 
 #include "absl/strings/str_cat.h"
+#include "defer/jmpdefer.h"
 
 namespace gentrace::unwind {
 
@@ -26,6 +27,8 @@ absl::string_view StopReasonName(StopReason reason) {
       return "stack did not advance";
     case StopReason::kCorruptMetadata:
       return "corrupt metadata";
+    case StopReason::kUnrecognizedCode:
+      return "unrecognized code";
   }
   return "?";
 }
@@ -49,6 +52,7 @@ void GoUnwinder::Start(uint64_t pc, uint64_t sp, uint64_t lr, bool trap) {
   frame_.exact_pc = trap;
   lr_ = lr;
   innermost_ = true;
+  registers_known_ = true;
   trace_exact_ = trap;
   frames_ = 0;
   stop_ = StopReason::kNone;
@@ -94,6 +98,10 @@ void GoUnwinder::Resolve() {
     Stop(StopReason::kTopOfStack, "");
     return;
   }
+  if (frame_.func_id == FuncId::kJmpdefer && registers_known_) {
+    ResolveJmpdefer();
+    return;
+  }
   if (frame_.flags & symtab::kFuncFlagSpWrite) {
     lr_ = 0;
     absl::StatusOr<symtab::Func> func = table_.FindFunc(frame_.pc);
@@ -134,6 +142,68 @@ void GoUnwinder::Resolve() {
   }
 }
 
+void GoUnwinder::ResolveJmpdefer() {
+  const symtab::AddressSpace& code_memory =
+      table_.memory() != nullptr ? *table_.memory() : memory_;
+  absl::StatusOr<const symtab::Pclntab::FrameFacts*> facts =
+      table_.FrameFactsAt(frame_.pc);
+  std::optional<symtab::ByteReader> code =
+      facts.ok()
+          ? code_memory.Read((*facts)->entry, (*facts)->end - (*facts)->entry)
+          : std::nullopt;
+  if (!code) {
+    lr_ = 0;
+    Stop(StopReason::kUnreadableMemory, "runtime.jmpdefer's instructions");
+    return;
+  }
+  const defer::JmpdeferModel model = defer::JmpdeferModel::Decode(
+      *code, {.goarch = arch_.goarch,
+              .ptr_size = arch_.ptr_size,
+              .byte_order = arch_.byte_order,
+              .uses_lr = arch_.uses_lr,
+              .min_frame_size = arch_.min_frame_size});
+  absl::StatusOr<defer::JmpdeferCaller> caller =
+      model.CallerAt(frame_.pc - frame_.entry);
+  if (!caller.ok()) {
+    lr_ = 0;
+    Stop(StopReason::kUnrecognizedCode, std::string(caller.status().message()));
+    return;
+  }
+  uint64_t base = frame_.sp;
+  if (caller->sp_from_stack_word) {
+    std::optional<uint64_t> argp = ReadWord(frame_.sp + caller->sp_word_offset);
+    if (!argp) {
+      lr_ = 0;
+      Stop(StopReason::kUnreadableMemory,
+           absl::StrCat("jmpdefer's argp at 0x",
+                        absl::Hex(frame_.sp + caller->sp_word_offset)));
+      return;
+    }
+    base = *argp;
+  }
+  frame_.fp = base + caller->sp_adjust;
+  // With SP already at argp, the deferring frame's SP is MinFrameSize below
+  // it: the one place a caller's SP may sit under its callee's.
+  if (frame_.fp + arch_.min_frame_size < frame_.sp) {
+    lr_ = 0;
+    Stop(StopReason::kNoProgress,
+         absl::StrCat("jmpdefer's argp 0x", absl::Hex(base),
+                      " is below its SP 0x", absl::Hex(frame_.sp)));
+    return;
+  }
+  frame_.lr_from_register = caller->pc_in_link_register;
+  if (!caller->pc_in_link_register) {
+    std::optional<uint64_t> ret = ReadWord(frame_.sp);
+    if (!ret) {
+      lr_ = 0;
+      Stop(StopReason::kUnreadableMemory,
+           absl::StrCat("return address at 0x", absl::Hex(frame_.sp)));
+      return;
+    }
+    lr_ = *ret;
+  }
+}
+
 void GoUnwinder::Next() {
   if (!valid_) return;
   if (stop_ != StopReason::kNone || lr_ == 0) {
@@ -163,6 +233,7 @@ void GoUnwinder::Next() {
   frame_.exact_pc = injected;
   lr_ = 0;
   innermost_ = false;
+  registers_known_ = injected;
   // The runtime looks a frame a call was injected into up at its exact pc:
   // after sigpanic always, after asyncPreempt and debugCallV2 from Go 1.21
   // (before, it backed up as for a call).
@@ -189,7 +260,9 @@ void GoUnwinder::Next() {
       if (spdelta.ok() && *spdelta == 0) lr_ = *saved;
     }
   }
-  if (frame_.sp < callee.sp) {
+  const uint64_t slack =
+      callee.func_id == FuncId::kJmpdefer ? arch_.min_frame_size : 0;
+  if (frame_.sp + slack < callee.sp) {
     valid_ = false;
     Stop(StopReason::kNoProgress,
          absl::StrCat("sp moved down from 0x", absl::Hex(callee.sp), " to 0x",

@@ -22,8 +22,9 @@ enum class StopReason {
                       // another stack (g0 or the goroutine's)
   kSpWrite,           // another function that rewrites SP
   kFrameLimit,
-  kNoProgress,       // the stack did not move, or moved backwards
-  kCorruptMetadata,  // the function's pcsp table did not decode
+  kNoProgress,        // the stack did not move, or moved backwards
+  kCorruptMetadata,   // the function's pcsp table did not decode
+  kUnrecognizedCode,  // runtime.jmpdefer's instructions are not understood
 };
 absl::string_view StopReasonName(StopReason reason);
 
@@ -54,8 +55,9 @@ struct GoFrame {
 // traceback.go), over any memory: the pcsp table gives each frame's size,
 // the return address comes from the stack or the link register, injected
 // sigpanic/asyncPreempt calls are stepped over, TOPFRAME and SPWRITE
-// functions end the walk. Bounded: at most `max_frames` frames, and the
-// stack pointer must never move down.
+// functions end the walk. Unlike the runtime, it walks on from every
+// instruction of runtime.jmpdefer (golang/go#8153). Bounded: at most
+// `max_frames` frames, and the stack pointer must never move down.
 //
 //   GoUnwinder u(table, arch, memory);
 //   for (u.Start(pc, sp, lr, /*trap=*/true); u.valid(); u.Next())
@@ -80,6 +82,9 @@ class GoUnwinder {
  private:
   // Fills frame_ for pc/sp/lr: finds the function and the caller's pc.
   void Resolve();
+  // Resolve for a frame inside runtime.jmpdefer, from the binary's own
+  // instructions (defer/jmpdefer.h).
+  void ResolveJmpdefer();
   void Stop(StopReason reason, std::string detail);
   std::optional<uint64_t> ReadWord(uint64_t address) const;
 
@@ -91,6 +96,9 @@ class GoUnwinder {
   GoFrame frame_;
   uint64_t lr_ = 0;  // caller's pc, once resolved (0: last frame)
   bool innermost_ = true;
+  // SP and LR of the frame being resolved are the interrupted registers:
+  // the innermost frame, or one a signal handler injected a call into.
+  bool registers_known_ = true;
   bool trace_exact_ = false;  // trace_pc of the frame being resolved is pc
   int frames_ = 0;
   bool valid_ = false;

@@ -6,13 +6,8 @@
 // goroutine prints byte-identically.
 #include "unwind/live_process.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
@@ -22,83 +17,18 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "proto/goroutines.h"
 #include "proto/runtime_text.h"
 #include "proto/traceback_text.h"
 #include "symtab/binary.h"
+#include "tests/testing/child_process.h"
 #include "tests/testing/fixtures.h"
 
 namespace gentrace {
 namespace {
 
 constexpr int kParked = 10000;
-
-// The parked program, its stdin and stdout as pipes and stderr to a file.
-class Child {
- public:
-  bool Start(const std::string& path, const std::string& stderr_path) {
-    int in[2], out[2];
-    if (pipe(in) != 0 || pipe(out) != 0) return false;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addclose(&actions, in[1]);
-    posix_spawn_file_actions_addclose(&actions, out[0]);
-    const std::string count = absl::StrCat(kParked);
-    char* argv[] = {const_cast<char*>(path.c_str()),
-                    const_cast<char*>(count.c_str()), nullptr};
-    std::vector<std::string> env_strings = {"GOTRACEBACK=crash",
-                                            "GOMAXPROCS=2"};
-    std::vector<char*> env;
-    env.reserve(env_strings.size() + 1);
-    for (std::string& e : env_strings) env.push_back(e.data());
-    env.push_back(nullptr);
-    const int error =
-        posix_spawn(&pid_, path.c_str(), &actions, nullptr, argv, env.data());
-    posix_spawn_file_actions_destroy(&actions);
-    close(in[0]);
-    close(out[1]);
-    stdin_ = fdopen(in[1], "w");
-    stdout_ = fdopen(out[0], "r");
-    return error == 0;
-  }
-  // One line of its output, without the newline.
-  std::string ReadLine() {
-    char buffer[256];
-    if (fgets(buffer, sizeof(buffer), stdout_) == nullptr) return "<eof>";
-    return std::string(absl::StripSuffix(buffer, "\n"));
-  }
-  void WriteLine() {
-    fputs("\n", stdin_);
-    fflush(stdin_);
-  }
-  // Sends SIGQUIT and waits for the runtime's dump to finish.
-  void Quit() {
-    kill(pid_, SIGQUIT);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = 0;
-  }
-  pid_t pid() const { return pid_; }
-  ~Child() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (stdin_ != nullptr) fclose(stdin_);
-    if (stdout_ != nullptr) fclose(stdout_);
-  }
-
- private:
-  pid_t pid_ = 0;
-  FILE* stdin_ = nullptr;
-  FILE* stdout_ = nullptr;
-};
 
 TEST(LiveProcessTest, ReadsTenThousandGoroutinesAndLetsTheProcessRun) {
   std::optional<std::string> root = gentrace::testing::FixturesRoot();
@@ -110,8 +40,9 @@ TEST(LiveProcessTest, ReadsTenThousandGoroutinesAndLetsTheProcessRun) {
   ASSERT_TRUE(gentrace::testing::FileExists(program)) << program;
   const std::string dump =
       absl::StrCat(::testing::TempDir(), "/parked.stderr.txt");
-  Child child;
-  ASSERT_TRUE(child.Start(program, dump));
+  gentrace::testing::ChildProcess child;
+  ASSERT_TRUE(child.Start(program, {absl::StrCat(kParked)},
+                          {"GOTRACEBACK=crash", "GOMAXPROCS=2"}, dump));
   ASSERT_EQ(child.ReadLine(), "ready");
 
   std::map<int64_t, std::string> ours;
@@ -138,7 +69,7 @@ TEST(LiveProcessTest, ReadsTenThousandGoroutinesAndLetsTheProcessRun) {
           AppendGoroutineText(g, {.go_minor = 23}, &text);
           ours[g.id()] = text;
         },
-        &notes, (*process)->stopped_at_nanotime());
+        &notes, {.nanotime = (*process)->stopped_at_nanotime()});
     ASSERT_TRUE(status.ok()) << status;
     (*process)->Detach();
   }
@@ -151,7 +82,7 @@ TEST(LiveProcessTest, ReadsTenThousandGoroutinesAndLetsTheProcessRun) {
   EXPECT_GE(count, kParked);
 
   // The runtime's own view of the same goroutines.
-  child.Quit();
+  child.Stop(SIGQUIT);
   const std::map<int64_t, std::vector<std::string>> printed =
       GoroutineBlocks(gentrace::testing::ReadFileOrEmpty(dump));
   int identical = 0;

@@ -1,0 +1,71 @@
+#include "defer/defer_layout.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace gentrace::defer {
+namespace {
+
+struct Row {
+  int since_minor;
+  int ptr_size;
+  DeferLayout layout;
+};
+
+// From each release's src/runtime/runtime2.go, type-checked with the gc
+// compiler's sizes by tools/runtime_layout_from_source (-fields=defer); the
+// sweep over every release tag is tests/defer/defer_layouts_by_release.tsv.xz,
+// which defer_layout_test holds this table to. Newest first.
+//   1.22: the panic/defer rework (rangefunc, head; no siz, started, fd,
+//         varp, _panic link)
+//   1.18: defers take no arguments (siz gone)
+//   1.14: open-coded defers (openDefer, fd, varp, framepc)
+//   1.13: stack-allocated records (heap)
+constexpr Row kRows[] = {
+    // clang-format off
+    //             g_panic g_defer siz started heap open range sp pc fn link fd varp size
+    {22, 8, {32, 40, -1, -1, 0, -1, 1, 8, 16, 24, 32, -1, -1, 48}},
+    {22, 4, {16, 20, -1, -1, 0, -1, 1, 4, 8, 12, 16, -1, -1, 24}},
+    {18, 8, {32, 40, -1, 0, 1, 2, -1, 8, 16, 24, 40, 48, 56, 72}},
+    {18, 4, {16, 20, -1, 0, 1, 2, -1, 4, 8, 12, 20, 24, 28, 36}},
+    {14, 8, {32, 40, 0, 4, 5, 6, -1, 8, 16, 24, 40, 48, 56, 72}},
+    {14, 4, {16, 20, 0, 4, 5, 6, -1, 8, 12, 16, 24, 28, 32, 40}},
+    {13, 8, {32, 40, 0, 4, 5, -1, -1, 8, 16, 24, 40, -1, -1, 48}},
+    {13, 4, {16, 20, 0, 4, 5, -1, -1, 8, 12, 16, 24, -1, -1, 28}},
+    // clang-format on
+};
+
+constexpr DeferLayoutField kFields[] = {
+    {"g._panic", &DeferLayout::g_panic},
+    {"g._defer", &DeferLayout::g_defer},
+    {"_defer.siz", &DeferLayout::siz},
+    {"_defer.started", &DeferLayout::started},
+    {"_defer.heap", &DeferLayout::heap},
+    {"_defer.openDefer", &DeferLayout::open_defer},
+    {"_defer.rangefunc", &DeferLayout::rangefunc},
+    {"_defer.sp", &DeferLayout::sp},
+    {"_defer.pc", &DeferLayout::pc},
+    {"_defer.fn", &DeferLayout::fn},
+    {"_defer.link", &DeferLayout::link},
+    {"_defer.fd", &DeferLayout::fd},
+    {"_defer.varp", &DeferLayout::varp},
+    {"sizeof(_defer)", &DeferLayout::size},
+};
+
+}  // namespace
+
+absl::Span<const DeferLayoutField> DeferLayoutFields() { return kFields; }
+
+absl::StatusOr<DeferLayout> DeferLayoutFor(const symtab::GoVersion& version,
+                                           int ptr_size) {
+  for (const Row& row : kRows) {
+    if (row.ptr_size == ptr_size && version.AtLeast(row.since_minor)) {
+      return row.layout;
+    }
+  }
+  return absl::UnimplementedError(
+      absl::StrCat("no defer record layout for go1.", version.minor, " with ",
+                   ptr_size, "-byte pointers (gentrace knows Go 1.13 on)"));
+}
+
+}  // namespace gentrace::defer

@@ -1,0 +1,48 @@
+#ifndef GENTRACE_DEFER_DEFER_LAYOUT_H_
+#define GENTRACE_DEFER_DEFER_LAYOUT_H_
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "symtab/go_version.h"
+
+namespace gentrace::defer {
+
+// Byte offsets of the runtime's defer records and the g fields that lead to
+// them, for one Go release and pointer size. -1: the release has no such
+// field.
+struct DeferLayout {
+  // g
+  int g_panic;
+  int g_defer;
+  // _defer
+  int siz;         // int32: argument bytes stored after the record (<= 1.17)
+  int started;     // bool (<= 1.21)
+  int heap;        // bool (1.13+)
+  int open_defer;  // bool: a frame of open-coded defers (1.14-1.21)
+  int rangefunc;   // bool (1.22+)
+  int sp;
+  int pc;
+  int fn;  // *funcval
+  int link;
+  int fd;    // open-coded defer funcdata (1.14-1.21)
+  int varp;  // (1.14-1.21)
+  int size;  // the record's size: arguments follow it (<= 1.17)
+};
+
+// One DeferLayout field, named as tools/runtime_layout_from_source prints it
+// with -fields=defer.
+struct DeferLayoutField {
+  absl::string_view name;  // "_defer.sp"
+  int DeferLayout::*member;
+};
+absl::Span<const DeferLayoutField> DeferLayoutFields();
+
+// The layout for a release (Go 1.13 and later) and pointer size (4 or 8);
+// UnimplementedError for an older release.
+absl::StatusOr<DeferLayout> DeferLayoutFor(const symtab::GoVersion& version,
+                                           int ptr_size);
+
+}  // namespace gentrace::defer
+
+#endif  // GENTRACE_DEFER_DEFER_LAYOUT_H_

@@ -1,0 +1,77 @@
+#ifndef GENTRACE_DEFER_PENDING_H_
+#define GENTRACE_DEFER_PENDING_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "defer/defer_layout.h"
+#include "symtab/address_space.h"
+#include "symtab/byte_reader.h"
+#include "symtab/pclntab.h"
+
+namespace gentrace::defer {
+
+// What reading a goroutine's deferred calls needs of the architecture.
+struct DeferArch {
+  int ptr_size;
+  symtab::ByteOrder byte_order;
+  bool uses_lr;
+  // amd64 and arm64 keep a frame pointer word at the top of each frame,
+  // below which the locals (varp) start.
+  bool frame_pointer;
+};
+
+// One physical frame of the goroutine, innermost first, as the unwinder
+// found it.
+struct DeferFrame {
+  uint64_t lookup_pc;  // where the frame's function is looked up
+  uint64_t sp;
+  uint64_t fp;  // the caller's SP
+};
+
+enum class DeferKind {
+  kHeap,       // a heap-allocated _defer record (defer in a loop, ...)
+  kStack,      // a _defer record on the frame's stack (Go 1.13+)
+  kOpenCoded,  // an open-coded defer: a bit in the frame's deferBits
+};
+
+// A deferred call that has not run yet.
+struct PendingCall {
+  int frame = 0;  // index into the frames given
+  DeferKind kind = DeferKind::kHeap;
+  uint64_t closure = 0;  // the function value (*funcval)
+  uint64_t fn = 0;       // its code pointer
+  uint64_t record = 0;   // the _defer record; 0 for open-coded defers
+  // Go <= 1.17: the saved argument bytes after the record.
+  uint64_t arguments = 0;
+  uint32_t argument_bytes = 0;
+};
+
+struct PendingDefers {
+  // In the order they will run: the innermost frame's first, and within a
+  // frame as deferreturn (or a panic) takes them: its _defer records newest
+  // first, its open-coded defers highest bit first.
+  std::vector<PendingCall> calls;
+  bool panicking = false;  // g._panic is set
+  // What could not be read or placed, one sentence each: an unreadable or
+  // cyclic chain, a record that matches no frame.
+  std::vector<std::string> problems;
+};
+
+// The deferred calls pending on goroutine `g` whose frames are `frames`,
+// read from `memory` with the release's `layout`. This is also the
+// deferreturn loop's schedule: for a frame stopped at or in its CALL
+// deferreturn, its calls here are those deferreturn will make, in order.
+// Bounded: a chain longer than 100,000 records, a cycle or a wild pointer
+// ends the reading with a problem, never a hang.
+PendingDefers FindPendingDefers(const symtab::Pclntab& table,
+                                const symtab::AddressSpace& memory,
+                                const DeferLayout& layout,
+                                const DeferArch& arch, uint64_t g,
+                                absl::Span<const DeferFrame> frames);
+
+}  // namespace gentrace::defer
+
+#endif  // GENTRACE_DEFER_PENDING_H_
