@@ -36,20 +36,21 @@ constexpr Row kRows[] = {
 };
 
 constexpr DeferLayoutField kFields[] = {
-    {"g._panic", &DeferLayout::g_panic},
-    {"g._defer", &DeferLayout::g_defer},
-    {"_defer.siz", &DeferLayout::siz},
-    {"_defer.started", &DeferLayout::started},
-    {"_defer.heap", &DeferLayout::heap},
-    {"_defer.openDefer", &DeferLayout::open_defer},
-    {"_defer.rangefunc", &DeferLayout::rangefunc},
-    {"_defer.sp", &DeferLayout::sp},
-    {"_defer.pc", &DeferLayout::pc},
-    {"_defer.fn", &DeferLayout::fn},
-    {"_defer.link", &DeferLayout::link},
-    {"_defer.fd", &DeferLayout::fd},
-    {"_defer.varp", &DeferLayout::varp},
-    {"sizeof(_defer)", &DeferLayout::size},
+    {"g_panic", &DeferLayout::g_panic, "runtime.g", "_panic"},
+    {"g_defer", &DeferLayout::g_defer, "runtime.g", "_defer"},
+    {"defer_siz", &DeferLayout::siz, "runtime._defer", "siz"},
+    {"defer_started", &DeferLayout::started, "runtime._defer", "started"},
+    {"defer_heap", &DeferLayout::heap, "runtime._defer", "heap"},
+    {"defer_open_defer", &DeferLayout::open_defer, "runtime._defer",
+     "openDefer"},
+    {"defer_rangefunc", &DeferLayout::rangefunc, "runtime._defer", "rangefunc"},
+    {"defer_sp", &DeferLayout::sp, "runtime._defer", "sp"},
+    {"defer_pc", &DeferLayout::pc, "runtime._defer", "pc"},
+    {"defer_fn", &DeferLayout::fn, "runtime._defer", "fn"},
+    {"defer_link", &DeferLayout::link, "runtime._defer", "link"},
+    {"defer_fd", &DeferLayout::fd, "runtime._defer", "fd"},
+    {"defer_varp", &DeferLayout::varp, "runtime._defer", "varp"},
+    {"defer_size", &DeferLayout::size, "runtime._defer", ""},
 };
 
 }  // namespace

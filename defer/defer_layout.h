@@ -30,11 +30,14 @@ struct DeferLayout {
   int size;  // the record's size: arguments follow it (<= 1.17)
 };
 
-// One DeferLayout field, named as tools/runtime_layout_from_source prints it
-// with -fields=defer.
+// One DeferLayout field: its name as tools/runtime_layout_from_source prints
+// it with -fields=defer, and the runtime struct and member it is the offset
+// of (an empty member: the struct's size).
 struct DeferLayoutField {
-  absl::string_view name;  // "_defer.sp"
-  int DeferLayout::*member;
+  absl::string_view name;       // "defer_sp"
+  int DeferLayout::*member;     // &DeferLayout::sp
+  absl::string_view type_name;  // "runtime._defer"
+  absl::string_view path;       // "sp"
 };
 absl::Span<const DeferLayoutField> DeferLayoutFields();
 

@@ -173,7 +173,7 @@ std::optional<Instruction> DecodeArm64(uint32_t w) {
     insn.op = Op::kLoad;
     insn.dst = zr_or(rd);
     insn.src = sp_or(rn);
-    insn.imm = ((w >> 10) & 0xfff) * 8;
+    insn.imm = int64_t{(w >> 10) & 0xfff} * 8;
     return insn;
   }
   if ((w & 0xffe00c00) == 0xf8400000) {  // LDUR Xt, [Xn|SP, #simm9]

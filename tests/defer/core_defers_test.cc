@@ -6,7 +6,9 @@
 // every _defer record belongs to a frame of its goroutine, every deferred
 // call names a function, and runtime.main's frame, on goroutines that are
 // not panicking, holds its one deferred unlock (open-coded from Go 1.14,
-// a record before).
+// a record before). tests/go/goroutines is known: on every GOARCH, its
+// withDefers frame has its two deferred closures pending, last first, and
+// its panicking frame none (the panic is running its only one).
 #include <string>
 #include <vector>
 
@@ -35,7 +37,8 @@ TEST_P(CoreDefersTest, EveryRecordHasItsFrameAndEveryCallAFunction) {
   const symtab::Binary& binary = *program->binary;
   const unwind::CoreFile& core = *program->core;
   std::vector<std::string> notes;
-  int goroutines = 0, calls = 0, main_frames = 0;
+  int goroutines = 0, calls = 0, main_frames = 0, with_defers = 0,
+      panicking = 0;
   absl::Status status = ForEachGoroutine(
       binary, core.arch(), core, core.load_bias(), core.threads(),
       [&](Goroutine& g) {
@@ -58,6 +61,22 @@ TEST_P(CoreDefersTest, EveryRecordHasItsFrameAndEveryCallAFunction) {
                 << "goroutine " << g.id() << " " << function << ": fn 0x"
                 << std::hex << call.entry();
           }
+          // tests/go/goroutines: two closures deferred, run last first.
+          if (function == "main.withDefers") {
+            ++with_defers;
+            ASSERT_EQ(frame.defers_size(), 2) << "goroutine " << g.id();
+            EXPECT_EQ(frame.defers(0).function().function(),
+                      "main.withDefers.func2");
+            EXPECT_EQ(frame.defers(1).function().function(),
+                      "main.withDefers.func1");
+            EXPECT_EQ(frame.defers(0).kind(), DEFER_KIND_OPEN_CODED);
+          }
+          // Its one deferred call is the one the panic is running.
+          if (function == "main.panicking") {
+            ++panicking;
+            EXPECT_TRUE(g.panicking()) << "goroutine " << g.id();
+            EXPECT_EQ(frame.defers_size(), 0) << "goroutine " << g.id();
+          }
           if (function == "runtime.main" && !g.panicking() &&
               g.status() != "running") {
             ++main_frames;
@@ -76,6 +95,10 @@ TEST_P(CoreDefersTest, EveryRecordHasItsFrameAndEveryCallAFunction) {
   RecordProperty("goroutines", goroutines);
   RecordProperty("calls", calls);
   RecordProperty("main_frames", main_frames);
+  if (absl::StrContains(crashed.path, "/goroutines/")) {
+    EXPECT_GE(with_defers, 1);
+    EXPECT_GE(panicking, 1);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -1,0 +1,3 @@
+module gentrace.test/defers
+
+go 1.19
