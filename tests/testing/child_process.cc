@@ -27,10 +27,12 @@ bool ChildProcess::Start(const std::string& path,
   std::vector<std::string> strings = {path};
   strings.insert(strings.end(), argv.begin(), argv.end());
   std::vector<char*> args;
+  args.reserve(strings.size() + 1);
   for (std::string& s : strings) args.push_back(s.data());
   args.push_back(nullptr);
   std::vector<std::string> env_strings = env;
   std::vector<char*> envp;
+  envp.reserve(env_strings.size() + 1);
   for (std::string& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
   const int error = posix_spawn(&pid_, path.c_str(), &actions, nullptr,
