@@ -136,9 +136,12 @@ PendingDefers FindPendingDefers(const symtab::Pclntab& table,
   const Reader reader(memory, arch);
   out.panicking = reader.Word(g + layout.g_panic).value_or(0) != 0;
 
+  // Frames that share an SP are a callee that has no frame of its own yet
+  // (at its entry on LR machines) and its caller: only the caller can have
+  // deferred, so the outermost of them owns the SP.
   absl::flat_hash_map<uint64_t, int> frame_by_sp;
   for (int i = 0; i < static_cast<int>(frames.size()); ++i) {
-    frame_by_sp.emplace(frames[i].sp, i);
+    frame_by_sp[frames[i].sp] = i;
   }
   // _defer records, newest first, grouped by the frame they belong to.
   std::vector<std::vector<PendingCall>> records(frames.size());

@@ -7,6 +7,11 @@
 // CALL deferreturn (recorded as the state at deferreturn's entry), with only
 // jmpdefer, deferreturn or the deferred function above them. The runtime's
 // own traceback gives up inside jmpdefer on these architectures.
+//
+// The same recordings prove the jmpdefer era's deferreturn schedule: at the
+// CALL deferreturn, the deferring frame's pending calls (read from the
+// goroutine's defer chain with gentrace's record layout) must be exactly
+// the deferred functions deferreturn was then seen to call.
 #include <fstream>
 #include <memory>
 #include <string>
@@ -17,6 +22,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "defer/defer_layout.h"
+#include "defer/pending.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "proto/capture.h"
@@ -48,6 +55,50 @@ std::string FunctionAt(const symtab::Pclntab& table, uint64_t pc) {
   absl::StatusOr<absl::string_view> name =
       func.ok() ? func->Name() : func.status();
   return name.ok() ? std::string(*name) : "?";
+}
+
+// The deferred calls pending on frame `frame` of a walk, as function
+// entries, and the problems met reading them.
+std::vector<uint64_t> PendingOn(const symtab::Binary& binary,
+                                const LoadedCapture& capture, uint64_t g,
+                                int frame, std::vector<std::string>* problems) {
+  std::vector<defer::DeferFrame> frames;
+  GoUnwinder unwinder(binary.pclntab(), *capture.arch, capture.memory, 200);
+  unwinder.Start(*capture.registers.Pc(*capture.arch),
+                 *capture.registers.Sp(*capture.arch),
+                 capture.registers.Lr(*capture.arch), /*trap=*/true);
+  for (; unwinder.valid(); unwinder.Next()) {
+    const GoFrame& f = unwinder.frame();
+    frames.push_back({.lookup_pc = f.trace_pc, .sp = f.sp, .fp = f.fp});
+  }
+  absl::StatusOr<defer::DeferLayout> layout =
+      defer::DeferLayoutFor(*binary.go_version(), capture.arch->ptr_size);
+  if (!layout.ok()) {
+    problems->push_back(std::string(layout.status().message()));
+    return {};
+  }
+  const defer::PendingDefers pending = defer::FindPendingDefers(
+      binary.pclntab(), capture.memory, *layout,
+      {.ptr_size = capture.arch->ptr_size,
+       .byte_order = capture.arch->byte_order,
+       .uses_lr = capture.arch->uses_lr,
+       .frame_pointer =
+           capture.arch->goarch == "amd64" || capture.arch->goarch == "arm64"},
+      g, frames);
+  // The recording holds the defer chain's memory, not the function values
+  // of open-coded defers further down the stack.
+  for (const std::string& problem : pending.problems) {
+    if (problem.find("open-coded defer") == std::string::npos ||
+        problem.find("unreadable function value") == std::string::npos) {
+      problems->push_back(problem);
+    }
+  }
+  std::vector<uint64_t> entries;
+  for (const defer::PendingCall& call : pending.calls) {
+    if (call.frame == frame) entries.push_back(call.fn);
+  }
+
+  return entries;
 }
 
 Walk Unwind(const symtab::Pclntab& table, const LoadedCapture& capture) {
@@ -133,7 +184,7 @@ TEST_P(JmpdeferSteppingTest, EveryInstructionKeepsTheDeferringChain) {
     std::vector<std::pair<uint64_t, Walk>> steps;  // pc, walk
   };
   std::map<int, Hit> hits;
-  int lines = 1;
+  int lines = 1, schedules = 0, scheduled_calls = 0;
   while (std::getline(recording, line)) {
     ++lines;
     JmpdeferStep step;
@@ -146,6 +197,18 @@ TEST_P(JmpdeferSteppingTest, EveryInstructionKeepsTheDeferringChain) {
     Walk walk = Unwind(table, *capture);
     if (step.kind() == "reference") {
       hits[step.hit()].reference = std::move(walk);
+      // The deferring function is the frame under deferreturn.
+      std::vector<std::string> problems;
+      const std::vector<uint64_t> pending =
+          PendingOn(**binary, *capture, step.g(), 1, &problems);
+      EXPECT_TRUE(problems.empty())
+          << "hit " << step.hit() << ": " << absl::StrJoin(problems, "; ");
+      const std::vector<uint64_t> ran(step.deferreturn_runs().begin(),
+                                      step.deferreturn_runs().end());
+      EXPECT_FALSE(ran.empty()) << "hit " << step.hit();
+      EXPECT_EQ(pending, ran) << "hit " << step.hit();
+      schedules += pending == ran;
+      scheduled_calls += ran.size();
     } else {
       hits[step.hit()].steps.emplace_back(
           *capture->registers.Pc(*capture->arch), std::move(walk));
@@ -189,7 +252,9 @@ TEST_P(JmpdeferSteppingTest, EveryInstructionKeepsTheDeferringChain) {
             << absl::StrFormat("%.1f", 100.0 * correct / std::max(steps, 1))
             << "%) over " << hits.size() << " passes; " << inside_jmpdefer
             << " steps at " << jmpdefer_pcs.size()
-            << " distinct pcs inside runtime.jmpdefer\n";
+            << " distinct pcs inside runtime.jmpdefer; " << schedules
+            << " deferreturn schedules (" << scheduled_calls
+            << " calls) read from the defer chain as they ran\n";
   RecordProperty("steps", steps);
   RecordProperty("correct", correct);
   EXPECT_EQ(correct, steps) << absl::StrJoin(wrong, "\n");

@@ -162,6 +162,17 @@ TEST_F(PendingDefersTest, RecordsRunInnermostFrameFirstNewestFirst) {
       << absl::StrJoin(pending.problems, "; ");
 }
 
+TEST_F(PendingDefersTest, ACalleeWithoutAFrameYetSharesTheCallersSp) {
+  // deferreturn at its entry on an LR machine: its SP is still its
+  // caller's, whose record it is.
+  frames_.insert(frames_.begin(), {.lookup_pc = 0, .sp = 0x7000, .fp = 0x7000});
+  Chain chain(layout_);
+  chain.Add(0x7000, 0x30010, -1);
+  const PendingDefers pending = Find(chain);
+  ASSERT_EQ(pending.calls.size(), 1u);
+  EXPECT_EQ(pending.calls[0].frame, 1);
+}
+
 TEST_F(PendingDefersTest, ACycleEndsTheChain) {
   Chain chain(layout_);
   chain.Add(0x7000, 0x30010, 1);

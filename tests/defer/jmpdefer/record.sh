@@ -43,19 +43,19 @@ package_for() {
   esac
 }
 
-# GOARCH -> pc sp lr g ptr_size endianness, with gdb's register names. lr
-# "-": the return address is at SP. g: the register the runtime keeps the
-# goroutine in, or where it is in thread-local storage.
+# GOARCH -> pc sp lr g ptr_size endianness min_frame_size, with gdb's
+# register names. lr "-": the return address is at SP. g: the register the
+# runtime keeps the goroutine in, or where it is in thread-local storage.
 regs_for() {
   case $1 in
-    386) echo "eip esp - gs_entry-4 4 little" ;;
-    amd64) echo "rip rsp - fs_base-8 8 little" ;;
-    arm) echo "pc sp lr r10 4 little" ;;
-    arm64) echo "pc sp x30 x28 8 little" ;;
-    mips64le) echo "pc sp ra s8 8 little" ;;
-    ppc64le) echo "pc r1 lr r30 8 little" ;;
-    riscv64) echo "pc sp ra s11 8 little" ;;
-    s390x) echo "pswa r15 r14 r13 8 big" ;;
+    386) echo "eip esp - gs_entry-4 4 little 0" ;;
+    amd64) echo "rip rsp - fs_base-8 8 little 0" ;;
+    arm) echo "pc sp lr r10 4 little 4" ;;
+    arm64) echo "pc sp x30 x28 8 little 8" ;;
+    mips64le) echo "pc sp ra s8 8 little 8" ;;
+    ppc64le) echo "pc r1 lr r30 8 little 32" ;;
+    riscv64) echo "pc sp ra s11 8 little 8" ;;
+    s390x) echo "pswa r15 r14 r13 8 big 8" ;;
     *) return 1 ;;
   esac
 }
@@ -73,8 +73,8 @@ EOF
 # still missing, numbered on from $4) to $5/hits.
 record_run() {
   local arch=$1 prog=$2 runner=$3 base=$4 work=$5 port qemu=
-  local pc sp lr g ptr endian
-  read -r pc sp lr g ptr endian < <(regs_for "$arch")
+  local pc sp lr g ptr endian min_frame
+  read -r pc sp lr g ptr endian min_frame < <(regs_for "$arch")
   [[ $lr != - ]] || lr=
   # One Go thread running Go code at a time, and no preemption signals.
   local -a env=(GODEBUG=asyncpreemptoff=1 GOMAXPROCS=1)
@@ -91,7 +91,7 @@ record_run() {
     recorder=(gdb-multiarch -nx -batch -ex "file $prog" -ex "target remote :$port")
   fi
   JD_GOARCH=$arch JD_PC=$pc JD_SP=$sp JD_LR=$lr JD_G=$g JD_PTR_SIZE=$ptr \
-    JD_ENDIAN=$endian JD_FUNCS=$work/funcs JD_HITS=$((hits - base)) \
+    JD_ENDIAN=$endian JD_MIN_FRAME=$min_frame JD_FUNCS=$work/funcs JD_HITS=$((hits - base)) \
     JD_HIT_BASE=$base JD_OUT=$work/hits \
     timeout 900 "${recorder[@]}" -x "$here/record_jmpdefer.py" >"$work/log" 2>&1 || {
     echo "$arch: recording failed:" >&2

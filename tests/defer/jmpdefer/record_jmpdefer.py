@@ -19,6 +19,14 @@ Each recorded "hit" is a sequence of JSON lines:
   - kind "step": the state at deferreturn's call of jmpdefer, then at each
     instruction of jmpdefer, ending with the deferred function's first
     instruction.
+The reference also carries the goroutine's g and, beside the stack, the
+memory of its defer chain (the g's head words, each _defer record with its
+saved arguments, each function value), and "deferreturnRuns": the entry of
+every deferred function deferreturn then calls for F, in order, watched as
+it happens (each jmpdefer whose argp is F's, until deferreturn returns to
+F). That is the ground truth for the deferreturn schedule gentrace reads
+from the chain. The record layout used to walk the chain here is Go 1.17's
+(the only release recorded); gentrace reads it with its own table.
 A deferreturn call that runs no defer (it returns to F, because F's defers
 are done) is discarded, and so is one where another goroutine got to the
 call of jmpdefer first.
@@ -33,7 +41,7 @@ configuration comes from the environment (see record.sh):
   JD_GOARCH, JD_PC, JD_SP, JD_LR (empty: the return address is at SP),
   JD_G       where the goroutine (g) pointer is: a register name, or
              "fs_base-8" (amd64), or "gs_entry-4" (386)
-  JD_PTR_SIZE, JD_ENDIAN (little or big)
+  JD_PTR_SIZE, JD_ENDIAN (little or big), JD_MIN_FRAME (MinFrameSize)
   JD_FUNCS   `gentrace funcs` output for the program
   JD_HITS    how many hits to record
   JD_HIT_BASE  the number of the first hit
@@ -61,6 +69,7 @@ G_WHERE = os.environ["JD_G"]
 PTR = int(os.environ["JD_PTR_SIZE"])
 ENDIAN = os.environ["JD_ENDIAN"]
 MASK = (1 << (8 * PTR)) - 1
+MIN_FRAME = int(os.environ["JD_MIN_FRAME"])
 HITS = int(os.environ["JD_HITS"])
 HIT_BASE = int(os.environ["JD_HIT_BASE"])
 MAX_STACK = 64 << 10
@@ -207,12 +216,91 @@ def capture():
     }
 
 
+# Go 1.17's defer records (this recorder steps only go1.17 binaries): g's
+# _defer is its sixth word (after stack.lo/hi, stackguard0/1, _panic); a
+# _defer is siz, started/heap/openDefer, sp, pc, fn, _panic, link, fd,
+# varp, framepc, and siz bytes of arguments after it.
+G_HEAD_WORDS = 6
+DEFER_SIZE = 72 if PTR == 8 else 40
+DEFER_FN = 24 if PTR == 8 else 16
+DEFER_LINK = 40 if PTR == 8 else 24
+MAX_RECORDS = 64
+
+
+def defer_chain_ranges(g):
+    """[(address, length)] of the g's head words, each _defer record (with
+    its arguments) and each record's function value."""
+    ranges = [(g, G_HEAD_WORDS * PTR)]
+    d = read_word(g + (G_HEAD_WORDS - 1) * PTR)
+    for _ in range(MAX_RECORDS):
+        if d == 0:
+            break
+        siz = int.from_bytes(read(d, 4), ENDIAN)
+        ranges.append((d, DEFER_SIZE + min(siz, 4096)))
+        fn = read_word(d + DEFER_FN)
+        if fn:
+            ranges.append((fn, PTR))
+        d = read_word(d + DEFER_LINK)
+    return ranges
+
+
+def with_ranges(capture_json, ranges):
+    """The capture with `ranges` of memory added, merged with its stack
+    range and with each other (captures may not overlap)."""
+    stack = capture_json["memory"][0]
+    spans = [(int(stack["address"]), base64.b64decode(stack["data"]))]
+    spans += [(a, read(a, n)) for a, n in ranges]
+    spans.sort(key=lambda span: span[0])
+    merged = []
+    for address, data in spans:
+        if merged and address <= merged[-1][0] + len(merged[-1][1]):
+            last_address, last = merged[-1]
+            end = max(last_address + len(last), address + len(data))
+            merged[-1] = (last_address, read(last_address, end - last_address))
+        else:
+            merged.append((address, data))
+    capture_json["memory"] = [
+        {"address": str(a), "data": base64.b64encode(d).decode()}
+        for a, d in merged]
+    return capture_json
+
+
+def deferreturn_runs(first, g, f_sp, jmpdefer, ret):
+    """The deferred functions deferreturn calls for F after `first` (the one
+    just entered), until it returns to F: each stop at jmpdefer on this
+    goroutine whose argp is F's, then the return to F on F's SP."""
+    argp = f_sp + MIN_FRAME
+    fv_slot, argp_slot = ((MIN_FRAME, MIN_FRAME + PTR) if LR_REG
+                          else (PTR, 2 * PTR))
+    runs = [first]
+    for _ in range(MAX_RECORDS):
+        if not run_to([jmpdefer[0], ret]):
+            raise RuntimeError("the program ended inside F's deferreturn")
+        if goroutine() != g:
+            continue
+        sp = reg(SP_REG)
+        if reg(PC_REG) == ret:
+            if sp == f_sp:
+                return runs
+            continue  # F itself, deeper in a recursion
+        if read_word(sp + argp_slot) == argp:
+            runs.append(read_word(read_word(sp + fv_slot)))
+    raise RuntimeError("deferreturn made more than %d calls" % MAX_RECORDS)
+
+
 def run_to(addresses):
     """Continues until one of addresses is reached; False if the program
     exited instead."""
     for address in addresses:
         gdb.execute("break *0x%x" % address, to_string=True)
-    gdb.execute("continue", to_string=True)
+    try:
+        gdb.execute("continue", to_string=True)
+    except gdb.error as error:
+        # It exited: gdb then fails to read the registers of a thread it
+        # still lists.
+        if running() and "No such process" not in str(error):
+            raise
+        return False
     gdb.execute("delete", to_string=True)
     return running()
 
@@ -297,7 +385,11 @@ def main():
         ref_sp = reg(SP_REG)
         caller = function_at(ret)
         reference = {"hit": HIT_BASE + hits, "kind": "reference",
-                     "returnAddress": str(ret), "capture": capture()}
+                     "returnAddress": str(ret), "g": str(g),
+                     "capture": with_ranges(capture(), defer_chain_ranges(g))}
+        # F's SP: deferreturn's on LR machines, above the pushed return
+        # address on x86.
+        f_sp = ref_sp + (0 if LR_REG else PTR)
         if not run_to([call_site, jmpdefer[0], ret]):
             break
         pc = reg(PC_REG)
@@ -330,8 +422,11 @@ def main():
                 "jmpdefer went to 0x%x with SP 0x%x (F's: 0x%x), returning "
                 "to 0x%x (deferreturn's return address: 0x%x)" %
                 (pc, reg(SP_REG), ref_sp, link, ret))
-        print("hit %d: F=%s deferred=%s, %d steps" %
-              (HIT_BASE + hits, caller, function_at(pc), len(steps)))
+        reference["deferreturnRuns"] = [
+            str(entry) for entry in deferreturn_runs(pc, g, f_sp, jmpdefer, ret)]
+        print("hit %d: F=%s deferred=%s, %d steps, deferreturn ran %d" %
+              (HIT_BASE + hits, caller, function_at(pc), len(steps),
+               len(reference["deferreturnRuns"])))
         with open(os.environ["JD_OUT"], "a") as out:
             for line in [reference] + steps:
                 out.write(json.dumps(line) + "\n")
