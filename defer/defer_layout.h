@@ -28,6 +28,9 @@ struct DeferLayout {
   int fd;    // open-coded defer funcdata (1.14-1.21)
   int varp;  // (1.14-1.21)
   int size;  // the record's size: arguments follow it (<= 1.17)
+  // _panic
+  int panic_link;
+  int panic_recovered;  // bool
 };
 
 // One DeferLayout field: its name as tools/runtime_layout_from_source prints

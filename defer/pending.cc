@@ -125,6 +125,36 @@ void AppendOpenCoded(const symtab::Pclntab& table,
   }
 }
 
+// Counts the g._panic chain, bounded and cycle-safe like the defer chain.
+void ReadPanics(const Reader& reader, const DeferLayout& layout, uint64_t g,
+                PendingDefers* out) {
+  constexpr int kMaxPanics = 1000;
+  std::optional<uint64_t> head = reader.Word(g + layout.g_panic);
+  if (!head) {
+    out->problems.push_back("g._panic is unreadable");
+    return;
+  }
+  absl::flat_hash_set<uint64_t> seen;
+  for (uint64_t address = *head; address != 0;) {
+    if (out->panics == kMaxPanics || !seen.insert(address).second) {
+      out->problems.push_back("the panic chain loops or never ends");
+      return;
+    }
+    std::optional<uint64_t> link = reader.Word(address + layout.panic_link);
+    if (!link) {
+      out->problems.push_back(absl::StrCat(
+          "the _panic at 0x", absl::Hex(address), " is unreadable"));
+      return;
+    }
+    if (out->panics == 0) {
+      out->newest_panic_recovered =
+          reader.Byte(address + layout.panic_recovered).value_or(0) != 0;
+    }
+    ++out->panics;
+    address = *link;
+  }
+}
+
 }  // namespace
 
 PendingDefers FindPendingDefers(const symtab::Pclntab& table,
@@ -134,7 +164,7 @@ PendingDefers FindPendingDefers(const symtab::Pclntab& table,
                                 absl::Span<const DeferFrame> frames) {
   PendingDefers out;
   const Reader reader(memory, arch);
-  out.panicking = reader.Word(g + layout.g_panic).value_or(0) != 0;
+  ReadPanics(reader, layout, g, &out);
 
   // Frames that share an SP are a callee that has no frame of its own yet
   // (at its entry on LR machines) and its caller: only the caller can have

@@ -54,7 +54,12 @@ struct PendingDefers {
   // frame as deferreturn (or a panic) takes them: its _defer records newest
   // first, its open-coded defers highest bit first.
   std::vector<PendingCall> calls;
-  bool panicking = false;  // g._panic is set
+  // Panics in progress (the g._panic chain; a panic raised by a deferred
+  // call during another stacks on it), and whether the newest has been
+  // recovered (execution resumes in the deferring frame once its deferred
+  // call returns).
+  int panics = 0;
+  bool newest_panic_recovered = false;
   // What could not be read or placed, one sentence each: an unreadable or
   // cyclic chain, a record that matches no frame.
   std::vector<std::string> problems;

@@ -186,7 +186,9 @@ void AddPendingDefers(const symtab::Binary& binary,
       .frame_pointer = arch.goarch == "amd64" || arch.goarch == "arm64"};
   defer::PendingDefers pending = defer::FindPendingDefers(
       binary.pclntab(), memory, layout, defer_arch, g, frames);
-  out->set_panicking(pending.panicking);
+  out->set_panicking(pending.panics > 0);
+  out->set_panics(pending.panics);
+  out->set_panic_recovered(pending.newest_panic_recovered);
   for (std::string& problem : pending.problems) {
     out->add_defer_problems(std::move(problem));
   }
@@ -212,11 +214,12 @@ absl::Status ReadGoroutines(const symtab::Binary& binary,
                             const symtab::AddressSpace& memory,
                             uint64_t load_bias,
                             absl::Span<const unwind::CoreThread> threads,
-                            Trace* trace) {
+                            Trace* trace, const GoroutineReadOptions& options) {
   std::vector<std::string> notes;
   absl::Status status = ForEachGoroutine(
       binary, arch, memory, load_bias, threads,
-      [&](Goroutine& g) { trace->add_goroutines()->Swap(&g); }, &notes);
+      [&](Goroutine& g) { trace->add_goroutines()->Swap(&g); }, &notes,
+      options);
   if (status.ok()) {
     for (std::string& note : notes) trace->add_notes(std::move(note));
   }

@@ -17,6 +17,14 @@
 
 namespace gentrace {
 
+struct GoroutineReadOptions {
+  // The runtime's clock when the memory was read (a live process's): gives
+  // long waits their minutes.
+  std::optional<int64_t> nanotime;
+  // Read each frame's pending deferred calls (Frame.defers).
+  bool pending_defers = false;
+};
+
 // Every live goroutine of a stopped Go program (a core, a stopped process),
 // in the order the runtime keeps them (allgs), each unwound from where it
 // stopped and symbolized as a GOTRACEBACK=crash traceback shows it:
@@ -35,15 +43,8 @@ absl::Status ReadGoroutines(const symtab::Binary& binary,
                             const symtab::AddressSpace& memory,
                             uint64_t load_bias,
                             absl::Span<const unwind::CoreThread> threads,
-                            Trace* trace);
-
-struct GoroutineReadOptions {
-  // The runtime's clock when the memory was read (a live process's): gives
-  // long waits their minutes.
-  std::optional<int64_t> nanotime;
-  // Read each frame's pending deferred calls (Frame.defers).
-  bool pending_defers = false;
-};
+                            Trace* trace,
+                            const GoroutineReadOptions& options = {});
 
 // The same, one goroutine at a time: `visit` sees each (and may take its
 // contents) before the next is read, so memory stays that of one

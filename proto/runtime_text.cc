@@ -182,7 +182,11 @@ void AppendGoroutineText(const Goroutine& goroutine,
 
   if (options.defers) {
     if (goroutine.panicking()) {
-      out->append("\tpanicking: a panic runs the deferred calls above\n");
+      absl::StrAppend(
+          out, "\tpanicking: ", goroutine.panics(),
+          goroutine.panics() == 1 ? " panic" : " panics", " in progress",
+          goroutine.panic_recovered() ? ", the newest recovered" : "",
+          "; the deferred calls above run as it unwinds\n");
     }
     for (const std::string& problem : goroutine.defer_problems()) {
       absl::StrAppend(out, "\tdefers: ", problem, "\n");

@@ -90,7 +90,13 @@ TEST_P(PendingDefersLiveTest, PendingCallsAreWhatTheProgramRuns) {
           EXPECT_EQ(g.defer_problems_size(), 0)
               << scenarios[g.id()] << ": "
               << absl::StrJoin(g.defer_problems(), "; ");
-          saw_panic |= g.panicking();
+          if (scenarios[g.id()] == "panic") {
+            saw_panic = true;
+            EXPECT_EQ(g.panics(), 1);
+            EXPECT_FALSE(g.panic_recovered());
+          } else {
+            EXPECT_FALSE(g.panicking()) << scenarios[g.id()];
+          }
           Calls& calls = pending[g.id()];
           for (const Frame& frame : g.frames()) {
             const std::string frame_function =

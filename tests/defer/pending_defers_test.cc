@@ -71,6 +71,8 @@ class Chain {
  public:
   static constexpr uint64_t kG = 0x10000;
   static constexpr uint64_t kRecords = 0x20000;
+  static constexpr uint64_t kPanics = 0x28000;
+  static constexpr uint64_t kPanicSize = 104;
 
   explicit Chain(const DeferLayout& layout) : layout_(layout) {}
 
@@ -86,18 +88,30 @@ class Chain {
     records_ += record;
   }
   void SetHead(uint64_t head) { head_ = head; }
+  // _panic records at kPanics, each linked to the next; the last links to
+  // `last_link` (0: none).
+  void SetPanics(int count, uint64_t last_link, bool newest_recovered) {
+    panics_.assign(count * kPanicSize, '\0');
+    for (int i = 0; i < count; ++i) {
+      Put(&panics_, i * kPanicSize + layout_.panic_link,
+          i + 1 < count ? kPanics + (i + 1) * kPanicSize : last_link);
+    }
+    if (count > 0) panics_[layout_.panic_recovered] = newest_recovered;
+  }
 
   absl::StatusOr<unwind::RangeMemory> Memory() const {
     std::string g(64, '\0');
     Put(&g, layout_.g_defer, head_);
+    Put(&g, layout_.g_panic, panics_.empty() ? 0 : kPanics);
     // A funcval for every fn: its code pointer is itself + 0x100.
     std::string funcvals(0x1000, '\0');
     for (uint64_t i = 0; i < 0x1000 / 8; ++i) {
       Put(&funcvals, i * 8, 0x30000 + i * 8 + 0x100);
     }
-    return unwind::RangeMemory::Create(
-        {{kG, g}, {kRecords, records_}, {0x30000, funcvals}},
-        ByteOrder::kLittle);
+    std::vector<unwind::RangeMemory::Range> ranges = {
+        {kG, g}, {kRecords, records_}, {0x30000, funcvals}};
+    if (!panics_.empty()) ranges.push_back({kPanics, panics_});
+    return unwind::RangeMemory::Create(std::move(ranges), ByteOrder::kLittle);
   }
 
  private:
@@ -106,6 +120,7 @@ class Chain {
   }
   const DeferLayout& layout_;
   std::string records_;
+  std::string panics_;
   uint64_t head_ = kRecords;
 };
 
@@ -217,6 +232,32 @@ TEST_F(PendingDefersTest, AnEndlessChainIsCut) {
   EXPECT_NE(pending.problems[0].find("cut after 100000"), std::string::npos);
 }
 
+TEST_F(PendingDefersTest, PanicsAreCounted) {
+  Chain chain(layout_);
+  chain.Add(0x7000, 0x30010, -1);
+  chain.SetPanics(2, 0, /*newest_recovered=*/true);
+  const PendingDefers pending = Find(chain);
+  EXPECT_EQ(pending.panics, 2);
+  EXPECT_TRUE(pending.newest_panic_recovered);
+  EXPECT_TRUE(pending.problems.empty())
+      << absl::StrJoin(pending.problems, "; ");
+}
+
+TEST_F(PendingDefersTest, APanicChainThatLoopsOrLeadsNowhereIsAProblem) {
+  for (uint64_t last_link : {Chain::kPanics, uint64_t{0xbad0000}}) {
+    Chain chain(layout_);
+    chain.Add(0x7000, 0x30010, -1);
+    chain.SetPanics(3, last_link, false);
+    const PendingDefers pending = Find(chain);
+    EXPECT_EQ(pending.calls.size(), 1u);
+    ASSERT_EQ(pending.problems.size(), 1u);
+    EXPECT_NE(pending.problems[0].find(
+                  last_link == Chain::kPanics ? "loops" : "is unreadable"),
+              std::string::npos)
+        << pending.problems[0];
+  }
+}
+
 TEST_F(PendingDefersTest, AnUnreadableGoroutineIsAProblem) {
   Chain chain(layout_);
   absl::StatusOr<unwind::RangeMemory> memory = chain.Memory();
@@ -224,8 +265,9 @@ TEST_F(PendingDefersTest, AnUnreadableGoroutineIsAProblem) {
   const PendingDefers pending = FindPendingDefers(
       binary_->pclntab(), *memory, layout_, kArch, /*g=*/0x999000, frames_);
   EXPECT_TRUE(pending.calls.empty());
-  ASSERT_EQ(pending.problems.size(), 1u);
-  EXPECT_NE(pending.problems[0].find("g._defer"), std::string::npos);
+  ASSERT_EQ(pending.problems.size(), 2u);
+  EXPECT_NE(pending.problems[0].find("g._panic"), std::string::npos);
+  EXPECT_NE(pending.problems[1].find("g._defer"), std::string::npos);
 }
 
 }  // namespace

@@ -34,11 +34,13 @@ int PrintGoroutines(const symtab::Binary& binary, std::string core_bytes,
   }
   (*core)->AttachExecutable(&binary.elf());
   Trace trace;
-  *status = ReadGoroutines(binary, (*core)->arch(), **core,
-                           (*core)->load_bias(), (*core)->threads(), &trace);
+  // With pending defers: damaged defer chains and deferBits too.
+  *status =
+      ReadGoroutines(binary, (*core)->arch(), **core, (*core)->load_bias(),
+                     (*core)->threads(), &trace, {.pending_defers = true});
   std::string text;
   for (const Goroutine& g : trace.goroutines()) {
-    AppendGoroutineText(g, {}, &text);
+    AppendGoroutineText(g, {.defers = true}, &text);
     EXPECT_LE(g.frames_size(), 100000);
   }
   return trace.goroutines_size();
