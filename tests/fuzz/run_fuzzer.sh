@@ -26,7 +26,7 @@ build() {
     -o "$work/$name"
 }
 build binary_fuzzer "$root"/tests/testing/exercise_binary.cc
-build unwind_fuzzer "$root"/unwind/*.cc
+build unwind_fuzzer "$root"/unwind/*.cc "$root"/defer/jmpdefer.cc
 
 # Seeds for the parser: one small binary per byte order and word size.
 mkdir -p "$work/corpus/binary" "$work/corpus/unwind"
@@ -38,9 +38,14 @@ done
 
 cd "$work"
 half=$(((seconds + 1) / 2))
+quarter=$(((half + 1) / 2))
 ./binary_fuzzer -max_total_time="$half" -rss_limit_mb=4096 \
   -max_len=4000000 -timeout=20 -print_final_stats=1 corpus/binary
-# The unwinder walks a real arm64 (link-register) binary's tables.
-GENTRACE_FUZZ_BINARY="$fixtures/go/go1.19/arm64/default/prog" \
-  ./unwind_fuzzer -max_total_time="$half" -rss_limit_mb=4096 \
-  -max_len=65536 -timeout=20 -print_final_stats=1 corpus/unwind
+# The unwinder walks real link-register binaries' tables: a Go 1.19 arm64
+# program, and esbuild built by go1.17 for arm, whose runtime.jmpdefer (the
+# golang/go#8153 hand-over) the fuzzer aims at often.
+for binary in go/go1.19/arm64/default/prog esbuild/esbuild-linux-arm-0.13.15/esbuild; do
+  GENTRACE_FUZZ_BINARY="$fixtures/$binary" \
+    ./unwind_fuzzer -max_total_time="$quarter" -rss_limit_mb=4096 \
+    -max_len=65536 -timeout=20 -print_final_stats=1 corpus/unwind
+done
