@@ -20,7 +20,7 @@ namespace gentrace {
 struct GoroutineReadOptions {
   // The runtime's clock when the memory was read (a live process's): gives
   // long waits their minutes.
-  std::optional<int64_t> nanotime;
+  std::optional<int64_t> nanotime = std::nullopt;
   // Read each frame's pending deferred calls (Frame.defers).
   bool pending_defers = false;
 };

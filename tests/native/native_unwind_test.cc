@@ -1,0 +1,372 @@
+// Native frames against independent unwinders: tests/native/crasher (C++,
+// a namespace, a class template and a lambda on the way down) crashes at
+// depths 1, 5 and 40 and the kernel writes a core; gentrace's libunwind
+// core unwinding, symbolized with its ELF symbols and DWARF lines, must give
+// gdb's `bt` of the same core, frame for frame (pc, and function name) down
+// to main. The same program stopped at depth 5 is unwound live through
+// ptrace and must match gdb attached to it. The current thread's own frames
+// must match glibc's backtrace().
+#include <execinfo.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "gtest/gtest.h"
+#include "symtab/elf_file.h"
+#include "symtab/mapped_file.h"
+#include "symtab/native_symbols.h"
+#include "unwind/core_file.h"
+#include "unwind/native_unwinder.h"
+
+namespace gentrace::unwind {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char kCrasher[] = "tests/native/crasher";
+
+// One frame as both sides name it.
+struct Named {
+  uint64_t pc = 0;
+  std::string function;  // without its parameter list
+  std::string line;      // "crasher.cc:26" (file base name), if known
+};
+
+// "ns::f<int>(int, bool) const" -> "ns::f<int>": gdb's `bt` prints names
+// without parameters.
+std::string WithoutParameters(std::string name) {
+  name = std::string(absl::StripSuffix(name, " const"));
+  if (name.empty() || name.back() != ')') return name;
+  int depth = 0;
+  for (size_t i = name.size(); i-- > 0;) {
+    if (name[i] == ')') ++depth;
+    if (name[i] == '(' && --depth == 0) return name.substr(0, i);
+  }
+  return name;
+}
+
+std::string RunCommand(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0)
+    out.append(buffer, n);
+  pclose(pipe);
+  return out;
+}
+
+// gdb's backtrace: "#3  0x000055555555529d in crasher::Start (depth=5, ...)
+// at tests/native/crasher.cc:44"; frame 0 may have no "0x... in".
+std::vector<Named> GdbBacktrace(const std::string& gdb_args) {
+  std::vector<Named> frames;
+  // What gdb prints on loading a core (the crash frame) comes before the
+  // marker.
+  const std::string out = RunCommand(
+      absl::StrCat("gdb -nx -batch -ex 'set width 0' -ex 'echo ==bt==\\n' ",
+                   "-ex bt ", gdb_args, " 2>/dev/null"));
+  const size_t marker = out.find("==bt==\n");
+  if (marker == std::string::npos) return frames;
+  for (absl::string_view line :
+       absl::StrSplit(absl::string_view(out).substr(marker), '\n')) {
+    if (!absl::ConsumePrefix(&line, "#")) continue;
+    const size_t space = line.find(' ');
+    if (space == absl::string_view::npos) continue;
+    line.remove_prefix(space);
+    line = absl::StripLeadingAsciiWhitespace(line);
+    Named frame;
+    if (absl::ConsumePrefix(&line, "0x")) {
+      const size_t end = line.find(' ');
+      if (!absl::SimpleHexAtoi(line.substr(0, end), &frame.pc)) continue;
+      line.remove_prefix(end);
+      line = absl::StripPrefix(line, " in ");
+    }
+    frame.function = std::string(line.substr(0, line.find(" (")));
+    const size_t at = line.rfind(" at ");
+    if (at != absl::string_view::npos) {
+      frame.line = std::string(
+          fs::path(std::string(line.substr(at + 4))).filename().string());
+    }
+    frames.push_back(frame);
+  }
+  return frames;
+}
+
+// Names for pcs of a process whose mappings are `mappings`: each mapped
+// ELF's symbols, shifted by where it was loaded.
+class ModuleSymbols {
+ public:
+  explicit ModuleSymbols(const std::vector<FileMapping>& mappings) {
+    for (const FileMapping& m : mappings) {
+      if (m.file_offset != 0 || modules_.contains(m.path)) continue;
+      absl::StatusOr<std::unique_ptr<symtab::NativeSymbols>> symbols =
+          symtab::NativeSymbols::Open(m.path);
+      if (!symbols.ok()) continue;
+      modules_[m.path] = {m.start - LowestLoadAddress(m.path),
+                          std::move(*symbols)};
+    }
+    for (const FileMapping& m : mappings) {
+      if (modules_.contains(m.path)) ranges_.push_back(m);
+    }
+  }
+  // The function holding `pc` (a return address unless `exact`), and its
+  // source line where DWARF has it.
+  Named At(uint64_t pc, bool exact) const {
+    const uint64_t lookup = exact ? pc : pc - 1;
+    Named out{.pc = pc, .function = "??"};
+    for (const FileMapping& m : ranges_) {
+      if (lookup < m.start || lookup >= m.end) continue;
+      const Module& module = modules_.at(m.path);
+      const symtab::NativeSymbols::Function* f =
+          module.symbols->FindFunction(lookup - module.bias);
+      if (f != nullptr) out.function = WithoutParameters(f->name);
+      if (std::optional<symtab::NativeSymbols::Line> line =
+              module.symbols->FindLine(lookup - module.bias)) {
+        out.line = absl::StrCat(fs::path(line->file).filename().string(), ":",
+                                line->line);
+      }
+      break;
+    }
+    return out;
+  }
+
+ private:
+  static uint64_t LowestLoadAddress(const std::string& path) {
+    absl::StatusOr<std::unique_ptr<symtab::MappedFile>> file =
+        symtab::MappedFile::Open(path);
+    if (!file.ok()) return 0;
+    absl::StatusOr<std::unique_ptr<symtab::ElfFile>> elf =
+        symtab::ElfFile::Parse((*file)->bytes());
+    uint64_t lowest = UINT64_MAX;
+    if (elf.ok()) {
+      for (const symtab::ElfSegment& s : (*elf)->segments()) {
+        if (s.type == 1) lowest = std::min(lowest, s.vaddr & ~uint64_t{0xfff});
+      }
+    }
+    return lowest == UINT64_MAX ? 0 : lowest;
+  }
+  struct Module {
+    uint64_t bias;
+    std::unique_ptr<symtab::NativeSymbols> symbols;
+  };
+  std::map<std::string, Module> modules_;
+  std::vector<FileMapping> ranges_;
+};
+
+// Our frames named, down to and including main.
+std::vector<Named> Name(const std::vector<NativeFrame>& frames,
+                        const ModuleSymbols& symbols) {
+  std::vector<Named> out;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    out.push_back(symbols.At(frames[i].pc, i == 0));
+    if (out.back().function == "main") break;
+  }
+  return out;
+}
+
+// gdb's frames down to and including main.
+std::vector<Named> UpToMain(std::vector<Named> frames) {
+  for (size_t i = 0; i < frames.size(); ++i) {
+    if (frames[i].function == "main") {
+      frames.resize(i + 1);
+      break;
+    }
+  }
+  return frames;
+}
+
+std::string Describe(const std::vector<Named>& frames) {
+  return absl::StrJoin(frames, "\n", [](std::string* out, const Named& f) {
+    absl::StrAppend(out, "0x", absl::Hex(f.pc), " ", f.function);
+  });
+}
+
+int lines_compared = 0;
+
+void ExpectSameFrames(const std::vector<Named>& ours,
+                      const std::vector<Named>& gdb) {
+  ASSERT_EQ(ours.size(), gdb.size()) << "ours:\n"
+                                     << Describe(ours) << "\ngdb:\n"
+                                     << Describe(gdb);
+  for (size_t i = 0; i < ours.size(); ++i) {
+    // For a lambda's call operator gdb prints its DWARF name alone
+    // ("operator()"); the symbol table gives the whole scope.
+    EXPECT_TRUE(ours[i].function == gdb[i].function ||
+                absl::EndsWith(ours[i].function, "::" + gdb[i].function))
+        << "frame " << i << ": " << ours[i].function << " vs gdb's "
+        << gdb[i].function;
+    if (gdb[i].pc != 0) EXPECT_EQ(ours[i].pc, gdb[i].pc) << "frame " << i;
+    if (!gdb[i].line.empty()) {
+      EXPECT_EQ(ours[i].line, gdb[i].line) << "frame " << i;
+      ++lines_compared;
+    }
+  }
+}
+
+// Runs the crasher in `dir` with cores allowed; returns its pid (waited
+// for unless `stop`, in which case it is left stopped and traced).
+pid_t StartCrasher(const std::string& dir, int depth, bool stop) {
+  const std::string program = fs::absolute(kCrasher).string();
+  const std::string depth_arg = absl::StrCat(depth);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
+    setrlimit(RLIMIT_CORE, &unlimited);
+    if (chdir(dir.c_str()) != 0) _exit(127);
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    execl(program.c_str(), program.c_str(), depth_arg.c_str(),
+          stop ? "stop" : "segv", nullptr);
+    _exit(127);
+  }
+  return pid;
+}
+
+std::string CorePattern() {
+  std::string pattern = RunCommand("cat /proc/sys/kernel/core_pattern");
+  return std::string(absl::StripTrailingAsciiWhitespace(pattern));
+}
+
+class NativeCoreTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(NativeCoreTest, CoreFramesMatchGdb) {
+  const std::string pattern = CorePattern();
+  if (absl::StartsWith(pattern, "|")) {
+    GTEST_SKIP() << "cores go to a program here: " << pattern;
+  }
+  const std::string dir =
+      absl::StrCat(::testing::TempDir(), "/core", GetParam());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const pid_t pid = StartCrasher(dir, GetParam(), /*stop=*/false);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+  std::string core_path;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir)) {
+    if (absl::StartsWith(e.path().filename().string(), "core")) {
+      core_path = e.path().string();
+    }
+  }
+  if (core_path.empty()) GTEST_SKIP() << "no core (pattern " << pattern << ")";
+
+  absl::StatusOr<std::unique_ptr<CoreFile>> core = CoreFile::Open(core_path);
+  ASSERT_TRUE(core.ok()) << core.status();
+  std::vector<BackingFile> files;
+  for (const FileMapping& m : (*core)->file_mappings()) {
+    files.push_back({m.path, m.start});
+  }
+  absl::StatusOr<std::vector<NativeFrame>> frames =
+      UnwindCoreNative(core_path, 0, files, 256);
+  ASSERT_TRUE(frames.ok()) << frames.status();
+  const ModuleSymbols symbols((*core)->file_mappings());
+  const std::vector<Named> ours = Name(*frames, symbols);
+  lines_compared = 0;
+  const std::vector<Named> gdb = UpToMain(GdbBacktrace(
+      absl::StrCat(fs::absolute(kCrasher).string(), " ", core_path)));
+  ExpectSameFrames(ours, gdb);
+  // Crash, the descent, the lambda, Start, main.
+  EXPECT_EQ(static_cast<int>(ours.size()), GetParam() + 4);
+  EXPECT_EQ(ours.front().function, "crasher::Crash");
+
+  // DWARF lines were compared: the program's frames all have them.
+  EXPECT_GE(lines_compared, GetParam() + 3);
+}
+
+INSTANTIATE_TEST_SUITE_P(Depths, NativeCoreTest, ::testing::Values(1, 5, 40));
+
+TEST(NativeUnwindTest, PtraceFramesMatchGdbAttached) {
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/stopped");
+  fs::create_directories(dir);
+  const pid_t pid = StartCrasher(dir, 5, /*stop=*/true);
+  int status = 0;
+  // The child stops itself with SIGSTOP.
+  ASSERT_EQ(waitpid(pid, &status, WUNTRACED), pid);
+  ASSERT_TRUE(WIFSTOPPED(status));
+  std::vector<Named> ours;
+  std::vector<FileMapping> mappings;
+  {
+    ASSERT_EQ(ptrace(PTRACE_ATTACH, pid, nullptr, nullptr), 0);
+    waitpid(pid, &status, __WALL);
+    absl::StatusOr<std::vector<NativeFrame>> frames =
+        UnwindPtraceNative(pid, 256);
+    ASSERT_TRUE(frames.ok()) << frames.status();
+    for (absl::string_view line : absl::StrSplit(
+             RunCommand(absl::StrCat("cat /proc/", pid, "/maps")), '\n')) {
+      std::vector<std::string> f =
+          absl::StrSplit(line, ' ', absl::SkipWhitespace());
+      if (f.size() < 6 || f[5][0] != '/') continue;
+      std::vector<std::string> range = absl::StrSplit(f[0], '-');
+      FileMapping m;
+      m.path = f[5];
+      ASSERT_TRUE(absl::SimpleHexAtoi(range[0], &m.start));
+      ASSERT_TRUE(absl::SimpleHexAtoi(range[1], &m.end));
+      ASSERT_TRUE(absl::SimpleHexAtoi(f[2], &m.file_offset));
+      mappings.push_back(m);
+    }
+    ours = Name(*frames, ModuleSymbols(mappings));
+    ptrace(PTRACE_DETACH, pid, nullptr, SIGSTOP);
+  }
+  const std::vector<Named> gdb =
+      UpToMain(GdbBacktrace(absl::StrCat("-p ", pid)));
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  // gdb's frames above the program's are in libc's raise; compare from
+  // Crash down.
+  auto crash = std::find_if(gdb.begin(), gdb.end(), [](const Named& f) {
+    return f.function == "crasher::Crash";
+  });
+  ASSERT_NE(crash, gdb.end()) << Describe(gdb);
+  auto our_crash = std::find_if(ours.begin(), ours.end(), [](const Named& f) {
+    return f.function == "crasher::Crash";
+  });
+  ASSERT_NE(our_crash, ours.end()) << Describe(ours);
+  ExpectSameFrames(std::vector<Named>(our_crash, ours.end()),
+                   std::vector<Named>(crash, gdb.end()));
+}
+
+[[gnu::noinline]] int LocalFrames(NativeFrame* frames, int max, void** glibc,
+                                  int* glibc_count) {
+  *glibc_count = backtrace(glibc, max);
+  const int n = UnwindLocalNative(nullptr, absl::MakeSpan(frames, max));
+  // Not a tail call: this frame must still be there for both.
+  asm volatile("" ::: "memory");
+  return n;
+}
+
+TEST(NativeUnwindTest, LocalFramesMatchGlibcBacktrace) {
+  NativeFrame frames[64];
+  void* glibc[64];
+  int glibc_count = 0;
+  const int n = LocalFrames(frames, 64, glibc, &glibc_count);
+  ASSERT_GT(n, 3);
+  // Both start in LocalFrames (glibc's at its call of backtrace, ours at
+  // its call of UnwindLocalNative: different pcs), then agree on every
+  // caller.
+  ASSERT_GE(glibc_count, n - 1);
+  for (int i = 1; i < n && i < glibc_count; ++i) {
+    EXPECT_EQ(frames[i].pc, reinterpret_cast<uint64_t>(glibc[i]))
+        << "frame " << i;
+  }
+}
+
+}  // namespace
+}  // namespace gentrace::unwind

@@ -1,0 +1,42 @@
+// The local half of native_unwinder.h: libunwind's UNW_LOCAL_ONLY mode
+// (this process, this thread), which is cheap and async-signal-safe; the
+// remote half needs the header in its generic mode, so it lives apart.
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+
+#include "unwind/native_unwinder.h"
+#include "unwind/native_walk.h"
+
+namespace gentrace::unwind {
+
+int UnwindLocalNative(void* signal_context, absl::Span<NativeFrame> frames) {
+  if (frames.empty()) return 0;
+  unw_context_t here;
+  unw_cursor_t cursor;
+  int init = 0;
+  if (signal_context != nullptr) {
+    // On Linux, libunwind's context is the ucontext_t a handler receives.
+    init = unw_init_local2(&cursor, static_cast<unw_context_t*>(signal_context),
+                           UNW_INIT_SIGNAL_FRAME);
+  } else {
+    unw_getcontext(&here);
+    init = unw_init_local(&cursor, &here);
+    // This function is the cursor's first frame: start at its caller.
+    if (init == 0 && unw_step(&cursor) <= 0) return 0;
+  }
+  if (init != 0) return 0;
+  return internal::WalkNativeCursor(
+      [&](uint64_t* pc, uint64_t* sp) {
+        unw_word_t ip = 0, stack = 0;
+        if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 ||
+            unw_get_reg(&cursor, UNW_REG_SP, &stack) != 0) {
+          return false;
+        }
+        *pc = ip;
+        *sp = stack;
+        return true;
+      },
+      [&] { return unw_step(&cursor); }, frames);
+}
+
+}  // namespace gentrace::unwind
