@@ -34,6 +34,7 @@ absl::Status RunInfo(absl::Span<char* const> argv);
 absl::Status RunCore(absl::Span<char* const> argv);
 absl::Status RunUnwind(absl::Span<char* const> argv);
 absl::Status RunPid(absl::Span<char* const> argv);
+absl::Status RunRender(absl::Span<char* const> argv);
 
 }  // namespace gentrace::cli
 

@@ -31,7 +31,10 @@ constexpr char kUsage[] =
     "      registers instead.\n"
     "  pid PID [--binary=PATH] [--format=text|json|proto]\n"
     "      every goroutine of a running Go process (held still with ptrace\n"
-    "      while it is read; it runs on afterwards).\n";
+    "      while it is read; it runs on afterwards).\n"
+    "  render --capture=FILE [--format=text|json|proto]\n"
+    "      a capture the in-process crash handler wrote (capture/): its\n"
+    "      native frames, named from the modules the process had loaded.\n";
 
 }  // namespace
 
@@ -45,6 +48,8 @@ int main(int argc, char** argv) {
   absl::Status status;
   if (std::strcmp(argv[1], "symbolize") == 0) {
     status = gentrace::cli::RunSymbolize(rest);
+  } else if (std::strcmp(argv[1], "render") == 0) {
+    status = gentrace::cli::RunRender(rest);
   } else if (std::strcmp(argv[1], "funcs") == 0) {
     status = gentrace::cli::RunFuncs(rest);
   } else if (std::strcmp(argv[1], "info") == 0) {

@@ -56,7 +56,7 @@ void AppendFunctions(const ElfFile& elf, const ElfSection& table,
 }  // namespace
 
 std::string Demangle(absl::string_view name) {
-  const std::string mangled(name);
+  std::string mangled(name);
   int status = 0;
   char* demangled =
       abi::__cxa_demangle(mangled.c_str(), nullptr, nullptr, &status);
@@ -66,13 +66,13 @@ std::string Demangle(absl::string_view name) {
   return out;
 }
 
-struct NativeSymbols::Dwarf {
+struct NativeSymbols::DwarfLines {
   int fd = -1;
   ::Dwarf* dwarf = nullptr;
   // Units without address ranges in .debug_aranges are searched one by one.
   std::vector<Dwarf_Off> units;
   std::mutex mutex;  // libdw's lazy caches are not thread-safe
-  ~Dwarf() {
+  ~DwarfLines() {
     if (dwarf != nullptr) dwarf_end(dwarf);
     if (fd >= 0) close(fd);
   }
@@ -107,7 +107,7 @@ absl::StatusOr<std::unique_ptr<NativeSymbols>> NativeSymbols::Open(
                       }),
           f.end());
 
-  auto dwarf = std::make_unique<Dwarf>();
+  auto dwarf = std::make_unique<DwarfLines>();
   dwarf->fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (dwarf->fd >= 0) dwarf->dwarf = dwarf_begin(dwarf->fd, DWARF_C_READ);
   if (dwarf->dwarf != nullptr) {

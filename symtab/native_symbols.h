@@ -45,11 +45,11 @@ class NativeSymbols {
   size_t size() const { return functions_.size(); }
 
  private:
-  struct Dwarf;
+  struct DwarfLines;
   NativeSymbols() = default;
 
   std::vector<Function> functions_;  // sorted by address
-  std::unique_ptr<Dwarf> dwarf_;
+  std::unique_ptr<DwarfLines> dwarf_;
 };
 
 // The C++ demangling of `name`, or `name` itself.

@@ -5,13 +5,14 @@
 #      the pinned esbuild binaries from npm (both cached under
 #      $GENTRACE_CACHE, default ~/.cache/gentrace);
 #   3. bazel test //... with the fixtures;
-#   4. the hostile-input tests again under ASan/UBSan;
+#   4. the hostile-input tests again under ASan/UBSan; a crashing cc_test
+#      with the crash handler (its log and outputs);
 #   5. a short libFuzzer run (GENTRACE_FUZZ_SECONDS, default 60; 0 skips it);
 # and ends with one line "N passed, N failed" counting test cases.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 cache=${GENTRACE_CACHE:-$HOME/.cache/gentrace}
 fixtures=$cache/fixtures
 fuzz_seconds=${GENTRACE_FUZZ_SECONDS:-60}
@@ -71,7 +72,34 @@ run_bazel_tests "" //...
 run_bazel_tests --config=asan //tests/symtab:corrupt_binary_test //tests/symtab:unit_test \
   //tests/unwind:capture_unwind_test //tests/unwind:core_unwind_test //tests/unwind:core_file_test \
   //tests/unwind:process_memory_test //tests/unwind:stepping_unwind_test \
-  //tests/unwind:goroutine_hostile_test //tests/unwind:goroutine_text_test
+  //tests/unwind:goroutine_hostile_test //tests/unwind:goroutine_text_test \
+  //tests/defer:pending_defers_test //tests/defer:jmpdefer_model_test \
+  //tests/defer:jmpdefer_stepping_test
+
+# A cc_test that crashes on purpose, linked with
+# //capture:bazel_test_crash_handler: `bazel test` must report it failed,
+# its log must hold the crashing frames by name, and its undeclared outputs
+# the capture and the trace.
+step "bazel test of a crashing cc_test with the crash handler"
+bazel test //tests/capture:crashing_example_test >/dev/null 2>&1
+crash_status=$?
+crash_logs=$(bazel info bazel-testlogs 2>/dev/null)/tests/capture/crashing_example_test
+if [[ $crash_status -eq 3 ]] &&
+  grep -q 'example::CrashForTheExample()' "$crash_logs/test.log" &&
+  grep -q 'example::RunTheExample()' "$crash_logs/test.log" &&
+  python3 - "$crash_logs/test.outputs/outputs.zip" <<'PY'
+import sys, zipfile
+sizes = {i.filename: i.file_size for i in zipfile.ZipFile(sys.argv[1]).infolist()}
+sys.exit(0 if sizes.get("gentrace_capture.pb", 0) > 0 and sizes.get("gentrace_trace.pb", 0) > 0 else 1)
+PY
+then
+  echo "the crash left its trace in the log and its files in the outputs"
+  extra_passed=$((extra_passed + 1))
+else
+  echo "the crashing test's trace or outputs are missing (bazel exit $crash_status)"
+  tail -30 "$crash_logs/test.log" 2>/dev/null
+  extra_failed=$((extra_failed + 1))
+fi
 
 if [[ $fuzz_seconds -gt 0 ]]; then
   step "libFuzzer: ${fuzz_seconds}s on the symtab parser"

@@ -31,7 +31,7 @@
 #include "gtest/gtest.h"
 #include "symtab/elf_file.h"
 #include "symtab/mapped_file.h"
-#include "symtab/native_symbols.h"
+#include "symtab/native_modules.h"
 #include "unwind/core_file.h"
 #include "unwind/native_unwinder.h"
 
@@ -110,73 +110,59 @@ std::vector<Named> GdbBacktrace(const std::string& gdb_args) {
   return frames;
 }
 
-// Names for pcs of a process whose mappings are `mappings`: each mapped
-// ELF's symbols, shifted by where it was loaded.
-class ModuleSymbols {
- public:
-  explicit ModuleSymbols(const std::vector<FileMapping>& mappings) {
-    for (const FileMapping& m : mappings) {
-      if (m.file_offset != 0 || modules_.contains(m.path)) continue;
-      absl::StatusOr<std::unique_ptr<symtab::NativeSymbols>> symbols =
-          symtab::NativeSymbols::Open(m.path);
-      if (!symbols.ok()) continue;
-      modules_[m.path] = {m.start - LowestLoadAddress(m.path),
-                          std::move(*symbols)};
-    }
-    for (const FileMapping& m : mappings) {
-      if (modules_.contains(m.path)) ranges_.push_back(m);
+uint64_t LowestLoadAddress(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<symtab::MappedFile>> file =
+      symtab::MappedFile::Open(path);
+  if (!file.ok()) return 0;
+  absl::StatusOr<std::unique_ptr<symtab::ElfFile>> elf =
+      symtab::ElfFile::Parse((*file)->bytes());
+  uint64_t lowest = UINT64_MAX;
+  if (elf.ok()) {
+    for (const symtab::ElfSegment& s : (*elf)->segments()) {
+      if (s.type == 1) lowest = std::min(lowest, s.vaddr & ~uint64_t{0xfff});
     }
   }
-  // The function holding `pc` (a return address unless `exact`), and its
-  // source line where DWARF has it.
-  Named At(uint64_t pc, bool exact) const {
-    const uint64_t lookup = exact ? pc : pc - 1;
-    Named out{.pc = pc, .function = "??"};
-    for (const FileMapping& m : ranges_) {
-      if (lookup < m.start || lookup >= m.end) continue;
-      const Module& module = modules_.at(m.path);
-      const symtab::NativeSymbols::Function* f =
-          module.symbols->FindFunction(lookup - module.bias);
-      if (f != nullptr) out.function = WithoutParameters(f->name);
-      if (std::optional<symtab::NativeSymbols::Line> line =
-              module.symbols->FindLine(lookup - module.bias)) {
-        out.line = absl::StrCat(fs::path(line->file).filename().string(), ":",
-                                line->line);
-      }
-      break;
-    }
-    return out;
-  }
+  return lowest == UINT64_MAX ? 0 : lowest;
+}
 
- private:
-  static uint64_t LowestLoadAddress(const std::string& path) {
-    absl::StatusOr<std::unique_ptr<symtab::MappedFile>> file =
-        symtab::MappedFile::Open(path);
-    if (!file.ok()) return 0;
-    absl::StatusOr<std::unique_ptr<symtab::ElfFile>> elf =
-        symtab::ElfFile::Parse((*file)->bytes());
-    uint64_t lowest = UINT64_MAX;
-    if (elf.ok()) {
-      for (const symtab::ElfSegment& s : (*elf)->segments()) {
-        if (s.type == 1) lowest = std::min(lowest, s.vaddr & ~uint64_t{0xfff});
-      }
+// The modules of a process whose mappings are `mappings`, each loaded
+// where its first mapping (file offset 0) is.
+symtab::NativeModules Modules(const std::vector<FileMapping>& mappings) {
+  std::map<std::string, std::pair<uint64_t, uint64_t>> spans;  // start, end
+  std::map<std::string, uint64_t> bias;
+  for (const FileMapping& m : mappings) {
+    auto [it, added] = spans.try_emplace(m.path, m.start, m.end);
+    it->second.first = std::min(it->second.first, m.start);
+    it->second.second = std::max(it->second.second, m.end);
+    if (m.file_offset == 0 && !bias.contains(m.path)) {
+      bias[m.path] = m.start - LowestLoadAddress(m.path);
     }
-    return lowest == UINT64_MAX ? 0 : lowest;
   }
-  struct Module {
-    uint64_t bias;
-    std::unique_ptr<symtab::NativeSymbols> symbols;
-  };
-  std::map<std::string, Module> modules_;
-  std::vector<FileMapping> ranges_;
-};
+  symtab::NativeModules modules;
+  for (const auto& [path, span] : spans) {
+    if (bias.contains(path)) {
+      modules.Add(path, span.first, span.second, bias[path]);
+    }
+  }
+  return modules;
+}
 
 // Our frames named, down to and including main.
 std::vector<Named> Name(const std::vector<NativeFrame>& frames,
-                        const ModuleSymbols& symbols) {
+                        const symtab::NativeModules& modules) {
   std::vector<Named> out;
   for (size_t i = 0; i < frames.size(); ++i) {
-    out.push_back(symbols.At(frames[i].pc, i == 0));
+    const symtab::NativeModules::Location at =
+        modules.Locate(frames[i].pc, i == 0);
+    Named named{.pc = frames[i].pc,
+                .function = at.function.empty()
+                                ? "??"
+                                : WithoutParameters(at.function)};
+    if (!at.file.empty()) {
+      named.line = absl::StrCat(fs::path(at.file).filename().string(), ":",
+                                at.line);
+    }
+    out.push_back(named);
     if (out.back().function == "main") break;
   }
   return out;
@@ -277,8 +263,8 @@ TEST_P(NativeCoreTest, CoreFramesMatchGdb) {
   absl::StatusOr<std::vector<NativeFrame>> frames =
       UnwindCoreNative(core_path, 0, files, 256);
   ASSERT_TRUE(frames.ok()) << frames.status();
-  const ModuleSymbols symbols((*core)->file_mappings());
-  const std::vector<Named> ours = Name(*frames, symbols);
+  const std::vector<Named> ours =
+      Name(*frames, Modules((*core)->file_mappings()));
   lines_compared = 0;
   const std::vector<Named> gdb = UpToMain(GdbBacktrace(
       absl::StrCat(fs::absolute(kCrasher).string(), " ", core_path)));
@@ -322,7 +308,7 @@ TEST(NativeUnwindTest, PtraceFramesMatchGdbAttached) {
       ASSERT_TRUE(absl::SimpleHexAtoi(f[2], &m.file_offset));
       mappings.push_back(m);
     }
-    ours = Name(*frames, ModuleSymbols(mappings));
+    ours = Name(*frames, Modules(mappings));
     ptrace(PTRACE_DETACH, pid, nullptr, SIGSTOP);
   }
   const std::vector<Named> gdb =

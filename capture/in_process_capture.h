@@ -1,0 +1,53 @@
+#ifndef GENTRACE_CAPTURE_IN_PROCESS_CAPTURE_H_
+#define GENTRACE_CAPTURE_IN_PROCESS_CAPTURE_H_
+
+#include <signal.h>
+
+#include <cstddef>
+
+#include "absl/status/status.h"
+
+namespace gentrace {
+
+struct CaptureRequest {
+  // From a signal handler: the context and info it received (the capture
+  // is then of the interrupted state). Null: the caller's own state.
+  const void* signal_context = nullptr;
+  const siginfo_t* signal_info = nullptr;
+  // How much of the stack above SP to keep (less where the mapping ends).
+  size_t stack_bytes = 64 << 10;
+};
+
+// Writes one Capture message (proto/gentrace.proto, binary encoding) of the
+// calling thread to `fd`: its registers, its stack above SP, its native
+// frames (libunwind, in-process), the ELF modules the process has mapped
+// (from /proc/self/maps) and the signal. `gentrace render --capture=FILE`
+// symbolizes it afterwards.
+//
+// Async-signal-safe: no malloc, no locks of its own, no stdio; the message
+// is encoded in a fixed buffer on the stack and written with write(2).
+// (libunwind, which finds unwind tables through dl_iterate_phdr, may take
+// the dynamic loader's lock.) amd64 hosts only for now: elsewhere it writes
+// nothing and returns false. False too if a write fails.
+bool CaptureCurrentThread(int fd, const CaptureRequest& request = {});
+
+// Installs a handler for SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGABRT that
+// writes a capture of the crashing thread to `fd` (opened beforehand, kept
+// open), then gives the signal to the handler installed before it, or to
+// the default action (which ends the process, with a core if enabled).
+// The handler runs on an alternate signal stack, so a stack overflow is
+// captured too. Call once; later calls replace `fd` only.
+//
+// `after_capture`, if given, runs in the handler once the capture is
+// written (it must be async-signal-safe too: fork and exec a symbolizer,
+// say) and before the signal goes on.
+absl::Status InstallCrashHandler(int fd,
+                                 void (*after_capture)(int signal) = nullptr);
+
+// Whether this process's crash handler is running now (async-signal-safe;
+// for tests that check the handler allocates nothing).
+bool CrashHandlerRunning();
+
+}  // namespace gentrace
+
+#endif  // GENTRACE_CAPTURE_IN_PROCESS_CAPTURE_H_

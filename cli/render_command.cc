@@ -1,0 +1,83 @@
+// gentrace render: a capture written in-process (capture/, the crash
+// handler) symbolized afterwards: its native frames named from the modules
+// the process had loaded (ELF symbols, demangled; DWARF lines).
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/thread_output.h"
+#include "proto/convert.h"
+#include "proto/gentrace.pb.h"
+#include "symtab/mapped_file.h"
+#include "symtab/native_modules.h"
+
+namespace gentrace::cli {
+
+absl::Status RunRender(absl::Span<char* const> argv) {
+  constexpr absl::string_view kFlags[] = {"capture", "format"};
+  constexpr absl::string_view kFormats[] = {"text", "json", "proto"};
+  absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
+  if (!args.ok()) return args.status();
+  absl::StatusOr<std::string> format = args->Format(kFormats);
+  if (!format.ok()) return format.status();
+  absl::StatusOr<std::string> path = args->Required("capture");
+  if (!path.ok()) return path.status();
+  absl::StatusOr<std::unique_ptr<symtab::MappedFile>> file =
+      symtab::MappedFile::Open(*path);
+  if (!file.ok()) return file.status();
+  Capture capture;
+  if (!capture.ParseFromArray((*file)->bytes().data(),
+                              static_cast<int>((*file)->bytes().size()))) {
+    return absl::DataLossError(
+        absl::StrCat(*path, ": not a complete Capture message"));
+  }
+
+  symtab::NativeModules modules;
+  for (const LoadedModule& m : capture.modules()) {
+    modules.Add(m.path(), m.start(), m.end(), m.load_bias());
+  }
+  Trace trace;
+  if (capture.signal() != 0) {
+    trace.set_reason(absl::StrCat(
+        "signal ", capture.signal(), " (",
+        sigabbrev_np(capture.signal()) ? sigabbrev_np(capture.signal()) : "?",
+        ") at 0x", absl::Hex(capture.fault_address())));
+  }
+  Thread* thread = trace.add_threads();
+  thread->set_tid(capture.tid());
+  for (int i = 0; i < capture.native_frames_size(); ++i) {
+    const NativeFrameRecord& record = capture.native_frames(i);
+    Frame* frame = thread->add_frames();
+    frame->set_pc(record.pc());
+    frame->set_sp(record.sp());
+    frame->set_source(FRAME_SOURCE_NATIVE);
+    frame->set_trap(i == 0 && capture.signal() != 0);
+    const symtab::NativeModules::Location at =
+        modules.Locate(record.pc(), frame->trap());
+    Location* location = frame->add_locations();
+    location->set_function(at.function.empty() ? "??" : at.function);
+    location->set_file(at.file.empty() ? at.module : at.file);
+    location->set_line(at.line);
+  }
+  thread->set_stop_reason(STOP_REASON_TOP_OF_STACK);
+
+  std::string out;
+  if (*format == "proto") {
+    out = trace.SerializeAsString();
+  } else if (*format == "json") {
+    absl::StatusOr<std::string> json = ToJsonLine(trace);
+    if (!json.ok()) return json.status();
+    out = *json + "\n";
+  } else {
+    if (!trace.reason().empty()) absl::StrAppend(&out, trace.reason(), "\n");
+    AppendThreadText(*thread, &out);
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return absl::OkStatus();
+}
+
+}  // namespace gentrace::cli

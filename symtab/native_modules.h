@@ -1,0 +1,45 @@
+#ifndef GENTRACE_SYMTAB_NATIVE_MODULES_H_
+#define GENTRACE_SYMTAB_NATIVE_MODULES_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "symtab/native_symbols.h"
+
+namespace gentrace::symtab {
+
+// The native ELF objects of one process (executable and shared libraries),
+// each where it was loaded, for naming native frames: a pc's module, its
+// function (demangled) and, with DWARF, its file:line.
+class NativeModules {
+ public:
+  // `path` occupies [start, end) and was loaded `load_bias` above its own
+  // addresses. Files that cannot be read are remembered as unnamed.
+  void Add(const std::string& path, uint64_t start, uint64_t end,
+           uint64_t load_bias);
+
+  struct Location {
+    std::string module;    // empty: the pc is in no module
+    std::string function;  // empty: no symbol covers it
+    std::string file;
+    int line = 0;
+  };
+  // Where `pc` is: a return address unless `exact` (then pc-1 is looked
+  // up, the call instruction).
+  Location Locate(uint64_t pc, bool exact) const;
+
+ private:
+  struct Range {
+    uint64_t start, end, load_bias;
+    std::string path;
+  };
+  std::vector<Range> ranges_;
+  std::map<std::string, std::unique_ptr<NativeSymbols>> symbols_;
+};
+
+}  // namespace gentrace::symtab
+
+#endif  // GENTRACE_SYMTAB_NATIVE_MODULES_H_
