@@ -3,6 +3,9 @@
 // remote half needs the header in its generic mode, so it lives apart.
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
+#include <ucontext.h>
+
+#include <iterator>
 
 #include "unwind/native_unwinder.h"
 #include "unwind/native_walk.h"
@@ -37,6 +40,39 @@ int UnwindLocalNative(void* signal_context, absl::Span<NativeFrame> frames) {
         return true;
       },
       [&] { return unw_step(&cursor); }, frames);
+}
+
+}  // namespace gentrace::unwind
+
+namespace gentrace::unwind {
+
+int BacktraceLocalNative(const void* signal_context, absl::Span<uint64_t> pcs) {
+  void* buffer[512];
+  const int n = unw_backtrace(buffer, static_cast<int>(std::size(buffer)));
+  // From a handler, the frames above the interrupted one are the handler's
+  // and the kernel's signal trampoline: start at the interrupted pc.
+  int first = 1;  // this function
+  if (signal_context != nullptr) {
+#if defined(__x86_64__)
+    const uint64_t pc =
+        static_cast<uint64_t>(static_cast<const ucontext_t*>(signal_context)
+                                  ->uc_mcontext.gregs[REG_RIP]);
+    first = n;
+    for (int i = 0; i < n; ++i) {
+      if (reinterpret_cast<uint64_t>(buffer[i]) == pc) {
+        first = i;
+        break;
+      }
+    }
+#else
+    return 0;
+#endif
+  }
+  int out = 0;
+  for (int i = first; i < n && out < static_cast<int>(pcs.size()); ++i) {
+    pcs[out++] = reinterpret_cast<uint64_t>(buffer[i]);
+  }
+  return out;
 }
 
 }  // namespace gentrace::unwind

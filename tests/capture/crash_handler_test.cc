@@ -67,9 +67,13 @@ volatile int sink = 0;
   WriteThroughNull();
   sink = sink + 1;
 }
+// Recurses until the stack runs out (the recursion stops, in theory, when
+// `limit` is reached; the stack gives out long before).
+volatile int limit = 1 << 30;
 [[gnu::noinline]] int Overflow(int n) {
   volatile char pad[512];
   pad[0] = static_cast<char>(n);
+  if (n == limit) return 0;
   return Overflow(n + 1) + pad[0];
 }
 

@@ -22,7 +22,7 @@ build() {
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -I"$root" "$root"/symtab/*.cc "$@" "$root/tests/fuzz/$name.cc" \
     $(pkg-config --libs absl_statusor absl_status absl_strings absl_str_format \
-      absl_flat_hash_map libdw) \
+      absl_flat_hash_map libdw libunwind-coredump libunwind-ptrace libunwind-generic liblzma) \
     -o "$work/$name"
 }
 build binary_fuzzer "$root"/tests/testing/exercise_binary.cc

@@ -45,8 +45,8 @@ const char kCrasher[] = "tests/native/crasher";
 // One frame as both sides name it.
 struct Named {
   uint64_t pc = 0;
-  std::string function;  // without its parameter list
-  std::string line;      // "crasher.cc:26" (file base name), if known
+  std::string function;   // without its parameter list
+  std::string line = "";  // "crasher.cc:26" (file base name), if known
 };
 
 // "ns::f<int>(int, bool) const" -> "ns::f<int>": gdb's `bt` prints names
@@ -159,8 +159,8 @@ std::vector<Named> Name(const std::vector<NativeFrame>& frames,
                                 ? "??"
                                 : WithoutParameters(at.function)};
     if (!at.file.empty()) {
-      named.line = absl::StrCat(fs::path(at.file).filename().string(), ":",
-                                at.line);
+      named.line =
+          absl::StrCat(fs::path(at.file).filename().string(), ":", at.line);
     }
     out.push_back(named);
     if (out.back().function == "main") break;
@@ -199,7 +199,9 @@ void ExpectSameFrames(const std::vector<Named>& ours,
                 absl::EndsWith(ours[i].function, "::" + gdb[i].function))
         << "frame " << i << ": " << ours[i].function << " vs gdb's "
         << gdb[i].function;
-    if (gdb[i].pc != 0) EXPECT_EQ(ours[i].pc, gdb[i].pc) << "frame " << i;
+    if (gdb[i].pc != 0) {
+      EXPECT_EQ(ours[i].pc, gdb[i].pc) << "frame " << i;
+    }
     if (!gdb[i].line.empty()) {
       EXPECT_EQ(ours[i].line, gdb[i].line) << "frame " << i;
       ++lines_compared;
@@ -351,6 +353,32 @@ TEST(NativeUnwindTest, LocalFramesMatchGlibcBacktrace) {
   for (int i = 1; i < n && i < glibc_count; ++i) {
     EXPECT_EQ(frames[i].pc, reinterpret_cast<uint64_t>(glibc[i]))
         << "frame " << i;
+  }
+}
+
+}  // namespace
+}  // namespace gentrace::unwind
+
+namespace gentrace::unwind {
+namespace {
+
+[[gnu::noinline]] int LocalPcs(uint64_t* pcs, int max, void** glibc,
+                               int* glibc_count) {
+  *glibc_count = backtrace(glibc, max);
+  const int n = BacktraceLocalNative(nullptr, absl::MakeSpan(pcs, max));
+  asm volatile("" ::: "memory");
+  return n;
+}
+
+TEST(NativeUnwindTest, FastTraceMatchesGlibcBacktrace) {
+  uint64_t pcs[64];
+  void* glibc[64];
+  int glibc_count = 0;
+  const int n = LocalPcs(pcs, 64, glibc, &glibc_count);
+  ASSERT_GT(n, 3);
+  ASSERT_EQ(n, glibc_count);
+  for (int i = 1; i < n; ++i) {
+    EXPECT_EQ(pcs[i], reinterpret_cast<uint64_t>(glibc[i])) << "frame " << i;
   }
 }
 
