@@ -19,8 +19,10 @@
 namespace gentrace {
 namespace {
 
-std::string Render(const Trace& trace, absl::string_view format, int go_minor) {
-  cli::TraceOutput output(format, {.go_minor = go_minor}, trace.modules(0));
+std::string Render(const Trace& trace, absl::string_view format, int go_minor,
+                   bool defers = false) {
+  cli::TraceOutput output(format, {.go_minor = go_minor, .defers = defers},
+                          trace.modules(0));
   for (const Goroutine& g : trace.goroutines()) output.AddGoroutine(g);
   for (const std::string& note : trace.notes()) output.AddNote(note);
   std::FILE* file = std::tmpfile();
@@ -61,6 +63,49 @@ TEST(TraceOutputTest, StreamedFormsEqualTheWholeMessage) {
   const std::string text = Render(whole, "text", 23);
   EXPECT_EQ(GoroutineBlocks(text).size(),
             static_cast<size_t>(whole.goroutines_size()));
+}
+
+}  // namespace
+}  // namespace gentrace
+
+namespace gentrace {
+namespace {
+
+// --defers: the pending calls go into the proto and JSON as they are read,
+// and under their frames in the text.
+TEST(TraceOutputTest, PendingDefersInEveryForm) {
+  std::optional<std::string> root = gentrace::testing::FixturesRoot();
+  if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+  const std::string dir = *root + "/go/go1.23/arm64/goroutines";
+  absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
+      gentrace::testing::OpenCrashedProgram(dir + "/prog", dir + "/prog.core");
+  ASSERT_TRUE(crashed.ok()) << crashed.status();
+  const std::unique_ptr<unwind::CoreFile>& core = crashed->core;
+  Trace whole;
+  *whole.add_modules() = ModuleOf(*crashed->binary);
+  ASSERT_TRUE(ReadGoroutines(*crashed->binary, core->arch(), *core,
+                             core->load_bias(), core->threads(), &whole,
+                             {.pending_defers = true})
+                  .ok());
+  Trace from_json;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  Render(whole, "json", 23, true), &from_json)
+                  .ok());
+  EXPECT_EQ(from_json.SerializeAsString(), whole.SerializeAsString());
+
+  const std::string text = Render(whole, "text", 23, true);
+  EXPECT_NE(text.find("main.withDefers(0x"), std::string::npos);
+  const size_t withDefers = text.find("main.withDefers(");
+  const size_t func2 = text.find(
+      "\tdeferred main.withDefers.func2 at gentrace.test/goroutines/main.go:35 "
+      "(open-coded, closure 0x");
+  const size_t func1 = text.find("\tdeferred main.withDefers.func1 at ");
+  ASSERT_NE(func2, std::string::npos) << text;
+  EXPECT_LT(withDefers, func2);
+  EXPECT_LT(func2, func1);
+  EXPECT_NE(text.find("\tpanicking: 1 panic in progress;"), std::string::npos);
+  // Without --defers the text is the runtime's.
+  EXPECT_EQ(Render(whole, "text", 23).find("deferred"), std::string::npos);
 }
 
 }  // namespace
