@@ -35,6 +35,7 @@ absl::Status RunCore(absl::Span<char* const> argv);
 absl::Status RunUnwind(absl::Span<char* const> argv);
 absl::Status RunPid(absl::Span<char* const> argv);
 absl::Status RunRender(absl::Span<char* const> argv);
+absl::Status RunNative(absl::Span<char* const> argv);
 
 }  // namespace gentrace::cli
 

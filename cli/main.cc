@@ -32,6 +32,9 @@ constexpr char kUsage[] =
     "  pid PID [--binary=PATH] [--format=text|json|proto]\n"
     "      every goroutine of a running Go process (held still with ptrace\n"
     "      while it is read; it runs on afterwards).\n"
+    "  native --core=PATH | --pid=PID [--format=text|json|proto]\n"
+    "      every thread's native (C, C++) frames (libunwind), named from\n"
+    "      the mapped files' symbols and DWARF lines.\n"
     "  render --capture=FILE [--format=text|json|proto]\n"
     "      a capture the in-process crash handler wrote (capture/): its\n"
     "      native frames, named from the modules the process had loaded.\n";
@@ -48,6 +51,8 @@ int main(int argc, char** argv) {
   absl::Status status;
   if (std::strcmp(argv[1], "symbolize") == 0) {
     status = gentrace::cli::RunSymbolize(rest);
+  } else if (std::strcmp(argv[1], "native") == 0) {
+    status = gentrace::cli::RunNative(rest);
   } else if (std::strcmp(argv[1], "render") == 0) {
     status = gentrace::cli::RunRender(rest);
   } else if (std::strcmp(argv[1], "funcs") == 0) {

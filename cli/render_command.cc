@@ -47,24 +47,15 @@ absl::Status RunRender(absl::Span<char* const> argv) {
         sigabbrev_np(capture.signal()) ? sigabbrev_np(capture.signal()) : "?",
         ") at 0x", absl::Hex(capture.fault_address())));
   }
-  Thread* thread = trace.add_threads();
-  thread->set_tid(capture.tid());
-  for (int i = 0; i < capture.native_frames_size(); ++i) {
-    const NativeFrameRecord& record = capture.native_frames(i);
-    Frame* frame = thread->add_frames();
-    frame->set_pc(record.pc());
-    frame->set_sp(record.sp());
-    frame->set_source(FRAME_SOURCE_NATIVE);
-    frame->set_trap(i == 0 && capture.signal() != 0);
-    const symtab::NativeModules::Location at =
-        modules.Locate(record.pc(), frame->trap());
-    Location* location = frame->add_locations();
-    location->set_function(at.function.empty() ? "??" : at.function);
-    location->set_file(at.file.empty() ? at.module : at.file);
-    location->set_line(at.line);
+  std::vector<unwind::NativeFrame> frames;
+  frames.reserve(capture.native_frames_size());
+  for (const NativeFrameRecord& record : capture.native_frames()) {
+    frames.push_back({.pc = record.pc(), .sp = record.sp()});
   }
-  thread->set_stop_reason(STOP_REASON_TOP_OF_STACK);
-
+  Thread* thread = trace.add_threads();
+  *thread = NativeThread(capture.tid(), frames, modules,
+                         /*first_is_exact=*/capture.signal() != 0,
+                         /*frame_limit=*/256);
   std::string out;
   if (*format == "proto") {
     out = trace.SerializeAsString();

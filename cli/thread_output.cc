@@ -43,8 +43,12 @@ void AppendThreadText(const Thread& thread, std::string* out) {
       absl::StrAppend(out, "  ", loc.function(), "\n      ", loc.file(), ":",
                       loc.line());
       if (last) {
-        absl::StrAppend(out, " fp=0x", absl::Hex(frame.fp()), " sp=0x",
-                        absl::Hex(frame.sp()), " pc=0x", absl::Hex(frame.pc()));
+        // Native frames have no Go frame pointer (fp, the caller's SP).
+        if (frame.source() != FRAME_SOURCE_NATIVE) {
+          absl::StrAppend(out, " fp=0x", absl::Hex(frame.fp()));
+        }
+        absl::StrAppend(out, " sp=0x", absl::Hex(frame.sp()), " pc=0x",
+                        absl::Hex(frame.pc()));
         physical_line = false;
       } else {
         absl::StrAppend(out, " (inlined)");
@@ -177,6 +181,30 @@ absl::Status TraceOutput::Write(std::FILE* file) {
     return absl::UnavailableError("writing the output failed");
   }
   return absl::OkStatus();
+}
+
+Thread NativeThread(int64_t tid, absl::Span<const unwind::NativeFrame> frames,
+                    const symtab::NativeModules& modules, bool first_is_exact,
+                    size_t frame_limit) {
+  Thread thread;
+  thread.set_tid(tid);
+  for (size_t i = 0; i < frames.size(); ++i) {
+    Frame* frame = thread.add_frames();
+    frame->set_pc(frames[i].pc);
+    frame->set_sp(frames[i].sp);
+    frame->set_source(FRAME_SOURCE_NATIVE);
+    frame->set_trap(i == 0 && first_is_exact);
+    const symtab::NativeModules::Location at =
+        modules.Locate(frames[i].pc, frame->trap());
+    Location* location = frame->add_locations();
+    location->set_function(at.function.empty() ? "??" : at.function);
+    location->set_file(at.file.empty() ? at.module : at.file);
+    location->set_line(at.line);
+  }
+  thread.set_stop_reason(frames.size() >= frame_limit
+                             ? STOP_REASON_FRAME_LIMIT
+                             : STOP_REASON_TOP_OF_STACK);
+  return thread;
 }
 
 }  // namespace gentrace::cli

@@ -1,5 +1,10 @@
 #include "symtab/native_modules.h"
 
+#include <algorithm>
+
+#include "symtab/elf_file.h"
+#include "symtab/mapped_file.h"
+
 namespace gentrace::symtab {
 
 void NativeModules::Add(const std::string& path, uint64_t start, uint64_t end,
@@ -9,6 +14,35 @@ void NativeModules::Add(const std::string& path, uint64_t start, uint64_t end,
   absl::StatusOr<std::unique_ptr<NativeSymbols>> symbols =
       NativeSymbols::Open(path);
   symbols_[path] = symbols.ok() ? std::move(*symbols) : nullptr;
+}
+
+namespace {
+
+// The page its lowest PT_LOAD segment starts on (0 if unreadable).
+uint64_t LowestLoadPage(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<MappedFile>> file = MappedFile::Open(path);
+  if (!file.ok()) return 0;
+  absl::StatusOr<std::unique_ptr<ElfFile>> elf =
+      ElfFile::Parse((*file)->bytes());
+  if (!elf.ok()) return 0;
+  uint64_t lowest = UINT64_MAX;
+  for (const ElfSegment& segment : (*elf)->segments()) {
+    constexpr uint32_t kPtLoad = 1;
+    if (segment.type == kPtLoad) lowest = std::min(lowest, segment.vaddr);
+  }
+  return lowest == UINT64_MAX ? 0 : lowest & ~uint64_t{0xfff};
+}
+
+}  // namespace
+
+void NativeModules::AddMapping(const std::string& path, uint64_t start,
+                               uint64_t end, uint64_t file_offset) {
+  auto placed = biases_.find(path);
+  if (placed == biases_.end()) {
+    if (file_offset != 0) return;  // not the file's start: cannot place it
+    placed = biases_.emplace(path, start - LowestLoadPage(path)).first;
+  }
+  Add(path, start, end, placed->second);
 }
 
 NativeModules::Location NativeModules::Locate(uint64_t pc, bool exact) const {

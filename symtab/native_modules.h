@@ -20,6 +20,12 @@ class NativeModules {
   // addresses. Files that cannot be read are remembered as unnamed.
   void Add(const std::string& path, uint64_t start, uint64_t end,
            uint64_t load_bias);
+  // One mapping of a process's address space (/proc/PID/maps, a core's
+  // NT_FILE note), in address order: a file's mapping at offset 0 places
+  // it (its load bias from its lowest PT_LOAD segment), its later mappings
+  // extend it.
+  void AddMapping(const std::string& path, uint64_t start, uint64_t end,
+                  uint64_t file_offset);
 
   struct Location {
     std::string module;    // empty: the pc is in no module
@@ -37,6 +43,7 @@ class NativeModules {
     std::string path;
   };
   std::vector<Range> ranges_;
+  std::map<std::string, uint64_t> biases_;  // of files placed by AddMapping
   std::map<std::string, std::unique_ptr<NativeSymbols>> symbols_;
 };
 

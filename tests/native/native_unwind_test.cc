@@ -110,39 +110,11 @@ std::vector<Named> GdbBacktrace(const std::string& gdb_args) {
   return frames;
 }
 
-uint64_t LowestLoadAddress(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<symtab::MappedFile>> file =
-      symtab::MappedFile::Open(path);
-  if (!file.ok()) return 0;
-  absl::StatusOr<std::unique_ptr<symtab::ElfFile>> elf =
-      symtab::ElfFile::Parse((*file)->bytes());
-  uint64_t lowest = UINT64_MAX;
-  if (elf.ok()) {
-    for (const symtab::ElfSegment& s : (*elf)->segments()) {
-      if (s.type == 1) lowest = std::min(lowest, s.vaddr & ~uint64_t{0xfff});
-    }
-  }
-  return lowest == UINT64_MAX ? 0 : lowest;
-}
-
-// The modules of a process whose mappings are `mappings`, each loaded
-// where its first mapping (file offset 0) is.
+// The modules of a process whose mappings are `mappings`.
 symtab::NativeModules Modules(const std::vector<FileMapping>& mappings) {
-  std::map<std::string, std::pair<uint64_t, uint64_t>> spans;  // start, end
-  std::map<std::string, uint64_t> bias;
-  for (const FileMapping& m : mappings) {
-    auto [it, added] = spans.try_emplace(m.path, m.start, m.end);
-    it->second.first = std::min(it->second.first, m.start);
-    it->second.second = std::max(it->second.second, m.end);
-    if (m.file_offset == 0 && !bias.contains(m.path)) {
-      bias[m.path] = m.start - LowestLoadAddress(m.path);
-    }
-  }
   symtab::NativeModules modules;
-  for (const auto& [path, span] : spans) {
-    if (bias.contains(path)) {
-      modules.Add(path, span.first, span.second, bias[path]);
-    }
+  for (const FileMapping& m : mappings) {
+    modules.AddMapping(m.path, m.start, m.end, m.file_offset);
   }
   return modules;
 }
@@ -280,6 +252,45 @@ TEST_P(NativeCoreTest, CoreFramesMatchGdb) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Depths, NativeCoreTest, ::testing::Values(1, 5, 40));
+
+// The command line: `gentrace native --core` prints the same frames.
+TEST(NativeCommandTest, PrintsTheCoresThreads) {
+  const std::string pattern = CorePattern();
+  if (absl::StartsWith(pattern, "|")) GTEST_SKIP() << pattern;
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/command");
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  int status = 0;
+  waitpid(StartCrasher(dir, 3, /*stop=*/false), &status, 0);
+  std::string core_path;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir)) {
+    if (absl::StartsWith(e.path().filename().string(), "core")) {
+      core_path = e.path().string();
+    }
+  }
+  if (core_path.empty()) GTEST_SKIP() << "no core";
+  const std::string out = RunCommand(absl::StrCat(
+      fs::absolute("cli/gentrace").string(), " native --core=", core_path));
+  std::vector<std::string> functions;
+  for (absl::string_view line : absl::StrSplit(out, '\n')) {
+    if (absl::StartsWith(line, "  ") && !absl::StartsWith(line, "    ")) {
+      functions.emplace_back(absl::StripLeadingAsciiWhitespace(line));
+    }
+  }
+  const std::vector<std::string> want = {
+      "crasher::Crash(bool)",
+      "crasher::Descender<long>::Down(int, bool)",
+      "crasher::Descender<long>::Down(int, bool)",
+      "crasher::Descender<long>::Down(int, bool)",
+      "crasher::Start(int, bool)::{lambda(int)#1}::operator()(int) const",
+      "crasher::Start(int, bool)",
+      "main"};
+  ASSERT_GE(functions.size(), want.size()) << out;
+  EXPECT_EQ(std::vector<std::string>(functions.begin(),
+                                     functions.begin() + want.size()),
+            want)
+      << out;
+}
 
 TEST(NativeUnwindTest, PtraceFramesMatchGdbAttached) {
   const std::string dir = absl::StrCat(::testing::TempDir(), "/stopped");
