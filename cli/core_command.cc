@@ -11,14 +11,14 @@
 #include "proto/convert.h"
 #include "proto/gentrace.pb.h"
 #include "proto/goroutines.h"
+#include "proto/native_frames.h"
 #include "symtab/binary.h"
 #include "unwind/core_file.h"
 
 namespace gentrace::cli {
-
 absl::Status RunCore(absl::Span<char* const> argv) {
-  constexpr absl::string_view kFlags[] = {"binary", "core", "defers", "format",
-                                          "threads"};
+  constexpr absl::string_view kFlags[] = {"binary", "core",   "defers",
+                                          "format", "native", "threads"};
   constexpr absl::string_view kFormats[] = {"text", "json", "proto"};
   absl::StatusOr<CommandInput> input = ParseAndOpen(argv, kFlags, kFormats);
   if (!input.ok()) return input.status();
@@ -52,11 +52,24 @@ absl::Status RunCore(absl::Span<char* const> argv) {
     }
     return out.Write();
   }
+  std::optional<CoreNativeFrames> native;
+  if (input->args.Has("native")) {
+#if defined(__x86_64__)
+    if ((*core)->arch().goarch != "amd64") {
+      return absl::UnimplementedError(
+          "--native: C frames are read from amd64 cores only");
+    }
+    native.emplace(**core, binary);
+#else
+    return absl::UnimplementedError("--native: amd64 hosts only");
+#endif
+  }
   std::vector<std::string> notes;
   absl::Status status = ForEachGoroutine(
       binary, (*core)->arch(), **core, (*core)->load_bias(), (*core)->threads(),
       [&](Goroutine& g) { out.AddGoroutine(g); }, &notes,
-      {.pending_defers = input->args.Has("defers")});
+      {.pending_defers = input->args.Has("defers"),
+       .native_frames = native ? &*native : nullptr});
   if (!status.ok()) return status;
   for (std::string& note : notes) out.AddNote(std::move(note));
   return out.Write();

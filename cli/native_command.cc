@@ -15,6 +15,7 @@
 #include "cli/thread_output.h"
 #include "proto/convert.h"
 #include "proto/gentrace.pb.h"
+#include "proto/native_frames.h"
 #include "symtab/native_modules.h"
 #include "unwind/core_file.h"
 #include "unwind/live_process.h"

@@ -12,6 +12,7 @@
 #include "cli/thread_output.h"
 #include "proto/convert.h"
 #include "proto/gentrace.pb.h"
+#include "proto/native_frames.h"
 #include "symtab/mapped_file.h"
 #include "symtab/native_modules.h"
 

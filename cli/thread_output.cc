@@ -183,28 +183,4 @@ absl::Status TraceOutput::Write(std::FILE* file) {
   return absl::OkStatus();
 }
 
-Thread NativeThread(int64_t tid, absl::Span<const unwind::NativeFrame> frames,
-                    const symtab::NativeModules& modules, bool first_is_exact,
-                    size_t frame_limit) {
-  Thread thread;
-  thread.set_tid(tid);
-  for (size_t i = 0; i < frames.size(); ++i) {
-    Frame* frame = thread.add_frames();
-    frame->set_pc(frames[i].pc);
-    frame->set_sp(frames[i].sp);
-    frame->set_source(FRAME_SOURCE_NATIVE);
-    frame->set_trap(i == 0 && first_is_exact);
-    const symtab::NativeModules::Location at =
-        modules.Locate(frames[i].pc, frame->trap());
-    Location* location = frame->add_locations();
-    location->set_function(at.function.empty() ? "??" : at.function);
-    location->set_file(at.file.empty() ? at.module : at.file);
-    location->set_line(at.line);
-  }
-  thread.set_stop_reason(frames.size() >= frame_limit
-                             ? STOP_REASON_FRAME_LIMIT
-                             : STOP_REASON_TOP_OF_STACK);
-  return thread;
-}
-
 }  // namespace gentrace::cli

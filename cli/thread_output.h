@@ -11,9 +11,7 @@
 #include "proto/runtime_text.h"
 #include "symtab/address_space.h"
 #include "symtab/binary.h"
-#include "symtab/native_modules.h"
 #include "unwind/arch.h"
-#include "unwind/native_unwinder.h"
 #include "unwind/registers.h"
 
 namespace gentrace::cli {
@@ -24,13 +22,6 @@ Thread UnwindRegisters(const symtab::Binary& binary,
                        const unwind::ArchInfo& arch,
                        const symtab::AddressSpace& memory,
                        const unwind::Registers& registers);
-
-// Native frames as a Thread, each named from `modules` (looked up at pc-1
-// but for the first when `first_is_exact`); the walk ended at the top, or
-// at the frame limit when there are `frame_limit` of them.
-Thread NativeThread(int64_t tid, absl::Span<const unwind::NativeFrame> frames,
-                    const symtab::NativeModules& modules, bool first_is_exact,
-                    size_t frame_limit);
 
 // A thread as GOTRACEBACK=crash prints frames: function, file:line,
 // inlined calls, fp= sp= pc=; then why the walk stopped.

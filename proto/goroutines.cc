@@ -1,5 +1,6 @@
 #include "proto/goroutines.h"
 
+#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -149,6 +150,78 @@ void AddAncestor(const symtab::Binary& binary, const unwind::ArchInfo& arch,
     at->set_inlined(locations->size() > 1);
   }
   SetCreatedBy(binary, arch, ancestor.go_pc, locations, out);
+}
+
+// The C frames a signal interrupted on `thread`, if the thread took a
+// signal in C code (a cgo call), up to where C returns into Go's side of the
+// call (the first frame in Go code). The walk goes from the thread's
+// registers through each signal handler's context (the runtime's crash
+// path raises a second signal) and, where the crash path ran on the
+// scheduler stack, on from where the M's gsignal left its stack. The C
+// state is a signal context whose pc is outside Go (all its registers),
+// or the frame the runtime injected a call to sigpanic into (pc and SP).
+std::vector<Frame> InterruptedCFrames(
+    const symtab::Binary& binary, const unwind::ArchInfo& arch,
+    const symtab::AddressSpace& memory, const unwind::GoroutineReader& reader,
+    const unwind::Goroutine& g, const unwind::CoreThread& thread,
+    int thread_index, const NativeFrameSource& source) {
+  constexpr int kMaxSegments = 8;
+  std::optional<uint64_t> pc = thread.registers.Pc(arch);
+  std::optional<uint64_t> sp = thread.registers.Sp(arch);
+  if (!pc || !sp || arch.goarch != "amd64") return {};
+  const auto in_go = [&](uint64_t address) {
+    return binary.pclntab().FindFunc(address).ok();
+  };
+  WalkStart start{*pc, *sp, thread.registers.Lr(arch), /*trap=*/true,
+                  FRAME_SOURCE_REGISTERS};
+  bool used_gsignal = false;
+  std::vector<unwind::NativeRegister> c_state;
+  for (int segment = 0; segment < kMaxSegments && c_state.empty(); ++segment) {
+    google::protobuf::RepeatedPtrField<Frame> walked;
+    const WalkEnd end = AppendWalk(binary, arch, memory, start, &walked);
+    if (end.signal_context) {
+      std::optional<unwind::InterruptedRegisters> interrupted =
+          unwind::ReadSignalContext(arch, memory, *end.signal_context);
+      if (!interrupted) return {};
+      if (!in_go(interrupted->pc)) {
+        c_state =
+            unwind::Amd64SignalContextRegisters(memory, *end.signal_context);
+        break;
+      }
+      start = {interrupted->pc, interrupted->sp, interrupted->lr,
+               /*trap=*/true, FRAME_SOURCE_SIGNAL_CONTEXT};
+      continue;
+    }
+    if (end.reason == STOP_REASON_UNKNOWN_PC && !walked.empty() &&
+        walked.rbegin()->func_id() == FUNC_ID_SIGPANIC) {
+      // sigpanic was called into C code: its return address is the
+      // faulting pc, its caller's SP its own fp.
+      const uint64_t fp = walked.rbegin()->fp();
+      std::optional<symtab::ByteReader> ret =
+          memory.Read(fp - arch.ptr_size, arch.ptr_size);
+      if (!ret) return {};
+      c_state = unwind::NativePcSp(*ret->Word(0, arch.ptr_size), fp);
+      break;
+    }
+    if (end.reason != STOP_REASON_STACK_SWITCH || used_gsignal ||
+        g.m_gsignal == 0) {
+      return {};
+    }
+    absl::StatusOr<unwind::Goroutine> gsignal = reader.ReadG(g.m_gsignal);
+    if (!gsignal.ok() || gsignal->sched_sp == 0) return {};
+    used_gsignal = true;
+    start = {gsignal->sched_pc, gsignal->sched_sp, gsignal->sched_lr,
+             /*trap=*/false, FRAME_SOURCE_GOROUTINE_SCHED};
+  }
+  if (c_state.empty()) return {};
+  std::vector<Frame> frames = source.FromRegisters(thread_index, c_state);
+  for (size_t i = 0; i < frames.size(); ++i) {
+    if (in_go(frames[i].pc())) {
+      frames.resize(i);
+      break;
+    }
+  }
+  return frames;
 }
 
 DeferKind DeferKindToProto(defer::DeferKind kind) {
@@ -310,6 +383,17 @@ absl::Status ForEachGoroutine(const symtab::Binary& binary,
       continue;
     }
     const bool in_syscall = state == unwind::kGsyscall;
+    if (in_syscall && options.native_frames != nullptr) {
+      for (size_t t = 0; t < threads.size(); ++t) {
+        if (g.m != 0 && static_cast<uint64_t>(threads[t].tid) == g.m_procid) {
+          for (Frame& f : InterruptedCFrames(binary, arch, memory, *reader, g,
+                                             threads[t], static_cast<int>(t),
+                                             *options.native_frames)) {
+            goroutine.add_frames()->Swap(&f);
+          }
+        }
+      }
+    }
     WalkEnd end = AppendWalk(
         binary, arch, memory,
         {in_syscall ? g.syscall_pc : g.sched_pc,

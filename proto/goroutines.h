@@ -14,8 +14,21 @@
 #include "symtab/binary.h"
 #include "unwind/arch.h"
 #include "unwind/core_file.h"
+#include "unwind/native_unwinder.h"
 
 namespace gentrace {
+
+// Native (C) frames of a thread from a register state, for stitching them
+// into the goroutine that was in a cgo call: given by whoever can run a
+// native unwinder over the memory (libunwind over a core file, say),
+// symbolized, innermost first.
+class NativeFrameSource {
+ public:
+  virtual ~NativeFrameSource() = default;
+  // `thread`: an index into the threads given to ForEachGoroutine.
+  virtual std::vector<Frame> FromRegisters(
+      int thread, absl::Span<const unwind::NativeRegister> registers) const = 0;
+};
 
 struct GoroutineReadOptions {
   // The runtime's clock when the memory was read (a live process's): gives
@@ -23,6 +36,9 @@ struct GoroutineReadOptions {
   std::optional<int64_t> nanotime = std::nullopt;
   // Read each frame's pending deferred calls (Frame.defers).
   bool pending_defers = false;
+  // With a source: a goroutine in a cgo call whose thread took a signal in
+  // C gets the C frames the signal interrupted before its Go frames.
+  const NativeFrameSource* native_frames = nullptr;
 };
 
 // Every live goroutine of a stopped Go program (a core, a stopped process),

@@ -155,6 +155,13 @@ void AppendGoroutineText(const Goroutine& goroutine,
     }
     const Frame& frame = *logical[n].frame;
     const Location& at = frame.locations(logical[n].location);
+    if (frame.source() == FRAME_SOURCE_NATIVE) {
+      // A C frame stitched in (--native), as the runtime prints the frames
+      // a cgo traceback function gives it: no arguments, no offset.
+      absl::StrAppend(out, at.function(), "\n\t", at.file(), ":", at.line(),
+                      " pc=0x", absl::Hex(frame.pc()), "\n");
+      continue;
+    }
     AppendFunctionName(at.function(), out);
     if (at.inlined()) {
       absl::StrAppend(out, "(...)\n\t", at.file(), ":", at.line(), "\n");

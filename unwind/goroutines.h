@@ -40,6 +40,7 @@ struct Goroutine {
   uint64_t m = 0;         // the M running it, 0 if none
   uint64_t m_procid = 0;  // that M's OS thread id
   int64_t m_id = 0;       // and its runtime id
+  uint64_t m_gsignal = 0;  // that M's signal-handling g
   uint64_t locked_m = 0;
   uint64_t go_pc = 0;  // the `go` statement that created it
   uint64_t start_pc = 0;
@@ -97,12 +98,14 @@ class GoroutineReader {
   // Where the layout came from (ChooseRuntimeLayout's sentence).
   absl::string_view layout_source() const { return layout_source_; }
 
+  // The g at `address` (a goroutine, or an M's g0 or gsignal).
+  absl::StatusOr<Goroutine> ReadG(uint64_t address) const;
+
  private:
   GoroutineReader(const symtab::Binary& binary, const ArchInfo& arch,
                   const symtab::AddressSpace& memory, RuntimeLayout layout)
       : binary_(&binary), arch_(&arch), memory_(&memory), layout_(layout) {}
   std::optional<uint64_t> Word(uint64_t address, int size) const;
-  absl::StatusOr<Goroutine> ReadG(uint64_t address) const;
   // allgs in a binary without symbols: the first slice in .bss whose
   // elements all read as distinct, plausible goroutines.
   std::optional<uint64_t> ScanForAllgs(uint64_t load_bias) const;

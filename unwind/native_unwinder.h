@@ -4,11 +4,14 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "symtab/address_space.h"
+#include "symtab/elf_file.h"
 
 namespace gentrace::unwind {
 
@@ -45,11 +48,53 @@ struct BackingFile {
   uint64_t start = 0;
 };
 
+// A register value by libunwind's number for the host architecture
+// (UNW_X86_64_RIP, ...).
+struct NativeRegister {
+  int number;
+  uint64_t value;
+};
+
 // Thread `thread` (in note order) of an ELF core of the host architecture
-// (libunwind-coredump), with `files` supplying the mapped text.
+// (libunwind-coredump), with `files` supplying the mapped text. (libunwind
+// reads a backing file as if each segment of it started at its first byte:
+// right for the unwind tables of ordinary executables and libraries, which
+// sit in their first segment.)
 absl::StatusOr<std::vector<NativeFrame>> UnwindCoreNative(
     const std::string& core_path, int thread,
     absl::Span<const BackingFile> files, int max_frames);
+
+// The general registers saved in an amd64 signal context (a ucontext_t at
+// `ucontext` in `memory`), by libunwind's numbers; empty if unreadable.
+std::vector<NativeRegister> Amd64SignalContextRegisters(
+    const symtab::AddressSpace& memory, uint64_t ucontext);
+
+// Where a loaded ELF object keeps its unwind tables, at run-time
+// addresses: the .eh_frame_hdr search table and the text it covers.
+struct NativeUnwindTable {
+  uint64_t text_start = 0;
+  uint64_t text_end = 0;
+  uint64_t eh_frame_hdr = 0;
+};
+
+// The unwind table of an ELF object loaded `load_bias` above its own
+// addresses: its .eh_frame_hdr and its executable segments' span; nullopt
+// without .eh_frame_hdr.
+std::optional<NativeUnwindTable> NativeUnwindTableOf(const symtab::ElfFile& elf,
+                                                     uint64_t load_bias);
+
+// Native frames over any memory (a core, a capture, with its executable's
+// bytes), from `registers`, with libunwind's DWARF CFI interpreter; the
+// tables say where each object's .eh_frame_hdr is. Registers not given read
+// as 0. At most `max_frames`.
+absl::StatusOr<std::vector<NativeFrame>> UnwindMemoryNative(
+    const symtab::AddressSpace& memory,
+    absl::Span<const NativeUnwindTable> tables,
+    absl::Span<const NativeRegister> registers, int max_frames);
+
+// Just a pc and SP, by libunwind's numbers for the host (enough to unwind
+// C code whose frames are found from SP, as most compiled code's are).
+std::vector<NativeRegister> NativePcSp(uint64_t pc, uint64_t sp);
 
 }  // namespace gentrace::unwind
 

@@ -1,0 +1,3 @@
+module gentrace.test/cgo
+
+go 1.19

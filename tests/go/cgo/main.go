@@ -1,0 +1,60 @@
+// Command cgo crashes across the cgo boundary, for stitching C frames into
+// the Go traceback: `prog c` has Go call C (c_entry -> c_middle ->
+// c_crash), which writes through a null pointer; `prog go` has that C call
+// back into Go (goCallback -> goCrash), which dereferences nil. At
+// GOTRACEBACK=crash each leaves the runtime's traceback and a core.
+package main
+
+/*
+#cgo CFLAGS: -O1 -g
+extern void goCallback(int);
+static volatile int* volatile nowhere;
+__attribute__((noinline)) static void c_crash(void) { *nowhere = 1; }
+__attribute__((noinline)) static void c_middle(int mode) {
+	if (mode == 0) {
+		c_crash();
+	} else {
+		goCallback(mode);
+	}
+	nowhere = 0;
+}
+__attribute__((noinline)) static void c_entry(int mode) {
+	c_middle(mode);
+	nowhere = 0;
+}
+*/
+import "C"
+
+import (
+	"fmt"
+	"os"
+)
+
+var sink *int
+
+//export goCallback
+func goCallback(mode C.int) {
+	goCrash()
+}
+
+//go:noinline
+func goCrash() {
+	fmt.Println(*sink)
+}
+
+//go:noinline
+func goCallsC(mode int) {
+	C.c_entry(C.int(mode))
+}
+
+func main() {
+	if len(os.Args) != 2 || (os.Args[1] != "c" && os.Args[1] != "go") {
+		fmt.Fprintln(os.Stderr, "usage: prog c|go")
+		os.Exit(2)
+	}
+	mode := 0
+	if os.Args[1] == "go" {
+		mode = 1
+	}
+	goCallsC(mode)
+}

@@ -1,0 +1,103 @@
+// Go and C frames in one trace: tests/go/cgo (Go 1.19, amd64, built with
+// the host's gcc) calls C, which crashes; the runtime printed the
+// goroutine's Go frames from runtime.cgocall down and the faulting pc, and
+// wrote a core. Read with the core's C frames stitched in, the goroutine
+// must start with the C calls in order (the crash, its two callers, cgo's
+// wrapper) at the pc the runtime reported, then give exactly the runtime's
+// own frames.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "proto/goroutines.h"
+#include "proto/native_frames.h"
+#include "proto/runtime_text.h"
+#include "proto/traceback_text.h"
+#include "symtab/binary.h"
+#include "tests/testing/crashed_program.h"
+#include "tests/testing/fixtures.h"
+
+namespace gentrace {
+namespace {
+
+TEST(CgoStitchTest, CrashInCCalledFromGo) {
+  std::optional<std::string> root = gentrace::testing::FixturesRoot();
+  if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+#if !defined(__x86_64__)
+  GTEST_SKIP() << "C frames are read from amd64 cores on amd64 hosts";
+#endif
+  const std::string dir = *root + "/go/go1.19/amd64/cgo";
+  if (!gentrace::testing::FileExists(dir + "/c/prog.core")) {
+    GTEST_SKIP() << "no core of the cgo program (see build_go_programs.sh)";
+  }
+  absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
+      gentrace::testing::OpenCrashedProgram(dir + "/prog",
+                                            dir + "/c/prog.core");
+  ASSERT_TRUE(crashed.ok()) << crashed.status();
+  const unwind::CoreFile& core = *crashed->core;
+  const CoreNativeFrames native(core, *crashed->binary);
+  Trace trace;
+  ASSERT_TRUE(ReadGoroutines(*crashed->binary, core.arch(), core,
+                             core.load_bias(), core.threads(), &trace,
+                             {.native_frames = &native})
+                  .ok());
+  const Goroutine* main_goroutine = nullptr;
+  for (const Goroutine& g : trace.goroutines()) {
+    if (g.id() == 1) main_goroutine = &g;
+  }
+  ASSERT_NE(main_goroutine, nullptr);
+  ASSERT_GE(main_goroutine->frames_size(), 5);
+
+  // The C frames, innermost first, each at its line of the cgo preamble.
+  struct Want {
+    std::string function;
+    int line;
+  };
+  const std::vector<Want> c_frames = {
+      {"c_crash", 12}, {"c_middle", 15}, {"c_entry", 22}};
+  for (size_t i = 0; i < c_frames.size(); ++i) {
+    const Frame& f = main_goroutine->frames(i);
+    EXPECT_EQ(f.source(), FRAME_SOURCE_NATIVE) << i;
+    ASSERT_EQ(f.locations_size(), 1);
+    EXPECT_EQ(f.locations(0).function(), c_frames[i].function);
+    EXPECT_TRUE(absl::EndsWith(f.locations(0).file(), "main.go"))
+        << f.locations(0).file();
+    EXPECT_EQ(f.locations(0).line(), c_frames[i].line) << c_frames[i].function;
+  }
+  const Frame& wrapper = main_goroutine->frames(3);
+  EXPECT_EQ(wrapper.source(), FRAME_SOURCE_NATIVE);
+  EXPECT_TRUE(absl::StartsWith(wrapper.locations(0).function(), "_cgo_") &&
+              absl::EndsWith(wrapper.locations(0).function(), "_Cfunc_c_entry"))
+      << wrapper.locations(0).function();
+
+  // The faulting pc is the one the runtime reported.
+  const std::string printed =
+      gentrace::testing::ReadFileOrEmpty(dir + "/c/prog.crash.txt");
+  const size_t at = printed.find("[signal SIGSEGV");
+  ASSERT_NE(at, std::string::npos);
+  const size_t pc_at = printed.find(" pc=0x", at);
+  uint64_t fault_pc = 0;
+  ASSERT_TRUE(absl::SimpleHexAtoi(
+      printed.substr(pc_at + 6, printed.find(']', pc_at) - pc_at - 6),
+      &fault_pc));
+  EXPECT_EQ(main_goroutine->frames(0).pc(), fault_pc);
+
+  // Then exactly the runtime's Go frames: with the C frames taken out, the
+  // goroutine prints as the runtime printed it.
+  Goroutine go_only = *main_goroutine;
+  go_only.mutable_frames()->DeleteSubrange(0, 4);
+  EXPECT_NE(go_only.frames(0).source(), FRAME_SOURCE_NATIVE);
+  std::string text;
+  AppendGoroutineText(go_only, {.go_minor = 19}, &text);
+  const std::map<int64_t, std::vector<std::string>> blocks =
+      GoroutineBlocks(printed);
+  ASSERT_TRUE(blocks.contains(1));
+  EXPECT_EQ(text, blocks.at(1).front());
+}
+
+}  // namespace
+}  // namespace gentrace
