@@ -102,7 +102,10 @@ void GoUnwinder::Resolve() {
     ResolveJmpdefer();
     return;
   }
-  if (frame_.flags & symtab::kFuncFlagSpWrite) {
+  // cgocallback writes SP to go from g0 to the goroutine's stack, but keeps
+  // a frame to unwind through on both (the runtime clears its SPWRITE too).
+  if ((frame_.flags & symtab::kFuncFlagSpWrite) &&
+      frame_.func_id != FuncId::kCgocallback) {
     lr_ = 0;
     absl::StatusOr<symtab::Func> func = table_.FindFunc(frame_.pc);
     absl::StatusOr<absl::string_view> name =

@@ -1,10 +1,13 @@
 // Go and C frames in one trace: tests/go/cgo (Go 1.19, amd64, built with
-// the host's gcc) calls C, which crashes; the runtime printed the
-// goroutine's Go frames from runtime.cgocall down and the faulting pc, and
-// wrote a core. Read with the core's C frames stitched in, the goroutine
-// must start with the C calls in order (the crash, its two callers, cgo's
-// wrapper) at the pc the runtime reported, then give exactly the runtime's
-// own frames.
+// the host's gcc). First, both of its crashes (in C called from Go, and in
+// Go called back from C, through runtime.cgocallback) print, goroutine for
+// goroutine, as the runtime printed them. Then: it calls C, which crashes; the
+// runtime printed the goroutine's Go frames from runtime.cgocall down and the
+// faulting pc, and wrote a core. Read with the core's C frames stitched in, the
+// goroutine must start with the C calls in order (the crash, its two callers,
+// cgo's wrapper) at the pc the runtime reported, then give exactly the
+// runtime's own frames.
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,6 +26,46 @@
 
 namespace gentrace {
 namespace {
+
+class CgoGoroutinesTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CgoGoroutinesTest, PrintAsTheRuntimePrintedThem) {
+  std::optional<std::string> root = gentrace::testing::FixturesRoot();
+  if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+  const std::string dir = *root + "/go/go1.19/amd64/cgo";
+  const std::string crash = dir + "/" + GetParam();
+  if (!gentrace::testing::FileExists(crash + "/prog.core")) {
+    GTEST_SKIP() << "no core of the cgo program (see build_go_programs.sh)";
+  }
+  absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
+      gentrace::testing::OpenCrashedProgram(dir + "/prog",
+                                            crash + "/prog.core");
+  ASSERT_TRUE(crashed.ok()) << crashed.status();
+  const unwind::CoreFile& core = *crashed->core;
+  Trace trace;
+  ASSERT_TRUE(ReadGoroutines(*crashed->binary, core.arch(), core,
+                             core.load_bias(), core.threads(), &trace)
+                  .ok());
+  const std::map<int64_t, std::vector<std::string>> blocks = GoroutineBlocks(
+      gentrace::testing::ReadFileOrEmpty(crash + "/prog.crash.txt"));
+  int identical = 0;
+  for (const Goroutine& g : trace.goroutines()) {
+    std::string text;
+    AppendGoroutineText(g, {.go_minor = 19}, &text);
+    ASSERT_TRUE(blocks.contains(g.id())) << g.id();
+    const std::vector<std::string>& printed = blocks.at(g.id());
+    if (std::find(printed.begin(), printed.end(), text) != printed.end()) {
+      ++identical;
+    } else {
+      EXPECT_EQ(text, printed.front()) << "goroutine " << g.id();
+    }
+  }
+  EXPECT_EQ(identical, trace.goroutines_size());
+  EXPECT_GE(identical, 4);
+}
+
+INSTANTIATE_TEST_SUITE_P(Crashes, CgoGoroutinesTest,
+                         ::testing::Values("c", "go"));
 
 TEST(CgoStitchTest, CrashInCCalledFromGo) {
   std::optional<std::string> root = gentrace::testing::FixturesRoot();
