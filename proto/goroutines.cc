@@ -1,5 +1,6 @@
 #include "proto/goroutines.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -214,7 +215,8 @@ std::vector<Frame> InterruptedCFrames(
              /*trap=*/false, FRAME_SOURCE_GOROUTINE_SCHED};
   }
   if (c_state.empty()) return {};
-  std::vector<Frame> frames = source.FromRegisters(thread_index, c_state);
+  std::vector<Frame> frames =
+      source.FromRegisters(thread_index, c_state, /*pc_is_return=*/false);
   for (size_t i = 0; i < frames.size(); ++i) {
     if (in_go(frames[i].pc())) {
       frames.resize(i);
@@ -222,6 +224,82 @@ std::vector<Frame> InterruptedCFrames(
     }
   }
   return frames;
+}
+
+// The C frames between a callback into Go and the cgo call below it: C
+// called crosscall2, which called runtime.cgocallback on the scheduler
+// stack (g0), which saved that stack's SP in g0.sched.sp and went on in Go.
+// From there, over cgocallback's and crosscall2's frames (the pclntab
+// knows their sizes), to the C code that made the callback; then native
+// unwinding until a pc is back in Go (asmcgocall). (A panic in the
+// callback unwinds it and restores g0.sched.sp first: then the C frames
+// are gone, and none are found.)
+std::vector<Frame> CallbackCFrames(const symtab::Binary& binary,
+                                   const unwind::ArchInfo& arch,
+                                   const symtab::AddressSpace& memory,
+                                   const unwind::GoroutineReader& reader,
+                                   const unwind::Goroutine& g,
+                                   uint64_t cgocallback_entry,
+                                   const NativeFrameSource& source) {
+  if (arch.goarch != "amd64" || g.m_g0 == 0) return {};
+  absl::StatusOr<unwind::Goroutine> g0 = reader.ReadG(g.m_g0);
+  if (!g0.ok() || g0->sched_sp == 0) return {};
+  const symtab::Pclntab& table = binary.pclntab();
+  absl::StatusOr<const symtab::Pclntab::FrameFacts*> callback =
+      table.FrameFactsAt(cgocallback_entry);
+  if (!callback.ok() || (*callback)->sp_deltas.values().empty()) return {};
+  const std::vector<int32_t>& deltas = (*callback)->sp_deltas.values();
+  const int32_t frame_size = *std::max_element(deltas.begin(), deltas.end());
+  const auto word = [&](uint64_t address) -> std::optional<uint64_t> {
+    std::optional<symtab::ByteReader> bytes =
+        memory.Read(address, arch.ptr_size);
+    if (!bytes) return std::nullopt;
+    return bytes->Word(0, arch.ptr_size);
+  };
+  // cgocallback's return address (into crosscall2), then crosscall2's.
+  const uint64_t crosscall2_sp = g0->sched_sp + frame_size + arch.ptr_size;
+  std::optional<uint64_t> crosscall2_pc = word(crosscall2_sp - arch.ptr_size);
+  if (!crosscall2_pc) return {};
+  absl::StatusOr<const symtab::Pclntab::FrameFacts*> crosscall2 =
+      table.FrameFactsAt(*crosscall2_pc);
+  if (!crosscall2.ok()) return {};
+  absl::StatusOr<int32_t> delta =
+      (*crosscall2)->sp_deltas.ValueAt(*crosscall2_pc);
+  if (!delta.ok() || *delta < 0) return {};
+  const uint64_t c_sp = crosscall2_sp + *delta + arch.ptr_size;
+  std::optional<uint64_t> c_pc = word(c_sp - arch.ptr_size);
+  if (!c_pc || table.FindFunc(*c_pc).ok()) return {};
+  std::vector<Frame> frames = source.FromRegisters(
+      /*thread=*/0, unwind::NativePcSp(*c_pc, c_sp), /*pc_is_return=*/true);
+  for (size_t i = 0; i < frames.size(); ++i) {
+    if (table.FindFunc(frames[i].pc()).ok()) {
+      frames.resize(i);
+      break;
+    }
+  }
+  return frames;
+}
+
+// Inserts the C frames of a callback after the goroutine's
+// runtime.cgocallback frame.
+void InsertCallbackCFrames(const symtab::Binary& binary,
+                           const unwind::ArchInfo& arch,
+                           const symtab::AddressSpace& memory,
+                           const unwind::GoroutineReader& reader,
+                           const unwind::Goroutine& g,
+                           const NativeFrameSource& source, Goroutine* out) {
+  auto& frames = *out->mutable_frames();
+  for (int i = 0; i < frames.size(); ++i) {
+    if (frames[i].func_id() != FUNC_ID_CGOCALLBACK) continue;
+    std::vector<Frame> c_frames = CallbackCFrames(binary, arch, memory, reader,
+                                                  g, frames[i].entry(), source);
+    google::protobuf::RepeatedPtrField<Frame> rest;
+    for (int j = i + 1; j < frames.size(); ++j) rest.Add()->Swap(&frames[j]);
+    frames.DeleteSubrange(i + 1, frames.size() - (i + 1));
+    for (Frame& f : c_frames) frames.Add()->Swap(&f);
+    for (Frame& f : rest) frames.Add()->Swap(&f);
+    return;
+  }
 }
 
 DeferKind DeferKindToProto(defer::DeferKind kind) {
@@ -376,6 +454,10 @@ absl::Status ForEachGoroutine(const symtab::Binary& binary,
       }
       if (thread != nullptr) {
         WalkRunning(binary, arch, memory, g, *thread, &goroutine);
+        if (options.native_frames != nullptr) {
+          InsertCallbackCFrames(binary, arch, memory, *reader, g,
+                                *options.native_frames, &goroutine);
+        }
       } else {
         goroutine.set_stop_detail("running on another thread");
       }

@@ -25,9 +25,12 @@ namespace gentrace {
 class NativeFrameSource {
  public:
   virtual ~NativeFrameSource() = default;
-  // `thread`: an index into the threads given to ForEachGoroutine.
+  // `thread`: an index into the threads given to ForEachGoroutine;
+  // `pc_is_return`: the pc in `registers` is a return address (look its
+  // function up at pc-1), not an interrupted instruction.
   virtual std::vector<Frame> FromRegisters(
-      int thread, absl::Span<const unwind::NativeRegister> registers) const = 0;
+      int thread, absl::Span<const unwind::NativeRegister> registers,
+      bool pc_is_return) const = 0;
 };
 
 struct GoroutineReadOptions {
@@ -37,7 +40,9 @@ struct GoroutineReadOptions {
   // Read each frame's pending deferred calls (Frame.defers).
   bool pending_defers = false;
   // With a source: a goroutine in a cgo call whose thread took a signal in
-  // C gets the C frames the signal interrupted before its Go frames.
+  // C gets the C frames the signal interrupted before its Go frames, and a
+  // goroutine called back from C gets the C frames between the callback
+  // (runtime.cgocallback) and the cgo call below it.
   const NativeFrameSource* native_frames = nullptr;
 };
 

@@ -39,7 +39,8 @@ CoreNativeFrames::CoreNativeFrames(const unwind::CoreFile& core,
 }
 
 std::vector<Frame> CoreNativeFrames::FromRegisters(
-    int /*thread*/, absl::Span<const unwind::NativeRegister> registers) const {
+    int /*thread*/, absl::Span<const unwind::NativeRegister> registers,
+    bool pc_is_return) const {
   if (!table_) return {};
   absl::StatusOr<std::vector<unwind::NativeFrame>> frames =
       unwind::UnwindMemoryNative(core_, {&*table_, 1}, registers, kMaxFrames);

@@ -32,8 +32,8 @@ class CoreNativeFrames : public NativeFrameSource {
   // Both must outlive this object.
   CoreNativeFrames(const unwind::CoreFile& core, const symtab::Binary& binary);
   std::vector<Frame> FromRegisters(
-      int thread,
-      absl::Span<const unwind::NativeRegister> registers) const override;
+      int thread, absl::Span<const unwind::NativeRegister> registers,
+      bool pc_is_return) const override;
 
  private:
   static constexpr int kMaxFrames = 256;

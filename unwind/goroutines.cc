@@ -275,6 +275,7 @@ absl::StatusOr<Goroutine> GoroutineReader::ReadG(uint64_t address) const {
     out.m_procid = Word(out.m + l.m_procid, 8).value_or(0);
     out.m_id = static_cast<int64_t>(Word(out.m + l.m_id, 8).value_or(0));
     out.m_gsignal = Word(out.m + l.m_gsignal, p).value_or(0);
+    out.m_g0 = Word(out.m + l.m_g0, p).value_or(0);
   }
   return out;
 }

@@ -41,6 +41,7 @@ struct Goroutine {
   uint64_t m_procid = 0;  // that M's OS thread id
   int64_t m_id = 0;       // and its runtime id
   uint64_t m_gsignal = 0;  // that M's signal-handling g
+  uint64_t m_g0 = 0;       // and its scheduler g
   uint64_t locked_m = 0;
   uint64_t go_pc = 0;  // the `go` statement that created it
   uint64_t start_pc = 0;

@@ -95,13 +95,14 @@ TEST(CgoStitchTest, CrashInCCalledFromGo) {
   ASSERT_NE(main_goroutine, nullptr);
   ASSERT_GE(main_goroutine->frames_size(), 5);
 
-  // The C frames, innermost first, each at its line of the cgo preamble.
+  // The C frames, innermost first, each at its line of the cgo preamble
+  // (tests/go/cgo/main.go).
   struct Want {
     std::string function;
     int line;
   };
   const std::vector<Want> c_frames = {
-      {"c_crash", 12}, {"c_middle", 15}, {"c_entry", 22}};
+      {"c_crash", 15}, {"c_middle", 18}, {"c_entry", 25}};
   for (size_t i = 0; i < c_frames.size(); ++i) {
     const Frame& f = main_goroutine->frames(i);
     EXPECT_EQ(f.source(), FRAME_SOURCE_NATIVE) << i;
@@ -140,6 +141,77 @@ TEST(CgoStitchTest, CrashInCCalledFromGo) {
       GoroutineBlocks(printed);
   ASSERT_TRUE(blocks.contains(1));
   EXPECT_EQ(text, blocks.at(1).front());
+}
+
+// Called back from C, the goroutine's frames go from runtime.cgocallback
+// through the C calls that made the callback (cgo's exported C stub, then
+// c_middle, c_entry and cgo's wrapper) to runtime.cgocall's side.
+TEST(CgoStitchTest, CallbackIntoGoFromC) {
+  std::optional<std::string> root = gentrace::testing::FixturesRoot();
+  if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+#if !defined(__x86_64__)
+  GTEST_SKIP() << "C frames are read from amd64 cores on amd64 hosts";
+#endif
+  const std::string dir = *root + "/go/go1.19/amd64/cgo";
+  if (!gentrace::testing::FileExists(dir + "/go/prog.core")) {
+    GTEST_SKIP() << "no core of the cgo program (see build_go_programs.sh)";
+  }
+  absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
+      gentrace::testing::OpenCrashedProgram(dir + "/prog",
+                                            dir + "/go/prog.core");
+  ASSERT_TRUE(crashed.ok()) << crashed.status();
+  const unwind::CoreFile& core = *crashed->core;
+  const CoreNativeFrames native(core, *crashed->binary);
+  Trace trace;
+  ASSERT_TRUE(ReadGoroutines(*crashed->binary, core.arch(), core,
+                             core.load_bias(), core.threads(), &trace,
+                             {.native_frames = &native})
+                  .ok());
+  const Goroutine* main_goroutine = nullptr;
+  for (const Goroutine& g : trace.goroutines()) {
+    if (g.id() == 1) main_goroutine = &g;
+  }
+  ASSERT_NE(main_goroutine, nullptr);
+  int callback = -1;
+  for (int i = 0; i < main_goroutine->frames_size(); ++i) {
+    if (main_goroutine->frames(i).func_id() == FUNC_ID_CGOCALLBACK) {
+      callback = i;
+    }
+  }
+  ASSERT_GE(callback, 0);
+  ASSERT_GT(main_goroutine->frames_size(), callback + 5);
+  const auto function = [&](int i) {
+    return main_goroutine->frames(i).locations(0).function();
+  };
+  const auto line = [&](int i) {
+    return main_goroutine->frames(i).locations(0).line();
+  };
+  for (int i = callback + 1; i <= callback + 4; ++i) {
+    EXPECT_EQ(main_goroutine->frames(i).source(), FRAME_SOURCE_NATIVE) << i;
+  }
+  EXPECT_EQ(function(callback + 1), "goCallback");  // cgo's C stub
+  EXPECT_TRUE(
+      absl::EndsWith(main_goroutine->frames(callback + 1).locations(0).file(),
+                     "_cgo_export.c"));
+  EXPECT_EQ(function(callback + 2), "c_middle");
+  EXPECT_EQ(line(callback + 2), 20);
+  EXPECT_EQ(function(callback + 3), "c_entry");
+  EXPECT_EQ(line(callback + 3), 25);
+  EXPECT_TRUE(absl::EndsWith(function(callback + 4), "_Cfunc_c_entry"));
+  EXPECT_EQ(function(callback + 5), "runtime.systemstack_switch");
+
+  // Without the C frames, the runtime's own block.
+  Goroutine go_only = *main_goroutine;
+  go_only.mutable_frames()->DeleteSubrange(callback + 1, 4);
+  std::string text;
+  AppendGoroutineText(go_only, {.go_minor = 19}, &text);
+  const std::map<int64_t, std::vector<std::string>> blocks = GoroutineBlocks(
+      gentrace::testing::ReadFileOrEmpty(dir + "/go/prog.crash.txt"));
+  ASSERT_TRUE(blocks.contains(1));
+  const std::vector<std::string>& printed = blocks.at(1);
+  EXPECT_TRUE(std::find(printed.begin(), printed.end(), text) != printed.end())
+      << text << "\nruntime:\n"
+      << printed.front();
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 // Command cgo crashes across the cgo boundary, for stitching C frames into
 // the Go traceback: `prog c` has Go call C (c_entry -> c_middle ->
 // c_crash), which writes through a null pointer; `prog go` has that C call
-// back into Go (goCallback -> goCrash), which dereferences nil. At
+// back into Go (goCallback -> goQuit), which sends its own thread SIGQUIT:
+// the runtime dumps every goroutine and crashes with the C frames of the
+// callback still on the scheduler stack (a panic would first unwind the
+// callback, and the crash path would then reuse that stack). At
 // GOTRACEBACK=crash each leaves the runtime's traceback and a core.
 package main
 
@@ -28,18 +31,19 @@ import "C"
 import (
 	"fmt"
 	"os"
+	"syscall"
 )
-
-var sink *int
 
 //export goCallback
 func goCallback(mode C.int) {
-	goCrash()
+	goQuit()
 }
 
 //go:noinline
-func goCrash() {
-	fmt.Println(*sink)
+func goQuit() {
+	syscall.Tgkill(syscall.Getpid(), syscall.Gettid(), syscall.SIGQUIT)
+	for {
+	}
 }
 
 //go:noinline
