@@ -45,8 +45,8 @@ std::vector<Frame> CoreNativeFrames::FromRegisters(
   absl::StatusOr<std::vector<unwind::NativeFrame>> frames =
       unwind::UnwindMemoryNative(core_, {&*table_, 1}, registers, kMaxFrames);
   if (!frames.ok()) return {};
-  Thread named =
-      NativeThread(0, *frames, modules_, /*first_is_exact=*/true, kMaxFrames);
+  Thread named = NativeThread(0, *frames, modules_,
+                              /*first_is_exact=*/!pc_is_return, kMaxFrames);
   return {named.frames().begin(), named.frames().end()};
 }
 
