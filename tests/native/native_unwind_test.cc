@@ -342,6 +342,26 @@ TEST(NativeUnwindTest, PtraceFramesMatchGdbAttached) {
                    std::vector<Named>(crash, gdb.end()));
 }
 
+// `gentrace native --pid` on the program stopped at depth 4: holds it with
+// ptrace, prints its frames, lets it go.
+TEST(NativeCommandTest, PrintsALiveProcessesThreads) {
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/pid");
+  fs::create_directories(dir);
+  const pid_t pid = StartCrasher(dir, 4, /*stop=*/true);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, WUNTRACED), pid);
+  const std::string out = RunCommand(absl::StrCat(
+      fs::absolute("cli/gentrace").string(), " native --pid=", pid));
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  const size_t crash = out.find("  crasher::Crash(bool)\n");
+  const size_t start = out.find("  crasher::Start(int, bool)\n");
+  const size_t main_frame = out.find("\n  main\n");
+  ASSERT_NE(crash, std::string::npos) << out;
+  EXPECT_LT(crash, start);
+  EXPECT_LT(start, main_frame);
+}
+
 [[gnu::noinline]] int LocalFrames(NativeFrame* frames, int max, void** glibc,
                                   int* glibc_count) {
   *glibc_count = backtrace(glibc, max);
