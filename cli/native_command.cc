@@ -114,18 +114,7 @@ absl::Status RunNative(absl::Span<char* const> argv) {
         "usage: gentrace native --core=PATH | --pid=PID [--format=...]");
   }
 
-  std::string out;
-  if (*format == "proto") {
-    out = trace.SerializeAsString();
-  } else if (*format == "json") {
-    absl::StatusOr<std::string> json = ToJsonLine(trace);
-    if (!json.ok()) return json.status();
-    out = *json + "\n";
-  } else {
-    for (const Thread& thread : trace.threads()) AppendThreadText(thread, &out);
-  }
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  return absl::OkStatus();
+  return WriteThreadTrace(trace, *format);
 }
 
 }  // namespace gentrace::cli

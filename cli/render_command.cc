@@ -53,23 +53,10 @@ absl::Status RunRender(absl::Span<char* const> argv) {
   for (const NativeFrameRecord& record : capture.native_frames()) {
     frames.push_back({.pc = record.pc(), .sp = record.sp()});
   }
-  Thread* thread = trace.add_threads();
-  *thread = NativeThread(capture.tid(), frames, modules,
-                         /*first_is_exact=*/capture.signal() != 0,
-                         /*frame_limit=*/256);
-  std::string out;
-  if (*format == "proto") {
-    out = trace.SerializeAsString();
-  } else if (*format == "json") {
-    absl::StatusOr<std::string> json = ToJsonLine(trace);
-    if (!json.ok()) return json.status();
-    out = *json + "\n";
-  } else {
-    if (!trace.reason().empty()) absl::StrAppend(&out, trace.reason(), "\n");
-    AppendThreadText(*thread, &out);
-  }
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  return absl::OkStatus();
+  *trace.add_threads() = NativeThread(capture.tid(), frames, modules,
+                                      /*first_is_exact=*/capture.signal() != 0,
+                                      /*frame_limit=*/256);
+  return WriteThreadTrace(trace, *format);
 }
 
 }  // namespace gentrace::cli

@@ -183,4 +183,20 @@ absl::Status TraceOutput::Write(std::FILE* file) {
   return absl::OkStatus();
 }
 
+absl::Status WriteThreadTrace(const Trace& trace, absl::string_view format) {
+  std::string out;
+  if (format == "proto") {
+    out = trace.SerializeAsString();
+  } else if (format == "json") {
+    absl::StatusOr<std::string> json = ToJsonLine(trace);
+    if (!json.ok()) return json.status();
+    out = *json + "\n";
+  } else {
+    if (!trace.reason().empty()) absl::StrAppend(&out, trace.reason(), "\n");
+    for (const Thread& thread : trace.threads()) AppendThreadText(thread, &out);
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return absl::OkStatus();
+}
+
 }  // namespace gentrace::cli

@@ -27,6 +27,10 @@ Thread UnwindRegisters(const symtab::Binary& binary,
 // inlined calls, fp= sp= pc=; then why the walk stopped.
 void AppendThreadText(const Thread& thread, std::string* out);
 
+// Writes a Trace of threads to stdout: its binary encoding ("proto"), its
+// JSON ("json"), or the reason and each thread as AppendThreadText does.
+absl::Status WriteThreadTrace(const Trace& trace, absl::string_view format);
+
 // The output of `core` and `pid`, built a thread or goroutine at a time so
 // that memory holds rendered output, not every message: as text (goroutines
 // in the runtime's format; notes to stderr), or as the Trace message that

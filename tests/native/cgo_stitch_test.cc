@@ -27,6 +27,37 @@
 namespace gentrace {
 namespace {
 
+constexpr char kCgo[] = "/go/go1.19/amd64/cgo";
+
+// Goroutine 1 of the cgo program's `mode` core, with C frames stitched in;
+// left empty when the fixture is missing.
+void ReadMainGoroutine(const std::string& mode, std::optional<Goroutine>* out) {
+#if !defined(__x86_64__)
+  GTEST_SKIP() << "C frames are read from amd64 cores on amd64 hosts";
+#endif
+  std::optional<std::string> root = gentrace::testing::FixturesRoot();
+  const std::string dir = root.value_or("") + kCgo;
+  if (!root ||
+      !gentrace::testing::FileExists(dir + "/" + mode + "/prog.core")) {
+    return;
+  }
+  absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
+      gentrace::testing::OpenCrashedProgram(dir + "/prog",
+                                            dir + "/" + mode + "/prog.core");
+  ASSERT_TRUE(crashed.ok()) << crashed.status();
+  const unwind::CoreFile& core = *crashed->core;
+  const CoreNativeFrames native(core, *crashed->binary);
+  Trace trace;
+  ASSERT_TRUE(ReadGoroutines(*crashed->binary, core.arch(), core,
+                             core.load_bias(), core.threads(), &trace,
+                             {.native_frames = &native})
+                  .ok());
+  for (const Goroutine& g : trace.goroutines()) {
+    if (g.id() == 1) *out = g;
+  }
+  ASSERT_TRUE(out->has_value()) << "no goroutine 1";
+}
+
 class CgoGoroutinesTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CgoGoroutinesTest, PrintAsTheRuntimePrintedThem) {
@@ -68,31 +99,11 @@ INSTANTIATE_TEST_SUITE_P(Crashes, CgoGoroutinesTest,
                          ::testing::Values("c", "go"));
 
 TEST(CgoStitchTest, CrashInCCalledFromGo) {
-  std::optional<std::string> root = gentrace::testing::FixturesRoot();
-  if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
-#if !defined(__x86_64__)
-  GTEST_SKIP() << "C frames are read from amd64 cores on amd64 hosts";
-#endif
-  const std::string dir = *root + "/go/go1.19/amd64/cgo";
-  if (!gentrace::testing::FileExists(dir + "/c/prog.core")) {
-    GTEST_SKIP() << "no core of the cgo program (see build_go_programs.sh)";
-  }
-  absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
-      gentrace::testing::OpenCrashedProgram(dir + "/prog",
-                                            dir + "/c/prog.core");
-  ASSERT_TRUE(crashed.ok()) << crashed.status();
-  const unwind::CoreFile& core = *crashed->core;
-  const CoreNativeFrames native(core, *crashed->binary);
-  Trace trace;
-  ASSERT_TRUE(ReadGoroutines(*crashed->binary, core.arch(), core,
-                             core.load_bias(), core.threads(), &trace,
-                             {.native_frames = &native})
-                  .ok());
-  const Goroutine* main_goroutine = nullptr;
-  for (const Goroutine& g : trace.goroutines()) {
-    if (g.id() == 1) main_goroutine = &g;
-  }
-  ASSERT_NE(main_goroutine, nullptr);
+  std::optional<Goroutine> stitched;
+  ASSERT_NO_FATAL_FAILURE(ReadMainGoroutine("c", &stitched));
+  if (!stitched) GTEST_SKIP() << "no core of the cgo program";
+  const Goroutine* main_goroutine = &*stitched;
+  const std::string dir = *gentrace::testing::FixturesRoot() + kCgo;
   ASSERT_GE(main_goroutine->frames_size(), 5);
 
   // The C frames, innermost first, each at its line of the cgo preamble
@@ -147,31 +158,11 @@ TEST(CgoStitchTest, CrashInCCalledFromGo) {
 // through the C calls that made the callback (cgo's exported C stub, then
 // c_middle, c_entry and cgo's wrapper) to runtime.cgocall's side.
 TEST(CgoStitchTest, CallbackIntoGoFromC) {
-  std::optional<std::string> root = gentrace::testing::FixturesRoot();
-  if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
-#if !defined(__x86_64__)
-  GTEST_SKIP() << "C frames are read from amd64 cores on amd64 hosts";
-#endif
-  const std::string dir = *root + "/go/go1.19/amd64/cgo";
-  if (!gentrace::testing::FileExists(dir + "/go/prog.core")) {
-    GTEST_SKIP() << "no core of the cgo program (see build_go_programs.sh)";
-  }
-  absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
-      gentrace::testing::OpenCrashedProgram(dir + "/prog",
-                                            dir + "/go/prog.core");
-  ASSERT_TRUE(crashed.ok()) << crashed.status();
-  const unwind::CoreFile& core = *crashed->core;
-  const CoreNativeFrames native(core, *crashed->binary);
-  Trace trace;
-  ASSERT_TRUE(ReadGoroutines(*crashed->binary, core.arch(), core,
-                             core.load_bias(), core.threads(), &trace,
-                             {.native_frames = &native})
-                  .ok());
-  const Goroutine* main_goroutine = nullptr;
-  for (const Goroutine& g : trace.goroutines()) {
-    if (g.id() == 1) main_goroutine = &g;
-  }
-  ASSERT_NE(main_goroutine, nullptr);
+  std::optional<Goroutine> stitched;
+  ASSERT_NO_FATAL_FAILURE(ReadMainGoroutine("go", &stitched));
+  if (!stitched) GTEST_SKIP() << "no core of the cgo program";
+  const Goroutine* main_goroutine = &*stitched;
+  const std::string dir = *gentrace::testing::FixturesRoot() + kCgo;
   int callback = -1;
   for (int i = 0; i < main_goroutine->frames_size(); ++i) {
     if (main_goroutine->frames(i).func_id() == FUNC_ID_CGOCALLBACK) {
