@@ -30,8 +30,16 @@ CoreNativeFrames::CoreNativeFrames(const unwind::CoreFile& core,
                                    const symtab::Binary& binary)
     : core_(core),
       table_(unwind::NativeUnwindTableOf(binary.elf(), core.load_bias())) {
+  // The executable is named from `binary`, wherever it was when it ran (its
+  // mappings are those of the file holding its entry point).
+  const uint64_t entry = binary.elf().entry() + core.load_bias();
+  std::string executable_path;
   for (const unwind::FileMapping& m : core.file_mappings()) {
-    modules_.AddMapping(m.path, m.start, m.end, m.file_offset);
+    if (entry >= m.start && entry < m.end) executable_path = m.path;
+  }
+  for (const unwind::FileMapping& m : core.file_mappings()) {
+    modules_.AddMapping(m.path == executable_path ? binary.path() : m.path,
+                        m.start, m.end, m.file_offset);
   }
   if (core.file_mappings().empty()) {  // qemu cores: the executable only
     modules_.Add(binary.path(), 0, UINT64_MAX, core.load_bias());

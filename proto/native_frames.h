@@ -26,7 +26,8 @@ Thread NativeThread(int64_t tid, absl::Span<const unwind::NativeFrame> frames,
 // amd64 host), for stitching into its goroutines (GoroutineReadOptions::
 // native_frames): libunwind's CFI interpreter over the core's memory (text
 // from the executable) with the executable's .eh_frame_hdr; named from the
-// core's file mappings, or the executable alone in a qemu core.
+// core's file mappings (the executable from `binary`, wherever the core
+// says it was), or the executable alone in a qemu core.
 class CoreNativeFrames : public NativeFrameSource {
  public:
   // Both must outlive this object.
