@@ -1,7 +1,6 @@
 #include "proto/goroutines.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
