@@ -13,41 +13,20 @@
 #include <vector>
 
 #include "absl/debugging/stacktrace.h"
+#include "bench/stack_depth.h"
 #include "benchmark/benchmark.h"
 #include "capture/in_process_capture.h"
 #include "unwind/native_unwinder.h"
 
 namespace {
 
-// Calls `unwind` `depth` frames below the benchmark loop's caller and
-// reports ns per frame.
-template <typename Unwind>
-[[gnu::noinline]] int Descend(int depth, benchmark::State& state,
-                              Unwind& unwind) {
-  if (depth > 1) {
-    const int frames = Descend(depth - 1, state, unwind);
-    benchmark::DoNotOptimize(frames);
-    return frames;
-  }
-  int frames = 0;
-  int64_t total = 0;
-  for (auto _ : state) {
-    frames = unwind();
-    total += frames;
-  }
-  state.counters["frames"] = frames;
-  state.counters["time_per_frame"] = benchmark::Counter(
-      static_cast<double>(total),
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
-  return frames;
-}
-
 void Gentrace(benchmark::State& state) {
   std::vector<gentrace::unwind::NativeFrame> frames(4096);
   auto unwind = [&] {
     return gentrace::unwind::UnwindLocalNative(nullptr, absl::MakeSpan(frames));
   };
-  Descend(static_cast<int>(state.range(0)), state, unwind);
+  gentrace::bench::UnwindAtDepth(static_cast<int>(state.range(0)), state,
+                                 unwind);
 }
 
 void GentracePcsOnly(benchmark::State& state) {
@@ -55,7 +34,8 @@ void GentracePcsOnly(benchmark::State& state) {
   auto unwind = [&] {
     return gentrace::unwind::BacktraceLocalNative(nullptr, absl::MakeSpan(pcs));
   };
-  Descend(static_cast<int>(state.range(0)), state, unwind);
+  gentrace::bench::UnwindAtDepth(static_cast<int>(state.range(0)), state,
+                                 unwind);
 }
 
 void UnwBacktrace(benchmark::State& state) {
@@ -63,7 +43,8 @@ void UnwBacktrace(benchmark::State& state) {
   auto unwind = [&] {
     return unw_backtrace(buffer.data(), static_cast<int>(buffer.size()));
   };
-  Descend(static_cast<int>(state.range(0)), state, unwind);
+  gentrace::bench::UnwindAtDepth(static_cast<int>(state.range(0)), state,
+                                 unwind);
 }
 
 void AbslGetStackTrace(benchmark::State& state) {
@@ -72,7 +53,8 @@ void AbslGetStackTrace(benchmark::State& state) {
     return absl::GetStackTrace(buffer.data(), static_cast<int>(buffer.size()),
                                0);
   };
-  Descend(static_cast<int>(state.range(0)), state, unwind);
+  gentrace::bench::UnwindAtDepth(static_cast<int>(state.range(0)), state,
+                                 unwind);
 }
 
 int g_null_fd = -1;

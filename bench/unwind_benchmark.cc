@@ -23,6 +23,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "bench/fixtures_flag.h"
+#include "bench/stack_depth.h"
 #include "benchmark/benchmark.h"
 #include "proto/traceback_text.h"
 #include "symtab/binary.h"
@@ -148,29 +149,12 @@ void RuntimeCallers(benchmark::State& state, const std::string& prog,
 }
 
 // libunwind on a C++ stack `depth` frames deep.
-__attribute__((noinline)) int Descend(int depth, benchmark::State& state,
-                                      std::vector<void*>& buffer) {
-  if (depth > 0) {
-    const int frames = Descend(depth - 1, state, buffer);
-    benchmark::DoNotOptimize(frames);
-    return frames;
-  }
-  int frames = 0;
-  int64_t total = 0;
-  for (auto _ : state) {
-    frames = unw_backtrace(buffer.data(), static_cast<int>(buffer.size()));
-    total += frames;
-  }
-  state.counters["frames"] = frames;
-  state.counters["time_per_frame"] = benchmark::Counter(
-      static_cast<double>(total),
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
-  return frames;
-}
-
 void UnwBacktrace(benchmark::State& state, int depth) {
   std::vector<void*> buffer(4096);
-  Descend(depth, state, buffer);
+  auto unwind = [&] {
+    return unw_backtrace(buffer.data(), static_cast<int>(buffer.size()));
+  };
+  gentrace::bench::UnwindAtDepth(depth, state, unwind);
 }
 
 }  // namespace

@@ -12,15 +12,13 @@ namespace {
 
 constexpr int kMaxRecords = 100000;
 
+// Reads of the goroutine's memory in the target's word size and order.
 class Reader {
  public:
   Reader(const symtab::AddressSpace& memory, const DeferArch& arch)
       : memory_(memory), arch_(arch) {}
   std::optional<uint64_t> Word(uint64_t address) const {
-    std::optional<symtab::ByteReader> bytes =
-        memory_.Read(address, arch_.ptr_size);
-    if (!bytes) return std::nullopt;
-    return bytes->Word(0, arch_.ptr_size);
+    return memory_.ReadWord(address, arch_.ptr_size, arch_.byte_order);
   }
   std::optional<uint8_t> Byte(uint64_t address) const {
     std::optional<symtab::ByteReader> bytes = memory_.Read(address, 1);

@@ -152,6 +152,22 @@ void AddAncestor(const symtab::Binary& binary, const unwind::ArchInfo& arch,
   SetCreatedBy(binary, arch, ancestor.go_pc, locations, out);
 }
 
+// The C frames from a register state, up to where the C code returns
+// into Go (the first pc the pclntab knows).
+std::vector<Frame> CFramesFrom(
+    const symtab::Binary& binary, const NativeFrameSource& source, int thread,
+    absl::Span<const unwind::NativeRegister> registers, bool pc_is_return) {
+  std::vector<Frame> frames =
+      source.FromRegisters(thread, registers, pc_is_return);
+  for (size_t i = 0; i < frames.size(); ++i) {
+    if (binary.pclntab().FindFunc(frames[i].pc()).ok()) {
+      frames.resize(i);
+      break;
+    }
+  }
+  return frames;
+}
+
 // The C frames a signal interrupted on `thread`, if the thread took a
 // signal in C code (a cgo call), up to where C returns into Go's side of the
 // call (the first frame in Go code). The walk goes from the thread's
@@ -197,10 +213,10 @@ std::vector<Frame> InterruptedCFrames(
       // sigpanic was called into C code: its return address is the
       // faulting pc, its caller's SP its own fp.
       const uint64_t fp = walked.rbegin()->fp();
-      std::optional<symtab::ByteReader> ret =
-          memory.Read(fp - arch.ptr_size, arch.ptr_size);
+      std::optional<uint64_t> ret =
+          memory.ReadWord(fp - arch.ptr_size, arch.ptr_size, arch.byte_order);
       if (!ret) return {};
-      c_state = unwind::NativePcSp(*ret->Word(0, arch.ptr_size), fp);
+      c_state = unwind::NativePcSp(*ret, fp);
       break;
     }
     if (end.reason != STOP_REASON_STACK_SWITCH || used_gsignal ||
@@ -214,15 +230,8 @@ std::vector<Frame> InterruptedCFrames(
              /*trap=*/false, FRAME_SOURCE_GOROUTINE_SCHED};
   }
   if (c_state.empty()) return {};
-  std::vector<Frame> frames =
-      source.FromRegisters(thread_index, c_state, /*pc_is_return=*/false);
-  for (size_t i = 0; i < frames.size(); ++i) {
-    if (in_go(frames[i].pc())) {
-      frames.resize(i);
-      break;
-    }
-  }
-  return frames;
+  return CFramesFrom(binary, source, thread_index, c_state,
+                     /*pc_is_return=*/false);
 }
 
 // The C frames between a callback into Go and the cgo call below it: C
@@ -249,11 +258,8 @@ std::vector<Frame> CallbackCFrames(const symtab::Binary& binary,
   if (!callback.ok() || (*callback)->sp_deltas.values().empty()) return {};
   const std::vector<int32_t>& deltas = (*callback)->sp_deltas.values();
   const int32_t frame_size = *std::max_element(deltas.begin(), deltas.end());
-  const auto word = [&](uint64_t address) -> std::optional<uint64_t> {
-    std::optional<symtab::ByteReader> bytes =
-        memory.Read(address, arch.ptr_size);
-    if (!bytes) return std::nullopt;
-    return bytes->Word(0, arch.ptr_size);
+  const auto word = [&](uint64_t address) {
+    return memory.ReadWord(address, arch.ptr_size, arch.byte_order);
   };
   // cgocallback's return address (into crosscall2), then crosscall2's.
   const uint64_t crosscall2_sp = g0->sched_sp + frame_size + arch.ptr_size;
@@ -268,15 +274,8 @@ std::vector<Frame> CallbackCFrames(const symtab::Binary& binary,
   const uint64_t c_sp = crosscall2_sp + *delta + arch.ptr_size;
   std::optional<uint64_t> c_pc = word(c_sp - arch.ptr_size);
   if (!c_pc || table.FindFunc(*c_pc).ok()) return {};
-  std::vector<Frame> frames = source.FromRegisters(
-      /*thread=*/0, unwind::NativePcSp(*c_pc, c_sp), /*pc_is_return=*/true);
-  for (size_t i = 0; i < frames.size(); ++i) {
-    if (table.FindFunc(frames[i].pc()).ok()) {
-      frames.resize(i);
-      break;
-    }
-  }
-  return frames;
+  return CFramesFrom(binary, source, /*thread=*/0,
+                     unwind::NativePcSp(*c_pc, c_sp), /*pc_is_return=*/true);
 }
 
 // Inserts the C frames of a callback after the goroutine's
@@ -444,15 +443,16 @@ absl::Status ForEachGoroutine(const symtab::Binary& binary,
       notes->push_back(std::string(ancestors.status().message()));
     }
 
-    if (state == unwind::kGrunning) {
-      const unwind::CoreThread* thread = nullptr;
-      for (const unwind::CoreThread& t : threads) {
-        if (g.m != 0 && static_cast<uint64_t>(t.tid) == g.m_procid) {
-          thread = &t;
-        }
+    // The thread of the goroutine's M, if it has one here.
+    int thread_index = -1;
+    for (size_t t = 0; t < threads.size() && g.m != 0; ++t) {
+      if (static_cast<uint64_t>(threads[t].tid) == g.m_procid) {
+        thread_index = static_cast<int>(t);
       }
-      if (thread != nullptr) {
-        WalkRunning(binary, arch, memory, g, *thread, &goroutine);
+    }
+    if (state == unwind::kGrunning) {
+      if (thread_index >= 0) {
+        WalkRunning(binary, arch, memory, g, threads[thread_index], &goroutine);
         if (options.native_frames != nullptr) {
           InsertCallbackCFrames(binary, arch, memory, *reader, g,
                                 *options.native_frames, &goroutine);
@@ -464,15 +464,11 @@ absl::Status ForEachGoroutine(const symtab::Binary& binary,
       continue;
     }
     const bool in_syscall = state == unwind::kGsyscall;
-    if (in_syscall && options.native_frames != nullptr) {
-      for (size_t t = 0; t < threads.size(); ++t) {
-        if (g.m != 0 && static_cast<uint64_t>(threads[t].tid) == g.m_procid) {
-          for (Frame& f : InterruptedCFrames(binary, arch, memory, *reader, g,
-                                             threads[t], static_cast<int>(t),
-                                             *options.native_frames)) {
-            goroutine.add_frames()->Swap(&f);
-          }
-        }
+    if (in_syscall && options.native_frames != nullptr && thread_index >= 0) {
+      for (Frame& f : InterruptedCFrames(binary, arch, memory, *reader, g,
+                                         threads[thread_index], thread_index,
+                                         *options.native_frames)) {
+        goroutine.add_frames()->Swap(&f);
       }
     }
     WalkEnd end = AppendWalk(

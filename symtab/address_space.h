@@ -25,6 +25,14 @@ class AddressSpace {
     if (!tail) return std::nullopt;
     return tail->Sub(0, length);
   }
+  // The target's pointer-sized word (4 or 8 bytes, in `order`) at
+  // `address`, or nullopt if unreadable.
+  std::optional<uint64_t> ReadWord(uint64_t address, int ptr_size,
+                                   ByteOrder order) const {
+    std::optional<ByteReader> bytes = Read(address, ptr_size);
+    if (!bytes) return std::nullopt;
+    return ByteReader(bytes->data(), order).Word(0, ptr_size);
+  }
 };
 
 }  // namespace gentrace::symtab

@@ -34,10 +34,7 @@ absl::string_view StopReasonName(StopReason reason) {
 }
 
 std::optional<uint64_t> GoUnwinder::ReadWord(uint64_t address) const {
-  auto bytes = memory_.Read(address, arch_.ptr_size);
-  if (!bytes) return std::nullopt;
-  return symtab::ByteReader(bytes->data(), arch_.byte_order)
-      .Word(0, arch_.ptr_size);
+  return memory_.ReadWord(address, arch_.ptr_size, arch_.byte_order);
 }
 
 void GoUnwinder::Stop(StopReason reason, std::string detail) {

@@ -18,20 +18,41 @@
 namespace gentrace::unwind {
 namespace {
 
-// Walks from a remote cursor's first frame.
-int WalkRemote(unw_cursor_t* cursor, absl::Span<NativeFrame> frames) {
-  return internal::WalkNativeCursor(
-      [&](uint64_t* pc, uint64_t* sp) {
-        unw_word_t ip = 0, stack = 0;
-        if (unw_get_reg(cursor, UNW_REG_IP, &ip) != 0 ||
-            unw_get_reg(cursor, UNW_REG_SP, &stack) != 0) {
-          return false;
-        }
-        *pc = ip;
-        *sp = stack;
-        return true;
-      },
-      [&] { return unw_step(cursor); }, frames);
+// Walks libunwind's remote interface from a thread state its `accessors`
+// describe (`arg` is theirs): at most `max_frames` frames. `what` names the
+// state in errors.
+absl::StatusOr<std::vector<NativeFrame>> WalkRemote(unw_accessors_t* accessors,
+                                                    void* arg, int max_frames,
+                                                    absl::string_view what) {
+  unw_addr_space_t space = unw_create_addr_space(accessors, 0);
+  if (space == nullptr) {
+    return absl::InternalError("libunwind made no address space");
+  }
+  std::vector<NativeFrame> frames(max_frames);
+  unw_cursor_t cursor;
+  const int init = unw_init_remote(&cursor, space, arg);
+  int n = 0;
+  if (init == 0) {
+    n = internal::WalkNativeCursor(
+        [&](uint64_t* pc, uint64_t* sp) {
+          unw_word_t ip = 0, stack = 0;
+          if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 ||
+              unw_get_reg(&cursor, UNW_REG_SP, &stack) != 0) {
+            return false;
+          }
+          *pc = ip;
+          *sp = stack;
+          return true;
+        },
+        [&] { return unw_step(&cursor); }, absl::MakeSpan(frames));
+  }
+  unw_destroy_addr_space(space);
+  if (init != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "libunwind cannot start on ", what, " (error ", init, ")"));
+  }
+  frames.resize(n);
+  return frames;
 }
 
 // What a walk over our own memory needs in libunwind's accessors.
@@ -146,43 +167,20 @@ absl::StatusOr<std::vector<NativeFrame>> UnwindMemoryNative(
   accessors.access_mem = WalkAccessMemory;
   accessors.access_reg = WalkAccessRegister;
   accessors.access_fpreg = WalkAccessFpRegister;
-  unw_addr_space_t space = unw_create_addr_space(&accessors, 0);
-  if (space == nullptr) {
-    return absl::InternalError("libunwind made no address space");
-  }
   MemoryWalk walk{&memory, tables, registers};
-  std::vector<NativeFrame> frames(max_frames);
-  unw_cursor_t cursor;
-  const int init = unw_init_remote(&cursor, space, &walk);
-  const int n = init == 0 ? WalkRemote(&cursor, absl::MakeSpan(frames)) : 0;
-  unw_destroy_addr_space(space);
-  if (init != 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("libunwind cannot start there (error ", init, ")"));
-  }
-  frames.resize(n);
-  return frames;
+  return WalkRemote(&accessors, &walk, max_frames, "the registers given");
 }
 
 absl::StatusOr<std::vector<NativeFrame>> UnwindPtraceNative(pid_t tid,
                                                             int max_frames) {
-  unw_addr_space_t space = unw_create_addr_space(&_UPT_accessors, 0);
-  if (space == nullptr) {
-    return absl::InternalError("libunwind made no address space");
-  }
   void* upt = _UPT_create(tid);
-  std::vector<NativeFrame> frames(max_frames);
-  unw_cursor_t cursor;
-  const int init =
-      upt == nullptr ? -UNW_EUNSPEC : unw_init_remote(&cursor, space, upt);
-  const int n = init == 0 ? WalkRemote(&cursor, absl::MakeSpan(frames)) : 0;
-  if (upt != nullptr) _UPT_destroy(upt);
-  unw_destroy_addr_space(space);
-  if (init != 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "libunwind cannot unwind thread ", tid, " (error ", init, ")"));
+  if (upt == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("libunwind cannot attach to thread ", tid));
   }
-  frames.resize(n);
+  absl::StatusOr<std::vector<NativeFrame>> frames = WalkRemote(
+      &_UPT_accessors, upt, max_frames, absl::StrCat("thread ", tid));
+  _UPT_destroy(upt);
   return frames;
 }
 
@@ -204,25 +202,12 @@ absl::StatusOr<std::vector<NativeFrame>> UnwindCoreNative(
     // A file whose start is no segment of the core is refused: harmless.
     _UCD_add_backing_file_at_vaddr(core, file.start, file.path.c_str());
   }
-  unw_addr_space_t space = unw_create_addr_space(&_UCD_accessors, 0);
-  std::vector<NativeFrame> frames(max_frames);
-  unw_cursor_t cursor;
-  const int init =
-      space == nullptr ? -UNW_EUNSPEC : unw_init_remote(&cursor, space, core);
-  const int n = init == 0 ? WalkRemote(&cursor, absl::MakeSpan(frames)) : 0;
-  if (space != nullptr) unw_destroy_addr_space(space);
+  absl::StatusOr<std::vector<NativeFrame>> frames =
+      WalkRemote(&_UCD_accessors, core, max_frames,
+                 absl::StrCat(core_path, " thread ", thread));
   _UCD_destroy(core);
-  if (init != 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(core_path, ": libunwind cannot start on thread ", thread));
-  }
-  frames.resize(n);
   return frames;
 }
-
-}  // namespace gentrace::unwind
-
-namespace gentrace::unwind {
 
 std::vector<NativeRegister> NativePcSp(uint64_t pc, uint64_t sp) {
   return {{UNW_REG_IP, pc}, {UNW_REG_SP, sp}};

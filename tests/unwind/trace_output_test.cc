@@ -34,20 +34,29 @@ std::string Render(const Trace& trace, absl::string_view format, int go_minor,
   return bytes;
 }
 
+// The goroutines of the fixtures' go1.23 arm64 goroutines core, whole;
+// false (the test failed) if it cannot be read.
+bool ReadGoroutinesCore(const std::string& root,
+                        const GoroutineReadOptions& options, Trace* whole) {
+  const std::string dir = root + "/go/go1.23/arm64/goroutines";
+  absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
+      gentrace::testing::OpenCrashedProgram(dir + "/prog", dir + "/prog.core");
+  EXPECT_TRUE(crashed.ok()) << crashed.status();
+  if (!crashed.ok()) return false;
+  const unwind::CoreFile& core = *crashed->core;
+  *whole->add_modules() = ModuleOf(*crashed->binary);
+  const absl::Status status =
+      ReadGoroutines(*crashed->binary, core.arch(), core, core.load_bias(),
+                     core.threads(), whole, options);
+  EXPECT_TRUE(status.ok()) << status;
+  return status.ok();
+}
+
 TEST(TraceOutputTest, StreamedFormsEqualTheWholeMessage) {
   std::optional<std::string> root = gentrace::testing::FixturesRoot();
   if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
-  const std::string dir = *root + "/go/go1.23/arm64/goroutines";
-  absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
-      gentrace::testing::OpenCrashedProgram(dir + "/prog", dir + "/prog.core");
-  ASSERT_TRUE(crashed.ok()) << crashed.status();
-  const std::unique_ptr<symtab::Binary>& binary = crashed->binary;
-  const std::unique_ptr<unwind::CoreFile>& core = crashed->core;
   Trace whole;
-  *whole.add_modules() = ModuleOf(*binary);
-  ASSERT_TRUE(ReadGoroutines(*binary, core->arch(), *core, core->load_bias(),
-                             core->threads(), &whole)
-                  .ok());
+  if (!ReadGoroutinesCore(*root, {}, &whole)) return;
   ASSERT_GE(whole.goroutines_size(), 10);
 
   Trace from_proto;
@@ -65,28 +74,13 @@ TEST(TraceOutputTest, StreamedFormsEqualTheWholeMessage) {
             static_cast<size_t>(whole.goroutines_size()));
 }
 
-}  // namespace
-}  // namespace gentrace
-
-namespace gentrace {
-namespace {
-
 // --defers: the pending calls go into the proto and JSON as they are read,
 // and under their frames in the text.
 TEST(TraceOutputTest, PendingDefersInEveryForm) {
   std::optional<std::string> root = gentrace::testing::FixturesRoot();
   if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
-  const std::string dir = *root + "/go/go1.23/arm64/goroutines";
-  absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
-      gentrace::testing::OpenCrashedProgram(dir + "/prog", dir + "/prog.core");
-  ASSERT_TRUE(crashed.ok()) << crashed.status();
-  const std::unique_ptr<unwind::CoreFile>& core = crashed->core;
   Trace whole;
-  *whole.add_modules() = ModuleOf(*crashed->binary);
-  ASSERT_TRUE(ReadGoroutines(*crashed->binary, core->arch(), *core,
-                             core->load_bias(), core->threads(), &whole,
-                             {.pending_defers = true})
-                  .ok());
+  if (!ReadGoroutinesCore(*root, {.pending_defers = true}, &whole)) return;
   Trace from_json;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
                   Render(whole, "json", 23, true), &from_json)
