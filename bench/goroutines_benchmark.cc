@@ -25,11 +25,11 @@
 #include "absl/strings/strip.h"
 #include "bench/fixtures_flag.h"
 #include "benchmark/benchmark.h"
-#include "proto/goroutines.h"
-#include "proto/runtime_text.h"
+#include "render/runtime_text.h"
 #include "symtab/binary.h"
-#include "unwind/core_file.h"
-#include "unwind/live_process.h"
+#include "target/core_file.h"
+#include "target/live_process.h"
+#include "traceback/goroutines.h"
 
 namespace {
 
@@ -42,18 +42,18 @@ double PeakRssMb() {
 // Every goroutine of `memory`, rendered as the runtime's text; returns how
 // many there were.
 int PrintAll(const gentrace::symtab::Binary& binary,
-             const gentrace::unwind::ArchInfo& arch,
+             const gentrace::arch::ArchInfo& arch,
              const gentrace::symtab::AddressSpace& memory, uint64_t load_bias,
-             absl::Span<const gentrace::unwind::CoreThread> threads,
+             absl::Span<const gentrace::target::CoreThread> threads,
              std::string* text) {
   int count = 0;
   std::vector<std::string> notes;
-  const gentrace::RuntimeTextOptions options{
+  const gentrace::render::RuntimeTextOptions options{
       .go_minor = binary.go_version() ? binary.go_version()->minor : 0};
-  absl::Status status = gentrace::ForEachGoroutine(
+  absl::Status status = gentrace::traceback::ForEachGoroutine(
       binary, arch, memory, load_bias, threads,
       [&](gentrace::Goroutine& g) {
-        gentrace::AppendGoroutineText(g, options, text);
+        gentrace::render::AppendGoroutineText(g, options, text);
         ++count;
       },
       &notes);
@@ -64,7 +64,7 @@ void CoreGoroutines(benchmark::State& state, const std::string& dir) {
   int goroutines = 0;
   for (auto _ : state) {
     auto binary = gentrace::symtab::Binary::Open(dir + "/prog");
-    auto core = gentrace::unwind::CoreFile::Open(dir + "/prog.core");
+    auto core = gentrace::target::CoreFile::Open(dir + "/prog.core");
     if (!binary.ok() || !core.ok()) {
       state.SkipWithError("cannot open the fixture");
       return;
@@ -120,7 +120,7 @@ void PidGoroutines(benchmark::State& state, const std::string& program) {
   }
   int goroutines = 0;
   for (auto _ : state) {
-    auto process = gentrace::unwind::LiveProcess::Attach(parked.pid);
+    auto process = gentrace::target::LiveProcess::Attach(parked.pid);
     if (!process.ok()) {
       state.SkipWithError(std::string(process.status().message()).c_str());
       break;

@@ -60,7 +60,7 @@ void AbslGetStackTrace(benchmark::State& state) {
 int g_null_fd = -1;
 
 void CaptureOnSignal(int, siginfo_t* info, void* context) {
-  gentrace::CaptureCurrentThread(
+  gentrace::capture::CaptureCurrentThread(
       g_null_fd, {.signal_context = context, .signal_info = info});
 }
 

@@ -25,11 +25,11 @@
 #include "bench/fixtures_flag.h"
 #include "bench/stack_depth.h"
 #include "benchmark/benchmark.h"
-#include "proto/traceback_text.h"
 #include "symtab/binary.h"
 #include "symtab/mapped_file.h"
-#include "unwind/capture_memory.h"
-#include "unwind/core_file.h"
+#include "target/core_file.h"
+#include "target/range_memory.h"
+#include "traceback/traceback_text.h"
 #include "unwind/go_unwinder.h"
 
 namespace {
@@ -41,8 +41,8 @@ constexpr uint64_t kMaxStackBytes = uint64_t{1} << 20;
 // 1, and its stack memory, as a capture would hold them.
 struct StackCapture {
   std::unique_ptr<gentrace::symtab::Binary> binary;
-  const gentrace::unwind::ArchInfo* arch = nullptr;
-  std::unique_ptr<gentrace::unwind::RangeMemory> memory;
+  const gentrace::arch::ArchInfo* arch = nullptr;
+  std::unique_ptr<gentrace::target::RangeMemory> memory;
   uint64_t pc = 0, sp = 0, lr = 0;
 };
 
@@ -53,21 +53,22 @@ std::string ReadFile(const std::string& path) {
                      (*file)->bytes().size());
 }
 
-std::unique_ptr<StackCapture> LoadCapture(const std::string& dir,
-                                          const std::string& arch, int depth) {
+std::unique_ptr<StackCapture> LoadStackCapture(const std::string& dir,
+                                               const std::string& arch,
+                                               int depth) {
   auto capture = std::make_unique<StackCapture>();
   auto binary =
       gentrace::symtab::Binary::Open(absl::StrCat(dir, "/", arch, "/prog"));
   const std::string base =
       absl::StrCat(dir, "/", arch, "/depth", depth, "/prog");
-  auto core = gentrace::unwind::CoreFile::Open(base + ".core");
+  auto core = gentrace::target::CoreFile::Open(base + ".core");
   if (!binary.ok() || !core.ok()) return nullptr;
   capture->binary = *std::move(binary);
   capture->arch = &(*core)->arch();
   // The first two printed frames of goroutine 1 give pc, sp and the LR.
-  std::vector<gentrace::TracebackTextFrame> frames;
+  std::vector<gentrace::traceback::TracebackTextFrame> frames;
   for (const auto& section :
-       gentrace::ParseTracebackText(ReadFile(base + ".crash.txt"))) {
+       gentrace::traceback::ParseTracebackText(ReadFile(base + ".crash.txt"))) {
     if (!absl::StartsWith(section.header, "goroutine 1 ")) continue;
     for (const auto& frame : section.frames) {
       if (frame.pc && frame.sp) frames.push_back(frame);
@@ -81,14 +82,14 @@ std::unique_ptr<StackCapture> LoadCapture(const std::string& dir,
   auto stack = (*core)->ReadToEnd(capture->sp);
   if (!stack) return nullptr;
   const uint64_t size = std::min<uint64_t>(stack->size(), kMaxStackBytes);
-  auto memory = gentrace::unwind::RangeMemory::Create(
+  auto memory = gentrace::target::RangeMemory::Create(
       {{capture->sp,
         std::string(reinterpret_cast<const char*>(stack->data().data()),
                     size)}},
       capture->arch->byte_order);
   if (!memory.ok()) return nullptr;
   capture->memory =
-      std::make_unique<gentrace::unwind::RangeMemory>(*std::move(memory));
+      std::make_unique<gentrace::target::RangeMemory>(*std::move(memory));
   return capture;
 }
 
@@ -172,7 +173,7 @@ int main(int argc, char** argv) {
   for (const char* arch : {"amd64", "arm64"}) {
     for (int depth : kDepths) {
       std::unique_ptr<StackCapture> capture =
-          LoadCapture(fixtures, arch, depth);
+          LoadStackCapture(fixtures, arch, depth);
       if (capture == nullptr) {
         std::fprintf(stderr, "no %s depth-%d stack under %s\n", arch, depth,
                      fixtures.c_str());

@@ -15,7 +15,7 @@
 
 #include "capture/in_process_capture.h"
 
-namespace gentrace {
+namespace gentrace::capture {
 namespace {
 
 char g_gentrace[4096];
@@ -80,4 +80,4 @@ bool Install() {
 [[maybe_unused]] const bool installed = Install();
 
 }  // namespace
-}  // namespace gentrace
+}  // namespace gentrace::capture

@@ -13,9 +13,12 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "arch/arch.h"
+#include "proto/gentrace.pb.h"
+#include "symtab/byte_reader.h"
 #include "unwind/native_unwinder.h"
 
-namespace gentrace {
+namespace gentrace::capture {
 namespace {
 
 // Protobuf wire format, written as it is encoded: a fixed buffer flushed
@@ -95,25 +98,6 @@ class Encoder {
 
 size_t StringLength(const char* s) { return std::strlen(s); }
 
-#if defined(__x86_64__)
-// gdb's amd64 names (what gentrace's capture loader and unwind/arch.cc use)
-// and where a ucontext keeps each.
-struct RegisterSlot {
-  const char* name;
-  int greg;
-};
-constexpr RegisterSlot kRegisters[] = {
-    {"rax", REG_RAX}, {"rbx", REG_RBX},    {"rcx", REG_RCX}, {"rdx", REG_RDX},
-    {"rsi", REG_RSI}, {"rdi", REG_RDI},    {"rbp", REG_RBP}, {"rsp", REG_RSP},
-    {"r8", REG_R8},   {"r9", REG_R9},      {"r10", REG_R10}, {"r11", REG_R11},
-    {"r12", REG_R12}, {"r13", REG_R13},    {"r14", REG_R14}, {"r15", REG_R15},
-    {"rip", REG_RIP}, {"eflags", REG_EFL},
-};
-constexpr char kArch[] = "amd64";
-// The System V red zone below SP belongs to the interrupted function.
-constexpr uint64_t kBelowSp = 128;
-#endif
-
 constexpr uint64_t kPage = 4096;
 
 // Whether the page at `address` is mapped (mincore fails with ENOMEM on a
@@ -178,14 +162,15 @@ struct PendingModule {
 void EmitModule(Encoder* out, const PendingModule& m) {
   if (!m.open) return;
   const size_t length = StringLength(m.path);
-  out->LengthField(5, 1 + Encoder::VarintSize(length) + length + 1 +
-                          Encoder::VarintSize(m.bias) + 1 +
-                          Encoder::VarintSize(m.start) + 1 +
-                          Encoder::VarintSize(m.end));
-  out->StringField(1, m.path, length);
-  out->VarintField(2, m.bias);
-  out->VarintField(3, m.start);
-  out->VarintField(4, m.end);
+  out->LengthField(Capture::kModulesFieldNumber,
+                   1 + Encoder::VarintSize(length) + length + 1 +
+                       Encoder::VarintSize(m.bias) + 1 +
+                       Encoder::VarintSize(m.start) + 1 +
+                       Encoder::VarintSize(m.end));
+  out->StringField(LoadedModule::kPathFieldNumber, m.path, length);
+  out->VarintField(LoadedModule::kLoadBiasFieldNumber, m.bias);
+  out->VarintField(LoadedModule::kStartFieldNumber, m.start);
+  out->VarintField(LoadedModule::kEndFieldNumber, m.end);
 }
 
 // One /proc/self/maps line ("start-end perms offset dev inode path"): a
@@ -280,29 +265,46 @@ void CrashHandler(int signal, siginfo_t* info, void* context) {
 }  // namespace
 
 bool CaptureCurrentThread(int fd, const CaptureRequest& request) {
-#if defined(__x86_64__)
+  // The registers come from the host's ucontext, in the order its row of
+  // the architecture table describes; a host without one is not captured.
+  const arch::ArchInfo* host = arch::HostArch();
+  if (host == nullptr) return false;
+  const arch::SignalContextLayout& layout = host->signal_context;
+  if (layout.registers_pointer >= 0 || layout.general_registers < 0 ||
+      layout.general_register_names.empty()) {
+    return false;
+  }
   ucontext_t here;
-  const ucontext_t* context =
-      static_cast<const ucontext_t*>(request.signal_context);
+  const void* context = request.signal_context;
   if (context == nullptr) {
     getcontext(&here);
     context = &here;
   }
-  const greg_t* gregs = context->uc_mcontext.gregs;
+  const symtab::ByteReader ucontext(
+      absl::MakeConstSpan(static_cast<const uint8_t*>(context),
+                          sizeof(ucontext_t)),
+      host->byte_order);
   Encoder out(fd);
-  out.StringField(1, kArch, sizeof(kArch) - 1);
-  for (const RegisterSlot& r : kRegisters) {
-    const size_t name_length = StringLength(r.name);
-    const uint64_t value = static_cast<uint64_t>(gregs[r.greg]);
-    out.LengthField(2, 1 + Encoder::VarintSize(name_length) + name_length + 1 +
-                           Encoder::VarintSize(value));
-    out.StringField(1, r.name, name_length);
+  out.StringField(Capture::kArchFieldNumber, host->goarch.data(),
+                  host->goarch.size());
+  const auto& names = layout.general_register_names;
+  for (size_t i = 0; i < names.size(); ++i) {
+    const uint64_t value =
+        ucontext
+            .Word(layout.general_registers + layout.value_size * i,
+                  layout.value_size)
+            .value_or(0);
+    // One map entry: key (1) and value (2) of the registers map.
+    out.LengthField(Capture::kRegistersFieldNumber,
+                    1 + Encoder::VarintSize(names[i].size()) + names[i].size() +
+                        1 + Encoder::VarintSize(value));
+    out.StringField(1, names[i].data(), names[i].size());
     out.VarintField(2, value);
   }
 
-  // The stack from just below SP up to where its mapping ends.
-  const uint64_t sp = static_cast<uint64_t>(gregs[REG_RSP]);
-  uint64_t start = sp - kBelowSp;
+  // The stack from the red zone below SP up to where its mapping ends.
+  const uint64_t sp = ucontext.Word(layout.sp, layout.value_size).value_or(0);
+  uint64_t start = sp - host->red_zone;
   if (!Mapped(start)) start = sp;
   uint64_t end = start;
   const uint64_t limit = sp + request.stack_bytes;
@@ -310,10 +312,11 @@ bool CaptureCurrentThread(int fd, const CaptureRequest& request) {
   if (end > limit) end = limit;
   if (end > start && Mapped(start)) {
     const uint64_t length = end - start;
-    out.LengthField(3, 1 + Encoder::VarintSize(start) + 1 +
-                           Encoder::VarintSize(length) + length);
-    out.VarintField(1, start);
-    out.LengthField(2, length);
+    out.LengthField(Capture::kMemoryFieldNumber,
+                    1 + Encoder::VarintSize(start) + 1 +
+                        Encoder::VarintSize(length) + length);
+    out.VarintField(MemoryRange::kAddressFieldNumber, start);
+    out.LengthField(MemoryRange::kDataFieldNumber, length);
     out.Bytes(
         reinterpret_cast<const void*>(  // NOLINT(performance-no-int-to-ptr)
             start),
@@ -321,28 +324,25 @@ bool CaptureCurrentThread(int fd, const CaptureRequest& request) {
   }
 
   unwind::NativeFrame frames[256];
-  const int n = unwind::UnwindLocalNative(
-      const_cast<void*>(static_cast<const void*>(context)), frames);
+  const int n = unwind::UnwindLocalNative(const_cast<void*>(context), frames);
   for (int i = 0; i < n; ++i) {
-    out.LengthField(4, 1 + Encoder::VarintSize(frames[i].pc) + 1 +
-                           Encoder::VarintSize(frames[i].sp));
-    out.VarintField(1, frames[i].pc);
-    out.VarintField(2, frames[i].sp);
+    out.LengthField(Capture::kNativeFramesFieldNumber,
+                    1 + Encoder::VarintSize(frames[i].pc) + 1 +
+                        Encoder::VarintSize(frames[i].sp));
+    out.VarintField(NativeFrameRecord::kPcFieldNumber, frames[i].pc);
+    out.VarintField(NativeFrameRecord::kSpFieldNumber, frames[i].sp);
   }
   WriteModules(&out);
   if (request.signal_info != nullptr) {
-    out.VarintField(6, static_cast<uint64_t>(request.signal_info->si_signo));
-    out.VarintField(7,
+    out.VarintField(Capture::kSignalFieldNumber,
+                    static_cast<uint64_t>(request.signal_info->si_signo));
+    out.VarintField(Capture::kFaultAddressFieldNumber,
                     reinterpret_cast<uint64_t>(request.signal_info->si_addr));
   }
-  out.VarintField(8, static_cast<uint64_t>(syscall(SYS_gettid)));
-  out.VarintField(9, static_cast<uint64_t>(getpid()));
+  out.VarintField(Capture::kTidFieldNumber,
+                  static_cast<uint64_t>(syscall(SYS_gettid)));
+  out.VarintField(Capture::kPidFieldNumber, static_cast<uint64_t>(getpid()));
   return out.Flush();
-#else
-  (void)fd;
-  (void)request;
-  return false;
-#endif
 }
 
 absl::Status InstallCrashHandler(int fd, void (*after_capture)(int signal)) {
@@ -378,4 +378,4 @@ absl::Status InstallCrashHandler(int fd, void (*after_capture)(int signal)) {
 
 bool CrashHandlerRunning() { return g_running.load(); }
 
-}  // namespace gentrace
+}  // namespace gentrace::capture

@@ -7,7 +7,7 @@
 
 #include "absl/status/status.h"
 
-namespace gentrace {
+namespace gentrace::capture {
 
 struct CaptureRequest {
   // From a signal handler: the context and info it received (the capture
@@ -48,6 +48,6 @@ absl::Status InstallCrashHandler(int fd,
 // for tests that check the handler allocates nothing).
 bool CrashHandlerRunning();
 
-}  // namespace gentrace
+}  // namespace gentrace::capture
 
 #endif  // GENTRACE_CAPTURE_IN_PROCESS_CAPTURE_H_

@@ -7,13 +7,15 @@
 #include "absl/strings/str_cat.h"
 #include "cli/args.h"
 #include "cli/commands.h"
-#include "cli/thread_output.h"
 #include "proto/convert.h"
 #include "proto/gentrace.pb.h"
-#include "proto/goroutines.h"
-#include "proto/native_frames.h"
+#include "render/trace_output.h"
 #include "symtab/binary.h"
-#include "unwind/core_file.h"
+#include "target/core_file.h"
+#include "traceback/goroutines.h"
+#include "traceback/native_frames.h"
+#include "traceback/walk.h"
+#include "unwind/native_unwinder.h"
 
 namespace gentrace::cli {
 absl::Status RunCore(absl::Span<char* const> argv) {
@@ -24,8 +26,8 @@ absl::Status RunCore(absl::Span<char* const> argv) {
   if (!input.ok()) return input.status();
   absl::StatusOr<std::string> core_path = input->args.Required("core");
   if (!core_path.ok()) return core_path.status();
-  absl::StatusOr<std::unique_ptr<unwind::CoreFile>> core =
-      unwind::CoreFile::Open(*core_path);
+  absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
+      target::CoreFile::Open(*core_path);
   if (!core.ok()) return core.status();
   const symtab::Binary& binary = *input->binary;
   if ((*core)->arch().goarch != binary.goarch()) {
@@ -38,34 +40,32 @@ absl::Status RunCore(absl::Span<char* const> argv) {
 
   // As the runtime's crash report: only the reporting goroutine's stack
   // among the running ones.
-  TraceOutput out(
+  render::TraceOutput out(
       input->format,
       {.go_minor = binary.go_version() ? binary.go_version()->minor : 0,
        .defers = input->args.Has("defers")},
       ModuleOf(binary));
   if (input->args.Has("threads")) {
-    for (const unwind::CoreThread& core_thread : (*core)->threads()) {
-      Thread thread = UnwindRegisters(binary, (*core)->arch(), **core,
-                                      core_thread.registers);
+    for (const target::CoreThread& core_thread : (*core)->threads()) {
+      Thread thread = traceback::UnwindThread(binary, (*core)->arch(), **core,
+                                              core_thread.registers);
       thread.set_tid(core_thread.tid);
       out.AddThread(thread);
     }
     return out.Write();
   }
-  std::optional<CoreNativeFrames> native;
+  std::optional<traceback::CoreNativeFrames> native;
   if (input->args.Has("native")) {
-#if defined(__x86_64__)
-    if ((*core)->arch().goarch != "amd64") {
+    if (!unwind::CanUnwindMemoryNative((*core)->arch())) {
       return absl::UnimplementedError(
-          "--native: C frames are read from amd64 cores only");
+          absl::StrCat("--native: C frames are read from cores of this host's "
+                       "architecture, on amd64 hosts; the core is ",
+                       (*core)->arch().goarch));
     }
     native.emplace(**core, binary);
-#else
-    return absl::UnimplementedError("--native: amd64 hosts only");
-#endif
   }
   std::vector<std::string> notes;
-  absl::Status status = ForEachGoroutine(
+  absl::Status status = traceback::ForEachGoroutine(
       binary, (*core)->arch(), **core, (*core)->load_bias(), (*core)->threads(),
       [&](Goroutine& g) { out.AddGoroutine(g); }, &notes,
       {.pending_defers = input->args.Has("defers"),

@@ -12,13 +12,13 @@
 #include "absl/strings/str_split.h"
 #include "cli/args.h"
 #include "cli/commands.h"
-#include "cli/thread_output.h"
 #include "proto/convert.h"
 #include "proto/gentrace.pb.h"
-#include "proto/native_frames.h"
+#include "render/trace_output.h"
 #include "symtab/native_modules.h"
-#include "unwind/core_file.h"
-#include "unwind/live_process.h"
+#include "target/core_file.h"
+#include "target/live_process.h"
+#include "traceback/native_frames.h"
 #include "unwind/native_unwinder.h"
 
 namespace gentrace::cli {
@@ -27,8 +27,8 @@ namespace {
 constexpr int kMaxFrames = 512;
 
 // /proc/PID/maps as file mappings.
-std::vector<unwind::FileMapping> ProcessMappings(pid_t pid) {
-  std::vector<unwind::FileMapping> out;
+std::vector<target::FileMapping> ProcessMappings(pid_t pid) {
+  std::vector<target::FileMapping> out;
   std::ifstream maps(absl::StrCat("/proc/", pid, "/maps"));
   std::string line;
   while (std::getline(maps, line)) {
@@ -36,7 +36,7 @@ std::vector<unwind::FileMapping> ProcessMappings(pid_t pid) {
         absl::StrSplit(line, ' ', absl::SkipWhitespace());
     if (f.size() < 6 || f[5].empty() || f[5][0] != '/') continue;
     std::vector<absl::string_view> range = absl::StrSplit(f[0], '-');
-    unwind::FileMapping m;
+    target::FileMapping m;
     if (range.size() != 2 || !absl::SimpleHexAtoi(range[0], &m.start) ||
         !absl::SimpleHexAtoi(range[1], &m.end) ||
         !absl::SimpleHexAtoi(f[2], &m.file_offset)) {
@@ -59,8 +59,8 @@ Thread Named(int64_t tid,
     thread.set_stop_detail(std::string(frames.status().message()));
     return thread;
   }
-  return NativeThread(tid, *frames, modules, /*first_is_exact=*/true,
-                      kMaxFrames);
+  return traceback::NativeThread(tid, *frames, modules, /*first_is_exact=*/true,
+                                 kMaxFrames);
 }
 
 }  // namespace
@@ -74,12 +74,12 @@ absl::Status RunNative(absl::Span<char* const> argv) {
   if (!format.ok()) return format.status();
   Trace trace;
   if (std::optional<std::string> core_path = args->Flag("core")) {
-    absl::StatusOr<std::unique_ptr<unwind::CoreFile>> core =
-        unwind::CoreFile::Open(*core_path);
+    absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
+        target::CoreFile::Open(*core_path);
     if (!core.ok()) return core.status();
     symtab::NativeModules modules;
     std::vector<unwind::BackingFile> files;
-    for (const unwind::FileMapping& m : (*core)->file_mappings()) {
+    for (const target::FileMapping& m : (*core)->file_mappings()) {
       modules.AddMapping(m.path, m.start, m.end, m.file_offset);
       files.push_back({m.path, m.start});
     }
@@ -95,14 +95,14 @@ absl::Status RunNative(absl::Span<char* const> argv) {
     if (!absl::SimpleAtoi(*pid_text, &pid) || pid <= 0) {
       return absl::InvalidArgumentError("--pid: not a process id");
     }
-    absl::StatusOr<std::unique_ptr<unwind::LiveProcess>> process =
-        unwind::LiveProcess::Attach(pid);
+    absl::StatusOr<std::unique_ptr<target::LiveProcess>> process =
+        target::LiveProcess::Attach(pid);
     if (!process.ok()) return process.status();
     symtab::NativeModules modules;
-    for (const unwind::FileMapping& m : ProcessMappings(pid)) {
+    for (const target::FileMapping& m : ProcessMappings(pid)) {
       modules.AddMapping(m.path, m.start, m.end, m.file_offset);
     }
-    for (const unwind::CoreThread& t : (*process)->threads()) {
+    for (const target::CoreThread& t : (*process)->threads()) {
       *trace.add_threads() = Named(
           t.tid,
           unwind::UnwindPtraceNative(static_cast<pid_t>(t.tid), kMaxFrames),
@@ -114,7 +114,7 @@ absl::Status RunNative(absl::Span<char* const> argv) {
         "usage: gentrace native --core=PATH | --pid=PID [--format=...]");
   }
 
-  return WriteThreadTrace(trace, *format);
+  return render::WriteThreadTrace(trace, *format);
 }
 
 }  // namespace gentrace::cli

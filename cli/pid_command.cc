@@ -7,12 +7,12 @@
 #include "absl/strings/str_cat.h"
 #include "cli/args.h"
 #include "cli/commands.h"
-#include "cli/thread_output.h"
 #include "proto/convert.h"
 #include "proto/gentrace.pb.h"
-#include "proto/goroutines.h"
+#include "render/trace_output.h"
 #include "symtab/binary.h"
-#include "unwind/live_process.h"
+#include "target/live_process.h"
+#include "traceback/goroutines.h"
 
 namespace gentrace::cli {
 
@@ -30,8 +30,8 @@ absl::Status RunPid(absl::Span<char* const> argv) {
         "usage: gentrace pid PID [--binary=PATH] [--defers]");
   }
 
-  absl::StatusOr<std::unique_ptr<unwind::LiveProcess>> process =
-      unwind::LiveProcess::Attach(pid);
+  absl::StatusOr<std::unique_ptr<target::LiveProcess>> process =
+      target::LiveProcess::Attach(pid);
   if (!process.ok()) return process.status();
   // The executable the process runs, unless another copy (with symbols,
   // say) is named.
@@ -42,7 +42,7 @@ absl::Status RunPid(absl::Span<char* const> argv) {
       (*process)->entry() ? *(*process)->entry() - (*binary)->elf().entry() : 0;
   // A live process has no crash report to match: every running goroutine's
   // stack is shown.
-  TraceOutput out(
+  render::TraceOutput out(
       *format,
       {.go_minor = (*binary)->go_version() ? (*binary)->go_version()->minor : 0,
        .running_stacks = true,
@@ -51,7 +51,7 @@ absl::Status RunPid(absl::Span<char* const> argv) {
   std::vector<std::string> notes;
   // The output is rendered while the process is held and written after it
   // runs again, so a slow reader of stdout cannot keep it stopped.
-  absl::Status read = ForEachGoroutine(
+  absl::Status read = traceback::ForEachGoroutine(
       **binary, (*process)->arch(), **process, load_bias, (*process)->threads(),
       [&](Goroutine& g) { out.AddGoroutine(g); }, &notes,
       {.nanotime = (*process)->stopped_at_nanotime(),

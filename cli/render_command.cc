@@ -9,12 +9,12 @@
 #include "absl/strings/str_cat.h"
 #include "cli/args.h"
 #include "cli/commands.h"
-#include "cli/thread_output.h"
 #include "proto/convert.h"
 #include "proto/gentrace.pb.h"
-#include "proto/native_frames.h"
+#include "render/trace_output.h"
 #include "symtab/mapped_file.h"
 #include "symtab/native_modules.h"
+#include "traceback/native_frames.h"
 
 namespace gentrace::cli {
 
@@ -53,10 +53,11 @@ absl::Status RunRender(absl::Span<char* const> argv) {
   for (const NativeFrameRecord& record : capture.native_frames()) {
     frames.push_back({.pc = record.pc(), .sp = record.sp()});
   }
-  *trace.add_threads() = NativeThread(capture.tid(), frames, modules,
-                                      /*first_is_exact=*/capture.signal() != 0,
-                                      /*frame_limit=*/256);
-  return WriteThreadTrace(trace, *format);
+  *trace.add_threads() =
+      traceback::NativeThread(capture.tid(), frames, modules,
+                              /*first_is_exact=*/capture.signal() != 0,
+                              /*frame_limit=*/256);
+  return render::WriteThreadTrace(trace, *format);
 }
 
 }  // namespace gentrace::cli

@@ -5,10 +5,11 @@
 #include "absl/strings/str_cat.h"
 #include "cli/args.h"
 #include "cli/commands.h"
-#include "cli/thread_output.h"
-#include "proto/capture.h"
 #include "proto/convert.h"
+#include "render/trace_output.h"
 #include "symtab/mapped_file.h"
+#include "target/capture.h"
+#include "traceback/walk.h"
 
 namespace gentrace::cli {
 
@@ -23,8 +24,9 @@ absl::Status RunUnwind(absl::Span<char* const> argv) {
       symtab::MappedFile::Open(*path);
   if (!file.ok()) return file.status();
   const auto bytes = (*file)->bytes();
-  absl::StatusOr<LoadedCapture> capture = LoadCapture(absl::string_view(
-      reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  absl::StatusOr<target::LoadedCapture> capture =
+      target::LoadCapture(absl::string_view(
+          reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   if (!capture.ok()) return capture.status();
   const symtab::Binary& binary = *input->binary;
   if (capture->arch->goarch != binary.goarch()) {
@@ -32,15 +34,15 @@ absl::Status RunUnwind(absl::Span<char* const> argv) {
         absl::StrCat("the capture is ", capture->arch->goarch,
                      " but the binary is ", binary.goarch()));
   }
-  const Thread thread = UnwindRegisters(binary, *capture->arch, capture->memory,
-                                        capture->registers);
+  const Thread thread = traceback::UnwindThread(
+      binary, *capture->arch, capture->memory, capture->registers);
   std::string out;
   if (input->format == "json") {
     absl::StatusOr<std::string> json = ToJsonLine(thread);
     if (!json.ok()) return json.status();
     out = *json + "\n";
   } else {
-    AppendThreadText(thread, &out);
+    render::AppendThreadText(thread, &out);
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return absl::OkStatus();

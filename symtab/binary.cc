@@ -8,17 +8,6 @@
 namespace gentrace::symtab {
 namespace {
 
-// ELF e_machine values of the Go architectures.
-constexpr uint16_t kEm386 = 3;
-constexpr uint16_t kEmMips = 8;
-constexpr uint16_t kEmPpc64 = 21;
-constexpr uint16_t kEmS390 = 22;
-constexpr uint16_t kEmArm = 40;
-constexpr uint16_t kEmX8664 = 62;
-constexpr uint16_t kEmAarch64 = 183;
-constexpr uint16_t kEmRiscv = 243;
-constexpr uint16_t kEmLoongarch = 258;
-
 // Word index of moduledata.text, the same from Go 1.16 on (reference §1.3).
 constexpr uint64_t kModuledataTextWord = 22;
 
@@ -52,33 +41,6 @@ absl::string_view PclntabSourceName(PclntabSource source) {
   return "?";
 }
 
-absl::string_view GoArchOf(const ElfFile& elf) {
-  const bool little = elf.byte_order() == ByteOrder::kLittle;
-  switch (elf.machine()) {
-    case kEm386:
-      return "386";
-    case kEmX8664:
-      return elf.is_64() ? "amd64" : "";
-    case kEmArm:
-      return "arm";
-    case kEmAarch64:
-      return "arm64";
-    case kEmPpc64:
-      return little ? "ppc64le" : "ppc64";
-    case kEmMips:
-      if (elf.is_64()) return little ? "mips64le" : "mips64";
-      return little ? "mipsle" : "mips";
-    case kEmRiscv:
-      return elf.is_64() ? "riscv64" : "";
-    case kEmS390:
-      return "s390x";
-    case kEmLoongarch:
-      return "loong64";
-    default:
-      return "";
-  }
-}
-
 absl::StatusOr<std::unique_ptr<Binary>> Binary::Open(absl::string_view path) {
   absl::StatusOr<std::unique_ptr<MappedFile>> file = MappedFile::Open(path);
   if (!file.ok()) return file.status();
@@ -102,7 +64,9 @@ absl::StatusOr<std::unique_ptr<Binary>> Binary::FromFile(
         absl::StrCat(binary->path_, ": ", elf.status().message()));
   }
   binary->elf_ = *std::move(elf);
-  binary->goarch_ = GoArchOf(*binary->elf_);
+  binary->arch_ =
+      arch::ArchByElf(binary->elf_->machine(), binary->elf_->is_64() ? 8 : 4,
+                      binary->elf_->byte_order());
   binary->build_info_ = ReadBuildInfo(*binary->elf_);
   if (binary->build_info_) {
     binary->go_version_ = GoVersion::Parse(binary->build_info_->go_version);

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "arch/arch.h"
 #include "symtab/build_info.h"
 #include "symtab/elf_file.h"
 #include "symtab/mapped_file.h"
@@ -26,10 +27,6 @@ enum class PclntabSource {
 };
 absl::string_view PclntabSourceName(PclntabSource source);
 
-// The GOARCH of an ELF machine, e.g. "amd64", "mips64le"; "" if not a Go
-// architecture.
-absl::string_view GoArchOf(const ElfFile& elf);
-
 // A Go binary opened for symbolization: the file, its ELF structure, its
 // pclntab and build metadata. Opening reads headers only (no table is
 // decoded in full), so it is cheap even for large binaries.
@@ -44,7 +41,13 @@ class Binary {
   const std::string& path() const { return path_; }
   const ElfFile& elf() const { return *elf_; }
   const Pclntab& pclntab() const { return *pclntab_; }
-  absl::string_view goarch() const { return goarch_; }
+  // The architecture row for the ELF file's machine; nullptr when no Go
+  // port builds such files.
+  const arch::ArchInfo* arch() const { return arch_; }
+  // Its GOARCH ("amd64"), "" without one.
+  absl::string_view goarch() const {
+    return arch_ != nullptr ? arch_->goarch : absl::string_view();
+  }
   PclntabSource pclntab_source() const { return pclntab_source_; }
   uint64_t pclntab_address() const { return pclntab_address_; }
   const std::optional<BuildInfo>& build_info() const { return build_info_; }
@@ -85,7 +88,7 @@ class Binary {
   std::unique_ptr<MappedFile> file_;
   std::unique_ptr<ElfFile> elf_;
   std::unique_ptr<Pclntab> pclntab_;
-  absl::string_view goarch_;
+  const arch::ArchInfo* arch_ = nullptr;
   PclntabSource pclntab_source_ = PclntabSource::kSection;
   uint64_t pclntab_address_ = 0;
   std::optional<BuildInfo> build_info_;

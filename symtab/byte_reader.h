@@ -7,10 +7,11 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "arch/byte_order.h"
 
 namespace gentrace::symtab {
 
-enum class ByteOrder { kLittle, kBig };
+using ByteOrder = arch::ByteOrder;
 
 // A bounds-checked, byte-order-aware view over untrusted bytes. Every read
 // returns std::nullopt instead of reading past the end, so callers turn a

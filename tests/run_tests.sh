@@ -7,7 +7,8 @@
 #   3. bazel test //... with the fixtures;
 #   4. the hostile-input tests again under ASan/UBSan; a crashing cc_test
 #      with the crash handler (its log and outputs);
-#   5. a short libFuzzer run (GENTRACE_FUZZ_SECONDS, default 60; 0 skips it);
+#   5. the layering rules grep can check (tests/layering/check.sh);
+#   6. a short libFuzzer run (GENTRACE_FUZZ_SECONDS, default 60; 0 skips it);
 # and ends with one line "N passed, N failed" counting test cases.
 set -uo pipefail
 
@@ -102,6 +103,14 @@ else
 fi
 # Its failure was the point: keep its report out of the summary below.
 rm -rf "$crash_logs"
+
+step "layering rules (tests/layering/check.sh)"
+if bash tests/layering/check.sh; then
+  echo "the layering rules hold"
+  extra_passed=$((extra_passed + 1))
+else
+  extra_failed=$((extra_failed + 1))
+fi
 
 if [[ $fuzz_seconds -gt 0 ]]; then
   step "libFuzzer: ${fuzz_seconds}s on the symtab parser"

@@ -19,7 +19,7 @@ constexpr uint64_t kMaxArgWords = 10;
 // The `size`-byte value at `address`, as the runtime reads it: eight bytes,
 // masked to the value's own.
 std::optional<uint64_t> ReadValue(const symtab::AddressSpace& stack,
-                                  const ArchInfo& arch, uint64_t address,
+                                  const arch::ArchInfo& arch, uint64_t address,
                                   uint8_t size) {
   if (size == 0 || size > 8) return std::nullopt;
   std::optional<symtab::ByteReader> bytes = stack.Read(address, size);
@@ -46,8 +46,9 @@ struct ArgumentToken {
 template <typename Emit>
 void ForEachArgument(const symtab::Pclntab& table,
                      const symtab::AddressSpace& binary,
-                     const symtab::AddressSpace& stack, const ArchInfo& arch,
-                     const GoFrame& frame, Emit emit) {
+                     const symtab::AddressSpace& stack,
+                     const arch::ArchInfo& arch, const GoFrame& frame,
+                     Emit emit) {
   absl::StatusOr<symtab::Func> func = table.FindFunc(frame.pc);
   if (!func.ok()) return;
   // The runtime's frame.argp: above the caller's saved LR on LR machines.
@@ -135,7 +136,7 @@ void ForEachArgument(const symtab::Pclntab& table,
 std::string FrameArguments(const symtab::Pclntab& table,
                            const symtab::AddressSpace& binary,
                            const symtab::AddressSpace& stack,
-                           const ArchInfo& arch, const GoFrame& frame) {
+                           const arch::ArchInfo& arch, const GoFrame& frame) {
   std::string out;
   bool start = true;  // no ", " before the first item of a list
   ForEachArgument(
@@ -171,7 +172,7 @@ std::string FrameArguments(const symtab::Pclntab& table,
 
 std::vector<std::optional<uint64_t>> ArgumentValues(
     const symtab::Pclntab& table, const symtab::AddressSpace& binary,
-    const symtab::AddressSpace& stack, const ArchInfo& arch,
+    const symtab::AddressSpace& stack, const arch::ArchInfo& arch,
     const GoFrame& frame) {
   std::vector<std::optional<uint64_t>> values;
   ForEachArgument(table, binary, stack, arch, frame,

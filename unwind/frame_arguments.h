@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "arch/arch.h"
 #include "symtab/address_space.h"
 #include "symtab/pclntab.h"
-#include "unwind/arch.h"
 #include "unwind/go_unwinder.h"
 
 namespace gentrace::unwind {
@@ -22,14 +22,14 @@ namespace gentrace::unwind {
 std::string FrameArguments(const symtab::Pclntab& table,
                            const symtab::AddressSpace& binary,
                            const symtab::AddressSpace& stack,
-                           const ArchInfo& arch, const GoFrame& frame);
+                           const arch::ArchInfo& arch, const GoFrame& frame);
 
 // The scalar argument values of that list, in order (nullopt where
 // unreadable): what a caller needs to read a known function's arguments,
 // such as sigtrampgo's signal context.
 std::vector<std::optional<uint64_t>> ArgumentValues(
     const symtab::Pclntab& table, const symtab::AddressSpace& binary,
-    const symtab::AddressSpace& stack, const ArchInfo& arch,
+    const symtab::AddressSpace& stack, const arch::ArchInfo& arch,
     const GoFrame& frame);
 
 }  // namespace gentrace::unwind

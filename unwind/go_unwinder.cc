@@ -1,7 +1,7 @@
 #include "unwind/go_unwinder.h"
 
 #include "absl/strings/str_cat.h"
-#include "defer/jmpdefer.h"
+#include "unwind/jmpdefer.h"
 
 namespace gentrace::unwind {
 
@@ -156,13 +156,8 @@ void GoUnwinder::ResolveJmpdefer() {
     Stop(StopReason::kUnreadableMemory, "runtime.jmpdefer's instructions");
     return;
   }
-  const defer::JmpdeferModel model = defer::JmpdeferModel::Decode(
-      *code, {.goarch = arch_.goarch,
-              .ptr_size = arch_.ptr_size,
-              .byte_order = arch_.byte_order,
-              .uses_lr = arch_.uses_lr,
-              .min_frame_size = arch_.min_frame_size});
-  absl::StatusOr<defer::JmpdeferCaller> caller =
+  const JmpdeferModel model = JmpdeferModel::Decode(*code, arch_);
+  absl::StatusOr<JmpdeferCaller> caller =
       model.CallerAt(frame_.pc - frame_.entry);
   if (!caller.ok()) {
     lr_ = 0;

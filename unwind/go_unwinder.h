@@ -5,10 +5,10 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "arch/arch.h"
 #include "symtab/address_space.h"
 #include "symtab/func_id.h"
 #include "symtab/pclntab.h"
-#include "unwind/arch.h"
 
 namespace gentrace::unwind {
 
@@ -66,7 +66,7 @@ struct GoFrame {
 // Not thread-safe (one walk at a time); never allocates after construction.
 class GoUnwinder {
  public:
-  GoUnwinder(const symtab::Pclntab& table, const ArchInfo& arch,
+  GoUnwinder(const symtab::Pclntab& table, const arch::ArchInfo& arch,
              const symtab::AddressSpace& memory, int max_frames = 100000)
       : table_(table), arch_(arch), memory_(memory), max_frames_(max_frames) {}
 
@@ -89,7 +89,7 @@ class GoUnwinder {
   std::optional<uint64_t> ReadWord(uint64_t address) const;
 
   const symtab::Pclntab& table_;
-  const ArchInfo& arch_;
+  const arch::ArchInfo& arch_;
   const symtab::AddressSpace& memory_;
   const int max_frames_;
 

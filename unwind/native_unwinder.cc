@@ -213,25 +213,39 @@ std::vector<NativeRegister> NativePcSp(uint64_t pc, uint64_t sp) {
   return {{UNW_REG_IP, pc}, {UNW_REG_SP, sp}};
 }
 
-std::vector<NativeRegister> Amd64SignalContextRegisters(
-    const symtab::AddressSpace& memory, uint64_t ucontext) {
-  // uc_mcontext.gregs follows uc_flags, uc_link and uc_stack (40 bytes):
-  // r8-r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip.
-  constexpr int kGregs = 40;
-  constexpr int kNumbers[] = {UNW_X86_64_R8,  UNW_X86_64_R9,  UNW_X86_64_R10,
-                              UNW_X86_64_R11, UNW_X86_64_R12, UNW_X86_64_R13,
-                              UNW_X86_64_R14, UNW_X86_64_R15, UNW_X86_64_RDI,
-                              UNW_X86_64_RSI, UNW_X86_64_RBP, UNW_X86_64_RBX,
-                              UNW_X86_64_RDX, UNW_X86_64_RAX, UNW_X86_64_RCX,
-                              UNW_X86_64_RSP, UNW_X86_64_RIP};
-  std::optional<symtab::ByteReader> gregs =
-      memory.Read(ucontext + kGregs, 8 * std::size(kNumbers));
-  if (!gregs) return {};
+std::vector<NativeRegister> NativeRegistersOf(
+    const arch::Registers& registers) {
+  struct Numbered {
+    absl::string_view name;
+    int number;
+  };
+#if defined(UNW_TARGET_X86_64)
+  constexpr Numbered kNumbers[] = {
+      {"rax", UNW_X86_64_RAX}, {"rdx", UNW_X86_64_RDX}, {"rcx", UNW_X86_64_RCX},
+      {"rbx", UNW_X86_64_RBX}, {"rsi", UNW_X86_64_RSI}, {"rdi", UNW_X86_64_RDI},
+      {"rbp", UNW_X86_64_RBP}, {"rsp", UNW_X86_64_RSP}, {"r8", UNW_X86_64_R8},
+      {"r9", UNW_X86_64_R9},   {"r10", UNW_X86_64_R10}, {"r11", UNW_X86_64_R11},
+      {"r12", UNW_X86_64_R12}, {"r13", UNW_X86_64_R13}, {"r14", UNW_X86_64_R14},
+      {"r15", UNW_X86_64_R15}, {"rip", UNW_X86_64_RIP}};
+#else
+  constexpr Numbered kNumbers[] = {{"", 0}};
+#endif
   std::vector<NativeRegister> out;
-  for (size_t i = 0; i < std::size(kNumbers); ++i) {
-    out.push_back({kNumbers[i], *gregs->U64(8 * i)});
+  for (const Numbered& n : kNumbers) {
+    if (n.name.empty()) continue;
+    if (std::optional<uint64_t> value = registers.Get(n.name)) {
+      out.push_back({n.number, *value});
+    }
   }
   return out;
+}
+
+bool CanUnwindMemoryNative(const arch::ArchInfo& arch) {
+#if defined(UNW_TARGET_X86_64)
+  return &arch == arch::HostArch();
+#else
+  return false;
+#endif
 }
 
 }  // namespace gentrace::unwind

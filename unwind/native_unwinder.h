@@ -10,6 +10,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "arch/arch.h"
+#include "arch/registers.h"
 #include "symtab/address_space.h"
 #include "symtab/elf_file.h"
 
@@ -64,10 +66,14 @@ absl::StatusOr<std::vector<NativeFrame>> UnwindCoreNative(
     const std::string& core_path, int thread,
     absl::Span<const BackingFile> files, int max_frames);
 
-// The general registers saved in an amd64 signal context (a ucontext_t at
-// `ucontext` in `memory`), by libunwind's numbers; empty if unreadable.
-std::vector<NativeRegister> Amd64SignalContextRegisters(
-    const symtab::AddressSpace& memory, uint64_t ucontext);
+// Named registers (gdb's names) by libunwind's numbers for the host; those
+// libunwind does not number are left out.
+std::vector<NativeRegister> NativeRegistersOf(const arch::Registers& registers);
+
+// Whether UnwindMemoryNative can walk `arch`'s C frames: libunwind unwinds
+// the host's architecture only, and its table search over foreign memory
+// is wired here for x86-64.
+bool CanUnwindMemoryNative(const arch::ArchInfo& arch);
 
 // Where a loaded ELF object keeps its unwind tables, at run-time
 // addresses: the .eh_frame_hdr search table and the text it covers.

@@ -7,6 +7,7 @@
 
 #include <iterator>
 
+#include "symtab/byte_reader.h"
 #include "unwind/native_unwinder.h"
 #include "unwind/native_walk.h"
 
@@ -53,10 +54,17 @@ int BacktraceLocalNative(const void* signal_context, absl::Span<uint64_t> pcs) {
   // and the kernel's signal trampoline: start at the interrupted pc.
   int first = 1;  // this function
   if (signal_context != nullptr) {
-#if defined(__x86_64__)
-    const uint64_t pc =
-        static_cast<uint64_t>(static_cast<const ucontext_t*>(signal_context)
-                                  ->uc_mcontext.gregs[REG_RIP]);
+    // The interrupted pc, where the host's ucontext keeps it.
+    const arch::ArchInfo* host = arch::HostArch();
+    if (host == nullptr || host->signal_context.registers_pointer >= 0) {
+      return 0;
+    }
+    const arch::SignalContextLayout& layout = host->signal_context;
+    const symtab::ByteReader context(
+        absl::MakeConstSpan(static_cast<const uint8_t*>(signal_context),
+                            static_cast<size_t>(layout.pc + layout.value_size)),
+        host->byte_order);
+    const uint64_t pc = context.Word(layout.pc, layout.value_size).value_or(0);
     first = n;
     for (int i = 0; i < n; ++i) {
       if (reinterpret_cast<uint64_t>(buffer[i]) == pc) {
@@ -64,9 +72,6 @@ int BacktraceLocalNative(const void* signal_context, absl::Span<uint64_t> pcs) {
         break;
       }
     }
-#else
-    return 0;
-#endif
   }
   int out = 0;
   for (int i = first; i < n && out < static_cast<int>(pcs.size()); ++i) {

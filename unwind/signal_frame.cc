@@ -3,9 +3,9 @@
 namespace gentrace::unwind {
 
 std::optional<InterruptedRegisters> ReadSignalContext(
-    const ArchInfo& arch, const symtab::AddressSpace& memory,
+    const arch::ArchInfo& arch, const symtab::AddressSpace& memory,
     uint64_t ucontext) {
-  const SignalContextLayout& layout = arch.signal_context;
+  const arch::SignalContextLayout& layout = arch.signal_context;
   auto read = [&](uint64_t address, int size) -> std::optional<uint64_t> {
     std::optional<symtab::ByteReader> bytes = memory.Read(address, size);
     if (!bytes) return std::nullopt;
@@ -24,6 +24,25 @@ std::optional<InterruptedRegisters> ReadSignalContext(
       layout.lr >= 0 ? read(base + layout.lr, layout.value_size) : 0;
   if (!pc || !sp || !lr) return std::nullopt;
   return InterruptedRegisters{*pc, *sp, *lr};
+}
+
+arch::Registers ReadSignalContextRegisters(const arch::ArchInfo& arch,
+                                           const symtab::AddressSpace& memory,
+                                           uint64_t ucontext) {
+  const arch::SignalContextLayout& layout = arch.signal_context;
+  arch::Registers registers;
+  const auto& names = layout.general_register_names;
+  if (layout.general_registers < 0 || names.empty()) return registers;
+  std::optional<symtab::ByteReader> bytes =
+      memory.Read(ucontext + layout.general_registers,
+                  static_cast<uint64_t>(layout.value_size) * names.size());
+  if (!bytes) return registers;
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::optional<uint64_t> value =
+        bytes->Word(layout.value_size * i, layout.value_size);
+    if (value) registers.Set(names[i], *value);
+  }
+  return registers;
 }
 
 }  // namespace gentrace::unwind

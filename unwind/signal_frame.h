@@ -4,8 +4,9 @@
 #include <cstdint>
 #include <optional>
 
+#include "arch/arch.h"
+#include "arch/registers.h"
 #include "symtab/address_space.h"
-#include "unwind/arch.h"
 
 namespace gentrace::unwind {
 
@@ -19,8 +20,15 @@ struct InterruptedRegisters {
 // Reads them from the ucontext at `ucontext` (runtime.sigtrampgo's `ctx`
 // argument); nullopt if any read fails.
 std::optional<InterruptedRegisters> ReadSignalContext(
-    const ArchInfo& arch, const symtab::AddressSpace& memory,
+    const arch::ArchInfo& arch, const symtab::AddressSpace& memory,
     uint64_t ucontext);
+
+// All the general registers the ucontext holds, by name, where the
+// architecture's table describes their order (arch::SignalContextLayout);
+// empty there is no such description or the bytes are unreadable.
+arch::Registers ReadSignalContextRegisters(const arch::ArchInfo& arch,
+                                           const symtab::AddressSpace& memory,
+                                           uint64_t ucontext);
 
 }  // namespace gentrace::unwind
 

@@ -37,24 +37,24 @@ void* __libc_realloc(void*, size_t);
 [[noreturn]] static void AllocatedInHandler() { _exit(97); }
 
 void* malloc(size_t n) {
-  if (gentrace::CrashHandlerRunning()) AllocatedInHandler();
+  if (gentrace::capture::CrashHandlerRunning()) AllocatedInHandler();
   return __libc_malloc(n);
 }
 void free(void* p) {
-  if (gentrace::CrashHandlerRunning()) AllocatedInHandler();
+  if (gentrace::capture::CrashHandlerRunning()) AllocatedInHandler();
   __libc_free(p);
 }
 void* calloc(size_t n, size_t size) {
-  if (gentrace::CrashHandlerRunning()) AllocatedInHandler();
+  if (gentrace::capture::CrashHandlerRunning()) AllocatedInHandler();
   return __libc_calloc(n, size);
 }
 void* realloc(void* p, size_t n) {
-  if (gentrace::CrashHandlerRunning()) AllocatedInHandler();
+  if (gentrace::capture::CrashHandlerRunning()) AllocatedInHandler();
   return __libc_realloc(p, n);
 }
 }
 
-namespace gentrace {
+namespace gentrace::capture {
 namespace {
 
 namespace fs = std::filesystem;
@@ -166,10 +166,12 @@ TEST(CrashHandlerTest, SegfaultIsCapturedWithoutAllocatingThenChained) {
   EXPECT_GT(c.modules_size(), 1);  // the test and libc at least
   const std::vector<std::string> names = FrameNames(c);
   ASSERT_GE(names.size(), 3u);
-  EXPECT_EQ(names[0], "gentrace::(anonymous namespace)::WriteThroughNull()")
+  EXPECT_EQ(names[0],
+            "gentrace::capture::(anonymous namespace)::WriteThroughNull()")
       << absl::StrJoin(names, "\n");
-  EXPECT_EQ(names[1],
-            "gentrace::(anonymous namespace)::CallsWriteThroughNull()");
+  EXPECT_EQ(
+      names[1],
+      "gentrace::capture::(anonymous namespace)::CallsWriteThroughNull()");
 }
 
 TEST(CrashHandlerTest, StackOverflowIsCapturedOnTheAlternateStack) {
@@ -182,7 +184,7 @@ TEST(CrashHandlerTest, StackOverflowIsCapturedOnTheAlternateStack) {
   EXPECT_LE(names.size(), 256u);
   // The compiler may clone it ("Overflow(int) [clone .isra.0]").
   EXPECT_TRUE(absl::StartsWith(
-      names[0], "gentrace::(anonymous namespace)::Overflow(int)"))
+      names[0], "gentrace::capture::(anonymous namespace)::Overflow(int)"))
       << names[0];
   EXPECT_EQ(names[50], names[0]);
 }
@@ -216,11 +218,12 @@ TEST(CrashHandlerTest, CaptureCurrentThreadOnRequest) {
   ASSERT_TRUE(capture.ParseFromString(bytes));
   EXPECT_EQ(capture.signal(), 0);
   const std::vector<std::string> names = FrameNames(capture);
-  EXPECT_TRUE(std::find(names.begin(), names.end(),
-                        "gentrace::(anonymous namespace)::CaptureHere(int)") !=
-              names.end())
+  EXPECT_TRUE(
+      std::find(names.begin(), names.end(),
+                "gentrace::capture::(anonymous namespace)::CaptureHere(int)") !=
+      names.end())
       << absl::StrJoin(names, "\n");
 }
 
 }  // namespace
-}  // namespace gentrace
+}  // namespace gentrace::capture

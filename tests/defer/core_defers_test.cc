@@ -15,11 +15,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
-#include "proto/goroutines.h"
 #include "symtab/binary.h"
+#include "target/core_file.h"
 #include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
-#include "unwind/core_file.h"
+#include "traceback/goroutines.h"
 
 namespace gentrace {
 namespace {
@@ -35,11 +35,11 @@ TEST_P(CoreDefersTest, EveryRecordHasItsFrameAndEveryCallAFunction) {
                                             crashed.path + ".core");
   ASSERT_TRUE(program.ok()) << program.status();
   const symtab::Binary& binary = *program->binary;
-  const unwind::CoreFile& core = *program->core;
+  const target::CoreFile& core = *program->core;
   std::vector<std::string> notes;
   int goroutines = 0, calls = 0, main_frames = 0, with_defers = 0,
       panicking = 0;
-  absl::Status status = ForEachGoroutine(
+  absl::Status status = traceback::ForEachGoroutine(
       binary, core.arch(), core, core.load_bias(), core.threads(),
       [&](Goroutine& g) {
         ++goroutines;

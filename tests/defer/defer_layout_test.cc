@@ -4,7 +4,7 @@
 // checked in as defer_layouts_by_release.tsv.xz), and the DWARF of every
 // fixture binary that has any (the Go test programs of four toolchains on 13
 // GOARCHes, esbuild built by go1.13 and go1.14).
-#include "defer/defer_layout.h"
+#include "goruntime/defer_layout.h"
 
 #include <algorithm>
 #include <fstream>
@@ -13,14 +13,14 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "arch/arch.h"
 #include "gtest/gtest.h"
 #include "symtab/binary.h"
 #include "symtab/dwarf_types.h"
 #include "symtab/go_version.h"
 #include "tests/testing/fixtures.h"
-#include "unwind/arch.h"
 
-namespace gentrace::defer {
+namespace gentrace::goruntime {
 namespace {
 
 TEST(DeferLayoutTest, MatchesEveryReleasesSource) {
@@ -40,7 +40,7 @@ TEST(DeferLayoutTest, MatchesEveryReleasesSource) {
     const std::optional<symtab::GoVersion> version =
         symtab::GoVersion::Parse(cells[0]);
     ASSERT_TRUE(version.has_value()) << cells[0];
-    const unwind::ArchInfo* arch = unwind::ArchByGoarch(cells[1]);
+    const arch::ArchInfo* arch = arch::ArchByGoarch(cells[1]);
     ASSERT_NE(arch, nullptr) << cells[1];
     absl::StatusOr<DeferLayout> layout =
         DeferLayoutFor(*version, arch->ptr_size);
@@ -78,7 +78,7 @@ TEST_P(DeferLayoutDwarfTest, MatchesTheBinarysDwarf) {
       symtab::Binary::Open(GetParam().path);
   ASSERT_TRUE(binary.ok()) << binary.status();
   ASSERT_TRUE((*binary)->go_version().has_value());
-  const unwind::ArchInfo* arch = unwind::ArchByGoarch((*binary)->goarch());
+  const arch::ArchInfo* arch = arch::ArchByGoarch((*binary)->goarch());
   ASSERT_NE(arch, nullptr);
   absl::StatusOr<DeferLayout> layout =
       DeferLayoutFor(*(*binary)->go_version(), arch->ptr_size);
@@ -108,4 +108,4 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, DeferLayoutDwarfTest,
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(DeferLayoutDwarfTest);
 
 }  // namespace
-}  // namespace gentrace::defer
+}  // namespace gentrace::goruntime

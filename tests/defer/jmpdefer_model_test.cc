@@ -9,23 +9,15 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "defer/jmpdefer.h"
+#include "arch/arch.h"
 #include "gtest/gtest.h"
 #include "symtab/binary.h"
 #include "symtab/go_version.h"
 #include "tests/testing/fixtures.h"
-#include "unwind/arch.h"
+#include "unwind/jmpdefer.h"
 
-namespace gentrace::defer {
+namespace gentrace::goruntime {
 namespace {
-
-JmpdeferArch ModelArch(const unwind::ArchInfo& arch) {
-  return {.goarch = arch.goarch,
-          .ptr_size = arch.ptr_size,
-          .byte_order = arch.byte_order,
-          .uses_lr = arch.uses_lr,
-          .min_frame_size = arch.min_frame_size};
-}
 
 std::vector<testing::FixtureBinary> JmpdeferEraEsbuilds() {
   std::vector<testing::FixtureBinary> out;
@@ -47,7 +39,7 @@ TEST_P(JmpdeferModelTest, EveryInstructionHasACaller) {
   absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
       symtab::Binary::Open(fixture.path);
   ASSERT_TRUE(binary.ok()) << binary.status();
-  const unwind::ArchInfo* arch = unwind::ArchByGoarch((*binary)->goarch());
+  const arch::ArchInfo* arch = arch::ArchByGoarch((*binary)->goarch());
   ASSERT_NE(arch, nullptr);
   const symtab::Pclntab& table = (*binary)->pclntab();
   const symtab::Pclntab::FrameFacts* jmpdefer = nullptr;
@@ -64,15 +56,16 @@ TEST_P(JmpdeferModelTest, EveryInstructionHasACaller) {
   std::optional<symtab::ByteReader> code =
       (*binary)->elf().Read(jmpdefer->entry, jmpdefer->end - jmpdefer->entry);
   ASSERT_TRUE(code.has_value());
-  const JmpdeferModel model = JmpdeferModel::Decode(*code, ModelArch(*arch));
+  const unwind::JmpdeferModel model =
+      unwind::JmpdeferModel::Decode(*code, *arch);
   ASSERT_GE(model.instructions(), 5) << "decoding stopped early";
 
   // Walk the boundaries: each has a rule; the first is deferreturn's
   // frameless callee, the last hands over to F's own frame.
   uint64_t offset = 0;
-  std::vector<JmpdeferCaller> rules;
+  std::vector<unwind::JmpdeferCaller> rules;
   for (int i = 0; i < model.instructions(); ++i) {
-    absl::StatusOr<JmpdeferCaller> caller = model.CallerAt(offset);
+    absl::StatusOr<unwind::JmpdeferCaller> caller = model.CallerAt(offset);
     ASSERT_TRUE(caller.ok()) << fixture.name << ": " << caller.status();
     rules.push_back(*caller);
     // Find the next boundary: the smallest offset with a rule.
@@ -87,8 +80,8 @@ TEST_P(JmpdeferModelTest, EveryInstructionHasACaller) {
   EXPECT_EQ(rules.back().sp_adjust, arch->uses_lr ? 0 : arch->ptr_size);
   // golang/go#8153: on LR machines some instructions leave SP and LR
   // disagreeing; the model must have met them (and x86 never does).
-  const bool inconsistent =
-      std::any_of(rules.begin(), rules.end(), [](const JmpdeferCaller& r) {
+  const bool inconsistent = std::any_of(
+      rules.begin(), rules.end(), [](const unwind::JmpdeferCaller& r) {
         return r.sp_from_stack_word ||
                (r.deferring_frame && r.sp_adjust != 0 && r.pc_in_link_register);
       });
@@ -102,19 +95,19 @@ GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(JmpdeferModelTest);
 
 TEST(JmpdeferModelHostileTest, RandomBytesNeverClaimMoreThanTheyShow) {
   std::mt19937 random(8153);
-  for (const unwind::ArchInfo& arch : unwind::AllArches()) {
+  for (const arch::ArchInfo& arch : arch::AllArches()) {
     for (int round = 0; round < 2000; ++round) {
       std::vector<uint8_t> bytes(random() % 48);
       for (uint8_t& b : bytes) b = static_cast<uint8_t>(random());
-      const JmpdeferModel model = JmpdeferModel::Decode(
-          symtab::ByteReader(bytes, arch.byte_order), ModelArch(arch));
+      const unwind::JmpdeferModel model = unwind::JmpdeferModel::Decode(
+          symtab::ByteReader(bytes, arch.byte_order), arch);
       ASSERT_LE(model.instructions(), 24);
       // The entry state is always deferreturn's frameless callee.
-      absl::StatusOr<JmpdeferCaller> entry = model.CallerAt(0);
+      absl::StatusOr<unwind::JmpdeferCaller> entry = model.CallerAt(0);
       ASSERT_TRUE(entry.ok()) << arch.goarch;
       EXPECT_FALSE(entry->deferring_frame);
       for (uint64_t offset = 0; offset < bytes.size() + 8; ++offset) {
-        absl::StatusOr<JmpdeferCaller> caller = model.CallerAt(offset);
+        absl::StatusOr<unwind::JmpdeferCaller> caller = model.CallerAt(offset);
         if (caller.ok() && caller->sp_from_stack_word) {
           EXPECT_GE(caller->sp_word_offset, 0);
         }
@@ -131,12 +124,12 @@ TEST(JmpdeferModelHostileTest, UnknownInstructionStopsTheModel) {
       0x1f, 0x00, 0x00, 0x91,  // mov sp, x0
       0x60, 0x00, 0x1f, 0xd6,  // br x3
   };
-  const unwind::ArchInfo* arm64 = unwind::ArchByGoarch("arm64");
-  const JmpdeferModel model = JmpdeferModel::Decode(
-      symtab::ByteReader(code, symtab::ByteOrder::kLittle), ModelArch(*arm64));
+  const arch::ArchInfo* arm64 = arch::ArchByGoarch("arm64");
+  const unwind::JmpdeferModel model = unwind::JmpdeferModel::Decode(
+      symtab::ByteReader(code, symtab::ByteOrder::kLittle), *arm64);
   EXPECT_TRUE(model.CallerAt(0).ok());
   EXPECT_TRUE(model.CallerAt(4).ok());  // before the unknown instruction
-  absl::StatusOr<JmpdeferCaller> after = model.CallerAt(8);
+  absl::StatusOr<unwind::JmpdeferCaller> after = model.CallerAt(8);
   ASSERT_FALSE(after.ok());
   EXPECT_NE(after.status().message().find("does not model"),
             absl::string_view::npos)
@@ -151,13 +144,13 @@ TEST(JmpdeferModelHostileTest, SpMovedBeforeLrIsNotGuessed) {
       0x00, 0xe0, 0x9d, 0xe5,  // ldr lr, [sp]
       0x00, 0xf0, 0x81, 0xe2,  // add pc, r1, #0
   };
-  const unwind::ArchInfo* arm = unwind::ArchByGoarch("arm");
-  const JmpdeferModel model = JmpdeferModel::Decode(
-      symtab::ByteReader(code, symtab::ByteOrder::kLittle), ModelArch(*arm));
+  const arch::ArchInfo* arm = arch::ArchByGoarch("arm");
+  const unwind::JmpdeferModel model = unwind::JmpdeferModel::Decode(
+      symtab::ByteReader(code, symtab::ByteOrder::kLittle), *arm);
   EXPECT_TRUE(model.CallerAt(0).ok());
   EXPECT_FALSE(model.CallerAt(4).ok());
   EXPECT_FALSE(model.CallerAt(8).ok());
 }
 
 }  // namespace
-}  // namespace gentrace::defer
+}  // namespace gentrace::goruntime

@@ -22,12 +22,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "defer/defer_layout.h"
-#include "defer/pending.h"
 #include "google/protobuf/util/json_util.h"
+#include "goruntime/defer_layout.h"
+#include "goruntime/pending_defers.h"
 #include "gtest/gtest.h"
-#include "proto/capture.h"
 #include "symtab/binary.h"
+#include "target/capture.h"
 #include "tests/defer/jmpdefer_stepping.pb.h"
 #include "tests/testing/fixtures.h"
 #include "unwind/go_unwinder.h"
@@ -60,9 +60,10 @@ std::string FunctionAt(const symtab::Pclntab& table, uint64_t pc) {
 // The deferred calls pending on frame `frame` of a walk, as function
 // entries, and the problems met reading them.
 std::vector<uint64_t> PendingOn(const symtab::Binary& binary,
-                                const LoadedCapture& capture, uint64_t g,
-                                int frame, std::vector<std::string>* problems) {
-  std::vector<defer::DeferFrame> frames;
+                                const target::LoadedCapture& capture,
+                                uint64_t g, int frame,
+                                std::vector<std::string>* problems) {
+  std::vector<goruntime::DeferFrame> frames;
   GoUnwinder unwinder(binary.pclntab(), *capture.arch, capture.memory, 200);
   unwinder.Start(*capture.registers.Pc(*capture.arch),
                  *capture.registers.Sp(*capture.arch),
@@ -71,20 +72,14 @@ std::vector<uint64_t> PendingOn(const symtab::Binary& binary,
     const GoFrame& f = unwinder.frame();
     frames.push_back({.lookup_pc = f.trace_pc, .sp = f.sp, .fp = f.fp});
   }
-  absl::StatusOr<defer::DeferLayout> layout =
-      defer::DeferLayoutFor(*binary.go_version(), capture.arch->ptr_size);
+  absl::StatusOr<goruntime::DeferLayout> layout =
+      goruntime::DeferLayoutFor(*binary.go_version(), capture.arch->ptr_size);
   if (!layout.ok()) {
     problems->push_back(std::string(layout.status().message()));
     return {};
   }
-  const defer::PendingDefers pending = defer::FindPendingDefers(
-      binary.pclntab(), capture.memory, *layout,
-      {.ptr_size = capture.arch->ptr_size,
-       .byte_order = capture.arch->byte_order,
-       .uses_lr = capture.arch->uses_lr,
-       .frame_pointer =
-           capture.arch->goarch == "amd64" || capture.arch->goarch == "arm64"},
-      g, frames);
+  const goruntime::PendingDefers pending = goruntime::FindPendingDefers(
+      binary.pclntab(), capture.memory, *layout, *capture.arch, g, frames);
   // The recording holds the defer chain's memory, not the function values
   // of open-coded defers further down the stack.
   for (const std::string& problem : pending.problems) {
@@ -94,14 +89,15 @@ std::vector<uint64_t> PendingOn(const symtab::Binary& binary,
     }
   }
   std::vector<uint64_t> entries;
-  for (const defer::PendingCall& call : pending.calls) {
+  for (const goruntime::PendingCall& call : pending.calls) {
     if (call.frame == frame) entries.push_back(call.fn);
   }
 
   return entries;
 }
 
-Walk Unwind(const symtab::Pclntab& table, const LoadedCapture& capture) {
+Walk Unwind(const symtab::Pclntab& table,
+            const target::LoadedCapture& capture) {
   Walk walk;
   GoUnwinder unwinder(table, *capture.arch, capture.memory, /*max_frames=*/200);
   unwinder.Start(*capture.registers.Pc(*capture.arch),
@@ -191,8 +187,8 @@ TEST_P(JmpdeferSteppingTest, EveryInstructionKeepsTheDeferringChain) {
     ASSERT_TRUE(
         google::protobuf::util::JsonStringToMessage(line, &step, options).ok())
         << "line " << lines;
-    absl::StatusOr<LoadedCapture> capture =
-        LoadCapture(step.capture().SerializeAsString());
+    absl::StatusOr<target::LoadedCapture> capture =
+        target::LoadCapture(step.capture().SerializeAsString());
     ASSERT_TRUE(capture.ok()) << capture.status();
     Walk walk = Unwind(table, *capture);
     if (step.kind() == "reference") {

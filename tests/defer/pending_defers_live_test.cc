@@ -17,11 +17,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
-#include "proto/goroutines.h"
 #include "symtab/binary.h"
+#include "target/live_process.h"
 #include "tests/testing/child_process.h"
 #include "tests/testing/fixtures.h"
-#include "unwind/live_process.h"
+#include "traceback/goroutines.h"
 
 namespace gentrace {
 namespace {
@@ -75,14 +75,14 @@ TEST_P(PendingDefersLiveTest, PendingCallsAreWhatTheProgramRuns) {
   int open_coded = 0, heap = 0, stack = 0;
   bool saw_panic = false;
   {
-    absl::StatusOr<std::unique_ptr<unwind::LiveProcess>> process =
-        unwind::LiveProcess::Attach(child.pid());
+    absl::StatusOr<std::unique_ptr<target::LiveProcess>> process =
+        target::LiveProcess::Attach(child.pid());
     ASSERT_TRUE(process.ok()) << process.status();
     absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
         symtab::Binary::Open((*process)->executable_path());
     ASSERT_TRUE(binary.ok()) << binary.status();
     std::vector<std::string> notes;
-    absl::Status status = ForEachGoroutine(
+    absl::Status status = traceback::ForEachGoroutine(
         **binary, (*process)->arch(), **process, 0, (*process)->threads(),
         [&](Goroutine& g) {
           if (!scenarios.contains(g.id())) return;

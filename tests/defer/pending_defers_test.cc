@@ -3,20 +3,22 @@
 // wild pointers, records of no frame, endless chains), which must end with a
 // problem named, never a hang. The real programs' defers are checked against
 // what they run in pending_defers_live_test.
+#include "goruntime/pending_defers.h"
+
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_join.h"
-#include "defer/defer_layout.h"
-#include "defer/open_coded.h"
-#include "defer/pending.h"
+#include "arch/arch.h"
+#include "goruntime/defer_layout.h"
+#include "goruntime/open_coded.h"
 #include "gtest/gtest.h"
 #include "symtab/binary.h"
+#include "target/range_memory.h"
 #include "tests/testing/fixtures.h"
-#include "unwind/capture_memory.h"
 
-namespace gentrace::defer {
+namespace gentrace::goruntime {
 namespace {
 
 using symtab::ByteOrder;
@@ -99,7 +101,7 @@ class Chain {
     if (count > 0) panics_[layout_.panic_recovered] = newest_recovered;
   }
 
-  absl::StatusOr<unwind::RangeMemory> Memory() const {
+  absl::StatusOr<target::RangeMemory> Memory() const {
     std::string g(64, '\0');
     Put(&g, layout_.g_defer, head_);
     Put(&g, layout_.g_panic, panics_.empty() ? 0 : kPanics);
@@ -108,10 +110,10 @@ class Chain {
     for (uint64_t i = 0; i < 0x1000 / 8; ++i) {
       Put(&funcvals, i * 8, 0x30000 + i * 8 + 0x100);
     }
-    std::vector<unwind::RangeMemory::Range> ranges = {
+    std::vector<target::RangeMemory::Range> ranges = {
         {kG, g}, {kRecords, records_}, {0x30000, funcvals}};
     if (!panics_.empty()) ranges.push_back({kPanics, panics_});
-    return unwind::RangeMemory::Create(std::move(ranges), ByteOrder::kLittle);
+    return target::RangeMemory::Create(std::move(ranges), ByteOrder::kLittle);
   }
 
  private:
@@ -145,16 +147,12 @@ class PendingDefersTest : public ::testing::Test {
   }
 
   PendingDefers Find(const Chain& chain) {
-    absl::StatusOr<unwind::RangeMemory> memory = chain.Memory();
+    absl::StatusOr<target::RangeMemory> memory = chain.Memory();
     EXPECT_TRUE(memory.ok()) << memory.status();
-    return FindPendingDefers(binary_->pclntab(), *memory, layout_, kArch,
-                             Chain::kG, frames_);
+    return FindPendingDefers(binary_->pclntab(), *memory, layout_,
+                             *arch::ArchByGoarch("amd64"), Chain::kG, frames_);
   }
 
-  static constexpr DeferArch kArch{.ptr_size = 8,
-                                   .byte_order = ByteOrder::kLittle,
-                                   .uses_lr = false,
-                                   .frame_pointer = true};
   std::unique_ptr<symtab::Binary> binary_;
   DeferLayout layout_;
   std::vector<DeferFrame> frames_;
@@ -260,10 +258,11 @@ TEST_F(PendingDefersTest, APanicChainThatLoopsOrLeadsNowhereIsAProblem) {
 
 TEST_F(PendingDefersTest, AnUnreadableGoroutineIsAProblem) {
   Chain chain(layout_);
-  absl::StatusOr<unwind::RangeMemory> memory = chain.Memory();
+  absl::StatusOr<target::RangeMemory> memory = chain.Memory();
   ASSERT_TRUE(memory.ok());
-  const PendingDefers pending = FindPendingDefers(
-      binary_->pclntab(), *memory, layout_, kArch, /*g=*/0x999000, frames_);
+  const PendingDefers pending =
+      FindPendingDefers(binary_->pclntab(), *memory, layout_,
+                        *arch::ArchByGoarch("amd64"), /*g=*/0x999000, frames_);
   EXPECT_TRUE(pending.calls.empty());
   ASSERT_EQ(pending.problems.size(), 2u);
   EXPECT_NE(pending.problems[0].find("g._panic"), std::string::npos);
@@ -271,4 +270,4 @@ TEST_F(PendingDefersTest, AnUnreadableGoroutineIsAProblem) {
 }
 
 }  // namespace
-}  // namespace gentrace::defer
+}  // namespace gentrace::goruntime

@@ -20,13 +20,13 @@ build() {
   # shellcheck disable=SC2046
   clang++ -std=c++20 -O1 -g -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -I"$root" "$root"/symtab/*.cc "$@" "$root/tests/fuzz/$name.cc" \
+    -I"$root" "$root"/arch/*.cc "$root"/symtab/*.cc "$@" "$root/tests/fuzz/$name.cc" \
     $(pkg-config --libs absl_statusor absl_status absl_strings absl_str_format \
       absl_flat_hash_map libdw libunwind-coredump libunwind-ptrace libunwind-generic liblzma) \
     -o "$work/$name"
 }
 build binary_fuzzer "$root"/tests/testing/exercise_binary.cc
-build unwind_fuzzer "$root"/unwind/*.cc "$root"/defer/jmpdefer.cc
+build unwind_fuzzer "$root"/unwind/*.cc "$root"/target/range_memory.cc
 
 # Seeds for the parser: one small binary per byte order and word size.
 mkdir -p "$work/corpus/binary" "$work/corpus/unwind"

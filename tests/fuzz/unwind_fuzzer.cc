@@ -8,16 +8,16 @@
 #include <cstring>
 #include <string>
 
+#include "arch/arch.h"
 #include "symtab/binary.h"
 #include "symtab/func_id.h"
-#include "unwind/arch.h"
-#include "unwind/capture_memory.h"
+#include "target/range_memory.h"
 #include "unwind/go_unwinder.h"
 
 namespace {
 
 const gentrace::symtab::Binary* g_binary = nullptr;
-const gentrace::unwind::ArchInfo* g_arch = nullptr;
+const gentrace::arch::ArchInfo* g_arch = nullptr;
 // runtime.jmpdefer's [entry, end), if the binary has one (Go <= 1.17).
 uint64_t g_jmpdefer_entry = 0;
 uint64_t g_jmpdefer_end = 0;
@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   auto binary = gentrace::symtab::Binary::Open(path);
   if (!binary.ok()) std::abort();
   g_binary = binary->release();
-  g_arch = gentrace::unwind::ArchByGoarch(g_binary->goarch());
+  g_arch = gentrace::arch::ArchByGoarch(g_binary->goarch());
   if (g_arch == nullptr) std::abort();
   const auto& table = g_binary->pclntab();
   for (uint32_t i = 0; i < table.num_funcs(); ++i) {
@@ -73,7 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       kStackBase + (stack_size ? Load64(data + 8) % stack_size : 0) / p * p;
   const uint64_t raw_lr = Load64(data + 16);
   const uint64_t lr = (raw_lr & 1) ? table.min_pc() + (raw_lr >> 1) % span : 0;
-  auto memory = gentrace::unwind::RangeMemory::Create(
+  auto memory = gentrace::target::RangeMemory::Create(
       {{kStackBase,
         std::string(reinterpret_cast<const char*>(data) + 24, stack_size)}},
       g_arch->byte_order);

@@ -16,13 +16,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "proto/goroutines.h"
-#include "proto/native_frames.h"
-#include "proto/runtime_text.h"
-#include "proto/traceback_text.h"
+#include "render/runtime_text.h"
 #include "symtab/binary.h"
 #include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
+#include "traceback/goroutines.h"
+#include "traceback/native_frames.h"
+#include "traceback/traceback_text.h"
 
 namespace gentrace {
 namespace {
@@ -45,12 +45,12 @@ void ReadMainGoroutine(const std::string& mode, std::optional<Goroutine>* out) {
       gentrace::testing::OpenCrashedProgram(dir + "/prog",
                                             dir + "/" + mode + "/prog.core");
   ASSERT_TRUE(crashed.ok()) << crashed.status();
-  const unwind::CoreFile& core = *crashed->core;
-  const CoreNativeFrames native(core, *crashed->binary);
+  const target::CoreFile& core = *crashed->core;
+  const traceback::CoreNativeFrames native(core, *crashed->binary);
   Trace trace;
-  ASSERT_TRUE(ReadGoroutines(*crashed->binary, core.arch(), core,
-                             core.load_bias(), core.threads(), &trace,
-                             {.native_frames = &native})
+  ASSERT_TRUE(traceback::ReadGoroutines(*crashed->binary, core.arch(), core,
+                                        core.load_bias(), core.threads(),
+                                        &trace, {.native_frames = &native})
                   .ok());
   for (const Goroutine& g : trace.goroutines()) {
     if (g.id() == 1) *out = g;
@@ -72,17 +72,19 @@ TEST_P(CgoGoroutinesTest, PrintAsTheRuntimePrintedThem) {
       gentrace::testing::OpenCrashedProgram(dir + "/prog",
                                             crash + "/prog.core");
   ASSERT_TRUE(crashed.ok()) << crashed.status();
-  const unwind::CoreFile& core = *crashed->core;
+  const target::CoreFile& core = *crashed->core;
   Trace trace;
-  ASSERT_TRUE(ReadGoroutines(*crashed->binary, core.arch(), core,
-                             core.load_bias(), core.threads(), &trace)
+  ASSERT_TRUE(traceback::ReadGoroutines(*crashed->binary, core.arch(), core,
+                                        core.load_bias(), core.threads(),
+                                        &trace)
                   .ok());
-  const std::map<int64_t, std::vector<std::string>> blocks = GoroutineBlocks(
-      gentrace::testing::ReadFileOrEmpty(crash + "/prog.crash.txt"));
+  const std::map<int64_t, std::vector<std::string>> blocks =
+      traceback::GoroutineBlocks(
+          gentrace::testing::ReadFileOrEmpty(crash + "/prog.crash.txt"));
   int identical = 0;
   for (const Goroutine& g : trace.goroutines()) {
     std::string text;
-    AppendGoroutineText(g, {.go_minor = 19}, &text);
+    render::AppendGoroutineText(g, {.go_minor = 19}, &text);
     ASSERT_TRUE(blocks.contains(g.id())) << g.id();
     const std::vector<std::string>& printed = blocks.at(g.id());
     if (std::find(printed.begin(), printed.end(), text) != printed.end()) {
@@ -147,9 +149,9 @@ TEST(CgoStitchTest, CrashInCCalledFromGo) {
   go_only.mutable_frames()->DeleteSubrange(0, 4);
   EXPECT_NE(go_only.frames(0).source(), FRAME_SOURCE_NATIVE);
   std::string text;
-  AppendGoroutineText(go_only, {.go_minor = 19}, &text);
+  render::AppendGoroutineText(go_only, {.go_minor = 19}, &text);
   const std::map<int64_t, std::vector<std::string>> blocks =
-      GoroutineBlocks(printed);
+      traceback::GoroutineBlocks(printed);
   ASSERT_TRUE(blocks.contains(1));
   EXPECT_EQ(text, blocks.at(1).front());
 }
@@ -195,9 +197,10 @@ TEST(CgoStitchTest, CallbackIntoGoFromC) {
   Goroutine go_only = *main_goroutine;
   go_only.mutable_frames()->DeleteSubrange(callback + 1, 4);
   std::string text;
-  AppendGoroutineText(go_only, {.go_minor = 19}, &text);
-  const std::map<int64_t, std::vector<std::string>> blocks = GoroutineBlocks(
-      gentrace::testing::ReadFileOrEmpty(dir + "/go/prog.crash.txt"));
+  render::AppendGoroutineText(go_only, {.go_minor = 19}, &text);
+  const std::map<int64_t, std::vector<std::string>> blocks =
+      traceback::GoroutineBlocks(
+          gentrace::testing::ReadFileOrEmpty(dir + "/go/prog.crash.txt"));
   ASSERT_TRUE(blocks.contains(1));
   const std::vector<std::string>& printed = blocks.at(1);
   EXPECT_TRUE(std::find(printed.begin(), printed.end(), text) != printed.end())

@@ -32,7 +32,7 @@
 #include "symtab/elf_file.h"
 #include "symtab/mapped_file.h"
 #include "symtab/native_modules.h"
-#include "unwind/core_file.h"
+#include "target/core_file.h"
 #include "unwind/native_unwinder.h"
 
 namespace gentrace::unwind {
@@ -111,9 +111,10 @@ std::vector<Named> GdbBacktrace(const std::string& gdb_args) {
 }
 
 // The modules of a process whose mappings are `mappings`.
-symtab::NativeModules Modules(const std::vector<FileMapping>& mappings) {
+symtab::NativeModules Modules(
+    const std::vector<target::FileMapping>& mappings) {
   symtab::NativeModules modules;
-  for (const FileMapping& m : mappings) {
+  for (const target::FileMapping& m : mappings) {
     modules.AddMapping(m.path, m.start, m.end, m.file_offset);
   }
   return modules;
@@ -228,10 +229,11 @@ TEST_P(NativeCoreTest, CoreFramesMatchGdb) {
   }
   if (core_path.empty()) GTEST_SKIP() << "no core (pattern " << pattern << ")";
 
-  absl::StatusOr<std::unique_ptr<CoreFile>> core = CoreFile::Open(core_path);
+  absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
+      target::CoreFile::Open(core_path);
   ASSERT_TRUE(core.ok()) << core.status();
   std::vector<BackingFile> files;
-  for (const FileMapping& m : (*core)->file_mappings()) {
+  for (const target::FileMapping& m : (*core)->file_mappings()) {
     files.push_back({m.path, m.start});
   }
   absl::StatusOr<std::vector<NativeFrame>> frames =
@@ -301,7 +303,7 @@ TEST(NativeUnwindTest, PtraceFramesMatchGdbAttached) {
   ASSERT_EQ(waitpid(pid, &status, WUNTRACED), pid);
   ASSERT_TRUE(WIFSTOPPED(status));
   std::vector<Named> ours;
-  std::vector<FileMapping> mappings;
+  std::vector<target::FileMapping> mappings;
   {
     ASSERT_EQ(ptrace(PTRACE_ATTACH, pid, nullptr, nullptr), 0);
     waitpid(pid, &status, __WALL);
@@ -314,7 +316,7 @@ TEST(NativeUnwindTest, PtraceFramesMatchGdbAttached) {
           absl::StrSplit(line, ' ', absl::SkipWhitespace());
       if (f.size() < 6 || f[5][0] != '/') continue;
       std::vector<std::string> range = absl::StrSplit(f[0], '-');
-      FileMapping m;
+      target::FileMapping m;
       m.path = f[5];
       ASSERT_TRUE(absl::SimpleHexAtoi(range[0], &m.start));
       ASSERT_TRUE(absl::SimpleHexAtoi(range[1], &m.end));

@@ -4,11 +4,11 @@
 #include "gtest/gtest.h"
 #include "proto/convert.h"
 #include "proto/gentrace.pb.h"
-#include "proto/traceback_text.h"
 #include "symtab/byte_reader.h"
 #include "symtab/func_id.h"
 #include "symtab/go_version.h"
 #include "symtab/pclntab_layout.h"
+#include "traceback/traceback_text.h"
 
 namespace gentrace::symtab {
 namespace {
@@ -127,7 +127,7 @@ TEST(PclntabLayoutTest, FormatsAndRecordSizes) {
 }
 
 TEST(TracebackTextTest, ParsesFramesInlinedCallsAndSections) {
-  const auto sections = gentrace::ParseTracebackText(
+  const auto sections = traceback::ParseTracebackText(
       "panic: boom\n"
       "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x71450]\n"
       "\n"

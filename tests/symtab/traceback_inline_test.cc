@@ -13,16 +13,16 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
-#include "proto/traceback_text.h"
 #include "symtab/binary.h"
 #include "tests/testing/fixtures.h"
+#include "traceback/traceback_text.h"
 
 namespace gentrace::symtab {
 namespace {
 
-using ::gentrace::ParseTracebackText;
-using ::gentrace::TracebackTextFrame;
-using ::gentrace::TracebackTextSection;
+using ::gentrace::traceback::ParseTracebackText;
+using ::gentrace::traceback::TracebackTextFrame;
+using ::gentrace::traceback::TracebackTextSection;
 
 using ::gentrace::testing::FixtureBinary;
 
@@ -71,9 +71,10 @@ struct PhysicalFrame {
 // Physical frames with the inlined frames printed above them.
 std::vector<PhysicalFrame> ParseTraceback(const std::string& text) {
   std::vector<PhysicalFrame> out;
-  for (const TracebackTextSection& section : ParseTracebackText(text)) {
+  for (const traceback::TracebackTextSection& section :
+       traceback::ParseTracebackText(text)) {
     std::vector<PrintedFrame> pending;
-    for (const TracebackTextFrame& f : section.frames) {
+    for (const traceback::TracebackTextFrame& f : section.frames) {
       pending.push_back({f.function, f.position});
       if (f.inlined) continue;
       PhysicalFrame frame;

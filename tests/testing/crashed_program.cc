@@ -7,8 +7,8 @@ absl::StatusOr<CrashedProgram> OpenCrashedProgram(
   absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
       symtab::Binary::Open(binary_path);
   if (!binary.ok()) return binary.status();
-  absl::StatusOr<std::unique_ptr<unwind::CoreFile>> core =
-      unwind::CoreFile::Open(core_path);
+  absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
+      target::CoreFile::Open(core_path);
   if (!core.ok()) return core.status();
   (*core)->AttachExecutable(&(*binary)->elf());
   return CrashedProgram{*std::move(binary), *std::move(core)};

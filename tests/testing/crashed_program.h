@@ -6,7 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "symtab/binary.h"
-#include "unwind/core_file.h"
+#include "target/core_file.h"
 
 namespace gentrace::testing {
 
@@ -14,7 +14,7 @@ namespace gentrace::testing {
 // the core (so text the core left out is read from it).
 struct CrashedProgram {
   std::unique_ptr<symtab::Binary> binary;
-  std::unique_ptr<unwind::CoreFile> core;
+  std::unique_ptr<target::CoreFile> core;
 };
 
 absl::StatusOr<CrashedProgram> OpenCrashedProgram(

@@ -9,11 +9,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
-#include "proto/capture.h"
 #include "symtab/binary.h"
+#include "target/capture.h"
+#include "target/core_file.h"
 #include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
-#include "unwind/core_file.h"
 #include "unwind/go_unwinder.h"
 
 namespace gentrace::unwind {
@@ -29,8 +29,9 @@ struct Walk {
   StopReason stop = StopReason::kNone;
 };
 
-Walk Unwind(const symtab::Pclntab& table, const ArchInfo& arch,
-            const symtab::AddressSpace& memory, const Registers& registers) {
+Walk Unwind(const symtab::Pclntab& table, const arch::ArchInfo& arch,
+            const symtab::AddressSpace& memory,
+            const arch::Registers& registers) {
   Walk walk;
   GoUnwinder unwinder(table, arch, memory, kMaxFrames);
   unwinder.Start(*registers.Pc(arch), *registers.Sp(arch), registers.Lr(arch),
@@ -49,8 +50,9 @@ Walk Unwind(const symtab::Pclntab& table, const ArchInfo& arch,
 
 // The capture JSON a debugger session would record: gdb register names,
 // values alternately as 0x strings and as protobuf JSON's decimal strings.
-std::string CaptureJson(const ArchInfo& arch, const Registers& registers,
-                        uint64_t stack, absl::string_view bytes) {
+std::string CaptureJson(const arch::ArchInfo& arch,
+                        const arch::Registers& registers, uint64_t stack,
+                        absl::string_view bytes) {
   std::vector<std::string> regs;
   bool hex = true;
   for (const auto& [name, value] : registers.all()) {
@@ -72,12 +74,12 @@ TEST_P(CaptureUnwindTest, CapturesUnwindLikeTheCoreAndSurviveCorruption) {
       gentrace::testing::OpenCrashedProgram(GetParam().path,
                                             GetParam().path + ".core");
   ASSERT_TRUE(crashed.ok()) << crashed.status();
-  const std::unique_ptr<CoreFile>& core = crashed->core;
-  const ArchInfo& arch = core->arch();
+  const std::unique_ptr<target::CoreFile>& core = crashed->core;
+  const arch::ArchInfo& arch = core->arch();
   const symtab::Pclntab& table = crashed->binary->pclntab();
   std::mt19937_64 rng(7);
   int captures = 0, corrupted = 0;
-  for (const CoreThread& thread : core->threads()) {
+  for (const target::CoreThread& thread : core->threads()) {
     SCOPED_TRACE(absl::StrCat("thread ", thread.tid));
     const uint64_t sp = *thread.registers.Sp(arch);
     std::optional<symtab::ByteReader> stack = core->ReadToEnd(sp);
@@ -86,8 +88,8 @@ TEST_P(CaptureUnwindTest, CapturesUnwindLikeTheCoreAndSurviveCorruption) {
                             std::min<uint64_t>(stack->size(), kStackWindow));
     const Walk want = Unwind(table, arch, *core, thread.registers);
 
-    absl::StatusOr<LoadedCapture> capture =
-        LoadCapture(CaptureJson(arch, thread.registers, sp, bytes));
+    absl::StatusOr<target::LoadedCapture> capture =
+        target::LoadCapture(CaptureJson(arch, thread.registers, sp, bytes));
     ASSERT_TRUE(capture.ok()) << capture.status();
     const Walk got = Unwind(table, arch, capture->memory, capture->registers);
     EXPECT_EQ(got.frames, want.frames);
@@ -113,8 +115,8 @@ TEST_P(CaptureUnwindTest, CapturesUnwindLikeTheCoreAndSurviveCorruption) {
         }
       }
       if (round % 4 == 3) mutated.resize(rng() % (mutated.size() + 1));
-      absl::StatusOr<LoadedCapture> bad =
-          LoadCapture(CaptureJson(arch, thread.registers, sp, mutated));
+      absl::StatusOr<target::LoadedCapture> bad =
+          target::LoadCapture(CaptureJson(arch, thread.registers, sp, mutated));
       ASSERT_TRUE(bad.ok()) << bad.status();
       const Walk walk = Unwind(table, arch, bad->memory, bad->registers);
       EXPECT_LT(walk.frames.size(), static_cast<size_t>(kMaxFrames));
@@ -122,7 +124,7 @@ TEST_P(CaptureUnwindTest, CapturesUnwindLikeTheCoreAndSurviveCorruption) {
       ++corrupted;
     }
     // A stack pointer outside every captured byte.
-    Registers wild = thread.registers;
+    arch::Registers wild = thread.registers;
     wild.Set(arch.sp, 0x10);
     const Walk walk = Unwind(table, arch, capture->memory, wild);
     EXPECT_NE(walk.stop, StopReason::kNone);
@@ -137,7 +139,7 @@ INSTANTIATE_TEST_SUITE_P(
     gentrace::testing::FixtureTestName());
 
 TEST(CaptureJsonTest, HexStringsBecomeDecimalExceptData) {
-  EXPECT_EQ(HexStringsToDecimal(
+  EXPECT_EQ(target::HexStringsToDecimal(
                 R"({"arch": "arm64", "registers": {"pc": "0x10", "sp": "32"},)"
                 R"( "memory": [{"address": "0xff", "data": "0x12"}]})"),
             R"({"arch": "arm64", "registers": {"pc": "16", "sp": "32"},)"
@@ -145,15 +147,16 @@ TEST(CaptureJsonTest, HexStringsBecomeDecimalExceptData) {
 }
 
 TEST(CaptureJsonTest, RejectsBadCaptures) {
-  EXPECT_FALSE(LoadCapture(R"({"arch": "vax", "registers": {}})").ok());
+  EXPECT_FALSE(target::LoadCapture(R"({"arch": "vax", "registers": {}})").ok());
   EXPECT_FALSE(
-      LoadCapture(R"({"arch": "arm64", "registers": {"pc": "1"}})").ok());
-  EXPECT_FALSE(
-      LoadCapture(R"({"arch": "amd64", "registers": {"rip": "1", "rsp": "2"},)"
-                  R"( "memory": [{"address": "0", "data": "AAAA"},)"
-                  R"( {"address": "1", "data": "AAAA"}]})")
+      target::LoadCapture(R"({"arch": "arm64", "registers": {"pc": "1"}})")
           .ok());
-  EXPECT_FALSE(LoadCapture("{not json").ok());
+  EXPECT_FALSE(target::LoadCapture(
+                   R"({"arch": "amd64", "registers": {"rip": "1", "rsp": "2"},)"
+                   R"( "memory": [{"address": "0", "data": "AAAA"},)"
+                   R"( {"address": "1", "data": "AAAA"}]})")
+                   .ok());
+  EXPECT_FALSE(target::LoadCapture("{not json").ok());
 }
 
 }  // namespace

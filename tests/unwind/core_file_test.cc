@@ -1,7 +1,7 @@
 // CoreFile's NT_FILE parsing: exact mappings from a core built byte by byte,
 // errors (never crashes) for truncated or lying notes, and agreement with the
 // Linux-kernel cores among the fixtures.
-#include "unwind/core_file.h"
+#include "target/core_file.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -132,10 +132,11 @@ std::string CoreWithFileDesc(const std::string& file_desc) {
 }
 
 TEST(CoreFileTest, ParsesFileMappings) {
-  absl::StatusOr<std::unique_ptr<CoreFile>> core =
-      CoreFile::FromBytes(CoreWithFileDesc(FileDesc(2, kPageSize, kMappings)));
+  absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
+      target::CoreFile::FromBytes(
+          CoreWithFileDesc(FileDesc(2, kPageSize, kMappings)));
   ASSERT_TRUE(core.ok()) << core.status();
-  const std::vector<FileMapping>& got = (*core)->file_mappings();
+  const std::vector<target::FileMapping>& got = (*core)->file_mappings();
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].start, 0x400000u);
   EXPECT_EQ(got[0].end, 0x401000u);
@@ -154,22 +155,23 @@ TEST(CoreFileTest, ParsesFileMappings) {
 }
 
 TEST(CoreFileTest, NoFileNoteMeansNoMappings) {
-  absl::StatusOr<std::unique_ptr<CoreFile>> core =
-      CoreFile::FromBytes(Core(Note(kNtPrstatus, PrstatusDesc(1, 2, 3))));
+  absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
+      target::CoreFile::FromBytes(
+          Core(Note(kNtPrstatus, PrstatusDesc(1, 2, 3))));
   ASSERT_TRUE(core.ok()) << core.status();
   EXPECT_TRUE((*core)->file_mappings().empty());
 }
 
 TEST(CoreFileTest, EmptyFileNoteIsFine) {
-  absl::StatusOr<std::unique_ptr<CoreFile>> core =
-      CoreFile::FromBytes(CoreWithFileDesc(FileDesc(0, kPageSize, {})));
+  absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
+      target::CoreFile::FromBytes(CoreWithFileDesc(FileDesc(0, kPageSize, {})));
   ASSERT_TRUE(core.ok()) << core.status();
   EXPECT_TRUE((*core)->file_mappings().empty());
 }
 
 void ExpectDataLoss(const std::string& file_desc) {
-  absl::StatusOr<std::unique_ptr<CoreFile>> core =
-      CoreFile::FromBytes(CoreWithFileDesc(file_desc));
+  absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
+      target::CoreFile::FromBytes(CoreWithFileDesc(file_desc));
   ASSERT_FALSE(core.ok());
   EXPECT_EQ(core.status().code(), absl::StatusCode::kDataLoss) << core.status();
   EXPECT_TRUE(absl::StrContains(core.status().message(), "NT_FILE"))
@@ -213,22 +215,22 @@ TEST(CoreFileTest, MutationsNeverCrash) {
     for (uint8_t value : {0x00, 0x01, 0x03, 0x7f, 0x80, 0xff}) {
       std::string bytes = good;
       bytes[at] = static_cast<char>(value);
-      absl::StatusOr<std::unique_ptr<CoreFile>> core =
-          CoreFile::FromBytes(std::move(bytes));
+      absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
+          target::CoreFile::FromBytes(std::move(bytes));
       if (!core.ok()) {
         ++rejected;
         continue;
       }
       ++parsed;
       EXPECT_LE((*core)->file_mappings().size(), 3u) << "byte " << at;
-      for (const FileMapping& m : (*core)->file_mappings()) {
+      for (const target::FileMapping& m : (*core)->file_mappings()) {
         EXPECT_LE(m.start, m.end) << "byte " << at;
       }
     }
   }
   for (size_t size = 0; size < good.size(); ++size) {
-    absl::StatusOr<std::unique_ptr<CoreFile>> core =
-        CoreFile::FromBytes(good.substr(0, size));
+    absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
+        target::CoreFile::FromBytes(good.substr(0, size));
     // Cut inside the NT_FILE note, the note is not there at all (the notes
     // iterator stops at it), so the core opens without mappings.
     if (core.ok()) {
@@ -265,10 +267,10 @@ TEST(CoreFileFixturesTest, FileMappingsMatchTheExecutable) {
   int checked = 0;
   for (const gentrace::testing::FixtureBinary& fixture : fixtures) {
     SCOPED_TRACE(fixture.name);
-    absl::StatusOr<std::unique_ptr<CoreFile>> core =
-        CoreFile::Open(fixture.path + ".core");
+    absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
+        target::CoreFile::Open(fixture.path + ".core");
     ASSERT_TRUE(core.ok()) << core.status();
-    const std::vector<FileMapping>& mappings = (*core)->file_mappings();
+    const std::vector<target::FileMapping>& mappings = (*core)->file_mappings();
     if (mappings.empty()) continue;
     absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
         symtab::Binary::Open(fixture.path);
@@ -277,8 +279,8 @@ TEST(CoreFileFixturesTest, FileMappingsMatchTheExecutable) {
 
     // The fixtures were built in a staging directory and moved, so only the
     // file name is sure to match the recorded path.
-    const FileMapping* head = nullptr;
-    for (const FileMapping& m : mappings) {
+    const target::FileMapping* head = nullptr;
+    for (const target::FileMapping& m : mappings) {
       EXPECT_LT(m.start, m.end);
       EXPECT_EQ(m.start % kPageSize, 0u);
       if (Basename(m.path) == Basename(fixture.path) && m.file_offset == 0) {
@@ -293,11 +295,11 @@ TEST(CoreFileFixturesTest, FileMappingsMatchTheExecutable) {
 
     // The thread that dumped core comes first; it stopped in the program's
     // own text (runtime.raise), which is file-backed.
-    const CoreThread& crashing = (*core)->threads().front();
+    const target::CoreThread& crashing = (*core)->threads().front();
     std::optional<uint64_t> pc = crashing.registers.Pc((*core)->arch());
     ASSERT_TRUE(pc.has_value());
-    const FileMapping* covering = nullptr;
-    for (const FileMapping& m : mappings) {
+    const target::FileMapping* covering = nullptr;
+    for (const target::FileMapping& m : mappings) {
       if (m.start <= *pc && *pc < m.end) covering = &m;
     }
     ASSERT_NE(covering, nullptr) << absl::StrCat("pc 0x", absl::Hex(*pc));

@@ -19,24 +19,24 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "goruntime/goroutines.h"
 #include "gtest/gtest.h"
-#include "proto/traceback_text.h"
 #include "symtab/binary.h"
+#include "target/core_file.h"
 #include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
-#include "unwind/core_file.h"
+#include "traceback/traceback_text.h"
 #include "unwind/go_unwinder.h"
-#include "unwind/goroutines.h"
 
 namespace gentrace::unwind {
 namespace {
 
-using ::gentrace::GoroutineHeader;
-using ::gentrace::ParseGoroutineHeader;
-using ::gentrace::ParseTracebackText;
-using ::gentrace::TracebackTextFrame;
-using ::gentrace::TracebackTextSection;
 using ::gentrace::testing::FixtureBinary;
+using ::gentrace::traceback::GoroutineHeader;
+using ::gentrace::traceback::ParseGoroutineHeader;
+using ::gentrace::traceback::ParseTracebackText;
+using ::gentrace::traceback::TracebackTextFrame;
+using ::gentrace::traceback::TracebackTextSection;
 
 struct PrintedFrame {
   std::string function;
@@ -51,9 +51,10 @@ struct PrintedChain {
 // Chains of physical frames (those printed with fp= sp= pc=) per goroutine.
 std::vector<PrintedChain> ParseCrash(const std::string& text) {
   std::vector<PrintedChain> chains;
-  for (const TracebackTextSection& section : ParseTracebackText(text)) {
+  for (const traceback::TracebackTextSection& section :
+       traceback::ParseTracebackText(text)) {
     PrintedChain chain{section.header, {}};
-    for (const TracebackTextFrame& f : section.frames) {
+    for (const traceback::TracebackTextFrame& f : section.frames) {
       if (f.pc && f.sp && f.fp) {
         chain.frames.push_back({f.function, *f.pc, *f.sp, *f.fp});
       }
@@ -80,14 +81,14 @@ class CoreUnwindTest : public ::testing::TestWithParam<FixtureBinary> {
     ASSERT_EQ(core_->arch().goarch, binary_->goarch());
   }
   std::unique_ptr<symtab::Binary> binary_;
-  std::unique_ptr<CoreFile> core_;
+  std::unique_ptr<target::CoreFile> core_;
 };
 
 // Unwinds from a register state and expects exactly the printed frames;
 // returns how many it compared.
-int ExpectPrintedChain(const symtab::Pclntab& table, const CoreFile& core,
-                       uint64_t pc, uint64_t sp, uint64_t lr,
-                       const PrintedChain& chain) {
+int ExpectPrintedChain(const symtab::Pclntab& table,
+                       const target::CoreFile& core, uint64_t pc, uint64_t sp,
+                       uint64_t lr, const PrintedChain& chain) {
   GoUnwinder unwinder(table, core.arch(), core);
   unwinder.Start(pc, sp, lr, /*trap=*/false);
   size_t next = 0;
@@ -144,21 +145,25 @@ TEST_P(CoreUnwindTest, ReproducesEveryPrintedGoroutine) {
 // printed, with the same status, and each one that is not running unwinds
 // from its saved g.sched (or syscall state) to exactly the printed frames.
 TEST_P(CoreUnwindTest, EnumeratesGoroutinesLikeTheRuntime) {
-  absl::StatusOr<GoroutineReader> reader = GoroutineReader::Create(
-      *binary_, core_->arch(), *core_, core_->load_bias());
+  absl::StatusOr<goruntime::GoroutineReader> reader =
+      goruntime::GoroutineReader::Create(*binary_, core_->arch(), *core_,
+                                         core_->load_bias());
   ASSERT_TRUE(reader.ok()) << reader.status();
-  absl::StatusOr<std::vector<Goroutine>> goroutines = reader->ReadAll();
+  absl::StatusOr<std::vector<goruntime::Goroutine>> goroutines =
+      reader->ReadAll();
   ASSERT_TRUE(goroutines.ok()) << goroutines.status();
-  absl::flat_hash_map<int64_t, const Goroutine*> by_goid;
-  for (const Goroutine& g : *goroutines) {
-    if ((g.status & ~kGscan) != kGdead) by_goid[g.goid] = &g;
+  absl::flat_hash_map<int64_t, const goruntime::Goroutine*> by_goid;
+  for (const goruntime::Goroutine& g : *goroutines) {
+    if ((g.status & ~goruntime::kGscan) != goruntime::kGdead)
+      by_goid[g.goid] = &g;
   }
   int printed = 0, unwound = 0;
   absl::flat_hash_set<int64_t> printed_ids;
   for (const PrintedChain& chain :
        ParseCrash(gentrace::testing::ReadFileOrEmpty(GetParam().path +
                                                      ".crash.txt"))) {
-    std::optional<GoroutineHeader> header = ParseGoroutineHeader(chain.header);
+    std::optional<traceback::GoroutineHeader> header =
+        traceback::ParseGoroutineHeader(chain.header);
     // Goroutine 0 is a thread's scheduler stack, not a goroutine.
     if (!header || header->id == 0) continue;
     const int64_t goid = header->id;
@@ -169,11 +174,11 @@ TEST_P(CoreUnwindTest, EnumeratesGoroutinesLikeTheRuntime) {
     ++printed;
     auto it = by_goid.find(goid);
     ASSERT_NE(it, by_goid.end()) << "goroutine " << goid << " not in allgs";
-    const Goroutine& g = *it->second;
+    const goruntime::Goroutine& g = *it->second;
     EXPECT_EQ(reader->StatusText(g), status);
-    const uint32_t state = g.status & ~kGscan;
-    if (state == kGrunning || chain.frames.empty()) continue;
-    const bool in_syscall = state == kGsyscall;
+    const uint32_t state = g.status & ~goruntime::kGscan;
+    if (state == goruntime::kGrunning || chain.frames.empty()) continue;
+    const bool in_syscall = state == goruntime::kGsyscall;
     ExpectPrintedChain(binary_->pclntab(), *core_,
                        in_syscall ? g.syscall_pc : g.sched_pc,
                        in_syscall ? g.syscall_sp : g.sched_sp,
@@ -191,20 +196,22 @@ TEST_P(CoreUnwindTest, EnumeratesGoroutinesLikeTheRuntime) {
 // after the status and any " (scan)", before ", locked to thread", as the
 // runtime's goroutine header does; under a minute, or not waiting, nothing.
 TEST_P(CoreUnwindTest, LongWaitsPrintTheirMinutes) {
-  absl::StatusOr<GoroutineReader> reader = GoroutineReader::Create(
-      *binary_, core_->arch(), *core_, core_->load_bias());
+  absl::StatusOr<goruntime::GoroutineReader> reader =
+      goruntime::GoroutineReader::Create(*binary_, core_->arch(), *core_,
+                                         core_->load_bias());
   ASSERT_TRUE(reader.ok()) << reader.status();
-  absl::StatusOr<std::vector<Goroutine>> goroutines = reader->ReadAll();
+  absl::StatusOr<std::vector<goruntime::Goroutine>> goroutines =
+      reader->ReadAll();
   ASSERT_TRUE(goroutines.ok()) << goroutines.status();
   constexpr int64_t kSince = 1'000'000;
   constexpr int64_t kMinute = 60'000'000'000;
   int waiting = 0;
-  for (Goroutine g : *goroutines) {
-    const uint32_t state = g.status & ~kGscan;
-    if (state == kGdead) continue;
+  for (goruntime::Goroutine g : *goroutines) {
+    const uint32_t state = g.status & ~goruntime::kGscan;
+    if (state == goruntime::kGdead) continue;
     const std::string status = reader->StatusText(g);
     g.wait_since = kSince;
-    if (state != kGwaiting && state != kGsyscall) {
+    if (state != goruntime::kGwaiting && state != goruntime::kGsyscall) {
       EXPECT_EQ(reader->StatusText(g, kSince + 5 * kMinute), status);
       continue;
     }
@@ -225,8 +232,8 @@ TEST_P(CoreUnwindTest, LongWaitsPrintTheirMinutes) {
 TEST_P(CoreUnwindTest, EveryThreadFromItsRegistersEndsCleanly) {
   ASSERT_FALSE(core_->threads().empty());
   int frames = 0;
-  for (const CoreThread& thread : core_->threads()) {
-    const ArchInfo& arch = core_->arch();
+  for (const target::CoreThread& thread : core_->threads()) {
+    const arch::ArchInfo& arch = core_->arch();
     std::optional<uint64_t> pc = thread.registers.Pc(arch);
     std::optional<uint64_t> sp = thread.registers.Sp(arch);
     ASSERT_TRUE(pc && sp) << "thread " << thread.tid;

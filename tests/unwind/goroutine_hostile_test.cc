@@ -11,12 +11,12 @@
 #include "absl/strings/match.h"
 #include "absl/types/span.h"
 #include "gtest/gtest.h"
-#include "proto/goroutines.h"
-#include "proto/runtime_text.h"
+#include "render/runtime_text.h"
 #include "symtab/binary.h"
 #include "symtab/elf_file.h"
+#include "target/core_file.h"
 #include "tests/testing/fixtures.h"
-#include "unwind/core_file.h"
+#include "traceback/goroutines.h"
 
 namespace gentrace {
 namespace {
@@ -26,8 +26,8 @@ using ::gentrace::testing::FixtureBinary;
 // The goroutine view of a core image; returns how many goroutines it gave.
 int PrintGoroutines(const symtab::Binary& binary, std::string core_bytes,
                     absl::Status* status) {
-  absl::StatusOr<std::unique_ptr<unwind::CoreFile>> core =
-      unwind::CoreFile::FromBytes(std::move(core_bytes));
+  absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
+      target::CoreFile::FromBytes(std::move(core_bytes));
   if (!core.ok()) {
     *status = core.status();
     return 0;
@@ -35,12 +35,12 @@ int PrintGoroutines(const symtab::Binary& binary, std::string core_bytes,
   (*core)->AttachExecutable(&binary.elf());
   Trace trace;
   // With pending defers: damaged defer chains and deferBits too.
-  *status =
-      ReadGoroutines(binary, (*core)->arch(), **core, (*core)->load_bias(),
-                     (*core)->threads(), &trace, {.pending_defers = true});
+  *status = traceback::ReadGoroutines(binary, (*core)->arch(), **core,
+                                      (*core)->load_bias(), (*core)->threads(),
+                                      &trace, {.pending_defers = true});
   std::string text;
   for (const Goroutine& g : trace.goroutines()) {
-    AppendGoroutineText(g, {.defers = true}, &text);
+    render::AppendGoroutineText(g, {.defers = true}, &text);
     EXPECT_LE(g.frames_size(), 100000);
   }
   return trace.goroutines_size();
@@ -95,16 +95,17 @@ TEST_P(GoroutineHostileTest, TruncatedCoresFailCleanly) {
 std::vector<std::pair<size_t, size_t>> RuntimeRanges(
     const symtab::Binary& binary, const std::string& core_bytes) {
   std::vector<std::pair<size_t, size_t>> ranges;
-  absl::StatusOr<std::unique_ptr<unwind::CoreFile>> core =
-      unwind::CoreFile::FromBytes(core_bytes);
+  absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
+      target::CoreFile::FromBytes(core_bytes);
   absl::StatusOr<std::unique_ptr<symtab::ElfFile>> elf = symtab::ElfFile::Parse(
       absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(core_bytes.data()),
                           core_bytes.size()));
   if (!core.ok() || !elf.ok()) return ranges;
   (*core)->AttachExecutable(&binary.elf());
   Trace trace;
-  if (!ReadGoroutines(binary, (*core)->arch(), **core, (*core)->load_bias(),
-                      (*core)->threads(), &trace)
+  if (!traceback::ReadGoroutines(binary, (*core)->arch(), **core,
+                                 (*core)->load_bias(), (*core)->threads(),
+                                 &trace)
            .ok()) {
     return ranges;
   }
@@ -165,8 +166,8 @@ TEST_P(GoroutineHostileTest, CoreOfAnotherBinaryIsRefused) {
   absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
       symtab::Binary::Open(other);
   ASSERT_TRUE(binary.ok()) << binary.status();
-  absl::StatusOr<std::unique_ptr<unwind::CoreFile>> core =
-      unwind::CoreFile::FromBytes(core_);
+  absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
+      target::CoreFile::FromBytes(core_);
   ASSERT_TRUE(core.ok());
   (*core)->AttachExecutable(&(*binary)->elf());
   absl::Status status = (*core)->VerifyExecutable();

@@ -14,14 +14,14 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
-#include "proto/goroutines.h"
-#include "proto/runtime_text.h"
-#include "proto/traceback_text.h"
+#include "render/runtime_text.h"
 #include "symtab/binary.h"
 #include "symtab/dwarf_types.h"
+#include "target/core_file.h"
 #include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
-#include "unwind/core_file.h"
+#include "traceback/goroutines.h"
+#include "traceback/traceback_text.h"
 
 namespace gentrace {
 namespace {
@@ -37,12 +37,12 @@ void ExpectRuntimeText(const std::string& binary_path,
                                             crashed.path + ".core");
   ASSERT_TRUE(program.ok()) << program.status();
   const std::unique_ptr<symtab::Binary>& binary = program->binary;
-  const std::unique_ptr<unwind::CoreFile>& core = program->core;
+  const std::unique_ptr<target::CoreFile>& core = program->core;
   if (binary_path == crashed.path) {
     ASSERT_TRUE(core->VerifyExecutable().ok());
   }
   Trace trace;
-  absl::Status status = ReadGoroutines(
+  absl::Status status = traceback::ReadGoroutines(
       *binary, core->arch(), *core, core->load_bias(), core->threads(), &trace);
   ASSERT_TRUE(status.ok()) << status;
   const auto* goroutines = &trace.goroutines();
@@ -57,10 +57,12 @@ void ExpectRuntimeText(const std::string& binary_path,
         << trace.notes(1);
   }
 
-  const std::map<int64_t, std::vector<std::string>> printed = GoroutineBlocks(
-      gentrace::testing::ReadFileOrEmpty(crashed.path + ".crash.txt"));
+  const std::map<int64_t, std::vector<std::string>> printed =
+      traceback::GoroutineBlocks(
+          gentrace::testing::ReadFileOrEmpty(crashed.path + ".crash.txt"));
   ASSERT_FALSE(printed.empty());
-  const RuntimeTextOptions options{.go_minor = binary->go_version()->minor};
+  const render::RuntimeTextOptions options{.go_minor =
+                                               binary->go_version()->minor};
   int identical = 0;
   for (const Goroutine& goroutine : *goroutines) {
     auto it = printed.find(goroutine.id());
@@ -69,7 +71,7 @@ void ExpectRuntimeText(const std::string& binary_path,
       continue;
     }
     std::string ours;
-    AppendGoroutineText(goroutine, options, &ours);
+    render::AppendGoroutineText(goroutine, options, &ours);
     // Printed twice (in the list, then by its thread), it must be one of
     // the two.
     if (absl::c_linear_search(it->second, ours)) {

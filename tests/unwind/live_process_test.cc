@@ -4,7 +4,7 @@
 // stdin. Its goroutines are compared with the runtime's own dump of them
 // (SIGQUIT at GOTRACEBACK=crash, after gentrace let go): every parked
 // goroutine prints byte-identically.
-#include "unwind/live_process.h"
+#include "target/live_process.h"
 
 #include <signal.h>
 
@@ -18,12 +18,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
-#include "proto/goroutines.h"
-#include "proto/runtime_text.h"
-#include "proto/traceback_text.h"
+#include "render/runtime_text.h"
 #include "symtab/binary.h"
 #include "tests/testing/child_process.h"
 #include "tests/testing/fixtures.h"
+#include "traceback/goroutines.h"
+#include "traceback/traceback_text.h"
 
 namespace gentrace {
 namespace {
@@ -48,15 +48,15 @@ TEST(LiveProcessTest, ReadsTenThousandGoroutinesAndLetsTheProcessRun) {
   std::map<int64_t, std::string> ours;
   int parked = 0;
   {
-    absl::StatusOr<std::unique_ptr<unwind::LiveProcess>> process =
-        unwind::LiveProcess::Attach(child.pid());
+    absl::StatusOr<std::unique_ptr<target::LiveProcess>> process =
+        target::LiveProcess::Attach(child.pid());
     ASSERT_TRUE(process.ok()) << process.status();
     EXPECT_GE((*process)->threads().size(), 2u);
     absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
         symtab::Binary::Open((*process)->executable_path());
     ASSERT_TRUE(binary.ok()) << binary.status();
     std::vector<std::string> notes;
-    absl::Status status = ForEachGoroutine(
+    absl::Status status = traceback::ForEachGoroutine(
         **binary, (*process)->arch(), **process,
         (*process)->entry().value_or((*binary)->elf().entry()) -
             (*binary)->elf().entry(),
@@ -66,7 +66,7 @@ TEST(LiveProcessTest, ReadsTenThousandGoroutinesAndLetsTheProcessRun) {
           ++parked;
           EXPECT_EQ(g.stop_reason(), STOP_REASON_TOP_OF_STACK) << g.id();
           std::string text;
-          AppendGoroutineText(g, {.go_minor = 23}, &text);
+          render::AppendGoroutineText(g, {.go_minor = 23}, &text);
           ours[g.id()] = text;
         },
         &notes, {.nanotime = (*process)->stopped_at_nanotime()});
@@ -84,7 +84,7 @@ TEST(LiveProcessTest, ReadsTenThousandGoroutinesAndLetsTheProcessRun) {
   // The runtime's own view of the same goroutines.
   child.Stop(SIGQUIT);
   const std::map<int64_t, std::vector<std::string>> printed =
-      GoroutineBlocks(gentrace::testing::ReadFileOrEmpty(dump));
+      traceback::GoroutineBlocks(gentrace::testing::ReadFileOrEmpty(dump));
   int identical = 0;
   for (const auto& [id, text] : ours) {
     auto it = printed.find(id);

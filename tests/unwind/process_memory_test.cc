@@ -1,4 +1,4 @@
-#include "unwind/process_memory.h"
+#include "target/process_memory.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -19,10 +19,12 @@ uint64_t Addr(const void* p) { return reinterpret_cast<uintptr_t>(p); }
 
 size_t PageSize() { return static_cast<size_t>(sysconf(_SC_PAGESIZE)); }
 
-ProcessMemory Snapshot() {
-  absl::StatusOr<ProcessMemory> memory = ProcessMemory::FromProcSelfMaps();
+target::ProcessMemory Snapshot() {
+  absl::StatusOr<target::ProcessMemory> memory =
+      target::ProcessMemory::FromProcSelfMaps();
   EXPECT_TRUE(memory.ok()) << memory.status();
-  return memory.ok() ? *std::move(memory) : ProcessMemory::FromRanges({});
+  return memory.ok() ? *std::move(memory)
+                     : target::ProcessMemory::FromRanges({});
 }
 
 // Anonymous pages unmapped when the test ends.
@@ -51,7 +53,7 @@ TEST(ProcessMemoryTest, ReadsStackAndHeapInPlace) {
   const uint64_t local = 0x0123456789abcdef;
   auto heap = std::make_unique<uint8_t[]>(100);
   for (int i = 0; i < 100; ++i) heap[i] = static_cast<uint8_t>(i * 7);
-  const ProcessMemory memory = Snapshot();
+  const target::ProcessMemory memory = Snapshot();
 
   std::optional<symtab::ByteReader> l = memory.Read(Addr(&local), 8);
   ASSERT_TRUE(l.has_value());
@@ -75,7 +77,7 @@ TEST(ProcessMemoryTest, UnmappedAddressesAreNotRead) {
   Pages pages(3);
   ASSERT_TRUE(pages.ok());
   ASSERT_EQ(munmap(pages.page(1), page), 0);
-  const ProcessMemory memory = Snapshot();
+  const target::ProcessMemory memory = Snapshot();
   EXPECT_FALSE(memory.ReadToEnd(0).has_value());
   EXPECT_FALSE(memory.Read(0, 1).has_value());
   EXPECT_FALSE(memory.ReadToEnd(Addr(pages.page(1))).has_value());
@@ -95,7 +97,7 @@ TEST(ProcessMemoryTest, ReadToEndStopsAtTheMappingEnd) {
   ASSERT_TRUE(pages.ok());
   ASSERT_EQ(mprotect(pages.page(0), 2 * page, PROT_READ), 0);
   ASSERT_EQ(mprotect(pages.page(1), page, PROT_NONE), 0);
-  const ProcessMemory memory = Snapshot();
+  const target::ProcessMemory memory = Snapshot();
   std::optional<symtab::ByteReader> first =
       memory.ReadToEnd(Addr(pages.page(0)));
   ASSERT_TRUE(first.has_value());
@@ -106,8 +108,8 @@ TEST(ProcessMemoryTest, ReadToEndStopsAtTheMappingEnd) {
 }
 
 TEST(ProcessMemoryTest, SnapshotRangesAreSortedDisjointAndSeparate) {
-  const ProcessMemory memory = Snapshot();
-  const std::vector<ProcessMemory::Range>& ranges = memory.ranges();
+  const target::ProcessMemory memory = Snapshot();
+  const std::vector<target::ProcessMemory::Range>& ranges = memory.ranges();
   ASSERT_FALSE(ranges.empty());
   for (size_t i = 0; i < ranges.size(); ++i) {
     EXPECT_LT(ranges[i].start, ranges[i].end);
@@ -122,7 +124,7 @@ TEST(ProcessMemoryTest, FromRangesAnswersOnlyInsideItsRanges) {
   for (int i = 0; i < 64; ++i) buffer[i] = static_cast<uint8_t>(i);
   const uint64_t b = Addr(buffer);
   // Out of order, one empty, two that touch.
-  const ProcessMemory memory = ProcessMemory::FromRanges(
+  const target::ProcessMemory memory = target::ProcessMemory::FromRanges(
       {{b + 40, b + 48}, {b + 16, b + 24}, {b + 50, b + 50}, {b + 24, b + 32}});
   ASSERT_EQ(memory.ranges().size(), 2u);
 
@@ -152,7 +154,7 @@ TEST(ProcessMemoryTest, FromRangesAnswersOnlyInsideItsRanges) {
 TEST(ProcessMemoryTest, FromRangesMergesOverlaps) {
   uint8_t buffer[32] = {};
   const uint64_t b = Addr(buffer);
-  const ProcessMemory memory = ProcessMemory::FromRanges(
+  const target::ProcessMemory memory = target::ProcessMemory::FromRanges(
       {{b, b + 20}, {b + 4, b + 8}, {b + 10, b + 32}});
   ASSERT_EQ(memory.ranges().size(), 1u);
   EXPECT_EQ(memory.ReadToEnd(b)->size(), 32u);
@@ -160,7 +162,7 @@ TEST(ProcessMemoryTest, FromRangesMergesOverlaps) {
 }
 
 TEST(ProcessMemoryTest, EmptyHasNothing) {
-  const ProcessMemory memory = ProcessMemory::FromRanges({});
+  const target::ProcessMemory memory = target::ProcessMemory::FromRanges({});
   EXPECT_TRUE(memory.ranges().empty());
   EXPECT_FALSE(memory.ReadToEnd(0).has_value());
   EXPECT_FALSE(memory.ReadToEnd(Addr(&memory)).has_value());

@@ -3,7 +3,7 @@
 // reads them with gdb-multiarch: tests/fixtures/runtime_offsets.py); and
 // gentrace's own DWARF reading, which confirms the table at run time, reads
 // the same offsets.
-#include "unwind/runtime_layout.h"
+#include "goruntime/runtime_layout.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -19,12 +19,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "arch/arch.h"
 #include "gtest/gtest.h"
 #include "symtab/binary.h"
 #include "symtab/dwarf_types.h"
 #include "symtab/go_version.h"
 #include "tests/testing/fixtures.h"
-#include "unwind/arch.h"
 
 namespace gentrace::unwind {
 namespace {
@@ -48,12 +48,13 @@ std::map<std::string, int> ReadOffsets(const std::string& path) {
 }
 
 // Every field of `layout` is the offset gdb read.
-void ExpectGdbOffsets(const RuntimeLayout& layout,
+void ExpectGdbOffsets(const goruntime::RuntimeLayout& layout,
                       const std::string& binary_path) {
   const std::map<std::string, int> gdb =
       ReadOffsets(binary_path + ".runtime_layout.txt");
-  ASSERT_EQ(gdb.size(), RuntimeLayoutFields().size());
-  for (const RuntimeLayoutField& field : RuntimeLayoutFields()) {
+  ASSERT_EQ(gdb.size(), goruntime::RuntimeLayoutFields().size());
+  for (const goruntime::RuntimeLayoutField& field :
+       goruntime::RuntimeLayoutFields()) {
     auto it = gdb.find(std::string(field.name));
     ASSERT_NE(it, gdb.end()) << "gdb printed no " << field.name;
     EXPECT_EQ(layout.*field.member, it->second) << field.name;
@@ -68,17 +69,17 @@ class RuntimeLayoutTest : public ::testing::TestWithParam<FixtureBinary> {
     ASSERT_TRUE(binary.ok()) << binary.status();
     binary_ = *std::move(binary);
     ASSERT_TRUE(binary_->go_version().has_value());
-    arch_ = ArchByGoarch(binary_->goarch());
+    arch_ = arch::ArchByGoarch(binary_->goarch());
     ASSERT_NE(arch_, nullptr);
   }
 
   std::unique_ptr<symtab::Binary> binary_;
-  const ArchInfo* arch_ = nullptr;
+  const arch::ArchInfo* arch_ = nullptr;
 };
 
 TEST_P(RuntimeLayoutTest, TableMatchesGdb) {
-  absl::StatusOr<RuntimeLayout> layout =
-      RuntimeLayoutFor(*binary_->go_version(), *arch_);
+  absl::StatusOr<goruntime::RuntimeLayout> layout =
+      goruntime::RuntimeLayoutFor(*binary_->go_version(), *arch_);
   ASSERT_TRUE(layout.ok()) << layout.status();
   ExpectGdbOffsets(*layout, GetParam().path);
 }
@@ -89,7 +90,7 @@ TEST_P(RuntimeLayoutTest, SourceTypeCheckMatchesGdb) {
   const std::map<std::string, int> from_source =
       ReadOffsets(GetParam().path + ".runtime_layout_from_source.txt");
   EXPECT_EQ(from_source, ReadOffsets(GetParam().path + ".runtime_layout.txt"));
-  EXPECT_EQ(from_source.size(), RuntimeLayoutFields().size());
+  EXPECT_EQ(from_source.size(), goruntime::RuntimeLayoutFields().size());
 }
 
 // gentrace's own DWARF reading (libdw) finds what gdb finds, from all the
@@ -100,15 +101,16 @@ TEST_P(RuntimeLayoutTest, DwarfReadingMatchesGdb) {
     absl::StatusOr<symtab::DwarfTypes> dwarf =
         symtab::DwarfTypes::Open(GetParam().path, unit);
     ASSERT_TRUE(dwarf.ok()) << dwarf.status();
-    absl::StatusOr<RuntimeLayout> layout = RuntimeLayoutFromDwarf(*dwarf);
+    absl::StatusOr<goruntime::RuntimeLayout> layout =
+        goruntime::RuntimeLayoutFromDwarf(*dwarf);
     ASSERT_TRUE(layout.ok()) << layout.status();
     ExpectGdbOffsets(*layout, GetParam().path);
   }
 }
 
 TEST_P(RuntimeLayoutTest, ChosenLayoutIsTheTableConfirmedByDwarf) {
-  absl::StatusOr<ChosenRuntimeLayout> chosen =
-      ChooseRuntimeLayout(*binary_, *arch_);
+  absl::StatusOr<goruntime::ChosenRuntimeLayout> chosen =
+      goruntime::ChooseRuntimeLayout(*binary_, *arch_);
   ASSERT_TRUE(chosen.ok()) << chosen.status();
   EXPECT_TRUE(
       absl::StrContains(chosen->source, "confirmed by the binary's DWARF"))
@@ -127,8 +129,8 @@ TEST_P(RuntimeLayoutTest, StrippedBinaryUsesTheTable) {
   ASSERT_TRUE(binary.ok()) << binary.status();
   EXPECT_EQ(symtab::DwarfTypes::Open(stripped).status().code(),
             absl::StatusCode::kNotFound);
-  absl::StatusOr<ChosenRuntimeLayout> chosen =
-      ChooseRuntimeLayout(**binary, *arch_);
+  absl::StatusOr<goruntime::ChosenRuntimeLayout> chosen =
+      goruntime::ChooseRuntimeLayout(**binary, *arch_);
   ASSERT_TRUE(chosen.ok()) << chosen.status();
   EXPECT_TRUE(absl::StrContains(chosen->source, "no DWARF")) << chosen->source;
   ExpectGdbOffsets(chosen->layout, GetParam().path);
@@ -163,13 +165,15 @@ class RuntimeLayoutChoiceTest : public ::testing::Test {
   }
 
   // ChooseRuntimeLayout for the program claiming `release` (go1.NN).
-  absl::StatusOr<ChosenRuntimeLayout> ChooseFor(absl::string_view release) {
+  absl::StatusOr<goruntime::ChosenRuntimeLayout> ChooseFor(
+      absl::string_view release) {
     const std::string claimed = absl::StrCat(release, own_.substr(6));
     absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
         symtab::Binary::Open(ClaimRelease(program_, own_, claimed));
     if (!binary.ok()) return binary.status();
     EXPECT_EQ((*binary)->go_version()->ToString(), claimed);
-    return ChooseRuntimeLayout(**binary, *ArchByGoarch("amd64"));
+    return goruntime::ChooseRuntimeLayout(**binary,
+                                          *arch::ArchByGoarch("amd64"));
   }
 
   std::string program_;
@@ -178,7 +182,7 @@ class RuntimeLayoutChoiceTest : public ::testing::Test {
 
 // A release newer than the table: the binary's DWARF alone.
 TEST_F(RuntimeLayoutChoiceTest, ReleaseTheTableLacksUsesDwarf) {
-  absl::StatusOr<ChosenRuntimeLayout> chosen = ChooseFor("go1.27");
+  absl::StatusOr<goruntime::ChosenRuntimeLayout> chosen = ChooseFor("go1.27");
   ASSERT_TRUE(chosen.ok()) << chosen.status();
   EXPECT_TRUE(absl::StrContains(
       chosen->source, "the binary's DWARF (gentrace's table has no go1.27"))
@@ -189,7 +193,7 @@ TEST_F(RuntimeLayoutChoiceTest, ReleaseTheTableLacksUsesDwarf) {
 // The table and the DWARF disagree (a go1.23 layout under a go1.20 name):
 // the DWARF wins, and the note names the fields.
 TEST_F(RuntimeLayoutChoiceTest, DwarfWinsWhereItDiffersFromTheTable) {
-  absl::StatusOr<ChosenRuntimeLayout> chosen = ChooseFor("go1.20");
+  absl::StatusOr<goruntime::ChosenRuntimeLayout> chosen = ChooseFor("go1.20");
   ASSERT_TRUE(chosen.ok()) << chosen.status();
   EXPECT_TRUE(
       absl::StrContains(chosen->source, "differs from gentrace's table"))
@@ -209,16 +213,19 @@ TEST(RuntimeLayoutTableTest, MatchesEveryReleasesSource) {
   std::set<std::string> releases;
   for (std::string line; std::getline(sweep, line);) {
     const std::vector<std::string> words = absl::StrSplit(line, ' ');
-    ASSERT_EQ(words.size(), 2 + RuntimeLayoutFields().size()) << line;
+    ASSERT_EQ(words.size(), 2 + goruntime::RuntimeLayoutFields().size())
+        << line;
     std::optional<symtab::GoVersion> version =
         symtab::GoVersion::Parse(words[0]);
     ASSERT_TRUE(version.has_value()) << line;
-    const ArchInfo* arch = ArchByGoarch(words[1]);
+    const arch::ArchInfo* arch = arch::ArchByGoarch(words[1]);
     ASSERT_NE(arch, nullptr) << line;
-    absl::StatusOr<RuntimeLayout> layout = RuntimeLayoutFor(*version, *arch);
+    absl::StatusOr<goruntime::RuntimeLayout> layout =
+        goruntime::RuntimeLayoutFor(*version, *arch);
     ASSERT_TRUE(layout.ok()) << layout.status();
-    for (size_t i = 0; i < RuntimeLayoutFields().size(); ++i) {
-      const RuntimeLayoutField& field = RuntimeLayoutFields()[i];
+    for (size_t i = 0; i < goruntime::RuntimeLayoutFields().size(); ++i) {
+      const goruntime::RuntimeLayoutField& field =
+          goruntime::RuntimeLayoutFields()[i];
       int offset = 0;
       ASSERT_TRUE(absl::SimpleAtoi(words[2 + i], &offset)) << line;
       EXPECT_EQ((*layout).*field.member, offset)
@@ -235,13 +242,14 @@ TEST(RuntimeLayoutTableTest, MatchesEveryReleasesSource) {
 
 // Releases outside the checked range are left to DWARF, not guessed.
 TEST(RuntimeLayoutTableTest, RefusesReleasesItWasNotCheckedFor) {
-  const ArchInfo* amd64 = ArchByGoarch("amd64");
+  const arch::ArchInfo* amd64 = arch::ArchByGoarch("amd64");
   ASSERT_NE(amd64, nullptr);
   for (const char* release : {"go1.12.17", "go1.27.0"}) {
-    EXPECT_EQ(RuntimeLayoutFor(*symtab::GoVersion::Parse(release), *amd64)
-                  .status()
-                  .code(),
-              absl::StatusCode::kUnimplemented)
+    EXPECT_EQ(
+        goruntime::RuntimeLayoutFor(*symtab::GoVersion::Parse(release), *amd64)
+            .status()
+            .code(),
+        absl::StatusCode::kUnimplemented)
         << release;
   }
 }

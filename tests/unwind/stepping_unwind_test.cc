@@ -19,8 +19,8 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
-#include "proto/capture.h"
 #include "symtab/binary.h"
+#include "target/capture.h"
 #include "tests/testing/fixtures.h"
 #include "tests/unwind/stepping.pb.h"
 #include "unwind/go_unwinder.h"
@@ -38,7 +38,8 @@ struct Walk {
   std::string detail;
 };
 
-Walk Unwind(const symtab::Pclntab& table, const LoadedCapture& capture) {
+Walk Unwind(const symtab::Pclntab& table,
+            const target::LoadedCapture& capture) {
   Walk walk;
   GoUnwinder unwinder(table, *capture.arch, capture.memory, /*max_frames=*/64);
   unwinder.Start(*capture.registers.Pc(*capture.arch),
@@ -112,8 +113,8 @@ TEST_P(SteppingUnwindTest, EveryInstructionUnwindsToTheLiveCalls) {
     SteppedInstruction step;
     ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &step).ok())
         << "line " << instructions + 2;
-    absl::StatusOr<LoadedCapture> capture =
-        LoadCapture(step.capture().SerializeAsString());
+    absl::StatusOr<target::LoadedCapture> capture =
+        target::LoadCapture(step.capture().SerializeAsString());
     ASSERT_TRUE(capture.ok()) << capture.status();
     const std::string difference =
         Difference(step, Unwind((*binary)->pclntab(), *capture));

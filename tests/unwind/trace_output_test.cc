@@ -1,28 +1,29 @@
 // `gentrace core` and `pid` write the Trace message a goroutine at a time;
 // the JSON and binary forms they assemble must be exactly the message that
 // ReadGoroutines builds whole, and the text form the runtime's blocks.
+#include "render/trace_output.h"
+
 #include <cstdio>
 #include <memory>
 #include <string>
 
-#include "cli/thread_output.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "proto/convert.h"
-#include "proto/goroutines.h"
-#include "proto/traceback_text.h"
 #include "symtab/binary.h"
+#include "target/core_file.h"
 #include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
-#include "unwind/core_file.h"
+#include "traceback/goroutines.h"
+#include "traceback/traceback_text.h"
 
 namespace gentrace {
 namespace {
 
 std::string Render(const Trace& trace, absl::string_view format, int go_minor,
                    bool defers = false) {
-  cli::TraceOutput output(format, {.go_minor = go_minor, .defers = defers},
-                          trace.modules(0));
+  render::TraceOutput output(format, {.go_minor = go_minor, .defers = defers},
+                             trace.modules(0));
   for (const Goroutine& g : trace.goroutines()) output.AddGoroutine(g);
   for (const std::string& note : trace.notes()) output.AddNote(note);
   std::FILE* file = std::tmpfile();
@@ -37,17 +38,18 @@ std::string Render(const Trace& trace, absl::string_view format, int go_minor,
 // The goroutines of the fixtures' go1.23 arm64 goroutines core, whole;
 // false (the test failed) if it cannot be read.
 bool ReadGoroutinesCore(const std::string& root,
-                        const GoroutineReadOptions& options, Trace* whole) {
+                        const traceback::GoroutineReadOptions& options,
+                        Trace* whole) {
   const std::string dir = root + "/go/go1.23/arm64/goroutines";
   absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
       gentrace::testing::OpenCrashedProgram(dir + "/prog", dir + "/prog.core");
   EXPECT_TRUE(crashed.ok()) << crashed.status();
   if (!crashed.ok()) return false;
-  const unwind::CoreFile& core = *crashed->core;
+  const target::CoreFile& core = *crashed->core;
   *whole->add_modules() = ModuleOf(*crashed->binary);
-  const absl::Status status =
-      ReadGoroutines(*crashed->binary, core.arch(), core, core.load_bias(),
-                     core.threads(), whole, options);
+  const absl::Status status = traceback::ReadGoroutines(
+      *crashed->binary, core.arch(), core, core.load_bias(), core.threads(),
+      whole, options);
   EXPECT_TRUE(status.ok()) << status;
   return status.ok();
 }
@@ -70,7 +72,7 @@ TEST(TraceOutputTest, StreamedFormsEqualTheWholeMessage) {
   EXPECT_EQ(from_json.SerializeAsString(), whole.SerializeAsString());
 
   const std::string text = Render(whole, "text", 23);
-  EXPECT_EQ(GoroutineBlocks(text).size(),
+  EXPECT_EQ(traceback::GoroutineBlocks(text).size(),
             static_cast<size_t>(whole.goroutines_size()));
 }
 

@@ -8,7 +8,7 @@
 #
 # goroutine (the default): the offsets in RuntimeLayoutFields() order, no
 # header. tests/unwind/runtime_layouts_by_release.tsv.xz is its output;
-# runtime_layout_test checks unwind/runtime_layout.cc's table against every
+# runtime_layout_test checks goruntime/runtime_layout.cc's table against every
 # line, so that file stays bare rows.
 #
 # defer: g._defer and g._panic, the _defer and _panic fields and sizes. A

@@ -1,0 +1,153 @@
+#include "arch/arch.h"
+
+namespace gentrace::arch {
+namespace {
+
+using V = absl::string_view;
+
+// elf_gregset_t of each Linux port (the kernel's user_regs_struct or
+// pt_regs as dumped into cores; qemu-user writes the same layouts).
+constexpr V kAmd64Regs[] = {
+    "r15",    "r14", "r13", "r12",     "rbp",     "rbx", "r11", "r10", "r9",
+    "r8",     "rax", "rcx", "rdx",     "rsi",     "rdi", "",    "rip", "",
+    "eflags", "rsp", "",    "fs_base", "gs_base", "",    "",    "",    ""};
+constexpr V k386Regs[] = {"ebx", "ecx", "edx",    "esi", "edi", "ebp",
+                          "eax", "",    "",       "",    "",    "",
+                          "eip", "",    "eflags", "esp", ""};
+constexpr V kArmRegs[] = {"r0",  "r1", "r2", "r3", "r4",   "r5",
+                          "r6",  "r7", "r8", "r9", "r10",  "r11",
+                          "r12", "sp", "lr", "pc", "cpsr", ""};
+constexpr V kArm64Regs[] = {"x0",  "x1",  "x2",  "x3",  "x4",  "x5",  "x6",
+                            "x7",  "x8",  "x9",  "x10", "x11", "x12", "x13",
+                            "x14", "x15", "x16", "x17", "x18", "x19", "x20",
+                            "x21", "x22", "x23", "x24", "x25", "x26", "x27",
+                            "x28", "x29", "x30", "sp",  "pc",  "cpsr"};
+constexpr V kPpc64Regs[] = {
+    "r0",  "r1",  "r2",  "r3",  "r4",  "r5",  "r6",  "r7",  "r8",  "r9",
+    "r10", "r11", "r12", "r13", "r14", "r15", "r16", "r17", "r18", "r19",
+    "r20", "r21", "r22", "r23", "r24", "r25", "r26", "r27", "r28", "r29",
+    "r30", "r31", "pc",  "msr", "",    "ctr", "lr",  "xer", "cr"};
+// uc_mcontext.gregs of an amd64 ucontext, after uc_flags, uc_link and
+// uc_stack (40 bytes): glibc's REG_R8 ... REG_EFL order.
+constexpr V kAmd64SignalRegs[] = {"r8",  "r9",  "r10", "r11", "r12", "r13",
+                                  "r14", "r15", "rdi", "rsi", "rbp", "rbx",
+                                  "rdx", "rax", "rcx", "rsp", "rip", "eflags"};
+// MIPS o32 cores start the GPRs at slot 6; n64 at slot 0.
+#define GENTRACE_MIPS_GPRS                                                    \
+  "zero", "at", "v0", "v1", "a0", "a1", "a2", "a3", "t0", "t1", "t2", "t3",   \
+      "t4", "t5", "t6", "t7", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", \
+      "t8", "t9", "k0", "k1", "gp", "sp", "s8", "ra", "lo", "hi", "pc"
+constexpr V kMips32Regs[] = {"", "", "", "", "", "", GENTRACE_MIPS_GPRS};
+constexpr V kMips64Regs[] = {GENTRACE_MIPS_GPRS};
+#undef GENTRACE_MIPS_GPRS
+constexpr V kRiscv64Regs[] = {"pc", "ra", "sp",  "gp",  "tp", "t0", "t1", "t2",
+                              "fp", "s1", "a0",  "a1",  "a2", "a3", "a4", "a5",
+                              "a6", "a7", "s2",  "s3",  "s4", "s5", "s6", "s7",
+                              "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
+constexpr V kS390xRegs[] = {"pswm", "pswa", "r0",  "r1",  "r2",  "r3",
+                            "r4",   "r5",   "r6",  "r7",  "r8",  "r9",
+                            "r10",  "r11",  "r12", "r13", "r14", "r15"};
+constexpr V kLoong64Regs[] = {
+    "r0",  "r1",  "r2",  "r3",  "r4",  "r5",      "r6",  "r7",  "r8",
+    "r9",  "r10", "r11", "r12", "r13", "r14",     "r15", "r16", "r17",
+    "r18", "r19", "r20", "r21", "r22", "r23",     "r24", "r25", "r26",
+    "r27", "r28", "r29", "r30", "r31", "orig_a0", "pc",  "badv"};
+
+// go-runtime-reference.md §4.1 (MinFrameSize, StackAlign, PCQuantum, LR and
+// FP registers). elf_prstatus puts pr_pid at 32 / 24 and pr_reg at 112 / 72
+// on 64- / 32-bit Linux. Signal contexts: the ucontext layouts of the
+// runtime's defs_linux_<arch>.go (o32 MIPS keeps 64-bit register slots; the
+// offsets are of their low halves).
+// clang-format off
+constexpr ArchInfo kArches[] = {
+    // goarch, instruction set, e_machine, ptr, order, LR, min frame, stack
+    // align, pc quantum, pc/sp/lr/fp registers, red zone, sigset bytes,
+    // NT_PRSTATUS pid/regs offsets and slot size, slots, signal context
+    // {regs pointer, pc, sp, lr, size, general registers, their names}
+    {"386", InstructionSet::kX86, 3, 4, ByteOrder::kLittle, false, 0, 4, 1, "eip", "esp", "", "", 0, 8,
+     24, 72, 4, k386Regs, {-1, 76, 48, -1, 4, -1, {}}},
+    {"amd64", InstructionSet::kX86, 62, 8, ByteOrder::kLittle, false, 0, 8, 1, "rip", "rsp", "", "rbp", 128, 8,
+     32, 112, 8, kAmd64Regs, {-1, 168, 160, -1, 8, 40, kAmd64SignalRegs}},
+    {"arm", InstructionSet::kArm, 40, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "lr", "", 0, 8,
+     24, 72, 4, kArmRegs, {-1, 92, 84, 88, 4, -1, {}}},
+    {"arm64", InstructionSet::kArm64, 183, 8, ByteOrder::kLittle, true, 8, 16, 4, "pc", "sp", "x30", "x29", 0, 8,
+     32, 112, 8, kArm64Regs, {-1, 440, 432, 424, 8, -1, {}}},
+    {"loong64", InstructionSet::kLoong64, 258, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "r3", "r1", "", 0, 8,
+     32, 112, 8, kLoong64Regs, {-1, 176, 208, 192, 8, -1, {}}},
+    {"mips", InstructionSet::kMips, 8, 4, ByteOrder::kBig, true, 4, 4, 4, "pc", "sp", "ra", "", 0, 16,
+     24, 72, 4, kMips32Regs, {-1, 36, 276, 292, 4, -1, {}}},
+    {"mipsle", InstructionSet::kMips, 8, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "ra", "", 0, 16,
+     24, 72, 4, kMips32Regs, {-1, 32, 272, 288, 4, -1, {}}},
+    {"mips64", InstructionSet::kMips, 8, 8, ByteOrder::kBig, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 16,
+     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}}},
+    {"mips64le", InstructionSet::kMips, 8, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 16,
+     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}}},
+    {"ppc64", InstructionSet::kPpc64, 21, 8, ByteOrder::kBig, true, 32, 16, 4, "pc", "r1", "lr", "", 288, 8,
+     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, -1, {}}},
+    {"ppc64le", InstructionSet::kPpc64, 21, 8, ByteOrder::kLittle, true, 32, 16, 4, "pc", "r1", "lr", "", 288, 8,
+     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, -1, {}}},
+    {"riscv64", InstructionSet::kRiscv64, 243, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 8,
+     32, 112, 8, kRiscv64Regs, {-1, 176, 192, 184, 8, -1, {}}},
+    {"s390x", InstructionSet::kS390x, 22, 8, ByteOrder::kBig, true, 8, 8, 2, "pswa", "r15", "r14", "", 0, 8,
+     32, 112, 8, kS390xRegs, {-1, 48, 176, 168, 8, -1, {}}},
+};
+// clang-format on
+
+}  // namespace
+
+absl::Span<const ArchInfo> AllArches() { return kArches; }
+
+const ArchInfo* ArchByGoarch(absl::string_view goarch) {
+  for (const ArchInfo& arch : kArches) {
+    if (arch.goarch == goarch) return &arch;
+  }
+  return nullptr;
+}
+
+const ArchInfo* ArchByElf(uint16_t machine, int ptr_size, ByteOrder order) {
+  for (const ArchInfo& arch : kArches) {
+    if (arch.elf_machine == machine && arch.ptr_size == ptr_size &&
+        arch.byte_order == order) {
+      return &arch;
+    }
+  }
+  return nullptr;
+}
+
+// Chosen here, at compile time, as Abseil's stacktrace_config.h chooses its
+// unwinder; every other file asks HostArch().
+#if defined(__x86_64__)
+#define GENTRACE_HOST_GOARCH "amd64"
+#elif defined(__i386__)
+#define GENTRACE_HOST_GOARCH "386"
+#elif defined(__aarch64__)
+#define GENTRACE_HOST_GOARCH "arm64"
+#elif defined(__arm__)
+#define GENTRACE_HOST_GOARCH "arm"
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define GENTRACE_HOST_GOARCH "ppc64le"
+#elif defined(__powerpc64__)
+#define GENTRACE_HOST_GOARCH "ppc64"
+#elif defined(__s390x__)
+#define GENTRACE_HOST_GOARCH "s390x"
+#elif defined(__riscv) && __riscv_xlen == 64
+#define GENTRACE_HOST_GOARCH "riscv64"
+#elif defined(__loongarch64)
+#define GENTRACE_HOST_GOARCH "loong64"
+#elif defined(__mips64) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define GENTRACE_HOST_GOARCH "mips64le"
+#elif defined(__mips64)
+#define GENTRACE_HOST_GOARCH "mips64"
+#elif defined(__mips__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define GENTRACE_HOST_GOARCH "mipsle"
+#elif defined(__mips__)
+#define GENTRACE_HOST_GOARCH "mips"
+#else
+#define GENTRACE_HOST_GOARCH ""
+#endif
+
+const ArchInfo* HostArch() { return ArchByGoarch(GENTRACE_HOST_GOARCH); }
+
+#undef GENTRACE_HOST_GOARCH
+
+}  // namespace gentrace::arch

@@ -1,0 +1,92 @@
+#ifndef GENTRACE_ARCH_ARCH_H_
+#define GENTRACE_ARCH_ARCH_H_
+
+#include <cstdint>
+#include <optional>
+
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "arch/byte_order.h"
+
+namespace gentrace::arch {
+
+// The instruction encodings the binary's own code is decoded in (the
+// jmpdefer model): one per family, the word size from ArchInfo::ptr_size.
+enum class InstructionSet {
+  kX86,
+  kArm,
+  kArm64,
+  kLoong64,
+  kMips,
+  kPpc64,
+  kRiscv64,
+  kS390x,
+};
+
+// Where a Linux signal handler's ucontext (the third argument of
+// runtime.sigtrampgo) keeps the interrupted pc, sp and link register: byte
+// offsets of `value_size`-byte values, from the ucontext itself or, when
+// `registers_pointer` >= 0, from the pointer stored there (ppc64's
+// uc_mcontext.regs). From the runtime's defs_linux_<arch>.go.
+struct SignalContextLayout {
+  int registers_pointer;
+  int pc;
+  int sp;
+  int lr;  // -1 without a link register
+  int value_size;
+  // The general registers as the ucontext stores them, in order from
+  // `general_registers` on (gdb names; empty where the order is not
+  // described here): what a native unwinder starts from.
+  int general_registers;
+  absl::Span<const absl::string_view> general_register_names;
+};
+
+// One Go architecture as data: what the unwinder needs to know about frames,
+// and how registers are named (as gdb-multiarch names them, so a capture
+// recorded with gdb loads as is) and laid out in an ELF core's NT_PRSTATUS.
+struct ArchInfo {
+  absl::string_view goarch;  // "arm64"
+  InstructionSet instruction_set;
+  uint16_t elf_machine;  // with ptr_size and byte_order: the ELF file kind
+  int ptr_size;
+  ByteOrder byte_order;
+  // Link-register architectures (MinFrameSize > 0): a call leaves the return
+  // address in a register; a non-leaf function saves it at 0(SP) of its own
+  // frame. Elsewhere CALL pushes it.
+  bool uses_lr;
+  int min_frame_size;
+  int stack_align;
+  int pc_quantum;
+  absl::string_view pc;
+  absl::string_view sp;
+  absl::string_view lr;  // empty without a link register
+  // The Go frame pointer register, empty if none; where there is one, each
+  // frame keeps the caller's frame pointer word below its locals.
+  absl::string_view fp;
+  // Bytes below SP that a leaf function may use without moving SP (the ABI's
+  // red zone), which a stack capture must include.
+  int red_zone;
+  // Bytes of the kernel's sigset_t (m.sigmask in the runtime's m).
+  int sigset_size;
+  // NT_PRSTATUS: where pr_reg starts in the note's descriptor, how wide each
+  // slot is, and which register each slot holds (empty: not one we name).
+  int prstatus_pid_offset;
+  int prstatus_regs_offset;
+  int prstatus_slot_size;
+  absl::Span<const absl::string_view> prstatus_slots;
+  SignalContextLayout signal_context;
+};
+
+// The table, one row per GOARCH.
+absl::Span<const ArchInfo> AllArches();
+const ArchInfo* ArchByGoarch(absl::string_view goarch);
+// The architecture of an ELF file: its e_machine, word size (4 or 8) and
+// byte order; nullptr if no Go port builds such files.
+const ArchInfo* ArchByElf(uint16_t machine, int ptr_size, ByteOrder order);
+// The architecture this program was built for; nullptr on a host no Go
+// port runs on. The one place the host is chosen.
+const ArchInfo* HostArch();
+
+}  // namespace gentrace::arch
+
+#endif  // GENTRACE_ARCH_ARCH_H_

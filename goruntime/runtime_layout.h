@@ -1,0 +1,85 @@
+#ifndef GENTRACE_GORUNTIME_RUNTIME_LAYOUT_H_
+#define GENTRACE_GORUNTIME_RUNTIME_LAYOUT_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "arch/arch.h"
+#include "symtab/binary.h"
+#include "symtab/dwarf_types.h"
+#include "symtab/go_version.h"
+
+namespace gentrace::goruntime {
+
+// Byte offsets of the runtime's `g` and `m` fields that enumerating and
+// unwinding goroutines needs, for one Go release and pointer size. -1: the
+// release has no such field.
+struct RuntimeLayout {
+  // g
+  int g_stack_lo;
+  int g_stack_hi;
+  int g_m;
+  int g_sched;  // the gobuf: sp, pc, g, ctxt, (ret,) lr, bp
+  int g_syscallsp;
+  int g_syscallpc;
+  int g_syscallbp;
+  int g_atomicstatus;
+  int g_goid;
+  int g_waitsince;
+  int g_waitreason;  // one byte
+  int g_lockedm;
+  int g_gopc;
+  int g_ancestors;
+  int g_startpc;
+  int g_parent_goid;
+  // gobuf, from its start
+  int gobuf_sp;
+  int gobuf_pc;
+  int gobuf_lr;
+  int gobuf_bp;
+  // m
+  int m_g0;
+  int m_procid;
+  int m_gsignal;
+  int m_curg;
+  int m_id;  // int64
+};
+
+// One RuntimeLayout field: its name (as the layout tools print it), and the
+// runtime struct and member path it is the offset of.
+struct RuntimeLayoutField {
+  absl::string_view name;       // "g_stack_lo"
+  int RuntimeLayout::*member;   // &RuntimeLayout::g_stack_lo
+  absl::string_view type_name;  // "runtime.g"
+  absl::string_view path;       // "stack.lo"
+  bool every_release;           // false: added after Go 1.13
+};
+absl::Span<const RuntimeLayoutField> RuntimeLayoutFields();
+
+// The layout for a release on an architecture, from gentrace's table (see
+// runtime_layout.cc for where each row comes from); UnimplementedError for a
+// release the table does not hold.
+absl::StatusOr<RuntimeLayout> RuntimeLayoutFor(const symtab::GoVersion& version,
+                                               const arch::ArchInfo& arch);
+
+// The layout as a binary's DWARF declares it (fields its release lacks are
+// -1); NotFoundError if a field every release has is missing.
+absl::StatusOr<RuntimeLayout> RuntimeLayoutFromDwarf(
+    const symtab::DwarfTypes& dwarf);
+
+// The layout to read a binary's goroutines with, and a sentence saying where
+// it came from: the table's row, confirmed by the binary's DWARF if it has
+// any; DWARF alone for a release the table lacks; DWARF where the two differ
+// (the binary describes itself).
+struct ChosenRuntimeLayout {
+  RuntimeLayout layout;
+  std::string source;
+};
+absl::StatusOr<ChosenRuntimeLayout> ChooseRuntimeLayout(
+    const symtab::Binary& binary, const arch::ArchInfo& arch);
+
+}  // namespace gentrace::goruntime
+
+#endif  // GENTRACE_GORUNTIME_RUNTIME_LAYOUT_H_

@@ -1,0 +1,42 @@
+#ifndef GENTRACE_RENDER_RUNTIME_TEXT_H_
+#define GENTRACE_RENDER_RUNTIME_TEXT_H_
+
+#include <string>
+
+#include "proto/gentrace.pb.h"
+
+namespace gentrace::render {
+
+struct RuntimeTextOptions {
+  // The Go release whose format to follow (1.<go_minor>).
+  int go_minor = 0;
+  // GOTRACEBACK=crash (and system) print fp= sp= pc= on each frame.
+  bool frame_addresses = true;
+  // The frames of goroutines running on other threads than the reporting
+  // one, which the runtime does not print ("goroutine running on other
+  // thread; stack unavailable").
+  bool running_stacks = false;
+  // gentrace's addition (core/pid --defers): each frame's pending deferred
+  // calls under it, in the order they will run.
+  bool defers = false;
+};
+
+// One goroutine as the runtime prints it in a traceback:
+//
+//   goroutine 18 [chan receive]:
+//   main.worker(0xc000012345, 0x3?)
+//   	/src/main.go:12 +0x1d fp=0xc00004a7d0 sp=0xc00004a7a0 pc=0x45a0ad
+//   created by main.main
+//   	/src/main.go:30 +0x45
+//
+// Inlined calls print as "f(...)" with their position only; runtime.gopanic
+// prints as "panic"; generic type arguments as "[...]"; deep stacks are cut
+// as the release cuts them. From 1.22 the header also names the g and its M
+// ("goroutine 18 gp=0xc000007340 m=nil [chan receive]:"). No trailing blank
+// line.
+void AppendGoroutineText(const Goroutine& goroutine,
+                         const RuntimeTextOptions& options, std::string* out);
+
+}  // namespace gentrace::render
+
+#endif  // GENTRACE_RENDER_RUNTIME_TEXT_H_

@@ -1,0 +1,98 @@
+#include "target/capture.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
+#include "proto/gentrace.pb.h"
+
+namespace gentrace::target {
+
+std::string HexStringsToDecimal(absl::string_view json) {
+  std::string out;
+  out.reserve(json.size());
+  std::string last_key;  // the string before the latest ':'
+  std::string previous_string;
+  size_t i = 0;
+  while (i < json.size()) {
+    const char c = json[i];
+    if (c == ':') {
+      last_key = previous_string;
+      out += c;
+      ++i;
+      continue;
+    }
+    if (c != '"') {
+      out += c;
+      ++i;
+      continue;
+    }
+    // A string literal: copy it, noting its (unescaped enough) contents.
+    size_t end = i + 1;
+    while (end < json.size() && json[end] != '"') {
+      end += json[end] == '\\' ? 2 : 1;
+    }
+    absl::string_view literal =
+        json.substr(i, std::min(end + 1, json.size()) - i);
+    absl::string_view body =
+        literal.substr(1, literal.size() >= 2 ? literal.size() - 2 : 0);
+    previous_string = std::string(body);
+    uint64_t value;
+    const size_t before = out.find_last_not_of(" \t\r\n");
+    const bool is_value = before != std::string::npos && out[before] == ':';
+    if (is_value && last_key != "data" && last_key != "arch" &&
+        (absl::StartsWith(body, "0x") || absl::StartsWith(body, "0X")) &&
+        absl::SimpleHexAtoi(body.substr(2), &value)) {
+      absl::StrAppend(&out, "\"", value, "\"");
+    } else {
+      out.append(literal.data(), literal.size());
+    }
+    i = end + 1;
+  }
+  return out;
+}
+
+absl::StatusOr<LoadedCapture> LoadCapture(absl::string_view contents) {
+  Capture capture;
+  const absl::string_view trimmed = absl::StripLeadingAsciiWhitespace(contents);
+  if (!trimmed.empty() && trimmed.front() == '{') {
+    google::protobuf::util::JsonParseOptions options;
+    const std::string json = HexStringsToDecimal(trimmed);
+    auto status =
+        google::protobuf::util::JsonStringToMessage(json, &capture, options);
+    if (!status.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("capture JSON: ", std::string(status.message())));
+    }
+  } else if (!capture.ParseFromArray(contents.data(),
+                                     static_cast<int>(contents.size()))) {
+    return absl::InvalidArgumentError("capture: not a Capture message");
+  }
+  LoadedCapture loaded;
+  loaded.arch = arch::ArchByGoarch(capture.arch());
+  if (loaded.arch == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("capture: unknown arch \"", capture.arch(), "\""));
+  }
+  for (const auto& [name, value] : capture.registers()) {
+    loaded.registers.Set(name, value);
+  }
+  if (!loaded.registers.Pc(*loaded.arch) ||
+      !loaded.registers.Sp(*loaded.arch)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "capture: needs registers \"", loaded.arch->pc, "\" and \"",
+        loaded.arch->sp, "\" for ", loaded.arch->goarch));
+  }
+  std::vector<target::RangeMemory::Range> ranges;
+  for (const MemoryRange& range : capture.memory()) {
+    ranges.push_back({range.address(), range.data()});
+  }
+  absl::StatusOr<target::RangeMemory> memory =
+      target::RangeMemory::Create(std::move(ranges), loaded.arch->byte_order);
+  if (!memory.ok()) return memory.status();
+  loaded.memory = *std::move(memory);
+  return loaded;
+}
+
+}  // namespace gentrace::target

@@ -1,0 +1,85 @@
+#ifndef GENTRACE_TRACEBACK_GOROUTINES_H_
+#define GENTRACE_TRACEBACK_GOROUTINES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "arch/arch.h"
+#include "proto/gentrace.pb.h"
+#include "symtab/address_space.h"
+#include "symtab/binary.h"
+#include "target/core_file.h"
+#include "unwind/native_unwinder.h"
+
+namespace gentrace::traceback {
+
+// Native (C) frames of a thread from a register state, for stitching them
+// into the goroutine that was in a cgo call: given by whoever can run a
+// native unwinder over the memory (libunwind over a core file, say),
+// symbolized, innermost first.
+class NativeFrameSource {
+ public:
+  virtual ~NativeFrameSource() = default;
+  // `thread`: an index into the threads given to ForEachGoroutine;
+  // `pc_is_return`: the pc in `registers` is a return address (look its
+  // function up at pc-1), not an interrupted instruction.
+  virtual std::vector<Frame> FromRegisters(
+      int thread, absl::Span<const unwind::NativeRegister> registers,
+      bool pc_is_return) const = 0;
+};
+
+struct GoroutineReadOptions {
+  // The runtime's clock when the memory was read (a live process's): gives
+  // long waits their minutes.
+  std::optional<int64_t> nanotime = std::nullopt;
+  // Read each frame's pending deferred calls (Frame.defers).
+  bool pending_defers = false;
+  // With a source: a goroutine in a cgo call whose thread took a signal in
+  // C gets the C frames the signal interrupted before its Go frames, and a
+  // goroutine called back from C gets the C frames between the callback
+  // (runtime.cgocallback) and the cgo call below it.
+  const NativeFrameSource* native_frames = nullptr;
+};
+
+// Every live goroutine of a stopped Go program (a core, a stopped process),
+// in the order the runtime keeps them (allgs), each unwound from where it
+// stopped and symbolized as a GOTRACEBACK=crash traceback shows it:
+//  - parked or runnable ones from g.sched, those in a system call from
+//    g.syscallsp/pc;
+//  - a running one from the registers of the thread whose id its M holds,
+//    continued on the goroutine's own stack where the thread was on the
+//    scheduler stack (systemstack), and starting, like the runtime's own
+//    report of a fatal panic or throw, at the caller of fatalpanic or
+//    fatalthrow.
+// `load_bias` shifts the binary's symbols to where it was loaded.
+// Appends them to `trace`, with notes of how runtime.allgs was found and
+// where the runtime's struct layout came from.
+absl::Status ReadGoroutines(const symtab::Binary& binary,
+                            const arch::ArchInfo& arch,
+                            const symtab::AddressSpace& memory,
+                            uint64_t load_bias,
+                            absl::Span<const target::CoreThread> threads,
+                            Trace* trace,
+                            const GoroutineReadOptions& options = {});
+
+// The same, one goroutine at a time: `visit` sees each (and may take its
+// contents) before the next is read, so memory stays that of one
+// goroutine. `notes` gets how runtime.allgs was found and where the
+// runtime's struct layouts came from.
+absl::Status ForEachGoroutine(const symtab::Binary& binary,
+                              const arch::ArchInfo& arch,
+                              const symtab::AddressSpace& memory,
+                              uint64_t load_bias,
+                              absl::Span<const target::CoreThread> threads,
+                              absl::FunctionRef<void(Goroutine&)> visit,
+                              std::vector<std::string>* notes,
+                              const GoroutineReadOptions& options = {});
+
+}  // namespace gentrace::traceback
+
+#endif  // GENTRACE_TRACEBACK_GOROUTINES_H_

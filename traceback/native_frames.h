@@ -1,0 +1,48 @@
+#ifndef GENTRACE_TRACEBACK_NATIVE_FRAMES_H_
+#define GENTRACE_TRACEBACK_NATIVE_FRAMES_H_
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "proto/gentrace.pb.h"
+#include "symtab/binary.h"
+#include "symtab/native_modules.h"
+#include "target/core_file.h"
+#include "traceback/goroutines.h"
+#include "unwind/native_unwinder.h"
+
+namespace gentrace::traceback {
+
+// Native frames as a Thread, each named from `modules` (looked up at pc-1
+// but for the first when `first_is_exact`); the walk ended at the top, or
+// at the frame limit when there are `frame_limit` of them.
+Thread NativeThread(int64_t tid, absl::Span<const unwind::NativeFrame> frames,
+                    const symtab::NativeModules& modules, bool first_is_exact,
+                    size_t frame_limit);
+
+// C frames of a Go program's core from a register state (amd64 cores on an
+// amd64 host), for stitching into its goroutines (GoroutineReadOptions::
+// native_frames): libunwind's CFI interpreter over the core's memory (text
+// from the executable) with the executable's .eh_frame_hdr; named from the
+// core's file mappings (the executable from `binary`, wherever the core
+// says it was), or the executable alone in a qemu core.
+class CoreNativeFrames : public NativeFrameSource {
+ public:
+  // Both must outlive this object.
+  CoreNativeFrames(const target::CoreFile& core, const symtab::Binary& binary);
+  std::vector<Frame> FromRegisters(
+      int thread, absl::Span<const unwind::NativeRegister> registers,
+      bool pc_is_return) const override;
+
+ private:
+  static constexpr int kMaxFrames = 256;
+  const target::CoreFile& core_;
+  std::optional<unwind::NativeUnwindTable> table_;
+  symtab::NativeModules modules_;
+};
+
+}  // namespace gentrace::traceback
+
+#endif  // GENTRACE_TRACEBACK_NATIVE_FRAMES_H_
