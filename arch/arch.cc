@@ -53,8 +53,8 @@ constexpr V kLoong64Regs[] = {
     "r18", "r19", "r20", "r21", "r22", "r23",     "r24", "r25", "r26",
     "r27", "r28", "r29", "r30", "r31", "orig_a0", "pc",  "badv"};
 
-// go-runtime-reference.md §4.1 (MinFrameSize, StackAlign, PCQuantum, LR and
-// FP registers). elf_prstatus puts pr_pid at 32 / 24 and pr_reg at 112 / 72
+// The runtime's internal/goarch and cmd/internal/sys facts (MinFrameSize,
+// StackAlign, PCQuantum; the LR and frame pointer registers). elf_prstatus puts pr_pid at 32 / 24 and pr_reg at 112 / 72
 // on 64- / 32-bit Linux. Signal contexts: the ucontext layouts of the
 // runtime's defs_linux_<arch>.go (o32 MIPS keeps 64-bit register slots; the
 // offsets are of their low halves).

@@ -14,7 +14,7 @@
 
 namespace gentrace::goruntime {
 
-// g.atomicstatus values (reference §7.2).
+// g.atomicstatus values (runtime/runtime2.go).
 enum GoroutineStatus : uint32_t {
   kGidle = 0,
   kGrunnable = 1,

@@ -6,7 +6,7 @@ namespace gentrace {
 
 FuncId ToProto(symtab::FuncId id) {
   // The proto enum lists the same values in the same order (checked by
-  // convert_test).
+  // small_parts_test).
   return static_cast<FuncId>(static_cast<int>(id));
 }
 

@@ -8,10 +8,10 @@
 namespace gentrace::symtab {
 namespace {
 
-// Word index of moduledata.text, the same from Go 1.16 on (reference §1.3).
+// Word index of moduledata.text, the same from Go 1.16 on (runtime/symtab.go's moduledata).
 constexpr uint64_t kModuledataTextWord = 22;
 
-// Word index of moduledata.gofunc (go-runtime-reference.md §1.3).
+// Word index of moduledata.gofunc (runtime/symtab.go's moduledata).
 int GoFuncWordIndex(PclntabFormat format) {
   return format == PclntabFormat::kGo118 ? 38 : 40;
 }

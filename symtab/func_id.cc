@@ -10,8 +10,8 @@ namespace {
 
 using F = FuncId;
 
-// Raw funcID value -> FuncId, per family (go-runtime-reference.md §3.1;
-// src/runtime/symtab.go at go1.11-go1.20, src/internal/abi/symtab.go after).
+// Raw funcID value -> FuncId, per family (src/runtime/symtab.go at
+// go1.11-go1.20, src/internal/abi/symtab.go after).
 constexpr F kGo111[] = {
     F::kNormal,
     F::kRuntimeMain,

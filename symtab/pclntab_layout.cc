@@ -49,7 +49,7 @@ std::pair<int, int> MinorRange(PclntabFormat format) {
 
 namespace {
 
-// _func layouts (go-runtime-reference.md §2.3); P = pointer size.
+// _func layouts (the runtime's _func struct per release); P = pointer size.
 FuncRecordLayout RecordLayout(PclntabFormat format, int minor, int p) {
   switch (format) {
     case PclntabFormat::kGo12:
@@ -97,12 +97,12 @@ PclntabLayout LayoutFor(PclntabFormat format, std::optional<GoVersion> version,
   layout.func_ids_by_name = known && minor < 11;
   layout.func_ids = known ? FuncIdTableFor(minor) : nullptr;
 
-  // PCDATA/FUNCDATA ids of the inline tree (§3.3) and entry layout (§3.4).
+  // PCDATA/FUNCDATA ids of the inline tree and entry layout (internal/abi/symtab.go).
   layout.inline_kind = InlineTreeKind::kNone;
   layout.inline_entry_size = 0;
   layout.pcdata_inline_index = -1;
   layout.funcdata_inline_tree = -1;
-  // Argument metadata for tracebacks (§3.3): ArgInfo from 1.17, liveness of
+  // Argument metadata for tracebacks (internal/abi/symtab.go): ArgInfo from 1.17, liveness of
   // register-spilled arguments from 1.18.
   const bool family_has_args = format == PclntabFormat::kGo118 ||
                                format == PclntabFormat::kGo120 ||

@@ -79,11 +79,11 @@ void GoUnwinder::Resolve() {
                       : std::string(spdelta.status().message()));
     return;
   }
-  // Frame layout (reference §4.2): the caller's SP is above this frame's
+  // Frame layout (runtime/traceback.go): the caller's SP is above this frame's
   // locals, plus the pushed return address on x86.
   frame_.fp = frame_.sp + *spdelta + (arch_.uses_lr ? 0 : arch_.ptr_size);
 
-  // The caller's pc (reference §4.4 step 4). The walk ends after a TOPFRAME
+  // The caller's pc (runtime/traceback.go, unwinder.next). The walk ends after a TOPFRAME
   // function and at an SPWRITE one, whose frame size says nothing of where
   // its caller's frame is.
   const bool top = (frame_.flags & symtab::kFuncFlagTopFrame) ||
@@ -236,8 +236,8 @@ void GoUnwinder::Next() {
   trace_exact_ = callee.func_id == FuncId::kSigpanic ||
                  (injected && (!version || version->AtLeast(21)));
   if (injected && arch_.uses_lr) {
-    // The handler pushed the interrupted LR below the faked call (§4.4
-    // step 12): skip that slot; if the interrupted function had not yet
+    // The handler pushed the interrupted LR below the faked call (as the
+    // signal handler's pushCall does): skip that slot; if the interrupted function had not yet
     // allocated its frame, the saved value is its return address.
     std::optional<uint64_t> saved = ReadWord(frame_.sp);
     if (!saved) {

@@ -63,7 +63,8 @@ struct GoFrame {
 //   for (u.Start(pc, sp, lr, /*trap=*/true); u.valid(); u.Next())
 //   use(u.frame()); u.stop_reason();
 //
-// Not thread-safe (one walk at a time); never allocates after construction.
+// Not thread-safe (one walk at a time); after construction it allocates only
+// the text of a stop's detail.
 class GoUnwinder {
  public:
   GoUnwinder(const symtab::Pclntab& table, const arch::ArchInfo& arch,

@@ -89,10 +89,10 @@ struct NativeUnwindTable {
 std::optional<NativeUnwindTable> NativeUnwindTableOf(const symtab::ElfFile& elf,
                                                      uint64_t load_bias);
 
-// Native frames over any memory (a core, a capture, with its executable's
-// bytes), from `registers`, with libunwind's DWARF CFI interpreter; the
-// tables say where each object's .eh_frame_hdr is. Registers not given read
-// as 0. At most `max_frames`.
+// x86-64 native frames (CanUnwindMemoryNative) over any memory (a core, a
+// capture, with its executable's bytes), from `registers`, with libunwind's
+// DWARF CFI interpreter; the tables say where each object's .eh_frame_hdr
+// is. Registers not given read as 0. At most `max_frames`.
 absl::StatusOr<std::vector<NativeFrame>> UnwindMemoryNative(
     const symtab::AddressSpace& memory,
     absl::Span<const NativeUnwindTable> tables,

@@ -51,7 +51,7 @@ TEST(GoVersionTest, Parses) {
 }
 
 TEST(FuncIdTest, TablesFollowTheReleases) {
-  // Spot checks against values read from real binaries (reference §3.1).
+  // Spot checks against values read from real binaries.
   EXPECT_EQ(FuncIdTableFor(19)->Lookup(7), FuncId::kGoexit);
   EXPECT_EQ(FuncIdTableFor(19)->Lookup(11), FuncId::kMcall);
   EXPECT_EQ(FuncIdTableFor(19)->Lookup(21), FuncId::kWrapper);
@@ -103,7 +103,7 @@ TEST(PclntabLayoutTest, FormatsAndRecordSizes) {
   EXPECT_EQ(PclntabFormatFromMagic(0xFFFFFFFB), PclntabFormat::kGo12);
   EXPECT_EQ(PclntabFormatFromMagic(0xFFFFFFF1), PclntabFormat::kGo120);
   EXPECT_FALSE(PclntabFormatFromMagic(0xFFFFFFF2).has_value());
-  // Fixed _func sizes from the reference's §2.3 table, 64-bit / 32-bit.
+  // Fixed _func sizes of the runtime's _func struct, 64-bit / 32-bit.
   auto size = [](PclntabFormat f, int minor, int p) {
     return LayoutFor(f, GoVersion{minor, 0}, p).func.fixed_size;
   };
