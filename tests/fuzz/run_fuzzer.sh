@@ -13,6 +13,16 @@ fixtures=${GENTRACE_FIXTURES:?set GENTRACE_FIXTURES (tests/run_tests.sh does)}
 work=${GENTRACE_CACHE:-$HOME/.cache/gentrace}/fuzz
 mkdir -p "$work"
 
+# The library sources of the given folders, without their unit tests.
+library_sources() {
+  local dir file
+  for dir in "$@"; do
+    for file in "$root/$dir"/*.cc; do
+      [[ $file == *_test.cc ]] || printf '%s\n' "$file"
+    done
+  done
+}
+
 # Debian's abseil is built with g++ against libstdc++, which clang also uses.
 build() {
   local name=$1
@@ -20,13 +30,14 @@ build() {
   # shellcheck disable=SC2046
   clang++ -std=c++20 -O1 -g -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -I"$root" "$root"/arch/*.cc "$root"/symtab/*.cc "$@" "$root/tests/fuzz/$name.cc" \
+    -I"$root" $(library_sources arch symtab) "$@" "$root/tests/fuzz/$name.cc" \
     $(pkg-config --libs absl_statusor absl_status absl_strings absl_str_format \
       absl_flat_hash_map libdw libunwind-coredump libunwind-ptrace libunwind-generic liblzma) \
     -o "$work/$name"
 }
 build binary_fuzzer "$root"/tests/testing/exercise_binary.cc
-build unwind_fuzzer "$root"/unwind/*.cc "$root"/target/range_memory.cc
+# shellcheck disable=SC2046
+build unwind_fuzzer $(library_sources unwind) "$root"/target/range_memory.cc
 
 # Seeds for the parser: one small binary per byte order and word size.
 mkdir -p "$work/corpus/binary" "$work/corpus/unwind"
