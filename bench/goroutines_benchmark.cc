@@ -39,19 +39,17 @@ double PeakRssMb() {
   return static_cast<double>(usage.ru_maxrss) / 1024;
 }
 
-// Every goroutine of `memory`, rendered as the runtime's text; returns how
-// many there were.
+// Every goroutine of `target`, its executable `binary` attached, rendered as
+// the runtime's text; returns how many there were, or -1.
 int PrintAll(const gentrace::symtab::Binary& binary,
-             const gentrace::arch::ArchInfo& arch,
-             const gentrace::symtab::AddressSpace& memory, uint64_t load_bias,
-             absl::Span<const gentrace::target::CoreThread> threads,
-             std::string* text) {
+             gentrace::target::Target& target, std::string* text) {
+  if (!target.AttachExecutable(binary).ok()) return -1;
   int count = 0;
   std::vector<std::string> notes;
   const gentrace::render::RuntimeTextOptions options{
       .go_minor = binary.go_version() ? binary.go_version()->minor : 0};
   absl::Status status = gentrace::traceback::ForEachGoroutine(
-      binary, arch, memory, load_bias, threads,
+      binary, target,
       [&](gentrace::Goroutine& g) {
         gentrace::render::AppendGoroutineText(g, options, text);
         ++count;
@@ -69,10 +67,8 @@ void CoreGoroutines(benchmark::State& state, const std::string& dir) {
       state.SkipWithError("cannot open the fixture");
       return;
     }
-    (*core)->AttachExecutable(&(*binary)->elf());
     std::string text;
-    goroutines = PrintAll(**binary, (*core)->arch(), **core,
-                          (*core)->load_bias(), (*core)->threads(), &text);
+    goroutines = PrintAll(**binary, **core, &text);
     benchmark::DoNotOptimize(text);
   }
   state.counters["goroutines"] = goroutines;
@@ -130,11 +126,8 @@ void PidGoroutines(benchmark::State& state, const std::string& program) {
       state.SkipWithError("cannot open the executable");
       break;
     }
-    const uint64_t entry = (*binary)->elf().entry();
     std::string text;
-    goroutines = PrintAll(**binary, (*process)->arch(), **process,
-                          (*process)->entry().value_or(entry) - entry,
-                          (*process)->threads(), &text);
+    goroutines = PrintAll(**binary, **process, &text);
     (*process)->Detach();
     benchmark::DoNotOptimize(text);
   }

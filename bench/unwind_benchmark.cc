@@ -79,7 +79,7 @@ std::unique_ptr<StackCapture> LoadStackCapture(const std::string& dir,
   capture->pc = *frames[0].pc;
   capture->sp = *frames[0].sp;
   capture->lr = capture->arch->uses_lr ? *frames[1].pc : 0;
-  auto stack = (*core)->ReadToEnd(capture->sp);
+  auto stack = (*core)->memory().ReadToEnd(capture->sp);
   if (!stack) return nullptr;
   const uint64_t size = std::min<uint64_t>(stack->size(), kMaxStackBytes);
   auto memory = gentrace::target::RangeMemory::Create(

@@ -29,14 +29,12 @@ absl::Status RunCore(absl::Span<char* const> argv) {
   absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
       target::CoreFile::Open(*core_path);
   if (!core.ok()) return core.status();
+  const target::Target& program = **core;
   const symtab::Binary& binary = *input->binary;
-  if ((*core)->arch().goarch != binary.goarch()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the core is ", (*core)->arch().goarch,
-                     " but the binary is ", binary.goarch()));
+  if (absl::Status attached = (*core)->AttachExecutable(binary);
+      !attached.ok()) {
+    return attached;
   }
-  (*core)->AttachExecutable(&binary.elf());
-  if (absl::Status same = (*core)->VerifyExecutable(); !same.ok()) return same;
 
   // As the runtime's crash report: only the reporting goroutine's stack
   // among the running ones.
@@ -46,28 +44,27 @@ absl::Status RunCore(absl::Span<char* const> argv) {
        .defers = input->args.Has("defers")},
       ModuleOf(binary));
   if (input->args.Has("threads")) {
-    for (const target::CoreThread& core_thread : (*core)->threads()) {
-      Thread thread = traceback::UnwindThread(binary, (*core)->arch(), **core,
-                                              core_thread.registers);
-      thread.set_tid(core_thread.tid);
+    for (const target::Thread& stopped : program.threads()) {
+      Thread thread = traceback::UnwindThread(
+          binary, program.arch(), program.memory(), stopped.registers);
+      thread.set_tid(stopped.tid);
       out.AddThread(thread);
     }
     return out.Write();
   }
-  std::optional<traceback::CoreNativeFrames> native;
+  std::optional<traceback::TargetNativeFrames> native;
   if (input->args.Has("native")) {
-    if (!unwind::CanUnwindMemoryNative((*core)->arch())) {
+    if (!unwind::CanUnwindMemoryNative(program.arch())) {
       return absl::UnimplementedError(
           absl::StrCat("--native: C frames are read from cores of this host's "
                        "architecture, on amd64 hosts; the core is ",
-                       (*core)->arch().goarch));
+                       program.arch().goarch));
     }
-    native.emplace(**core, binary);
+    native.emplace(program, binary);
   }
   std::vector<std::string> notes;
   absl::Status status = traceback::ForEachGoroutine(
-      binary, (*core)->arch(), **core, (*core)->load_bias(), (*core)->threads(),
-      [&](Goroutine& g) { out.AddGoroutine(g); }, &notes,
+      binary, program, [&](Goroutine& g) { out.AddGoroutine(g); }, &notes,
       {.pending_defers = input->args.Has("defers"),
        .native_frames = native ? &*native : nullptr});
   if (!status.ok()) return status;

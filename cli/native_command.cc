@@ -3,13 +3,10 @@
 // note names) or from a running process held with ptrace; named from the
 // mapped files' ELF symbols and DWARF lines.
 #include <cstdio>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "proto/convert.h"
@@ -25,28 +22,6 @@ namespace gentrace::cli {
 namespace {
 
 constexpr int kMaxFrames = 512;
-
-// /proc/PID/maps as file mappings.
-std::vector<target::FileMapping> ProcessMappings(pid_t pid) {
-  std::vector<target::FileMapping> out;
-  std::ifstream maps(absl::StrCat("/proc/", pid, "/maps"));
-  std::string line;
-  while (std::getline(maps, line)) {
-    std::vector<absl::string_view> f =
-        absl::StrSplit(line, ' ', absl::SkipWhitespace());
-    if (f.size() < 6 || f[5].empty() || f[5][0] != '/') continue;
-    std::vector<absl::string_view> range = absl::StrSplit(f[0], '-');
-    target::FileMapping m;
-    if (range.size() != 2 || !absl::SimpleHexAtoi(range[0], &m.start) ||
-        !absl::SimpleHexAtoi(range[1], &m.end) ||
-        !absl::SimpleHexAtoi(f[2], &m.file_offset)) {
-      continue;
-    }
-    m.path = std::string(f[5]);
-    out.push_back(std::move(m));
-  }
-  return out;
-}
 
 // A thread's frames, or why there are none.
 Thread Named(int64_t tid,
@@ -77,10 +52,10 @@ absl::Status RunNative(absl::Span<char* const> argv) {
     absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
         target::CoreFile::Open(*core_path);
     if (!core.ok()) return core.status();
-    symtab::NativeModules modules;
+    const symtab::NativeModules modules =
+        traceback::NativeModulesOf((*core)->file_mappings());
     std::vector<unwind::BackingFile> files;
     for (const target::FileMapping& m : (*core)->file_mappings()) {
-      modules.AddMapping(m.path, m.start, m.end, m.file_offset);
       files.push_back({m.path, m.start});
     }
     for (size_t i = 0; i < (*core)->threads().size(); ++i) {
@@ -98,11 +73,9 @@ absl::Status RunNative(absl::Span<char* const> argv) {
     absl::StatusOr<std::unique_ptr<target::LiveProcess>> process =
         target::LiveProcess::Attach(pid);
     if (!process.ok()) return process.status();
-    symtab::NativeModules modules;
-    for (const target::FileMapping& m : ProcessMappings(pid)) {
-      modules.AddMapping(m.path, m.start, m.end, m.file_offset);
-    }
-    for (const target::CoreThread& t : (*process)->threads()) {
+    const symtab::NativeModules modules =
+        traceback::NativeModulesOf((*process)->file_mappings());
+    for (const target::Thread& t : (*process)->threads()) {
       *trace.add_threads() = Named(
           t.tid,
           unwind::UnwindPtraceNative(static_cast<pid_t>(t.tid), kMaxFrames),

@@ -38,8 +38,10 @@ absl::Status RunPid(absl::Span<char* const> argv) {
   absl::StatusOr<std::unique_ptr<symtab::Binary>> binary = symtab::Binary::Open(
       args->Flag("binary").value_or((*process)->executable_path()));
   if (!binary.ok()) return binary.status();
-  const uint64_t load_bias =
-      (*process)->entry() ? *(*process)->entry() - (*binary)->elf().entry() : 0;
+  if (absl::Status attached = (*process)->AttachExecutable(**binary);
+      !attached.ok()) {
+    return attached;
+  }
   // A live process has no crash report to match: every running goroutine's
   // stack is shown.
   render::TraceOutput out(
@@ -52,10 +54,8 @@ absl::Status RunPid(absl::Span<char* const> argv) {
   // The output is rendered while the process is held and written after it
   // runs again, so a slow reader of stdout cannot keep it stopped.
   absl::Status read = traceback::ForEachGoroutine(
-      **binary, (*process)->arch(), **process, load_bias, (*process)->threads(),
-      [&](Goroutine& g) { out.AddGoroutine(g); }, &notes,
-      {.nanotime = (*process)->stopped_at_nanotime(),
-       .pending_defers = args->Has("defers")});
+      **binary, **process, [&](Goroutine& g) { out.AddGoroutine(g); }, &notes,
+      {.pending_defers = args->Has("defers")});
   (*process)->Detach();
   if (!read.ok()) return read;
   for (std::string& note : notes) out.AddNote(std::move(note));

@@ -2,7 +2,6 @@
 #include <cstdio>
 #include <string>
 
-#include "absl/strings/str_cat.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "proto/convert.h"
@@ -24,18 +23,17 @@ absl::Status RunUnwind(absl::Span<char* const> argv) {
       symtab::MappedFile::Open(*path);
   if (!file.ok()) return file.status();
   const auto bytes = (*file)->bytes();
-  absl::StatusOr<target::LoadedCapture> capture =
+  absl::StatusOr<target::CaptureTarget> capture =
       target::LoadCapture(absl::string_view(
           reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   if (!capture.ok()) return capture.status();
   const symtab::Binary& binary = *input->binary;
-  if (capture->arch->goarch != binary.goarch()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the capture is ", capture->arch->goarch,
-                     " but the binary is ", binary.goarch()));
+  if (absl::Status attached = capture->AttachExecutable(binary);
+      !attached.ok()) {
+    return attached;
   }
   const Thread thread = traceback::UnwindThread(
-      binary, *capture->arch, capture->memory, capture->registers);
+      binary, capture->arch(), capture->memory(), capture->registers());
   std::string out;
   if (input->format == "json") {
     absl::StatusOr<std::string> json = ToJsonLine(thread);

@@ -4,10 +4,70 @@
 
 namespace gentrace {
 
+// Each C++ enumerator is named (-Wswitch), and convert_test checks each
+// lands on the proto enumerator of its name and every one is reached.
 FuncId ToProto(symtab::FuncId id) {
-  // The proto enum lists the same values in the same order (checked by
-  // small_parts_test).
-  return static_cast<FuncId>(static_cast<int>(id));
+  switch (id) {
+    case symtab::FuncId::kNormal:
+      return FUNC_ID_NORMAL;
+    case symtab::FuncId::kAbort:
+      return FUNC_ID_ABORT;
+    case symtab::FuncId::kAsmcgocall:
+      return FUNC_ID_ASMCGOCALL;
+    case symtab::FuncId::kAsyncPreempt:
+      return FUNC_ID_ASYNC_PREEMPT;
+    case symtab::FuncId::kCgocallback:
+      return FUNC_ID_CGOCALLBACK;
+    case symtab::FuncId::kCorostart:
+      return FUNC_ID_COROSTART;
+    case symtab::FuncId::kDebugCallV1:
+      return FUNC_ID_DEBUG_CALL_V1;
+    case symtab::FuncId::kDebugCallV2:
+      return FUNC_ID_DEBUG_CALL_V2;
+    case symtab::FuncId::kExternalthreadhandler:
+      return FUNC_ID_EXTERNALTHREADHANDLER;
+    case symtab::FuncId::kGcBgMarkWorker:
+      return FUNC_ID_GC_BG_MARK_WORKER;
+    case symtab::FuncId::kGoexit:
+      return FUNC_ID_GOEXIT;
+    case symtab::FuncId::kGogo:
+      return FUNC_ID_GOGO;
+    case symtab::FuncId::kGopanic:
+      return FUNC_ID_GOPANIC;
+    case symtab::FuncId::kHandleAsyncEvent:
+      return FUNC_ID_HANDLE_ASYNC_EVENT;
+    case symtab::FuncId::kJmpdefer:
+      return FUNC_ID_JMPDEFER;
+    case symtab::FuncId::kMcall:
+      return FUNC_ID_MCALL;
+    case symtab::FuncId::kMorestack:
+      return FUNC_ID_MORESTACK;
+    case symtab::FuncId::kMstart:
+      return FUNC_ID_MSTART;
+    case symtab::FuncId::kPanicwrap:
+      return FUNC_ID_PANICWRAP;
+    case symtab::FuncId::kRt0Go:
+      return FUNC_ID_RT0_GO;
+    case symtab::FuncId::kRunCleanups:
+      return FUNC_ID_RUN_CLEANUPS;
+    case symtab::FuncId::kRunFinalizers:
+      return FUNC_ID_RUN_FINALIZERS;
+    case symtab::FuncId::kRunfinq:
+      return FUNC_ID_RUNFINQ;
+    case symtab::FuncId::kRuntimeMain:
+      return FUNC_ID_RUNTIME_MAIN;
+    case symtab::FuncId::kSigpanic:
+      return FUNC_ID_SIGPANIC;
+    case symtab::FuncId::kSystemstack:
+      return FUNC_ID_SYSTEMSTACK;
+    case symtab::FuncId::kSystemstackSwitch:
+      return FUNC_ID_SYSTEMSTACK_SWITCH;
+    case symtab::FuncId::kWrapper:
+      return FUNC_ID_WRAPPER;
+    case symtab::FuncId::kUnknown:
+      return FUNC_ID_UNKNOWN;
+  }
+  return FUNC_ID_UNKNOWN;
 }
 
 StopReason ToProto(unwind::StopReason reason) {
@@ -34,6 +94,18 @@ StopReason ToProto(unwind::StopReason reason) {
       return STOP_REASON_UNRECOGNIZED_CODE;
   }
   return STOP_REASON_UNSPECIFIED;
+}
+
+DeferKind ToProto(goruntime::DeferKind kind) {
+  switch (kind) {
+    case goruntime::DeferKind::kHeap:
+      return DEFER_KIND_HEAP;
+    case goruntime::DeferKind::kStack:
+      return DEFER_KIND_STACK;
+    case goruntime::DeferKind::kOpenCoded:
+      return DEFER_KIND_OPEN_CODED;
+  }
+  return DEFER_KIND_UNSPECIFIED;
 }
 
 void ToProto(const symtab::SourceFrame& frame, Location* location) {

@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
+#include "goruntime/pending_defers.h"
 #include "proto/gentrace.pb.h"
 #include "symtab/binary.h"
 #include "symtab/func_id.h"
@@ -13,9 +14,11 @@
 
 namespace gentrace {
 
-// symtab values as trace messages.
+// Library values as trace messages: each C++ enum maps onto its proto
+// enum by name, case by case (convert_test proves every value round-trips).
 FuncId ToProto(symtab::FuncId id);
 StopReason ToProto(unwind::StopReason reason);
+DeferKind ToProto(goruntime::DeferKind kind);
 void ToProto(const symtab::SourceFrame& frame, Location* location);
 Module ModuleOf(const symtab::Binary& binary);
 

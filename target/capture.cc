@@ -53,7 +53,7 @@ std::string HexStringsToDecimal(absl::string_view json) {
   return out;
 }
 
-absl::StatusOr<LoadedCapture> LoadCapture(absl::string_view contents) {
+absl::StatusOr<CaptureTarget> LoadCapture(absl::string_view contents) {
   Capture capture;
   const absl::string_view trimmed = absl::StripLeadingAsciiWhitespace(contents);
   if (!trimmed.empty() && trimmed.front() == '{') {
@@ -69,29 +69,31 @@ absl::StatusOr<LoadedCapture> LoadCapture(absl::string_view contents) {
                                      static_cast<int>(contents.size()))) {
     return absl::InvalidArgumentError("capture: not a Capture message");
   }
-  LoadedCapture loaded;
-  loaded.arch = arch::ArchByGoarch(capture.arch());
-  if (loaded.arch == nullptr) {
+  CaptureTarget loaded;
+  loaded.arch_ = arch::ArchByGoarch(capture.arch());
+  if (loaded.arch_ == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("capture: unknown arch \"", capture.arch(), "\""));
   }
+  const arch::ArchInfo& arch = *loaded.arch_;
+  loaded.thread_.tid = capture.tid();
+  arch::Registers& registers = loaded.thread_.registers;
   for (const auto& [name, value] : capture.registers()) {
-    loaded.registers.Set(name, value);
+    registers.Set(name, value);
   }
-  if (!loaded.registers.Pc(*loaded.arch) ||
-      !loaded.registers.Sp(*loaded.arch)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "capture: needs registers \"", loaded.arch->pc, "\" and \"",
-        loaded.arch->sp, "\" for ", loaded.arch->goarch));
+  if (!registers.Pc(arch) || !registers.Sp(arch)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("capture: needs registers \"", arch.pc, "\" and \"",
+                     arch.sp, "\" for ", arch.goarch));
   }
   std::vector<target::RangeMemory::Range> ranges;
   for (const MemoryRange& range : capture.memory()) {
     ranges.push_back({range.address(), range.data()});
   }
   absl::StatusOr<target::RangeMemory> memory =
-      target::RangeMemory::Create(std::move(ranges), loaded.arch->byte_order);
+      target::RangeMemory::Create(std::move(ranges), arch.byte_order);
   if (!memory.ok()) return memory.status();
-  loaded.memory = *std::move(memory);
+  loaded.memory_ = *std::move(memory);
   return loaded;
 }
 

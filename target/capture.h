@@ -1,27 +1,48 @@
 #ifndef GENTRACE_TARGET_CAPTURE_H_
 #define GENTRACE_TARGET_CAPTURE_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "arch/arch.h"
 #include "arch/registers.h"
 #include "target/range_memory.h"
+#include "target/target.h"
 
 namespace gentrace::target {
 
-// A Capture message made usable: its architecture, registers and memory.
-struct LoadedCapture {
-  const arch::ArchInfo* arch = nullptr;
-  arch::Registers registers;
-  target::RangeMemory memory;
+// A Capture message (one thread's registers and windows of its memory) as
+// a Target. It knows no entry point, file mappings or clock, so an attached
+// executable is checked for its architecture only.
+class CaptureTarget : public Target {
+ public:
+  const arch::ArchInfo& arch() const override { return *arch_; }
+  const symtab::AddressSpace& memory() const override { return memory_; }
+  absl::Span<const Thread> threads() const override { return {&thread_, 1}; }
+  std::optional<uint64_t> entry() const override { return std::nullopt; }
+  absl::Span<const FileMapping> file_mappings() const override { return {}; }
+  std::optional<int64_t> nanotime() const override { return std::nullopt; }
+
+  // The one thread's registers.
+  const arch::Registers& registers() const { return thread_.registers; }
+
+ private:
+  friend absl::StatusOr<CaptureTarget> LoadCapture(absl::string_view contents);
+  CaptureTarget() = default;
+
+  const arch::ArchInfo* arch_ = nullptr;
+  Thread thread_;
+  RangeMemory memory_;
 };
 
 // Reads a Capture from its protobuf JSON (text starting with '{') or its
 // binary encoding. In JSON, register values and addresses may also be
 // "0x..." strings. Checks the arch is known and has pc and sp registers.
-absl::StatusOr<LoadedCapture> LoadCapture(absl::string_view contents);
+absl::StatusOr<CaptureTarget> LoadCapture(absl::string_view contents);
 
 // Rewrites every "0x..." string value, other than under "data" and "arch",
 // as the decimal string protobuf JSON expects for uint64.

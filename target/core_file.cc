@@ -73,7 +73,7 @@ absl::Status CoreFile::ParseNotes() {
   for (const symtab::ElfFile::Note& note : elf_->SegmentNotes()) {
     if (note.owner != "CORE") continue;
     if (note.type == kNtPrstatus) {
-      CoreThread thread;
+      Thread thread;
       auto pid = note.desc.U32(arch.prstatus_pid_offset);
       if (!pid) return absl::DataLossError("NT_PRSTATUS note is truncated");
       thread.tid = *pid;
@@ -155,47 +155,24 @@ absl::Status CoreFile::ParseFileNote(const symtab::ByteReader& desc) {
   return absl::OkStatus();
 }
 
-void CoreFile::AttachExecutable(const symtab::ElfFile* executable) {
-  executable_ = executable;
-  load_bias_ = entry_ && executable ? *entry_ - executable->entry() : 0;
-}
-
-absl::Status CoreFile::VerifyExecutable() const {
-  if (executable_ == nullptr) return absl::OkStatus();
-  // A fixed-address executable loads where it was linked; a PIE one on a
-  // page boundary.
-  constexpr uint64_t kPageMask = 0xfff;
-  if (entry_ &&
-      ((executable_->type() != symtab::kElfTypeDyn && load_bias_ != 0) ||
-       (load_bias_ & kPageMask) != 0)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the core was not dumped by this binary: the program's entry point "
-        "was 0x",
-        absl::Hex(*entry_), ", this binary's is 0x",
-        absl::Hex(executable_->entry())));
+absl::Status CoreFile::UseExecutable(const symtab::ElfFile& executable,
+                                     uint64_t load_bias) {
+  // Only what the core itself captured counts, not the executable's bytes
+  // served in its place.
+  if (absl::Status same = CompareBuildNotes(executable, load_bias, *elf_);
+      !same.ok()) {
+    return same;
   }
-  for (const symtab::ElfSection& section : executable_->sections()) {
-    if (section.type != symtab::kShtNote || section.addr == 0) continue;
-    std::optional<symtab::ByteReader> in_file =
-        executable_->SectionData(section);
-    // Only what the core itself captured counts, not the executable's
-    // bytes served in its place.
-    std::optional<symtab::ByteReader> in_core =
-        elf_->Read(section.addr + load_bias_, section.size);
-    if (!in_file || !in_core) continue;
-    if (in_file->data() != in_core->data()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the core was not dumped by this binary: its ", section.name,
-          " differs from the one in the core's memory (another build?)"));
-    }
-  }
+  executable_ = &executable;
   return absl::OkStatus();
 }
 
-std::optional<symtab::ByteReader> CoreFile::ReadToEnd(uint64_t address) const {
-  if (auto bytes = elf_->ReadToEnd(address)) return bytes;
-  if (executable_ != nullptr && address >= load_bias_) {
-    return executable_->ReadToEnd(address - load_bias_);
+std::optional<symtab::ByteReader> CoreFile::Memory::ReadToEnd(
+    uint64_t address) const {
+  if (auto bytes = core_.elf_->ReadToEnd(address)) return bytes;
+  const uint64_t bias = core_.load_bias();
+  if (core_.executable_ != nullptr && address >= bias) {
+    return core_.executable_->ReadToEnd(address - bias);
   }
   return std::nullopt;
 }

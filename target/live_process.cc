@@ -17,6 +17,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "target/proc_maps.h"
 
 namespace gentrace::target {
 namespace {
@@ -61,6 +62,9 @@ absl::StatusOr<std::unique_ptr<LiveProcess>> LiveProcess::Attach(pid_t pid) {
       int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
   if (absl::Status s = process->ReadRegisters(); !s.ok()) return s;
   process->ReadAuxv();
+  absl::StatusOr<std::vector<MapsEntry>> maps = ReadProcMaps(absl::StrCat(pid));
+  if (!maps.ok()) return maps.status();
+  process->file_mappings_ = FileMappingsOf(*maps);
   process->mem_fd_ =
       open(absl::StrCat("/proc/", pid, "/mem").c_str(), O_RDONLY | O_CLOEXEC);
   if (process->mem_fd_ < 0) return Errno("opening /proc/PID/mem");
@@ -113,7 +117,7 @@ absl::Status LiveProcess::ReadRegisters() {
         absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(regs.data()),
                             io.iov_len),
         arch.byte_order);
-    CoreThread thread;
+    Thread thread;
     thread.tid = tid;
     for (size_t i = 0; i < arch.prstatus_slots.size(); ++i) {
       if (arch.prstatus_slots[i].empty()) continue;
@@ -155,19 +159,25 @@ void LiveProcess::Detach() {
 
 LiveProcess::~LiveProcess() { Detach(); }
 
-std::optional<symtab::ByteReader> LiveProcess::ReadToEnd(
+absl::Status LiveProcess::UseExecutable(const symtab::ElfFile& executable,
+                                        uint64_t load_bias) {
+  return CompareBuildNotes(executable, load_bias, memory_);
+}
+
+std::optional<symtab::ByteReader> LiveProcess::Memory::ReadToEnd(
     uint64_t address) const {
   const uint64_t block = address & ~(kBlockSize - 1);
-  absl::MutexLock lock(&mutex_);
-  auto [it, added] = blocks_.try_emplace(block);
+  absl::MutexLock lock(&process_.mutex_);
+  auto [it, added] = process_.blocks_.try_emplace(block);
+  const int mem_fd = process_.mem_fd_;
   if (added) {
     auto bytes = std::make_unique<std::string>(kBlockSize + kBlockOverlap, 0);
-    ssize_t n = mem_fd_ < 0 ? -1
-                            : pread(mem_fd_, bytes->data(), bytes->size(),
-                                    static_cast<off_t>(block));
+    ssize_t n = mem_fd < 0 ? -1
+                           : pread(mem_fd, bytes->data(), bytes->size(),
+                                   static_cast<off_t>(block));
     // The overlap may run into an unmapped page: then the block alone.
-    if (n < static_cast<ssize_t>(kBlockSize) && mem_fd_ >= 0) {
-      n = pread(mem_fd_, bytes->data(), kBlockSize, static_cast<off_t>(block));
+    if (n < static_cast<ssize_t>(kBlockSize) && mem_fd >= 0) {
+      n = pread(mem_fd, bytes->data(), kBlockSize, static_cast<off_t>(block));
     }
     bytes->resize(n > 0 ? static_cast<size_t>(n) : 0);
     it->second = std::move(bytes);
@@ -179,7 +189,7 @@ std::optional<symtab::ByteReader> LiveProcess::ReadToEnd(
       absl::MakeConstSpan(
           reinterpret_cast<const uint8_t*>(bytes.data()) + offset,
           bytes.size() - offset),
-      arch_->byte_order);
+      process_.arch_->byte_order);
 }
 
 }  // namespace gentrace::target

@@ -12,23 +12,26 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
 #include "arch/arch.h"
 #include "symtab/address_space.h"
-#include "target/core_file.h"
+#include "target/target.h"
 
 namespace gentrace::target {
 
-// A running process of the host architecture, held still for reading:
-// Attach seizes and interrupts every thread with ptrace, reads each one's
-// registers, and serves memory from /proc/PID/mem; Detach (or destruction)
-// lets every thread go on where it was. The process is not otherwise
-// disturbed: no signal reaches it, nothing is written.
+// A running process of the host architecture, held still for reading, as
+// a Target: Attach seizes and interrupts every thread with ptrace, reads
+// each one's registers, AT_ENTRY (/proc/PID/auxv) and file mappings
+// (/proc/PID/maps), and serves memory from /proc/PID/mem; Detach (or
+// destruction) lets every thread go on where it was. The process is not
+// otherwise disturbed: no signal reaches it, nothing is written. An
+// attached executable must have the build ID notes the process has mapped.
 //
 // Memory is read in 2 KiB blocks, each with the next 512 bytes, cached for
 // the object's life: any read of up to 512 bytes succeeds when its bytes are
 // mapped (small blocks keep 10,000 goroutines' stacks in a few tens of MB).
 // Thread-safe (reads lock the cache). Not async-signal-safe.
-class LiveProcess : public symtab::AddressSpace {
+class LiveProcess : public Target {
  public:
   static absl::StatusOr<std::unique_ptr<LiveProcess>> Attach(pid_t pid);
   ~LiveProcess() override;
@@ -39,34 +42,52 @@ class LiveProcess : public symtab::AddressSpace {
   void Detach();
 
   pid_t pid() const { return pid_; }
-  const arch::ArchInfo& arch() const { return *arch_; }
-  const std::vector<CoreThread>& threads() const { return threads_; }
-  // AT_ENTRY from /proc/PID/auxv.
-  std::optional<uint64_t> entry() const { return entry_; }
   // /proc/PID/exe, for opening the executable.
   std::string executable_path() const;
-  // CLOCK_MONOTONIC when every thread had stopped: the Go runtime's
-  // nanotime() at the moment the process was held.
-  int64_t stopped_at_nanotime() const { return stopped_at_nanotime_; }
 
-  std::optional<symtab::ByteReader> ReadToEnd(uint64_t address) const override;
+  const arch::ArchInfo& arch() const override { return *arch_; }
+  const symtab::AddressSpace& memory() const override { return memory_; }
+  absl::Span<const Thread> threads() const override { return threads_; }
+  std::optional<uint64_t> entry() const override { return entry_; }
+  absl::Span<const FileMapping> file_mappings() const override {
+    return file_mappings_;
+  }
+  // CLOCK_MONOTONIC when every thread had stopped.
+  std::optional<int64_t> nanotime() const override {
+    return stopped_at_nanotime_;
+  }
 
  private:
+  // /proc/PID/mem through the block cache.
+  class Memory : public symtab::AddressSpace {
+   public:
+    explicit Memory(const LiveProcess& process) : process_(process) {}
+    std::optional<symtab::ByteReader> ReadToEnd(
+        uint64_t address) const override;
+
+   private:
+    const LiveProcess& process_;
+  };
+
   explicit LiveProcess(pid_t pid) : pid_(pid) {}
   absl::Status StopAllThreads();
   absl::Status ReadRegisters();
   void ReadAuxv();
+  absl::Status UseExecutable(const symtab::ElfFile& executable,
+                             uint64_t load_bias) override;
 
   const pid_t pid_;
   const arch::ArchInfo* arch_ = nullptr;
   std::vector<pid_t> stopped_;  // threads seized and stopped
-  std::vector<CoreThread> threads_;
+  std::vector<Thread> threads_;
   std::optional<uint64_t> entry_;
+  std::vector<FileMapping> file_mappings_;
   int64_t stopped_at_nanotime_ = 0;
   int mem_fd_ = -1;
   mutable absl::Mutex mutex_;
   mutable absl::flat_hash_map<uint64_t, std::unique_ptr<std::string>> blocks_
       ABSL_GUARDED_BY(mutex_);
+  Memory memory_{*this};
 };
 
 }  // namespace gentrace::target

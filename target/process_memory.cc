@@ -1,21 +1,12 @@
 #include "target/process_memory.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <limits>
 #include <string>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "absl/types/span.h"
 
 namespace gentrace::target {
@@ -50,56 +41,25 @@ std::vector<ProcessMemory::Range> Normalize(
   return merged;
 }
 
-absl::StatusOr<std::string> ReadProcFile(const char* path) {
-  const int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return absl::ErrnoToStatus(errno, absl::StrCat("cannot open ", path));
-  }
-  std::string contents;
-  char buffer[4096];
-  while (true) {
-    const ssize_t n = read(fd, buffer, sizeof(buffer));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      close(fd);
-      return absl::ErrnoToStatus(err, absl::StrCat("cannot read ", path));
-    }
-    if (n == 0) break;
-    contents.append(buffer, static_cast<size_t>(n));
-  }
-  close(fd);
-  return contents;
-}
-
 }  // namespace
 
 absl::StatusOr<ProcessMemory> ProcessMemory::FromProcSelfMaps() {
-  absl::StatusOr<std::string> maps = ReadProcFile("/proc/self/maps");
+  absl::StatusOr<std::vector<MapsEntry>> maps = ReadProcMaps("self");
   if (!maps.ok()) return maps.status();
+  return FromMaps(*maps);
+}
+
+ProcessMemory ProcessMemory::FromMaps(absl::Span<const MapsEntry> maps) {
   std::vector<Range> ranges;
-  // "start-end perms offset dev inode [padding path]", addresses in hex.
-  for (absl::string_view line :
-       absl::StrSplit(*maps, '\n', absl::SkipEmpty())) {
-    std::vector<absl::string_view> fields =
-        absl::StrSplit(line, absl::MaxSplits(' ', 5));
-    std::vector<absl::string_view> bounds =
-        absl::StrSplit(fields[0], absl::MaxSplits('-', 1));
-    Range range;
-    if (fields.size() < 2 || bounds.size() != 2 ||
-        !absl::SimpleHexAtoi(bounds[0], &range.start) ||
-        !absl::SimpleHexAtoi(bounds[1], &range.end)) {
-      return absl::InternalError(
-          absl::StrCat("unexpected /proc/self/maps line: ", line));
-    }
-    if (!absl::StartsWith(fields[1], "r")) continue;
-    const absl::string_view name =
-        fields.size() == 6 ? absl::StripLeadingAsciiWhitespace(fields[5]) : "";
+  for (const MapsEntry& entry : maps) {
     // The vDSO's data pages ([vvar], [vvar_vclock]) can include clock pages
     // that fault when touched (a paravirtual clock the hypervisor does not
     // provide), and [vsyscall] is execute-only on current kernels.
-    if (absl::StartsWith(name, "[vvar") || name == "[vsyscall]") continue;
-    ranges.push_back(range);
+    if (!entry.readable || absl::StartsWith(entry.name, "[vvar") ||
+        entry.name == "[vsyscall]") {
+      continue;
+    }
+    ranges.push_back({entry.start, entry.end});
   }
   ProcessMemory memory;
   memory.ranges_ = Normalize(std::move(ranges));

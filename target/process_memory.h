@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "symtab/address_space.h"
 #include "symtab/byte_reader.h"
+#include "target/proc_maps.h"
 
 namespace gentrace::target {
 
@@ -34,6 +36,8 @@ class ProcessMemory : public symtab::AddressSpace {
   // The readable ('r') mappings of /proc/self/maps, adjacent ones merged.
   // Leaves out [vvar] and [vsyscall], which can fault on read.
   static absl::StatusOr<ProcessMemory> FromProcSelfMaps();
+  // The same from entries read already.
+  static ProcessMemory FromMaps(absl::Span<const MapsEntry> maps);
   // Exactly these ranges (a goroutine stack's bounds, the binary's text) for
   // callers that know what is mapped. Any order; empty ranges are dropped,
   // overlapping and adjacent ones merged. The caller vouches that they are

@@ -13,7 +13,7 @@
 #include "proto/gentrace.pb.h"
 #include "symtab/address_space.h"
 #include "symtab/binary.h"
-#include "target/core_file.h"
+#include "target/target.h"
 #include "unwind/native_unwinder.h"
 
 namespace gentrace::traceback {
@@ -25,7 +25,7 @@ namespace gentrace::traceback {
 class NativeFrameSource {
  public:
   virtual ~NativeFrameSource() = default;
-  // `thread`: an index into the threads given to ForEachGoroutine;
+  // `thread`: an index into the target's threads;
   // `pc_is_return`: the pc in `registers` is a return address (look its
   // function up at pc-1), not an interrupted instruction.
   virtual std::vector<Frame> FromRegisters(
@@ -34,9 +34,6 @@ class NativeFrameSource {
 };
 
 struct GoroutineReadOptions {
-  // The runtime's clock when the memory was read (a live process's): gives
-  // long waits their minutes.
-  std::optional<int64_t> nanotime = std::nullopt;
   // Read each frame's pending deferred calls (Frame.defers).
   bool pending_defers = false;
   // With a source: a goroutine in a cgo call whose thread took a signal in
@@ -46,9 +43,9 @@ struct GoroutineReadOptions {
   const NativeFrameSource* native_frames = nullptr;
 };
 
-// Every live goroutine of a stopped Go program (a core, a stopped process),
-// in the order the runtime keeps them (allgs), each unwound from where it
-// stopped and symbolized as a GOTRACEBACK=crash traceback shows it:
+// Every live goroutine of a stopped Go program, in the order the runtime
+// keeps them (allgs), each unwound from where it stopped and symbolized as
+// a GOTRACEBACK=crash traceback shows it:
 //  - parked or runnable ones from g.sched, those in a system call from
 //    g.syscallsp/pc;
 //  - a running one from the registers of the thread whose id its M holds,
@@ -56,15 +53,13 @@ struct GoroutineReadOptions {
 //    scheduler stack (systemstack), and starting, like the runtime's own
 //    report of a fatal panic or throw, at the caller of fatalpanic or
 //    fatalthrow.
-// `load_bias` shifts the binary's symbols to where it was loaded.
+// `binary` is the program's executable, attached to `target`
+// (Target::AttachExecutable: its symbols are shifted by the load bias); the
+// target's clock, when it has one, gives long waits their minutes.
 // Appends them to `trace`, with notes of how runtime.allgs was found and
 // where the runtime's struct layout came from.
 absl::Status ReadGoroutines(const symtab::Binary& binary,
-                            const arch::ArchInfo& arch,
-                            const symtab::AddressSpace& memory,
-                            uint64_t load_bias,
-                            absl::Span<const target::CoreThread> threads,
-                            Trace* trace,
+                            const target::Target& target, Trace* trace,
                             const GoroutineReadOptions& options = {});
 
 // The same, one goroutine at a time: `visit` sees each (and may take its
@@ -72,10 +67,7 @@ absl::Status ReadGoroutines(const symtab::Binary& binary,
 // goroutine. `notes` gets how runtime.allgs was found and where the
 // runtime's struct layouts came from.
 absl::Status ForEachGoroutine(const symtab::Binary& binary,
-                              const arch::ArchInfo& arch,
-                              const symtab::AddressSpace& memory,
-                              uint64_t load_bias,
-                              absl::Span<const target::CoreThread> threads,
+                              const target::Target& target,
                               absl::FunctionRef<void(Goroutine&)> visit,
                               std::vector<std::string>* notes,
                               const GoroutineReadOptions& options = {});

@@ -26,32 +26,43 @@ Thread NativeThread(int64_t tid, absl::Span<const unwind::NativeFrame> frames,
   return thread;
 }
 
-CoreNativeFrames::CoreNativeFrames(const target::CoreFile& core,
-                                   const symtab::Binary& binary)
-    : core_(core),
-      table_(unwind::NativeUnwindTableOf(binary.elf(), core.load_bias())) {
+symtab::NativeModules NativeModulesOf(
+    absl::Span<const target::FileMapping> mappings) {
+  symtab::NativeModules modules;
+  for (const target::FileMapping& m : mappings) {
+    modules.AddMapping(m.path, m.start, m.end, m.file_offset);
+  }
+  return modules;
+}
+
+TargetNativeFrames::TargetNativeFrames(const target::Target& target,
+                                       const symtab::Binary& binary)
+    : target_(target),
+      table_(unwind::NativeUnwindTableOf(binary.elf(), target.load_bias())) {
   // The executable is named from `binary`, wherever it was when it ran (its
   // mappings are those of the file holding its entry point).
-  const uint64_t entry = binary.elf().entry() + core.load_bias();
+  const uint64_t entry = binary.elf().entry() + target.load_bias();
   std::string executable_path;
-  for (const target::FileMapping& m : core.file_mappings()) {
+  for (const target::FileMapping& m : target.file_mappings()) {
     if (entry >= m.start && entry < m.end) executable_path = m.path;
   }
-  for (const target::FileMapping& m : core.file_mappings()) {
+  for (const target::FileMapping& m : target.file_mappings()) {
     modules_.AddMapping(m.path == executable_path ? binary.path() : m.path,
                         m.start, m.end, m.file_offset);
   }
-  if (core.file_mappings().empty()) {  // qemu cores: the executable only
-    modules_.Add(binary.path(), 0, UINT64_MAX, core.load_bias());
+  // Without mappings (qemu cores): the executable only.
+  if (target.file_mappings().empty()) {
+    modules_.Add(binary.path(), 0, UINT64_MAX, target.load_bias());
   }
 }
 
-std::vector<Frame> CoreNativeFrames::FromRegisters(
+std::vector<Frame> TargetNativeFrames::FromRegisters(
     int /*thread*/, absl::Span<const unwind::NativeRegister> registers,
     bool pc_is_return) const {
   if (!table_) return {};
   absl::StatusOr<std::vector<unwind::NativeFrame>> frames =
-      unwind::UnwindMemoryNative(core_, {&*table_, 1}, registers, kMaxFrames);
+      unwind::UnwindMemoryNative(target_.memory(), {&*table_, 1}, registers,
+                                 kMaxFrames);
   if (!frames.ok()) return {};
   Thread named = NativeThread(0, *frames, modules_,
                               /*first_is_exact=*/!pc_is_return, kMaxFrames);

@@ -9,7 +9,7 @@
 #include "proto/gentrace.pb.h"
 #include "symtab/binary.h"
 #include "symtab/native_modules.h"
-#include "target/core_file.h"
+#include "target/target.h"
 #include "traceback/goroutines.h"
 #include "unwind/native_unwinder.h"
 
@@ -22,23 +22,29 @@ Thread NativeThread(int64_t tid, absl::Span<const unwind::NativeFrame> frames,
                     const symtab::NativeModules& modules, bool first_is_exact,
                     size_t frame_limit);
 
-// C frames of a Go program's core from a register state (amd64 cores on an
-// amd64 host), for stitching into its goroutines (GoroutineReadOptions::
-// native_frames): libunwind's CFI interpreter over the core's memory (text
-// from the executable) with the executable's .eh_frame_hdr; named from the
-// core's file mappings (the executable from `binary`, wherever the core
-// says it was), or the executable alone in a qemu core.
-class CoreNativeFrames : public NativeFrameSource {
+// The modules a program's file mappings place.
+symtab::NativeModules NativeModulesOf(
+    absl::Span<const target::FileMapping> mappings);
+
+// C frames of a Go program from a register state, for stitching into its
+// goroutines (GoroutineReadOptions::native_frames): libunwind's CFI
+// interpreter over the target's memory (a core's text from the attached
+// executable) with the executable's .eh_frame_hdr (amd64 targets on an
+// amd64 host); named from the target's file mappings (the executable from
+// `binary`, wherever the target says it was), or from the executable alone
+// when the target lists no mappings (qemu-user cores).
+class TargetNativeFrames : public NativeFrameSource {
  public:
-  // Both must outlive this object.
-  CoreNativeFrames(const target::CoreFile& core, const symtab::Binary& binary);
+  // Both must outlive this object; `binary` is attached to `target`.
+  TargetNativeFrames(const target::Target& target,
+                     const symtab::Binary& binary);
   std::vector<Frame> FromRegisters(
       int thread, absl::Span<const unwind::NativeRegister> registers,
       bool pc_is_return) const override;
 
  private:
   static constexpr int kMaxFrames = 256;
-  const target::CoreFile& core_;
+  const target::Target& target_;
   std::optional<unwind::NativeUnwindTable> table_;
   symtab::NativeModules modules_;
 };

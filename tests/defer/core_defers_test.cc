@@ -40,7 +40,7 @@ TEST_P(CoreDefersTest, EveryRecordHasItsFrameAndEveryCallAFunction) {
   int goroutines = 0, calls = 0, main_frames = 0, with_defers = 0,
       panicking = 0;
   absl::Status status = traceback::ForEachGoroutine(
-      binary, core.arch(), core, core.load_bias(), core.threads(),
+      binary, core,
       [&](Goroutine& g) {
         ++goroutines;
         // A running goroutine's walk is cut where the crash report starts,

@@ -60,26 +60,26 @@ std::string FunctionAt(const symtab::Pclntab& table, uint64_t pc) {
 // The deferred calls pending on frame `frame` of a walk, as function
 // entries, and the problems met reading them.
 std::vector<uint64_t> PendingOn(const symtab::Binary& binary,
-                                const target::LoadedCapture& capture,
+                                const target::CaptureTarget& capture,
                                 uint64_t g, int frame,
                                 std::vector<std::string>* problems) {
   std::vector<goruntime::DeferFrame> frames;
-  GoUnwinder unwinder(binary.pclntab(), *capture.arch, capture.memory, 200);
-  unwinder.Start(*capture.registers.Pc(*capture.arch),
-                 *capture.registers.Sp(*capture.arch),
-                 capture.registers.Lr(*capture.arch), /*trap=*/true);
+  GoUnwinder unwinder(binary.pclntab(), capture.arch(), capture.memory(), 200);
+  unwinder.Start(*capture.registers().Pc(capture.arch()),
+                 *capture.registers().Sp(capture.arch()),
+                 capture.registers().Lr(capture.arch()), /*trap=*/true);
   for (; unwinder.valid(); unwinder.Next()) {
     const GoFrame& f = unwinder.frame();
     frames.push_back({.lookup_pc = f.trace_pc, .sp = f.sp, .fp = f.fp});
   }
   absl::StatusOr<goruntime::DeferLayout> layout =
-      goruntime::DeferLayoutFor(*binary.go_version(), capture.arch->ptr_size);
+      goruntime::DeferLayoutFor(*binary.go_version(), capture.arch().ptr_size);
   if (!layout.ok()) {
     problems->push_back(std::string(layout.status().message()));
     return {};
   }
   const goruntime::PendingDefers pending = goruntime::FindPendingDefers(
-      binary.pclntab(), capture.memory, *layout, *capture.arch, g, frames);
+      binary.pclntab(), capture.memory(), *layout, capture.arch(), g, frames);
   // The recording holds the defer chain's memory, not the function values
   // of open-coded defers further down the stack.
   for (const std::string& problem : pending.problems) {
@@ -97,12 +97,13 @@ std::vector<uint64_t> PendingOn(const symtab::Binary& binary,
 }
 
 Walk Unwind(const symtab::Pclntab& table,
-            const target::LoadedCapture& capture) {
+            const target::CaptureTarget& capture) {
   Walk walk;
-  GoUnwinder unwinder(table, *capture.arch, capture.memory, /*max_frames=*/200);
-  unwinder.Start(*capture.registers.Pc(*capture.arch),
-                 *capture.registers.Sp(*capture.arch),
-                 capture.registers.Lr(*capture.arch), /*trap=*/true);
+  GoUnwinder unwinder(table, capture.arch(), capture.memory(),
+                      /*max_frames=*/200);
+  unwinder.Start(*capture.registers().Pc(capture.arch()),
+                 *capture.registers().Sp(capture.arch()),
+                 capture.registers().Lr(capture.arch()), /*trap=*/true);
   for (; unwinder.valid(); unwinder.Next()) {
     const GoFrame& frame = unwinder.frame();
     walk.frames.push_back(
@@ -187,7 +188,7 @@ TEST_P(JmpdeferSteppingTest, EveryInstructionKeepsTheDeferringChain) {
     ASSERT_TRUE(
         google::protobuf::util::JsonStringToMessage(line, &step, options).ok())
         << "line " << lines;
-    absl::StatusOr<target::LoadedCapture> capture =
+    absl::StatusOr<target::CaptureTarget> capture =
         target::LoadCapture(step.capture().SerializeAsString());
     ASSERT_TRUE(capture.ok()) << capture.status();
     Walk walk = Unwind(table, *capture);
@@ -207,7 +208,7 @@ TEST_P(JmpdeferSteppingTest, EveryInstructionKeepsTheDeferringChain) {
       scheduled_calls += ran.size();
     } else {
       hits[step.hit()].steps.emplace_back(
-          *capture->registers.Pc(*capture->arch), std::move(walk));
+          *capture->registers().Pc(capture->arch()), std::move(walk));
     }
   }
 

@@ -81,9 +81,10 @@ TEST_P(PendingDefersLiveTest, PendingCallsAreWhatTheProgramRuns) {
     absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
         symtab::Binary::Open((*process)->executable_path());
     ASSERT_TRUE(binary.ok()) << binary.status();
+    ASSERT_TRUE((*process)->AttachExecutable(**binary).ok());
     std::vector<std::string> notes;
     absl::Status status = traceback::ForEachGoroutine(
-        **binary, (*process)->arch(), **process, 0, (*process)->threads(),
+        **binary, **process,
         [&](Goroutine& g) {
           if (!scenarios.contains(g.id())) return;
           EXPECT_EQ(g.stop_reason(), STOP_REASON_TOP_OF_STACK) << g.id();

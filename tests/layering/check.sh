@@ -18,7 +18,7 @@ if grep -rnE '#include [<"](libunwind|sys/ptrace|elf\.h)' \
   echo "libunwind, ptrace or ELF code above target/ and unwind/"
   status=1
 fi
-extra=$(ls proto | grep -vxE 'BUILD.bazel|gentrace.proto|convert.(h|cc)')
+extra=$(ls proto | grep -vxE 'BUILD.bazel|gentrace.proto|convert(_test)?.(h|cc)')
 if [[ -n $extra ]]; then
   echo "proto/ holds more than the schema and its conversions: $extra"
   status=1

@@ -46,11 +46,10 @@ void ReadMainGoroutine(const std::string& mode, std::optional<Goroutine>* out) {
                                             dir + "/" + mode + "/prog.core");
   ASSERT_TRUE(crashed.ok()) << crashed.status();
   const target::CoreFile& core = *crashed->core;
-  const traceback::CoreNativeFrames native(core, *crashed->binary);
+  const traceback::TargetNativeFrames native(core, *crashed->binary);
   Trace trace;
-  ASSERT_TRUE(traceback::ReadGoroutines(*crashed->binary, core.arch(), core,
-                                        core.load_bias(), core.threads(),
-                                        &trace, {.native_frames = &native})
+  ASSERT_TRUE(traceback::ReadGoroutines(*crashed->binary, core, &trace,
+                                        {.native_frames = &native})
                   .ok());
   for (const Goroutine& g : trace.goroutines()) {
     if (g.id() == 1) *out = g;
@@ -74,10 +73,7 @@ TEST_P(CgoGoroutinesTest, PrintAsTheRuntimePrintedThem) {
   ASSERT_TRUE(crashed.ok()) << crashed.status();
   const target::CoreFile& core = *crashed->core;
   Trace trace;
-  ASSERT_TRUE(traceback::ReadGoroutines(*crashed->binary, core.arch(), core,
-                                        core.load_bias(), core.threads(),
-                                        &trace)
-                  .ok());
+  ASSERT_TRUE(traceback::ReadGoroutines(*crashed->binary, core, &trace).ok());
   const std::map<int64_t, std::vector<std::string>> blocks =
       traceback::GoroutineBlocks(
           gentrace::testing::ReadFileOrEmpty(crash + "/prog.crash.txt"));

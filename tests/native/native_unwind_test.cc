@@ -33,6 +33,8 @@
 #include "symtab/mapped_file.h"
 #include "symtab/native_modules.h"
 #include "target/core_file.h"
+#include "target/proc_maps.h"
+#include "traceback/native_frames.h"
 #include "unwind/native_unwinder.h"
 
 namespace gentrace::unwind {
@@ -108,16 +110,6 @@ std::vector<Named> GdbBacktrace(const std::string& gdb_args) {
     frames.push_back(frame);
   }
   return frames;
-}
-
-// The modules of a process whose mappings are `mappings`.
-symtab::NativeModules Modules(
-    const std::vector<target::FileMapping>& mappings) {
-  symtab::NativeModules modules;
-  for (const target::FileMapping& m : mappings) {
-    modules.AddMapping(m.path, m.start, m.end, m.file_offset);
-  }
-  return modules;
 }
 
 // Our frames named, down to and including main.
@@ -240,7 +232,7 @@ TEST_P(NativeCoreTest, CoreFramesMatchGdb) {
       UnwindCoreNative(core_path, 0, files, 256);
   ASSERT_TRUE(frames.ok()) << frames.status();
   const std::vector<Named> ours =
-      Name(*frames, Modules((*core)->file_mappings()));
+      Name(*frames, traceback::NativeModulesOf((*core)->file_mappings()));
   lines_compared = 0;
   const std::vector<Named> gdb = UpToMain(GdbBacktrace(
       absl::StrCat(fs::absolute(kCrasher).string(), " ", core_path)));
@@ -303,27 +295,17 @@ TEST(NativeUnwindTest, PtraceFramesMatchGdbAttached) {
   ASSERT_EQ(waitpid(pid, &status, WUNTRACED), pid);
   ASSERT_TRUE(WIFSTOPPED(status));
   std::vector<Named> ours;
-  std::vector<target::FileMapping> mappings;
   {
     ASSERT_EQ(ptrace(PTRACE_ATTACH, pid, nullptr, nullptr), 0);
     waitpid(pid, &status, __WALL);
     absl::StatusOr<std::vector<NativeFrame>> frames =
         UnwindPtraceNative(pid, 256);
     ASSERT_TRUE(frames.ok()) << frames.status();
-    for (absl::string_view line : absl::StrSplit(
-             RunCommand(absl::StrCat("cat /proc/", pid, "/maps")), '\n')) {
-      std::vector<std::string> f =
-          absl::StrSplit(line, ' ', absl::SkipWhitespace());
-      if (f.size() < 6 || f[5][0] != '/') continue;
-      std::vector<std::string> range = absl::StrSplit(f[0], '-');
-      target::FileMapping m;
-      m.path = f[5];
-      ASSERT_TRUE(absl::SimpleHexAtoi(range[0], &m.start));
-      ASSERT_TRUE(absl::SimpleHexAtoi(range[1], &m.end));
-      ASSERT_TRUE(absl::SimpleHexAtoi(f[2], &m.file_offset));
-      mappings.push_back(m);
-    }
-    ours = Name(*frames, Modules(mappings));
+    absl::StatusOr<std::vector<target::MapsEntry>> maps =
+        target::ReadProcMaps(absl::StrCat(pid));
+    ASSERT_TRUE(maps.ok()) << maps.status();
+    ours = Name(*frames,
+                traceback::NativeModulesOf(target::FileMappingsOf(*maps)));
     ptrace(PTRACE_DETACH, pid, nullptr, SIGSTOP);
   }
   const std::vector<Named> gdb =

@@ -2,8 +2,6 @@
 #include <set>
 
 #include "gtest/gtest.h"
-#include "proto/convert.h"
-#include "proto/gentrace.pb.h"
 #include "symtab/byte_reader.h"
 #include "symtab/func_id.h"
 #include "symtab/go_version.h"
@@ -73,21 +71,6 @@ TEST(FuncIdTest, EveryTableIsAPermutationOfDistinctIds) {
           << table.releases << " repeats " << FuncIdName(id);
     }
     EXPECT_EQ(table.ids[0], FuncId::kNormal) << table.releases;
-  }
-}
-
-TEST(FuncIdTest, NamesRoundTripToProto) {
-  // The proto enum mirrors symtab::FuncId value by value.
-  for (int i = 0; i <= static_cast<int>(FuncId::kUnknown); ++i) {
-    const auto id = static_cast<FuncId>(i);
-    const std::string proto_name = gentrace::FuncId_Name(ToProto(id));
-    std::string expected = "FUNC_ID_";
-    for (char c : FuncIdName(id)) {
-      if (std::isupper(static_cast<unsigned char>(c))) expected += '_';
-      expected +=
-          static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    }
-    EXPECT_EQ(proto_name, expected);
   }
 }
 

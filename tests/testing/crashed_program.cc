@@ -10,7 +10,10 @@ absl::StatusOr<CrashedProgram> OpenCrashedProgram(
   absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
       target::CoreFile::Open(core_path);
   if (!core.ok()) return core.status();
-  (*core)->AttachExecutable(&(*binary)->elf());
+  if (absl::Status attached = (*core)->AttachExecutable(**binary);
+      !attached.ok()) {
+    return attached;
+  }
   return CrashedProgram{*std::move(binary), *std::move(core)};
 }
 

@@ -11,7 +11,8 @@
 namespace gentrace::testing {
 
 // A fixture program and a core it dumped, opened, the binary attached to
-// the core (so text the core left out is read from it).
+// the core (checked to be the one that dumped it; text the core left out is
+// read from it).
 struct CrashedProgram {
   std::unique_ptr<symtab::Binary> binary;
   std::unique_ptr<target::CoreFile> core;

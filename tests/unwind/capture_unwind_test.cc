@@ -79,19 +79,20 @@ TEST_P(CaptureUnwindTest, CapturesUnwindLikeTheCoreAndSurviveCorruption) {
   const symtab::Pclntab& table = crashed->binary->pclntab();
   std::mt19937_64 rng(7);
   int captures = 0, corrupted = 0;
-  for (const target::CoreThread& thread : core->threads()) {
+  for (const target::Thread& thread : core->threads()) {
     SCOPED_TRACE(absl::StrCat("thread ", thread.tid));
     const uint64_t sp = *thread.registers.Sp(arch);
-    std::optional<symtab::ByteReader> stack = core->ReadToEnd(sp);
+    std::optional<symtab::ByteReader> stack = core->memory().ReadToEnd(sp);
     ASSERT_TRUE(stack.has_value());
     const std::string bytes(reinterpret_cast<const char*>(stack->data().data()),
                             std::min<uint64_t>(stack->size(), kStackWindow));
-    const Walk want = Unwind(table, arch, *core, thread.registers);
+    const Walk want = Unwind(table, arch, core->memory(), thread.registers);
 
-    absl::StatusOr<target::LoadedCapture> capture =
+    absl::StatusOr<target::CaptureTarget> capture =
         target::LoadCapture(CaptureJson(arch, thread.registers, sp, bytes));
     ASSERT_TRUE(capture.ok()) << capture.status();
-    const Walk got = Unwind(table, arch, capture->memory, capture->registers);
+    const Walk got =
+        Unwind(table, arch, capture->memory(), capture->registers());
     EXPECT_EQ(got.frames, want.frames);
     EXPECT_EQ(got.stop, want.stop);
     ++captures;
@@ -115,10 +116,10 @@ TEST_P(CaptureUnwindTest, CapturesUnwindLikeTheCoreAndSurviveCorruption) {
         }
       }
       if (round % 4 == 3) mutated.resize(rng() % (mutated.size() + 1));
-      absl::StatusOr<target::LoadedCapture> bad =
+      absl::StatusOr<target::CaptureTarget> bad =
           target::LoadCapture(CaptureJson(arch, thread.registers, sp, mutated));
       ASSERT_TRUE(bad.ok()) << bad.status();
-      const Walk walk = Unwind(table, arch, bad->memory, bad->registers);
+      const Walk walk = Unwind(table, arch, bad->memory(), bad->registers());
       EXPECT_LT(walk.frames.size(), static_cast<size_t>(kMaxFrames));
       EXPECT_NE(walk.stop, StopReason::kNone);
       ++corrupted;
@@ -126,7 +127,7 @@ TEST_P(CaptureUnwindTest, CapturesUnwindLikeTheCoreAndSurviveCorruption) {
     // A stack pointer outside every captured byte.
     arch::Registers wild = thread.registers;
     wild.Set(arch.sp, 0x10);
-    const Walk walk = Unwind(table, arch, capture->memory, wild);
+    const Walk walk = Unwind(table, arch, capture->memory(), wild);
     EXPECT_NE(walk.stop, StopReason::kNone);
   }
   RecordProperty("captures", captures);

@@ -136,7 +136,7 @@ TEST(CoreFileTest, ParsesFileMappings) {
       target::CoreFile::FromBytes(
           CoreWithFileDesc(FileDesc(2, kPageSize, kMappings)));
   ASSERT_TRUE(core.ok()) << core.status();
-  const std::vector<target::FileMapping>& got = (*core)->file_mappings();
+  absl::Span<const target::FileMapping> got = (*core)->file_mappings();
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].start, 0x400000u);
   EXPECT_EQ(got[0].end, 0x401000u);
@@ -270,12 +270,12 @@ TEST(CoreFileFixturesTest, FileMappingsMatchTheExecutable) {
     absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
         target::CoreFile::Open(fixture.path + ".core");
     ASSERT_TRUE(core.ok()) << core.status();
-    const std::vector<target::FileMapping>& mappings = (*core)->file_mappings();
+    absl::Span<const target::FileMapping> mappings = (*core)->file_mappings();
     if (mappings.empty()) continue;
     absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
         symtab::Binary::Open(fixture.path);
     ASSERT_TRUE(binary.ok()) << binary.status();
-    (*core)->AttachExecutable(&(*binary)->elf());
+    ASSERT_TRUE((*core)->AttachExecutable(**binary).ok());
 
     // The fixtures were built in a staging directory and moved, so only the
     // file name is sure to match the recorded path.
@@ -295,7 +295,7 @@ TEST(CoreFileFixturesTest, FileMappingsMatchTheExecutable) {
 
     // The thread that dumped core comes first; it stopped in the program's
     // own text (runtime.raise), which is file-backed.
-    const target::CoreThread& crashing = (*core)->threads().front();
+    const target::Thread& crashing = (*core)->threads().front();
     std::optional<uint64_t> pc = crashing.registers.Pc((*core)->arch());
     ASSERT_TRUE(pc.has_value());
     const target::FileMapping* covering = nullptr;

@@ -78,7 +78,6 @@ class CoreUnwindTest : public ::testing::TestWithParam<FixtureBinary> {
     ASSERT_TRUE(crashed.ok()) << crashed.status();
     binary_ = std::move(crashed->binary);
     core_ = std::move(crashed->core);
-    ASSERT_EQ(core_->arch().goarch, binary_->goarch());
   }
   std::unique_ptr<symtab::Binary> binary_;
   std::unique_ptr<target::CoreFile> core_;
@@ -86,10 +85,10 @@ class CoreUnwindTest : public ::testing::TestWithParam<FixtureBinary> {
 
 // Unwinds from a register state and expects exactly the printed frames;
 // returns how many it compared.
-int ExpectPrintedChain(const symtab::Pclntab& table,
-                       const target::CoreFile& core, uint64_t pc, uint64_t sp,
-                       uint64_t lr, const PrintedChain& chain) {
-  GoUnwinder unwinder(table, core.arch(), core);
+int ExpectPrintedChain(const symtab::Pclntab& table, const target::Target& core,
+                       uint64_t pc, uint64_t sp, uint64_t lr,
+                       const PrintedChain& chain) {
+  GoUnwinder unwinder(table, core.arch(), core.memory());
   unwinder.Start(pc, sp, lr, /*trap=*/false);
   size_t next = 0;
   for (; unwinder.valid(); unwinder.Next()) {
@@ -146,8 +145,8 @@ TEST_P(CoreUnwindTest, ReproducesEveryPrintedGoroutine) {
 // from its saved g.sched (or syscall state) to exactly the printed frames.
 TEST_P(CoreUnwindTest, EnumeratesGoroutinesLikeTheRuntime) {
   absl::StatusOr<goruntime::GoroutineReader> reader =
-      goruntime::GoroutineReader::Create(*binary_, core_->arch(), *core_,
-                                         core_->load_bias());
+      goruntime::GoroutineReader::Create(*binary_, core_->arch(),
+                                         core_->memory(), core_->load_bias());
   ASSERT_TRUE(reader.ok()) << reader.status();
   absl::StatusOr<std::vector<goruntime::Goroutine>> goroutines =
       reader->ReadAll();
@@ -197,8 +196,8 @@ TEST_P(CoreUnwindTest, EnumeratesGoroutinesLikeTheRuntime) {
 // runtime's goroutine header does; under a minute, or not waiting, nothing.
 TEST_P(CoreUnwindTest, LongWaitsPrintTheirMinutes) {
   absl::StatusOr<goruntime::GoroutineReader> reader =
-      goruntime::GoroutineReader::Create(*binary_, core_->arch(), *core_,
-                                         core_->load_bias());
+      goruntime::GoroutineReader::Create(*binary_, core_->arch(),
+                                         core_->memory(), core_->load_bias());
   ASSERT_TRUE(reader.ok()) << reader.status();
   absl::StatusOr<std::vector<goruntime::Goroutine>> goroutines =
       reader->ReadAll();
@@ -232,12 +231,13 @@ TEST_P(CoreUnwindTest, LongWaitsPrintTheirMinutes) {
 TEST_P(CoreUnwindTest, EveryThreadFromItsRegistersEndsCleanly) {
   ASSERT_FALSE(core_->threads().empty());
   int frames = 0;
-  for (const target::CoreThread& thread : core_->threads()) {
+  for (const target::Thread& thread : core_->threads()) {
     const arch::ArchInfo& arch = core_->arch();
     std::optional<uint64_t> pc = thread.registers.Pc(arch);
     std::optional<uint64_t> sp = thread.registers.Sp(arch);
     ASSERT_TRUE(pc && sp) << "thread " << thread.tid;
-    GoUnwinder unwinder(binary_->pclntab(), arch, *core_, /*max_frames=*/1000);
+    GoUnwinder unwinder(binary_->pclntab(), arch, core_->memory(),
+                        /*max_frames=*/1000);
     unwinder.Start(*pc, *sp, thread.registers.Lr(arch), /*trap=*/true);
     uint64_t last_sp = 0;
     bool in_signal_handler = false;

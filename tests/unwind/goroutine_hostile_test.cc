@@ -32,12 +32,12 @@ int PrintGoroutines(const symtab::Binary& binary, std::string core_bytes,
     *status = core.status();
     return 0;
   }
-  (*core)->AttachExecutable(&binary.elf());
+  *status = (*core)->AttachExecutable(binary);
+  if (!status->ok()) return 0;
   Trace trace;
   // With pending defers: damaged defer chains and deferBits too.
-  *status = traceback::ReadGoroutines(binary, (*core)->arch(), **core,
-                                      (*core)->load_bias(), (*core)->threads(),
-                                      &trace, {.pending_defers = true});
+  *status = traceback::ReadGoroutines(binary, **core, &trace,
+                                      {.pending_defers = true});
   std::string text;
   for (const Goroutine& g : trace.goroutines()) {
     render::AppendGoroutineText(g, {.defers = true}, &text);
@@ -101,12 +101,9 @@ std::vector<std::pair<size_t, size_t>> RuntimeRanges(
       absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(core_bytes.data()),
                           core_bytes.size()));
   if (!core.ok() || !elf.ok()) return ranges;
-  (*core)->AttachExecutable(&binary.elf());
+  if (!(*core)->AttachExecutable(binary).ok()) return ranges;
   Trace trace;
-  if (!traceback::ReadGoroutines(binary, (*core)->arch(), **core,
-                                 (*core)->load_bias(), (*core)->threads(),
-                                 &trace)
-           .ok()) {
+  if (!traceback::ReadGoroutines(binary, **core, &trace).ok()) {
     return ranges;
   }
   auto add = [&](uint64_t address, uint64_t size) {
@@ -169,10 +166,10 @@ TEST_P(GoroutineHostileTest, CoreOfAnotherBinaryIsRefused) {
   absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
       target::CoreFile::FromBytes(core_);
   ASSERT_TRUE(core.ok());
-  (*core)->AttachExecutable(&(*binary)->elf());
-  absl::Status status = (*core)->VerifyExecutable();
+  absl::Status status = (*core)->AttachExecutable(**binary);
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(absl::StrContains(status.message(), "not dumped by this binary"))
+  EXPECT_TRUE(
+      absl::StrContains(status.message(), "not the program's executable"))
       << status;
 }
 

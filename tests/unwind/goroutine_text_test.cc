@@ -28,22 +28,23 @@ namespace {
 
 using ::gentrace::testing::FixtureBinary;
 
-// Prints every goroutine of `core` through `binary_path` and compares each
-// with the runtime's block for the same goroutine.
+// Prints every goroutine of `crashed`'s core, symbolized from the binary at
+// `binary_path` (the program itself, or a stripped build of it: another
+// build ID, the same layout), and compares each with the runtime's block
+// for the same goroutine.
 void ExpectRuntimeText(const std::string& binary_path,
                        const FixtureBinary& crashed) {
   absl::StatusOr<gentrace::testing::CrashedProgram> program =
-      gentrace::testing::OpenCrashedProgram(binary_path,
+      gentrace::testing::OpenCrashedProgram(crashed.path,
                                             crashed.path + ".core");
   ASSERT_TRUE(program.ok()) << program.status();
-  const std::unique_ptr<symtab::Binary>& binary = program->binary;
   const std::unique_ptr<target::CoreFile>& core = program->core;
-  if (binary_path == crashed.path) {
-    ASSERT_TRUE(core->VerifyExecutable().ok());
-  }
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> symbols =
+      symtab::Binary::Open(binary_path);
+  ASSERT_TRUE(symbols.ok()) << symbols.status();
+  const std::unique_ptr<symtab::Binary>& binary = *symbols;
   Trace trace;
-  absl::Status status = traceback::ReadGoroutines(
-      *binary, core->arch(), *core, core->load_bias(), core->threads(), &trace);
+  absl::Status status = traceback::ReadGoroutines(*binary, *core, &trace);
   ASSERT_TRUE(status.ok()) << status;
   const auto* goroutines = &trace.goroutines();
   ASSERT_EQ(trace.notes_size(), 2);

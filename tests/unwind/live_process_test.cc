@@ -55,12 +55,10 @@ TEST(LiveProcessTest, ReadsTenThousandGoroutinesAndLetsTheProcessRun) {
     absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
         symtab::Binary::Open((*process)->executable_path());
     ASSERT_TRUE(binary.ok()) << binary.status();
+    ASSERT_TRUE((*process)->AttachExecutable(**binary).ok());
     std::vector<std::string> notes;
     absl::Status status = traceback::ForEachGoroutine(
-        **binary, (*process)->arch(), **process,
-        (*process)->entry().value_or((*binary)->elf().entry()) -
-            (*binary)->elf().entry(),
-        (*process)->threads(),
+        **binary, **process,
         [&](Goroutine& g) {
           if (g.status() != "chan receive") return;
           ++parked;
@@ -69,7 +67,7 @@ TEST(LiveProcessTest, ReadsTenThousandGoroutinesAndLetsTheProcessRun) {
           render::AppendGoroutineText(g, {.go_minor = 23}, &text);
           ours[g.id()] = text;
         },
-        &notes, {.nanotime = (*process)->stopped_at_nanotime()});
+        &notes);
     ASSERT_TRUE(status.ok()) << status;
     (*process)->Detach();
   }

@@ -39,12 +39,13 @@ struct Walk {
 };
 
 Walk Unwind(const symtab::Pclntab& table,
-            const target::LoadedCapture& capture) {
+            const target::CaptureTarget& capture) {
   Walk walk;
-  GoUnwinder unwinder(table, *capture.arch, capture.memory, /*max_frames=*/64);
-  unwinder.Start(*capture.registers.Pc(*capture.arch),
-                 *capture.registers.Sp(*capture.arch),
-                 capture.registers.Lr(*capture.arch), /*trap=*/true);
+  GoUnwinder unwinder(table, capture.arch(), capture.memory(),
+                      /*max_frames=*/64);
+  unwinder.Start(*capture.registers().Pc(capture.arch()),
+                 *capture.registers().Sp(capture.arch()),
+                 capture.registers().Lr(capture.arch()), /*trap=*/true);
   for (; unwinder.valid(); unwinder.Next()) {
     const GoFrame& frame = unwinder.frame();
     absl::StatusOr<symtab::Func> func =
@@ -113,7 +114,7 @@ TEST_P(SteppingUnwindTest, EveryInstructionUnwindsToTheLiveCalls) {
     SteppedInstruction step;
     ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &step).ok())
         << "line " << instructions + 2;
-    absl::StatusOr<target::LoadedCapture> capture =
+    absl::StatusOr<target::CaptureTarget> capture =
         target::LoadCapture(step.capture().SerializeAsString());
     ASSERT_TRUE(capture.ok()) << capture.status();
     const std::string difference =
@@ -127,7 +128,7 @@ TEST_P(SteppingUnwindTest, EveryInstructionUnwindsToTheLiveCalls) {
       ++correct;
     } else if (wrong.size() < 20) {
       wrong.push_back(absl::StrCat(
-          "pc 0x", absl::Hex(*capture->registers.Pc(*capture->arch)), " in ",
+          "pc 0x", absl::Hex(*capture->registers().Pc(capture->arch())), " in ",
           step.chain(0), ": ", difference));
     }
   }

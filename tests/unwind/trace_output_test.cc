@@ -47,9 +47,8 @@ bool ReadGoroutinesCore(const std::string& root,
   if (!crashed.ok()) return false;
   const target::CoreFile& core = *crashed->core;
   *whole->add_modules() = ModuleOf(*crashed->binary);
-  const absl::Status status = traceback::ReadGoroutines(
-      *crashed->binary, core.arch(), core, core.load_bias(), core.threads(),
-      whole, options);
+  const absl::Status status =
+      traceback::ReadGoroutines(*crashed->binary, core, whole, options);
   EXPECT_TRUE(status.ok()) << status;
   return status.ok();
 }

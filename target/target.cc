@@ -1,0 +1,57 @@
+#include "target/target.h"
+
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "symtab/byte_reader.h"
+
+namespace gentrace::target {
+
+absl::Status Target::AttachExecutable(const symtab::Binary& binary) {
+  if (binary.arch() != &arch()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the program is ", arch().goarch, " but the binary is ",
+                     binary.goarch()));
+  }
+  const symtab::ElfFile& executable = binary.elf();
+  const std::optional<uint64_t> program_entry = entry();
+  const uint64_t load_bias =
+      program_entry ? *program_entry - executable.entry() : 0;
+  // A fixed-address executable loads where it was linked; a PIE one on a
+  // page boundary.
+  constexpr uint64_t kPageMask = 0xfff;
+  if (program_entry &&
+      ((executable.type() != symtab::kElfTypeDyn && load_bias != 0) ||
+       (load_bias & kPageMask) != 0)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "this binary is not the program's executable: the program's entry "
+        "point was 0x",
+        absl::Hex(*program_entry), ", this binary's is 0x",
+        absl::Hex(executable.entry())));
+  }
+  if (absl::Status used = UseExecutable(executable, load_bias); !used.ok()) {
+    return used;
+  }
+  load_bias_ = load_bias;
+  return absl::OkStatus();
+}
+
+absl::Status Target::CompareBuildNotes(const symtab::ElfFile& executable,
+                                       uint64_t load_bias,
+                                       const symtab::AddressSpace& kept) {
+  for (const symtab::ElfSection& section : executable.sections()) {
+    if (section.type != symtab::kShtNote || section.addr == 0) continue;
+    std::optional<symtab::ByteReader> in_file = executable.SectionData(section);
+    std::optional<symtab::ByteReader> in_memory =
+        kept.Read(section.addr + load_bias, section.size);
+    if (!in_file || !in_memory) continue;
+    if (in_file->data() != in_memory->data()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "this binary is not the program's executable: its ", section.name,
+          " differs from the one in the program's memory (another build?)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace gentrace::target

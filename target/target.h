@@ -1,0 +1,91 @@
+#ifndef GENTRACE_TARGET_TARGET_H_
+#define GENTRACE_TARGET_TARGET_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/types/span.h"
+#include "arch/arch.h"
+#include "arch/registers.h"
+#include "symtab/address_space.h"
+#include "symtab/binary.h"
+#include "symtab/elf_file.h"
+
+namespace gentrace::target {
+
+// A thread of the program, stopped: its kernel thread id and registers.
+struct Thread {
+  int64_t tid = 0;
+  arch::Registers registers;
+};
+
+// One file-backed mapping of the program: [start, end) mapped `path` from
+// byte `file_offset` on. Paths are where the files were when it ran.
+struct FileMapping {
+  uint64_t start = 0;
+  uint64_t end = 0;
+  uint64_t file_offset = 0;  // bytes
+  std::string path;
+};
+
+// A stopped program to read: its memory, architecture and threads, and
+// what places its executable in memory. Everything above target/ reads a
+// program through this interface, whatever holds it: an ELF core
+// (CoreFile), a process held with ptrace (LiveProcess), the current process
+// (CurrentProcess), a capture of registers and stack (CaptureTarget).
+//
+// Implementations are thread-safe for reading once constructed.
+class Target {
+ public:
+  virtual ~Target() = default;
+
+  virtual const arch::ArchInfo& arch() const = 0;
+  virtual const symtab::AddressSpace& memory() const = 0;
+  // The threads whose registers the target holds, in the order it lists
+  // them; empty when it holds none.
+  virtual absl::Span<const Thread> threads() const = 0;
+  // Where the program started: AT_ENTRY of its auxiliary vector, when the
+  // target knows it.
+  virtual std::optional<uint64_t> entry() const = 0;
+  // The file-backed mappings, ascending; empty when the target lists none.
+  virtual absl::Span<const FileMapping> file_mappings() const = 0;
+  // The program's CLOCK_MONOTONIC (the Go runtime's nanotime()) when it was
+  // stopped, when the target knows it.
+  virtual std::optional<int64_t> nanotime() const = 0;
+
+  // Ties the program's executable to the target: refuses a binary of
+  // another architecture, or one that is not the executable that ran (its
+  // entry point cannot have been the program's, or its build ID notes
+  // differ from the bytes the target kept of them); else sets the load bias
+  // and lets the target serve what its memory lacks (file-backed text) from
+  // the file. `binary` must outlive the target.
+  absl::Status AttachExecutable(const symtab::Binary& binary);
+  // AT_ENTRY minus the executable's entry point after AttachExecutable, so
+  // that position-independent executables line up; 0 before, or when the
+  // target does not know AT_ENTRY.
+  uint64_t load_bias() const { return load_bias_; }
+
+ protected:
+  // The target's part of AttachExecutable, after the shared checks: check
+  // the file against what the target kept, and serve from it.
+  virtual absl::Status UseExecutable(const symtab::ElfFile& executable,
+                                     uint64_t load_bias) {
+    return absl::OkStatus();
+  }
+  // FailedPreconditionError unless `executable`'s build ID notes (its
+  // allocated SHT_NOTE sections: Go's and GNU's, at the start of text),
+  // placed at `load_bias`, equal the bytes `kept` holds there; OK where
+  // `kept` lacks them.
+  static absl::Status CompareBuildNotes(const symtab::ElfFile& executable,
+                                        uint64_t load_bias,
+                                        const symtab::AddressSpace& kept);
+
+ private:
+  uint64_t load_bias_ = 0;
+};
+
+}  // namespace gentrace::target
+
+#endif  // GENTRACE_TARGET_TARGET_H_
