@@ -45,9 +45,11 @@ absl::Status RunCore(absl::Span<char* const> argv) {
       ModuleOf(binary));
   if (input->args.Has("threads")) {
     for (const target::Thread& stopped : program.threads()) {
-      Thread thread = traceback::UnwindThread(
+      traceback::Thread walked = traceback::UnwindThread(
           binary, program.arch(), program.memory(), stopped.registers);
-      thread.set_tid(stopped.tid);
+      walked.tid = stopped.tid;
+      Thread thread;
+      ToProto(std::move(walked), &thread);
       out.AddThread(thread);
     }
     return out.Write();

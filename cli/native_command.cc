@@ -34,8 +34,11 @@ Thread Named(int64_t tid,
     thread.set_stop_detail(std::string(frames.status().message()));
     return thread;
   }
-  return traceback::NativeThread(tid, *frames, modules, /*first_is_exact=*/true,
-                                 kMaxFrames);
+  Thread thread;
+  ToProto(traceback::NativeThread(tid, *frames, modules,
+                                  /*first_is_exact=*/true, kMaxFrames),
+          &thread);
+  return thread;
 }
 
 }  // namespace

@@ -53,10 +53,10 @@ absl::Status RunRender(absl::Span<char* const> argv) {
   for (const NativeFrameRecord& record : capture.native_frames()) {
     frames.push_back({.pc = record.pc(), .sp = record.sp()});
   }
-  *trace.add_threads() =
-      traceback::NativeThread(capture.tid(), frames, modules,
-                              /*first_is_exact=*/capture.signal() != 0,
-                              /*frame_limit=*/256);
+  ToProto(traceback::NativeThread(capture.tid(), frames, modules,
+                                  /*first_is_exact=*/capture.signal() != 0,
+                                  /*frame_limit=*/256),
+          trace.add_threads());
   return render::WriteThreadTrace(trace, *format);
 }
 

@@ -32,8 +32,10 @@ absl::Status RunUnwind(absl::Span<char* const> argv) {
       !attached.ok()) {
     return attached;
   }
-  const Thread thread = traceback::UnwindThread(
-      binary, capture->arch(), capture->memory(), capture->registers());
+  Thread thread;
+  ToProto(traceback::UnwindThread(binary, capture->arch(), capture->memory(),
+                                  capture->registers()),
+          &thread);
   std::string out;
   if (input->format == "json") {
     absl::StatusOr<std::string> json = ToJsonLine(thread);

@@ -1,5 +1,9 @@
 #include "proto/convert.h"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "google/protobuf/util/json_util.h"
 
 namespace gentrace {
@@ -106,6 +110,112 @@ DeferKind ToProto(goruntime::DeferKind kind) {
       return DEFER_KIND_OPEN_CODED;
   }
   return DEFER_KIND_UNSPECIFIED;
+}
+
+FrameSource ToProto(traceback::FrameSource source) {
+  switch (source) {
+    case traceback::FrameSource::kRegisters:
+      return FRAME_SOURCE_REGISTERS;
+    case traceback::FrameSource::kPcsp:
+      return FRAME_SOURCE_PCSP;
+    case traceback::FrameSource::kLinkRegister:
+      return FRAME_SOURCE_LINK_REGISTER;
+    case traceback::FrameSource::kGoroutineSched:
+      return FRAME_SOURCE_GOROUTINE_SCHED;
+    case traceback::FrameSource::kSignalContext:
+      return FRAME_SOURCE_SIGNAL_CONTEXT;
+    case traceback::FrameSource::kNative:
+      return FRAME_SOURCE_NATIVE;
+  }
+  return FRAME_SOURCE_UNSPECIFIED;
+}
+
+namespace {
+
+void LocationToProto(traceback::Location&& location, Location* out) {
+  out->set_function(std::move(location.function));
+  out->set_file(std::move(location.file));
+  out->set_line(location.line);
+  out->set_inlined(location.inlined);
+}
+
+void FramesToProto(std::vector<traceback::Frame>&& frames,
+                   google::protobuf::RepeatedPtrField<Frame>* out) {
+  out->Reserve(static_cast<int>(frames.size()));
+  for (traceback::Frame& frame : frames) ToProto(std::move(frame), out->Add());
+}
+
+}  // namespace
+
+void ToProto(traceback::Frame&& frame, Frame* out) {
+  out->set_pc(frame.pc);
+  out->set_sp(frame.sp);
+  out->set_fp(frame.fp);
+  out->set_entry(frame.entry);
+  out->set_func_id(ToProto(frame.func_id));
+  out->set_func_flags(frame.func_flags);
+  for (traceback::Location& location : frame.locations) {
+    LocationToProto(std::move(location), out->add_locations());
+  }
+  out->set_source(ToProto(frame.source));
+  out->set_trap(frame.trap);
+  out->set_arguments(std::move(frame.arguments));
+  for (traceback::DeferredCall& call : frame.defers) {
+    DeferredCall* d = out->add_defers();
+    d->set_kind(ToProto(call.kind));
+    d->set_closure(call.closure);
+    d->set_entry(call.entry);
+    if (call.function) {
+      LocationToProto(*std::move(call.function), d->mutable_function());
+    }
+    d->set_record(call.record);
+    d->set_arguments(call.arguments);
+    d->set_argument_bytes(call.argument_bytes);
+  }
+}
+
+void ToProto(traceback::Thread&& thread, Thread* out) {
+  out->set_tid(thread.tid);
+  FramesToProto(std::move(thread.frames), out->mutable_frames());
+  out->set_stop_reason(ToProto(thread.stop.reason));
+  out->set_stop_detail(std::move(thread.stop.detail));
+}
+
+void ToProto(traceback::Goroutine&& goroutine, Goroutine* out) {
+  out->set_id(goroutine.id);
+  out->set_status(std::move(goroutine.status));
+  out->set_wait_reason(std::move(goroutine.wait_reason));
+  out->set_wait_minutes(goroutine.wait_minutes);
+  FramesToProto(std::move(goroutine.frames), out->mutable_frames());
+  out->set_stop_reason(ToProto(goroutine.stop.reason));
+  out->set_stop_detail(std::move(goroutine.stop.detail));
+  out->set_created_by_pc(goroutine.created_by_pc);
+  out->set_parent_id(goroutine.parent_id);
+  if (goroutine.created_by) {
+    LocationToProto(*std::move(goroutine.created_by),
+                    out->mutable_created_by());
+  }
+  out->set_created_by_entry(goroutine.created_by_entry);
+  out->set_address(goroutine.address);
+  out->set_m_address(goroutine.m_address);
+  out->set_m_id(goroutine.m_id);
+  out->set_reporting(goroutine.reporting);
+  for (traceback::Ancestor& ancestor : goroutine.ancestors) {
+    Ancestor* a = out->add_ancestors();
+    a->set_id(ancestor.id);
+    FramesToProto(std::move(ancestor.frames), a->mutable_frames());
+    a->set_created_by_pc(ancestor.created_by_pc);
+    if (ancestor.created_by) {
+      LocationToProto(*std::move(ancestor.created_by), a->mutable_created_by());
+    }
+    a->set_created_by_entry(ancestor.created_by_entry);
+  }
+  out->set_panicking(goroutine.panicking);
+  for (std::string& problem : goroutine.defer_problems) {
+    out->add_defer_problems(std::move(problem));
+  }
+  out->set_panics(goroutine.panics);
+  out->set_panic_recovered(goroutine.panic_recovered);
 }
 
 void ToProto(const symtab::SourceFrame& frame, Location* location) {

@@ -10,6 +10,7 @@
 #include "symtab/binary.h"
 #include "symtab/func_id.h"
 #include "symtab/pclntab.h"
+#include "traceback/frame.h"
 #include "unwind/go_unwinder.h"
 
 namespace gentrace {
@@ -19,6 +20,12 @@ namespace gentrace {
 FuncId ToProto(symtab::FuncId id);
 StopReason ToProto(unwind::StopReason reason);
 DeferKind ToProto(goruntime::DeferKind kind);
+FrameSource ToProto(traceback::FrameSource source);
+
+// A trace assembled by traceback/ written into its messages (moved from).
+void ToProto(traceback::Frame&& frame, Frame* out);
+void ToProto(traceback::Thread&& thread, Thread* out);
+void ToProto(traceback::Goroutine&& goroutine, Goroutine* out);
 void ToProto(const symtab::SourceFrame& frame, Location* location);
 Module ModuleOf(const symtab::Binary& binary);
 

@@ -18,9 +18,7 @@ namespace {
 
 // The runtime reports a fatal panic or throw from the caller of these.
 bool IsFatalReport(const Frame& frame) {
-  if (frame.locations().empty()) return false;
-  const std::string& name =
-      frame.locations(frame.locations_size() - 1).function();
+  const std::string& name = frame.function();
   return name == "runtime.fatalpanic" || name == "runtime.fatalthrow";
 }
 
@@ -38,7 +36,7 @@ class GoroutineTracer {
         reader_(reader),
         options_(options) {}
 
-  absl::Status Run(absl::FunctionRef<void(Goroutine&)> visit,
+  absl::Status Run(absl::FunctionRef<void(gentrace::Goroutine&)> visit,
                    std::vector<std::string>* notes);
 
  private:
@@ -84,13 +82,13 @@ void GoroutineTracer::WalkRunning(const goruntime::Goroutine& g,
   std::optional<uint64_t> pc = regs.Pc(arch_);
   std::optional<uint64_t> sp = regs.Sp(arch_);
   if (!pc || !sp) {
-    out->set_stop_reason(STOP_REASON_UNREADABLE_MEMORY);
-    out->set_stop_detail("the thread has no pc or sp");
+    out->stop = {unwind::StopReason::kUnreadableMemory,
+                 "the thread has no pc or sp"};
     return;
   }
-  auto& frames = *out->mutable_frames();
+  std::vector<Frame>& frames = out->frames;
   WalkStart start{*pc, *sp, regs.Lr(arch_), /*trap=*/true,
-                  FRAME_SOURCE_REGISTERS};
+                  FrameSource::kRegisters};
   bool used_sched = false;
   int last_handler = -1;  // the outermost signal handler's frame so far
   WalkEnd end;
@@ -107,10 +105,9 @@ void GoroutineTracer::WalkRunning(const goruntime::Goroutine& g,
       if (!interrupted) break;
       // Drop the handler's frames past sigtrampgo (sigtramp): the walk goes
       // on at the interrupted instruction instead.
-      frames.DeleteSubrange(last_handler + 1,
-                            frames.size() - (last_handler + 1));
+      frames.resize(last_handler + 1);
       start = {interrupted->pc, interrupted->sp, interrupted->lr,
-               /*trap=*/true, FRAME_SOURCE_SIGNAL_CONTEXT};
+               /*trap=*/true, FrameSource::kSignalContext};
       // The signal came while the thread was off the goroutine's stack (on
       // the scheduler stack, in systemstack): the runtime shows the
       // goroutine from where it left its stack, g.sched, and so does this.
@@ -120,33 +117,34 @@ void GoroutineTracer::WalkRunning(const goruntime::Goroutine& g,
       if (off_own_stack && !used_sched && g.sched_sp != 0) {
         used_sched = true;
         start = {g.sched_pc, g.sched_sp, g.sched_lr, /*trap=*/false,
-                 FRAME_SOURCE_GOROUTINE_SCHED};
+                 FrameSource::kGoroutineSched};
       }
       continue;
     }
-    if (end.reason == STOP_REASON_STACK_SWITCH && !used_sched &&
+    if (end.stop.reason == unwind::StopReason::kStackSwitch && !used_sched &&
         g.sched_sp != 0) {
       used_sched = true;
       start = {g.sched_pc, g.sched_sp, g.sched_lr, /*trap=*/false,
-               FRAME_SOURCE_GOROUTINE_SCHED};
+               FrameSource::kGoroutineSched};
       continue;
     }
     break;
   }
-  out->set_stop_reason(end.reason);
-  out->set_stop_detail(end.detail);
+  out->stop = std::move(end.stop);
   // The runtime reports a crash from where it arose: the caller of
   // fatalpanic or fatalthrow, or else the instruction the (outermost)
   // signal interrupted.
   int report_start = last_handler;
-  for (int i = 0; i < frames.size(); ++i) {
+  for (size_t i = 0; i < frames.size(); ++i) {
     if (IsFatalReport(frames[i])) {
-      report_start = i;
+      report_start = static_cast<int>(i);
       break;
     }
   }
-  if (report_start >= 0) frames.DeleteSubrange(0, report_start + 1);
-  out->set_reporting(report_start >= 0);
+  if (report_start >= 0) {
+    frames.erase(frames.begin(), frames.begin() + report_start + 1);
+  }
+  out->reporting = report_start >= 0;
 }
 
 // The `go` statement at `go_pc` as the runtime names it in "created by":
@@ -155,7 +153,7 @@ void GoroutineTracer::WalkRunning(const goruntime::Goroutine& g,
 template <typename Message>
 void GoroutineTracer::SetCreatedBy(uint64_t go_pc, Message* message) {
   std::vector<symtab::SourceFrame>* locations = &locations_;
-  message->set_created_by_pc(go_pc);
+  message->created_by_pc = go_pc;
   absl::StatusOr<symtab::Func> func = binary_.pclntab().FindFunc(go_pc);
   if (!func.ok()) return;
   const uint64_t trace_pc =
@@ -164,11 +162,10 @@ void GoroutineTracer::SetCreatedBy(uint64_t go_pc, Message* message) {
   if (!binary_.Symbolize(trace_pc, locations).ok() || locations->empty()) {
     return;
   }
-  Location* at = message->mutable_created_by();
-  at->set_function(std::string(locations->back().function));
-  at->set_file(std::string(locations->front().file));
-  at->set_line(locations->front().line);
-  message->set_created_by_entry(func->entry());
+  message->created_by =
+      Location{std::string(locations->back().function),
+               std::string(locations->front().file), locations->front().line};
+  message->created_by_entry = func->entry();
 }
 
 // A recorded ancestor. Its pcs are return addresses and inlined call sites
@@ -177,23 +174,22 @@ void GoroutineTracer::SetCreatedBy(uint64_t go_pc, Message* message) {
 void GoroutineTracer::AddAncestor(const goruntime::GoroutineAncestor& ancestor,
                                   Ancestor* out) {
   std::vector<symtab::SourceFrame>* locations = &locations_;
-  out->set_id(ancestor.goid);
+  out->id = ancestor.goid;
   for (uint64_t pc : ancestor.pcs) {
-    Frame* frame = out->add_frames();
-    frame->set_pc(pc);
-    frame->set_trap(true);
+    Frame& frame = out->frames.emplace_back();
+    frame.pc = pc;
+    frame.trap = true;
     absl::StatusOr<symtab::Func> func = binary_.pclntab().FindFunc(pc);
     locations->clear();
     if (!func.ok() || !binary_.Symbolize(pc, locations).ok() ||
         locations->empty()) {
       continue;
     }
-    frame->set_entry(func->entry());
-    Location* at = frame->add_locations();
-    at->set_function(std::string(locations->front().function));
-    at->set_file(std::string(locations->front().file));
-    at->set_line(locations->front().line);
-    at->set_inlined(locations->size() > 1);
+    frame.entry = func->entry();
+    frame.locations.push_back({std::string(locations->front().function),
+                               std::string(locations->front().file),
+                               locations->front().line,
+                               /*inlined=*/locations->size() > 1});
   }
   SetCreatedBy(ancestor.go_pc, out);
 }
@@ -206,7 +202,7 @@ std::vector<Frame> GoroutineTracer::CFramesFrom(
   std::vector<Frame> frames =
       options_.native_frames->FromRegisters(thread, registers, pc_is_return);
   for (size_t i = 0; i < frames.size(); ++i) {
-    if (binary_.pclntab().FindFunc(frames[i].pc()).ok()) {
+    if (binary_.pclntab().FindFunc(frames[i].pc).ok()) {
       frames.resize(i);
       break;
     }
@@ -233,11 +229,11 @@ std::vector<Frame> GoroutineTracer::InterruptedCFrames(
     return binary_.pclntab().FindFunc(address).ok();
   };
   WalkStart start{*pc, *sp, thread.registers.Lr(arch_), /*trap=*/true,
-                  FRAME_SOURCE_REGISTERS};
+                  FrameSource::kRegisters};
   bool used_gsignal = false;
   std::vector<unwind::NativeRegister> c_state;
   for (int segment = 0; segment < kMaxSegments && c_state.empty(); ++segment) {
-    google::protobuf::RepeatedPtrField<Frame> walked;
+    std::vector<Frame> walked;
     const WalkEnd end = AppendWalk(binary_, arch_, memory_, start, &walked);
     if (end.signal_context) {
       std::optional<unwind::InterruptedRegisters> interrupted =
@@ -249,21 +245,21 @@ std::vector<Frame> GoroutineTracer::InterruptedCFrames(
         break;
       }
       start = {interrupted->pc, interrupted->sp, interrupted->lr,
-               /*trap=*/true, FRAME_SOURCE_SIGNAL_CONTEXT};
+               /*trap=*/true, FrameSource::kSignalContext};
       continue;
     }
-    if (end.reason == STOP_REASON_UNKNOWN_PC && !walked.empty() &&
-        walked.rbegin()->func_id() == FUNC_ID_SIGPANIC) {
+    if (end.stop.reason == unwind::StopReason::kUnknownPc && !walked.empty() &&
+        walked.back().func_id == symtab::FuncId::kSigpanic) {
       // sigpanic was called into C code: its return address is the
       // faulting pc, its caller's SP its own fp.
-      const uint64_t fp = walked.rbegin()->fp();
+      const uint64_t fp = walked.back().fp;
       std::optional<uint64_t> ret = memory_.ReadWord(
           fp - arch_.ptr_size, arch_.ptr_size, arch_.byte_order);
       if (!ret) return {};
       c_state = unwind::NativePcSp(*ret, fp);
       break;
     }
-    if (end.reason != STOP_REASON_STACK_SWITCH || used_gsignal ||
+    if (end.stop.reason != unwind::StopReason::kStackSwitch || used_gsignal ||
         g.m_gsignal == 0) {
       return {};
     }
@@ -271,7 +267,7 @@ std::vector<Frame> GoroutineTracer::InterruptedCFrames(
     if (!gsignal.ok() || gsignal->sched_sp == 0) return {};
     used_gsignal = true;
     start = {gsignal->sched_pc, gsignal->sched_sp, gsignal->sched_lr,
-             /*trap=*/false, FRAME_SOURCE_GOROUTINE_SCHED};
+             /*trap=*/false, FrameSource::kGoroutineSched};
   }
   if (c_state.empty()) return {};
   return CFramesFrom(thread_index, c_state, /*pc_is_return=*/false);
@@ -320,15 +316,13 @@ std::vector<Frame> GoroutineTracer::CallbackCFrames(
 // runtime.cgocallback frame.
 void GoroutineTracer::InsertCallbackCFrames(const goruntime::Goroutine& g,
                                             Goroutine* out) const {
-  auto& frames = *out->mutable_frames();
-  for (int i = 0; i < frames.size(); ++i) {
-    if (frames[i].func_id() != FUNC_ID_CGOCALLBACK) continue;
-    std::vector<Frame> c_frames = CallbackCFrames(g, frames[i].entry());
-    google::protobuf::RepeatedPtrField<Frame> rest;
-    for (int j = i + 1; j < frames.size(); ++j) rest.Add()->Swap(&frames[j]);
-    frames.DeleteSubrange(i + 1, frames.size() - (i + 1));
-    for (Frame& f : c_frames) frames.Add()->Swap(&f);
-    for (Frame& f : rest) frames.Add()->Swap(&f);
+  std::vector<Frame>& frames = out->frames;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    if (frames[i].func_id != symtab::FuncId::kCgocallback) continue;
+    std::vector<Frame> c_frames = CallbackCFrames(g, frames[i].entry);
+    frames.insert(frames.begin() + i + 1,
+                  std::make_move_iterator(c_frames.begin()),
+                  std::make_move_iterator(c_frames.end()));
     return;
   }
 }
@@ -338,38 +332,36 @@ void GoroutineTracer::InsertCallbackCFrames(const goruntime::Goroutine& g,
 void GoroutineTracer::AddPendingDefers(uint64_t g, Goroutine* out) {
   std::vector<symtab::SourceFrame>* locations = &locations_;
   std::vector<goruntime::DeferFrame> frames;
-  frames.reserve(out->frames_size());
-  for (const Frame& f : out->frames()) {
-    frames.push_back(
-        {.lookup_pc = f.trap() || f.pc() == f.entry() ? f.pc() : f.pc() - 1,
-         .sp = f.sp(),
-         .fp = f.fp()});
+  frames.reserve(out->frames.size());
+  for (const Frame& f : out->frames) {
+    frames.push_back({.lookup_pc = f.trap || f.pc == f.entry ? f.pc : f.pc - 1,
+                      .sp = f.sp,
+                      .fp = f.fp});
   }
   goruntime::PendingDefers pending = goruntime::FindPendingDefers(
       binary_.pclntab(), memory_, *defer_layout_, arch_, g, frames);
-  out->set_panicking(pending.panics > 0);
-  out->set_panics(pending.panics);
-  out->set_panic_recovered(pending.newest_panic_recovered);
-  for (std::string& problem : pending.problems) {
-    out->add_defer_problems(std::move(problem));
-  }
+  out->panicking = pending.panics > 0;
+  out->panics = pending.panics;
+  out->panic_recovered = pending.newest_panic_recovered;
+  out->defer_problems = std::move(pending.problems);
   for (const goruntime::PendingCall& call : pending.calls) {
-    DeferredCall* d = out->mutable_frames(call.frame)->add_defers();
-    d->set_kind(ToProto(call.kind));
-    d->set_closure(call.closure);
-    d->set_entry(call.fn);
-    d->set_record(call.record);
-    d->set_arguments(call.arguments);
-    d->set_argument_bytes(call.argument_bytes);
+    DeferredCall& d = out->frames[call.frame].defers.emplace_back();
+    d.kind = call.kind;
+    d.closure = call.closure;
+    d.entry = call.fn;
+    d.record = call.record;
+    d.arguments = call.arguments;
+    d.argument_bytes = call.argument_bytes;
     locations->clear();
     if (binary_.Symbolize(call.fn, locations).ok() && !locations->empty()) {
-      ToProto(locations->back(), d->mutable_function());
+      d.function = LocationOf(locations->back());
     }
   }
 }
 
-absl::Status GoroutineTracer::Run(absl::FunctionRef<void(Goroutine&)> visit,
-                                  std::vector<std::string>* notes) {
+absl::Status GoroutineTracer::Run(
+    absl::FunctionRef<void(gentrace::Goroutine&)> visit,
+    std::vector<std::string>* notes) {
   absl::StatusOr<std::vector<goruntime::Goroutine>> gs = reader_.ReadAll();
   if (!gs.ok()) return gs.status();
   notes->push_back(
@@ -387,14 +379,16 @@ absl::Status GoroutineTracer::Run(absl::FunctionRef<void(Goroutine&)> visit,
           absl::StrCat("pending defers not read: ", layout.status().message()));
     }
   }
-  Goroutine goroutine;
+  gentrace::Goroutine message;
   for (const goruntime::Goroutine& g : *gs) {
     const uint32_t state = g.status & ~static_cast<uint32_t>(goruntime::kGscan);
     if (state == goruntime::kGdead) continue;
-    goroutine.Clear();
+    Goroutine goroutine;
     TraceGoroutine(g, notes, &goroutine);
     if (defer_layout_) AddPendingDefers(g.address, &goroutine);
-    visit(goroutine);
+    message.Clear();
+    ToProto(std::move(goroutine), &message);
+    visit(message);
   }
   return absl::OkStatus();
 }
@@ -403,25 +397,24 @@ void GoroutineTracer::TraceGoroutine(const goruntime::Goroutine& g,
                                      std::vector<std::string>* notes,
                                      Goroutine* out) {
   const uint32_t state = g.status & ~static_cast<uint32_t>(goruntime::kGscan);
-  out->set_id(g.goid);
-  out->set_address(g.address);
-  out->set_m_address(g.m);
-  out->set_m_id(g.m_id);
-  out->set_status(reader_.StatusText(g, nanotime_));
+  out->id = g.goid;
+  out->address = g.address;
+  out->m_address = g.m;
+  out->m_id = g.m_id;
+  out->status = reader_.StatusText(g, nanotime_);
   if (nanotime_) {
-    out->set_wait_minutes(
-        goruntime::GoroutineReader::WaitMinutes(g, *nanotime_));
+    out->wait_minutes = goruntime::GoroutineReader::WaitMinutes(g, *nanotime_);
   }
   if (state == goruntime::kGwaiting) {
-    out->set_wait_reason(reader_.WaitReasonText(g.wait_reason));
+    out->wait_reason = reader_.WaitReasonText(g.wait_reason);
   }
-  out->set_parent_id(g.parent_goid);
+  out->parent_id = g.parent_goid;
   SetCreatedBy(g.go_pc, out);
   if (absl::StatusOr<std::vector<goruntime::GoroutineAncestor>> ancestors =
           reader_.ReadAncestors(g);
       ancestors.ok()) {
     for (const goruntime::GoroutineAncestor& a : *ancestors) {
-      AddAncestor(a, out->add_ancestors());
+      AddAncestor(a, &out->ancestors.emplace_back());
     }
   } else {
     notes->push_back(std::string(ancestors.status().message()));
@@ -436,7 +429,7 @@ void GoroutineTracer::TraceGoroutine(const goruntime::Goroutine& g,
   }
   if (state == goruntime::kGrunning) {
     if (thread_index < 0) {
-      out->set_stop_detail("running on another thread");
+      out->stop.detail = "running on another thread";
       return;
     }
     WalkRunning(g, threads_[thread_index], out);
@@ -445,18 +438,15 @@ void GoroutineTracer::TraceGoroutine(const goruntime::Goroutine& g,
   }
   const bool in_syscall = state == goruntime::kGsyscall;
   if (in_syscall && options_.native_frames != nullptr && thread_index >= 0) {
-    for (Frame& f : InterruptedCFrames(g, thread_index)) {
-      out->add_frames()->Swap(&f);
-    }
+    out->frames = InterruptedCFrames(g, thread_index);
   }
   WalkEnd end = AppendWalk(
       binary_, arch_, memory_,
       {in_syscall ? g.syscall_pc : g.sched_pc,
        in_syscall ? g.syscall_sp : g.sched_sp, in_syscall ? 0 : g.sched_lr,
-       /*trap=*/false, FRAME_SOURCE_GOROUTINE_SCHED},
-      out->mutable_frames());
-  out->set_stop_reason(end.reason);
-  out->set_stop_detail(end.detail);
+       /*trap=*/false, FrameSource::kGoroutineSched},
+      &out->frames);
+  out->stop = std::move(end.stop);
 }
 
 }  // namespace
@@ -466,7 +456,8 @@ absl::Status ReadGoroutines(const symtab::Binary& binary,
                             const GoroutineReadOptions& options) {
   std::vector<std::string> notes;
   absl::Status status = ForEachGoroutine(
-      binary, target, [&](Goroutine& g) { trace->add_goroutines()->Swap(&g); },
+      binary, target,
+      [&](gentrace::Goroutine& g) { trace->add_goroutines()->Swap(&g); },
       &notes, options);
   if (status.ok()) {
     for (std::string& note : notes) trace->add_notes(std::move(note));
@@ -474,11 +465,10 @@ absl::Status ReadGoroutines(const symtab::Binary& binary,
   return status;
 }
 
-absl::Status ForEachGoroutine(const symtab::Binary& binary,
-                              const target::Target& target,
-                              absl::FunctionRef<void(Goroutine&)> visit,
-                              std::vector<std::string>* notes,
-                              const GoroutineReadOptions& options) {
+absl::Status ForEachGoroutine(
+    const symtab::Binary& binary, const target::Target& target,
+    absl::FunctionRef<void(gentrace::Goroutine&)> visit,
+    std::vector<std::string>* notes, const GoroutineReadOptions& options) {
   absl::StatusOr<goruntime::GoroutineReader> reader =
       goruntime::GoroutineReader::Create(binary, target.arch(), target.memory(),
                                          target.load_bias());

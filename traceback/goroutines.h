@@ -14,6 +14,7 @@
 #include "symtab/address_space.h"
 #include "symtab/binary.h"
 #include "target/target.h"
+#include "traceback/frame.h"
 #include "unwind/native_unwinder.h"
 
 namespace gentrace::traceback {
@@ -59,18 +60,18 @@ struct GoroutineReadOptions {
 // Appends them to `trace`, with notes of how runtime.allgs was found and
 // where the runtime's struct layout came from.
 absl::Status ReadGoroutines(const symtab::Binary& binary,
-                            const target::Target& target, Trace* trace,
+                            const target::Target& target,
+                            gentrace::Trace* trace,
                             const GoroutineReadOptions& options = {});
 
 // The same, one goroutine at a time: `visit` sees each (and may take its
 // contents) before the next is read, so memory stays that of one
 // goroutine. `notes` gets how runtime.allgs was found and where the
 // runtime's struct layouts came from.
-absl::Status ForEachGoroutine(const symtab::Binary& binary,
-                              const target::Target& target,
-                              absl::FunctionRef<void(Goroutine&)> visit,
-                              std::vector<std::string>* notes,
-                              const GoroutineReadOptions& options = {});
+absl::Status ForEachGoroutine(
+    const symtab::Binary& binary, const target::Target& target,
+    absl::FunctionRef<void(gentrace::Goroutine&)> visit,
+    std::vector<std::string>* notes, const GoroutineReadOptions& options = {});
 
 }  // namespace gentrace::traceback
 

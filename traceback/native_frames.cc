@@ -6,23 +6,23 @@ Thread NativeThread(int64_t tid, absl::Span<const unwind::NativeFrame> frames,
                     const symtab::NativeModules& modules, bool first_is_exact,
                     size_t frame_limit) {
   Thread thread;
-  thread.set_tid(tid);
+  thread.tid = tid;
+  thread.frames.reserve(frames.size());
   for (size_t i = 0; i < frames.size(); ++i) {
-    Frame* frame = thread.add_frames();
-    frame->set_pc(frames[i].pc);
-    frame->set_sp(frames[i].sp);
-    frame->set_source(FRAME_SOURCE_NATIVE);
-    frame->set_trap(i == 0 && first_is_exact);
-    const symtab::NativeModules::Location at =
-        modules.Locate(frames[i].pc, frame->trap());
-    Location* location = frame->add_locations();
-    location->set_function(at.function.empty() ? "??" : at.function);
-    location->set_file(at.file.empty() ? at.module : at.file);
-    location->set_line(at.line);
+    Frame& frame = thread.frames.emplace_back();
+    frame.pc = frames[i].pc;
+    frame.sp = frames[i].sp;
+    frame.source = FrameSource::kNative;
+    frame.trap = i == 0 && first_is_exact;
+    symtab::NativeModules::Location at =
+        modules.Locate(frames[i].pc, frame.trap);
+    frame.locations.push_back(
+        {at.function.empty() ? "??" : std::move(at.function),
+         at.file.empty() ? std::move(at.module) : std::move(at.file), at.line});
   }
-  thread.set_stop_reason(frames.size() >= frame_limit
-                             ? STOP_REASON_FRAME_LIMIT
-                             : STOP_REASON_TOP_OF_STACK);
+  thread.stop.reason = frames.size() >= frame_limit
+                           ? unwind::StopReason::kFrameLimit
+                           : unwind::StopReason::kTopOfStack;
   return thread;
 }
 
@@ -64,9 +64,9 @@ std::vector<Frame> TargetNativeFrames::FromRegisters(
       unwind::UnwindMemoryNative(target_.memory(), {&*table_, 1}, registers,
                                  kMaxFrames);
   if (!frames.ok()) return {};
-  Thread named = NativeThread(0, *frames, modules_,
-                              /*first_is_exact=*/!pc_is_return, kMaxFrames);
-  return {named.frames().begin(), named.frames().end()};
+  return NativeThread(0, *frames, modules_,
+                      /*first_is_exact=*/!pc_is_return, kMaxFrames)
+      .frames;
 }
 
 }  // namespace gentrace::traceback

@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "absl/types/span.h"
-#include "proto/gentrace.pb.h"
 #include "symtab/binary.h"
 #include "symtab/native_modules.h"
 #include "target/target.h"
+#include "traceback/frame.h"
 #include "traceback/goroutines.h"
 #include "unwind/native_unwinder.h"
 

@@ -4,13 +4,13 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "arch/arch.h"
 #include "arch/registers.h"
-#include "google/protobuf/repeated_ptr_field.h"
-#include "proto/gentrace.pb.h"
 #include "symtab/address_space.h"
 #include "symtab/binary.h"
+#include "traceback/frame.h"
 
 namespace gentrace::traceback {
 
@@ -20,12 +20,11 @@ struct WalkStart {
   uint64_t sp = 0;
   uint64_t lr = 0;    // 0 where there is no link register or it is unknown
   bool trap = false;  // pc is an interrupted instruction
-  FrameSource source = FRAME_SOURCE_REGISTERS;
+  FrameSource source = FrameSource::kRegisters;
 };
 
 struct WalkEnd {
-  StopReason reason = STOP_REASON_UNSPECIFIED;
-  std::string detail;
+  Stop stop;
   // The last runtime.sigtrampgo frame the walk appended (an index into the
   // frames), or -1; and its `ctx` argument, the kernel's ucontext of the
   // signal it handles, when readable.
@@ -39,10 +38,10 @@ struct WalkEnd {
 // signal handler.
 WalkEnd AppendWalk(const symtab::Binary& binary, const arch::ArchInfo& arch,
                    const symtab::AddressSpace& memory, const WalkStart& start,
-                   google::protobuf::RepeatedPtrField<Frame>* frames);
+                   std::vector<Frame>* frames);
 
 // Walks the Go frames from `registers` (taken at an interrupted instruction)
-// over `memory`, symbolizing each frame, as a Thread message (tid unset).
+// over `memory`, symbolizing each frame, as a Thread (tid unset).
 Thread UnwindThread(const symtab::Binary& binary, const arch::ArchInfo& arch,
                     const symtab::AddressSpace& memory,
                     const arch::Registers& registers);

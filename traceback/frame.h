@@ -1,0 +1,117 @@
+#ifndef GENTRACE_TRACEBACK_FRAME_H_
+#define GENTRACE_TRACEBACK_FRAME_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "goruntime/pending_defers.h"
+#include "symtab/func_id.h"
+#include "symtab/pclntab.h"
+#include "unwind/go_unwinder.h"
+
+namespace gentrace::traceback {
+
+// The trace as traceback/ assembles it: goroutines and threads of frames,
+// cut and stitched here, then written once into the protobuf schema at the
+// edge (proto/convert.h), which carries the same fields.
+
+// How a frame's pc and sp were obtained.
+enum class FrameSource {
+  kRegisters,       // the thread's registers
+  kPcsp,            // a return address found through the pcsp table
+  kLinkRegister,    // a return address still in LR
+  kGoroutineSched,  // g.sched or g.syscallsp/pc
+  kSignalContext,   // a kernel signal frame's registers
+  kNative,          // native unwinding (libunwind)
+};
+
+// A source position: a function and where in it.
+struct Location {
+  std::string function;
+  std::string file;
+  int64_t line = 0;
+  bool inlined = false;  // an inlined call, not the physical function
+};
+
+Location LocationOf(const symtab::SourceFrame& frame);
+
+// A deferred call pending on a frame (goruntime::PendingCall, symbolized).
+struct DeferredCall {
+  goruntime::DeferKind kind = goruntime::DeferKind::kHeap;
+  uint64_t closure = 0;
+  uint64_t entry = 0;
+  std::optional<Location> function;  // at its entry
+  uint64_t record = 0;
+  uint64_t arguments = 0;
+  uint32_t argument_bytes = 0;
+};
+
+// One physical frame, Go or native.
+struct Frame {
+  uint64_t pc = 0;
+  uint64_t sp = 0;
+  uint64_t fp = 0;
+  uint64_t entry = 0;  // 0 when the pc is in no Go function
+  symtab::FuncId func_id = symtab::FuncId::kNormal;
+  uint8_t func_flags = 0;
+  FrameSource source = FrameSource::kRegisters;
+  // The pc is the interrupted instruction, not a return address.
+  bool trap = false;
+  std::vector<Location> locations;  // inlined calls first, physical last
+  std::string arguments;            // as the runtime prints them
+  std::vector<DeferredCall> defers;
+
+  // The physical function's name, or empty.
+  const std::string& function() const {
+    static const std::string kNone;
+    return locations.empty() ? kNone : locations.back().function;
+  }
+};
+
+// Where a walk of frames ended, and why.
+struct Stop {
+  unwind::StopReason reason = unwind::StopReason::kNone;
+  std::string detail;
+};
+
+struct Thread {
+  int64_t tid = 0;
+  std::vector<Frame> frames;  // innermost first
+  Stop stop;
+};
+
+struct Ancestor {
+  int64_t id = 0;
+  std::vector<Frame> frames;
+  uint64_t created_by_pc = 0;
+  std::optional<Location> created_by;
+  uint64_t created_by_entry = 0;
+};
+
+struct Goroutine {
+  int64_t id = 0;
+  std::string status;
+  std::string wait_reason;
+  int64_t wait_minutes = 0;
+  std::vector<Frame> frames;  // innermost first
+  Stop stop;
+  uint64_t created_by_pc = 0;
+  int64_t parent_id = 0;
+  std::optional<Location> created_by;
+  uint64_t created_by_entry = 0;
+  uint64_t address = 0;
+  uint64_t m_address = 0;
+  int64_t m_id = 0;
+  bool reporting = false;
+  std::vector<Ancestor> ancestors;
+  bool panicking = false;
+  std::vector<std::string> defer_problems;
+  int32_t panics = 0;
+  bool panic_recovered = false;
+};
+
+}  // namespace gentrace::traceback
+
+#endif  // GENTRACE_TRACEBACK_FRAME_H_
