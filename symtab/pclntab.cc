@@ -387,6 +387,8 @@ absl::StatusOr<const Pclntab::FrameFacts*> Pclntab::FrameFactsAt(
   facts->end = func->end();
   facts->func_id = func->func_id();
   facts->flags = func->flags();
+  absl::StatusOr<absl::string_view> name = func->Name();
+  facts->signal_handler = name.ok() && *name == "runtime.sigtrampgo";
   facts->sp_deltas =
       DecodedPcTable::Decode(func->PcTable(func->Field32(layout_.func.pcsp)),
                              func->entry(), func->end(), quantum_);

@@ -166,6 +166,8 @@ class Pclntab {
     uint64_t end = 0;
     FuncId func_id = FuncId::kNormal;
     uint8_t flags = 0;
+    // runtime.sigtrampgo: the Go side of the runtime's signal handler.
+    bool signal_handler = false;
     DecodedPcTable sp_deltas;  // pcsp
   };
   // NotFoundError outside every function; the record's error if corrupt.

@@ -17,15 +17,7 @@ namespace gentrace::traceback {
 // cut and stitched here, then written once into the protobuf schema at the
 // edge (proto/convert.h), which carries the same fields.
 
-// How a frame's pc and sp were obtained.
-enum class FrameSource {
-  kRegisters,       // the thread's registers
-  kPcsp,            // a return address found through the pcsp table
-  kLinkRegister,    // a return address still in LR
-  kGoroutineSched,  // g.sched or g.syscallsp/pc
-  kSignalContext,   // a kernel signal frame's registers
-  kNative,          // native unwinding (libunwind)
-};
+using unwind::FrameSource;
 
 // A source position: a function and where in it.
 struct Location {

@@ -70,14 +70,12 @@ class GoroutineTracer {
 };
 
 // A running goroutine's frames from its thread's registers: through the
-// signal handler the thread may be in (to the registers the signal
+// signal handlers the thread may be in (to the registers each signal
 // interrupted) and off the scheduler stack (systemstack) back to the
-// goroutine's own, as often as the walk meets them (bounded); then cut where
-// the runtime's own crash report starts.
+// goroutine's own; then cut where the runtime's own crash report starts.
 void GoroutineTracer::WalkRunning(const goruntime::Goroutine& g,
                                   const target::Thread& thread,
                                   Goroutine* out) const {
-  constexpr int kMaxSegments = 8;
   const arch::Registers& regs = thread.registers;
   std::optional<uint64_t> pc = regs.Pc(arch_);
   std::optional<uint64_t> sp = regs.Sp(arch_);
@@ -87,49 +85,19 @@ void GoroutineTracer::WalkRunning(const goruntime::Goroutine& g,
     return;
   }
   std::vector<Frame>& frames = out->frames;
-  WalkStart start{*pc, *sp, regs.Lr(arch_), /*trap=*/true,
-                  FrameSource::kRegisters};
-  bool used_sched = false;
-  int last_handler = -1;  // the outermost signal handler's frame so far
-  WalkEnd end;
-  for (int segment = 0; segment < kMaxSegments; ++segment) {
-    end = AppendWalk(binary_, arch_, memory_, start, &frames);
-    // sigtramp is a TOPFRAME: the walk ends there, and goes on where the
-    // signal came in.
-    if (end.signal_handler >= 0) {
-      last_handler = end.signal_handler;
-      std::optional<unwind::InterruptedRegisters> interrupted =
-          end.signal_context
-              ? unwind::ReadSignalContext(arch_, memory_, *end.signal_context)
-              : std::nullopt;
-      if (!interrupted) break;
-      // Drop the handler's frames past sigtrampgo (sigtramp): the walk goes
-      // on at the interrupted instruction instead.
-      frames.resize(last_handler + 1);
-      start = {interrupted->pc, interrupted->sp, interrupted->lr,
-               /*trap=*/true, FrameSource::kSignalContext};
-      // The signal came while the thread was off the goroutine's stack (on
-      // the scheduler stack, in systemstack): the runtime shows the
-      // goroutine from where it left its stack, g.sched, and so does this.
-      const bool off_own_stack =
-          g.stack_lo < g.stack_hi &&
-          (interrupted->sp < g.stack_lo || interrupted->sp >= g.stack_hi);
-      if (off_own_stack && !used_sched && g.sched_sp != 0) {
-        used_sched = true;
-        start = {g.sched_pc, g.sched_sp, g.sched_lr, /*trap=*/false,
-                 FrameSource::kGoroutineSched};
-      }
-      continue;
-    }
-    if (end.stop.reason == unwind::StopReason::kStackSwitch && !used_sched &&
-        g.sched_sp != 0) {
-      used_sched = true;
-      start = {g.sched_pc, g.sched_sp, g.sched_lr, /*trap=*/false,
-               FrameSource::kGoroutineSched};
-      continue;
-    }
-    break;
-  }
+  WalkEnd end =
+      AppendWalk(binary_, arch_, memory_,
+                 {.pc = *pc,
+                  .sp = *sp,
+                  .lr = regs.Lr(arch_),
+                  .flags = unwind::kUnwindTrap | unwind::kUnwindSignalFrames |
+                           unwind::kUnwindJumpStack,
+                  .jump = {g.sched_pc, g.sched_sp, g.sched_lr},
+                  .stack_lo = g.stack_lo,
+                  .stack_hi = g.stack_hi},
+                 &frames);
+  // The outermost signal handler's frame.
+  const int last_handler = end.signal_handler;
   out->stop = std::move(end.stop);
   // The runtime reports a crash from where it arose: the caller of
   // fatalpanic or fatalthrow, or else the instruction the (outermost)
@@ -221,53 +189,41 @@ std::vector<Frame> GoroutineTracer::CFramesFrom(
 std::vector<Frame> GoroutineTracer::InterruptedCFrames(
     const goruntime::Goroutine& g, int thread_index) const {
   const target::Thread& thread = threads_[thread_index];
-  constexpr int kMaxSegments = 8;
   std::optional<uint64_t> pc = thread.registers.Pc(arch_);
   std::optional<uint64_t> sp = thread.registers.Sp(arch_);
   if (!pc || !sp || !unwind::CanUnwindMemoryNative(arch_)) return {};
-  const auto in_go = [&](uint64_t address) {
-    return binary_.pclntab().FindFunc(address).ok();
-  };
-  WalkStart start{*pc, *sp, thread.registers.Lr(arch_), /*trap=*/true,
-                  FrameSource::kRegisters};
-  bool used_gsignal = false;
+  unwind::UnwindStart start{
+      .pc = *pc,
+      .sp = *sp,
+      .lr = thread.registers.Lr(arch_),
+      .flags = unwind::kUnwindTrap | unwind::kUnwindSignalFrames};
+  if (g.m_gsignal != 0) {
+    if (absl::StatusOr<goruntime::Goroutine> gsignal =
+            reader_.ReadG(g.m_gsignal);
+        gsignal.ok()) {
+      start.flags |= unwind::kUnwindJumpStack;
+      start.jump = {gsignal->sched_pc, gsignal->sched_sp, gsignal->sched_lr};
+    }
+  }
+  unwind::GoUnwinder unwinder(binary_.pclntab(), arch_, memory_);
+  std::optional<unwind::GoFrame> last;
+  for (unwinder.Start(start); unwinder.valid(); unwinder.Next()) {
+    last = unwinder.frame();
+  }
+  if (unwinder.stop_reason() != unwind::StopReason::kUnknownPc) return {};
   std::vector<unwind::NativeRegister> c_state;
-  for (int segment = 0; segment < kMaxSegments && c_state.empty(); ++segment) {
-    std::vector<Frame> walked;
-    const WalkEnd end = AppendWalk(binary_, arch_, memory_, start, &walked);
-    if (end.signal_context) {
-      std::optional<unwind::InterruptedRegisters> interrupted =
-          unwind::ReadSignalContext(arch_, memory_, *end.signal_context);
-      if (!interrupted) return {};
-      if (!in_go(interrupted->pc)) {
-        c_state = unwind::NativeRegistersOf(unwind::ReadSignalContextRegisters(
-            arch_, memory_, *end.signal_context));
-        break;
-      }
-      start = {interrupted->pc, interrupted->sp, interrupted->lr,
-               /*trap=*/true, FrameSource::kSignalContext};
-      continue;
-    }
-    if (end.stop.reason == unwind::StopReason::kUnknownPc && !walked.empty() &&
-        walked.back().func_id == symtab::FuncId::kSigpanic) {
-      // sigpanic was called into C code: its return address is the
-      // faulting pc, its caller's SP its own fp.
-      const uint64_t fp = walked.back().fp;
-      std::optional<uint64_t> ret = memory_.ReadWord(
-          fp - arch_.ptr_size, arch_.ptr_size, arch_.byte_order);
-      if (!ret) return {};
-      c_state = unwind::NativePcSp(*ret, fp);
-      break;
-    }
-    if (end.stop.reason != unwind::StopReason::kStackSwitch || used_gsignal ||
-        g.m_gsignal == 0) {
-      return {};
-    }
-    absl::StatusOr<goruntime::Goroutine> gsignal = reader_.ReadG(g.m_gsignal);
-    if (!gsignal.ok() || gsignal->sched_sp == 0) return {};
-    used_gsignal = true;
-    start = {gsignal->sched_pc, gsignal->sched_sp, gsignal->sched_lr,
-             /*trap=*/false, FrameSource::kGoroutineSched};
+  const unwind::GoFrame& at = unwinder.unresolved();
+  if (at.source == unwind::FrameSource::kSignalContext &&
+      !binary_.pclntab().FindFunc(at.pc).ok()) {
+    c_state = unwind::NativeRegistersOf(unwind::ReadSignalContextRegisters(
+        arch_, memory_, unwinder.signal_context()));
+  } else if (last && last->func_id == symtab::FuncId::kSigpanic) {
+    // sigpanic was called into C code: its return address is the faulting
+    // pc, its caller's SP its own fp.
+    std::optional<uint64_t> ret = memory_.ReadWord(
+        last->fp - arch_.ptr_size, arch_.ptr_size, arch_.byte_order);
+    if (!ret) return {};
+    c_state = unwind::NativePcSp(*ret, last->fp);
   }
   if (c_state.empty()) return {};
   return CFramesFrom(thread_index, c_state, /*pc_is_return=*/false);

@@ -8,13 +8,14 @@
 namespace gentrace::traceback {
 
 WalkEnd AppendWalk(const symtab::Binary& binary, const arch::ArchInfo& arch,
-                   const symtab::AddressSpace& memory, const WalkStart& start,
+                   const symtab::AddressSpace& memory,
+                   const unwind::UnwindStart& start,
                    std::vector<Frame>* frames) {
   unwind::GoUnwinder unwinder(binary.pclntab(), arch, memory);
-  unwinder.Start(start.pc, start.sp, start.lr, start.trap);
+  unwinder.Start(start);
   WalkEnd end;
   std::vector<symtab::SourceFrame> locations;
-  for (bool first = true; unwinder.valid(); unwinder.Next(), first = false) {
+  for (; unwinder.valid(); unwinder.Next()) {
     const unwind::GoFrame& f = unwinder.frame();
     Frame& frame = frames->emplace_back();
     frame.pc = f.pc;
@@ -24,9 +25,7 @@ WalkEnd AppendWalk(const symtab::Binary& binary, const arch::ArchInfo& arch,
     frame.func_id = f.func_id;
     frame.func_flags = f.flags;
     frame.trap = f.exact_pc;
-    frame.source = first                ? start.source
-                   : f.lr_from_register ? FrameSource::kLinkRegister
-                                        : FrameSource::kPcsp;
+    frame.source = f.source;
     // As the runtime prints it: a return address at the call (pc-1).
     locations.clear();
     if (binary.Symbolize(f.trace_pc, &locations).ok()) {
@@ -37,13 +36,8 @@ WalkEnd AppendWalk(const symtab::Binary& binary, const arch::ArchInfo& arch,
     }
     frame.arguments =
         unwind::FrameArguments(binary.pclntab(), binary.elf(), memory, arch, f);
-    if (!locations.empty() &&
-        locations.back().function == "runtime.sigtrampgo") {
-      // sigtrampgo(sig, info, ctx)
-      std::vector<std::optional<uint64_t>> args = unwind::ArgumentValues(
-          binary.pclntab(), binary.elf(), memory, arch, f);
+    if (f.signal_handler) {
       end.signal_handler = static_cast<int>(frames->size()) - 1;
-      end.signal_context = args.size() >= 3 ? args[2] : std::nullopt;
     }
   }
   end.stop = {unwinder.stop_reason(), unwinder.stop_detail()};
@@ -62,8 +56,10 @@ Thread UnwindThread(const symtab::Binary& binary, const arch::ArchInfo& arch,
     return thread;
   }
   thread.stop = AppendWalk(binary, arch, memory,
-                           {*pc, *sp, registers.Lr(arch), /*trap=*/true,
-                            FrameSource::kRegisters},
+                           {.pc = *pc,
+                            .sp = *sp,
+                            .lr = registers.Lr(arch),
+                            .flags = unwind::kUnwindTrap},
                            &thread.frames)
                     .stop;
   return thread;

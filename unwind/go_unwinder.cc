@@ -1,7 +1,11 @@
 #include "unwind/go_unwinder.h"
 
+#include <vector>
+
 #include "absl/strings/str_cat.h"
+#include "unwind/frame_arguments.h"
 #include "unwind/jmpdefer.h"
+#include "unwind/signal_frame.h"
 
 namespace gentrace::unwind {
 
@@ -42,20 +46,77 @@ void GoUnwinder::Stop(StopReason reason, std::string detail) {
   detail_ = std::move(detail);
 }
 
-void GoUnwinder::Start(uint64_t pc, uint64_t sp, uint64_t lr, bool trap) {
+void GoUnwinder::Start(const UnwindStart& start) {
+  start_ = start;
+  jumps_ = 0;
+  jumped_to_sched_ = false;
+  signal_context_ = 0;
+  frames_ = 0;
+  Begin(start.pc, start.sp, start.lr, (start.flags & kUnwindTrap) != 0,
+        start.source);
+}
+
+void GoUnwinder::Begin(uint64_t pc, uint64_t sp, uint64_t lr, bool trap,
+                       FrameSource source) {
   frame_ = GoFrame();
   frame_.pc = pc;
   frame_.sp = sp;
   frame_.exact_pc = trap;
+  frame_.source = source;
   lr_ = lr;
+  lr_in_register_ = false;
   innermost_ = true;
   registers_known_ = true;
   trace_exact_ = trap;
-  frames_ = 0;
   stop_ = StopReason::kNone;
   detail_.clear();
   valid_ = true;
   Resolve();
+}
+
+bool GoUnwinder::Jump() {
+  if (jumps_ >= kMaxJumps) return false;
+  const bool may_jump_stack = (start_.flags & kUnwindJumpStack) != 0 &&
+                              !jumped_to_sched_ && start_.jump.sp != 0;
+  const auto to_sched = [&] {
+    jumped_to_sched_ = true;
+    Begin(start_.jump.pc, start_.jump.sp, start_.jump.lr, /*trap=*/false,
+          FrameSource::kGoroutineSched);
+  };
+  if (frame_.signal_handler) {
+    // sigtrampgo(sig, info, ctx): sigtramp, its caller, is a TOPFRAME; the
+    // walk goes on where the signal came in instead.
+    const symtab::AddressSpace& code =
+        table_.memory() != nullptr ? *table_.memory() : memory_;
+    const std::vector<std::optional<uint64_t>> args =
+        ArgumentValues(table_, code, memory_, arch_, frame_);
+    const std::optional<InterruptedRegisters> interrupted =
+        args.size() >= 3 && args[2]
+            ? ReadSignalContext(arch_, memory_, *args[2])
+            : std::nullopt;
+    if (!interrupted) return false;
+    ++jumps_;
+    signal_context_ = *args[2];
+    // The signal came while the thread was off the goroutine's stack (on
+    // the scheduler stack, in systemstack): the runtime shows the goroutine
+    // from where it left its stack, g.sched, and so does this.
+    const bool off_own_stack = start_.stack_lo < start_.stack_hi &&
+                               (interrupted->sp < start_.stack_lo ||
+                                interrupted->sp >= start_.stack_hi);
+    if (off_own_stack && may_jump_stack) {
+      to_sched();
+    } else {
+      Begin(interrupted->pc, interrupted->sp, interrupted->lr, /*trap=*/true,
+            FrameSource::kSignalContext);
+    }
+    return true;
+  }
+  if (stop_ == StopReason::kStackSwitch && may_jump_stack) {
+    ++jumps_;
+    to_sched();
+    return true;
+  }
+  return false;
 }
 
 void GoUnwinder::Resolve() {
@@ -71,6 +132,8 @@ void GoUnwinder::Resolve() {
       trace_exact_ || frame_.pc == frame_.entry ? frame_.pc : frame_.pc - 1;
   frame_.func_id = (*facts)->func_id;
   frame_.flags = (*facts)->flags;
+  frame_.signal_handler =
+      (start_.flags & kUnwindSignalFrames) != 0 && (*facts)->signal_handler;
   absl::StatusOr<int32_t> spdelta = (*facts)->sp_deltas.ValueAt(frame_.pc);
   if (!spdelta.ok() || *spdelta < 0 || *spdelta % arch_.ptr_size != 0) {
     valid_ = false;
@@ -83,9 +146,9 @@ void GoUnwinder::Resolve() {
   // locals, plus the pushed return address on x86.
   frame_.fp = frame_.sp + *spdelta + (arch_.uses_lr ? 0 : arch_.ptr_size);
 
-  // The caller's pc (runtime/traceback.go, unwinder.next). The walk ends after a TOPFRAME
-  // function and at an SPWRITE one, whose frame size says nothing of where
-  // its caller's frame is.
+  // The caller's pc (runtime/traceback.go, unwinder.next). The walk ends after
+  // a TOPFRAME function and at an SPWRITE one, whose frame size says nothing of
+  // where its caller's frame is.
   const bool top = (frame_.flags & symtab::kFuncFlagTopFrame) ||
                    frame_.func_id == FuncId::kGoexit ||
                    frame_.func_id == FuncId::kMstart ||
@@ -114,7 +177,7 @@ void GoUnwinder::Resolve() {
          std::string(name.ok() ? *name : "?"));
     return;
   }
-  frame_.lr_from_register = false;
+  lr_in_register_ = false;
   if (arch_.uses_lr) {
     // Once the prologue has allocated the frame, the saved LR is at 0(SP);
     // before that (or in a leaf), it is still in the register.
@@ -128,7 +191,7 @@ void GoUnwinder::Resolve() {
       }
       lr_ = *saved;
     } else {
-      frame_.lr_from_register = true;
+      lr_in_register_ = true;
     }
   } else if (lr_ == 0) {
     std::optional<uint64_t> ret = ReadWord(frame_.fp - arch_.ptr_size);
@@ -186,7 +249,7 @@ void GoUnwinder::ResolveJmpdefer() {
                       " is below its SP 0x", absl::Hex(frame_.sp)));
     return;
   }
-  frame_.lr_from_register = caller->pc_in_link_register;
+  lr_in_register_ = caller->pc_in_link_register;
   if (!caller->pc_in_link_register) {
     std::optional<uint64_t> ret = ReadWord(frame_.sp);
     if (!ret) {
@@ -201,7 +264,8 @@ void GoUnwinder::ResolveJmpdefer() {
 
 void GoUnwinder::Next() {
   if (!valid_) return;
-  if (stop_ != StopReason::kNone || lr_ == 0) {
+  const bool ends = stop_ != StopReason::kNone || lr_ == 0;
+  if (ends && !frame_.signal_handler && stop_ != StopReason::kStackSwitch) {
     valid_ = false;
     if (stop_ == StopReason::kNone) Stop(StopReason::kTopOfStack, "");
     return;
@@ -209,6 +273,12 @@ void GoUnwinder::Next() {
   if (++frames_ >= max_frames_) {
     valid_ = false;
     Stop(StopReason::kFrameLimit, absl::StrCat(frames_, " frames"));
+    return;
+  }
+  if (Jump()) return;
+  if (ends) {
+    valid_ = false;
+    if (stop_ == StopReason::kNone) Stop(StopReason::kTopOfStack, "");
     return;
   }
   const GoFrame callee = frame_;
@@ -226,6 +296,8 @@ void GoUnwinder::Next() {
   frame_.pc = lr_;
   frame_.sp = callee.fp;
   frame_.exact_pc = injected;
+  frame_.source =
+      lr_in_register_ ? FrameSource::kLinkRegister : FrameSource::kPcsp;
   lr_ = 0;
   innermost_ = false;
   registers_known_ = injected;
@@ -237,8 +309,9 @@ void GoUnwinder::Next() {
                  (injected && (!version || version->AtLeast(21)));
   if (injected && arch_.uses_lr) {
     // The handler pushed the interrupted LR below the faked call (as the
-    // signal handler's pushCall does): skip that slot; if the interrupted function had not yet
-    // allocated its frame, the saved value is its return address.
+    // signal handler's pushCall does): skip that slot; if the interrupted
+    // function had not yet allocated its frame, the saved value is its return
+    // address.
     std::optional<uint64_t> saved = ReadWord(frame_.sp);
     if (!saved) {
       valid_ = false;

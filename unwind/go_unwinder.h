@@ -28,6 +28,49 @@ enum class StopReason {
 };
 absl::string_view StopReasonName(StopReason reason);
 
+// How a frame's pc and sp were obtained.
+enum class FrameSource {
+  kRegisters,       // where the walk was started (a thread's registers)
+  kPcsp,            // a return address found through the pcsp table
+  kLinkRegister,    // a return address still in LR
+  kGoroutineSched,  // g.sched or g.syscallsp/pc
+  kSignalContext,   // the registers a signal interrupted (a ucontext)
+  kNative,          // native unwinding (libunwind)
+};
+
+// What a walk may do beyond the runtime's own (Go's unwindFlags).
+enum UnwindFlags : uint8_t {
+  // The start pc is an interrupted instruction, not a return address.
+  kUnwindTrap = 1 << 0,
+  // Through runtime.sigtrampgo: on at the registers its signal interrupted
+  // (the ucontext of its ctx argument), as an interrupted instruction.
+  kUnwindSignalFrames = 1 << 1,
+  // At a stack switch (mcall, morestack, systemstack: the thread is on the
+  // scheduler stack), on once at UnwindStart::jump, the g.sched of the
+  // goroutine whose stack the thread left; and at once there when a signal
+  // interrupted code off that goroutine's stack.
+  kUnwindJumpStack = 1 << 2,
+};
+
+// Where a walk begins, and how it may go on.
+struct UnwindStart {
+  uint64_t pc = 0;
+  uint64_t sp = 0;
+  uint64_t lr = 0;  // 0 where there is no link register or it is unknown
+  uint8_t flags = 0;
+  FrameSource source = FrameSource::kRegisters;
+  // With kUnwindJumpStack: the goroutine's g.sched (pc, sp, lr; sp 0 when
+  // it has none) and its stack's bounds [stack_lo, stack_hi) (empty: signals
+  // do not jump).
+  struct Sched {
+    uint64_t pc = 0;
+    uint64_t sp = 0;
+    uint64_t lr = 0;
+  } jump;
+  uint64_t stack_lo = 0;
+  uint64_t stack_hi = 0;
+};
+
 // One physical Go frame, with the runtime's names: `sp` is the frame's
 // stack pointer, `fp` the caller's (what a traceback prints as fp=).
 struct GoFrame {
@@ -41,8 +84,10 @@ struct GoFrame {
   // trap, or the frame a signal handler's injected call sits on), not a
   // return address: symbolize it as is rather than as pc-1.
   bool exact_pc = false;
-  // The return address was still in the link register (not yet saved).
-  bool lr_from_register = false;
+  FrameSource source = FrameSource::kRegisters;
+  // runtime.sigtrampgo, met with kUnwindSignalFrames: the walk goes on at
+  // the registers its signal interrupted when their ucontext is readable.
+  bool signal_handler = false;
   // Where the runtime's traceback looks the frame up (function, line,
   // inlining, argument liveness): `pc` for the innermost frame of a trap
   // and for a frame sigpanic was injected into, else pc-1 (unless pc is the
@@ -56,31 +101,55 @@ struct GoFrame {
 // the return address comes from the stack or the link register, injected
 // sigpanic/asyncPreempt calls are stepped over, TOPFRAME and SPWRITE
 // functions end the walk. Unlike the runtime, it walks on from every
-// instruction of runtime.jmpdefer (golang/go#8153). Bounded: at most
-// `max_frames` frames, and the stack pointer must never move down.
+// instruction of runtime.jmpdefer (golang/go#8153), and with UnwindFlags
+// through signal handlers and stack switches. Bounded: at most `max_frames`
+// frames, at most kMaxJumps jumps, and within a stretch between jumps the
+// stack pointer must never move down.
 //
 //   GoUnwinder u(table, arch, memory);
 //   for (u.Start(pc, sp, lr, /*trap=*/true); u.valid(); u.Next())
 //   use(u.frame()); u.stop_reason();
 //
-// Not thread-safe (one walk at a time); after construction it allocates only
-// the text of a stop's detail.
+// Not thread-safe (one walk at a time); after construction it allocates
+// only the text of a stop's detail and the argument values of a signal
+// handler's frame.
 class GoUnwinder {
  public:
   GoUnwinder(const symtab::Pclntab& table, const arch::ArchInfo& arch,
              const symtab::AddressSpace& memory, int max_frames = 100000)
       : table_(table), arch_(arch), memory_(memory), max_frames_(max_frames) {}
 
+  // Jumps to other stacks a walk takes at most (signal frames, g.sched).
+  static constexpr int kMaxJumps = 8;
+
+  void Start(const UnwindStart& start);
   // Begins at a register state. `lr` is the link register (0 where there is
   // none or it is unknown); `trap` says pc is an interrupted instruction.
-  void Start(uint64_t pc, uint64_t sp, uint64_t lr, bool trap);
+  void Start(uint64_t pc, uint64_t sp, uint64_t lr, bool trap) {
+    Start({.pc = pc,
+           .sp = sp,
+           .lr = lr,
+           .flags = static_cast<uint8_t>(trap ? kUnwindTrap : 0)});
+  }
   bool valid() const { return valid_; }
   const GoFrame& frame() const { return frame_; }
   void Next();
   StopReason stop_reason() const { return stop_; }
   const std::string& stop_detail() const { return detail_; }
+  // After the walk, when it stopped at a pc in no Go function: that pc and
+  // its SP, and how they were obtained (kSignalContext: the registers a
+  // signal interrupted in non-Go code, whose ucontext is signal_context()).
+  const GoFrame& unresolved() const { return frame_; }
+  // The ucontext of the last signal the walk went through, or 0.
+  uint64_t signal_context() const { return signal_context_; }
 
  private:
+  // Begins a stretch of the walk at a register state.
+  void Begin(uint64_t pc, uint64_t sp, uint64_t lr, bool trap,
+             FrameSource source);
+  // Past the current frame onto another stack, if the flags allow it:
+  // through a signal handler, or from a stack switch to g.sched.
+  bool Jump();
   // Fills frame_ for pc/sp/lr: finds the function and the caller's pc.
   void Resolve();
   // Resolve for a frame inside runtime.jmpdefer, from the binary's own
@@ -94,8 +163,13 @@ class GoUnwinder {
   const symtab::AddressSpace& memory_;
   const int max_frames_;
 
+  UnwindStart start_;
+  int jumps_ = 0;
+  bool jumped_to_sched_ = false;
+  uint64_t signal_context_ = 0;
   GoFrame frame_;
-  uint64_t lr_ = 0;  // caller's pc, once resolved (0: last frame)
+  uint64_t lr_ = 0;              // caller's pc, once resolved (0: last frame)
+  bool lr_in_register_ = false;  // lr_ is the link register's value
   bool innermost_ = true;
   // SP and LR of the frame being resolved are the interrupted registers:
   // the innermost frame, or one a signal handler injected a call into.
