@@ -1,0 +1,184 @@
+// The runtime's traceback formats, release by release, on goroutines built
+// by hand (the fixture tests compare whole cores with what the runtime
+// printed; these pin each rule on its own).
+#include "render/runtime_text.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/text_format.h"
+#include "gtest/gtest.h"
+
+namespace gentrace::render {
+namespace {
+
+Goroutine Parse(const std::string& text) {
+  Goroutine goroutine;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &goroutine))
+      << text;
+  return goroutine;
+}
+
+std::string Render(const Goroutine& goroutine, RuntimeTextOptions options) {
+  std::string out;
+  AppendGoroutineText(goroutine, options, &out);
+  return out;
+}
+
+constexpr char kParked[] = R"pb(
+  id: 18
+  status: "chan receive"
+  address: 0xc000007340
+  parent_id: 1
+  frames {
+    pc: 0x45a0ad
+    entry: 0x45a090
+    sp: 0xc00004a7a0
+    fp: 0xc00004a7d0
+    locations {
+      function: "main.helper"
+      file: "/src/main.go"
+      line: 7
+      inlined: true
+    }
+    locations { function: "main.worker[...]" file: "/src/main.go" line: 12 }
+    arguments: "0xc000012345, 0x3?"
+  }
+  frames {
+    pc: 0x4321ab
+    entry: 0x432100
+    sp: 0xc00004a7d0
+    fp: 0xc00004a800
+    locations {
+      function: "runtime.gopanic"
+      file: "/go/src/runtime/panic.go"
+      line: 770
+    }
+    arguments: "{0x4a1b20, 0x5c0f30}"
+  }
+  created_by_pc: 0x45a145
+  created_by_entry: 0x45a100
+  created_by { function: "main.main" file: "/src/main.go" line: 30 }
+)pb";
+
+TEST(RuntimeTextTest, Go122NamesTheGAndItsM) {
+  EXPECT_EQ(
+      Render(Parse(kParked), {.go_minor = 22}),
+      "goroutine 18 gp=0xc000007340 m=nil [chan receive]:\n"
+      "main.helper(...)\n"
+      "\t/src/main.go:7\n"
+      "main.worker[...](0xc000012345, 0x3?)\n"
+      "\t/src/main.go:12 +0x1d fp=0xc00004a7d0 sp=0xc00004a7a0 pc=0x45a0ad\n"
+      "panic({0x4a1b20, 0x5c0f30})\n"
+      "\t/go/src/runtime/panic.go:770 +0xab fp=0xc00004a800 sp=0xc00004a7d0 "
+      "pc=0x4321ab\n"
+      "created by main.main in goroutine 1\n"
+      "\t/src/main.go:30 +0x45\n");
+}
+
+TEST(RuntimeTextTest, Go120HasNoParentAndNoAddressesWithoutCrash) {
+  EXPECT_EQ(Render(Parse(kParked), {.go_minor = 20, .frame_addresses = false}),
+            "goroutine 18 [chan receive]:\n"
+            "main.helper(...)\n"
+            "\t/src/main.go:7\n"
+            "main.worker[...](0xc000012345, 0x3?)\n"
+            "\t/src/main.go:12 +0x1d\n"
+            "panic({0x4a1b20, 0x5c0f30})\n"
+            "\t/go/src/runtime/panic.go:770 +0xab\n"
+            "created by main.main\n"
+            "\t/src/main.go:30 +0x45\n");
+}
+
+TEST(RuntimeTextTest, RunningOnAnotherThreadHasNoStack) {
+  Goroutine g = Parse(kParked);
+  g.set_status("running");
+  g.set_m_address(0xc000100000);
+  g.set_m_id(3);
+  EXPECT_EQ(Render(g, {.go_minor = 22}),
+            "goroutine 18 gp=0xc000007340 m=3 mp=0xc000100000 [running]:\n"
+            "\tgoroutine running on other thread; stack unavailable\n"
+            "created by main.main in goroutine 1\n"
+            "\t/src/main.go:30 +0x45\n");
+  g.set_reporting(true);
+  EXPECT_NE(Render(g, {.go_minor = 22}).find("main.worker"), std::string::npos);
+}
+
+// A goroutine `depth` frames deep in main.f, each one location.
+Goroutine Deep(int depth) {
+  Goroutine g;
+  g.set_id(1);
+  g.set_status("running");
+  g.set_reporting(true);
+  for (int i = 0; i < depth; ++i) {
+    Frame* f = g.add_frames();
+    f->set_pc(0x1010);
+    f->set_entry(0x1000);
+    Location* at = f->add_locations();
+    at->set_function(absl::StrCat("main.f", i));
+    at->set_file("/src/f.go");
+    at->set_line(i + 1);
+  }
+  return g;
+}
+
+int Count(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (size_t at = text.find(what); at != std::string::npos;
+       at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+TEST(RuntimeTextTest, DeepStacksAreCutAsEachReleaseCutsThem) {
+  // Up to 1.20: the first 100 physical frames, then a mark.
+  const std::string old =
+      Render(Deep(150), {.go_minor = 20, .frame_addresses = false});
+  EXPECT_EQ(Count(old, "\n\t/src/f.go:"), 100);
+  EXPECT_NE(old.find("main.f99()"), std::string::npos);
+  EXPECT_EQ(old.find("main.f100()"), std::string::npos);
+  EXPECT_NE(old.find("...additional frames elided...\n"), std::string::npos);
+  // From 1.21: the innermost and outermost 50, and how many between.
+  const std::string now =
+      Render(Deep(150), {.go_minor = 21, .frame_addresses = false});
+  EXPECT_EQ(Count(now, "\n\t/src/f.go:"), 100);
+  EXPECT_NE(now.find("main.f49()\n\t/src/f.go:50 +0x10\n...50 frames "
+                     "elided...\nmain.f100()"),
+            std::string::npos);
+  // Exactly 100 logical frames are printed whole.
+  EXPECT_EQ(Render(Deep(100), {.go_minor = 21}).find("elided"),
+            std::string::npos);
+}
+
+TEST(RuntimeTextTest, AncestorsAndDefers) {
+  Goroutine g = Parse(kParked);
+  Ancestor* a = g.add_ancestors();
+  a->set_id(7);
+  Frame* f = a->add_frames();
+  f->set_pc(0x45a0c0);
+  f->set_entry(0x45a000);
+  Location* at = f->add_locations();
+  at->set_function("main.spawner");
+  at->set_file("/src/main.go");
+  at->set_line(40);
+  DeferredCall* d = g.mutable_frames(0)->add_defers();
+  d->set_kind(DEFER_KIND_OPEN_CODED);
+  d->set_closure(0x4b0000);
+  d->mutable_function()->set_function("main.worker.func1");
+  d->mutable_function()->set_file("/src/main.go");
+  d->mutable_function()->set_line(10);
+  const std::string text =
+      Render(g, {.go_minor = 22, .frame_addresses = false, .defers = true});
+  EXPECT_NE(text.find("\t/src/main.go:12 +0x1d\n"
+                      "\tdeferred main.worker.func1 at /src/main.go:10 "
+                      "(open-coded, closure 0x4b0000)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("[originating from goroutine 7]:\n"
+                      "main.spawner(...)\n\t/src/main.go:40 +0xc0\n"),
+            std::string::npos)
+      << text;
+}
+
+}  // namespace
+}  // namespace gentrace::render
