@@ -54,10 +54,10 @@ constexpr V kLoong64Regs[] = {
     "r27", "r28", "r29", "r30", "r31", "orig_a0", "pc",  "badv"};
 
 // The runtime's internal/goarch and cmd/internal/sys facts (MinFrameSize,
-// StackAlign, PCQuantum; the LR and frame pointer registers). elf_prstatus puts pr_pid at 32 / 24 and pr_reg at 112 / 72
-// on 64- / 32-bit Linux. Signal contexts: the ucontext layouts of the
-// runtime's defs_linux_<arch>.go (o32 MIPS keeps 64-bit register slots; the
-// offsets are of their low halves).
+// StackAlign, PCQuantum; the LR and frame pointer registers). elf_prstatus puts
+// pr_pid at 32 / 24 and pr_reg at 112 / 72 on 64- / 32-bit Linux. Signal
+// contexts: the ucontext layouts of the runtime's defs_linux_<arch>.go (o32
+// MIPS keeps 64-bit register slots; the offsets are of their low halves).
 // clang-format off
 constexpr ArchInfo kArches[] = {
     // goarch, instruction set, e_machine, ptr, order, LR, min frame, stack

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "arch/registers.h"
 #include "gtest/gtest.h"
 
 namespace gentrace::arch {
@@ -53,6 +54,44 @@ TEST(ArchTableTest, SignalContextRegisterOrderAgreesWithPcAndSpOffsets) {
     EXPECT_EQ(slot_of(arch.sp), layout.sp) << arch.goarch;
   }
   EXPECT_GE(described, 1);
+}
+
+// A typed register set holds every register the table names anywhere: the
+// walk's pc, sp, LR and frame pointer, and the ucontext's registers.
+TEST(RegistersTest, EveryNamedRegisterHasASlot) {
+  for (const ArchInfo& arch : AllArches()) {
+    SCOPED_TRACE(arch.goarch);
+    EXPECT_LE(arch.prstatus_slots.size(), Registers::kMaxSlots);
+    Registers registers(arch);
+    for (absl::string_view name : arch.signal_context.general_register_names) {
+      EXPECT_TRUE(registers.Set(name, 1)) << name;
+    }
+    EXPECT_TRUE(registers.Set(arch.pc, 0x1000));
+    EXPECT_TRUE(registers.Set(arch.sp, 0x2000));
+    if (!arch.lr.empty()) EXPECT_TRUE(registers.Set(arch.lr, 0x3000));
+    if (!arch.fp.empty()) EXPECT_TRUE(registers.Set(arch.fp, 0x4000));
+    EXPECT_EQ(registers.pc(), 0x1000u);
+    EXPECT_EQ(registers.sp(), 0x2000u);
+    EXPECT_EQ(registers.lr(), arch.lr.empty() ? 0u : 0x3000u);
+  }
+}
+
+TEST(RegistersTest, SlotsAreTheCoresNumbering) {
+  const ArchInfo& arm64 = *ArchByGoarch("arm64");
+  Registers registers(arm64);
+  EXPECT_FALSE(registers.pc().has_value());
+  EXPECT_FALSE(registers.Set("rip", 1));  // not an arm64 register
+  registers.SetSlot(32, 0x401000);        // NT_PRSTATUS: x0-x30, sp, pc
+  registers.SetSlot(30, 0x402000);
+  registers.SetSlot(999, 7);  // past the slots: ignored
+  EXPECT_EQ(registers.pc(), 0x401000u);
+  EXPECT_EQ(registers.Get("x30"), 0x402000u);
+  EXPECT_EQ(registers.lr(), 0x402000u);
+  const auto all = registers.all();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].first, "x30");
+  EXPECT_EQ(all[1].first, "pc");
+  EXPECT_FALSE(Registers().pc().has_value());
 }
 
 TEST(ArchTableTest, HostArchMatchesThisBuild) {

@@ -78,10 +78,13 @@ absl::StatusOr<CaptureTarget> LoadCapture(absl::string_view contents) {
   const arch::ArchInfo& arch = *loaded.arch_;
   loaded.thread_.tid = capture.tid();
   arch::Registers& registers = loaded.thread_.registers;
+  registers = arch::Registers(arch);
+  // Registers the architecture's set does not hold (gdb's segment and
+  // vector registers, say) say nothing an unwinder uses.
   for (const auto& [name, value] : capture.registers()) {
     registers.Set(name, value);
   }
-  if (!registers.Pc(arch) || !registers.Sp(arch)) {
+  if (!registers.pc() || !registers.sp()) {
     return absl::InvalidArgumentError(
         absl::StrCat("capture: needs registers \"", arch.pc, "\" and \"",
                      arch.sp, "\" for ", arch.goarch));

@@ -73,7 +73,7 @@ absl::Status CoreFile::ParseNotes() {
   for (const symtab::ElfFile::Note& note : elf_->SegmentNotes()) {
     if (note.owner != "CORE") continue;
     if (note.type == kNtPrstatus) {
-      Thread thread;
+      Thread thread{.registers = arch::Registers(arch)};
       auto pid = note.desc.U32(arch.prstatus_pid_offset);
       if (!pid) return absl::DataLossError("NT_PRSTATUS note is truncated");
       thread.tid = *pid;
@@ -83,7 +83,7 @@ absl::Status CoreFile::ParseNotes() {
             arch.prstatus_regs_offset + i * arch.prstatus_slot_size,
             arch.prstatus_slot_size);
         if (!value) return absl::DataLossError("NT_PRSTATUS note is truncated");
-        thread.registers.Set(arch.prstatus_slots[i], *value);
+        thread.registers.SetSlot(i, *value);
       }
       threads_.push_back(std::move(thread));
     } else if (note.type == kNtFile && !saw_file_note) {

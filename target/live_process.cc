@@ -117,13 +117,12 @@ absl::Status LiveProcess::ReadRegisters() {
         absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(regs.data()),
                             io.iov_len),
         arch.byte_order);
-    Thread thread;
-    thread.tid = tid;
+    Thread thread{.tid = tid, .registers = arch::Registers(arch)};
     for (size_t i = 0; i < arch.prstatus_slots.size(); ++i) {
       if (arch.prstatus_slots[i].empty()) continue;
       if (auto value = reader.Word(i * arch.prstatus_slot_size,
                                    arch.prstatus_slot_size)) {
-        thread.registers.Set(arch.prstatus_slots[i], *value);
+        thread.registers.SetSlot(i, *value);
       }
     }
     threads_.push_back(std::move(thread));

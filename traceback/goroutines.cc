@@ -77,8 +77,8 @@ void GoroutineTracer::WalkRunning(const goruntime::Goroutine& g,
                                   const target::Thread& thread,
                                   Goroutine* out) const {
   const arch::Registers& regs = thread.registers;
-  std::optional<uint64_t> pc = regs.Pc(arch_);
-  std::optional<uint64_t> sp = regs.Sp(arch_);
+  std::optional<uint64_t> pc = regs.pc();
+  std::optional<uint64_t> sp = regs.sp();
   if (!pc || !sp) {
     out->stop = {unwind::StopReason::kUnreadableMemory,
                  "the thread has no pc or sp"};
@@ -89,7 +89,7 @@ void GoroutineTracer::WalkRunning(const goruntime::Goroutine& g,
       AppendWalk(binary_, arch_, memory_,
                  {.pc = *pc,
                   .sp = *sp,
-                  .lr = regs.Lr(arch_),
+                  .lr = regs.lr(),
                   .flags = unwind::kUnwindTrap | unwind::kUnwindSignalFrames |
                            unwind::kUnwindJumpStack,
                   .jump = {g.sched_pc, g.sched_sp, g.sched_lr},
@@ -189,13 +189,13 @@ std::vector<Frame> GoroutineTracer::CFramesFrom(
 std::vector<Frame> GoroutineTracer::InterruptedCFrames(
     const goruntime::Goroutine& g, int thread_index) const {
   const target::Thread& thread = threads_[thread_index];
-  std::optional<uint64_t> pc = thread.registers.Pc(arch_);
-  std::optional<uint64_t> sp = thread.registers.Sp(arch_);
+  std::optional<uint64_t> pc = thread.registers.pc();
+  std::optional<uint64_t> sp = thread.registers.sp();
   if (!pc || !sp || !unwind::CanUnwindMemoryNative(arch_)) return {};
   unwind::UnwindStart start{
       .pc = *pc,
       .sp = *sp,
-      .lr = thread.registers.Lr(arch_),
+      .lr = thread.registers.lr(),
       .flags = unwind::kUnwindTrap | unwind::kUnwindSignalFrames};
   if (g.m_gsignal != 0) {
     if (absl::StatusOr<goruntime::Goroutine> gsignal =

@@ -48,8 +48,8 @@ Thread UnwindThread(const symtab::Binary& binary, const arch::ArchInfo& arch,
                     const symtab::AddressSpace& memory,
                     const arch::Registers& registers) {
   Thread thread;
-  std::optional<uint64_t> pc = registers.Pc(arch);
-  std::optional<uint64_t> sp = registers.Sp(arch);
+  std::optional<uint64_t> pc = registers.pc();
+  std::optional<uint64_t> sp = registers.sp();
   if (!pc || !sp) {
     thread.stop = {unwind::StopReason::kUnreadableMemory,
                    "no pc or sp register"};
@@ -58,7 +58,7 @@ Thread UnwindThread(const symtab::Binary& binary, const arch::ArchInfo& arch,
   thread.stop = AppendWalk(binary, arch, memory,
                            {.pc = *pc,
                             .sp = *sp,
-                            .lr = registers.Lr(arch),
+                            .lr = registers.lr(),
                             .flags = unwind::kUnwindTrap},
                            &thread.frames)
                     .stop;

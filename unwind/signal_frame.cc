@@ -30,7 +30,7 @@ arch::Registers ReadSignalContextRegisters(const arch::ArchInfo& arch,
                                            const symtab::AddressSpace& memory,
                                            uint64_t ucontext) {
   const arch::SignalContextLayout& layout = arch.signal_context;
-  arch::Registers registers;
+  arch::Registers registers(arch);
   const auto& names = layout.general_register_names;
   if (layout.general_registers < 0 || names.empty()) return registers;
   std::optional<symtab::ByteReader> bytes =

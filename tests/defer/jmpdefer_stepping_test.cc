@@ -65,9 +65,8 @@ std::vector<uint64_t> PendingOn(const symtab::Binary& binary,
                                 std::vector<std::string>* problems) {
   std::vector<goruntime::DeferFrame> frames;
   GoUnwinder unwinder(binary.pclntab(), capture.arch(), capture.memory(), 200);
-  unwinder.Start(*capture.registers().Pc(capture.arch()),
-                 *capture.registers().Sp(capture.arch()),
-                 capture.registers().Lr(capture.arch()), /*trap=*/true);
+  unwinder.Start(*capture.registers().pc(), *capture.registers().sp(),
+                 capture.registers().lr(), /*trap=*/true);
   for (; unwinder.valid(); unwinder.Next()) {
     const GoFrame& f = unwinder.frame();
     frames.push_back({.lookup_pc = f.trace_pc, .sp = f.sp, .fp = f.fp});
@@ -101,9 +100,8 @@ Walk Unwind(const symtab::Pclntab& table,
   Walk walk;
   GoUnwinder unwinder(table, capture.arch(), capture.memory(),
                       /*max_frames=*/200);
-  unwinder.Start(*capture.registers().Pc(capture.arch()),
-                 *capture.registers().Sp(capture.arch()),
-                 capture.registers().Lr(capture.arch()), /*trap=*/true);
+  unwinder.Start(*capture.registers().pc(), *capture.registers().sp(),
+                 capture.registers().lr(), /*trap=*/true);
   for (; unwinder.valid(); unwinder.Next()) {
     const GoFrame& frame = unwinder.frame();
     walk.frames.push_back(
@@ -207,8 +205,8 @@ TEST_P(JmpdeferSteppingTest, EveryInstructionKeepsTheDeferringChain) {
       schedules += pending == ran;
       scheduled_calls += ran.size();
     } else {
-      hits[step.hit()].steps.emplace_back(
-          *capture->registers().Pc(capture->arch()), std::move(walk));
+      hits[step.hit()].steps.emplace_back(*capture->registers().pc(),
+                                          std::move(walk));
     }
   }
 

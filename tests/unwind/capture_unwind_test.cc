@@ -34,7 +34,7 @@ Walk Unwind(const symtab::Pclntab& table, const arch::ArchInfo& arch,
             const arch::Registers& registers) {
   Walk walk;
   GoUnwinder unwinder(table, arch, memory, kMaxFrames);
-  unwinder.Start(*registers.Pc(arch), *registers.Sp(arch), registers.Lr(arch),
+  unwinder.Start(*registers.pc(), *registers.sp(), registers.lr(),
                  /*trap=*/true);
   uint64_t last_sp = 0;
   for (; unwinder.valid(); unwinder.Next()) {
@@ -81,7 +81,7 @@ TEST_P(CaptureUnwindTest, CapturesUnwindLikeTheCoreAndSurviveCorruption) {
   int captures = 0, corrupted = 0;
   for (const target::Thread& thread : core->threads()) {
     SCOPED_TRACE(absl::StrCat("thread ", thread.tid));
-    const uint64_t sp = *thread.registers.Sp(arch);
+    const uint64_t sp = *thread.registers.sp();
     std::optional<symtab::ByteReader> stack = core->memory().ReadToEnd(sp);
     ASSERT_TRUE(stack.has_value());
     const std::string bytes(reinterpret_cast<const char*>(stack->data().data()),

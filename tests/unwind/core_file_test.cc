@@ -150,8 +150,8 @@ TEST(CoreFileTest, ParsesFileMappings) {
   EXPECT_EQ((*core)->arch().goarch, "amd64");
   ASSERT_EQ((*core)->threads().size(), 1u);
   EXPECT_EQ((*core)->threads()[0].tid, 1234);
-  EXPECT_EQ((*core)->threads()[0].registers.Pc((*core)->arch()), 0x400123u);
-  EXPECT_EQ((*core)->threads()[0].registers.Sp((*core)->arch()), 0x7ffd0000u);
+  EXPECT_EQ((*core)->threads()[0].registers.pc(), 0x400123u);
+  EXPECT_EQ((*core)->threads()[0].registers.sp(), 0x7ffd0000u);
 }
 
 TEST(CoreFileTest, NoFileNoteMeansNoMappings) {
@@ -296,7 +296,7 @@ TEST(CoreFileFixturesTest, FileMappingsMatchTheExecutable) {
     // The thread that dumped core comes first; it stopped in the program's
     // own text (runtime.raise), which is file-backed.
     const target::Thread& crashing = (*core)->threads().front();
-    std::optional<uint64_t> pc = crashing.registers.Pc((*core)->arch());
+    std::optional<uint64_t> pc = crashing.registers.pc();
     ASSERT_TRUE(pc.has_value());
     const target::FileMapping* covering = nullptr;
     for (const target::FileMapping& m : mappings) {

@@ -233,12 +233,12 @@ TEST_P(CoreUnwindTest, EveryThreadFromItsRegistersEndsCleanly) {
   int frames = 0;
   for (const target::Thread& thread : core_->threads()) {
     const arch::ArchInfo& arch = core_->arch();
-    std::optional<uint64_t> pc = thread.registers.Pc(arch);
-    std::optional<uint64_t> sp = thread.registers.Sp(arch);
+    std::optional<uint64_t> pc = thread.registers.pc();
+    std::optional<uint64_t> sp = thread.registers.sp();
     ASSERT_TRUE(pc && sp) << "thread " << thread.tid;
     GoUnwinder unwinder(binary_->pclntab(), arch, core_->memory(),
                         /*max_frames=*/1000);
-    unwinder.Start(*pc, *sp, thread.registers.Lr(arch), /*trap=*/true);
+    unwinder.Start(*pc, *sp, thread.registers.lr(), /*trap=*/true);
     uint64_t last_sp = 0;
     bool in_signal_handler = false;
     int thread_frames = 0;

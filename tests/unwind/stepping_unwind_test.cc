@@ -43,9 +43,8 @@ Walk Unwind(const symtab::Pclntab& table,
   Walk walk;
   GoUnwinder unwinder(table, capture.arch(), capture.memory(),
                       /*max_frames=*/64);
-  unwinder.Start(*capture.registers().Pc(capture.arch()),
-                 *capture.registers().Sp(capture.arch()),
-                 capture.registers().Lr(capture.arch()), /*trap=*/true);
+  unwinder.Start(*capture.registers().pc(), *capture.registers().sp(),
+                 capture.registers().lr(), /*trap=*/true);
   for (; unwinder.valid(); unwinder.Next()) {
     const GoFrame& frame = unwinder.frame();
     absl::StatusOr<symtab::Func> func =
@@ -127,9 +126,9 @@ TEST_P(SteppingUnwindTest, EveryInstructionUnwindsToTheLiveCalls) {
     if (difference.empty()) {
       ++correct;
     } else if (wrong.size() < 20) {
-      wrong.push_back(absl::StrCat(
-          "pc 0x", absl::Hex(*capture->registers().Pc(capture->arch())), " in ",
-          step.chain(0), ": ", difference));
+      wrong.push_back(absl::StrCat("pc 0x",
+                                   absl::Hex(*capture->registers().pc()),
+                                   " in ", step.chain(0), ": ", difference));
     }
   }
   // The recording covers every shape the program has: the whole recursion,
