@@ -70,15 +70,16 @@ absl::StatusOr<CaptureTarget> LoadCapture(absl::string_view contents) {
     return absl::InvalidArgumentError("capture: not a Capture message");
   }
   CaptureTarget loaded;
-  loaded.arch_ = arch::ArchByGoarch(capture.arch());
-  if (loaded.arch_ == nullptr) {
+  const arch::ArchInfo* found = arch::ArchByGoarch(capture.arch());
+  if (found == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("capture: unknown arch \"", capture.arch(), "\""));
   }
-  const arch::ArchInfo& arch = *loaded.arch_;
-  loaded.thread_.tid = capture.tid();
-  arch::Registers& registers = loaded.thread_.registers;
-  registers = arch::Registers(arch);
+  const arch::ArchInfo& arch = *found;
+  loaded.facts().arch = found;
+  Thread& thread = loaded.facts().threads.emplace_back(
+      Thread{.tid = capture.tid(), .registers = arch::Registers(arch)});
+  arch::Registers& registers = thread.registers;
   // Registers the architecture's set does not hold (gdb's segment and
   // vector registers, say) say nothing an unwinder uses.
   for (const auto& [name, value] : capture.registers()) {

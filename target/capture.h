@@ -20,22 +20,17 @@ namespace gentrace::target {
 // executable is checked for its architecture only.
 class CaptureTarget : public Target {
  public:
-  const arch::ArchInfo& arch() const override { return *arch_; }
   const symtab::AddressSpace& memory() const override { return memory_; }
-  absl::Span<const Thread> threads() const override { return {&thread_, 1}; }
-  std::optional<uint64_t> entry() const override { return std::nullopt; }
-  absl::Span<const FileMapping> file_mappings() const override { return {}; }
-  std::optional<int64_t> nanotime() const override { return std::nullopt; }
 
   // The one thread's registers.
-  const arch::Registers& registers() const { return thread_.registers; }
+  const arch::Registers& registers() const {
+    return facts().threads.front().registers;
+  }
 
  private:
   friend absl::StatusOr<CaptureTarget> LoadCapture(absl::string_view contents);
   CaptureTarget() = default;
 
-  const arch::ArchInfo* arch_ = nullptr;
-  Thread thread_;
   RangeMemory memory_;
 };
 

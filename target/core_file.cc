@@ -58,8 +58,8 @@ absl::StatusOr<std::unique_ptr<CoreFile>> CoreFile::FromFile(
   if (core->elf_->type() != symtab::kElfTypeCore) {
     return absl::InvalidArgumentError("not an ELF core file");
   }
-  core->arch_ = ArchOfCore(*core->elf_);
-  if (core->arch_ == nullptr) {
+  core->facts().arch = ArchOfCore(*core->elf_);
+  if (core->facts().arch == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("core of an unknown machine ", core->elf_->machine()));
   }
@@ -68,7 +68,7 @@ absl::StatusOr<std::unique_ptr<CoreFile>> CoreFile::FromFile(
 }
 
 absl::Status CoreFile::ParseNotes() {
-  const arch::ArchInfo& arch = *arch_;
+  const arch::ArchInfo& arch = *facts().arch;
   bool saw_file_note = false;
   for (const symtab::ElfFile::Note& note : elf_->SegmentNotes()) {
     if (note.owner != "CORE") continue;
@@ -85,7 +85,7 @@ absl::Status CoreFile::ParseNotes() {
         if (!value) return absl::DataLossError("NT_PRSTATUS note is truncated");
         thread.registers.SetSlot(i, *value);
       }
-      threads_.push_back(std::move(thread));
+      facts().threads.push_back(std::move(thread));
     } else if (note.type == kNtFile && !saw_file_note) {
       // Linux writes one; the first is the one readelf and gdb show.
       saw_file_note = true;
@@ -95,12 +95,12 @@ absl::Status CoreFile::ParseNotes() {
       const uint64_t pair = 2 * static_cast<uint64_t>(p);
       for (uint64_t at = 0; note.desc.Contains(at, pair); at += pair) {
         if (*note.desc.Word(at, p) == kAtEntry) {
-          entry_ = *note.desc.Word(at + p, p);
+          facts().entry = *note.desc.Word(at + p, p);
         }
       }
     }
   }
-  if (threads_.empty()) {
+  if (facts().threads.empty()) {
     return absl::InvalidArgumentError("core has no NT_PRSTATUS (no threads)");
   }
   return absl::OkStatus();
@@ -110,7 +110,7 @@ absl::Status CoreFile::ParseNotes() {
 // count (start, end, offset in pages) triples, then count NUL-terminated
 // paths, all words of the core's pointer size.
 absl::Status CoreFile::ParseFileNote(const symtab::ByteReader& desc) {
-  const int p = arch_->ptr_size;
+  const int p = facts().arch->ptr_size;
   const uint64_t word = p;
   const std::optional<uint64_t> count = desc.Word(0, p);
   const std::optional<uint64_t> page_size = desc.Word(word, p);
@@ -151,7 +151,7 @@ absl::Status CoreFile::ParseFileNote(const symtab::ByteReader& desc) {
         FileMapping{*start, *end, *pages * *page_size, std::string(*path)});
     path_at += path->size() + 1;
   }
-  file_mappings_ = std::move(mappings);
+  facts().file_mappings = std::move(mappings);
   return absl::OkStatus();
 }
 

@@ -33,14 +33,7 @@ class CoreFile : public Target {
   static absl::StatusOr<std::unique_ptr<CoreFile>> Open(absl::string_view path);
   static absl::StatusOr<std::unique_ptr<CoreFile>> FromBytes(std::string bytes);
 
-  const arch::ArchInfo& arch() const override { return *arch_; }
   const symtab::AddressSpace& memory() const override { return memory_; }
-  absl::Span<const Thread> threads() const override { return threads_; }
-  std::optional<uint64_t> entry() const override { return entry_; }
-  absl::Span<const FileMapping> file_mappings() const override {
-    return file_mappings_;
-  }
-  std::optional<int64_t> nanotime() const override { return std::nullopt; }
 
  private:
   // The core's memory, then the attached executable's for what the core
@@ -67,10 +60,6 @@ class CoreFile : public Target {
 
   std::unique_ptr<symtab::MappedFile> file_;
   std::unique_ptr<symtab::ElfFile> elf_;
-  const arch::ArchInfo* arch_ = nullptr;
-  std::vector<Thread> threads_;
-  std::optional<uint64_t> entry_;
-  std::vector<FileMapping> file_mappings_;
   const symtab::ElfFile* executable_ = nullptr;
   Memory memory_{*this};
 };

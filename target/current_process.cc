@@ -19,14 +19,14 @@ absl::StatusOr<std::unique_ptr<CurrentProcess>> CurrentProcess::Create() {
   if (!maps.ok()) return maps.status();
   auto process = std::unique_ptr<CurrentProcess>(
       new CurrentProcess(ProcessMemory::FromMaps(*maps)));
-  process->arch_ = host;
+  process->facts().arch = host;
   if (const unsigned long entry = getauxval(AT_ENTRY); entry != 0) {
-    process->entry_ = entry;
+    process->facts().entry = entry;
   }
-  process->file_mappings_ = FileMappingsOf(*maps);
+  process->facts().file_mappings = FileMappingsOf(*maps);
   timespec now{};
   clock_gettime(CLOCK_MONOTONIC, &now);
-  process->created_at_ = int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+  process->facts().nanotime = int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
   return process;
 }
 

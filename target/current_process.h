@@ -26,23 +26,12 @@ class CurrentProcess : public Target {
  public:
   static absl::StatusOr<std::unique_ptr<CurrentProcess>> Create();
 
-  const arch::ArchInfo& arch() const override { return *arch_; }
   const symtab::AddressSpace& memory() const override { return memory_; }
-  absl::Span<const Thread> threads() const override { return {}; }
-  std::optional<uint64_t> entry() const override { return entry_; }
-  absl::Span<const FileMapping> file_mappings() const override {
-    return file_mappings_;
-  }
-  std::optional<int64_t> nanotime() const override { return created_at_; }
 
  private:
   explicit CurrentProcess(ProcessMemory memory) : memory_(std::move(memory)) {}
 
-  const arch::ArchInfo* arch_ = nullptr;
   ProcessMemory memory_;
-  std::optional<uint64_t> entry_;
-  std::vector<FileMapping> file_mappings_;
-  int64_t created_at_ = 0;
 };
 
 }  // namespace gentrace::target

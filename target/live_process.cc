@@ -51,20 +51,19 @@ std::vector<pid_t> ListThreads(pid_t pid) {
 absl::StatusOr<std::unique_ptr<LiveProcess>> LiveProcess::Attach(pid_t pid) {
   auto process = std::unique_ptr<LiveProcess>(new LiveProcess(pid));
   // ptrace reads registers in the host's own layout.
-  process->arch_ = arch::HostArch();
-  if (process->arch_ == nullptr) {
+  process->facts().arch = arch::HostArch();
+  if (process->facts().arch == nullptr) {
     return absl::UnimplementedError("live processes: unsupported host");
   }
   if (absl::Status s = process->StopAllThreads(); !s.ok()) return s;
   timespec now{};
   clock_gettime(CLOCK_MONOTONIC, &now);
-  process->stopped_at_nanotime_ =
-      int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+  process->facts().nanotime = int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
   if (absl::Status s = process->ReadRegisters(); !s.ok()) return s;
   process->ReadAuxv();
   absl::StatusOr<std::vector<MapsEntry>> maps = ReadProcMaps(absl::StrCat(pid));
   if (!maps.ok()) return maps.status();
-  process->file_mappings_ = FileMappingsOf(*maps);
+  process->facts().file_mappings = FileMappingsOf(*maps);
   process->mem_fd_ =
       open(absl::StrCat("/proc/", pid, "/mem").c_str(), O_RDONLY | O_CLOEXEC);
   if (process->mem_fd_ < 0) return Errno("opening /proc/PID/mem");
@@ -104,7 +103,7 @@ absl::Status LiveProcess::StopAllThreads() {
 }
 
 absl::Status LiveProcess::ReadRegisters() {
-  const arch::ArchInfo& arch = *arch_;
+  const arch::ArchInfo& arch = *facts().arch;
   for (pid_t tid : stopped_) {
     std::string regs(arch.prstatus_slots.size() * arch.prstatus_slot_size, 0);
     iovec io{regs.data(), regs.size()};
@@ -125,7 +124,7 @@ absl::Status LiveProcess::ReadRegisters() {
         thread.registers.SetSlot(i, *value);
       }
     }
-    threads_.push_back(std::move(thread));
+    facts().threads.push_back(std::move(thread));
   }
   return absl::OkStatus();
 }
@@ -137,11 +136,12 @@ void LiveProcess::ReadAuxv() {
   symtab::ByteReader reader(
       absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(auxv.data()),
                           auxv.size()),
-      arch_->byte_order);
-  const int p = arch_->ptr_size;
+      facts().arch->byte_order);
+  const int p = facts().arch->ptr_size;
   const uint64_t pair = 2 * static_cast<uint64_t>(p);
   for (uint64_t at = 0; reader.Contains(at, pair); at += pair) {
-    if (*reader.Word(at, p) == kAtEntry) entry_ = *reader.Word(at + p, p);
+    if (*reader.Word(at, p) == kAtEntry)
+      facts().entry = *reader.Word(at + p, p);
   }
 }
 
@@ -188,7 +188,7 @@ std::optional<symtab::ByteReader> LiveProcess::Memory::ReadToEnd(
       absl::MakeConstSpan(
           reinterpret_cast<const uint8_t*>(bytes.data()) + offset,
           bytes.size() - offset),
-      process_.arch_->byte_order);
+      process_.arch().byte_order);
 }
 
 }  // namespace gentrace::target

@@ -45,17 +45,7 @@ class LiveProcess : public Target {
   // /proc/PID/exe, for opening the executable.
   std::string executable_path() const;
 
-  const arch::ArchInfo& arch() const override { return *arch_; }
   const symtab::AddressSpace& memory() const override { return memory_; }
-  absl::Span<const Thread> threads() const override { return threads_; }
-  std::optional<uint64_t> entry() const override { return entry_; }
-  absl::Span<const FileMapping> file_mappings() const override {
-    return file_mappings_;
-  }
-  // CLOCK_MONOTONIC when every thread had stopped.
-  std::optional<int64_t> nanotime() const override {
-    return stopped_at_nanotime_;
-  }
 
  private:
   // /proc/PID/mem through the block cache.
@@ -77,12 +67,7 @@ class LiveProcess : public Target {
                              uint64_t load_bias) override;
 
   const pid_t pid_;
-  const arch::ArchInfo* arch_ = nullptr;
   std::vector<pid_t> stopped_;  // threads seized and stopped
-  std::vector<Thread> threads_;
-  std::optional<uint64_t> entry_;
-  std::vector<FileMapping> file_mappings_;
-  int64_t stopped_at_nanotime_ = 0;
   int mem_fd_ = -1;
   mutable absl::Mutex mutex_;
   mutable absl::flat_hash_map<uint64_t, std::unique_ptr<std::string>> blocks_

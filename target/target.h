@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/types/span.h"
@@ -31,7 +32,8 @@ struct FileMapping {
 };
 
 // A stopped program to read: its memory, architecture and threads, and
-// what places its executable in memory. Everything above target/ reads a
+// what places its executable in memory. Implementations fill the facts when
+// they open the program and serve its memory. Everything above target/ reads a
 // program through this interface, whatever holds it: an ELF core
 // (CoreFile), a process held with ptrace (LiveProcess), the current process
 // (CurrentProcess), a capture of registers and stack (CaptureTarget).
@@ -41,19 +43,21 @@ class Target {
  public:
   virtual ~Target() = default;
 
-  virtual const arch::ArchInfo& arch() const = 0;
+  const arch::ArchInfo& arch() const { return *facts_.arch; }
   virtual const symtab::AddressSpace& memory() const = 0;
   // The threads whose registers the target holds, in the order it lists
   // them; empty when it holds none.
-  virtual absl::Span<const Thread> threads() const = 0;
+  absl::Span<const Thread> threads() const { return facts_.threads; }
   // Where the program started: AT_ENTRY of its auxiliary vector, when the
   // target knows it.
-  virtual std::optional<uint64_t> entry() const = 0;
+  std::optional<uint64_t> entry() const { return facts_.entry; }
   // The file-backed mappings, ascending; empty when the target lists none.
-  virtual absl::Span<const FileMapping> file_mappings() const = 0;
+  absl::Span<const FileMapping> file_mappings() const {
+    return facts_.file_mappings;
+  }
   // The program's CLOCK_MONOTONIC (the Go runtime's nanotime()) when it was
   // stopped, when the target knows it.
-  virtual std::optional<int64_t> nanotime() const = 0;
+  std::optional<int64_t> nanotime() const { return facts_.nanotime; }
 
   // Ties the program's executable to the target: refuses a binary of
   // another architecture, or one that is not the executable that ran (its
@@ -68,6 +72,18 @@ class Target {
   uint64_t load_bias() const { return load_bias_; }
 
  protected:
+  // What an implementation reads of its program, for the accessors above.
+  // `arch` is set before the target is handed out.
+  struct Facts {
+    const arch::ArchInfo* arch = nullptr;
+    std::vector<Thread> threads;
+    std::optional<uint64_t> entry;
+    std::vector<FileMapping> file_mappings;
+    std::optional<int64_t> nanotime;
+  };
+  Facts& facts() { return facts_; }
+  const Facts& facts() const { return facts_; }
+
   // The target's part of AttachExecutable, after the shared checks: check
   // the file against what the target kept, and serve from it.
   virtual absl::Status UseExecutable(const symtab::ElfFile& executable,
@@ -83,6 +99,7 @@ class Target {
                                         const symtab::AddressSpace& kept);
 
  private:
+  Facts facts_;
   uint64_t load_bias_ = 0;
 };
 
