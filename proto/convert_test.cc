@@ -3,6 +3,7 @@
 #include <cctype>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "gtest/gtest.h"
 
@@ -15,7 +16,7 @@ namespace {
 template <typename From, typename To, typename Descriptor>
 void ExpectOntoEveryProtoValue(From last, const Descriptor* descriptor,
                                std::set<int> unmapped) {
-  std::set<int> reached = unmapped;
+  std::set<int> reached = std::move(unmapped);
   for (int i = 0; i <= static_cast<int>(last); ++i) {
     const To converted = ToProto(static_cast<From>(i));
     EXPECT_TRUE(reached.insert(converted).second)

@@ -5,14 +5,15 @@
 namespace gentrace::symtab {
 namespace {
 
-void AppendU32(uint32_t value, std::string* out) {
-  for (int i = 0; i < 4; ++i)
+// `bytes` bytes of `value`, little-endian.
+void AppendLittle(uint64_t value, int bytes, std::string* out) {
+  for (int i = 0; i < bytes; ++i) {
     out->push_back(static_cast<char>(value >> (8 * i)));
+  }
 }
 
-void AppendU64(uint64_t value, std::string* out) {
-  for (int i = 0; i < 8; ++i)
-    out->push_back(static_cast<char>(value >> (8 * i)));
+void AppendU32(uint32_t value, std::string* out) {
+  AppendLittle(value, 4, out);
 }
 
 void AppendUvarint(uint64_t value, std::string* out) {
@@ -109,7 +110,7 @@ std::string PclntabBuilder::Build() const {
   out.push_back(8);  // ptrSize
   for (uint64_t word : {nfunc, uint64_t{0}, text_start_, funcname_at, cu_at,
                         filetab_at, pctab_at, pcln_at}) {
-    AppendU64(word, &out);
+    AppendLittle(word, 8, &out);
   }
   return out + names + pctab + pcln;
 }

@@ -85,7 +85,7 @@ absl::Status CoreFile::ParseNotes() {
         if (!value) return absl::DataLossError("NT_PRSTATUS note is truncated");
         thread.registers.SetSlot(i, *value);
       }
-      facts().threads.push_back(std::move(thread));
+      facts().threads.push_back(thread);
     } else if (note.type == kNtFile && !saw_file_note) {
       // Linux writes one; the first is the one readelf and gdb show.
       saw_file_note = true;

@@ -20,7 +20,7 @@ absl::StatusOr<std::unique_ptr<CurrentProcess>> CurrentProcess::Create() {
   auto process = std::unique_ptr<CurrentProcess>(
       new CurrentProcess(ProcessMemory::FromMaps(*maps)));
   process->facts().arch = host;
-  if (const unsigned long entry = getauxval(AT_ENTRY); entry != 0) {
+  if (const uint64_t entry = getauxval(AT_ENTRY); entry != 0) {
     process->facts().entry = entry;
   }
   process->facts().file_mappings = FileMappingsOf(*maps);

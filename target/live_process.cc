@@ -124,7 +124,7 @@ absl::Status LiveProcess::ReadRegisters() {
         thread.registers.SetSlot(i, *value);
       }
     }
-    facts().threads.push_back(std::move(thread));
+    facts().threads.push_back(thread);
   }
   return absl::OkStatus();
 }
@@ -140,8 +140,9 @@ void LiveProcess::ReadAuxv() {
   const int p = facts().arch->ptr_size;
   const uint64_t pair = 2 * static_cast<uint64_t>(p);
   for (uint64_t at = 0; reader.Contains(at, pair); at += pair) {
-    if (*reader.Word(at, p) == kAtEntry)
+    if (*reader.Word(at, p) == kAtEntry) {
       facts().entry = *reader.Word(at + p, p);
+    }
   }
 }
 

@@ -86,8 +86,8 @@ class Target {
 
   // The target's part of AttachExecutable, after the shared checks: check
   // the file against what the target kept, and serve from it.
-  virtual absl::Status UseExecutable(const symtab::ElfFile& executable,
-                                     uint64_t load_bias) {
+  virtual absl::Status UseExecutable(const symtab::ElfFile& /*executable*/,
+                                     uint64_t /*load_bias*/) {
     return absl::OkStatus();
   }
   // FailedPreconditionError unless `executable`'s build ID notes (its
