@@ -132,9 +132,10 @@ FrameSource ToProto(traceback::FrameSource source) {
 
 namespace {
 
-void LocationToProto(traceback::Location&& location, Location* out) {
-  out->set_function(std::move(location.function));
-  out->set_file(std::move(location.file));
+void LocationToProto(const traceback::Location& location, Location* out) {
+  out->mutable_function()->assign(location.function.data(),
+                                  location.function.size());
+  out->mutable_file()->assign(location.file.data(), location.file.size());
   out->set_line(location.line);
   out->set_inlined(location.inlined);
 }
@@ -154,8 +155,8 @@ void ToProto(traceback::Frame&& frame, Frame* out) {
   out->set_entry(frame.entry);
   out->set_func_id(ToProto(frame.func_id));
   out->set_func_flags(frame.func_flags);
-  for (traceback::Location& location : frame.locations) {
-    LocationToProto(std::move(location), out->add_locations());
+  for (const traceback::Location& location : frame.locations) {
+    LocationToProto(location, out->add_locations());
   }
   out->set_source(ToProto(frame.source));
   out->set_trap(frame.trap);
@@ -166,7 +167,7 @@ void ToProto(traceback::Frame&& frame, Frame* out) {
     d->set_closure(call.closure);
     d->set_entry(call.entry);
     if (call.function) {
-      LocationToProto(*std::move(call.function), d->mutable_function());
+      LocationToProto(*call.function, d->mutable_function());
     }
     d->set_record(call.record);
     d->set_arguments(call.arguments);
@@ -192,8 +193,7 @@ void ToProto(traceback::Goroutine&& goroutine, Goroutine* out) {
   out->set_created_by_pc(goroutine.created_by_pc);
   out->set_parent_id(goroutine.parent_id);
   if (goroutine.created_by) {
-    LocationToProto(*std::move(goroutine.created_by),
-                    out->mutable_created_by());
+    LocationToProto(*goroutine.created_by, out->mutable_created_by());
   }
   out->set_created_by_entry(goroutine.created_by_entry);
   out->set_address(goroutine.address);
@@ -206,7 +206,7 @@ void ToProto(traceback::Goroutine&& goroutine, Goroutine* out) {
     FramesToProto(std::move(ancestor.frames), a->mutable_frames());
     a->set_created_by_pc(ancestor.created_by_pc);
     if (ancestor.created_by) {
-      LocationToProto(*std::move(ancestor.created_by), a->mutable_created_by());
+      LocationToProto(*ancestor.created_by, a->mutable_created_by());
     }
     a->set_created_by_entry(ancestor.created_by_entry);
   }

@@ -27,10 +27,12 @@ class NativeModules {
   void AddMapping(const std::string& path, uint64_t start, uint64_t end,
                   uint64_t file_offset);
 
+  // Views of the modules' paths and symbols: valid while this object lives
+  // and no module is added.
   struct Location {
-    std::string module;    // empty: the pc is in no module
-    std::string function;  // empty: no symbol covers it
-    std::string file;
+    absl::string_view module;    // empty: the pc is in no module
+    absl::string_view function;  // empty: no symbol covers it
+    absl::string_view file;
     int line = 0;
   };
   // Where `pc` is: a return address unless `exact` (then pc-1 is looked

@@ -27,7 +27,7 @@ class NativeSymbols {
     uint64_t size = 0;
   };
   struct Line {
-    std::string file;
+    absl::string_view file;  // DWARF's, valid while this object lives
     int line = 0;
   };
 

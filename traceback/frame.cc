@@ -3,8 +3,7 @@
 namespace gentrace::traceback {
 
 Location LocationOf(const symtab::SourceFrame& frame) {
-  return {std::string(frame.function), std::string(frame.file), frame.line,
-          frame.inlined};
+  return {frame.function, frame.file, frame.line, frame.inlined};
 }
 
 }  // namespace gentrace::traceback

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
+#include "absl/strings/string_view.h"
 #include "goruntime/pending_defers.h"
 #include "symtab/func_id.h"
 #include "symtab/pclntab.h"
@@ -19,10 +21,12 @@ namespace gentrace::traceback {
 
 using unwind::FrameSource;
 
-// A source position: a function and where in it.
+// A source position: a function and where in it. The names are views of
+// the binary's tables or of native modules' symbols, which outlive the model
+// (traceback/ writes it into the protobuf schema before it returns).
 struct Location {
-  std::string function;
-  std::string file;
+  absl::string_view function;
+  absl::string_view file;
   int64_t line = 0;
   bool inlined = false;  // an inlined call, not the physical function
 };
@@ -51,14 +55,15 @@ struct Frame {
   FrameSource source = FrameSource::kRegisters;
   // The pc is the interrupted instruction, not a return address.
   bool trap = false;
-  std::vector<Location> locations;  // inlined calls first, physical last
+  // Inlined calls first, physical last; the usual one or two are stored
+  // inline.
+  absl::InlinedVector<Location, 2> locations;
   std::string arguments;            // as the runtime prints them
   std::vector<DeferredCall> defers;
 
   // The physical function's name, or empty.
-  const std::string& function() const {
-    static const std::string kNone;
-    return locations.empty() ? kNone : locations.back().function;
+  absl::string_view function() const {
+    return locations.empty() ? absl::string_view() : locations.back().function;
   }
 };
 

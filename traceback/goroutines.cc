@@ -18,7 +18,7 @@ namespace {
 
 // The runtime reports a fatal panic or throw from the caller of these.
 bool IsFatalReport(const Frame& frame) {
-  const std::string& name = frame.function();
+  const absl::string_view name = frame.function();
   return name == "runtime.fatalpanic" || name == "runtime.fatalthrow";
 }
 
@@ -131,8 +131,8 @@ void GoroutineTracer::SetCreatedBy(uint64_t go_pc, Message* message) {
     return;
   }
   message->created_by =
-      Location{std::string(locations->back().function),
-               std::string(locations->front().file), locations->front().line};
+      Location{locations->back().function, locations->front().file,
+               locations->front().line};
   message->created_by_entry = func->entry();
 }
 
@@ -154,9 +154,8 @@ void GoroutineTracer::AddAncestor(const goruntime::GoroutineAncestor& ancestor,
       continue;
     }
     frame.entry = func->entry();
-    frame.locations.push_back({std::string(locations->front().function),
-                               std::string(locations->front().file),
-                               locations->front().line,
+    frame.locations.push_back({locations->front().function,
+                               locations->front().file, locations->front().line,
                                /*inlined=*/locations->size() > 1});
   }
   SetCreatedBy(ancestor.go_pc, out);
@@ -336,10 +335,15 @@ absl::Status GoroutineTracer::Run(
     }
   }
   gentrace::Goroutine message;
+  Goroutine goroutine;
   for (const goruntime::Goroutine& g : *gs) {
     const uint32_t state = g.status & ~static_cast<uint32_t>(goruntime::kGscan);
     if (state == goruntime::kGdead) continue;
-    Goroutine goroutine;
+    // A fresh goroutine that keeps the last one's frame storage.
+    std::vector<Frame> frames = std::move(goroutine.frames);
+    frames.clear();
+    goroutine = Goroutine();
+    goroutine.frames = std::move(frames);
     TraceGoroutine(g, notes, &goroutine);
     if (defer_layout_) AddPendingDefers(g.address, &goroutine);
     message.Clear();

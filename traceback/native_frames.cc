@@ -14,11 +14,10 @@ Thread NativeThread(int64_t tid, absl::Span<const unwind::NativeFrame> frames,
     frame.sp = frames[i].sp;
     frame.source = FrameSource::kNative;
     frame.trap = i == 0 && first_is_exact;
-    symtab::NativeModules::Location at =
+    const symtab::NativeModules::Location at =
         modules.Locate(frames[i].pc, frame.trap);
-    frame.locations.push_back(
-        {at.function.empty() ? "??" : std::move(at.function),
-         at.file.empty() ? std::move(at.module) : std::move(at.file), at.line});
+    frame.locations.push_back({at.function.empty() ? "??" : at.function,
+                               at.file.empty() ? at.module : at.file, at.line});
   }
   thread.stop.reason = frames.size() >= frame_limit
                            ? unwind::StopReason::kFrameLimit

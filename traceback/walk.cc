@@ -29,7 +29,6 @@ WalkEnd AppendWalk(const symtab::Binary& binary, const arch::ArchInfo& arch,
     // As the runtime prints it: a return address at the call (pc-1).
     locations.clear();
     if (binary.Symbolize(f.trace_pc, &locations).ok()) {
-      frame.locations.reserve(locations.size());
       for (const symtab::SourceFrame& s : locations) {
         frame.locations.push_back(LocationOf(s));
       }

@@ -66,7 +66,7 @@ struct UnwindStart {
     uint64_t pc = 0;
     uint64_t sp = 0;
     uint64_t lr = 0;
-  } jump;
+  } jump = {};
   uint64_t stack_lo = 0;
   uint64_t stack_hi = 0;
 };
@@ -126,10 +126,12 @@ class GoUnwinder {
   // Begins at a register state. `lr` is the link register (0 where there is
   // none or it is unknown); `trap` says pc is an interrupted instruction.
   void Start(uint64_t pc, uint64_t sp, uint64_t lr, bool trap) {
-    Start({.pc = pc,
-           .sp = sp,
-           .lr = lr,
-           .flags = static_cast<uint8_t>(trap ? kUnwindTrap : 0)});
+    UnwindStart start;
+    start.pc = pc;
+    start.sp = sp;
+    start.lr = lr;
+    start.flags = trap ? kUnwindTrap : 0;
+    Start(start);
   }
   bool valid() const { return valid_; }
   const GoFrame& frame() const { return frame_; }

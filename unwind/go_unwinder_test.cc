@@ -43,6 +43,12 @@ class Words : public symtab::AddressSpace {
   mutable std::vector<uint8_t> buffer_;
 };
 
+symtab::Pclntab::Options Options(int go_minor) {
+  symtab::Pclntab::Options options;
+  options.go_version = symtab::GoVersion{go_minor, 0};
+  return options;
+}
+
 struct Program {
   PclntabBuilder builder{kText};
   std::string bytes;
@@ -63,7 +69,7 @@ struct Program {
                     reinterpret_cast<const uint8_t*>(bytes.data()),
                     bytes.size()),
                 symtab::ByteOrder::kLittle),
-            {.go_version = symtab::GoVersion{builder.go_minor(), 0}});
+            Options(builder.go_minor()));
     EXPECT_TRUE(parsed.ok()) << parsed.status();
     table = *std::move(parsed);
     return *table;
@@ -126,7 +132,9 @@ TEST(GoUnwinderTest, PushedReturnAddressesFollowTheFrameSizes) {
   for (size_t i = 0; i < 4; ++i) {
     EXPECT_EQ(walked.frames[i].pc, want_pc[i]) << i;
     EXPECT_EQ(walked.frames[i].sp, want_sp[i]) << i;
-    if (i < 3) EXPECT_EQ(walked.frames[i].fp, want_sp[i + 1]) << i;
+    if (i < 3) {
+      EXPECT_EQ(walked.frames[i].fp, want_sp[i + 1]) << i;
+    }
   }
   EXPECT_EQ(walked.frames[0].source, FrameSource::kRegisters);
   EXPECT_TRUE(walked.frames[0].exact_pc);

@@ -135,7 +135,7 @@ std::vector<std::string> FrameNames(const Capture& capture) {
   }
   std::vector<std::string> names;
   for (int i = 0; i < capture.native_frames_size(); ++i) {
-    names.push_back(
+    names.emplace_back(
         modules.Locate(capture.native_frames(i).pc(), i == 0).function);
   }
   return names;

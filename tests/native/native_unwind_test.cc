@@ -122,10 +122,10 @@ std::vector<Named> Name(const std::vector<NativeFrame>& frames,
     Named named{.pc = frames[i].pc,
                 .function = at.function.empty()
                                 ? "??"
-                                : WithoutParameters(at.function)};
+                                : WithoutParameters(std::string(at.function))};
     if (!at.file.empty()) {
       named.line =
-          absl::StrCat(fs::path(at.file).filename().string(), ":", at.line);
+          absl::StrCat(fs::path(std::string(at.file)).filename().string(), ":", at.line);
     }
     out.push_back(named);
     if (out.back().function == "main") break;
