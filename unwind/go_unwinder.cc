@@ -264,8 +264,10 @@ void GoUnwinder::ResolveJmpdefer() {
 
 void GoUnwinder::Next() {
   if (!valid_) return;
-  const bool ends = stop_ != StopReason::kNone || lr_ == 0;
-  if (ends && !frame_.signal_handler && stop_ != StopReason::kStackSwitch) {
+  // Only a signal handler's frame and a stack switch may go on elsewhere.
+  const bool may_jump =
+      frame_.signal_handler || stop_ == StopReason::kStackSwitch;
+  if (!may_jump && (stop_ != StopReason::kNone || lr_ == 0)) {
     valid_ = false;
     if (stop_ == StopReason::kNone) Stop(StopReason::kTopOfStack, "");
     return;
@@ -275,11 +277,13 @@ void GoUnwinder::Next() {
     Stop(StopReason::kFrameLimit, absl::StrCat(frames_, " frames"));
     return;
   }
-  if (Jump()) return;
-  if (ends) {
-    valid_ = false;
-    if (stop_ == StopReason::kNone) Stop(StopReason::kTopOfStack, "");
-    return;
+  if (may_jump) {
+    if (Jump()) return;
+    if (stop_ != StopReason::kNone || lr_ == 0) {
+      valid_ = false;
+      if (stop_ == StopReason::kNone) Stop(StopReason::kTopOfStack, "");
+      return;
+    }
   }
   const GoFrame callee = frame_;
   if (lr_ == callee.pc && callee.fp == callee.sp) {
