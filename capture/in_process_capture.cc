@@ -175,7 +175,9 @@ void EmitModule(Encoder* out, const PendingModule& m) {
 
 // One /proc/self/maps line ("start-end perms offset dev inode path"): a
 // readable mapping of an ELF file at offset 0 starts a module; the file's
-// following mappings extend it.
+// following mappings extend it. A second maps reader beside target/
+// proc_maps on purpose: this one runs in a signal handler, so it parses in
+// place without allocating.
 void TakeMapsLine(Encoder* out, const char* line, PendingModule* m) {
   const char* p = line;
   const uint64_t start = ParseHex(p, &p);
