@@ -1,56 +1,23 @@
 // gentrace symbolize: PCs to function, file and line, with inlined frames.
-#include <cstdio>
-#include <iostream>
+#include <unistd.h>
+
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "cli/args.h"
 #include "cli/commands.h"
-#include "proto/convert.h"
-#include "proto/gentrace.pb.h"
+#include "cli/line_reader.h"
+#include "render/symbolized_pc.h"
 #include "symtab/binary.h"
 
 namespace gentrace::cli {
-namespace {
-
-// Formats one PC's result into `out`. Text: a line per logical frame,
-// "0x<pc>\t<function>\t<file>:<line>" plus "\tinlined" for inlined calls, or
-// "0x<pc>\t?\terror: <why>".
-absl::Status FormatResult(uint64_t pc, const absl::Status& status,
-                          const std::vector<symtab::SourceFrame>& frames,
-                          bool json, std::string* out) {
-  if (json) {
-    SymbolizedPc result;
-    result.set_pc(pc);
-    if (!status.ok()) {
-      result.set_error(std::string(status.message()));
-    }
-    for (const symtab::SourceFrame& frame : frames) {
-      ToProto(frame, result.add_frames());
-    }
-    absl::StatusOr<std::string> line = ToJsonLine(result);
-    if (!line.ok()) return line.status();
-    absl::StrAppend(out, *line, "\n");
-    return absl::OkStatus();
-  }
-  if (!status.ok()) {
-    absl::StrAppend(out, "0x", absl::Hex(pc), "\t?\terror: ", status.message(),
-                    "\n");
-    return absl::OkStatus();
-  }
-  for (const symtab::SourceFrame& frame : frames) {
-    absl::StrAppend(out, "0x", absl::Hex(pc), "\t", frame.function, "\t",
-                    frame.file, ":", frame.line,
-                    frame.inlined ? "\tinlined" : "", "\n");
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 absl::Status RunSymbolize(absl::Span<char* const> argv) {
-  constexpr absl::string_view kFlags[] = {"binary", "format", "callers"};
+  constexpr absl::string_view kFlags[] = {"binary", "format", "callers",
+                                          "line-buffered"};
   constexpr absl::string_view kFormats[] = {"text", "json"};
   absl::StatusOr<CommandInput> input = ParseAndOpen(argv, kFlags, kFormats);
   if (!input.ok()) return input.status();
@@ -59,6 +26,10 @@ absl::Status RunSymbolize(absl::Span<char* const> argv) {
   // runtime.Callers stores return addresses (and pc+1 for a trap), so the
   // call's own line is at pc-1, as runtime.Frames does it.
   const bool callers = input->args.Has("callers");
+  // A person typing PCs, or a program waiting for each answer, sees each
+  // one at once; otherwise output goes out in 64 KiB writes.
+  const bool line_buffered =
+      input->args.Has("line-buffered") || isatty(STDIN_FILENO) == 1;
 
   std::vector<symtab::SourceFrame> frames;
   std::string out;
@@ -70,14 +41,18 @@ absl::Status RunSymbolize(absl::Span<char* const> argv) {
     }
     frames.clear();
     const uint64_t lookup = callers && *pc > 0 ? *pc - 1 : *pc;
-    absl::Status status = binary.Symbolize(lookup, &frames);
-    if (!status.ok()) frames.clear();
-    absl::Status formatted = FormatResult(*pc, status, frames, json, &out);
-    if (out.size() > (1 << 16)) {
-      std::fwrite(out.data(), 1, out.size(), stdout);
-      out.clear();
+    const absl::Status status = binary.Symbolize(lookup, &frames);
+    if (json) {
+      render::AppendSymbolizedPcJson(*pc, status, frames, &out);
+    } else {
+      render::AppendSymbolizedPcText(*pc, status, frames, &out);
     }
-    return formatted;
+    if (line_buffered || out.size() >= (1 << 16)) {
+      absl::Status written = WriteAll(STDOUT_FILENO, out);
+      out.clear();
+      return written;
+    }
+    return absl::OkStatus();
   };
 
   if (!input->args.positional().empty()) {
@@ -85,14 +60,19 @@ absl::Status RunSymbolize(absl::Span<char* const> argv) {
       if (absl::Status s = symbolize_one(pc); !s.ok()) return s;
     }
   } else {
-    std::string line;
-    while (std::getline(std::cin, line)) {
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      if (absl::Status s = symbolize_one(line); !s.ok()) return s;
+    LineReader lines(STDIN_FILENO);
+    while (std::optional<absl::string_view> line = lines.Next()) {
+      const absl::string_view text = absl::StripAsciiWhitespace(*line);
+      if (text.empty()) continue;
+      if (absl::Status s = symbolize_one(text); !s.ok()) {
+        // What was answered before the bad line still goes out.
+        (void)WriteAll(STDOUT_FILENO, out);
+        return s;
+      }
     }
+    if (!lines.status().ok()) return lines.status();
   }
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  return absl::OkStatus();
+  return WriteAll(STDOUT_FILENO, out);
 }
 
 }  // namespace gentrace::cli

@@ -1,0 +1,118 @@
+// The symbolize command's writers against the real thing: protobuf's own
+// JSON printer for every code point a name could hold, and for whole
+// results.
+#include "render/symbolized_pc.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "proto/convert.h"
+#include "proto/gentrace.pb.h"
+#include "render/json_string.h"
+
+namespace gentrace::render {
+namespace {
+
+std::string Utf8(uint32_t c) {
+  std::string s;
+  if (c < 0x80) {
+    s += static_cast<char>(c);
+  } else if (c < 0x800) {
+    s += static_cast<char>(0xc0 | c >> 6);
+    s += static_cast<char>(0x80 | (c & 0x3f));
+  } else if (c < 0x10000) {
+    s += static_cast<char>(0xe0 | c >> 12);
+    s += static_cast<char>(0x80 | (c >> 6 & 0x3f));
+    s += static_cast<char>(0x80 | (c & 0x3f));
+  } else {
+    s += static_cast<char>(0xf0 | c >> 18);
+    s += static_cast<char>(0x80 | (c >> 12 & 0x3f));
+    s += static_cast<char>(0x80 | (c >> 6 & 0x3f));
+    s += static_cast<char>(0x80 | (c & 0x3f));
+  }
+  return s;
+}
+
+// What protobuf prints for `text` as a string field, quotes included.
+std::string ProtobufJsonString(const std::string& text) {
+  Location location;
+  location.set_function(text);
+  absl::StatusOr<std::string> json = ToJsonLine(location);
+  EXPECT_TRUE(json.ok());
+  // {"function":<string>,"file":"","line":0,"inlined":false}
+  const std::string prefix = "{\"function\":";
+  const std::string suffix = ",\"file\":\"\",\"line\":0,\"inlined\":false}";
+  return json->substr(prefix.size(),
+                      json->size() - prefix.size() - suffix.size());
+}
+
+TEST(JsonStringTest, EveryCodePointAsProtobufWritesIt) {
+  int differences = 0;
+  for (uint32_t c = 0; c <= 0x10ffff; ++c) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    // Alone and between plain text, where the fast path for ASCII runs.
+    for (const std::string& text : {Utf8(c), "a.b" + Utf8(c) + "[x]"}) {
+      std::string ours;
+      AppendJsonString(text, &ours);
+      if (ours != ProtobufJsonString(text) && ++differences <= 5) {
+        ADD_FAILURE() << absl::StrCat("U+", absl::Hex(c)) << ": " << ours
+                      << " vs " << ProtobufJsonString(text);
+      }
+    }
+  }
+  EXPECT_EQ(differences, 0);
+}
+
+TEST(JsonStringTest, TextThatIsNotUtf8IsEmptyAsInProtobuf) {
+  for (const std::string& text :
+       {std::string("\xff"), std::string("ok\xc3"), std::string("\xed\xa0\x80"),
+        std::string("\xc0\xaf"), std::string("\xf4\x90\x80\x80")}) {
+    std::string ours;
+    AppendJsonString(text, &ours);
+    EXPECT_EQ(ours, "\"\"");
+  }
+}
+
+TEST(SymbolizedPcTest, JsonIsProtobufsJsonOfTheMessage) {
+  const std::vector<symtab::SourceFrame> frames = {
+      {"main.level3[...]", "gentrace.test/symbolize/chain_a.go", 17, true},
+      {"main.(*T).<lambda>", "C:\\src\\\"q\".go", 4, false},
+  };
+  for (const absl::Status& status :
+       {absl::OkStatus(), absl::NotFoundError("pc 0x1 is outside Go text")}) {
+    SymbolizedPc message;
+    message.set_pc(0x71384);
+    if (status.ok()) {
+      for (const symtab::SourceFrame& f : frames) {
+        ToProto(f, message.add_frames());
+      }
+    } else {
+      message.set_error(std::string(status.message()));
+    }
+    absl::StatusOr<std::string> want = ToJsonLine(message);
+    ASSERT_TRUE(want.ok());
+    std::string ours;
+    AppendSymbolizedPcJson(0x71384, status, frames, &ours);
+    EXPECT_EQ(ours, *want + "\n");
+  }
+}
+
+TEST(SymbolizedPcTest, TextHasALinePerFrame) {
+  const std::vector<symtab::SourceFrame> frames = {
+      {"main.level3", "chain_a.go", 17, true},
+      {"main.recurse", "chain_a.go", 25, false},
+  };
+  std::string out;
+  AppendSymbolizedPcText(0x71384, absl::OkStatus(), frames, &out);
+  AppendSymbolizedPcText(0x1, absl::NotFoundError("outside"), frames, &out);
+  EXPECT_EQ(out,
+            "0x71384\tmain.level3\tchain_a.go:17\tinlined\n"
+            "0x71384\tmain.recurse\tchain_a.go:25\n"
+            "0x1\t?\terror: outside\n");
+}
+
+}  // namespace
+}  // namespace gentrace::render
