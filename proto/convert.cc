@@ -161,17 +161,17 @@ void ToProto(traceback::Frame&& frame, Frame* out) {
   out->set_source(ToProto(frame.source));
   out->set_trap(frame.trap);
   out->set_arguments(std::move(frame.arguments));
-  for (traceback::DeferredCall& call : frame.defers) {
+  for (const traceback::DeferredCall& deferred : frame.defers) {
     DeferredCall* d = out->add_defers();
-    d->set_kind(ToProto(call.kind));
-    d->set_closure(call.closure);
-    d->set_entry(call.entry);
-    if (call.function) {
-      LocationToProto(*call.function, d->mutable_function());
+    d->set_kind(ToProto(deferred.call.kind));
+    d->set_closure(deferred.call.closure);
+    d->set_entry(deferred.call.fn);
+    if (deferred.function) {
+      LocationToProto(*deferred.function, d->mutable_function());
     }
-    d->set_record(call.record);
-    d->set_arguments(call.arguments);
-    d->set_argument_bytes(call.argument_bytes);
+    d->set_record(deferred.call.record);
+    d->set_arguments(deferred.call.arguments);
+    d->set_argument_bytes(deferred.call.argument_bytes);
   }
 }
 

@@ -15,7 +15,6 @@ namespace {
 constexpr uint32_t kNtPrstatus = 1;
 constexpr uint32_t kNtAuxv = 6;
 constexpr uint32_t kNtFile = 0x46494c45;  // "FILE"
-constexpr uint64_t kAtEntry = 9;
 
 const arch::ArchInfo* ArchOfCore(const symtab::ElfFile& elf) {
   for (const arch::ArchInfo& arch : arch::AllArches()) {
@@ -91,12 +90,8 @@ absl::Status CoreFile::ParseNotes() {
       saw_file_note = true;
       if (absl::Status s = ParseFileNote(note.desc); !s.ok()) return s;
     } else if (note.type == kNtAuxv) {
-      const int p = arch.ptr_size;
-      const uint64_t pair = 2 * static_cast<uint64_t>(p);
-      for (uint64_t at = 0; note.desc.Contains(at, pair); at += pair) {
-        if (*note.desc.Word(at, p) == kAtEntry) {
-          facts().entry = *note.desc.Word(at + p, p);
-        }
+      if (std::optional<uint64_t> entry = AuxvEntry(note.desc, arch.ptr_size)) {
+        facts().entry = entry;
       }
     }
   }
@@ -152,18 +147,6 @@ absl::Status CoreFile::ParseFileNote(const symtab::ByteReader& desc) {
     path_at += path->size() + 1;
   }
   facts().file_mappings = std::move(mappings);
-  return absl::OkStatus();
-}
-
-absl::Status CoreFile::UseExecutable(const symtab::ElfFile& executable,
-                                     uint64_t load_bias) {
-  // Only what the core itself captured counts, not the executable's bytes
-  // served in its place.
-  if (absl::Status same = CompareBuildNotes(executable, load_bias, *elf_);
-      !same.ok()) {
-    return same;
-  }
-  executable_ = &executable;
   return absl::OkStatus();
 }
 

@@ -51,8 +51,12 @@ class CoreFile : public Target {
   CoreFile() = default;
   CoreFile(const CoreFile&) = delete;
   CoreFile& operator=(const CoreFile&) = delete;
-  absl::Status UseExecutable(const symtab::ElfFile& executable,
-                             uint64_t load_bias) override;
+  // Only what the core itself captured counts for the executable check,
+  // not the executable's bytes served in its place.
+  const symtab::AddressSpace& own_memory() const override { return *elf_; }
+  void UseExecutable(const symtab::ElfFile& executable) override {
+    executable_ = &executable;
+  }
   static absl::StatusOr<std::unique_ptr<CoreFile>> FromFile(
       std::unique_ptr<symtab::MappedFile> file);
   absl::Status ParseNotes();

@@ -27,7 +27,6 @@ constexpr uint64_t kBlockOverlap = 512;
 // Threads may start while others are being stopped; list them again until
 // no new one appears, this many times at most.
 constexpr int kMaxThreadListings = 16;
-constexpr uint64_t kAtEntry = 9;
 
 absl::Status Errno(absl::string_view what) {
   return absl::Status(absl::ErrnoToStatusCode(errno),
@@ -137,13 +136,7 @@ void LiveProcess::ReadAuxv() {
       absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(auxv.data()),
                           auxv.size()),
       facts().arch->byte_order);
-  const int p = facts().arch->ptr_size;
-  const uint64_t pair = 2 * static_cast<uint64_t>(p);
-  for (uint64_t at = 0; reader.Contains(at, pair); at += pair) {
-    if (*reader.Word(at, p) == kAtEntry) {
-      facts().entry = *reader.Word(at + p, p);
-    }
-  }
+  facts().entry = AuxvEntry(reader, facts().arch->ptr_size);
 }
 
 std::string LiveProcess::executable_path() const {
@@ -158,11 +151,6 @@ void LiveProcess::Detach() {
 }
 
 LiveProcess::~LiveProcess() { Detach(); }
-
-absl::Status LiveProcess::UseExecutable(const symtab::ElfFile& executable,
-                                        uint64_t load_bias) {
-  return CompareBuildNotes(executable, load_bias, memory_);
-}
 
 std::optional<symtab::ByteReader> LiveProcess::Memory::ReadToEnd(
     uint64_t address) const {

@@ -63,8 +63,6 @@ class LiveProcess : public Target {
   absl::Status StopAllThreads();
   absl::Status ReadRegisters();
   void ReadAuxv();
-  absl::Status UseExecutable(const symtab::ElfFile& executable,
-                             uint64_t load_bias) override;
 
   const pid_t pid_;
   std::vector<pid_t> stopped_;  // threads seized and stopped

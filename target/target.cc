@@ -29,29 +29,37 @@ absl::Status Target::AttachExecutable(const symtab::Binary& binary) {
         absl::Hex(*program_entry), ", this binary's is 0x",
         absl::Hex(executable.entry())));
   }
-  if (absl::Status used = UseExecutable(executable, load_bias); !used.ok()) {
-    return used;
-  }
-  load_bias_ = load_bias;
-  return absl::OkStatus();
-}
-
-absl::Status Target::CompareBuildNotes(const symtab::ElfFile& executable,
-                                       uint64_t load_bias,
-                                       const symtab::AddressSpace& kept) {
+  // The build ID notes (the allocated SHT_NOTE sections: Go's and GNU's, at
+  // the start of text) must equal what the program had there, where the
+  // target kept it.
   for (const symtab::ElfSection& section : executable.sections()) {
     if (section.type != symtab::kShtNote || section.addr == 0) continue;
     std::optional<symtab::ByteReader> in_file = executable.SectionData(section);
-    std::optional<symtab::ByteReader> in_memory =
-        kept.Read(section.addr + load_bias, section.size);
-    if (!in_file || !in_memory) continue;
-    if (in_file->data() != in_memory->data()) {
+    std::optional<symtab::ByteReader> in_program =
+        own_memory().Read(section.addr + load_bias, section.size);
+    if (!in_file || !in_program) continue;
+    if (in_file->data() != in_program->data()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "this binary is not the program's executable: its ", section.name,
           " differs from the one in the program's memory (another build?)"));
     }
   }
+  load_bias_ = load_bias;
+  UseExecutable(executable);
   return absl::OkStatus();
+}
+
+std::optional<uint64_t> AuxvEntry(const symtab::ByteReader& auxv,
+                                  int ptr_size) {
+  constexpr uint64_t kAtEntry = 9;
+  const uint64_t pair = 2 * static_cast<uint64_t>(ptr_size);
+  std::optional<uint64_t> entry;
+  for (uint64_t at = 0; auxv.Contains(at, pair); at += pair) {
+    if (*auxv.Word(at, ptr_size) == kAtEntry) {
+      entry = *auxv.Word(at + ptr_size, ptr_size);
+    }
+  }
+  return entry;
 }
 
 }  // namespace gentrace::target

@@ -12,6 +12,7 @@
 #include "arch/registers.h"
 #include "symtab/address_space.h"
 #include "symtab/binary.h"
+#include "symtab/byte_reader.h"
 #include "symtab/elf_file.h"
 
 namespace gentrace::target {
@@ -33,8 +34,8 @@ struct FileMapping {
 
 // A stopped program to read: its memory, architecture and threads, and
 // what places its executable in memory. Implementations fill the facts when
-// they open the program and serve its memory. Everything above target/ reads a
-// program through this interface, whatever holds it: an ELF core
+// they open the program and serve its memory. Everything above target/
+// reads a program through this interface, whatever holds it: an ELF core
 // (CoreFile), a process held with ptrace (LiveProcess), the current process
 // (CurrentProcess), a capture of registers and stack (CaptureTarget).
 //
@@ -84,24 +85,22 @@ class Target {
   Facts& facts() { return facts_; }
   const Facts& facts() const { return facts_; }
 
-  // The target's part of AttachExecutable, after the shared checks: check
-  // the file against what the target kept, and serve from it.
-  virtual absl::Status UseExecutable(const symtab::ElfFile& /*executable*/,
-                                     uint64_t /*load_bias*/) {
-    return absl::OkStatus();
-  }
-  // FailedPreconditionError unless `executable`'s build ID notes (its
-  // allocated SHT_NOTE sections: Go's and GNU's, at the start of text),
-  // placed at `load_bias`, equal the bytes `kept` holds there; OK where
-  // `kept` lacks them.
-  static absl::Status CompareBuildNotes(const symtab::ElfFile& executable,
-                                        uint64_t load_bias,
-                                        const symtab::AddressSpace& kept);
+  // The program's bytes as the target itself holds them, without what it
+  // serves from an attached executable: where the executable's build ID
+  // notes are looked for.
+  virtual const symtab::AddressSpace& own_memory() const { return memory(); }
+  // Called once AttachExecutable has accepted `executable`: a target whose
+  // memory lacks file-backed text serves it from there.
+  virtual void UseExecutable(const symtab::ElfFile& /*executable*/) {}
 
  private:
   Facts facts_;
   uint64_t load_bias_ = 0;
 };
+
+// AT_ENTRY of an auxiliary vector (NT_AUXV, /proc/PID/auxv): pairs of
+// `ptr_size`-byte words; nullopt if it has none.
+std::optional<uint64_t> AuxvEntry(const symtab::ByteReader& auxv, int ptr_size);
 
 }  // namespace gentrace::target
 

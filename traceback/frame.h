@@ -33,15 +33,10 @@ struct Location {
 
 Location LocationOf(const symtab::SourceFrame& frame);
 
-// A deferred call pending on a frame (goruntime::PendingCall, symbolized).
+// A deferred call pending on a frame, symbolized.
 struct DeferredCall {
-  goruntime::DeferKind kind = goruntime::DeferKind::kHeap;
-  uint64_t closure = 0;
-  uint64_t entry = 0;
-  std::optional<Location> function;  // at its entry
-  uint64_t record = 0;
-  uint64_t arguments = 0;
-  uint32_t argument_bytes = 0;
+  goruntime::PendingCall call;
+  std::optional<Location> function = std::nullopt;  // at its entry (call.fn)
 };
 
 // One physical frame, Go or native.
@@ -58,7 +53,7 @@ struct Frame {
   // Inlined calls first, physical last; the usual one or two are stored
   // inline.
   absl::InlinedVector<Location, 2> locations;
-  std::string arguments;            // as the runtime prints them
+  std::string arguments;  // as the runtime prints them
   std::vector<DeferredCall> defers;
 
   // The physical function's name, or empty.

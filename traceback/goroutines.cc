@@ -120,19 +120,18 @@ void GoroutineTracer::WalkRunning(const goruntime::Goroutine& g,
 // `message` is a Goroutine or an Ancestor.
 template <typename Message>
 void GoroutineTracer::SetCreatedBy(uint64_t go_pc, Message* message) {
-  std::vector<symtab::SourceFrame>* locations = &locations_;
   message->created_by_pc = go_pc;
   absl::StatusOr<symtab::Func> func = binary_.pclntab().FindFunc(go_pc);
   if (!func.ok()) return;
   const uint64_t trace_pc =
       go_pc > func->entry() ? go_pc - arch_.pc_quantum : go_pc;
-  locations->clear();
-  if (!binary_.Symbolize(trace_pc, locations).ok() || locations->empty()) {
+  locations_.clear();
+  if (!binary_.Symbolize(trace_pc, &locations_).ok() || locations_.empty()) {
     return;
   }
   message->created_by =
-      Location{locations->back().function, locations->front().file,
-               locations->front().line};
+      Location{locations_.back().function, locations_.front().file,
+               locations_.front().line};
   message->created_by_entry = func->entry();
 }
 
@@ -141,22 +140,21 @@ void GoroutineTracer::SetCreatedBy(uint64_t go_pc, Message* message) {
 // itself, and so does this.
 void GoroutineTracer::AddAncestor(const goruntime::GoroutineAncestor& ancestor,
                                   Ancestor* out) {
-  std::vector<symtab::SourceFrame>* locations = &locations_;
   out->id = ancestor.goid;
   for (uint64_t pc : ancestor.pcs) {
     Frame& frame = out->frames.emplace_back();
     frame.pc = pc;
     frame.trap = true;
     absl::StatusOr<symtab::Func> func = binary_.pclntab().FindFunc(pc);
-    locations->clear();
-    if (!func.ok() || !binary_.Symbolize(pc, locations).ok() ||
-        locations->empty()) {
+    locations_.clear();
+    if (!func.ok() || !binary_.Symbolize(pc, &locations_).ok() ||
+        locations_.empty()) {
       continue;
     }
     frame.entry = func->entry();
-    frame.locations.push_back({locations->front().function,
-                               locations->front().file, locations->front().line,
-                               /*inlined=*/locations->size() > 1});
+    frame.locations.push_back({locations_.front().function,
+                               locations_.front().file, locations_.front().line,
+                               /*inlined=*/locations_.size() > 1});
   }
   SetCreatedBy(ancestor.go_pc, out);
 }
@@ -285,7 +283,6 @@ void GoroutineTracer::InsertCallbackCFrames(const goruntime::Goroutine& g,
 // Each frame's pending deferred calls (goruntime/pending_defers.h),
 // symbolized at the deferred function's entry.
 void GoroutineTracer::AddPendingDefers(uint64_t g, Goroutine* out) {
-  std::vector<symtab::SourceFrame>* locations = &locations_;
   std::vector<goruntime::DeferFrame> frames;
   frames.reserve(out->frames.size());
   for (const Frame& f : out->frames) {
@@ -300,16 +297,11 @@ void GoroutineTracer::AddPendingDefers(uint64_t g, Goroutine* out) {
   out->panic_recovered = pending.newest_panic_recovered;
   out->defer_problems = std::move(pending.problems);
   for (const goruntime::PendingCall& call : pending.calls) {
-    DeferredCall& d = out->frames[call.frame].defers.emplace_back();
-    d.kind = call.kind;
-    d.closure = call.closure;
-    d.entry = call.fn;
-    d.record = call.record;
-    d.arguments = call.arguments;
-    d.argument_bytes = call.argument_bytes;
-    locations->clear();
-    if (binary_.Symbolize(call.fn, locations).ok() && !locations->empty()) {
-      d.function = LocationOf(locations->back());
+    DeferredCall& d =
+        out->frames[call.frame].defers.emplace_back(DeferredCall{call});
+    locations_.clear();
+    if (binary_.Symbolize(call.fn, &locations_).ok() && !locations_.empty()) {
+      d.function = LocationOf(locations_.back());
     }
   }
 }

@@ -37,6 +37,10 @@ absl::string_view StopReasonName(StopReason reason) {
   return "?";
 }
 
+const symtab::AddressSpace& GoUnwinder::CodeMemory() const {
+  return table_.memory() != nullptr ? *table_.memory() : memory_;
+}
+
 std::optional<uint64_t> GoUnwinder::ReadWord(uint64_t address) const {
   return memory_.ReadWord(address, arch_.ptr_size, arch_.byte_order);
 }
@@ -86,10 +90,8 @@ bool GoUnwinder::Jump() {
   if (frame_.signal_handler) {
     // sigtrampgo(sig, info, ctx): sigtramp, its caller, is a TOPFRAME; the
     // walk goes on where the signal came in instead.
-    const symtab::AddressSpace& code =
-        table_.memory() != nullptr ? *table_.memory() : memory_;
     const std::vector<std::optional<uint64_t>> args =
-        ArgumentValues(table_, code, memory_, arch_, frame_);
+        ArgumentValues(table_, CodeMemory(), memory_, arch_, frame_);
     const std::optional<InterruptedRegisters> interrupted =
         args.size() >= 3 && args[2]
             ? ReadSignalContext(arch_, memory_, *args[2])
@@ -206,13 +208,11 @@ void GoUnwinder::Resolve() {
 }
 
 void GoUnwinder::ResolveJmpdefer() {
-  const symtab::AddressSpace& code_memory =
-      table_.memory() != nullptr ? *table_.memory() : memory_;
   absl::StatusOr<const symtab::Pclntab::FrameFacts*> facts =
       table_.FrameFactsAt(frame_.pc);
   std::optional<symtab::ByteReader> code =
       facts.ok()
-          ? code_memory.Read((*facts)->entry, (*facts)->end - (*facts)->entry)
+          ? CodeMemory().Read((*facts)->entry, (*facts)->end - (*facts)->entry)
           : std::nullopt;
   if (!code) {
     lr_ = 0;

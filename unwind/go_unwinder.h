@@ -159,6 +159,9 @@ class GoUnwinder {
   void ResolveJmpdefer();
   void Stop(StopReason reason, std::string detail);
   std::optional<uint64_t> ReadWord(uint64_t address) const;
+  // Where the binary's code and funcdata are read: its own image when the
+  // table has one, else the target's memory.
+  const symtab::AddressSpace& CodeMemory() const;
 
   const symtab::Pclntab& table_;
   const arch::ArchInfo& arch_;
