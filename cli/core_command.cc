@@ -30,11 +30,11 @@ absl::Status RunCore(absl::Span<char* const> argv) {
       target::CoreFile::Open(*core_path);
   if (!core.ok()) return core.status();
   const target::Target& program = **core;
-  const symtab::Binary& binary = *input->binary;
-  if (absl::Status attached = (*core)->AttachExecutable(binary);
-      !attached.ok()) {
-    return attached;
+  if (absl::Status loaded = (*core)->LoadExecutable(&input->binary);
+      !loaded.ok()) {
+    return loaded;
   }
+  const symtab::Binary& binary = *input->binary;
 
   // As the runtime's crash report: only the reporting goroutine's stack
   // among the running ones.

@@ -38,9 +38,9 @@ absl::Status RunPid(absl::Span<char* const> argv) {
   absl::StatusOr<std::unique_ptr<symtab::Binary>> binary = symtab::Binary::Open(
       args->Flag("binary").value_or((*process)->executable_path()));
   if (!binary.ok()) return binary.status();
-  if (absl::Status attached = (*process)->AttachExecutable(**binary);
-      !attached.ok()) {
-    return attached;
+  if (absl::Status loaded = (*process)->LoadExecutable(&*binary);
+      !loaded.ok()) {
+    return loaded;
   }
   // A live process has no crash report to match: every running goroutine's
   // stack is shown.

@@ -27,11 +27,11 @@ absl::Status RunUnwind(absl::Span<char* const> argv) {
       target::LoadCapture(absl::string_view(
           reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   if (!capture.ok()) return capture.status();
-  const symtab::Binary& binary = *input->binary;
-  if (absl::Status attached = capture->AttachExecutable(binary);
-      !attached.ok()) {
-    return attached;
+  if (absl::Status loaded = capture->LoadExecutable(&input->binary);
+      !loaded.ok()) {
+    return loaded;
   }
+  const symtab::Binary& binary = *input->binary;
   Thread thread;
   ToProto(traceback::UnwindThread(binary, capture->arch(), capture->memory(),
                                   capture->registers()),

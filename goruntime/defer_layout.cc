@@ -16,6 +16,7 @@ struct Row {
 // compiler's sizes by tools/runtime_layout_from_source (-fields=defer); the
 // sweep over every release tag is tests/defer/defer_layouts_by_release.tsv.xz,
 // which defer_layout_test holds this table to. Newest first.
+//   1.27: _panic shrinks past the fields read here (no row)
 //   1.26: _panic loses argp
 //   1.22: the panic/defer rework (rangefunc, head; no siz, started, fd,
 //         varp, _panic link)

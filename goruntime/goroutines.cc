@@ -87,8 +87,11 @@ std::optional<uint64_t> FindWaitReasonStrings(const symtab::ElfFile& elf,
 // its stack back (gfput frees stacks of unusual size and zeroes the bounds).
 bool IsPlausible(const Goroutine& g) {
   const uint32_t status = g.status & ~static_cast<uint32_t>(kGscan);
-  if (g.goid <= 0 || status > kGpreempted) return false;
-  if (status == kGdead && g.stack_lo == 0 && g.stack_hi == 0) return true;
+  if (g.goid <= 0 || status > kGdeadextra) return false;
+  if ((status == kGdead || status == kGdeadextra) && g.stack_lo == 0 &&
+      g.stack_hi == 0) {
+    return true;
+  }
   return g.stack_lo < g.stack_hi &&
          g.stack_hi - g.stack_lo <= (uint64_t{1} << 30);
 }
@@ -111,6 +114,10 @@ absl::string_view StatusName(uint32_t status) {
       return "copystack";
     case kGpreempted:
       return "preempted";
+    case kGleaked:
+      return "leaked";
+    case kGdeadextra:
+      return "waiting for cgo callback";
     default:
       return "???";
   }
@@ -120,11 +127,13 @@ absl::string_view StatusName(uint32_t status) {
 
 absl::StatusOr<GoroutineReader> GoroutineReader::Create(
     const symtab::Binary& binary, const arch::ArchInfo& arch,
-    const symtab::AddressSpace& memory, uint64_t load_bias) {
+    const symtab::AddressSpace& memory,
+    const RuntimeLayoutOptions& layout_options) {
   absl::StatusOr<ChosenRuntimeLayout> layout =
-      ChooseRuntimeLayout(binary, arch);
+      ChooseRuntimeLayout(binary, arch, layout_options);
   if (!layout.ok()) return layout.status();
   GoroutineReader reader(binary, arch, memory, layout->layout);
+  const uint64_t load_bias = binary.load_bias();
   reader.layout_source_ = std::move(layout->source);
   const RuntimeLayout& l = reader.layout_;
   // Enough of a g to hold every field read (goid and friends are 8 bytes).
@@ -141,7 +150,13 @@ absl::StatusOr<GoroutineReader> GoroutineReader::Create(
     reader.allglen_ = allglen->value + load_bias;
     reader.allgs_method_ = "the symbol table";
   } else {
-    std::optional<uint64_t> found = reader.ScanForAllgs(load_bias);
+    std::optional<uint64_t> found = reader.ScanForAllgs();
+    if (!found && layout->guessed) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the goroutine layout (", reader.layout_source_,
+          ") does not fit this program: read with it, no slice in the "
+          "binary's .bss holds valid goroutines"));
+    }
     if (!found) {
       return absl::NotFoundError(
           "runtime.allgs: not in the symbol table, and no slice of valid "
@@ -149,6 +164,17 @@ absl::StatusOr<GoroutineReader> GoroutineReader::Create(
     }
     reader.allgs_ = *found;
     reader.allgs_method_ = "a scan of .bss for a slice of goroutines";
+  }
+  if (layout->guessed) {
+    absl::StatusOr<std::string> fit = reader.CheckLayout();
+    if (!fit.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the goroutine layout (", reader.layout_source_,
+                       ") does not fit this program: ", fit.status().message(),
+                       "; refusing to read goroutines with it"));
+    }
+    absl::StrAppend(&reader.layout_source_, "; it fits this program's memory (",
+                    *fit, ")");
   }
 
   // The wait reasons' names, as this release spells them.
@@ -163,30 +189,27 @@ absl::StatusOr<GoroutineReader> GoroutineReader::Create(
   return reader;
 }
 
-std::optional<uint64_t> GoroutineReader::ScanForAllgs(
-    uint64_t load_bias) const {
+std::optional<uint64_t> GoroutineReader::ScanForAllgs() const {
   const symtab::ElfSection* bss = binary_->elf().FindSection(".bss");
   if (bss == nullptr) return std::nullopt;
   const int p = arch_->ptr_size;
   const uint64_t word = p;
-  const uint64_t start = bss->addr + load_bias;
+  const uint64_t start = bss->addr + binary_->load_bias();
   for (uint64_t off = 0; off + 3 * word <= bss->size; off += word) {
-    // A core may split .bss across segments: read each slice header alone.
-    std::optional<symtab::ByteReader> header =
-        memory_->Read(start + off, 3 * word);
-    if (!header) continue;
-    const uint64_t array = *header->Word(0, p);
-    const uint64_t length = *header->Word(word, p);
-    const uint64_t capacity = *header->Word(2 * word, p);
-    if (array == 0 || array % p != 0 || length == 0 || length > capacity ||
-        capacity > kMaxGoroutines) {
+    // A core may split .bss across segments, even inside a slice header:
+    // read each of its words alone.
+    std::optional<uint64_t> array = Word(start + off, p);
+    std::optional<uint64_t> length = Word(start + off + word, p);
+    std::optional<uint64_t> capacity = Word(start + off + 2 * word, p);
+    if (!array || !length || !capacity || *array == 0 || *array % p != 0 ||
+        *length == 0 || *length > *capacity || *capacity > kMaxGoroutines) {
       continue;
     }
     // Every element must read as a goroutine, with distinct ids.
     absl::flat_hash_set<int64_t> ids;
     bool valid = true;
-    for (uint64_t i = 0; i < length && valid; ++i) {
-      std::optional<uint64_t> g = Word(array + i * p, p);
+    for (uint64_t i = 0; i < *length && valid; ++i) {
+      std::optional<uint64_t> g = Word(*array + i * p, p);
       absl::StatusOr<Goroutine> goroutine =
           g ? ReadG(*g) : absl::StatusOr<Goroutine>(absl::NotFoundError(""));
       valid = goroutine.ok() && IsPlausible(*goroutine) &&
@@ -195,6 +218,69 @@ std::optional<uint64_t> GoroutineReader::ScanForAllgs(
     if (valid) return start + off;
   }
   return std::nullopt;
+}
+
+absl::StatusOr<std::string> GoroutineReader::CheckLayout() const {
+  absl::StatusOr<std::vector<Goroutine>> gs = ReadAll(kMaxGoroutines);
+  if (!gs.ok()) return gs.status();
+  if (gs->empty()) return absl::DataLossError("allgs is empty");
+  absl::flat_hash_set<int64_t> ids;
+  int stacks = 0, links = 0, starts = 0;
+  for (const Goroutine& g : *gs) {
+    auto misfit = [&](absl::string_view what) {
+      return absl::DataLossError(absl::StrCat(
+          "the g at 0x", absl::Hex(g.address), " (goid ", g.goid, ") ", what));
+    };
+    if (!IsPlausible(g)) {
+      return misfit(absl::StrCat("has status ", g.status, " and stack [0x",
+                                 absl::Hex(g.stack_lo), ", 0x",
+                                 absl::Hex(g.stack_hi), ")"));
+    }
+    if (!ids.insert(g.goid).second) return misfit("repeats a goroutine id");
+    const uint32_t status = g.status & ~static_cast<uint32_t>(kGscan);
+    // A parked or runnable goroutine saved its stack pointer in g.sched.
+    if (status == kGwaiting || status == kGrunnable || status == kGpreempted) {
+      if (g.sched_sp < g.stack_lo || g.sched_sp >= g.stack_hi) {
+        return misfit(absl::StrCat("saved sp 0x", absl::Hex(g.sched_sp),
+                                   " outside its stack"));
+      }
+      ++stacks;
+    }
+    // Every goroutine but a dead one started at a function's entry, from a
+    // `go` statement (a call to newproc) in code.
+    if (status != kGdead && status != kGdeadextra && status != kGidle) {
+      absl::StatusOr<symtab::Func> start =
+          binary_->pclntab().FindFunc(g.start_pc);
+      if (!start.ok() || start->entry() != g.start_pc) {
+        return misfit(absl::StrCat("starts at 0x", absl::Hex(g.start_pc),
+                                   ", no function's entry"));
+      }
+      if (!binary_->pclntab().FindFunc(g.go_pc).ok()) {
+        return misfit(absl::StrCat("was created at 0x", absl::Hex(g.go_pc),
+                                   ", in no function"));
+      }
+      ++starts;
+    }
+    // A running goroutine's M runs it.
+    if ((status == kGrunning || status == kGsyscall) && g.m != 0) {
+      const int p = arch_->ptr_size;
+      if (Word(g.m + layout_.m_curg, p) != g.address) {
+        return misfit(absl::StrCat("names M 0x", absl::Hex(g.m),
+                                   ", whose curg is not it"));
+      }
+      ++links;
+    }
+  }
+  if (stacks + links == 0) {
+    return absl::DataLossError(
+        "no goroutine has a saved stack pointer or an M to check it by");
+  }
+  return absl::StrCat(gs->size(),
+                      " goroutines with distinct ids and valid "
+                      "statuses, ",
+                      starts, " started at function entries, ", stacks,
+                      " saved stack pointers inside their stacks, ", links,
+                      " g.m/m.curg links");
 }
 
 std::optional<uint64_t> GoroutineReader::Word(uint64_t address,

@@ -24,6 +24,8 @@ enum GoroutineStatus : uint32_t {
   kGdead = 6,
   kGcopystack = 8,
   kGpreempted = 9,
+  kGleaked = 10,     // 1.26+: found leaked by the GC
+  kGdeadextra = 11,  // 1.26+: dead, kept for an extra M (cgo callbacks)
   kGscan = 0x1000,
 };
 
@@ -64,11 +66,18 @@ struct GoroutineAncestor {
 class GoroutineReader {
  public:
   // `binary` (its symbols and release) and `memory` must outlive the reader;
-  // `load_bias` is where the binary was loaded relative to its link address
-  // (non-zero for PIE).
+  // `binary` is the executable as the program loaded it (Binary::LoadedAt:
+  // its load bias places its symbols, its tables answer in the program's
+  // addresses). A layout that is a guess (ChosenRuntimeLayout's
+  // `guessed`) is held to the goroutines in `memory` first: statuses in
+  // range, distinct ids, saved stack pointers inside their stacks, g.m and
+  // m.curg pointing at each other, start PCs at function entries and `go`
+  // statements in code. FailedPreconditionError when it does not
+  // fit: nothing read with a wrong layout is returned.
   static absl::StatusOr<GoroutineReader> Create(
       const symtab::Binary& binary, const arch::ArchInfo& arch,
-      const symtab::AddressSpace& memory, uint64_t load_bias);
+      const symtab::AddressSpace& memory,
+      const RuntimeLayoutOptions& layout_options = {});
 
   // Every g in allgs, in allgs order (the order the runtime prints them),
   // dead ones included. At most `limit` of them.
@@ -109,7 +118,10 @@ class GoroutineReader {
   std::optional<uint64_t> Word(uint64_t address, int size) const;
   // allgs in a binary without symbols: the first slice in .bss whose
   // elements all read as distinct, plausible goroutines.
-  std::optional<uint64_t> ScanForAllgs(uint64_t load_bias) const;
+  std::optional<uint64_t> ScanForAllgs() const;
+  // Whether the layout fits the goroutines in memory; says what was
+  // checked, or what does not fit.
+  absl::StatusOr<std::string> CheckLayout() const;
 
   const symtab::Binary* binary_;
   const arch::ArchInfo* arch_;

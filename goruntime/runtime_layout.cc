@@ -1,5 +1,6 @@
 #include "goruntime/runtime_layout.h"
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -19,9 +20,10 @@ struct LayoutRow {
   RuntimeLayout layout;
 };
 
-// Every release from go1.13 to go1.26.5 (191 release tags) on every GOARCH
-// it supports, from type-checking its runtime source with the gc compiler's
-// sizes (tools/runtime_layout_from_source; sweep.sh's output is
+// Every release from go1.13 to go1.26.5 (191 release tags), then go1.26.10
+// and go1.27.3, on every GOARCH it supports, from type-checking its runtime
+// source with the gc compiler's sizes (tools/runtime_layout_from_source;
+// sweep.sh's output, with the two newest from Debian's source packages, is
 // tests/unwind/runtime_layouts_by_release.tsv.xz, and runtime_layout_test
 // checks this table against every line of it, and against the DWARF of the
 // binaries each installed toolchain builds). Patch releases can move fields:
@@ -66,10 +68,9 @@ constexpr LayoutRow kRows[] = {
 };
 // clang-format on
 
-// The oldest and newest releases the table was checked for; others are
-// left to the binary's DWARF.
+// The oldest release the table was checked for; older ones are left to the
+// binary's DWARF.
 constexpr int kOldestMinor = 13;
-constexpr int kNewestMinor = 26;
 
 constexpr int64_t kMaxFieldOffset = 4096;
 
@@ -108,9 +109,12 @@ constexpr RuntimeLayoutField kFields[] = {
 absl::Span<const RuntimeLayoutField> RuntimeLayoutFields() { return kFields; }
 
 absl::StatusOr<RuntimeLayout> RuntimeLayoutFor(const symtab::GoVersion& version,
-                                               const arch::ArchInfo& arch) {
+                                               const arch::ArchInfo& arch,
+                                               int table_newest_minor) {
   const LayoutRow* found = nullptr;
-  if (version.minor >= kOldestMinor && version.minor <= kNewestMinor) {
+  if (version.minor >= kOldestMinor &&
+      version.minor <=
+          std::min(table_newest_minor, kRuntimeLayoutTableNewestMinor)) {
     for (const LayoutRow& row : kRows) {
       if (row.ptr_size == arch.ptr_size &&
           (version.minor > row.since_minor ||
@@ -158,21 +162,42 @@ absl::StatusOr<RuntimeLayout> RuntimeLayoutFromDwarf(
 }
 
 absl::StatusOr<ChosenRuntimeLayout> ChooseRuntimeLayout(
-    const symtab::Binary& binary, const arch::ArchInfo& arch) {
+    const symtab::Binary& binary, const arch::ArchInfo& arch,
+    const RuntimeLayoutOptions& options) {
+  if (options.forced) {
+    return ChosenRuntimeLayout{*options.forced, "a layout forced by the caller",
+                               true};
+  }
   if (!binary.go_version()) {
     return absl::FailedPreconditionError(
         "the binary's Go release is unknown, so its goroutine layout is");
   }
+  const symtab::GoVersion& version = *binary.go_version();
   const std::string release =
-      absl::StrCat(binary.go_version()->ToString(), " on ", arch.goarch);
+      absl::StrCat(version.ToString(), " on ", arch.goarch);
   absl::StatusOr<RuntimeLayout> table =
-      RuntimeLayoutFor(*binary.go_version(), arch);
+      RuntimeLayoutFor(version, arch, options.table_newest_minor);
   absl::StatusOr<symtab::DwarfTypes> dwarf =
       symtab::DwarfTypes::Open(binary.path(), "runtime");
   absl::StatusOr<RuntimeLayout> declared =
       dwarf.ok() ? RuntimeLayoutFromDwarf(*dwarf)
                  : absl::StatusOr<RuntimeLayout>(dwarf.status());
   if (!declared.ok()) {
+    const int newest =
+        std::min(options.table_newest_minor, kRuntimeLayoutTableNewestMinor);
+    if (!table.ok() && version.minor > newest) {
+      // Releases rarely move these fields; the newest row is the best
+      // guess, and only the program's memory can say whether it holds.
+      absl::StatusOr<RuntimeLayout> guess =
+          RuntimeLayoutFor(symtab::GoVersion{newest, 1 << 20}, arch, newest);
+      if (!guess.ok()) return guess.status();
+      return ChosenRuntimeLayout{
+          *guess,
+          absl::StrCat("gentrace's table for go1.", newest,
+                       " (its newest) applied to ", release,
+                       ", a newer release with no DWARF"),
+          true};
+    }
     if (!table.ok()) return table.status();
     return ChosenRuntimeLayout{
         *table, dwarf.ok() ? absl::StrCat("gentrace's table for ", release,

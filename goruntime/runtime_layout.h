@@ -1,6 +1,7 @@
 #ifndef GENTRACE_GORUNTIME_RUNTIME_LAYOUT_H_
 #define GENTRACE_GORUNTIME_RUNTIME_LAYOUT_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -47,6 +48,9 @@ struct RuntimeLayout {
   int m_id;  // int64
 };
 
+// The newest release gentrace's layout table was checked for.
+inline constexpr int kRuntimeLayoutTableNewestMinor = 27;
+
 // One RuntimeLayout field: its name (as the layout tools print it), and the
 // runtime struct and member path it is the offset of.
 struct RuntimeLayoutField {
@@ -60,25 +64,40 @@ absl::Span<const RuntimeLayoutField> RuntimeLayoutFields();
 
 // The layout for a release on an architecture, from gentrace's table (see
 // runtime_layout.cc for where each row comes from); UnimplementedError for a
-// release the table does not hold.
-absl::StatusOr<RuntimeLayout> RuntimeLayoutFor(const symtab::GoVersion& version,
-                                               const arch::ArchInfo& arch);
+// release the table does not hold (or, with `table_newest_minor`, as if it
+// held none after go1.<table_newest_minor>).
+absl::StatusOr<RuntimeLayout> RuntimeLayoutFor(
+    const symtab::GoVersion& version, const arch::ArchInfo& arch,
+    int table_newest_minor = kRuntimeLayoutTableNewestMinor);
 
 // The layout as a binary's DWARF declares it (fields its release lacks are
 // -1); NotFoundError if a field every release has is missing.
 absl::StatusOr<RuntimeLayout> RuntimeLayoutFromDwarf(
     const symtab::DwarfTypes& dwarf);
 
+struct RuntimeLayoutOptions {
+  // The table as if it ended at go1.<N>: how tests meet a release newer
+  // than the table.
+  int table_newest_minor = kRuntimeLayoutTableNewestMinor;
+  // This layout instead of a chosen one, held to the program's memory like
+  // a guess.
+  std::optional<RuntimeLayout> forced;
+};
+
 // The layout to read a binary's goroutines with, and a sentence saying where
 // it came from: the table's row, confirmed by the binary's DWARF if it has
 // any; DWARF alone for a release the table lacks; DWARF where the two differ
-// (the binary describes itself).
+// (the binary describes itself). A release newer than the table with no
+// DWARF gets the table's newest row as a guess, which the reader must hold
+// to the program's memory before it trusts it (`guessed`).
 struct ChosenRuntimeLayout {
   RuntimeLayout layout;
   std::string source;
+  bool guessed = false;
 };
 absl::StatusOr<ChosenRuntimeLayout> ChooseRuntimeLayout(
-    const symtab::Binary& binary, const arch::ArchInfo& arch);
+    const symtab::Binary& binary, const arch::ArchInfo& arch,
+    const RuntimeLayoutOptions& options = {});
 
 }  // namespace gentrace::goruntime
 

@@ -35,6 +35,23 @@ class AddressSpace {
   }
 };
 
+// Another address space seen `shift` bytes higher: what a binary's own
+// segments (at link addresses) look like where a program loaded them.
+class ShiftedAddressSpace : public AddressSpace {
+ public:
+  // `base` must outlive this.
+  ShiftedAddressSpace(const AddressSpace& base, uint64_t shift)
+      : base_(base), shift_(shift) {}
+  std::optional<ByteReader> ReadToEnd(uint64_t address) const override {
+    if (address < shift_) return std::nullopt;
+    return base_.ReadToEnd(address - shift_);
+  }
+
+ private:
+  const AddressSpace& base_;
+  uint64_t shift_;
+};
+
 }  // namespace gentrace::symtab
 
 #endif  // GENTRACE_SYMTAB_ADDRESS_SPACE_H_

@@ -8,19 +8,42 @@
 namespace gentrace::symtab {
 namespace {
 
-// Word index of moduledata.text, the same from Go 1.16 on (runtime/symtab.go's moduledata).
+// Word index of moduledata.text, the same from Go 1.16 on (runtime/symtab.go's
+// moduledata).
 constexpr uint64_t kModuledataTextWord = 22;
 
-// Word index of moduledata.gofunc (runtime/symtab.go's moduledata).
-int GoFuncWordIndex(PclntabFormat format) {
-  return format == PclntabFormat::kGo118 ? 38 : 40;
-}
+// Where moduledata.gofunc sits (runtime/symtab.go's moduledata): its word
+// index in the releases [first_minor, last_minor]. The word before it is
+// moduledata.rodata in every layout.
+struct GoFuncWord {
+  PclntabFormat format;
+  int first_minor;
+  int last_minor;
+  uint64_t index;
+};
+constexpr GoFuncWord kGoFuncWords[] = {
+    {PclntabFormat::kGo118, 18, 19, 38},
+    // 1.27 added typedesclen, itaboffset and itabsize before rodata.
+    {PclntabFormat::kGo120, 27, 1 << 30, 43},
+    {PclntabFormat::kGo120, 20, 26, 40},
+};
 
 bool InExecutableSegment(const ElfFile& elf, uint64_t pc) {
   if (elf.segments().empty()) return true;  // nothing to check against
   for (const ElfSegment& seg : elf.segments()) {
     if (seg.type == kPtLoad && (seg.flags & kPfExecute) && pc >= seg.vaddr &&
         pc - seg.vaddr < seg.memsz) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether [lo, hi] lies in one loadable, non-writable segment.
+bool InReadOnlySegment(const ElfFile& elf, uint64_t lo, uint64_t hi) {
+  for (const ElfSegment& seg : elf.segments()) {
+    if (seg.type == kPtLoad && !(seg.flags & kPfWrite) && lo >= seg.vaddr &&
+        hi - seg.vaddr < seg.memsz) {
       return true;
     }
   }
@@ -291,9 +314,57 @@ std::optional<uint64_t> Binary::LocateGoFunc() const {
   std::optional<uint64_t> moduledata =
       FindModuledata(pclntab_address_, pclntab_->size());
   if (!moduledata) return std::nullopt;
-  return elf_->ReadPointer(*moduledata +
-                           static_cast<uint64_t>(GoFuncWordIndex(format)) *
-                               elf_->ptr_size());
+  // The release picks the layout when buildinfo names it; otherwise each
+  // layout of the format is tried. Either way the words must be what rodata
+  // and gofunc are: addresses in one read-only segment, rodata first. A
+  // misread layout lands on offsets or slice lengths, which are not.
+  const uint64_t p = elf_->ptr_size();
+  for (const GoFuncWord& word : kGoFuncWords) {
+    if (word.format != format) continue;
+    if (go_version_ && (go_version_->minor < word.first_minor ||
+                        go_version_->minor > word.last_minor)) {
+      continue;
+    }
+    std::optional<uint64_t> rodata =
+        elf_->ReadPointer(*moduledata + (word.index - 1) * p);
+    std::optional<uint64_t> gofunc =
+        elf_->ReadPointer(*moduledata + word.index * p);
+    if (rodata && gofunc && *rodata <= *gofunc &&
+        InReadOnlySegment(*elf_, *rodata, *gofunc)) {
+      return gofunc;
+    }
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<std::unique_ptr<Binary>> Binary::LoadedAt(
+    uint64_t load_bias) const {
+  auto loaded = std::unique_ptr<Binary>(new Binary());
+  loaded->path_ = path_;
+  loaded->file_ = file_;
+  loaded->elf_ = elf_;
+  loaded->arch_ = arch_;
+  loaded->pclntab_source_ = pclntab_source_;
+  loaded->pclntab_address_ = pclntab_address_;
+  loaded->build_info_ = build_info_;
+  loaded->go_version_ = go_version_;
+  loaded->go_build_id_ = go_build_id_;
+  loaded->gnu_build_id_ = gnu_build_id_;
+  loaded->loaded_memory_ =
+      std::make_unique<ShiftedAddressSpace>(*elf_, load_bias);
+  Pclntab::Options options;
+  options.go_version = go_version_;
+  options.memory = loaded->loaded_memory_.get();
+  options.text_start = pclntab_->text_start() - pclntab_->load_bias();
+  options.load_bias = load_bias;
+  options.resolve_gofunc = [binary = loaded.get()] {
+    return binary->FindGoFunc();
+  };
+  absl::StatusOr<std::unique_ptr<Pclntab>> table =
+      Pclntab::Parse(pclntab_->bytes(), std::move(options));
+  if (!table.ok()) return table.status();
+  loaded->pclntab_ = *std::move(table);
+  return loaded;
 }
 
 absl::Status Binary::Symbolize(uint64_t pc,

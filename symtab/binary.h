@@ -56,6 +56,20 @@ class Binary {
   // The Go release that built it, when buildinfo or runtime.buildVersion says.
   const std::optional<GoVersion>& go_version() const { return go_version_; }
 
+  // The same binary where a program loaded it, `load_bias` above its link
+  // addresses (a PIE): its pclntab() and Symbolize take and give the
+  // program's addresses, as the runtime's own tables do there; elf() stays
+  // at link addresses. Shares the file and its ELF structure with this one.
+  absl::StatusOr<std::unique_ptr<Binary>> LoadedAt(uint64_t load_bias) const;
+  // 0 for a binary as opened; LoadedAt's argument.
+  uint64_t load_bias() const { return pclntab_->load_bias(); }
+  // Its loadable segments at the addresses its tables use (link addresses
+  // plus the load bias): where funcdata and code are read.
+  const AddressSpace& image() const {
+    return loaded_memory_ ? static_cast<const AddressSpace&>(*loaded_memory_)
+                          : *elf_;
+  }
+
   // Appends the logical frames at `pc` (innermost first, the physical
   // function last). NotFoundError when `pc` is in no Go function.
   absl::Status Symbolize(uint64_t pc, std::vector<SourceFrame>* frames) const;
@@ -85,8 +99,10 @@ class Binary {
                                          uint64_t table_size) const;
 
   std::string path_;
-  std::unique_ptr<MappedFile> file_;
-  std::unique_ptr<ElfFile> elf_;
+  std::shared_ptr<const MappedFile> file_;
+  std::shared_ptr<const ElfFile> elf_;
+  // LoadedAt's: the ELF's segments at the program's addresses.
+  std::unique_ptr<ShiftedAddressSpace> loaded_memory_;
   std::unique_ptr<Pclntab> pclntab_;
   const arch::ArchInfo* arch_ = nullptr;
   PclntabSource pclntab_source_ = PclntabSource::kSection;

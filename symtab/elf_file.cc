@@ -216,11 +216,26 @@ std::optional<ByteReader> ElfFile::SectionData(
 }
 
 std::optional<ByteReader> ElfFile::ReadToEnd(uint64_t addr) const {
-  for (const ElfSegment& seg : segments_) {
+  for (size_t i = 0; i < segments_.size(); ++i) {
+    const ElfSegment& seg = segments_[i];
     if (seg.type != kPtLoad || addr < seg.vaddr) continue;
     const uint64_t delta = addr - seg.vaddr;
     if (delta >= seg.filesz) continue;
-    auto data = reader_.Sub(seg.offset, seg.filesz);
+    // Segments that go on where this one ends, in memory and in the file
+    // (a core splits one mapping's neighbours so), are one region: a read
+    // may cross into them.
+    uint64_t size = seg.filesz;
+    for (size_t j = i + 1; j < segments_.size(); ++j) {
+      const ElfSegment& next = segments_[j];
+      const ElfSegment& last = segments_[j - 1];
+      if (next.type != kPtLoad || last.filesz != last.memsz ||
+          next.vaddr != last.vaddr + last.filesz ||
+          next.offset != last.offset + last.filesz) {
+        break;
+      }
+      size += next.filesz;
+    }
+    auto data = reader_.Sub(seg.offset, size);
     if (!data) return std::nullopt;
     return data->Tail(delta);
   }

@@ -86,6 +86,8 @@ absl::StatusOr<std::unique_ptr<Pclntab>> Pclntab::Parse(ByteReader data,
       (*format == PclntabFormat::kGo118 || *format == PclntabFormat::kGo120)) {
     table->text_start_ = *options.text_start;
   }
+  table->load_bias_ = options.load_bias;
+  table->text_start_ += options.load_bias;
   auto min_pc = table->FunctabEntry(0);
   auto max_pc = table->FunctabEntry(table->nfunc_);
   if (!min_pc || !max_pc) return Corrupt("function table is truncated");
@@ -170,7 +172,9 @@ std::optional<uint64_t> Pclntab::FunctabEntry(uint32_t index) const {
     if (!off) return std::nullopt;
     return text_start_ + *off;
   }
-  return pclntable_.Word(at, ptr_size_);
+  std::optional<uint64_t> entry = pclntable_.Word(at, ptr_size_);
+  if (!entry) return std::nullopt;
+  return *entry + load_bias_;
 }
 
 std::optional<uint64_t> Pclntab::FunctabFuncOffset(uint32_t index) const {
@@ -250,8 +254,9 @@ absl::StatusOr<Func> Pclntab::MakeFunc(uint32_t index) const {
     return Corrupt(
         absl::StrCat("record of function #", index, " lies outside the table"));
   }
-  uint64_t record_entry = f.entry_size == 4 ? text_start_ + *fixed->U32(0)
-                                            : *fixed->Word(0, ptr_size_);
+  uint64_t record_entry = f.entry_size == 4
+                              ? text_start_ + *fixed->U32(0)
+                              : *fixed->Word(0, ptr_size_) + load_bias_;
   if (record_entry != *entry) {
     return Corrupt(absl::StrCat("record of function #", index,
                                 " does not match the function table"));
@@ -785,13 +790,13 @@ std::optional<uint64_t> Func::FuncData(int index) const {
     if (offset == kNoFuncData) return std::nullopt;
     std::optional<uint64_t> gofunc = table_->GoFunc();
     if (!gofunc) return std::nullopt;
-    return *gofunc + offset;
+    return *gofunc + table_->load_bias_ + offset;
   }
   const int p = table_->ptr_size_;
   if (p == 8 && (base & 4)) base += 4;
   auto address = record_.Word(base + static_cast<uint64_t>(index) * p, p);
   if (!address || *address == 0) return std::nullopt;
-  return *address;
+  return *address + table_->load_bias_;
 }
 
 }  // namespace gentrace::symtab

@@ -118,6 +118,12 @@ class Pclntab {
     // 1.18+: moduledata.gofunc, the base of funcdata offsets; called once,
     // on first need, because finding it may scan the binary.
     std::function<std::optional<uint64_t>()> resolve_gofunc;
+    // Where a program loaded the binary, relative to its link addresses
+    // (PIE): every PC the table takes and gives (lookups, entries) and every
+    // funcdata address it reads through `memory` is a load address, as the
+    // runtime sees them. `text_start` and `resolve_gofunc` stay link
+    // addresses.
+    uint64_t load_bias = 0;
   };
 
   static absl::StatusOr<std::unique_ptr<Pclntab>> Parse(ByteReader data,
@@ -133,8 +139,10 @@ class Pclntab {
   uint64_t max_pc() const { return max_pc_; }
   uint64_t text_start() const { return text_start_; }
   const std::optional<GoVersion>& go_version() const { return go_version_; }
-  // Size in bytes of the table region that was parsed.
+  // Size in bytes of the table region that was parsed, and its bytes.
   uint64_t size() const { return data_.size(); }
+  const ByteReader& bytes() const { return data_; }
+  uint64_t load_bias() const { return load_bias_; }
 
   // The function containing `pc`. NotFoundError outside every function;
   // DataLossError for a corrupt record. O(log n).
@@ -257,7 +265,8 @@ class Pclntab {
   int ptr_size_ = 8;
   int quantum_ = 1;
   uint32_t nfunc_ = 0;
-  uint64_t text_start_ = 0;
+  uint64_t text_start_ = 0;  // a load address, like every PC
+  uint64_t load_bias_ = 0;
   uint64_t min_pc_ = 0;
   uint64_t max_pc_ = 0;
   ByteReader funcnametab_;

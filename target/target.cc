@@ -49,6 +49,18 @@ absl::Status Target::AttachExecutable(const symtab::Binary& binary) {
   return absl::OkStatus();
 }
 
+absl::Status Target::LoadExecutable(std::unique_ptr<symtab::Binary>* binary) {
+  if (absl::Status attached = AttachExecutable(**binary); !attached.ok()) {
+    return attached;
+  }
+  if ((*binary)->load_bias() == load_bias_) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> loaded =
+      (*binary)->LoadedAt(load_bias_);
+  if (!loaded.ok()) return loaded.status();
+  *binary = *std::move(loaded);
+  return absl::OkStatus();
+}
+
 std::optional<uint64_t> AuxvEntry(const symtab::ByteReader& auxv,
                                   int ptr_size) {
   constexpr uint64_t kAtEntry = 9;

@@ -67,6 +67,11 @@ class Target {
   // and lets the target serve what its memory lacks (file-backed text) from
   // the file. `binary` must outlive the target.
   absl::Status AttachExecutable(const symtab::Binary& binary);
+  // AttachExecutable, then `*binary` becomes the binary as the program
+  // loaded it (Binary::LoadedAt the load bias: its tables answer in the
+  // program's addresses), which is what unwinding and symbolizing the
+  // program's PCs need. `*binary` must outlive the target.
+  absl::Status LoadExecutable(std::unique_ptr<symtab::Binary>* binary);
   // AT_ENTRY minus the executable's entry point after AttachExecutable, so
   // that position-independent executables line up; 0 before, or when the
   // target does not know AT_ENTRY.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite from a clean checkout:
 #   1. installs the Debian packages it needs (tools/install_deps.sh);
-#   2. builds the Go test programs for every toolchain and GOARCH and fetches
+#   2. fetches Go 1.24-1.27 (tests/fixtures/fetch_go_toolchains.sh), builds
+#      the Go test programs for every toolchain and GOARCH and fetches
 #      the pinned esbuild binaries from npm (both cached under
 #      $GENTRACE_CACHE, default ~/.cache/gentrace);
 #   3. bazel test //... with the fixtures;
@@ -29,6 +30,8 @@ bash tools/install_deps.sh || { echo "package installation failed"; echo "0 pass
 
 step "building Go test programs and fetching esbuild fixtures"
 mkdir -p "$fixtures"
+# Go 1.24-1.27 from Debian's newer suites, unpacked into the fixture cache.
+bash tests/fixtures/fetch_go_toolchains.sh || { echo "fetching the Go 1.24+ toolchains failed"; echo "0 passed, 1 failed"; exit 1; }
 bash tests/fixtures/build_go_programs.sh "$fixtures/go" &
 go_pid=$!
 bash tests/fixtures/fetch_esbuild.sh "$fixtures/esbuild"

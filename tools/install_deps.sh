@@ -8,7 +8,7 @@ packages=(
   g++ clang libclang-rt-14-dev clang-format
   libunwind-dev libdw-dev libabsl-dev libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
-  golang-1.19-go qemu-user gdb-multiarch gdb liblzma-dev xz-utils
+  golang-1.19-go qemu-user libc6-arm64-cross gdb-multiarch gdb liblzma-dev xz-utils
   python3 pkg-config ca-certificates nodejs npm
 )
 backports=(golang-1.21-go golang-1.22-go golang-1.23-go)

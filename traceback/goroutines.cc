@@ -330,7 +330,9 @@ absl::Status GoroutineTracer::Run(
   Goroutine goroutine;
   for (const goruntime::Goroutine& g : *gs) {
     const uint32_t state = g.status & ~static_cast<uint32_t>(goruntime::kGscan);
-    if (state == goruntime::kGdead) continue;
+    if (state == goruntime::kGdead || state == goruntime::kGdeadextra) {
+      continue;
+    }
     // A fresh goroutine that keeps the last one's frame storage.
     std::vector<Frame> frames = std::move(goroutine.frames);
     frames.clear();
@@ -421,11 +423,21 @@ absl::Status ForEachGoroutine(
     const symtab::Binary& binary, const target::Target& target,
     absl::FunctionRef<void(gentrace::Goroutine&)> visit,
     std::vector<std::string>* notes, const GoroutineReadOptions& options) {
+  // The binary's tables must answer in the program's addresses.
+  std::unique_ptr<symtab::Binary> rebased;
+  if (binary.load_bias() != target.load_bias()) {
+    absl::StatusOr<std::unique_ptr<symtab::Binary>> loaded =
+        binary.LoadedAt(target.load_bias());
+    if (!loaded.ok()) return loaded.status();
+    rebased = *std::move(loaded);
+  }
+  const symtab::Binary& executable = rebased ? *rebased : binary;
   absl::StatusOr<goruntime::GoroutineReader> reader =
-      goruntime::GoroutineReader::Create(binary, target.arch(), target.memory(),
-                                         target.load_bias());
+      goruntime::GoroutineReader::Create(executable, target.arch(),
+                                         target.memory(), options.layout);
   if (!reader.ok()) return reader.status();
-  return GoroutineTracer(binary, target, *reader, options).Run(visit, notes);
+  return GoroutineTracer(executable, target, *reader, options)
+      .Run(visit, notes);
 }
 
 }  // namespace gentrace::traceback

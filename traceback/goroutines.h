@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "arch/arch.h"
+#include "goruntime/runtime_layout.h"
 #include "proto/gentrace.pb.h"
 #include "symtab/address_space.h"
 #include "symtab/binary.h"
@@ -42,6 +43,9 @@ struct GoroutineReadOptions {
   // goroutine called back from C gets the C frames between the callback
   // (runtime.cgocallback) and the cgo call below it.
   const NativeFrameSource* native_frames = nullptr;
+  // How the runtime's struct layout is chosen (tests force one or hide the
+  // table's newest rows).
+  goruntime::RuntimeLayoutOptions layout = {};
 };
 
 // Every live goroutine of a stopped Go program, in the order the runtime

@@ -33,8 +33,8 @@ WalkEnd AppendWalk(const symtab::Binary& binary, const arch::ArchInfo& arch,
         frame.locations.push_back(LocationOf(s));
       }
     }
-    frame.arguments =
-        unwind::FrameArguments(binary.pclntab(), binary.elf(), memory, arch, f);
+    frame.arguments = unwind::FrameArguments(binary.pclntab(), binary.image(),
+                                             memory, arch, f);
     if (f.signal_handler) {
       end.signal_handler = static_cast<int>(frames->size()) - 1;
     }

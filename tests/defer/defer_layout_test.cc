@@ -1,9 +1,9 @@
 // The _defer layout table against the runtime itself: the source of every
-// release tag from go1.13 to go1.26.5 on every GOARCH, type-checked by
-// tools/runtime_layout_from_source (-fields=defer; the sweep's output is
-// checked in as defer_layouts_by_release.tsv.xz), and the DWARF of every
-// fixture binary that has any (the Go test programs of four toolchains on 13
-// GOARCHes, esbuild built by go1.13 and go1.14).
+// release tag from go1.13 to go1.26.5, go1.26.10 and go1.27.3, on every GOARCH,
+// type-checked by tools/runtime_layout_from_source (-fields=defer; the sweep's
+// output is checked in as defer_layouts_by_release.tsv.xz), and the DWARF of
+// every fixture binary that has any (the Go test programs of four toolchains on
+// 13 GOARCHes, esbuild built by go1.13 and go1.14).
 #include "goruntime/defer_layout.h"
 
 #include <algorithm>

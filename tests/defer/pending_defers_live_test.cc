@@ -146,7 +146,8 @@ TEST_P(PendingDefersLiveTest, PendingCallsAreWhatTheProgramRuns) {
 
 INSTANTIATE_TEST_SUITE_P(Toolchains, PendingDefersLiveTest,
                          ::testing::Values("go1.19", "go1.21", "go1.22",
-                                           "go1.23"));
+                                           "go1.23", "go1.24", "go1.25",
+                                           "go1.26", "go1.27"));
 
 }  // namespace
 }  // namespace gentrace

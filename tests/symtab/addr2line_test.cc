@@ -2,6 +2,7 @@
 // toolchain's `go tool addr2line` does: the physical function name, and the
 // innermost file:line (addr2line reports the line of the inlined code at a PC
 // but names the function the code was compiled into).
+#include <algorithm>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,6 +18,17 @@ namespace {
 using ::gentrace::testing::FixtureBinary;
 
 class Addr2lineTest : public ::testing::TestWithParam<FixtureBinary> {};
+
+// Every logical frame at `pc`, or the kind of error (errors name the PC).
+std::string Describe(const Binary& binary, uint64_t pc) {
+  std::vector<SourceFrame> frames;
+  absl::Status status = binary.Symbolize(pc, &frames);
+  std::string line = status.ok() ? "" : absl::StatusCodeToString(status.code());
+  for (const SourceFrame& f : frames) {
+    absl::StrAppend(&line, f.function, " ", f.file, ":", f.line, ";");
+  }
+  return line;
+}
 
 TEST_P(Addr2lineTest, AgreesOnEverySampledPc) {
   const FixtureBinary& fixture = GetParam();
@@ -76,6 +88,71 @@ TEST_P(Addr2lineTest, AgreesOnEverySampledPc) {
   RecordProperty("pcs_without_line_table", without_line_table);
 }
 
+// addr2line names only the physical function, so it cannot see inlined
+// frames; the stripped binary's whole answer (every inlined frame, which
+// needs moduledata.gofunc found without symbols) must equal the unstripped
+// binary's, PC for PC.
+TEST_P(Addr2lineTest, StrippedAnswersAsUnstripped) {
+  const FixtureBinary& fixture = GetParam();
+  if (fixture.variant != "stripped") GTEST_SKIP() << "stripped builds only";
+  std::string unstripped_path = fixture.path;
+  unstripped_path.replace(unstripped_path.rfind("/stripped/"), 10, "/default/");
+  absl::StatusOr<std::unique_ptr<Binary>> stripped = Binary::Open(fixture.path);
+  absl::StatusOr<std::unique_ptr<Binary>> unstripped =
+      Binary::Open(unstripped_path);
+  ASSERT_TRUE(stripped.ok()) << stripped.status();
+  ASSERT_TRUE(unstripped.ok()) << unstripped.status();
+  int mismatches = 0, inlined = 0;
+  for (const auto& row :
+       gentrace::testing::ReadAddr2line(fixture.path + ".addr2line.tsv")) {
+    const std::string want = Describe(**unstripped, row.pc);
+    const std::string got = Describe(**stripped, row.pc);
+    // More than one frame: the PC is in inlined code.
+    if (std::count(want.begin(), want.end(), ';') > 1) ++inlined;
+    if (got != want && ++mismatches <= 5) {
+      ADD_FAILURE() << absl::StrCat("0x", absl::Hex(row.pc), ": stripped ", got,
+                                    "\n  unstripped ", want);
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+  EXPECT_GT(inlined, 10) << "the sample reached too few inlined frames";
+}
+
+// A binary loaded elsewhere (a PIE under ASLR) answers at its load
+// addresses exactly what it answers at its link addresses, inlined frames
+// (funcdata read at the shifted addresses) included.
+TEST_P(Addr2lineTest, LoadedBinaryAnswersAtLoadAddresses) {
+  const FixtureBinary& fixture = GetParam();
+  if (fixture.variant != "pie" && fixture.variant != "stripped") {
+    GTEST_SKIP() << "PIE and stripped builds only";
+  }
+  absl::StatusOr<std::unique_ptr<Binary>> linked = Binary::Open(fixture.path);
+  ASSERT_TRUE(linked.ok()) << linked.status();
+  constexpr uint64_t kBias = 0x7f3a12345000;
+  absl::StatusOr<std::unique_ptr<Binary>> loaded = (*linked)->LoadedAt(kBias);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ((*loaded)->load_bias(), kBias);
+  EXPECT_EQ((*loaded)->pclntab().min_pc(),
+            (*linked)->pclntab().min_pc() + kBias);
+  int mismatches = 0;
+  for (const auto& row :
+       gentrace::testing::ReadAddr2line(fixture.path + ".addr2line.tsv")) {
+    const std::string want = Describe(**linked, row.pc);
+    const std::string got = Describe(**loaded, row.pc + kBias);
+    absl::StatusOr<Func> at_link = (*linked)->pclntab().FindFunc(row.pc);
+    absl::StatusOr<Func> at_load =
+        (*loaded)->pclntab().FindFunc(row.pc + kBias);
+    const bool same_entry =
+        at_link.ok() == at_load.ok() &&
+        (!at_link.ok() || at_link->entry() + kBias == at_load->entry());
+    if ((got != want || !same_entry) && ++mismatches <= 5) {
+      ADD_FAILURE() << absl::StrCat("0x", absl::Hex(row.pc), ": loaded ", got,
+                                    "\n  linked ", want);
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+}
+
 // Threads racing to decode and publish the same functions' tables, and each
 // filling its own PC cache, agree with one thread working alone.
 TEST_P(Addr2lineTest, ConcurrentSymbolizationAgrees) {
@@ -84,16 +161,7 @@ TEST_P(Addr2lineTest, ConcurrentSymbolizationAgrees) {
       gentrace::testing::ReadAddr2line(GetParam().path + ".addr2line.tsv");
   auto describe = [&](const Binary& binary) {
     std::vector<std::string> out;
-    std::vector<SourceFrame> frames;
-    for (const auto& row : rows) {
-      frames.clear();
-      absl::Status status = binary.Symbolize(row.pc, &frames);
-      std::string line = status.ok() ? "" : std::string(status.message());
-      for (const SourceFrame& f : frames) {
-        absl::StrAppend(&line, f.function, " ", f.file, ":", f.line, ";");
-      }
-      out.push_back(std::move(line));
-    }
+    for (const auto& row : rows) out.push_back(Describe(binary, row.pc));
     return out;
   };
   absl::StatusOr<std::unique_ptr<Binary>> alone = Binary::Open(GetParam().path);

@@ -10,9 +10,8 @@ absl::StatusOr<CrashedProgram> OpenCrashedProgram(
   absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
       target::CoreFile::Open(core_path);
   if (!core.ok()) return core.status();
-  if (absl::Status attached = (*core)->AttachExecutable(**binary);
-      !attached.ok()) {
-    return attached;
+  if (absl::Status loaded = (*core)->LoadExecutable(&*binary); !loaded.ok()) {
+    return loaded;
   }
   return CrashedProgram{*std::move(binary), *std::move(core)};
 }

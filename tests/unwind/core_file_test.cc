@@ -83,10 +83,21 @@ std::string FileDesc(uint64_t count, uint64_t page_size,
   return desc;
 }
 
+// A PT_LOAD of a synthetic core: `bytes` at `vaddr`, placed in the file
+// `gap` bytes after the previous segment's bytes.
+struct RawLoad {
+  uint64_t vaddr;
+  std::string bytes;
+  uint64_t gap = 0;
+};
+
 // An ELF64 little-endian x86-64 core: the file header, one PT_NOTE program
-// header and the notes; no sections, no memory.
-std::string Core(const std::string& notes) {
-  constexpr uint64_t kPhoff = 64, kNotesAt = kPhoff + 56;
+// header and the notes, then the loads' program headers and bytes; no
+// sections.
+std::string Core(const std::string& notes,
+                 const std::vector<RawLoad>& loads = {}) {
+  constexpr uint64_t kPhoff = 64;
+  const uint64_t kNotesAt = kPhoff + 56 * (1 + loads.size());
   std::string elf;
   elf.append(
       "\x7f"
@@ -101,14 +112,14 @@ std::string Core(const std::string& notes) {
   PutLe(elf, 1, 4);   // e_version
   PutLe(elf, 0, 8);   // e_entry
   PutLe(elf, kPhoff, 8);
-  PutLe(elf, 0, 8);   // e_shoff
-  PutLe(elf, 0, 4);   // e_flags
-  PutLe(elf, 64, 2);  // e_ehsize
-  PutLe(elf, 56, 2);  // e_phentsize
-  PutLe(elf, 1, 2);   // e_phnum
-  PutLe(elf, 64, 2);  // e_shentsize
-  PutLe(elf, 0, 2);   // e_shnum
-  PutLe(elf, 0, 2);   // e_shstrndx
+  PutLe(elf, 0, 8);                 // e_shoff
+  PutLe(elf, 0, 4);                 // e_flags
+  PutLe(elf, 64, 2);                // e_ehsize
+  PutLe(elf, 56, 2);                // e_phentsize
+  PutLe(elf, 1 + loads.size(), 2);  // e_phnum
+  PutLe(elf, 64, 2);                // e_shentsize
+  PutLe(elf, 0, 2);                 // e_shnum
+  PutLe(elf, 0, 2);                 // e_shstrndx
   PutLe(elf, symtab::kPtNote, 4);
   PutLe(elf, 0, 4);  // p_flags
   PutLe(elf, kNotesAt, 8);
@@ -117,7 +128,24 @@ std::string Core(const std::string& notes) {
   PutLe(elf, notes.size(), 8);
   PutLe(elf, 0, 8);  // p_memsz
   PutLe(elf, 4, 8);  // p_align
+  uint64_t at = kNotesAt + notes.size();
+  for (const RawLoad& load : loads) {
+    at += load.gap;
+    PutLe(elf, symtab::kPtLoad, 4);
+    PutLe(elf, 6, 4);  // p_flags: RW
+    PutLe(elf, at, 8);
+    PutLe(elf, load.vaddr, 8);
+    PutLe(elf, 0, 8);  // p_paddr
+    PutLe(elf, load.bytes.size(), 8);
+    PutLe(elf, load.bytes.size(), 8);
+    PutLe(elf, 1, 8);  // p_align
+    at += load.bytes.size();
+  }
   elf.append(notes);
+  for (const RawLoad& load : loads) {
+    elf.append(load.gap, '\0');
+    elf.append(load.bytes);
+  }
   return elf;
 }
 
@@ -152,6 +180,30 @@ TEST(CoreFileTest, ParsesFileMappings) {
   EXPECT_EQ((*core)->threads()[0].tid, 1234);
   EXPECT_EQ((*core)->threads()[0].registers.pc(), 0x400123u);
   EXPECT_EQ((*core)->threads()[0].registers.sp(), 0x7ffd0000u);
+}
+
+// A core splits one stretch of memory into segments (one per mapping):
+// where they follow each other in memory and in the file, a read crosses
+// from one into the next; across a hole in either it does not.
+TEST(CoreFileTest, ReadsCrossSegmentsThatFollowEachOther) {
+  const std::string notes =
+      Note(kNtPrstatus, PrstatusDesc(1234, 0x400123, 0x7ffd0000));
+  absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
+      target::CoreFile::FromBytes(
+          Core(notes, {{0x10000, std::string(16, 'a')},
+                       {0x10010, std::string(16, 'b')},
+                       {0x10020, std::string(16, 'c'), /*gap=*/8},
+                       {0x10040, std::string(16, 'd')}}));
+  ASSERT_TRUE(core.ok()) << core.status();
+  const symtab::AddressSpace& memory = (*core)->memory();
+  std::optional<symtab::ByteReader> across = memory.Read(0x1000c, 8);
+  ASSERT_TRUE(across.has_value());
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(across->data().data()),
+                        across->size()),
+            "aaaabbbb");
+  EXPECT_FALSE(memory.Read(0x1001c, 8).has_value());  // a hole in the file
+  EXPECT_FALSE(memory.Read(0x1002c, 8).has_value());  // a hole in memory
+  EXPECT_TRUE(memory.Read(0x10020, 16).has_value());
 }
 
 TEST(CoreFileTest, NoFileNoteMeansNoMappings) {

@@ -146,7 +146,7 @@ TEST_P(CoreUnwindTest, ReproducesEveryPrintedGoroutine) {
 TEST_P(CoreUnwindTest, EnumeratesGoroutinesLikeTheRuntime) {
   absl::StatusOr<goruntime::GoroutineReader> reader =
       goruntime::GoroutineReader::Create(*binary_, core_->arch(),
-                                         core_->memory(), core_->load_bias());
+                                         core_->memory());
   ASSERT_TRUE(reader.ok()) << reader.status();
   absl::StatusOr<std::vector<goruntime::Goroutine>> goroutines =
       reader->ReadAll();
@@ -197,7 +197,7 @@ TEST_P(CoreUnwindTest, EnumeratesGoroutinesLikeTheRuntime) {
 TEST_P(CoreUnwindTest, LongWaitsPrintTheirMinutes) {
   absl::StatusOr<goruntime::GoroutineReader> reader =
       goruntime::GoroutineReader::Create(*binary_, core_->arch(),
-                                         core_->memory(), core_->load_bias());
+                                         core_->memory());
   ASSERT_TRUE(reader.ok()) << reader.status();
   absl::StatusOr<std::vector<goruntime::Goroutine>> goroutines =
       reader->ReadAll();
