@@ -65,10 +65,7 @@ class Binary {
   uint64_t load_bias() const { return pclntab_->load_bias(); }
   // Its loadable segments at the addresses its tables use (link addresses
   // plus the load bias): where funcdata and code are read.
-  const AddressSpace& image() const {
-    return loaded_memory_ ? static_cast<const AddressSpace&>(*loaded_memory_)
-                          : *elf_;
-  }
+  const AddressSpace& image() const { return *pclntab_->memory(); }
 
   // Appends the logical frames at `pc` (innermost first, the physical
   // function last). NotFoundError when `pc` is in no Go function.

@@ -151,6 +151,20 @@ absl::Status ElfFile::ParseSegments(uint64_t phoff, uint16_t phentsize,
     }
     segments_.push_back(seg);
   }
+  contiguous_size_.resize(segments_.size());
+  for (size_t i = segments_.size(); i-- > 0;) {
+    const ElfSegment& seg = segments_[i];
+    contiguous_size_[i] = seg.filesz;
+    if (i + 1 < segments_.size()) {
+      const ElfSegment& next = segments_[i + 1];
+      if (seg.type == kPtLoad && next.type == kPtLoad &&
+          seg.filesz == seg.memsz && next.vaddr == seg.vaddr + seg.filesz &&
+          next.offset == seg.offset + seg.filesz &&
+          reader_.Contains(next.offset, next.filesz)) {
+        contiguous_size_[i] += contiguous_size_[i + 1];
+      }
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -221,21 +235,7 @@ std::optional<ByteReader> ElfFile::ReadToEnd(uint64_t addr) const {
     if (seg.type != kPtLoad || addr < seg.vaddr) continue;
     const uint64_t delta = addr - seg.vaddr;
     if (delta >= seg.filesz) continue;
-    // Segments that go on where this one ends, in memory and in the file
-    // (a core splits one mapping's neighbours so), are one region: a read
-    // may cross into them.
-    uint64_t size = seg.filesz;
-    for (size_t j = i + 1; j < segments_.size(); ++j) {
-      const ElfSegment& next = segments_[j];
-      const ElfSegment& last = segments_[j - 1];
-      if (next.type != kPtLoad || last.filesz != last.memsz ||
-          next.vaddr != last.vaddr + last.filesz ||
-          next.offset != last.offset + last.filesz) {
-        break;
-      }
-      size += next.filesz;
-    }
-    auto data = reader_.Sub(seg.offset, size);
+    auto data = reader_.Sub(seg.offset, contiguous_size_[i]);
     if (!data) return std::nullopt;
     return data->Tail(delta);
   }

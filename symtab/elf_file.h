@@ -127,6 +127,10 @@ class ElfFile : public AddressSpace {
   uint32_t flags_ = 0;
   std::vector<ElfSection> sections_;
   std::vector<ElfSegment> segments_;
+  // Per segment: the bytes readable from its start on, through the
+  // segments that follow it both in memory and in the file (a core splits
+  // adjacent mappings so), for ReadToEnd.
+  std::vector<uint64_t> contiguous_size_;
 
   mutable std::once_flag relocations_once_;
   // (slot address, addend) of RELATIVE relocations, sorted by address.
