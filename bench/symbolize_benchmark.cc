@@ -18,6 +18,8 @@
 #include "absl/strings/strip.h"
 #include "benchmark/benchmark.h"
 #include "symtab/binary.h"
+#include "symtab/symbol_index.h"
+#include "symtab/symbolizer.h"
 
 namespace {
 
@@ -80,14 +82,44 @@ const std::vector<uint64_t>& StackOrderPcs() {
   return pcs;
 }
 
-void SymbolizeAll(benchmark::State& state, const std::vector<uint64_t>& pcs) {
-  const auto& binary = Opened();
+// The binary's symbolization index, built once, written to a file and
+// mapped from it (what `gentrace index` writes and `gentrace symbolize`
+// maps).
+const gentrace::symtab::SymbolIndex& Index() {
+  static const gentrace::symtab::SymbolIndex* index = [] {
+    auto fail = [](const absl::Status& status) {
+      std::fprintf(stderr, "%s\n", std::string(status.message()).c_str());
+      std::exit(2);
+    };
+    auto bytes = gentrace::symtab::SymbolIndex::Build(Opened());
+    if (!bytes.ok()) fail(bytes.status());
+    char path[] = "/tmp/gentrace_bench_index_XXXXXX";
+    const int fd = mkstemp(path);
+    if (fd < 0 || write(fd, bytes->data(), bytes->size()) !=
+                      static_cast<ssize_t>(bytes->size())) {
+      fail(absl::UnavailableError("cannot write the index"));
+    }
+    close(fd);
+    auto opened = gentrace::symtab::SymbolIndex::Open(path, Opened());
+    unlink(path);
+    if (!opened.ok()) fail(opened.status());
+    return opened->release();
+  }();
+  return *index;
+}
+
+// Symbolizes `pcs` from the pclntab, or from the index first when
+// `use_index` (falling back as gentrace symbolize does).
+void SymbolizeAll(benchmark::State& state, const std::vector<uint64_t>& pcs,
+                  bool use_index = false) {
+  const gentrace::symtab::Symbolizer symbolizer(Opened(),
+                                                use_index ? &Index() : nullptr);
   std::vector<gentrace::symtab::SourceFrame> frames;
   int64_t failed = 0;
   for (auto _ : state) {
     for (uint64_t pc : pcs) {
       frames.clear();
-      if (!binary.Symbolize(pc, &frames).ok()) ++failed;
+      if (!symbolizer.Symbolize(pc, &frames).ok()) ++failed;
       benchmark::DoNotOptimize(frames.data());
     }
   }
@@ -108,6 +140,72 @@ void BM_GentraceStackOrderPcs(benchmark::State& state) {
   SymbolizeAll(state, StackOrderPcs());
 }
 BENCHMARK(BM_GentraceStackOrderPcs)->Unit(benchmark::kMillisecond);
+
+void BM_IndexRandomPcs(benchmark::State& state) {
+  SymbolizeAll(state, RandomPcs(), /*use_index=*/true);
+}
+BENCHMARK(BM_IndexRandomPcs)->Unit(benchmark::kMillisecond);
+
+void BM_IndexStackOrderPcs(benchmark::State& state) {
+  SymbolizeAll(state, StackOrderPcs(), /*use_index=*/true);
+}
+BENCHMARK(BM_IndexStackOrderPcs)->Unit(benchmark::kMillisecond);
+
+// Symbolizer::SymbolizeBatch over `pcs` in batches of 64 (a profile's
+// samples, a traceback's frames), from the pclntab or the index.
+void SymbolizeBatches(benchmark::State& state, const std::vector<uint64_t>& pcs,
+                      bool use_index) {
+  const gentrace::symtab::Symbolizer symbolizer(Opened(),
+                                                use_index ? &Index() : nullptr);
+  std::vector<gentrace::symtab::Symbolizer::BatchResult> results;
+  std::vector<gentrace::symtab::SourceFrame> frames;
+  for (auto _ : state) {
+    for (size_t at = 0; at + 64 <= pcs.size(); at += 64) {
+      symbolizer.SymbolizeBatch(absl::MakeConstSpan(pcs).subspan(at, 64),
+                                &results, &frames);
+      benchmark::DoNotOptimize(frames.data());
+    }
+  }
+  const size_t batched = pcs.size() - pcs.size() % 64;  // whole batches
+  const double done = static_cast<double>(state.iterations()) *
+                      static_cast<double>(batched);
+  state.SetItemsProcessed(static_cast<int64_t>(done));
+  state.counters["time_per_pc"] = benchmark::Counter(
+      done, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+void BM_BatchOf64RandomPcs(benchmark::State& state) {
+  SymbolizeBatches(state, RandomPcs(), /*use_index=*/false);
+}
+BENCHMARK(BM_BatchOf64RandomPcs)->Unit(benchmark::kMillisecond);
+
+void BM_BatchOf64StackOrderPcs(benchmark::State& state) {
+  SymbolizeBatches(state, StackOrderPcs(), /*use_index=*/false);
+}
+BENCHMARK(BM_BatchOf64StackOrderPcs)->Unit(benchmark::kMillisecond);
+
+void BM_IndexBatchOf64RandomPcs(benchmark::State& state) {
+  SymbolizeBatches(state, RandomPcs(), /*use_index=*/true);
+}
+BENCHMARK(BM_IndexBatchOf64RandomPcs)->Unit(benchmark::kMillisecond);
+
+void BM_IndexBatchOf64StackOrderPcs(benchmark::State& state) {
+  SymbolizeBatches(state, StackOrderPcs(), /*use_index=*/true);
+}
+BENCHMARK(BM_IndexBatchOf64StackOrderPcs)->Unit(benchmark::kMillisecond);
+
+// Building the index (what `gentrace index` does before writing it).
+void BM_IndexBuild(benchmark::State& state) {
+  for (auto _ : state) {
+    auto opened = gentrace::symtab::Binary::Open(g_binary);
+    auto bytes = gentrace::symtab::SymbolIndex::Build(**opened);
+    benchmark::DoNotOptimize(bytes->data());
+    state.counters["index_bytes"] = static_cast<double>(bytes->size());
+    state.counters["pclntab_bytes"] =
+        static_cast<double>((*opened)->pclntab().size());
+  }
+}
+BENCHMARK(BM_IndexBuild)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 // `go tool addr2line` as a whole process over the same PCs (it reads them
 // from stdin), so its start-up is amortised over 100,000 PCs.

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Whole commands, side by side on the same PCs: `gentrace symbolize` (text
-# and JSON) against `go tool addr2line`, N random PCs of the binary's text
-# piped through stdin. Prints each command's median wall time of RUNS runs.
+# and JSON, from the pclntab and from a symbolization index) against
+# `go tool addr2line`, N random PCs of the binary's text piped through stdin;
+# and `gentrace index` building that index. Prints each command's median wall
+# time of RUNS runs.
 #
 #   bazel build -c opt //cli:gentrace
 #   bench/symbolize_cli.sh BINARY [N=2000000] [RUNS=5] [GO=/usr/lib/go-1.23/bin/go]
@@ -36,7 +38,14 @@ median() {
   printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
 }
 
+index=$work/index
+"$gentrace" index --binary="$binary" --out="$index"
+
 echo "$count random PCs of $binary, median of $runs runs (s):"
-echo "gentrace symbolize (text)  $(median "$gentrace" symbolize --binary="$binary")"
-echo "gentrace symbolize (json)  $(median "$gentrace" symbolize --binary="$binary" --format=json)"
-echo "go tool addr2line          $(median "$go" tool addr2line "$binary")"
+echo "gentrace symbolize (text)          $(median "$gentrace" symbolize --binary="$binary" --index=none)"
+echo "gentrace symbolize (json)          $(median "$gentrace" symbolize --binary="$binary" --index=none --format=json)"
+echo "gentrace symbolize --index (text)  $(median "$gentrace" symbolize --binary="$binary" --index="$index")"
+echo "gentrace symbolize --index (json)  $(median "$gentrace" symbolize --binary="$binary" --index="$index" --format=json)"
+echo "go tool addr2line                  $(median "$go" tool addr2line "$binary")"
+echo "gentrace index                     $(median "$gentrace" index --binary="$binary" --out="$work/rebuilt")"
+echo "index $(stat -c %s "$index") bytes"

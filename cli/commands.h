@@ -36,6 +36,11 @@ absl::Status RunUnwind(absl::Span<char* const> argv);
 absl::Status RunPid(absl::Span<char* const> argv);
 absl::Status RunRender(absl::Span<char* const> argv);
 absl::Status RunNative(absl::Span<char* const> argv);
+absl::Status RunIndex(absl::Span<char* const> argv);
+
+// Where gentrace index writes a binary's symbolization index, and where
+// gentrace symbolize looks for it: beside the binary, as BINARY.gtindex.
+std::string DefaultIndexPath(absl::string_view binary_path);
 
 }  // namespace gentrace::cli
 

@@ -42,7 +42,7 @@ absl::Status RunCore(absl::Span<char* const> argv) {
       input->format,
       {.go_minor = binary.go_version() ? binary.go_version()->minor : 0,
        .defers = input->args.Has("defers")},
-      ModuleOf(binary));
+      ModuleOf(binary), stdout, render::TraceOutput::Flush::kAsItComes);
   if (input->args.Has("threads")) {
     for (const target::Thread& stopped : program.threads()) {
       traceback::Thread walked = traceback::UnwindThread(

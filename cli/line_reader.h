@@ -22,8 +22,8 @@ class LineReader {
   const absl::Status& status() const { return status_; }
 
  private:
-  static constexpr size_t kBlock = 64 * 1024;
-  static constexpr size_t kMaxLine = 1024 * 1024;
+  static constexpr size_t kBlock = size_t{64} * 1024;
+  static constexpr size_t kMaxLine = size_t{1024} * 1024;
 
   const int fd_;
   std::string buffer_;

@@ -14,10 +14,14 @@ constexpr char kUsage[] =
     "usage: gentrace <command> [flags]\n"
     "\n"
     "commands:\n"
-    "  symbolize --binary=PATH [--format=text|json] [--callers] [PC...]\n"
+    "  symbolize --binary=PATH [--format=text|json] [--callers]\n"
+    "      [--index=FILE|none] [--line-buffered] [PC...]\n"
     "      PCs (hex) to function, file:line and inlined frames; with no PC\n"
     "      arguments, reads one PC per line from stdin. --callers: the PCs\n"
     "      are return addresses (runtime.Callers, tracebacks): look up pc-1.\n"
+    "      Answers from PATH.gtindex (gentrace index) when it is there.\n"
+    "  index --binary=PATH [--out=FILE]\n"
+    "      writes the binary's symbolization index (default PATH.gtindex).\n"
     "  funcs --binary=PATH\n"
     "      every function: entry, end, funcID, flags, args size, name.\n"
     "  info --binary=PATH [--format=text|json]\n"
@@ -53,6 +57,8 @@ int main(int argc, char** argv) {
   absl::Status status;
   if (std::strcmp(argv[1], "symbolize") == 0) {
     status = gentrace::cli::RunSymbolize(rest);
+  } else if (std::strcmp(argv[1], "index") == 0) {
+    status = gentrace::cli::RunIndex(rest);
   } else if (std::strcmp(argv[1], "native") == 0) {
     status = gentrace::cli::RunNative(rest);
   } else if (std::strcmp(argv[1], "render") == 0) {

@@ -49,7 +49,7 @@ absl::Status RunPid(absl::Span<char* const> argv) {
       {.go_minor = (*binary)->go_version() ? (*binary)->go_version()->minor : 0,
        .running_stacks = true,
        .defers = args->Has("defers")},
-      ModuleOf(**binary));
+      ModuleOf(**binary), stdout, render::TraceOutput::Flush::kAtWrite);
   std::vector<std::string> notes;
   // The output is rendered while the process is held and written after it
   // runs again, so a slow reader of stdout cannot keep it stopped.

@@ -1,6 +1,8 @@
 // gentrace symbolize: PCs to function, file and line, with inlined frames.
 #include <unistd.h>
 
+#include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,12 +14,14 @@
 #include "cli/line_reader.h"
 #include "render/symbolized_pc.h"
 #include "symtab/binary.h"
+#include "symtab/symbol_index.h"
+#include "symtab/symbolizer.h"
 
 namespace gentrace::cli {
 
 absl::Status RunSymbolize(absl::Span<char* const> argv) {
   constexpr absl::string_view kFlags[] = {"binary", "format", "callers",
-                                          "line-buffered"};
+                                          "line-buffered", "index"};
   constexpr absl::string_view kFormats[] = {"text", "json"};
   absl::StatusOr<CommandInput> input = ParseAndOpen(argv, kFlags, kFormats);
   if (!input.ok()) return input.status();
@@ -31,22 +35,51 @@ absl::Status RunSymbolize(absl::Span<char* const> argv) {
   const bool line_buffered =
       input->args.Has("line-buffered") || isatty(STDIN_FILENO) == 1;
 
+  // The binary's symbolization index answers what it covers: the one
+  // --index names (which must be good), else BINARY.gtindex when present
+  // (one that is stale or corrupt is reported and left unused).
+  std::unique_ptr<symtab::SymbolIndex> index;
+  const std::optional<std::string> index_flag = input->args.Flag("index");
+  if (index_flag != "none") {
+    const std::string path =
+        index_flag.value_or(DefaultIndexPath(binary.path()));
+    if (index_flag || access(path.c_str(), F_OK) == 0) {
+      absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> opened =
+          symtab::SymbolIndex::Open(path, binary);
+      if (opened.ok()) {
+        index = *std::move(opened);
+      } else if (index_flag) {
+        return opened.status();
+      } else {
+        std::fprintf(stderr, "gentrace symbolize: not using %s: %s\n",
+                     path.c_str(),
+                     std::string(opened.status().message()).c_str());
+      }
+    }
+  }
+
+  // PCs are answered in batches, so that their lookups overlap in memory;
+  // one at a time when each answer is awaited.
+  const size_t batch_size = line_buffered ? 1 : 256;
+  const symtab::Symbolizer symbolizer(binary, index.get());
+  std::vector<uint64_t> pcs, lookups;
+  std::vector<symtab::Symbolizer::BatchResult> results;
   std::vector<symtab::SourceFrame> frames;
   std::string out;
-  auto symbolize_one = [&](absl::string_view text) -> absl::Status {
-    std::optional<uint64_t> pc = ParseHexAddress(text);
-    if (!pc) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("not a hex address: \"", text, "\""));
+  auto answer_pending = [&]() -> absl::Status {
+    symbolizer.SymbolizeBatch(lookups, &results, &frames);
+    for (size_t i = 0; i < pcs.size(); ++i) {
+      const absl::Span<const symtab::SourceFrame> answer =
+          absl::MakeConstSpan(frames).subspan(results[i].first,
+                                              results[i].count);
+      if (json) {
+        render::AppendSymbolizedPcJson(pcs[i], results[i].status, answer, &out);
+      } else {
+        render::AppendSymbolizedPcText(pcs[i], results[i].status, answer, &out);
+      }
     }
-    frames.clear();
-    const uint64_t lookup = callers && *pc > 0 ? *pc - 1 : *pc;
-    const absl::Status status = binary.Symbolize(lookup, &frames);
-    if (json) {
-      render::AppendSymbolizedPcJson(*pc, status, frames, &out);
-    } else {
-      render::AppendSymbolizedPcText(*pc, status, frames, &out);
-    }
+    pcs.clear();
+    lookups.clear();
     if (line_buffered || out.size() >= (1 << 16)) {
       absl::Status written = WriteAll(STDOUT_FILENO, out);
       out.clear();
@@ -54,10 +87,25 @@ absl::Status RunSymbolize(absl::Span<char* const> argv) {
     }
     return absl::OkStatus();
   };
+  auto symbolize_one = [&](absl::string_view text) -> absl::Status {
+    std::optional<uint64_t> pc = ParseHexAddress(text);
+    if (!pc) {
+      // What was read before the bad line is still answered.
+      (void)answer_pending();
+      return absl::InvalidArgumentError(
+          absl::StrCat("not a hex address: \"", text, "\""));
+    }
+    pcs.push_back(*pc);
+    lookups.push_back(callers && *pc > 0 ? *pc - 1 : *pc);
+    return pcs.size() == batch_size ? answer_pending() : absl::OkStatus();
+  };
 
   if (!input->args.positional().empty()) {
     for (const std::string& pc : input->args.positional()) {
-      if (absl::Status s = symbolize_one(pc); !s.ok()) return s;
+      if (absl::Status s = symbolize_one(pc); !s.ok()) {
+        (void)WriteAll(STDOUT_FILENO, out);
+        return s;
+      }
     }
   } else {
     LineReader lines(STDIN_FILENO);
@@ -65,12 +113,18 @@ absl::Status RunSymbolize(absl::Span<char* const> argv) {
       const absl::string_view text = absl::StripAsciiWhitespace(*line);
       if (text.empty()) continue;
       if (absl::Status s = symbolize_one(text); !s.ok()) {
-        // What was answered before the bad line still goes out.
         (void)WriteAll(STDOUT_FILENO, out);
         return s;
       }
     }
-    if (!lines.status().ok()) return lines.status();
+    if (!lines.status().ok()) {
+      (void)answer_pending();
+      (void)WriteAll(STDOUT_FILENO, out);
+      return lines.status();
+    }
+  }
+  if (absl::Status answered = answer_pending(); !answered.ok()) {
+    return answered;
   }
   return WriteAll(STDOUT_FILENO, out);
 }

@@ -4,8 +4,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "symtab/hex_text.h"
 
 namespace gentrace::render {
+
+using ::gentrace::symtab::AppendHex;
 namespace {
 
 // How much of a deep stack the runtime prints: up to Go 1.20, this many
@@ -170,11 +173,16 @@ void AppendGoroutineText(const Goroutine& goroutine,
     absl::StrAppend(out, "(", frame.arguments(), ")\n\t", at.file(), ":",
                     at.line());
     if (frame.pc() > frame.entry()) {
-      absl::StrAppend(out, " +0x", absl::Hex(frame.pc() - frame.entry()));
+      out->append(" +");
+      AppendHex(frame.pc() - frame.entry(), out);
     }
     if (options.frame_addresses) {
-      absl::StrAppend(out, " fp=0x", absl::Hex(frame.fp()), " sp=0x",
-                      absl::Hex(frame.sp()), " pc=0x", absl::Hex(frame.pc()));
+      out->append(" fp=");
+      AppendHex(frame.fp(), out);
+      out->append(" sp=");
+      AppendHex(frame.sp(), out);
+      out->append(" pc=");
+      AppendHex(frame.pc(), out);
     }
     out->append("\n");
     if (options.defers) {

@@ -2,23 +2,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "render/json_string.h"
+#include "symtab/hex_text.h"
 
 namespace gentrace::render {
-namespace {
 
-void AppendHex(uint64_t value, std::string* out) {
-  char digits[16];
-  int n = 0;
-  do {
-    digits[n++] = "0123456789abcdef"[value & 0xf];
-    value >>= 4;
-  } while (value != 0);
-  out->append("0x");
-  while (n > 0) out->push_back(digits[--n]);
-}
-
-}  // namespace
-
+using ::gentrace::symtab::AppendHex;
 void AppendSymbolizedPcText(uint64_t pc, const absl::Status& status,
                             absl::Span<const symtab::SourceFrame> frames,
                             std::string* out) {

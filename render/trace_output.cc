@@ -46,6 +46,9 @@ void AppendThreadText(const Thread& thread, std::string* out) {
 
 namespace {
 
+// Streamed output goes out in writes of about this size.
+constexpr size_t kFlushSize = size_t{1} << 20;
+
 // Appends a length-delimited field: the wire form of one element of a
 // repeated message or string field, so that the Trace message can be
 // written one element at a time.
@@ -67,18 +70,20 @@ void AppendLengthDelimited(int field, absl::string_view bytes,
 
 TraceOutput::TraceOutput(absl::string_view format,
                          const RuntimeTextOptions& options,
-                         const Module& module)
+                         const Module& module, std::FILE* file, Flush flush)
     : kind_(format == "json"    ? Kind::kJson
             : format == "proto" ? Kind::kProto
                                 : Kind::kText),
-      options_(options) {
+      options_(options),
+      file_(file),
+      flush_(flush) {
   if (kind_ == Kind::kJson) {
     absl::StatusOr<std::string> json = ToJsonLine(module);
     if (json.ok()) module_ = *json;
     status_.Update(json.status());
   } else if (kind_ == Kind::kProto) {
     AppendLengthDelimited(Trace::kModulesFieldNumber,
-                          module.SerializeAsString(), &module_);
+                          module.SerializeAsString(), &text_or_proto_);
   }
 }
 
@@ -93,26 +98,48 @@ void TraceOutput::AddMessage(const google::protobuf::Message& message,
   if (json.ok()) absl::StrAppend(out, out->empty() ? "" : ",", *json);
 }
 
-void TraceOutput::AddThread(const Thread& thread) {
-  if (kind_ != Kind::kText) {
-    AddMessage(thread, Trace::kThreadsFieldNumber, &threads_);
-    return;
+void TraceOutput::FlushPast(size_t threshold) {
+  if (text_or_proto_.size() < threshold) return;
+  if (status_.ok() &&
+      std::fwrite(text_or_proto_.data(), 1, text_or_proto_.size(), file_) !=
+          text_or_proto_.size()) {
+    status_ = absl::UnavailableError("writing the output failed");
   }
-  AppendThreadText(thread, &threads_);
+  text_or_proto_.clear();
+}
+
+void TraceOutput::Add(const google::protobuf::Message& message, int field,
+                      std::string* json,
+                      absl::FunctionRef<void(std::string*)> append_text) {
+  switch (kind_) {
+    case Kind::kJson:
+      AddMessage(message, field, json);
+      return;
+    case Kind::kProto:
+      AddMessage(message, field, &text_or_proto_);
+      break;
+    case Kind::kText:
+      append_text(&text_or_proto_);
+      break;
+  }
+  added_any_ = true;
+  if (flush_ == Flush::kAsItComes) FlushPast(kFlushSize);
+}
+
+void TraceOutput::AddThread(const Thread& thread) {
+  Add(thread, Trace::kThreadsFieldNumber, &threads_,
+      [&](std::string* out) { AppendThreadText(thread, out); });
 }
 
 void TraceOutput::AddGoroutine(const Goroutine& goroutine) {
-  if (kind_ != Kind::kText) {
-    AddMessage(goroutine, Trace::kGoroutinesFieldNumber, &goroutines_);
-    return;
-  }
-  if (!goroutines_.empty() || !threads_.empty()) goroutines_ += "\n";
-  AppendGoroutineText(goroutine, options_, &goroutines_);
+  Add(goroutine, Trace::kGoroutinesFieldNumber, &goroutines_,
+      [&](std::string* out) {
+        if (added_any_) *out += "\n";
+        AppendGoroutineText(goroutine, options_, out);
+      });
 }
 
-absl::Status TraceOutput::Write(std::FILE* file) {
-  if (!status_.ok()) return status_;
-  std::string out;
+absl::Status TraceOutput::Write() {
   switch (kind_) {
     case Kind::kJson: {
       // The Trace message's JSON, field by field in field-number order.
@@ -125,8 +152,7 @@ absl::Status TraceOutput::Write(std::FILE* file) {
         status_.Update(json.status());
         if (json.ok()) notes.push_back(*json);
       }
-      if (!status_.ok()) return status_;
-      out = absl::StrCat(
+      text_or_proto_ = absl::StrCat(
           "{\"modules\":[", module_, "]",
           threads_.empty() ? "" : ",\"threads\":[", threads_,
           threads_.empty() ? "" : "]",
@@ -136,9 +162,8 @@ absl::Status TraceOutput::Write(std::FILE* file) {
       break;
     }
     case Kind::kProto:
-      out = absl::StrCat(module_, threads_, goroutines_);
       for (const std::string& note : notes_) {
-        AppendLengthDelimited(Trace::kNotesFieldNumber, note, &out);
+        AppendLengthDelimited(Trace::kNotesFieldNumber, note, &text_or_proto_);
       }
       break;
     case Kind::kText:
@@ -147,13 +172,11 @@ absl::Status TraceOutput::Write(std::FILE* file) {
       for (const std::string& note : notes_) {
         absl::FPrintF(stderr, "gentrace: %s\n", note);
       }
-      out = absl::StrCat(threads_, goroutines_);
       break;
   }
-  if (std::fwrite(out.data(), 1, out.size(), file) != out.size()) {
-    return absl::UnavailableError("writing the output failed");
-  }
-  return absl::OkStatus();
+  if (!status_.ok()) return status_;
+  FlushPast(0);
+  return status_;
 }
 
 absl::Status WriteThreadTrace(const Trace& trace, absl::string_view format) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "proto/gentrace.pb.h"
@@ -21,31 +22,50 @@ void AppendThreadText(const Thread& thread, std::string* out);
 absl::Status WriteThreadTrace(const Trace& trace, absl::string_view format);
 
 // The output of `core` and `pid`, built a thread or goroutine at a time so
-// that memory holds rendered output, not every message: as text (goroutines
-// in the runtime's format; notes to stderr), or as the Trace message that
-// would hold them all, in JSON ("json") or binary ("proto").
+// that memory holds rendered output, not every message: as text (threads'
+// and goroutines' blocks in the order they are added, goroutines in the
+// runtime's format; notes to stderr), or as the Trace message that would
+// hold them all, in JSON ("json") or binary ("proto").
 class TraceOutput {
  public:
+  // When to write to `file`: as the output accumulates (a core: nothing is
+  // held still meanwhile, and memory stays small), or all at Write (a live
+  // process, which runs again before a slow reader of the output is waited
+  // on). JSON is written at Write either way: its fields come in order.
+  enum class Flush { kAsItComes, kAtWrite };
   TraceOutput(absl::string_view format, const RuntimeTextOptions& options,
-              const Module& module);
+              const Module& module, std::FILE* file, Flush flush);
   void AddThread(const Thread& thread);
   void AddGoroutine(const Goroutine& goroutine);
   void AddNote(std::string note) { notes_.push_back(std::move(note)); }
-  // Writes everything to `out` (notes of text output to stderr).
-  absl::Status Write(std::FILE* out = stdout);
+  // Writes the rest; the first failure to render or write, if any.
+  absl::Status Write();
 
  private:
   enum class Kind { kText, kJson, kProto };
   // A thread or goroutine as JSON (comma-separated) or as a Trace field.
   void AddMessage(const google::protobuf::Message& message, int field,
                   std::string* out);
+  // A thread or goroutine: its message into `json` or the wire form, or its
+  // text; then written out if it is time.
+  void Add(const google::protobuf::Message& message, int field,
+           std::string* json,
+           absl::FunctionRef<void(std::string*)> append_text);
+  // Writes out what has accumulated in text_or_proto_, past `threshold`.
+  void FlushPast(size_t threshold);
 
   absl::Status status_;
   Kind kind_;
   RuntimeTextOptions options_;
-  std::string module_;
-  std::string threads_;
-  std::string goroutines_;
+  std::FILE* file_;
+  Flush flush_;
+  std::string module_;  // JSON
+  // JSON's threads and goroutines, each field's elements comma-separated.
+  std::string threads_, goroutines_;
+  // Text, or the Trace's wire form, in the order added (a message's fields
+  // may come in any order on the wire).
+  std::string text_or_proto_;
+  bool added_any_ = false;
   std::vector<std::string> notes_;
 };
 

@@ -532,6 +532,24 @@ absl::Status Pclntab::Symbolize(const Func& func, uint64_t pc,
   return SymbolizeIndexed(LineIndexOf(func), pc, frames);
 }
 
+absl::Status Pclntab::ForEachRun(
+    const Func& func,
+    absl::FunctionRef<void(uint64_t start, uint64_t end)> visit) const {
+  if (layout_.inline_kind == InlineTreeKind::kGo19) {
+    return absl::UnimplementedError("Go 1.9-1.11 inline trees");
+  }
+  const LineIndex& index = LineIndexOf(func);
+  uint64_t start = func.entry();
+  for (const LineIndex::Row& row : index.rows) {
+    const uint64_t end = std::min(func.entry() + row.end, func.end());
+    if (end > start) visit(start, end);
+    start = std::max(start, end);
+  }
+  // Past the last row: the answer there is the table's `beyond`.
+  if (func.end() > start) visit(start, func.end());
+  return absl::OkStatus();
+}
+
 uint64_t Pclntab::OutermostCallPc(const Func& func, uint64_t pc) const {
   if (layout_.inline_kind == InlineTreeKind::kGo19) return pc;
   const LineIndex& index = LineIndexOf(func);

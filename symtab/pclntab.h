@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -158,6 +159,14 @@ class Pclntab {
   // later calls binary-search them.
   absl::Status Symbolize(const Func& func, uint64_t pc,
                          std::vector<SourceFrame>* frames) const;
+  // The stretches of `func`, in PC order as [start, end), over each of
+  // which Symbolize gives one answer (one line-table row: the same file,
+  // line and inlined calls), the last reaching the function's end.
+  // UnimplementedError for Go 1.9-1.11 inline trees, whose answers this
+  // does not track.
+  absl::Status ForEachRun(
+      const Func& func,
+      absl::FunctionRef<void(uint64_t start, uint64_t end)> visit) const;
   // FindFunc and Symbolize in one, reusing what earlier calls decoded for
   // the function (the fast path for bulk symbolization).
   absl::Status SymbolizePc(uint64_t pc, std::vector<SourceFrame>* frames) const;

@@ -1,6 +1,6 @@
 #include "unwind/frame_arguments.h"
 
-#include "absl/strings/str_cat.h"
+#include "symtab/hex_text.h"
 
 namespace gentrace::unwind {
 namespace {
@@ -24,6 +24,18 @@ std::optional<uint64_t> ReadValue(const symtab::AddressSpace& stack,
   if (size == 0 || size > 8) return std::nullopt;
   std::optional<symtab::ByteReader> bytes = stack.Read(address, size);
   if (!bytes) return std::nullopt;
+  if (bytes->order() == arch.byte_order) {
+    switch (size) {
+      case 8:
+        return bytes->U64(0);
+      case 4:
+        return bytes->U32(0);
+      case 2:
+        return bytes->U16(0);
+      case 1:
+        return bytes->U8(0);
+    }
+  }
   uint64_t value = 0;
   for (uint8_t i = 0; i < size; ++i) {
     const int at =
@@ -76,29 +88,34 @@ void ForEachArgument(const symtab::Pclntab& table,
   std::optional<symtab::ByteReader> info =
       info_at ? binary.ReadToEnd(*info_at) : std::nullopt;
   if (!info) return;
-  // Liveness of register-spilled arguments: a bitmap per PCDATA index.
+  // Liveness of register-spilled arguments: a bitmap per PCDATA index,
+  // looked up (a pc-value table walk) only for a frame that has such
+  // arguments.
   std::optional<symtab::ByteReader> live_info;
-  int32_t live_index = -1;
   if (layout.funcdata_arg_live_info >= 0) {
     if (std::optional<uint64_t> at =
             func->FuncData(layout.funcdata_arg_live_info)) {
       live_info = binary.ReadToEnd(*at);
     }
+  }
+  std::optional<int32_t> live_index;
+  auto index_at_pc = [&] {
     uint64_t trace_pc = frame.trace_pc;
     // Up to Go 1.20 the runtime looked liveness up where its inline walk
     // ended: at the outermost inlined call's site.
     if (!table.go_version() || !table.go_version()->AtLeast(21)) {
       trace_pc = table.OutermostCallPc(*func, trace_pc);
     }
-    live_index =
-        func->PcData(layout.pcdata_arg_live_index, trace_pc).value_or(-1);
-  }
+    return func->PcData(layout.pcdata_arg_live_index, trace_pc).value_or(-1);
+  };
   const uint8_t start_offset =
       live_info ? live_info->U8(0).value_or(0xff) : 0xff;
   auto is_live = [&](uint8_t offset, uint8_t slot) {
-    if (!live_info || live_index <= 0 || offset < start_offset) return true;
+    if (!live_info || offset < start_offset) return true;
+    if (!live_index) live_index = index_at_pc();
+    if (*live_index <= 0) return true;
     std::optional<uint8_t> bits = live_info->U8(
-        static_cast<uint64_t>(live_index) + static_cast<uint64_t>(slot / 8));
+        static_cast<uint64_t>(*live_index) + static_cast<uint64_t>(slot / 8));
     return !bits || (*bits & (1 << (slot % 8))) != 0;
   };
   uint8_t slot = 0;
@@ -139,34 +156,36 @@ std::string FrameArguments(const symtab::Pclntab& table,
                            const arch::ArchInfo& arch, const GoFrame& frame) {
   std::string out;
   bool start = true;  // no ", " before the first item of a list
-  ForEachArgument(
-      table, binary, stack, arch, frame, [&](const ArgumentToken& token) {
-        if (token.kind != ArgumentToken::kEndAggregate && !start) {
-          out += ", ";
-        }
-        start = false;
-        switch (token.kind) {
-          case ArgumentToken::kValue:
-            absl::StrAppend(
-                &out,
-                token.value ? absl::StrCat("0x", absl::Hex(*token.value)) : "_",
-                token.live ? "" : "?");
-            break;
-          case ArgumentToken::kStartAggregate:
-            out += "{";
-            start = true;
-            break;
-          case ArgumentToken::kEndAggregate:
-            out += "}";
-            break;
-          case ArgumentToken::kDotDotDot:
-            out += "...";
-            break;
-          case ArgumentToken::kTooLarge:
-            out += "_";
-            break;
-        }
-      });
+  ForEachArgument(table, binary, stack, arch, frame,
+                  [&](const ArgumentToken& token) {
+                    if (token.kind != ArgumentToken::kEndAggregate && !start) {
+                      out += ", ";
+                    }
+                    start = false;
+                    switch (token.kind) {
+                      case ArgumentToken::kValue:
+                        if (token.value) {
+                          symtab::AppendHex(*token.value, &out);
+                        } else {
+                          out += '_';
+                        }
+                        if (!token.live) out += '?';
+                        break;
+                      case ArgumentToken::kStartAggregate:
+                        out += "{";
+                        start = true;
+                        break;
+                      case ArgumentToken::kEndAggregate:
+                        out += "}";
+                        break;
+                      case ArgumentToken::kDotDotDot:
+                        out += "...";
+                        break;
+                      case ArgumentToken::kTooLarge:
+                        out += "_";
+                        break;
+                    }
+                  });
   return out;
 }
 

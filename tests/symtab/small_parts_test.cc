@@ -1,10 +1,12 @@
-// Byte reader, Go version parsing, funcID tables and flag/format names.
+// Byte reader, hex text, Go version parsing, funcID tables and flag/format
+// names.
 #include <set>
 
 #include "gtest/gtest.h"
 #include "symtab/byte_reader.h"
 #include "symtab/func_id.h"
 #include "symtab/go_version.h"
+#include "symtab/hex_text.h"
 #include "symtab/pclntab_layout.h"
 #include "traceback/traceback_text.h"
 
@@ -35,6 +37,16 @@ TEST(ByteReaderTest, CStringNeedsTerminator) {
   EXPECT_EQ(*r.CString(2), "");
   EXPECT_FALSE(r.CString(3).has_value());
   EXPECT_FALSE(r.CString(4).has_value());
+}
+
+TEST(HexTextTest, AsTheRuntimePrintsHex) {
+  std::string out = "pc=";
+  for (uint64_t value : {uint64_t{0}, uint64_t{1}, uint64_t{0xabc},
+                         uint64_t{0xc000012340}, ~uint64_t{0}}) {
+    AppendHex(value, &out);
+    out += ' ';
+  }
+  EXPECT_EQ(out, "pc=0x0 0x1 0xabc 0xc000012340 0xffffffffffffffff ");
 }
 
 TEST(GoVersionTest, Parses) {

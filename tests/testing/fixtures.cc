@@ -93,6 +93,15 @@ std::vector<FixtureBinary> FixturesWith(const std::string& suffix) {
   return out;
 }
 
+std::string SymbolizeFixture(const std::string& variant,
+                             const std::string& goarch) {
+  std::string path;
+  for (const FixtureBinary& b : FixturesWith(".addr2line.tsv")) {
+    if (b.variant == variant && b.goarch == goarch) path = b.path;
+  }
+  return path;
+}
+
 std::vector<Addr2lineRow> ReadAddr2line(const std::string& path) {
   std::vector<Addr2lineRow> rows;
   for (absl::string_view line : absl::StrSplit(ReadFileOrEmpty(path), '\n')) {

@@ -29,6 +29,10 @@ std::vector<FixtureBinary> AllFixtureBinaries();
 // The fixture binaries that have a file `<binary><suffix>` beside them
 // (".addr2line.tsv", ".traceback.txt").
 std::vector<FixtureBinary> FixturesWith(const std::string& suffix);
+// The path of a build of tests/go/symbolize (one with an addr2line table)
+// in `variant` for `goarch`, the last the manifest lists, or "" if none.
+std::string SymbolizeFixture(const std::string& variant,
+                             const std::string& goarch);
 
 // Names parameterized tests after their fixture.
 struct FixtureTestName {

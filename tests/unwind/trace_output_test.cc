@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "proto/convert.h"
@@ -20,19 +21,28 @@
 namespace gentrace {
 namespace {
 
+// The bytes TraceOutput writes for `trace`, written as they come and all
+// at the end (they must be the same).
 std::string Render(const Trace& trace, absl::string_view format, int go_minor,
                    bool defers = false) {
-  render::TraceOutput output(format, {.go_minor = go_minor, .defers = defers},
-                             trace.modules(0));
-  for (const Goroutine& g : trace.goroutines()) output.AddGoroutine(g);
-  for (const std::string& note : trace.notes()) output.AddNote(note);
-  std::FILE* file = std::tmpfile();
-  EXPECT_TRUE(output.Write(file).ok());
-  std::string bytes(static_cast<size_t>(std::ftell(file)), '\0');
-  std::rewind(file);
-  EXPECT_EQ(std::fread(bytes.data(), 1, bytes.size(), file), bytes.size());
-  std::fclose(file);
-  return bytes;
+  std::string written[2];
+  for (int streamed = 0; streamed < 2; ++streamed) {
+    std::FILE* file = std::tmpfile();
+    render::TraceOutput output(format, {.go_minor = go_minor, .defers = defers},
+                               trace.modules(0), file,
+                               streamed ? render::TraceOutput::Flush::kAsItComes
+                                        : render::TraceOutput::Flush::kAtWrite);
+    for (const Goroutine& g : trace.goroutines()) output.AddGoroutine(g);
+    for (const std::string& note : trace.notes()) output.AddNote(note);
+    EXPECT_TRUE(output.Write().ok());
+    std::string& bytes = written[streamed];
+    bytes.resize(static_cast<size_t>(std::ftell(file)));
+    std::rewind(file);
+    EXPECT_EQ(std::fread(bytes.data(), 1, bytes.size(), file), bytes.size());
+    std::fclose(file);
+  }
+  EXPECT_TRUE(written[0] == written[1]) << format;
+  return written[0];
 }
 
 // The goroutines of the fixtures' go1.23 arm64 goroutines core, whole;
@@ -73,6 +83,30 @@ TEST(TraceOutputTest, StreamedFormsEqualTheWholeMessage) {
   const std::string text = Render(whole, "text", 23);
   EXPECT_EQ(traceback::GoroutineBlocks(text).size(),
             static_cast<size_t>(whole.goroutines_size()));
+}
+
+// Output larger than one write (the core's goroutines 300 times over, a few
+// MB) is the same written as it comes as written at the end, and still the
+// whole message.
+TEST(TraceOutputTest, OutputWrittenAsItComesIsTheSame) {
+  std::optional<std::string> root = gentrace::testing::FixturesRoot();
+  if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+  Trace one;
+  if (!ReadGoroutinesCore(*root, {}, &one)) return;
+  Trace many = one;
+  for (int i = 1; i < 300; ++i) {
+    for (const Goroutine& g : one.goroutines()) *many.add_goroutines() = g;
+  }
+  const std::string text = Render(many, "text", 23);
+  EXPECT_GT(text.size(), size_t{3} << 20);
+  // Each goroutine's block once, in order: the one copy's text 300 times.
+  const std::string once = Render(one, "text", 23);
+  std::string copies = once;
+  for (int i = 1; i < 300; ++i) absl::StrAppend(&copies, "\n", once);
+  EXPECT_TRUE(text == copies);
+  Trace from_proto;
+  ASSERT_TRUE(from_proto.ParseFromString(Render(many, "proto", 23)));
+  EXPECT_EQ(from_proto.SerializeAsString(), many.SerializeAsString());
 }
 
 // --defers: the pending calls go into the proto and JSON as they are read,
