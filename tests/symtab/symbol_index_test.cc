@@ -28,20 +28,30 @@ std::string Describe(const std::vector<SourceFrame>& frames) {
   return line;
 }
 
-class SymbolIndexTest : public ::testing::TestWithParam<FixtureBinary> {};
+// The fixture binary and the index built from it.
+class SymbolIndexTest : public ::testing::TestWithParam<FixtureBinary> {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<Binary>> binary =
+        Binary::Open(GetParam().path);
+    ASSERT_TRUE(binary.ok()) << binary.status();
+    binary_ = *std::move(binary);
+    absl::StatusOr<std::string> bytes = SymbolIndex::Build(*binary_);
+    ASSERT_TRUE(bytes.ok()) << bytes.status();
+    index_size_ = bytes->size();
+    absl::StatusOr<std::unique_ptr<SymbolIndex>> index =
+        SymbolIndex::FromBytes(*std::move(bytes), *binary_);
+    ASSERT_TRUE(index.ok()) << index.status();
+    index_ = *std::move(index);
+  }
+
+  std::unique_ptr<Binary> binary_;
+  std::unique_ptr<SymbolIndex> index_;
+  uint64_t index_size_ = 0;
+};
 
 TEST_P(SymbolIndexTest, AnswersAsThePclntabAtEveryPc) {
-  absl::StatusOr<std::unique_ptr<Binary>> binary =
-      Binary::Open(GetParam().path);
-  ASSERT_TRUE(binary.ok()) << binary.status();
-  absl::StatusOr<std::string> bytes = SymbolIndex::Build(**binary);
-  ASSERT_TRUE(bytes.ok()) << bytes.status();
-  const uint64_t size = bytes->size();
-  absl::StatusOr<std::unique_ptr<SymbolIndex>> index =
-      SymbolIndex::FromBytes(*std::move(bytes), **binary);
-  ASSERT_TRUE(index.ok()) << index.status();
-
-  const Pclntab& table = (*binary)->pclntab();
+  const Pclntab& table = binary_->pclntab();
   uint64_t pcs = 0, answered = 0, indexed = 0, mismatches = 0;
   std::vector<SourceFrame> want, got;
   // Every PC of the text, and a little on either side of it.
@@ -50,9 +60,9 @@ TEST_P(SymbolIndexTest, AnswersAsThePclntabAtEveryPc) {
     ++pcs;
     want.clear();
     got.clear();
-    const bool ok = (*binary)->Symbolize(pc, &want).ok();
+    const bool ok = binary_->Symbolize(pc, &want).ok();
     answered += ok;
-    if (!(*index)->Symbolize(pc, &got)) {
+    if (!index_->Symbolize(pc, &got)) {
       EXPECT_TRUE(got.empty());
       continue;
     }
@@ -69,7 +79,7 @@ TEST_P(SymbolIndexTest, AnswersAsThePclntabAtEveryPc) {
   EXPECT_GE(indexed, answered * 99 / 100) << indexed << " of " << answered;
   RecordProperty("pcs", static_cast<int>(pcs));
   RecordProperty("indexed", static_cast<int>(indexed));
-  RecordProperty("index_bytes", static_cast<int>(size));
+  RecordProperty("index_bytes", static_cast<int>(index_size_));
   RecordProperty("pclntab_bytes", static_cast<int>(table.size()));
 }
 
@@ -77,20 +87,12 @@ TEST_P(SymbolIndexTest, AnswersAsThePclntabAtEveryPc) {
 // in batches (shuffled, every PC twice, answered in the caller's order),
 // without the index and with it, as linked and loaded elsewhere.
 TEST_P(SymbolIndexTest, SymbolizerAnswersAsTheBinary) {
-  absl::StatusOr<std::unique_ptr<Binary>> linked =
-      Binary::Open(GetParam().path);
-  ASSERT_TRUE(linked.ok()) << linked.status();
-  absl::StatusOr<std::string> bytes = SymbolIndex::Build(**linked);
-  ASSERT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<std::unique_ptr<SymbolIndex>> index =
-      SymbolIndex::FromBytes(*std::move(bytes), **linked);
-  ASSERT_TRUE(index.ok()) << index.status();
   constexpr uint64_t kBias = 0x5555'0000'0000;
-  absl::StatusOr<std::unique_ptr<Binary>> loaded = (*linked)->LoadedAt(kBias);
+  absl::StatusOr<std::unique_ptr<Binary>> loaded = binary_->LoadedAt(kBias);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
 
   // Every 7th PC of the text and a little beyond it, twice, shuffled.
-  const Pclntab& table = (*linked)->pclntab();
+  const Pclntab& table = binary_->pclntab();
   std::vector<uint64_t> linked_pcs;
   for (uint64_t pc = table.min_pc() - 64; pc < table.max_pc() + 64; pc += 7) {
     linked_pcs.push_back(pc);
@@ -102,12 +104,12 @@ TEST_P(SymbolIndexTest, SymbolizerAnswersAsTheBinary) {
     return status.ok() ? Describe(frames)
                        : absl::StatusCodeToString(status.code());
   };
-  for (const Binary* binary : {linked->get(), loaded->get()}) {
+  for (const Binary* binary : {binary_.get(), loaded->get()}) {
     const uint64_t bias = binary->load_bias();
     std::vector<uint64_t> pcs = linked_pcs;
     for (uint64_t& pc : pcs) pc += bias;
     for (const SymbolIndex* with :
-         {static_cast<SymbolIndex*>(nullptr), index->get()}) {
+         {static_cast<SymbolIndex*>(nullptr), index_.get()}) {
       SCOPED_TRACE(absl::StrCat("load bias 0x", absl::Hex(bias),
                                 with ? ", with the index" : ""));
       const Symbolizer symbolizer(*binary, with);
