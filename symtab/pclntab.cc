@@ -23,15 +23,28 @@ constexpr size_t kMaxInlineTreeSize = size_t{1} << 20;
 constexpr int32_t kCorruptInlineIndex = -2;
 // A function's rows are bucketed per 256 bytes of code.
 constexpr int kRowBucketShift = 8;
-// Per-thread PC cache: 16384 slots of 32 bytes.
+// Per-thread PC caches: for symbolization 16384 slots of 32 bytes, for
+// unwinding 4096 of 24.
 constexpr int kPcCacheBits = 14;
-constexpr size_t kPcCacheSlots = size_t{1} << kPcCacheBits;
+constexpr int kFrameCacheBits = 12;
 
 absl::Status Corrupt(absl::string_view what) {
   return absl::DataLossError(absl::StrCat("corrupt pclntab: ", what));
 }
 
 std::atomic<uint64_t> next_table_id{1};
+
+// The calling thread's slot for `pc` in a direct-mapped cache of 2^kBits
+// `Slot`s (one cache per Slot type).
+template <typename Slot, int kBits>
+Slot& PerThreadSlotFor(uint64_t pc) {
+  thread_local std::unique_ptr<Slot[]> cache;
+  if (cache == nullptr) cache = std::make_unique<Slot[]>(size_t{1} << kBits);
+  // Fibonacci hashing spreads nearby PCs over the slots. The analyzer does
+  // not model thread_local storage, which outlives this call.
+  const uint64_t slot = (pc * 0x9E3779B97F4A7C15u) >> (64 - kBits);
+  return cache[slot];  // NOLINT(clang-analyzer-cplusplus.NewDelete)
+}
 
 }  // namespace
 
@@ -45,14 +58,13 @@ struct Pclntab::PcCacheSlot {
   const LineIndex::Row* row = nullptr;
 };
 
-Pclntab::PcCacheSlot& Pclntab::PcCacheSlotFor(uint64_t pc) {
-  thread_local std::unique_ptr<PcCacheSlot[]> cache;
-  if (cache == nullptr) cache = std::make_unique<PcCacheSlot[]>(kPcCacheSlots);
-  // Fibonacci hashing spreads nearby PCs over the slots. The analyzer does
-  // not model thread_local storage, which outlives this call.
-  const uint64_t slot = (pc * 0x9E3779B97F4A7C15u) >> (64 - kPcCacheBits);
-  return cache[slot];  // NOLINT(clang-analyzer-cplusplus.NewDelete)
-}
+// The same for FrameAt: frame facts live as long as their table.
+struct Pclntab::FrameCacheSlot {
+  uint64_t table_id = 0;
+  uint64_t pc = 0;
+  const FrameFacts* facts = nullptr;
+  int32_t sp_delta = 0;
+};
 
 absl::StatusOr<std::unique_ptr<Pclntab>> Pclntab::Parse(ByteReader data,
                                                         Options options) {
@@ -400,6 +412,18 @@ absl::StatusOr<const Pclntab::FrameFacts*> Pclntab::FrameFactsAt(
   return &frame_facts_.Publish(i, std::move(facts));
 }
 
+absl::StatusOr<Pclntab::FrameAtPc> Pclntab::FrameAt(uint64_t pc) const {
+  FrameCacheSlot& slot = PerThreadSlotFor<FrameCacheSlot, kFrameCacheBits>(pc);
+  if (slot.table_id == id_ && slot.pc == pc) {
+    return FrameAtPc{slot.facts, slot.sp_delta};
+  }
+  absl::StatusOr<const FrameFacts*> facts = FrameFactsAt(pc);
+  if (!facts.ok()) return facts.status();
+  FrameAtPc frame{*facts, (*facts)->sp_deltas.ValueAt(pc)};
+  if (frame.sp_delta.ok()) slot = {id_, pc, *facts, *frame.sp_delta};
+  return frame;
+}
+
 std::unique_ptr<Pclntab::LineIndex> Pclntab::BuildLineIndex(
     const Func& func) const {
   const FuncRecordLayout& f = layout_.func;
@@ -578,7 +602,7 @@ absl::Status Pclntab::SymbolizePc(uint64_t pc,
     return ExpandInlineGo19(*func, pc, frames);
   }
   // Profiles and tracebacks repeat PCs: remember where each one was found.
-  PcCacheSlot& slot = PcCacheSlotFor(pc);
+  PcCacheSlot& slot = PerThreadSlotFor<PcCacheSlot, kPcCacheBits>(pc);
   if (slot.table_id == id_ && slot.pc == pc) {
     return EmitRow(*slot.index, slot.row, pc, frames);
   }

@@ -189,6 +189,15 @@ class Pclntab {
   };
   // NotFoundError outside every function; the record's error if corrupt.
   absl::StatusOr<const FrameFacts*> FrameFactsAt(uint64_t pc) const;
+  // FrameFactsAt and the SP delta at `pc` in one, remembered per thread for
+  // the PCs it has answered: walks meet the same return addresses again (a
+  // recursion, a profile's repeated stacks). `sp_delta` is the pcsp table's
+  // error where it has no value at `pc`.
+  struct FrameAtPc {
+    const FrameFacts* facts = nullptr;
+    absl::StatusOr<int32_t> sp_delta = 0;
+  };
+  absl::StatusOr<FrameAtPc> FrameAt(uint64_t pc) const;
 
   // The funcID table chosen for this binary, and whether it came from the
   // Go release or from calibration against names.
@@ -265,7 +274,7 @@ class Pclntab {
   uint32_t FuncIndexFor(uint64_t pc) const;
 
   struct PcCacheSlot;
-  static PcCacheSlot& PcCacheSlotFor(uint64_t pc);
+  struct FrameCacheSlot;
   // Distinguishes this table in per-thread lookup caches, which outlive it.
   uint64_t id_ = 0;
   ByteReader data_;

@@ -42,7 +42,18 @@ const symtab::AddressSpace& GoUnwinder::CodeMemory() const {
 }
 
 std::optional<uint64_t> GoUnwinder::ReadWord(uint64_t address) const {
-  return memory_.ReadWord(address, arch_.ptr_size, arch_.byte_order);
+  // Frames sit next to each other: most reads fall in the region the last
+  // one found, whose bytes stay valid as long as the address space does.
+  if (address >= window_start_) {
+    std::optional<uint64_t> word =
+        window_.Word(address - window_start_, arch_.ptr_size);
+    if (word) return word;
+  }
+  std::optional<symtab::ByteReader> tail = memory_.ReadToEnd(address);
+  if (!tail) return std::nullopt;
+  window_ = symtab::ByteReader(tail->data(), arch_.byte_order);
+  window_start_ = address;
+  return window_.Word(0, arch_.ptr_size);
 }
 
 void GoUnwinder::Stop(StopReason reason, std::string detail) {
@@ -122,22 +133,23 @@ bool GoUnwinder::Jump() {
 }
 
 void GoUnwinder::Resolve() {
-  absl::StatusOr<const symtab::Pclntab::FrameFacts*> facts =
-      table_.FrameFactsAt(frame_.pc);
-  if (!facts.ok()) {
+  absl::StatusOr<symtab::Pclntab::FrameAtPc> at = table_.FrameAt(frame_.pc);
+  if (!at.ok()) {
     valid_ = false;
-    Stop(StopReason::kUnknownPc, std::string(facts.status().message()));
+    Stop(StopReason::kUnknownPc, std::string(at.status().message()));
     return;
   }
-  frame_.entry = (*facts)->entry;
+  const symtab::Pclntab::FrameFacts* facts = at->facts;
+  frame_.entry = facts->entry;
   frame_.trace_pc =
       trace_exact_ || frame_.pc == frame_.entry ? frame_.pc : frame_.pc - 1;
-  frame_.func_id = (*facts)->func_id;
-  frame_.flags = (*facts)->flags;
+  frame_.func_id = facts->func_id;
+  frame_.flags = facts->flags;
   frame_.signal_handler =
-      (start_.flags & kUnwindSignalFrames) != 0 && (*facts)->signal_handler;
-  absl::StatusOr<int32_t> spdelta = (*facts)->sp_deltas.ValueAt(frame_.pc);
-  if (!spdelta.ok() || *spdelta < 0 || *spdelta % arch_.ptr_size != 0) {
+      (start_.flags & kUnwindSignalFrames) != 0 && facts->signal_handler;
+  const absl::StatusOr<int32_t>& spdelta = at->sp_delta;
+  // ptr_size is a power of two.
+  if (!spdelta.ok() || *spdelta < 0 || (*spdelta & (arch_.ptr_size - 1)) != 0) {
     valid_ = false;
     Stop(StopReason::kCorruptMetadata,
          spdelta.ok() ? absl::StrCat("implausible SP delta ", *spdelta)
@@ -285,20 +297,23 @@ void GoUnwinder::Next() {
       return;
     }
   }
-  const GoFrame callee = frame_;
-  if (lr_ == callee.pc && callee.fp == callee.sp) {
+  const uint64_t callee_pc = frame_.pc;
+  const uint64_t callee_sp = frame_.sp;
+  const uint64_t callee_fp = frame_.fp;
+  const FuncId callee_func_id = frame_.func_id;
+  if (lr_ == callee_pc && callee_fp == callee_sp) {
     valid_ = false;
     Stop(StopReason::kNoProgress, "traceback stuck");
     return;
   }
   // A signal handler that injects sigpanic (or asyncPreempt, debugCallV2)
   // makes the interrupted pc look like a call site: it is exact.
-  const bool injected = callee.func_id == FuncId::kSigpanic ||
-                        callee.func_id == FuncId::kAsyncPreempt ||
-                        callee.func_id == FuncId::kDebugCallV2;
+  const bool injected = callee_func_id == FuncId::kSigpanic ||
+                        callee_func_id == FuncId::kAsyncPreempt ||
+                        callee_func_id == FuncId::kDebugCallV2;
   frame_ = GoFrame();
   frame_.pc = lr_;
-  frame_.sp = callee.fp;
+  frame_.sp = callee_fp;
   frame_.exact_pc = injected;
   frame_.source =
       lr_in_register_ ? FrameSource::kLinkRegister : FrameSource::kPcsp;
@@ -309,7 +324,7 @@ void GoUnwinder::Next() {
   // after sigpanic always, after asyncPreempt and debugCallV2 from Go 1.21
   // (before, it backed up as for a call).
   const std::optional<symtab::GoVersion>& version = table_.go_version();
-  trace_exact_ = callee.func_id == FuncId::kSigpanic ||
+  trace_exact_ = callee_func_id == FuncId::kSigpanic ||
                  (injected && (!version || version->AtLeast(21)));
   if (injected && arch_.uses_lr) {
     // The handler pushed the interrupted LR below the faked call (as the
@@ -325,19 +340,15 @@ void GoUnwinder::Next() {
     }
     const uint64_t align = arch_.stack_align;
     frame_.sp += (arch_.min_frame_size + align - 1) / align * align;
-    absl::StatusOr<const symtab::Pclntab::FrameFacts*> facts =
-        table_.FrameFactsAt(frame_.pc);
-    if (facts.ok()) {
-      absl::StatusOr<int32_t> spdelta = (*facts)->sp_deltas.ValueAt(frame_.pc);
-      if (spdelta.ok() && *spdelta == 0) lr_ = *saved;
-    }
+    absl::StatusOr<symtab::Pclntab::FrameAtPc> at = table_.FrameAt(frame_.pc);
+    if (at.ok() && at->sp_delta.ok() && *at->sp_delta == 0) lr_ = *saved;
   }
   const uint64_t slack =
-      callee.func_id == FuncId::kJmpdefer ? arch_.min_frame_size : 0;
-  if (frame_.sp + slack < callee.sp) {
+      callee_func_id == FuncId::kJmpdefer ? arch_.min_frame_size : 0;
+  if (frame_.sp + slack < callee_sp) {
     valid_ = false;
     Stop(StopReason::kNoProgress,
-         absl::StrCat("sp moved down from 0x", absl::Hex(callee.sp), " to 0x",
+         absl::StrCat("sp moved down from 0x", absl::Hex(callee_sp), " to 0x",
                       absl::Hex(frame_.sp)));
     return;
   }

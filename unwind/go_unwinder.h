@@ -167,6 +167,10 @@ class GoUnwinder {
   const arch::ArchInfo& arch_;
   const symtab::AddressSpace& memory_;
   const int max_frames_;
+  // The readable region of memory_ that ReadWord last found, from
+  // window_start_.
+  mutable symtab::ByteReader window_;
+  mutable uint64_t window_start_ = 0;
 
   UnwindStart start_;
   int jumps_ = 0;

@@ -4,11 +4,13 @@
 #include "unwind/go_unwinder.h"
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "symtab/pclntab.h"
 #include "symtab/pclntab_builder.h"
@@ -25,22 +27,26 @@ constexpr uint64_t kText = 0x401000;
 class Words : public symtab::AddressSpace {
  public:
   void Put(uint64_t address, uint64_t value) {
-    for (int i = 0; i < 8; ++i) bytes_[address + i] = value >> (8 * i);
+    for (int i = 0; i < 8; ++i) PutByte(address + i, value >> (8 * i));
   }
+  void PutByte(uint64_t address, uint8_t value) { bytes_[address] = value; }
   std::optional<symtab::ByteReader> ReadToEnd(uint64_t address) const override {
-    // The run of consecutive mapped bytes from `address`.
-    buffer_.clear();
+    // The run of consecutive mapped bytes from `address`, copied where it
+    // stays as long as this does (as AddressSpace promises).
+    std::vector<uint8_t> run;
     for (auto it = bytes_.find(address);
-         it != bytes_.end() && it->first == address + buffer_.size(); ++it) {
-      buffer_.push_back(it->second);
+         it != bytes_.end() && it->first == address + run.size(); ++it) {
+      run.push_back(it->second);
     }
-    if (buffer_.empty()) return std::nullopt;
-    return symtab::ByteReader(buffer_, symtab::ByteOrder::kLittle);
+    if (run.empty()) return std::nullopt;
+    return symtab::ByteReader(runs_.emplace_back(std::move(run)),
+                              symtab::ByteOrder::kLittle);
   }
+  int reads() const { return static_cast<int>(runs_.size()); }
 
  private:
   std::map<uint64_t, uint8_t> bytes_;
-  mutable std::vector<uint8_t> buffer_;
+  mutable std::deque<std::vector<uint8_t>> runs_;
 };
 
 symtab::Pclntab::Options Options(int go_minor) {
@@ -109,21 +115,26 @@ struct Chain {
     b = program.Add("main.b", 64, {{0, 0}, {4, 40}});
     c = program.Add("main.c", 32, {{0, 0}, {4, 8}});
   }
+  // x86: a frame's caller SP is its SP plus its SP delta plus the pushed
+  // return address, which sits just below.
+  void PushReturnAddresses(Words& stack, uint64_t sp) const {
+    stack.Put(sp + 8, b + 20);   // c: delta 8
+    stack.Put(sp + 56, a + 30);  // b: delta 40
+    stack.Put(sp + 88, goexit + 1);
+  }
+  // From an instruction in main.c with SP at `sp`.
+  Walked WalkFromC(const Words& stack, uint64_t sp) {
+    return Walk(program.Parse(), Amd64(), stack,
+                {.pc = c + 10, .sp = sp, .flags = kUnwindTrap});
+  }
 };
 
 TEST(GoUnwinderTest, PushedReturnAddressesFollowTheFrameSizes) {
   Chain chain;
-  const symtab::Pclntab& table = chain.program.Parse();
   constexpr uint64_t sp = 0xc000100000;
   Words stack;
-  // x86: a frame's caller SP is its SP plus its SP delta plus the pushed
-  // return address, which sits just below.
-  stack.Put(sp + 8, chain.b + 20);   // c: delta 8
-  stack.Put(sp + 56, chain.a + 30);  // b: delta 40
-  stack.Put(sp + 88, chain.goexit + 1);
-  const Walked walked =
-      Walk(table, Amd64(), stack,
-           {.pc = chain.c + 10, .sp = sp, .flags = kUnwindTrap});
+  chain.PushReturnAddresses(stack, sp);
+  const Walked walked = chain.WalkFromC(stack, sp);
   ASSERT_EQ(walked.frames.size(), 4u);
   EXPECT_EQ(walked.stop, StopReason::kTopOfStack);
   const uint64_t want_pc[] = {chain.c + 10, chain.b + 20, chain.a + 30,
@@ -144,6 +155,61 @@ TEST(GoUnwinderTest, PushedReturnAddressesFollowTheFrameSizes) {
   EXPECT_EQ(walked.frames[1].trace_pc, chain.b + 19);  // the call
   EXPECT_EQ(walked.frames[1].entry, chain.b);
   EXPECT_EQ(walked.frames[3].func_id, FuncId::kGoexit);
+}
+
+// Frames sit next to each other: a walk over one readable region asks the
+// address space once, and a word that runs past the region's end is
+// unreadable, not read from the bytes the walk saw before.
+TEST(GoUnwinderTest, StackWordsComeFromTheRegionLastRead) {
+  Chain chain;
+  constexpr uint64_t sp = 0xc000100000;
+  Words stack;
+  for (uint64_t offset = 0; offset < 96; offset += 8) stack.Put(sp + offset, 0);
+  chain.PushReturnAddresses(stack, sp);
+  const Walked whole = chain.WalkFromC(stack, sp);
+  EXPECT_EQ(whole.frames.size(), 4u);
+  EXPECT_EQ(whole.stop, StopReason::kTopOfStack);
+  EXPECT_EQ(stack.reads(), 1);
+
+  Words cut;  // b's return address is half mapped
+  for (uint64_t offset = 0; offset < 56; offset += 8) cut.Put(sp + offset, 0);
+  cut.Put(sp + 8, chain.b + 20);
+  cut.PutByte(sp + 56, 0x11);
+  const Walked short_read = chain.WalkFromC(cut, sp);
+  EXPECT_EQ(short_read.frames.size(), 2u);
+  EXPECT_EQ(short_read.stop, StopReason::kUnreadableMemory);
+}
+
+// FrameAt remembers, per thread, what it answered for a PC: what it gives
+// again (and first) is FrameFactsAt's and the pcsp table's answer, and a
+// second table at the same addresses, with other frame sizes, gets its own.
+TEST(GoUnwinderTest, RememberedFramesBelongToTheirTable) {
+  Chain chain;
+  Program other;
+  other.Add("runtime.goexit", 16, {{0, 0}}, FuncId::kGoexit,
+            symtab::kFuncFlagTopFrame);
+  other.Add("main.a", 64, {{0, 0}, {2, 16}});
+  other.Add("main.b", 64, {{0, 0}, {2, 8}, {60, 0}});
+  other.Add("main.c", 32, {{0, 0}});
+  const symtab::Pclntab* tables[] = {&chain.program.Parse(), &other.Parse()};
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const symtab::Pclntab* table : tables) {
+      for (uint64_t pc = table->min_pc(); pc < table->max_pc(); ++pc) {
+        absl::StatusOr<symtab::Pclntab::FrameAtPc> at = table->FrameAt(pc);
+        absl::StatusOr<const symtab::Pclntab::FrameFacts*> facts =
+            table->FrameFactsAt(pc);
+        ASSERT_TRUE(at.ok() && facts.ok()) << pc;
+        EXPECT_EQ(at->facts, *facts);
+        absl::StatusOr<int32_t> want = (*facts)->sp_deltas.ValueAt(pc);
+        ASSERT_EQ(at->sp_delta.ok(), want.ok()) << pc;
+        if (want.ok()) {
+          EXPECT_EQ(*at->sp_delta, *want)
+              << absl::StrCat(pass, " 0x", absl::Hex(pc));
+        }
+      }
+    }
+  }
+  EXPECT_FALSE(tables[0]->FrameAt(tables[0]->max_pc()).ok());
 }
 
 TEST(GoUnwinderTest, LinkRegisterUntilThePrologueSavesIt) {
