@@ -22,4 +22,15 @@ absl::StatusOr<CommandInput> ParseAndOpen(
   return input;
 }
 
+absl::StatusOr<render::GoroutineProfile::Samples> ProfileSamples(
+    const Args& args, absl::string_view format) {
+  if (!args.Has("pprof-group")) {
+    return render::GoroutineProfile::Samples::kPerGoroutine;
+  }
+  if (format != "pprof") {
+    return absl::InvalidArgumentError("--pprof-group needs --format=pprof");
+  }
+  return render::GoroutineProfile::Samples::kPerStack;
+}
+
 }  // namespace gentrace::cli

@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "cli/args.h"
+#include "render/goroutine_profile.h"
 #include "symtab/binary.h"
 
 namespace gentrace::cli {
@@ -25,6 +26,11 @@ struct CommandInput {
 absl::StatusOr<CommandInput> ParseAndOpen(
     absl::Span<char* const> argv, absl::Span<const absl::string_view> flags,
     absl::Span<const absl::string_view> formats = {});
+
+// How --format=pprof makes its samples: per goroutine, or with
+// --pprof-group per distinct stack (refused with another format).
+absl::StatusOr<render::GoroutineProfile::Samples> ProfileSamples(
+    const Args& args, absl::string_view format);
 
 // Each runs one subcommand on its arguments (after the subcommand name),
 // writing results to stdout. A returned error is printed by main.

@@ -19,11 +19,14 @@
 
 namespace gentrace::cli {
 absl::Status RunCore(absl::Span<char* const> argv) {
-  constexpr absl::string_view kFlags[] = {"binary", "core",   "defers",
-                                          "format", "native", "threads"};
-  constexpr absl::string_view kFormats[] = {"text", "json", "proto"};
+  constexpr absl::string_view kFlags[] = {
+      "binary", "core", "defers", "format", "native", "pprof-group", "threads"};
+  constexpr absl::string_view kFormats[] = {"text", "json", "proto", "pprof"};
   absl::StatusOr<CommandInput> input = ParseAndOpen(argv, kFlags, kFormats);
   if (!input.ok()) return input.status();
+  absl::StatusOr<render::GoroutineProfile::Samples> samples =
+      ProfileSamples(input->args, input->format);
+  if (!samples.ok()) return samples.status();
   absl::StatusOr<std::string> core_path = input->args.Required("core");
   if (!core_path.ok()) return core_path.status();
   absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
@@ -42,7 +45,8 @@ absl::Status RunCore(absl::Span<char* const> argv) {
       input->format,
       {.go_minor = binary.go_version() ? binary.go_version()->minor : 0,
        .defers = input->args.Has("defers")},
-      ModuleOf(binary), stdout, render::TraceOutput::Flush::kAsItComes);
+      ModuleOf(binary), stdout, render::TraceOutput::Flush::kAsItComes,
+      *samples);
   if (input->args.Has("threads")) {
     for (const target::Thread& stopped : program.threads()) {
       traceback::Thread walked = traceback::UnwindThread(

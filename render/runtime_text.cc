@@ -207,14 +207,19 @@ void AppendGoroutineText(const Goroutine& goroutine,
       absl::StrAppend(out, "\tdefers: ", problem, "\n");
     }
   }
-  // The main goroutine's creator is not shown.
-  if (goroutine.id() != 1) {
+  if (ShownCreator(goroutine) != nullptr) {
     AppendCreatedBy(goroutine,
                     options.go_minor >= 21 ? goroutine.parent_id() : 0, out);
   }
   for (const Ancestor& ancestor : goroutine.ancestors()) {
     AppendAncestor(ancestor, options, out);
   }
+}
+
+const Location* ShownCreator(const Goroutine& goroutine) {
+  return goroutine.id() != 1 && goroutine.has_created_by()
+             ? &goroutine.created_by()
+             : nullptr;
 }
 
 }  // namespace gentrace::render

@@ -21,6 +21,10 @@ struct RuntimeTextOptions {
   bool defers = false;
 };
 
+// The goroutine's creator as the runtime shows it: none for the main
+// goroutine, or when it was not symbolized.
+const Location* ShownCreator(const Goroutine& goroutine);
+
 // One goroutine as the runtime prints it in a traceback:
 //
 //   goroutine 18 [chan receive]:

@@ -70,9 +70,11 @@ void AppendLengthDelimited(int field, absl::string_view bytes,
 
 TraceOutput::TraceOutput(absl::string_view format,
                          const RuntimeTextOptions& options,
-                         const Module& module, std::FILE* file, Flush flush)
+                         const Module& module, std::FILE* file, Flush flush,
+                         GoroutineProfile::Samples profile_samples)
     : kind_(format == "json"    ? Kind::kJson
             : format == "proto" ? Kind::kProto
+            : format == "pprof" ? Kind::kPprof
                                 : Kind::kText),
       options_(options),
       file_(file),
@@ -84,6 +86,8 @@ TraceOutput::TraceOutput(absl::string_view format,
   } else if (kind_ == Kind::kProto) {
     AppendLengthDelimited(Trace::kModulesFieldNumber,
                           module.SerializeAsString(), &text_or_proto_);
+  } else if (kind_ == Kind::kPprof) {
+    profile_.emplace(module, profile_samples);
   }
 }
 
@@ -121,17 +125,24 @@ void TraceOutput::Add(const google::protobuf::Message& message, int field,
     case Kind::kText:
       append_text(&text_or_proto_);
       break;
+    case Kind::kPprof:
+      return;  // the profile is written at Write
   }
   added_any_ = true;
   if (flush_ == Flush::kAsItComes) FlushPast(kFlushSize);
 }
 
 void TraceOutput::AddThread(const Thread& thread) {
+  if (profile_) {
+    status_.Update(absl::InvalidArgumentError(
+        "a pprof profile holds goroutines, not threads"));
+  }
   Add(thread, Trace::kThreadsFieldNumber, &threads_,
       [&](std::string* out) { AppendThreadText(thread, out); });
 }
 
 void TraceOutput::AddGoroutine(const Goroutine& goroutine) {
+  if (profile_) profile_->Add(goroutine);
   Add(goroutine, Trace::kGoroutinesFieldNumber, &goroutines_,
       [&](std::string* out) {
         if (added_any_) *out += "\n";
@@ -166,6 +177,13 @@ absl::Status TraceOutput::Write() {
         AppendLengthDelimited(Trace::kNotesFieldNumber, note, &text_or_proto_);
       }
       break;
+    case Kind::kPprof: {
+      for (const std::string& note : notes_) profile_->AddComment(note);
+      absl::StatusOr<std::string> encoded = profile_->Encode();
+      status_.Update(encoded.status());
+      if (encoded.ok()) text_or_proto_ = *std::move(encoded);
+      break;
+    }
     case Kind::kText:
       // Notes say how the output was made; stdout stays the runtime's
       // format.

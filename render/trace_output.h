@@ -2,6 +2,7 @@
 #define GENTRACE_RENDER_TRACE_OUTPUT_H_
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "proto/gentrace.pb.h"
+#include "render/goroutine_profile.h"
 #include "render/runtime_text.h"
 
 namespace gentrace::render {
@@ -24,8 +26,9 @@ absl::Status WriteThreadTrace(const Trace& trace, absl::string_view format);
 // The output of `core` and `pid`, built a thread or goroutine at a time so
 // that memory holds rendered output, not every message: as text (threads'
 // and goroutines' blocks in the order they are added, goroutines in the
-// runtime's format; notes to stderr), or as the Trace message that would
-// hold them all, in JSON ("json") or binary ("proto").
+// runtime's format; notes to stderr), as the Trace message that would hold
+// them all, in JSON ("json") or binary ("proto"), or as a gzipped pprof
+// goroutine profile ("pprof": goroutines only; notes become its comments).
 class TraceOutput {
  public:
   // When to write to `file`: as the output accumulates (a core: nothing is
@@ -33,8 +36,11 @@ class TraceOutput {
   // process, which runs again before a slow reader of the output is waited
   // on). JSON is written at Write either way: its fields come in order.
   enum class Flush { kAsItComes, kAtWrite };
+  // `profile_samples`: how "pprof" makes its samples.
   TraceOutput(absl::string_view format, const RuntimeTextOptions& options,
-              const Module& module, std::FILE* file, Flush flush);
+              const Module& module, std::FILE* file, Flush flush,
+              GoroutineProfile::Samples profile_samples =
+                  GoroutineProfile::Samples::kPerGoroutine);
   void AddThread(const Thread& thread);
   void AddGoroutine(const Goroutine& goroutine);
   void AddNote(std::string note) { notes_.push_back(std::move(note)); }
@@ -42,7 +48,7 @@ class TraceOutput {
   absl::Status Write();
 
  private:
-  enum class Kind { kText, kJson, kProto };
+  enum class Kind { kText, kJson, kProto, kPprof };
   // A thread or goroutine as JSON (comma-separated) or as a Trace field.
   void AddMessage(const google::protobuf::Message& message, int field,
                   std::string* out);
@@ -67,6 +73,7 @@ class TraceOutput {
   std::string text_or_proto_;
   bool added_any_ = false;
   std::vector<std::string> notes_;
+  std::optional<GoroutineProfile> profile_;  // pprof
 };
 
 }  // namespace gentrace::render

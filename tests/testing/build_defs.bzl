@@ -1,6 +1,6 @@
 """Build rules the test packages share."""
 
-load("@rules_cc//cc:defs.bzl", "cc_library")
+load("//tools:system_cc_proto.bzl", "system_cc_proto")
 
 def xz_unpacked(srcs):
     """Unpacks each checked-in `<file>.xz` beside it; returns the unpacked files."""
@@ -18,26 +18,10 @@ def xz_unpacked(srcs):
 
 def gentrace_test_proto(name, proto):
     """A testonly C++ library of `proto`, which imports proto/gentrace.proto."""
-    base = proto[:-len(".proto")]
-    native.genrule(
-        name = name + "_cc",
-        srcs = [
-            proto,
-            "//proto:gentrace.proto",
-        ],
-        outs = [
-            base + ".pb.cc",
-            base + ".pb.h",
-        ],
-        cmd = "protoc --proto_path=. --cpp_out=$(GENDIR) $(location %s)" % proto,
-    )
-    cc_library(
+    system_cc_proto(
         name = name,
+        src = proto,
+        imports = ["//proto:gentrace.proto"],
+        deps = ["//proto:gentrace_proto"],
         testonly = True,
-        srcs = [base + ".pb.cc"],
-        hdrs = [base + ".pb.h"],
-        deps = [
-            "//proto:gentrace_proto",
-            "@system//:protobuf",
-        ],
     )

@@ -1,0 +1,160 @@
+#include "render/goroutine_profile.h"
+
+#include "absl/status/status.h"
+#include "google/protobuf/io/gzip_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "render/runtime_text.h"
+
+namespace gentrace::render {
+
+namespace {
+
+constexpr uint64_t kExecutableMapping = 1;
+
+}  // namespace
+
+GoroutineProfile::GoroutineProfile(const Module& module, Samples samples)
+    : samples_(samples),
+      text_start_(module.text_start()),
+      text_end_(module.text_end()) {
+  String("");  // index 0, as the format requires
+  pprof::ValueType* type = profile_.add_sample_type();
+  type->set_type(String("goroutine"));
+  type->set_unit(String("count"));
+  *profile_.mutable_period_type() = *type;
+  profile_.set_period(1);
+  pprof::Mapping* mapping = profile_.add_mapping();
+  mapping->set_id(kExecutableMapping);
+  mapping->set_memory_start(module.text_start());
+  mapping->set_memory_limit(module.text_end());
+  mapping->set_filename(String(module.path()));
+  mapping->set_build_id(String(module.gnu_build_id().empty()
+                                   ? module.go_build_id()
+                                   : module.gnu_build_id()));
+  mapping->set_has_functions(true);
+  mapping->set_has_filenames(true);
+  mapping->set_has_line_numbers(true);
+  mapping->set_has_inline_frames(true);
+}
+
+int64_t GoroutineProfile::String(absl::string_view text) {
+  auto [it, added] = strings_.try_emplace(text, profile_.string_table_size());
+  if (added) profile_.add_string_table(std::string(text));
+  return it->second;
+}
+
+uint64_t GoroutineProfile::FunctionId(const Location& location) {
+  const int64_t name = String(location.function());
+  const int64_t file = String(location.file());
+  auto [it, added] =
+      functions_.try_emplace({name, file}, profile_.function_size() + 1);
+  if (added) {
+    pprof::Function* function = profile_.add_function();
+    function->set_id(it->second);
+    function->set_name(name);
+    function->set_system_name(name);
+    function->set_filename(file);
+  }
+  return it->second;
+}
+
+uint64_t GoroutineProfile::LocationId(const Frame& frame) {
+  auto [it, added] = locations_.try_emplace({frame.pc(), frame.trap()},
+                                            profile_.location_size() + 1);
+  if (!added) return it->second;
+  // Not a reference into profile_: FunctionId may add to it first.
+  pprof::Location location;
+  location.set_id(it->second);
+  if (frame.pc() >= text_start_ && frame.pc() < text_end_) {
+    location.set_mapping_id(kExecutableMapping);
+  }
+  location.set_address(frame.pc());
+  for (const Location& call : frame.locations()) {
+    pprof::Line* line = location.add_line();
+    line->set_function_id(FunctionId(call));
+    line->set_line(call.line());
+  }
+  *profile_.add_location() = std::move(location);
+  return it->second;
+}
+
+void GoroutineProfile::Add(const Goroutine& goroutine) {
+  std::vector<uint64_t> stack;
+  stack.reserve(goroutine.frames_size());
+  for (const Frame& frame : goroutine.frames()) {
+    stack.push_back(LocationId(frame));
+  }
+  std::vector<pprof::Label> labels;
+  auto text = [&](absl::string_view key, absl::string_view value) {
+    if (value.empty()) return;
+    pprof::Label& label = labels.emplace_back();
+    label.set_key(String(key));
+    label.set_str(String(value));
+  };
+  auto number = [&](absl::string_view key, int64_t value,
+                    absl::string_view unit) {
+    pprof::Label& label = labels.emplace_back();
+    label.set_key(String(key));
+    label.set_num(value);
+    if (!unit.empty()) label.set_num_unit(String(unit));
+  };
+  text("state", goroutine.status());
+  text("wait_reason", goroutine.wait_reason());
+  if (const Location* creator = ShownCreator(goroutine)) {
+    text("created_by", creator->function());
+  }
+  number("goroutine", goroutine.id(), "");
+  if (goroutine.wait_minutes() > 0) {
+    number("wait_minutes", goroutine.wait_minutes(), "minutes");
+  }
+
+  if (samples_ == Samples::kPerStack) {
+    auto [it, added] = stacks_.try_emplace(stack, profile_.sample_size());
+    if (!added) {
+      pprof::Sample* sample = profile_.mutable_sample(it->second);
+      sample->set_value(0, sample->value(0) + 1);
+      KeepCommonLabels(labels, sample);
+      return;
+    }
+  }
+  pprof::Sample* sample = profile_.add_sample();
+  sample->mutable_location_id()->Add(stack.begin(), stack.end());
+  sample->add_value(1);
+  for (pprof::Label& label : labels) *sample->add_label() = std::move(label);
+}
+
+void GoroutineProfile::AddComment(absl::string_view comment) {
+  profile_.add_comment(String(comment));
+}
+
+void GoroutineProfile::KeepCommonLabels(const std::vector<pprof::Label>& labels,
+                                        pprof::Sample* sample) {
+  auto* kept = sample->mutable_label();
+  auto same = [](const pprof::Label& a, const pprof::Label& b) {
+    return a.key() == b.key() && a.str() == b.str() && a.num() == b.num() &&
+           a.num_unit() == b.num_unit();
+  };
+  for (int i = kept->size() - 1; i >= 0; --i) {
+    bool common = false;
+    for (const pprof::Label& label : labels) {
+      common |= same(kept->Get(i), label);
+    }
+    if (!common) kept->DeleteSubrange(i, 1);
+  }
+}
+
+absl::StatusOr<std::string> GoroutineProfile::Encode() const {
+  std::string out;
+  {
+    google::protobuf::io::StringOutputStream sink(&out);
+    google::protobuf::io::GzipOutputStream::Options options;
+    options.format = google::protobuf::io::GzipOutputStream::GZIP;
+    google::protobuf::io::GzipOutputStream gzip(&sink, options);
+    if (!profile_.SerializeToZeroCopyStream(&gzip) || !gzip.Close()) {
+      return absl::InternalError("compressing the profile failed");
+    }
+  }
+  return out;
+}
+
+}  // namespace gentrace::render

@@ -1,0 +1,192 @@
+// `gentrace core --format=pprof` as go tool pprof reads it: on every
+// fixture core of tests/go/goroutines, `pprof -traces` (Debian's pprof of the
+// core's toolchain, or of the newest Debian has) lists exactly the stacks of
+// gentrace's own JSON view, goroutine by goroutine (function per line,
+// inlined calls marked, labels), and with --pprof-group each distinct stack
+// once with its count.
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "proto/gentrace.pb.h"
+#include "render/runtime_text.h"
+#include "tests/testing/fixtures.h"
+
+namespace gentrace {
+namespace {
+
+namespace fs = std::filesystem;
+using ::gentrace::testing::FixtureBinary;
+
+// The separator pprof -traces prints between samples.
+constexpr absl::string_view kSeparator =
+    "-----------+-------------------------------------------------------";
+
+std::vector<FixtureBinary> GoroutineCores() {
+  std::vector<FixtureBinary> cores;
+  for (const FixtureBinary& binary : gentrace::testing::FixturesWith(".core")) {
+    if (absl::StrContains(binary.path, "/goroutines/")) cores.push_back(binary);
+  }
+  return cores;
+}
+
+// Debian's pprof for the toolchain, else the newest Debian ships.
+std::string PprofFor(const std::string& toolchain) {
+  for (const std::string& go :
+       {absl::StrCat("/usr/lib/go-", absl::StripPrefix(toolchain, "go")),
+        std::string("/usr/lib/go-1.23")}) {
+    std::string tool = go + "/pkg/tool/linux_amd64/pprof";
+    if (fs::exists(tool)) return tool;
+  }
+  return "";
+}
+
+class GoroutineProfileTest : public ::testing::TestWithParam<FixtureBinary> {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) / GetParam().name;
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+
+  // Runs `command` with stdout to `out` (a file in the test's directory if
+  // empty); what it wrote.
+  std::string Run(const std::string& command, std::string out = "") {
+    if (out.empty()) out = (dir_ / "stdout").string();
+    const std::string err = (dir_ / "stderr").string();
+    const int status = std::system(absl::StrCat("HOME=", dir_.string(), " ",
+                                                command, " >", out, " 2>", err)
+                                       .c_str());
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << command << "\n"
+        << gentrace::testing::ReadFileOrEmpty(err);
+    return gentrace::testing::ReadFileOrEmpty(out);
+  }
+
+  std::string Gentrace(const std::string& args) {
+    const FixtureBinary& fixture = GetParam();
+    return absl::StrCat(fs::absolute("cli/gentrace").string(),
+                        " core --binary=", fixture.path,
+                        " --core=", fixture.path, ".core ", args);
+  }
+
+  fs::path dir_;
+};
+
+// A goroutine's stack lines as pprof -traces prints them, `count` on the
+// first.
+std::string StackText(const Goroutine& goroutine, int count) {
+  std::string out;
+  bool first = true;
+  for (const Frame& frame : goroutine.frames()) {
+    for (int i = 0; i < frame.locations_size(); ++i) {
+      absl::StrAppendFormat(&out, "%10s   %s%s\n",
+                            first ? absl::StrCat(count) : "",
+                            frame.locations(i).function(),
+                            i + 1 < frame.locations_size() ? " (inline)" : "");
+      first = false;
+    }
+  }
+  return out;
+}
+
+// The labels gentrace gives a goroutine, as pprof -traces prints them
+// (string labels sorted, then numbers).
+std::string LabelText(const Goroutine& goroutine) {
+  std::vector<std::string> text;
+  auto add = [&](absl::string_view key, absl::string_view value) {
+    if (!value.empty()) {
+      text.push_back(absl::StrFormat("%10s:  %s\n", key, value));
+    }
+  };
+  add("state", goroutine.status());
+  add("wait_reason", goroutine.wait_reason());
+  if (const Location* creator = render::ShownCreator(goroutine)) {
+    add("created_by", creator->function());
+  }
+  std::sort(text.begin(), text.end());
+  return absl::StrCat(
+      absl::StrJoin(text, ""),
+      absl::StrFormat("%10s:  %d\n", "goroutine", goroutine.id()));
+}
+
+// The samples of pprof -traces output, each block between separators.
+std::vector<std::string> Blocks(const std::string& traces) {
+  std::vector<std::string> blocks =
+      absl::StrSplit(traces, absl::StrCat(kSeparator, "\n"), absl::SkipEmpty());
+  if (!blocks.empty()) blocks.erase(blocks.begin());  // the header
+  std::sort(blocks.begin(), blocks.end());
+  return blocks;
+}
+
+TEST_P(GoroutineProfileTest, PprofListsTheStacksOfTheJsonView) {
+  const std::string pprof = PprofFor(GetParam().toolchain);
+  if (pprof.empty()) GTEST_SKIP() << "no Debian pprof";
+  Trace trace;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  Run(Gentrace("--format=json")), &trace)
+                  .ok());
+  ASSERT_GT(trace.goroutines_size(), 3);
+
+  const std::string profile = (dir_ / "profile.pb.gz").string();
+  Run(Gentrace("--format=pprof"), profile);
+  std::vector<std::string> want;
+  std::map<std::string, int> stacks;
+  for (const Goroutine& goroutine : trace.goroutines()) {
+    if (goroutine.frames().empty()) continue;  // pprof lists no empty stack
+    want.push_back(LabelText(goroutine) + StackText(goroutine, 1));
+    ++stacks[StackText(goroutine, 0)];
+  }
+  std::sort(want.begin(), want.end());
+  const std::vector<std::string> got =
+      Blocks(Run(absl::StrCat(pprof, " -traces ", profile)));
+  EXPECT_EQ(got, want);
+
+  // Grouped: each stack once, with its count (which labels a group keeps,
+  // render/goroutine_profile_test checks).
+  const std::string grouped = (dir_ / "grouped.pb.gz").string();
+  Run(Gentrace("--format=pprof --pprof-group"), grouped);
+  std::vector<std::string> grouped_stacks;
+  for (const std::string& block :
+       Blocks(Run(absl::StrCat(pprof, " -traces ", grouped)))) {
+    // Drop the label lines: what is left is the stack with its count.
+    std::vector<absl::string_view> lines =
+        absl::StrSplit(block, '\n', absl::SkipEmpty());
+    std::string stack;
+    for (absl::string_view line : lines) {
+      if (!absl::StrContains(line, ":  ")) absl::StrAppend(&stack, line, "\n");
+    }
+    grouped_stacks.push_back(stack);
+  }
+  std::vector<std::string> want_grouped;
+  want_grouped.reserve(stacks.size());
+  for (const auto& [stack, count] : stacks) {
+    // StackText with count 0 left the first line's value column blank.
+    want_grouped.push_back(
+        absl::StrCat(absl::StrFormat("%10d", count), stack.substr(10)));
+  }
+  std::sort(grouped_stacks.begin(), grouped_stacks.end());
+  std::sort(want_grouped.begin(), want_grouped.end());
+  EXPECT_EQ(grouped_stacks, want_grouped);
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, GoroutineProfileTest,
+                         ::testing::ValuesIn(GoroutineCores()),
+                         gentrace::testing::FixtureTestName());
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(GoroutineProfileTest);
+
+}  // namespace
+}  // namespace gentrace
