@@ -1,4 +1,15 @@
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "cli/commands.h"
+#include "cli/line_reader.h"
 
 namespace gentrace::cli {
 
@@ -20,6 +31,40 @@ absl::StatusOr<CommandInput> ParseAndOpen(
   if (!binary.ok()) return binary.status();
   input.binary = *std::move(binary);
   return input;
+}
+
+absl::Status WriteFileWhole(const std::string& path, absl::string_view bytes) {
+  const std::string partial = absl::StrCat(path, ".partial");
+  const int fd = open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", partial, ": ", std::strerror(errno)));
+  }
+  absl::Status written = WriteAll(fd, bytes);
+  if (close(fd) != 0 && written.ok()) {
+    written = absl::UnavailableError(
+        absl::StrCat("cannot write ", partial, ": ", std::strerror(errno)));
+  }
+  if (written.ok() && std::rename(partial.c_str(), path.c_str()) != 0) {
+    written = absl::UnavailableError(absl::StrCat(
+        "cannot rename ", partial, " to ", path, ": ", std::strerror(errno)));
+  }
+  if (!written.ok()) unlink(partial.c_str());
+  return written;
+}
+
+absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> OpenSymbolIndex(
+    const Args& args, const symtab::Binary& binary, absl::string_view command) {
+  const std::optional<std::string> flag = args.Flag("index");
+  if (flag == "none") return nullptr;
+  const std::string path = flag.value_or(DefaultIndexPath(binary.path()));
+  if (!flag && access(path.c_str(), F_OK) != 0) return nullptr;
+  absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> opened =
+      symtab::SymbolIndex::Open(path, binary);
+  if (opened.ok() || flag) return opened;
+  absl::FPrintF(stderr, "gentrace %s: not using %s: %s\n", command, path,
+                opened.status().message());
+  return nullptr;
 }
 
 absl::StatusOr<render::GoroutineProfile::Samples> ProfileSamples(

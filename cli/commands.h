@@ -11,6 +11,7 @@
 #include "cli/args.h"
 #include "render/goroutine_profile.h"
 #include "symtab/binary.h"
+#include "symtab/symbol_index.h"
 
 namespace gentrace::cli {
 
@@ -26,6 +27,17 @@ struct CommandInput {
 absl::StatusOr<CommandInput> ParseAndOpen(
     absl::Span<char* const> argv, absl::Span<const absl::string_view> flags,
     absl::Span<const absl::string_view> formats = {});
+
+// Writes `bytes` to PATH.partial and renames it to `path`: a reader never
+// sees a half-written file, and a failure leaves none.
+absl::Status WriteFileWhole(const std::string& path, absl::string_view bytes);
+
+// The binary's symbolization index, which answers what it covers: the one
+// --index names (which must be good), else BINARY.gtindex when present (one
+// that is stale or corrupt is reported on stderr for `command` and left
+// unused); none with --index=none or when there is none.
+absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> OpenSymbolIndex(
+    const Args& args, const symtab::Binary& binary, absl::string_view command);
 
 // How --format=pprof makes its samples: per goroutine, or with
 // --pprof-group per distinct stack (refused with another format).
@@ -43,6 +55,7 @@ absl::Status RunPid(absl::Span<char* const> argv);
 absl::Status RunRender(absl::Span<char* const> argv);
 absl::Status RunNative(absl::Span<char* const> argv);
 absl::Status RunIndex(absl::Span<char* const> argv);
+absl::Status RunPprofSymbolize(absl::Span<char* const> argv);
 
 // Where gentrace index writes a binary's symbolization index, and where
 // gentrace symbolize looks for it: beside the binary, as BINARY.gtindex.

@@ -1,16 +1,9 @@
 // gentrace index: a binary's symbolization index (symtab/symbol_index.h),
 // which gentrace symbolize then answers from.
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "cli/commands.h"
-#include "cli/line_reader.h"
 #include "symtab/symbol_index.h"
 
 namespace gentrace::cli {
@@ -28,28 +21,8 @@ absl::Status RunIndex(absl::Span<char* const> argv) {
   absl::StatusOr<std::string> index =
       symtab::SymbolIndex::Build(*input->binary);
   if (!index.ok()) return index.status();
-  // Written beside its final name and renamed into place, so a reader never
-  // maps a half-written index.
-  const std::string partial = absl::StrCat(out, ".partial");
-  const int fd = open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot write ", partial, ": ", std::strerror(errno)));
-  }
-  absl::Status written = WriteAll(fd, *index);
-  if (close(fd) != 0 && written.ok()) {
-    written = absl::UnavailableError(
-        absl::StrCat("cannot write ", partial, ": ", std::strerror(errno)));
-  }
-  if (written.ok() && std::rename(partial.c_str(), out.c_str()) != 0) {
-    written = absl::UnavailableError(absl::StrCat(
-        "cannot rename ", partial, " to ", out, ": ", std::strerror(errno)));
-  }
-  if (!written.ok()) {
-    unlink(partial.c_str());
-    return written;
-  }
-  return absl::OkStatus();
+  // A reader never maps a half-written index.
+  return WriteFileWhole(out, *index);
 }
 
 }  // namespace gentrace::cli

@@ -22,6 +22,10 @@ constexpr char kUsage[] =
     "      Answers from PATH.gtindex (gentrace index) when it is there.\n"
     "  index --binary=PATH [--out=FILE]\n"
     "      writes the binary's symbolization index (default PATH.gtindex).\n"
+    "  pprof-symbolize --binary=PATH --in=FILE --out=FILE [--callers]\n"
+    "      [--index=FILE|none]\n"
+    "      fills in functions and lines (inlined calls included) of a pprof\n"
+    "      profile's locations in the binary's mappings (by build ID).\n"
     "  funcs --binary=PATH\n"
     "      every function: entry, end, funcID, flags, args size, name.\n"
     "  info --binary=PATH [--format=text|json]\n"
@@ -62,6 +66,8 @@ int main(int argc, char** argv) {
     status = gentrace::cli::RunSymbolize(rest);
   } else if (std::strcmp(argv[1], "index") == 0) {
     status = gentrace::cli::RunIndex(rest);
+  } else if (std::strcmp(argv[1], "pprof-symbolize") == 0) {
+    status = gentrace::cli::RunPprofSymbolize(rest);
   } else if (std::strcmp(argv[1], "native") == 0) {
     status = gentrace::cli::RunNative(rest);
   } else if (std::strcmp(argv[1], "render") == 0) {

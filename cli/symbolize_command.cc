@@ -35,33 +35,14 @@ absl::Status RunSymbolize(absl::Span<char* const> argv) {
   const bool line_buffered =
       input->args.Has("line-buffered") || isatty(STDIN_FILENO) == 1;
 
-  // The binary's symbolization index answers what it covers: the one
-  // --index names (which must be good), else BINARY.gtindex when present
-  // (one that is stale or corrupt is reported and left unused).
-  std::unique_ptr<symtab::SymbolIndex> index;
-  const std::optional<std::string> index_flag = input->args.Flag("index");
-  if (index_flag != "none") {
-    const std::string path =
-        index_flag.value_or(DefaultIndexPath(binary.path()));
-    if (index_flag || access(path.c_str(), F_OK) == 0) {
-      absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> opened =
-          symtab::SymbolIndex::Open(path, binary);
-      if (opened.ok()) {
-        index = *std::move(opened);
-      } else if (index_flag) {
-        return opened.status();
-      } else {
-        std::fprintf(stderr, "gentrace symbolize: not using %s: %s\n",
-                     path.c_str(),
-                     std::string(opened.status().message()).c_str());
-      }
-    }
-  }
+  absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> index =
+      OpenSymbolIndex(input->args, binary, "symbolize");
+  if (!index.ok()) return index.status();
 
   // PCs are answered in batches, so that their lookups overlap in memory;
   // one at a time when each answer is awaited.
   const size_t batch_size = line_buffered ? 1 : 256;
-  const symtab::Symbolizer symbolizer(binary, index.get());
+  const symtab::Symbolizer symbolizer(binary, index->get());
   std::vector<uint64_t> pcs, lookups;
   std::vector<symtab::Symbolizer::BatchResult> results;
   std::vector<symtab::SourceFrame> frames;

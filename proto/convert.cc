@@ -239,6 +239,10 @@ Module ModuleOf(const symtab::Binary& binary) {
   module.set_gnu_build_id(binary.gnu_build_id());
   module.set_text_start(binary.pclntab().min_pc());
   module.set_text_end(binary.pclntab().max_pc());
+  module.set_text_file_offset(
+      binary.elf()
+          .FileOffsetOfAddress(binary.pclntab().min_pc() - binary.load_bias())
+          .value_or(0));
   return module;
 }
 

@@ -1,8 +1,7 @@
 #include "render/goroutine_profile.h"
 
 #include "absl/status/status.h"
-#include "google/protobuf/io/gzip_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "render/pprof_file.h"
 #include "render/runtime_text.h"
 
 namespace gentrace::render {
@@ -27,6 +26,7 @@ GoroutineProfile::GoroutineProfile(const Module& module, Samples samples)
   mapping->set_id(kExecutableMapping);
   mapping->set_memory_start(module.text_start());
   mapping->set_memory_limit(module.text_end());
+  mapping->set_file_offset(module.text_file_offset());
   mapping->set_filename(String(module.path()));
   mapping->set_build_id(String(module.gnu_build_id().empty()
                                    ? module.go_build_id()
@@ -68,7 +68,10 @@ uint64_t GoroutineProfile::LocationId(const Frame& frame) {
   if (frame.pc() >= text_start_ && frame.pc() < text_end_) {
     location.set_mapping_id(kExecutableMapping);
   }
-  location.set_address(frame.pc());
+  // As runtime/pprof writes it: a call's own address (within the call
+  // instruction) for a return address, the interrupted instruction's.
+  const bool return_address = !frame.trap() && frame.pc() != frame.entry();
+  location.set_address(return_address ? frame.pc() - 1 : frame.pc());
   for (const Location& call : frame.locations()) {
     pprof::Line* line = location.add_line();
     line->set_function_id(FunctionId(call));
@@ -144,17 +147,7 @@ void GoroutineProfile::KeepCommonLabels(const std::vector<pprof::Label>& labels,
 }
 
 absl::StatusOr<std::string> GoroutineProfile::Encode() const {
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream sink(&out);
-    google::protobuf::io::GzipOutputStream::Options options;
-    options.format = google::protobuf::io::GzipOutputStream::GZIP;
-    google::protobuf::io::GzipOutputStream gzip(&sink, options);
-    if (!profile_.SerializeToZeroCopyStream(&gzip) || !gzip.Close()) {
-      return absl::InternalError("compressing the profile failed");
-    }
-  }
-  return out;
+  return EncodePprofFile(profile_);
 }
 
 }  // namespace gentrace::render

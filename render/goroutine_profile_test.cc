@@ -41,7 +41,7 @@ std::vector<Goroutine> Goroutines() {
     g.set_status("chan receive");
     g.set_wait_reason("chan receive");
     g.mutable_created_by()->set_function(i == 2 ? "main.other" : "main.main");
-    AddFrame(&g, 0x1000, {{"runtime.gopark", 5}});
+    AddFrame(&g, 0x1000, {{"runtime.gopark", 5}})->set_trap(true);
     if (i < 2) {
       AddFrame(&g, 0x2010, {{"main.inlined", 7}, {"main.worker", 20}});
     } else {
@@ -85,7 +85,10 @@ TEST(GoroutineProfileTest, OneSamplePerGoroutineSharingLocationsAndFunctions) {
   EXPECT_EQ(profile.sample(0).location_id(0), profile.sample(2).location_id(0));
   // The inlined call first, the physical function last.
   const pprof::Location& inlined = profile.location(1);
-  EXPECT_EQ(inlined.address(), 0x2010u);
+  // A return address is written as its call's, as runtime/pprof does; an
+  // interrupted instruction as it is.
+  EXPECT_EQ(profile.location(0).address(), 0x1000u);
+  EXPECT_EQ(inlined.address(), 0x200fu);
   ASSERT_EQ(inlined.line_size(), 2);
   EXPECT_EQ(str(profile.function(inlined.line(0).function_id() - 1).name()),
             "main.inlined");

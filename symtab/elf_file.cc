@@ -229,6 +229,26 @@ std::optional<ByteReader> ElfFile::SectionData(
   return reader_.Sub(section.offset, section.size);
 }
 
+std::optional<uint64_t> ElfFile::AddressOfFileOffset(uint64_t offset) const {
+  for (const ElfSegment& segment : segments_) {
+    if (segment.type == kPtLoad && offset >= segment.offset &&
+        offset - segment.offset < segment.filesz) {
+      return segment.vaddr + (offset - segment.offset);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<uint64_t> ElfFile::FileOffsetOfAddress(uint64_t address) const {
+  for (const ElfSegment& segment : segments_) {
+    if (segment.type == kPtLoad && address >= segment.vaddr &&
+        address - segment.vaddr < segment.filesz) {
+      return segment.offset + (address - segment.vaddr);
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<ByteReader> ElfFile::ReadToEnd(uint64_t addr) const {
   for (size_t i = 0; i < segments_.size(); ++i) {
     const ElfSegment& seg = segments_[i];

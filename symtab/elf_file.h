@@ -85,6 +85,12 @@ class ElfFile : public AddressSpace {
   // (or, in images without segments, allocated sections); Read(addr, len)
   // gives `len` bytes when all of them are in the file.
   std::optional<ByteReader> ReadToEnd(uint64_t address) const override;
+  // Where the file-backed part of a PT_LOAD segment puts a file offset in
+  // memory at bias 0, and the inverse: how a profile's mapping (its start
+  // address and file offset) is turned into link addresses. nullopt outside
+  // every segment's file bytes.
+  std::optional<uint64_t> AddressOfFileOffset(uint64_t offset) const;
+  std::optional<uint64_t> FileOffsetOfAddress(uint64_t address) const;
   // The pointer-sized word at `addr` as the loader would leave it at load
   // bias 0: where a RELATIVE relocation with an explicit addend targets the
   // slot (position-independent files), the addend; else the stored word.

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   bazel-bootstrap bazel-platforms bazel-skylib bazel-rules-java bazel-rules-proto
   g++ clang libclang-rt-14-dev clang-format
-  libunwind-dev libdw-dev libabsl-dev libprotobuf-dev protobuf-compiler
+  libunwind-dev libdw-dev libabsl-dev libprotobuf-dev protobuf-compiler zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   golang-1.19-go qemu-user libc6-arm64-cross gdb-multiarch gdb liblzma-dev xz-utils
   python3 pkg-config ca-certificates nodejs npm

@@ -1,14 +1,17 @@
 // `gentrace core --format=pprof` as go tool pprof reads it: on every
-// fixture core of tests/go/goroutines, `pprof -traces` (Debian's pprof of the
-// core's toolchain, or of the newest Debian has) lists exactly the stacks of
-// gentrace's own JSON view, goroutine by goroutine (function per line,
-// inlined calls marked, labels), and with --pprof-group each distinct stack
-// once with its count.
+// fixture core of tests/go/goroutines (built as PIE too), `pprof -traces`
+// (Debian's pprof of the core's toolchain, or of the newest Debian has)
+// lists exactly the stacks of gentrace's own JSON view, goroutine by
+// goroutine (function per line, inlined calls marked, labels), and with
+// --pprof-group each distinct stack once with its count. The same profile
+// with its functions and lines taken out, as perf and eBPF profilers write
+// them, gets them back from `gentrace pprof-symbolize`: pprof lists the same.
 #include <sys/wait.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -22,6 +25,8 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "proto/gentrace.pb.h"
+#include "proto/profile.pb.h"
+#include "render/pprof_file.h"
 #include "render/runtime_text.h"
 #include "tests/testing/fixtures.h"
 
@@ -38,7 +43,10 @@ constexpr absl::string_view kSeparator =
 std::vector<FixtureBinary> GoroutineCores() {
   std::vector<FixtureBinary> cores;
   for (const FixtureBinary& binary : gentrace::testing::FixturesWith(".core")) {
-    if (absl::StrContains(binary.path, "/goroutines/")) cores.push_back(binary);
+    if (absl::StrContains(binary.path, "/goroutines/") ||
+        absl::StrContains(binary.path, "/goroutines-pie/")) {
+      cores.push_back(binary);
+    }
   }
   return cores;
 }
@@ -181,6 +189,86 @@ TEST_P(GoroutineProfileTest, PprofListsTheStacksOfTheJsonView) {
   std::sort(grouped_stacks.begin(), grouped_stacks.end());
   std::sort(want_grouped.begin(), want_grouped.end());
   EXPECT_EQ(grouped_stacks, want_grouped);
+}
+
+TEST_P(GoroutineProfileTest, PprofSymbolizeRestoresWhatPprofLists) {
+  const std::string pprof = PprofFor(GetParam().toolchain);
+  if (pprof.empty()) GTEST_SKIP() << "no Debian pprof";
+  const std::string symbolized = (dir_ / "symbolized.pb.gz").string();
+  Run(Gentrace("--format=pprof"), symbolized);
+  absl::StatusOr<pprof::Profile> profile =
+      render::DecodePprofFile(gentrace::testing::ReadFileOrEmpty(symbolized));
+  ASSERT_TRUE(profile.ok()) << profile.status();
+  profile->clear_function();
+  for (pprof::Location& location : *profile->mutable_location()) {
+    location.clear_line();
+  }
+  for (pprof::Mapping& mapping : *profile->mutable_mapping()) {
+    mapping.set_has_functions(false);
+    mapping.set_has_filenames(false);
+    mapping.set_has_line_numbers(false);
+    mapping.set_has_inline_frames(false);
+  }
+  const std::string bare = (dir_ / "bare.pb.gz").string();
+  absl::StatusOr<std::string> encoded = render::EncodePprofFile(*profile);
+  ASSERT_TRUE(encoded.ok());
+  std::ofstream(bare, std::ios::binary) << *encoded;
+
+  const std::string restored = (dir_ / "restored.pb.gz").string();
+  Run(absl::StrCat(fs::absolute("cli/gentrace").string(),
+                   " pprof-symbolize --binary=", GetParam().path,
+                   " --in=", bare, " --out=", restored));
+  const std::string want = Run(absl::StrCat(pprof, " -traces ", symbolized));
+  ASSERT_TRUE(absl::StrContains(want, "runtime.gopark"));
+  EXPECT_EQ(Run(absl::StrCat(pprof, " -traces ", restored)), want);
+}
+
+// What is not a profile of the binary gets an error that says so, and no
+// output file.
+TEST(PprofSymbolizeTest, HostileProfilesGetAClearError) {
+  const std::string binary =
+      gentrace::testing::SymbolizeFixture("default", "amd64");
+  if (binary.empty()) {
+    GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+  }
+  const fs::path dir = fs::path(::testing::TempDir()) / "pprof_symbolize";
+  fs::create_directories(dir);
+  const std::string out = (dir / "out.pb.gz").string();
+  auto symbolize = [&](const std::string& input) {
+    const std::string in = (dir / "in").string();
+    std::ofstream(in, std::ios::binary | std::ios::trunc) << input;
+    const std::string err = (dir / "err").string();
+    fs::remove(out);
+    const int status =
+        std::system(absl::StrCat(fs::absolute("cli/gentrace").string(),
+                                 " pprof-symbolize --binary=", binary,
+                                 " --in=", in, " --out=", out, " 2>", err)
+                        .c_str());
+    EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    EXPECT_FALSE(fs::exists(out));
+    EXPECT_FALSE(fs::exists(out + ".partial"));
+    return gentrace::testing::ReadFileOrEmpty(err);
+  };
+  EXPECT_TRUE(
+      absl::StrContains(symbolize("\x0a\xff\xff"), "not a pprof profile"));
+
+  pprof::Profile profile;
+  profile.add_string_table("");
+  profile.add_string_table("elsewhere");
+  pprof::Mapping* mapping = profile.add_mapping();
+  mapping->set_id(1);
+  mapping->set_build_id(1);
+  absl::StatusOr<std::string> other = render::EncodePprofFile(profile);
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(absl::StrContains(symbolize(*other),
+                                "no mapping of the profile has the binary's"));
+  const std::string cut = symbolize(other->substr(0, other->size() / 2));
+  EXPECT_TRUE(absl::StrContains(cut, "gzip stream is cut short")) << cut;
+  mapping->set_build_id(7);  // past the string table
+  absl::StatusOr<std::string> corrupt = render::EncodePprofFile(profile);
+  ASSERT_TRUE(corrupt.ok());
+  EXPECT_TRUE(absl::StrContains(symbolize(*corrupt),
+                                "corrupt profile: mapping 1's strings"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, GoroutineProfileTest,
