@@ -94,7 +94,9 @@ TEST(GoroutineProfileTest, OneSamplePerGoroutineSharingLocationsAndFunctions) {
             "main.inlined");
   EXPECT_EQ(inlined.line(1).line(), 20);
   for (const pprof::Label& label : profile.sample(1).label()) {
-    if (str(label.key()) == "goroutine") EXPECT_EQ(label.num(), 11);
+    if (str(label.key()) == "goroutine") {
+      EXPECT_EQ(label.num(), 11);
+    }
   }
 }
 
