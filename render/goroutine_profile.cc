@@ -15,11 +15,11 @@ constexpr uint64_t kExecutableMapping = 1;
 GoroutineProfile::GoroutineProfile(const Module& module, Samples samples)
     : samples_(samples),
       text_start_(module.text_start()),
-      text_end_(module.text_end()) {
-  String("");  // index 0, as the format requires
+      text_end_(module.text_end()),
+      tables_(*ProfileTables::Index(&profile_)) {  // empty: cannot fail
   pprof::ValueType* type = profile_.add_sample_type();
-  type->set_type(String("goroutine"));
-  type->set_unit(String("count"));
+  type->set_type(tables_.String("goroutine"));
+  type->set_unit(tables_.String("count"));
   *profile_.mutable_period_type() = *type;
   profile_.set_period(1);
   pprof::Mapping* mapping = profile_.add_mapping();
@@ -27,42 +27,21 @@ GoroutineProfile::GoroutineProfile(const Module& module, Samples samples)
   mapping->set_memory_start(module.text_start());
   mapping->set_memory_limit(module.text_end());
   mapping->set_file_offset(module.text_file_offset());
-  mapping->set_filename(String(module.path()));
-  mapping->set_build_id(String(module.gnu_build_id().empty()
-                                   ? module.go_build_id()
-                                   : module.gnu_build_id()));
+  mapping->set_filename(tables_.String(module.path()));
+  mapping->set_build_id(tables_.String(module.gnu_build_id().empty()
+                                           ? module.go_build_id()
+                                           : module.gnu_build_id()));
   mapping->set_has_functions(true);
   mapping->set_has_filenames(true);
   mapping->set_has_line_numbers(true);
   mapping->set_has_inline_frames(true);
 }
 
-int64_t GoroutineProfile::String(absl::string_view text) {
-  auto [it, added] = strings_.try_emplace(text, profile_.string_table_size());
-  if (added) profile_.add_string_table(std::string(text));
-  return it->second;
-}
-
-uint64_t GoroutineProfile::FunctionId(const Location& location) {
-  const int64_t name = String(location.function());
-  const int64_t file = String(location.file());
-  auto [it, added] =
-      functions_.try_emplace({name, file}, profile_.function_size() + 1);
-  if (added) {
-    pprof::Function* function = profile_.add_function();
-    function->set_id(it->second);
-    function->set_name(name);
-    function->set_system_name(name);
-    function->set_filename(file);
-  }
-  return it->second;
-}
-
 uint64_t GoroutineProfile::LocationId(const Frame& frame) {
   auto [it, added] = locations_.try_emplace({frame.pc(), frame.trap()},
                                             profile_.location_size() + 1);
   if (!added) return it->second;
-  // Not a reference into profile_: FunctionId may add to it first.
+  // Not a reference into profile_: tables_ may add functions first.
   pprof::Location location;
   location.set_id(it->second);
   if (frame.pc() >= text_start_ && frame.pc() < text_end_) {
@@ -74,7 +53,7 @@ uint64_t GoroutineProfile::LocationId(const Frame& frame) {
   location.set_address(return_address ? frame.pc() - 1 : frame.pc());
   for (const Location& call : frame.locations()) {
     pprof::Line* line = location.add_line();
-    line->set_function_id(FunctionId(call));
+    line->set_function_id(tables_.Function(call.function(), call.file()));
     line->set_line(call.line());
   }
   *profile_.add_location() = std::move(location);
@@ -91,15 +70,15 @@ void GoroutineProfile::Add(const Goroutine& goroutine) {
   auto text = [&](absl::string_view key, absl::string_view value) {
     if (value.empty()) return;
     pprof::Label& label = labels.emplace_back();
-    label.set_key(String(key));
-    label.set_str(String(value));
+    label.set_key(tables_.String(key));
+    label.set_str(tables_.String(value));
   };
   auto number = [&](absl::string_view key, int64_t value,
                     absl::string_view unit) {
     pprof::Label& label = labels.emplace_back();
-    label.set_key(String(key));
+    label.set_key(tables_.String(key));
     label.set_num(value);
-    if (!unit.empty()) label.set_num_unit(String(unit));
+    if (!unit.empty()) label.set_num_unit(tables_.String(unit));
   };
   text("state", goroutine.status());
   text("wait_reason", goroutine.wait_reason());
@@ -127,7 +106,7 @@ void GoroutineProfile::Add(const Goroutine& goroutine) {
 }
 
 void GoroutineProfile::AddComment(absl::string_view comment) {
-  profile_.add_comment(String(comment));
+  profile_.add_comment(tables_.String(comment));
 }
 
 void GoroutineProfile::KeepCommonLabels(const std::vector<pprof::Label>& labels,

@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "proto/gentrace.pb.h"
 #include "proto/profile.pb.h"
+#include "render/pprof_file.h"
 
 namespace gentrace::render {
 
@@ -33,6 +34,9 @@ class GoroutineProfile {
     kPerStack,
   };
   GoroutineProfile(const Module& module, Samples samples);
+  // tables_ points into profile_.
+  GoroutineProfile(const GoroutineProfile&) = delete;
+  GoroutineProfile& operator=(const GoroutineProfile&) = delete;
 
   void Add(const Goroutine& goroutine);
   // A line `go tool pprof -comments` shows: how the profile was made.
@@ -41,8 +45,6 @@ class GoroutineProfile {
   absl::StatusOr<std::string> Encode() const;
 
  private:
-  int64_t String(absl::string_view text);
-  uint64_t FunctionId(const Location& location);
   uint64_t LocationId(const Frame& frame);
   // Keeps only the labels of `sample` that `labels` has too.
   static void KeepCommonLabels(const std::vector<pprof::Label>& labels,
@@ -51,8 +53,7 @@ class GoroutineProfile {
   const Samples samples_;
   uint64_t text_start_, text_end_;
   pprof::Profile profile_;
-  absl::flat_hash_map<std::string, int64_t> strings_;
-  absl::flat_hash_map<std::pair<int64_t, int64_t>, uint64_t> functions_;
+  ProfileTables tables_;  // of profile_
   // By pc and whether it is looked up as is (an interrupted instruction)
   // or as a return address.
   absl::flat_hash_map<std::pair<uint64_t, bool>, uint64_t> locations_;

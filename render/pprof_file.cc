@@ -86,4 +86,48 @@ absl::StatusOr<pprof::Profile> DecodePprofFile(absl::string_view file,
   return profile;
 }
 
+absl::StatusOr<ProfileTables> ProfileTables::Index(pprof::Profile* profile) {
+  ProfileTables tables(profile);
+  if (profile->string_table_size() == 0) profile->add_string_table("");
+  for (int i = 0; i < profile->string_table_size(); ++i) {
+    tables.strings_.try_emplace(profile->string_table(i), i);
+  }
+  for (const pprof::Function& function : profile->function()) {
+    if (!tables.ValidString(function.name()) ||
+        !tables.ValidString(function.system_name()) ||
+        !tables.ValidString(function.filename())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "corrupt profile: function ", function.id(), "'s strings"));
+    }
+    tables.functions_.try_emplace({function.name(), function.system_name(),
+                                   function.filename(), function.start_line()},
+                                  function.id());
+    tables.next_function_id_ =
+        std::max(tables.next_function_id_, function.id() + 1);
+  }
+  return tables;
+}
+
+int64_t ProfileTables::String(absl::string_view text) {
+  auto [it, added] = strings_.try_emplace(text, profile_->string_table_size());
+  if (added) profile_->add_string_table(std::string(text));
+  return it->second;
+}
+
+uint64_t ProfileTables::Function(absl::string_view name,
+                                 absl::string_view file) {
+  const int64_t name_index = String(name);
+  const int64_t file_index = String(file);
+  auto [it, added] = functions_.try_emplace(
+      {name_index, name_index, file_index, 0}, next_function_id_);
+  if (added) {
+    pprof::Function* function = profile_->add_function();
+    function->set_id(next_function_id_++);
+    function->set_name(name_index);
+    function->set_system_name(name_index);
+    function->set_filename(file_index);
+  }
+  return it->second;
+}
+
 }  // namespace gentrace::render
