@@ -4,8 +4,9 @@
 # 100,000 goroutines, whole command, output to /dev/null. Prints each core's
 # size, the median wall time of RUNS runs, the peak memory of the process
 # (/usr/bin/time's maximum resident set) and the time per goroutine, so that
-# linear growth shows; checks that gentrace printed as many goroutines as
-# the runtime did.
+# linear growth shows, then the median wall time and size of the grouped
+# HTML page of the same goroutines (--format=html); checks that gentrace
+# printed as many goroutines as the runtime did.
 #
 #   bazel build -c opt //cli:gentrace
 #   bench/goroutines_scale.sh FIXTURES/go [RUNS=3] [COUNTS="1000 10000 30000 100000"]
@@ -29,21 +30,23 @@ cache=${GENTRACE_CACHE:-$HOME/.cache/gentrace}/scale/$(sha256sum "$program" | cu
 # Cores of another build of the program are of no further use.
 find "$(dirname "$cache")" -mindepth 1 -maxdepth 1 ! -path "$cache" -exec rm -rf {} + 2>/dev/null || true
 
-# The median of RUNS wall times of `gentrace core` on DIR's core, and the
-# largest peak memory among them (KiB): "seconds kib".
+# The median of RUNS wall times of `gentrace core [FLAGS]` on DIR's core,
+# and the largest peak memory among them (KiB): "seconds kib".
 measure() {
   local dir=$1 walls=() peak=0
+  shift
   for ((i = 0; i < runs; i++)); do
     local line
     line=$(/usr/bin/time -f '%e %M' "$gentrace" core --binary="$dir/prog" \
-      --core="$dir/prog.core" 2>&1 >/dev/null | tail -1)
+      --core="$dir/prog.core" "$@" 2>&1 >/dev/null | tail -1)
     walls+=("${line% *}")
     ((${line#* } > peak)) && peak=${line#* }
   done
   echo "$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p") $peak"
 }
 
-printf '%-12s %10s %10s %10s %14s\n' goroutines "core MB" "wall s" "peak MB" "us/goroutine"
+printf '%-12s %10s %10s %10s %14s %10s %10s\n' goroutines "core MB" "wall s" "peak MB" "us/goroutine" \
+  "html s" "html KB"
 for n in "${counts[@]}"; do
   dir=$cache/$n
   if [[ ! -f $dir/prog.core ]]; then
@@ -60,6 +63,11 @@ for n in "${counts[@]}"; do
   [[ $printed == "$want" ]] ||
     { echo "$n: gentrace printed $printed goroutines, the runtime $want" >&2; exit 1; }
   read -r wall peak < <(measure "$dir")
+  # The same goroutines grouped into the HTML page.
+  read -r html_wall _ < <(measure "$dir" --format=html)
+  html_bytes=$("$gentrace" core --binary="$dir/prog" --core="$dir/prog.core" --format=html 2>/dev/null | wc -c)
   awk -v n="$printed" -v size="$(stat -c %s "$dir/prog.core")" -v wall="$wall" -v peak="$peak" \
-    'BEGIN { printf "%-12d %10.0f %10.3f %10.1f %14.2f\n", n, size / 1e6, wall, peak / 1024, wall * 1e6 / n }'
+    -v html_wall="$html_wall" -v html_bytes="$html_bytes" \
+    'BEGIN { printf "%-12d %10.0f %10.3f %10.1f %14.2f %10.3f %10.0f\n", n, size / 1e6, wall, peak / 1024,
+      wall * 1e6 / n, html_wall, html_bytes / 1024 }'
 done

@@ -67,15 +67,35 @@ absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> OpenSymbolIndex(
   return nullptr;
 }
 
-absl::StatusOr<render::GoroutineProfile::Samples> ProfileSamples(
-    const Args& args, absl::string_view format) {
-  if (!args.Has("pprof-group")) {
-    return render::GoroutineProfile::Samples::kPerGoroutine;
+absl::StatusOr<render::TraceOutputOptions> OutputOptions(
+    const Args& args, absl::string_view format,
+    const render::RuntimeTextOptions& text) {
+  render::TraceOutputOptions options;
+  options.text = text;
+  if (args.Has("pprof-group")) {
+    if (format != "pprof") {
+      return absl::InvalidArgumentError("--pprof-group needs --format=pprof");
+    }
+    options.profile_samples = render::GoroutineProfile::Samples::kPerStack;
   }
-  if (format != "pprof") {
-    return absl::InvalidArgumentError("--pprof-group needs --format=pprof");
+  if (std::optional<std::string> level = args.Flag("group")) {
+    options.group = render::ParseGroupBy(*level);
+    if (!options.group) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--group=", *level, ": the levels are exact, pcs and functions"));
+    }
+    if (format == "pprof") {
+      return absl::InvalidArgumentError(
+          "--group has no pprof form: --pprof-group makes a sample per stack");
+    }
   }
-  return render::GoroutineProfile::Samples::kPerStack;
+  if (std::optional<std::string> root = args.Flag("source-root")) {
+    if (format != "html") {
+      return absl::InvalidArgumentError("--source-root needs --format=html");
+    }
+    options.html.source_root = *root;
+  }
+  return options;
 }
 
 }  // namespace gentrace::cli

@@ -9,7 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "cli/args.h"
-#include "render/goroutine_profile.h"
+#include "render/trace_output.h"
 #include "symtab/binary.h"
 #include "symtab/symbol_index.h"
 
@@ -39,10 +39,13 @@ absl::Status WriteFileWhole(const std::string& path, absl::string_view bytes);
 absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> OpenSymbolIndex(
     const Args& args, const symtab::Binary& binary, absl::string_view command);
 
-// How --format=pprof makes its samples: per goroutine, or with
-// --pprof-group per distinct stack (refused with another format).
-absl::StatusOr<render::GoroutineProfile::Samples> ProfileSamples(
-    const Args& args, absl::string_view format);
+// The goroutine view's options from the flags `core` and `pid` share:
+// --pprof-group (pprof samples per distinct stack, only with
+// --format=pprof), --group[=exact|pcs|functions] (text, JSON, proto and
+// HTML) and --source-root (HTML), over the text options `text`.
+absl::StatusOr<render::TraceOutputOptions> OutputOptions(
+    const Args& args, absl::string_view format,
+    const render::RuntimeTextOptions& text);
 
 // Each runs one subcommand on its arguments (after the subcommand name),
 // writing results to stdout. A returned error is printed by main.

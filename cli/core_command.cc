@@ -20,13 +20,24 @@
 namespace gentrace::cli {
 absl::Status RunCore(absl::Span<char* const> argv) {
   constexpr absl::string_view kFlags[] = {
-      "binary", "core", "defers", "format", "native", "pprof-group", "threads"};
-  constexpr absl::string_view kFormats[] = {"text", "json", "proto", "pprof"};
+      "binary", "core",        "defers",      "format", "group",
+      "native", "pprof-group", "source-root", "threads"};
+  constexpr absl::string_view kFormats[] = {"text", "json", "proto", "pprof",
+                                            "html"};
   absl::StatusOr<CommandInput> input = ParseAndOpen(argv, kFlags, kFormats);
   if (!input.ok()) return input.status();
-  absl::StatusOr<render::GoroutineProfile::Samples> samples =
-      ProfileSamples(input->args, input->format);
-  if (!samples.ok()) return samples.status();
+  // As the runtime's crash report: only the reporting goroutine's stack
+  // among the running ones.
+  const std::optional<symtab::GoVersion> go = input->binary->go_version();
+  absl::StatusOr<render::TraceOutputOptions> options = OutputOptions(
+      input->args, input->format,
+      {.go_minor = go ? go->minor : 0, .defers = input->args.Has("defers")});
+  if (!options.ok()) return options.status();
+  if (input->args.Has("threads") &&
+      (options->group || input->format == "html")) {
+    return absl::InvalidArgumentError(
+        "--threads: threads are not grouped (--group, --format=html)");
+  }
   absl::StatusOr<std::string> core_path = input->args.Required("core");
   if (!core_path.ok()) return core_path.status();
   absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
@@ -37,16 +48,10 @@ absl::Status RunCore(absl::Span<char* const> argv) {
       !loaded.ok()) {
     return loaded;
   }
+  // Loaded where the core has it (a PIE): another Binary from here on.
   const symtab::Binary& binary = *input->binary;
-
-  // As the runtime's crash report: only the reporting goroutine's stack
-  // among the running ones.
-  render::TraceOutput out(
-      input->format,
-      {.go_minor = binary.go_version() ? binary.go_version()->minor : 0,
-       .defers = input->args.Has("defers")},
-      ModuleOf(binary), stdout, render::TraceOutput::Flush::kAsItComes,
-      *samples);
+  render::TraceOutput out(input->format, *options, ModuleOf(binary), stdout,
+                          render::TraceOutput::Flush::kAsItComes);
   if (input->args.Has("threads")) {
     for (const target::Thread& stopped : program.threads()) {
       traceback::Thread walked = traceback::UnwindThread(

@@ -17,16 +17,14 @@
 namespace gentrace::cli {
 
 absl::Status RunPid(absl::Span<char* const> argv) {
-  constexpr absl::string_view kFlags[] = {"binary", "defers", "format",
-                                          "pprof-group"};
-  constexpr absl::string_view kFormats[] = {"text", "json", "proto", "pprof"};
+  constexpr absl::string_view kFlags[] = {
+      "binary", "defers", "format", "group", "pprof-group", "source-root"};
+  constexpr absl::string_view kFormats[] = {"text", "json", "proto", "pprof",
+                                            "html"};
   absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
   if (!args.ok()) return args.status();
   absl::StatusOr<std::string> format = args->Format(kFormats);
   if (!format.ok()) return format.status();
-  absl::StatusOr<render::GoroutineProfile::Samples> samples =
-      ProfileSamples(*args, *format);
-  if (!samples.ok()) return samples.status();
   pid_t pid = 0;
   if (args->positional().size() != 1 ||
       !absl::SimpleAtoi(args->positional()[0], &pid) || pid <= 0) {
@@ -48,13 +46,14 @@ absl::Status RunPid(absl::Span<char* const> argv) {
   }
   // A live process has no crash report to match: every running goroutine's
   // stack is shown.
-  render::TraceOutput out(
-      *format,
+  absl::StatusOr<render::TraceOutputOptions> options = OutputOptions(
+      *args, *format,
       {.go_minor = (*binary)->go_version() ? (*binary)->go_version()->minor : 0,
        .running_stacks = true,
-       .defers = args->Has("defers")},
-      ModuleOf(**binary), stdout, render::TraceOutput::Flush::kAtWrite,
-      *samples);
+       .defers = args->Has("defers")});
+  if (!options.ok()) return options.status();
+  render::TraceOutput out(*format, *options, ModuleOf(**binary), stdout,
+                          render::TraceOutput::Flush::kAtWrite);
   std::vector<std::string> notes;
   // The output is rendered while the process is held and written after it
   // runs again, so a slow reader of stdout cannot keep it stopped.

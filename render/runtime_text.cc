@@ -1,5 +1,7 @@
 #include "render/runtime_text.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -35,16 +37,28 @@ void AppendFunctionName(absl::string_view name, std::string* out) {
 
 // "created by F[ in goroutine N]" and the `go` statement's position; nothing
 // if it was not symbolized. `message` is a Goroutine or an Ancestor.
+// A group's (`group` non-null) shows `*` for what its members do not share.
 template <typename Message>
 void AppendCreatedBy(const Message& message, int64_t parent_id,
-                     std::string* out) {
+                     const GoroutineGroup* group, std::string* out) {
   if (!message.has_created_by()) return;
   const Location& at = message.created_by();
   out->append("created by ");
   AppendFunctionName(at.function(), out);
-  if (parent_id != 0) absl::StrAppend(out, " in goroutine ", parent_id);
-  absl::StrAppend(out, "\n\t", at.file(), ":", at.line());
-  if (message.created_by_pc() > message.created_by_entry()) {
+  if (group != nullptr && group->varying_parent()) {
+    out->append(" in goroutine *");
+  } else if (parent_id != 0) {
+    absl::StrAppend(out, " in goroutine ", parent_id);
+  }
+  absl::StrAppend(out, "\n\t", at.file(), ":");
+  if (group != nullptr && group->varying_creator_line()) {
+    out->append("*");
+  } else {
+    absl::StrAppend(out, at.line());
+  }
+  if (group != nullptr && group->varying_creator_pc()) {
+    out->append(" +*");
+  } else if (message.created_by_pc() > message.created_by_entry()) {
     absl::StrAppend(
         out, " +0x",
         absl::Hex(message.created_by_pc() - message.created_by_entry()));
@@ -75,12 +89,14 @@ void AppendAncestor(const Ancestor& ancestor, const RuntimeTextOptions& options,
   if (ancestor.frames_size() == recorded_max) {
     out->append("...additional frames elided...\n");
   }
-  if (ancestor.id() != 1) AppendCreatedBy(ancestor, 0, out);
+  if (ancestor.id() != 1) AppendCreatedBy(ancestor, 0, nullptr, out);
 }
 
 // "\tdeferred main.f.func1 at /src/main.go:20 (open-coded, closure
 // 0xc000012340)"
-void AppendDeferredCall(const DeferredCall& call, std::string* out) {
+// Without `addresses`, the closure and argument addresses are left out.
+void AppendDeferredCall(const DeferredCall& call, bool addresses,
+                        std::string* out) {
   out->append("\tdeferred ");
   if (call.function().function().empty()) {
     absl::StrAppend(out, "0x", absl::Hex(call.entry()));
@@ -99,6 +115,10 @@ void AppendDeferredCall(const DeferredCall& call, std::string* out) {
       out->append(" (open-coded");
       break;
   }
+  if (!addresses) {
+    out->append(")\n");
+    return;
+  }
   absl::StrAppend(out, ", closure 0x", absl::Hex(call.closure()));
   if (call.argument_bytes() > 0) {
     absl::StrAppend(out, ", ", call.argument_bytes(), " argument bytes at 0x",
@@ -107,24 +127,11 @@ void AppendDeferredCall(const DeferredCall& call, std::string* out) {
   out->append(")\n");
 }
 
-}  // namespace
-
-void AppendGoroutineText(const Goroutine& goroutine,
-                         const RuntimeTextOptions& options, std::string* out) {
-  absl::StrAppend(out, "goroutine ", goroutine.id());
-  // 1.22+: the g and its M, at GOTRACEBACK=crash.
-  if (options.go_minor >= 22 && options.frame_addresses) {
-    absl::StrAppend(out, " gp=0x", absl::Hex(goroutine.address()));
-    if (goroutine.m_address() != 0) {
-      absl::StrAppend(out, " m=", goroutine.m_id(), " mp=0x",
-                      absl::Hex(goroutine.m_address()));
-    } else {
-      out->append(" m=nil");
-    }
-  }
-  absl::StrAppend(out, " [", goroutine.status(), "]:\n");
-  const bool hidden = goroutine.status() == "running" &&
-                      !goroutine.reporting() && !options.running_stacks;
+// A goroutine's frames, creator and ancestors (all but its header line);
+// a group's (`group` non-null) with `*` for what its members do not share.
+void AppendStack(const Goroutine& goroutine, const RuntimeTextOptions& options,
+                 const GoroutineGroup* group, std::string* out) {
+  const bool hidden = StackHidden(goroutine, options);
   if (hidden ||
       (goroutine.frames().empty() && goroutine.status() == "running")) {
     out->append("\tgoroutine running on other thread; stack unavailable\n");
@@ -135,7 +142,7 @@ void AppendGoroutineText(const Goroutine& goroutine,
   // elided..." if there were that many; from 1.21 the first 50 and last 50
   // logical frames, with the count of those between.
   struct Logical {
-    const Frame* frame;
+    int frame;
     int location;
   };
   std::vector<Logical> logical;
@@ -143,11 +150,30 @@ void AppendGoroutineText(const Goroutine& goroutine,
   for (const Frame& frame : goroutine.frames()) {
     if (hidden) break;
     if (options.go_minor < 21 && physical == kMaxPhysicalFrames) break;
-    ++physical;
     for (int i = 0; i < frame.locations_size(); ++i) {
-      logical.push_back({&frame, i});
+      logical.push_back({physical, i});
     }
+    ++physical;
   }
+  // Frames whose lines or pcs a group's members do not all share.
+  auto line_varies = [group](int frame) {
+    return group != nullptr &&
+           std::binary_search(group->varying_lines().begin(),
+                              group->varying_lines().end(), frame);
+  };
+  auto pc_varies = [group](int frame) {
+    return group != nullptr &&
+           std::binary_search(group->varying_pcs().begin(),
+                              group->varying_pcs().end(), frame);
+  };
+  auto append_position = [&](const Location& at, int frame) {
+    absl::StrAppend(out, "\t", at.file(), ":");
+    if (line_varies(frame)) {
+      out->append("*");
+    } else {
+      absl::StrAppend(out, at.line());
+    }
+  };
   const int total = static_cast<int>(logical.size());
   for (int n = 0; n < total; ++n) {
     if (options.go_minor >= 21 && total > kInnerFrames + kOuterFrames &&
@@ -156,23 +182,32 @@ void AppendGoroutineText(const Goroutine& goroutine,
                       " frames elided...\n");
       n = total - kOuterFrames;
     }
-    const Frame& frame = *logical[n].frame;
+    const int index = logical[n].frame;
+    const Frame& frame = goroutine.frames(index);
     const Location& at = frame.locations(logical[n].location);
     if (frame.source() == FRAME_SOURCE_NATIVE) {
       // A C frame stitched in (--native), as the runtime prints the frames
       // a cgo traceback function gives it: no arguments, no offset.
-      absl::StrAppend(out, at.function(), "\n\t", at.file(), ":", at.line(),
-                      " pc=0x", absl::Hex(frame.pc()), "\n");
+      absl::StrAppend(out, at.function(), "\n");
+      append_position(at, index);
+      if (!pc_varies(index)) {
+        absl::StrAppend(out, " pc=0x", absl::Hex(frame.pc()));
+      }
+      out->append("\n");
       continue;
     }
     AppendFunctionName(at.function(), out);
     if (at.inlined()) {
-      absl::StrAppend(out, "(...)\n\t", at.file(), ":", at.line(), "\n");
+      out->append("(...)\n");
+      append_position(at, index);
+      out->append("\n");
       continue;
     }
-    absl::StrAppend(out, "(", frame.arguments(), ")\n\t", at.file(), ":",
-                    at.line());
-    if (frame.pc() > frame.entry()) {
+    absl::StrAppend(out, "(", frame.arguments(), ")\n");
+    append_position(at, index);
+    if (pc_varies(index)) {
+      out->append(" +*");
+    } else if (frame.pc() > frame.entry()) {
       out->append(" +");
       AppendHex(frame.pc() - frame.entry(), out);
     }
@@ -187,7 +222,7 @@ void AppendGoroutineText(const Goroutine& goroutine,
     out->append("\n");
     if (options.defers) {
       for (const DeferredCall& call : frame.defers()) {
-        AppendDeferredCall(call, out);
+        AppendDeferredCall(call, /*addresses=*/group == nullptr, out);
       }
     }
   }
@@ -209,11 +244,61 @@ void AppendGoroutineText(const Goroutine& goroutine,
   }
   if (ShownCreator(goroutine) != nullptr) {
     AppendCreatedBy(goroutine,
-                    options.go_minor >= 21 ? goroutine.parent_id() : 0, out);
+                    options.go_minor >= 21 ? goroutine.parent_id() : 0, group,
+                    out);
   }
   for (const Ancestor& ancestor : goroutine.ancestors()) {
     AppendAncestor(ancestor, options, out);
   }
+}
+
+// "18, 20-22": ascending ids, runs as ranges.
+void AppendIdRanges(const google::protobuf::RepeatedField<int64_t>& ids,
+                    std::string* out) {
+  for (int i = 0; i < ids.size();) {
+    int last = i;
+    while (last + 1 < ids.size() && ids[last + 1] == ids[last] + 1) ++last;
+    absl::StrAppend(out, i == 0 ? "" : ", ", ids[i]);
+    if (last > i) absl::StrAppend(out, "-", ids[last]);
+    i = last + 1;
+  }
+}
+
+}  // namespace
+
+void AppendGoroutineText(const Goroutine& goroutine,
+                         const RuntimeTextOptions& options, std::string* out) {
+  absl::StrAppend(out, "goroutine ", goroutine.id());
+  // 1.22+: the g and its M, at GOTRACEBACK=crash.
+  if (options.go_minor >= 22 && options.frame_addresses) {
+    absl::StrAppend(out, " gp=0x", absl::Hex(goroutine.address()));
+    if (goroutine.m_address() != 0) {
+      absl::StrAppend(out, " m=", goroutine.m_id(), " mp=0x",
+                      absl::Hex(goroutine.m_address()));
+    } else {
+      out->append(" m=nil");
+    }
+  }
+  absl::StrAppend(out, " [", goroutine.status(), "]:\n");
+  AppendStack(goroutine, options, nullptr, out);
+}
+
+void AppendGroupText(const GoroutineGroup& group,
+                     const RuntimeTextOptions& options, std::string* out) {
+  absl::StrAppend(out, group.ids_size(),
+                  group.ids_size() == 1 ? " goroutine [" : " goroutines [",
+                  group.status(), "]: ");
+  AppendIdRanges(group.ids(), out);
+  out->append("\n");
+  RuntimeTextOptions shared = options;
+  shared.frame_addresses = false;
+  AppendStack(group.goroutine(), shared, &group, out);
+}
+
+bool StackHidden(const Goroutine& goroutine,
+                 const RuntimeTextOptions& options) {
+  return goroutine.status() == "running" && !goroutine.reporting() &&
+         !options.running_stacks;
 }
 
 const Location* ShownCreator(const Goroutine& goroutine) {

@@ -41,6 +41,25 @@ const Location* ShownCreator(const Goroutine& goroutine);
 void AppendGoroutineText(const Goroutine& goroutine,
                          const RuntimeTextOptions& options, std::string* out);
 
+// Goroutines collapsed into one block (--group): the count, the members'
+// state with their range of wait minutes and their ids (runs as ranges), then
+// the stack as AppendGoroutineText prints it without per-goroutine
+// addresses (fp= sp= pc=, gp= m=, a deferred call's closure), with `*`
+// for a value the members do not all share (an argument; a line or an
+// offset when grouped by functions; the creator's goroutine):
+//
+//   3 goroutines [chan receive, 2-5 minutes]: 18, 20-21
+//   main.worker(*, 0x3?)
+//   	/src/main.go:12 +0x1d
+//   created by main.main in goroutine 1
+//   	/src/main.go:30 +0x45
+void AppendGroupText(const GoroutineGroup& group,
+                     const RuntimeTextOptions& options, std::string* out);
+
+// Whether the text shows "goroutine running on other thread; stack
+// unavailable" instead of the goroutine's frames.
+bool StackHidden(const Goroutine& goroutine, const RuntimeTextOptions& options);
+
 }  // namespace gentrace::render
 
 #endif  // GENTRACE_RENDER_RUNTIME_TEXT_H_

@@ -69,17 +69,26 @@ void AppendLengthDelimited(int field, absl::string_view bytes,
 }  // namespace
 
 TraceOutput::TraceOutput(absl::string_view format,
-                         const RuntimeTextOptions& options,
-                         const Module& module, std::FILE* file, Flush flush,
-                         GoroutineProfile::Samples profile_samples)
+                         const TraceOutputOptions& options,
+                         const Module& module, std::FILE* file, Flush flush)
     : kind_(format == "json"    ? Kind::kJson
             : format == "proto" ? Kind::kProto
             : format == "pprof" ? Kind::kPprof
+            : format == "html"  ? Kind::kHtml
                                 : Kind::kText),
       options_(options),
       file_(file),
       flush_(flush) {
-  if (kind_ == Kind::kJson) {
+  if (options.group || kind_ == Kind::kHtml) {
+    grouper_.emplace(options.group.value_or(GroupBy::kPcs), options.text);
+  }
+  if (kind_ == Kind::kPprof && options.group) {
+    status_ = absl::InvalidArgumentError(
+        "a pprof profile groups by stack with --pprof-group, not --group");
+  }
+  if (kind_ == Kind::kHtml) {
+    module_message_ = module;
+  } else if (kind_ == Kind::kJson) {
     absl::StatusOr<std::string> json = ToJsonLine(module);
     if (json.ok()) module_ = *json;
     status_.Update(json.status());
@@ -87,7 +96,7 @@ TraceOutput::TraceOutput(absl::string_view format,
     AppendLengthDelimited(Trace::kModulesFieldNumber,
                           module.SerializeAsString(), &text_or_proto_);
   } else if (kind_ == Kind::kPprof) {
-    profile_.emplace(module, profile_samples);
+    profile_.emplace(module, options.profile_samples);
   }
 }
 
@@ -126,31 +135,55 @@ void TraceOutput::Add(const google::protobuf::Message& message, int field,
       append_text(&text_or_proto_);
       break;
     case Kind::kPprof:
-      return;  // the profile is written at Write
+    case Kind::kHtml:
+      return;  // written whole at Write
   }
   added_any_ = true;
   if (flush_ == Flush::kAsItComes) FlushPast(kFlushSize);
 }
 
 void TraceOutput::AddThread(const Thread& thread) {
-  if (profile_) {
+  if (profile_ || grouper_) {
     status_.Update(absl::InvalidArgumentError(
-        "a pprof profile holds goroutines, not threads"));
+        profile_ ? "a pprof profile holds goroutines, not threads"
+                 : "goroutines are grouped, not threads"));
   }
   Add(thread, Trace::kThreadsFieldNumber, &threads_,
       [&](std::string* out) { AppendThreadText(thread, out); });
 }
 
 void TraceOutput::AddGoroutine(const Goroutine& goroutine) {
+  if (grouper_) {
+    grouper_->Add(goroutine);
+    return;
+  }
   if (profile_) profile_->Add(goroutine);
   Add(goroutine, Trace::kGoroutinesFieldNumber, &goroutines_,
       [&](std::string* out) {
         if (added_any_) *out += "\n";
-        AppendGoroutineText(goroutine, options_, out);
+        AppendGoroutineText(goroutine, options_.text, out);
       });
 }
 
+void TraceOutput::AddGroups() {
+  std::vector<GoroutineGroup> groups = std::move(*grouper_).Groups();
+  grouper_.reset();
+  if (kind_ == Kind::kHtml) {
+    AppendHtmlReport(module_message_, groups, notes_, options_.text,
+                     options_.html, &text_or_proto_);
+    return;
+  }
+  for (const GoroutineGroup& group : groups) {
+    Add(group, Trace::kGoroutineGroupsFieldNumber, &groups_,
+        [&](std::string* out) {
+          if (added_any_) *out += "\n";
+          AppendGroupText(group, options_.text, out);
+        });
+  }
+}
+
 absl::Status TraceOutput::Write() {
+  if (grouper_) AddGroups();
   switch (kind_) {
     case Kind::kJson: {
       // The Trace message's JSON, field by field in field-number order.
@@ -169,7 +202,9 @@ absl::Status TraceOutput::Write() {
           threads_.empty() ? "" : "]",
           goroutines_.empty() ? "" : ",\"goroutines\":[", goroutines_,
           goroutines_.empty() ? "" : "]", notes.empty() ? "" : ",\"notes\":[",
-          absl::StrJoin(notes, ","), notes.empty() ? "" : "]", "}\n");
+          absl::StrJoin(notes, ","), notes.empty() ? "" : "]",
+          groups_.empty() ? "" : ",\"goroutineGroups\":[", groups_,
+          groups_.empty() ? "" : "]", "}\n");
       break;
     }
     case Kind::kProto:
@@ -184,6 +219,8 @@ absl::Status TraceOutput::Write() {
       if (encoded.ok()) text_or_proto_ = *std::move(encoded);
       break;
     }
+    case Kind::kHtml:
+      break;  // the notes are in the page
     case Kind::kText:
       // Notes say how the output was made; stdout stays the runtime's
       // format.

@@ -10,7 +10,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "proto/gentrace.pb.h"
+#include "render/goroutine_groups.h"
 #include "render/goroutine_profile.h"
+#include "render/html_report.h"
 #include "render/runtime_text.h"
 
 namespace gentrace::render {
@@ -23,12 +25,25 @@ void AppendThreadText(const Thread& thread, std::string* out);
 // JSON ("json"), or the reason and each thread as AppendThreadText does.
 absl::Status WriteThreadTrace(const Trace& trace, absl::string_view format);
 
+struct TraceOutputOptions {
+  RuntimeTextOptions text;
+  // "pprof": one sample per goroutine or per stack.
+  GoroutineProfile::Samples profile_samples =
+      GoroutineProfile::Samples::kPerGoroutine;
+  // Text, JSON and proto: goroutines collapsed into groups at this level.
+  // "html" always groups, by pcs unless told.
+  std::optional<GroupBy> group;
+  HtmlReportOptions html;
+};
+
 // The output of `core` and `pid`, built a thread or goroutine at a time so
 // that memory holds rendered output, not every message: as text (threads'
 // and goroutines' blocks in the order they are added, goroutines in the
 // runtime's format; notes to stderr), as the Trace message that would hold
-// them all, in JSON ("json") or binary ("proto"), or as a gzipped pprof
-// goroutine profile ("pprof": goroutines only; notes become its comments).
+// them all, in JSON ("json") or binary ("proto"), as a gzipped pprof
+// goroutine profile ("pprof": goroutines only; notes become its comments),
+// or as an HTML page of grouped goroutines ("html"). Grouped, goroutines
+// are held as groups and written at Write, largest first.
 class TraceOutput {
  public:
   // When to write to `file`: as the output accumulates (a core: nothing is
@@ -36,11 +51,8 @@ class TraceOutput {
   // process, which runs again before a slow reader of the output is waited
   // on). JSON is written at Write either way: its fields come in order.
   enum class Flush { kAsItComes, kAtWrite };
-  // `profile_samples`: how "pprof" makes its samples.
-  TraceOutput(absl::string_view format, const RuntimeTextOptions& options,
-              const Module& module, std::FILE* file, Flush flush,
-              GoroutineProfile::Samples profile_samples =
-                  GoroutineProfile::Samples::kPerGoroutine);
+  TraceOutput(absl::string_view format, const TraceOutputOptions& options,
+              const Module& module, std::FILE* file, Flush flush);
   void AddThread(const Thread& thread);
   void AddGoroutine(const Goroutine& goroutine);
   void AddNote(std::string note) { notes_.push_back(std::move(note)); }
@@ -48,7 +60,9 @@ class TraceOutput {
   absl::Status Write();
 
  private:
-  enum class Kind { kText, kJson, kProto, kPprof };
+  enum class Kind { kText, kJson, kProto, kPprof, kHtml };
+  // The groups, each as the format has it.
+  void AddGroups();
   // A thread or goroutine as JSON (comma-separated) or as a Trace field.
   void AddMessage(const google::protobuf::Message& message, int field,
                   std::string* out);
@@ -62,18 +76,20 @@ class TraceOutput {
 
   absl::Status status_;
   Kind kind_;
-  RuntimeTextOptions options_;
+  TraceOutputOptions options_;
+  Module module_message_;  // html
   std::FILE* file_;
   Flush flush_;
   std::string module_;  // JSON
   // JSON's threads and goroutines, each field's elements comma-separated.
-  std::string threads_, goroutines_;
+  std::string threads_, goroutines_, groups_;
   // Text, or the Trace's wire form, in the order added (a message's fields
   // may come in any order on the wire).
   std::string text_or_proto_;
   bool added_any_ = false;
   std::vector<std::string> notes_;
   std::optional<GoroutineProfile> profile_;  // pprof
+  std::optional<GoroutineGrouper> grouper_;
 };
 
 }  // namespace gentrace::render

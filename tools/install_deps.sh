@@ -9,7 +9,7 @@ packages=(
   libunwind-dev libdw-dev libabsl-dev libprotobuf-dev protobuf-compiler zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   golang-1.19-go qemu-user libc6-arm64-cross gdb-multiarch gdb liblzma-dev xz-utils
-  python3 pkg-config ca-certificates nodejs npm
+  python3 pkg-config ca-certificates nodejs npm chromium fonts-dejavu-core
 )
 backports=(golang-1.21-go golang-1.22-go golang-1.23-go)
 

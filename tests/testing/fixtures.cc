@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -91,6 +92,20 @@ std::vector<FixtureBinary> FixturesWith(const std::string& suffix) {
     if (FileExists(b.path + suffix)) out.push_back(std::move(b));
   }
   return out;
+}
+
+std::vector<FixtureBinary> FixtureCoresIn(
+    std::initializer_list<const char*> parts) {
+  std::vector<FixtureBinary> cores;
+  for (const FixtureBinary& binary : FixturesWith(".core")) {
+    for (const char* part : parts) {
+      if (absl::StrContains(binary.path, part)) {
+        cores.push_back(binary);
+        break;
+      }
+    }
+  }
+  return cores;
 }
 
 std::string SymbolizeFixture(const std::string& variant,

@@ -2,6 +2,7 @@
 #define GENTRACE_TESTS_TESTING_FIXTURES_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -29,6 +30,10 @@ std::vector<FixtureBinary> AllFixtureBinaries();
 // The fixture binaries that have a file `<binary><suffix>` beside them
 // (".addr2line.tsv", ".traceback.txt").
 std::vector<FixtureBinary> FixturesWith(const std::string& suffix);
+// The fixture binaries with a core beside them whose path holds one of
+// `parts` ("/parked/", "/amd64/goroutines/").
+std::vector<FixtureBinary> FixtureCoresIn(
+    std::initializer_list<const char*> parts);
 // The path of a build of tests/go/symbolize (one with an addr2line table)
 // in `variant` for `goarch`, the last the manifest lists, or "" if none.
 std::string SymbolizeFixture(const std::string& variant,

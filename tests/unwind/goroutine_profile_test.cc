@@ -6,6 +6,7 @@
 // --pprof-group each distinct stack once with its count. The same profile
 // with its functions and lines taken out, as perf and eBPF profilers write
 // them, gets them back from `gentrace pprof-symbolize`: pprof lists the same.
+// `pprof -top` counts goroutines per function as the runtime's own text.
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -13,10 +14,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -29,6 +34,8 @@
 #include "render/pprof_file.h"
 #include "render/runtime_text.h"
 #include "tests/testing/fixtures.h"
+#include "tests/testing/shell_command.h"
+#include "traceback/traceback_text.h"
 
 namespace gentrace {
 namespace {
@@ -39,17 +46,6 @@ using ::gentrace::testing::FixtureBinary;
 // The separator pprof -traces prints between samples.
 constexpr absl::string_view kSeparator =
     "-----------+-------------------------------------------------------";
-
-std::vector<FixtureBinary> GoroutineCores() {
-  std::vector<FixtureBinary> cores;
-  for (const FixtureBinary& binary : gentrace::testing::FixturesWith(".core")) {
-    if (absl::StrContains(binary.path, "/goroutines/") ||
-        absl::StrContains(binary.path, "/goroutines-pie/")) {
-      cores.push_back(binary);
-    }
-  }
-  return cores;
-}
 
 // Debian's pprof for the toolchain, else the newest Debian ships.
 std::string PprofFor(const std::string& toolchain) {
@@ -62,37 +58,7 @@ std::string PprofFor(const std::string& toolchain) {
   return "";
 }
 
-class GoroutineProfileTest : public ::testing::TestWithParam<FixtureBinary> {
- protected:
-  void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) / GetParam().name;
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-
-  // Runs `command` with stdout to `out` (a file in the test's directory if
-  // empty); what it wrote.
-  std::string Run(const std::string& command, std::string out = "") {
-    if (out.empty()) out = (dir_ / "stdout").string();
-    const std::string err = (dir_ / "stderr").string();
-    const int status = std::system(absl::StrCat("HOME=", dir_.string(), " ",
-                                                command, " >", out, " 2>", err)
-                                       .c_str());
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        << command << "\n"
-        << gentrace::testing::ReadFileOrEmpty(err);
-    return gentrace::testing::ReadFileOrEmpty(out);
-  }
-
-  std::string Gentrace(const std::string& args) {
-    const FixtureBinary& fixture = GetParam();
-    return absl::StrCat(fs::absolute("cli/gentrace").string(),
-                        " core --binary=", fixture.path,
-                        " --core=", fixture.path, ".core ", args);
-  }
-
-  fs::path dir_;
-};
+using GoroutineProfileTest = gentrace::testing::FixtureCoreTest;
 
 // A goroutine's stack lines as pprof -traces prints them, `count` on the
 // first.
@@ -144,13 +110,13 @@ TEST_P(GoroutineProfileTest, PprofListsTheStacksOfTheJsonView) {
   const std::string pprof = PprofFor(GetParam().toolchain);
   if (pprof.empty()) GTEST_SKIP() << "no Debian pprof";
   Trace trace;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
-                  Run(Gentrace("--format=json")), &trace)
-                  .ok());
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(Core("--format=json"), &trace)
+          .ok());
   ASSERT_GT(trace.goroutines_size(), 3);
 
   const std::string profile = (dir_ / "profile.pb.gz").string();
-  Run(Gentrace("--format=pprof"), profile);
+  Core("--format=pprof", profile);
   std::vector<std::string> want;
   std::map<std::string, int> stacks;
   for (const Goroutine& goroutine : trace.goroutines()) {
@@ -166,7 +132,7 @@ TEST_P(GoroutineProfileTest, PprofListsTheStacksOfTheJsonView) {
   // Grouped: each stack once, with its count (which labels a group keeps,
   // render/goroutine_profile_test checks).
   const std::string grouped = (dir_ / "grouped.pb.gz").string();
-  Run(Gentrace("--format=pprof --pprof-group"), grouped);
+  Core("--format=pprof --pprof-group", grouped);
   std::vector<std::string> grouped_stacks;
   for (const std::string& block :
        Blocks(Run(absl::StrCat(pprof, " -traces ", grouped)))) {
@@ -191,11 +157,100 @@ TEST_P(GoroutineProfileTest, PprofListsTheStacksOfTheJsonView) {
   EXPECT_EQ(grouped_stacks, want_grouped);
 }
 
+// A function name with its type arguments elided, as the runtime prints
+// generic functions ("main.f[...]").
+std::string WithoutTypeArguments(absl::string_view name) {
+  const size_t open = name.find('[');
+  const size_t close = name.rfind(']');
+  if (open == absl::string_view::npos || close == absl::string_view::npos ||
+      close < open) {
+    return std::string(name);
+  }
+  return absl::StrCat(name.substr(0, open), "[...]", name.substr(close + 1));
+}
+
+// Per function, the goroutines whose innermost frame it is and those it is
+// in, from the runtime's own crash text: each goroutine's fullest block
+// (one running on another thread is printed bare in the list, then whole
+// by its thread), its function lines ("panic" is runtime.gopanic). Blocks
+// the runtime cut ("...frames elided...") are left out, their ids put in
+// `cut`.
+std::map<std::string, std::pair<int, int>> RuntimeFunctionCounts(
+    const std::string& crash_text, std::vector<int64_t>* cut) {
+  std::map<std::string, std::pair<int, int>> counts;
+  for (const auto& [id, blocks] : traceback::GoroutineBlocks(crash_text)) {
+    const std::string& block = *absl::c_max_element(
+        blocks, [](const std::string& a, const std::string& b) {
+          return a.size() < b.size();
+        });
+    if (absl::StrContains(block, "\n...")) {
+      cut->push_back(id);
+      continue;
+    }
+    std::set<std::string> seen;
+    bool innermost = true;
+    for (absl::string_view line : absl::StrSplit(block, '\n')) {
+      if (line.empty() || line[0] == '\t' || line.back() == ':' ||
+          absl::StartsWith(line, "created by ") || !absl::EndsWith(line, ")")) {
+        continue;
+      }
+      std::string function =
+          WithoutTypeArguments(line.substr(0, line.rfind('(')));
+      if (function == "panic") function = "runtime.gopanic";
+      if (innermost) ++counts[function].first;
+      innermost = false;
+      if (seen.insert(function).second) ++counts[function].second;
+    }
+  }
+  return counts;
+}
+
+// `pprof -top` counts goroutines per function (flat: the innermost; cum:
+// anywhere on the stack, inlined calls too) as the runtime's own traceback
+// text of the same goroutines does.
+TEST_P(GoroutineProfileTest, TopCountsWhatTheRuntimePrinted) {
+  const std::string pprof = PprofFor(GetParam().toolchain);
+  if (pprof.empty()) GTEST_SKIP() << "no Debian pprof";
+  std::vector<int64_t> cut;
+  const std::map<std::string, std::pair<int, int>> printed =
+      RuntimeFunctionCounts(
+          gentrace::testing::ReadFileOrEmpty(GetParam().path + ".crash.txt"),
+          &cut);
+  const std::string profile = (dir_ / "profile.pb.gz").string();
+  Core("--format=pprof", profile);
+  std::map<std::string, std::pair<int, int>> top;
+  for (absl::string_view line : absl::StrSplit(
+           Run(absl::StrCat(pprof, " -top -nodefraction=0 -nodecount=100000 ",
+                            cut.empty()
+                                ? ""
+                                : absl::StrCat("-tagignore=goroutine=",
+                                               absl::StrJoin(cut, ","), " "),
+                            profile)),
+           '\n')) {
+    // flat flat% sum% cum cum% function [(inline)]
+    std::vector<absl::string_view> fields =
+        absl::StrSplit(line, ' ', absl::SkipEmpty());
+    int flat = 0, cum = 0;
+    if (fields.size() < 6 || !absl::SimpleAtoi(fields[0], &flat) ||
+        !absl::SimpleAtoi(fields[3], &cum)) {
+      continue;
+    }
+    std::pair<int, int>& count = top[WithoutTypeArguments(fields[5])];
+    count.first += flat;
+    count.second += cum;
+  }
+  ASSERT_FALSE(top.empty());
+  EXPECT_EQ(top, printed);
+  ::testing::Test::RecordProperty("functions", static_cast<int>(top.size()));
+  ::testing::Test::RecordProperty("cut_goroutines",
+                                  static_cast<int>(cut.size()));
+}
+
 TEST_P(GoroutineProfileTest, PprofSymbolizeRestoresWhatPprofLists) {
   const std::string pprof = PprofFor(GetParam().toolchain);
   if (pprof.empty()) GTEST_SKIP() << "no Debian pprof";
   const std::string symbolized = (dir_ / "symbolized.pb.gz").string();
-  Run(Gentrace("--format=pprof"), symbolized);
+  Core("--format=pprof", symbolized);
   absl::StatusOr<pprof::Profile> profile =
       render::DecodePprofFile(gentrace::testing::ReadFileOrEmpty(symbolized));
   ASSERT_TRUE(profile.ok()) << profile.status();
@@ -215,7 +270,7 @@ TEST_P(GoroutineProfileTest, PprofSymbolizeRestoresWhatPprofLists) {
   std::ofstream(bare, std::ios::binary) << *encoded;
 
   const std::string restored = (dir_ / "restored.pb.gz").string();
-  Run(absl::StrCat(fs::absolute("cli/gentrace").string(),
+  Run(absl::StrCat(gentrace::testing::GentraceCommand(),
                    " pprof-symbolize --binary=", GetParam().path,
                    " --in=", bare, " --out=", restored));
   const std::string want = Run(absl::StrCat(pprof, " -traces ", symbolized));
@@ -272,7 +327,8 @@ TEST(PprofSymbolizeTest, HostileProfilesGetAClearError) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, GoroutineProfileTest,
-                         ::testing::ValuesIn(GoroutineCores()),
+                         ::testing::ValuesIn(gentrace::testing::FixtureCoresIn(
+                             {"/goroutines/", "/goroutines-pie/"})),
                          gentrace::testing::FixtureTestName());
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(GoroutineProfileTest);
 

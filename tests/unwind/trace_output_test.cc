@@ -28,10 +28,11 @@ std::string Render(const Trace& trace, absl::string_view format, int go_minor,
   std::string written[2];
   for (int streamed = 0; streamed < 2; ++streamed) {
     std::FILE* file = std::tmpfile();
-    render::TraceOutput output(format, {.go_minor = go_minor, .defers = defers},
-                               trace.modules(0), file,
-                               streamed ? render::TraceOutput::Flush::kAsItComes
-                                        : render::TraceOutput::Flush::kAtWrite);
+    render::TraceOutput output(
+        format, {.text = {.go_minor = go_minor, .defers = defers}},
+        trace.modules(0), file,
+        streamed ? render::TraceOutput::Flush::kAsItComes
+                 : render::TraceOutput::Flush::kAtWrite);
     for (const Goroutine& g : trace.goroutines()) output.AddGoroutine(g);
     for (const std::string& note : trace.notes()) output.AddNote(note);
     EXPECT_TRUE(output.Write().ok());
