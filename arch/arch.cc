@@ -64,31 +64,31 @@ constexpr ArchInfo kArches[] = {
     // align, pc quantum, pc/sp/lr/fp registers, red zone, sigset bytes,
     // NT_PRSTATUS pid/regs offsets and slot size, slots, signal context
     // {regs pointer, pc, sp, lr, size, general registers, their names}
-    {"386", InstructionSet::kX86, 3, 4, ByteOrder::kLittle, false, 0, 4, 1, "eip", "esp", "", "", 0, 8,
+    {"386", InstructionSet::kX86, 3, 0, 0x14c, 4, ByteOrder::kLittle, false, 0, 4, 1, "eip", "esp", "", "", 0, 8,
      24, 72, 4, k386Regs, {-1, 76, 48, -1, 4, -1, {}}},
-    {"amd64", InstructionSet::kX86, 62, 8, ByteOrder::kLittle, false, 0, 8, 1, "rip", "rsp", "", "rbp", 128, 8,
+    {"amd64", InstructionSet::kX86, 62, 0x01000007, 0x8664, 8, ByteOrder::kLittle, false, 0, 8, 1, "rip", "rsp", "", "rbp", 128, 8,
      32, 112, 8, kAmd64Regs, {-1, 168, 160, -1, 8, 40, kAmd64SignalRegs}},
-    {"arm", InstructionSet::kArm, 40, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "lr", "", 0, 8,
+    {"arm", InstructionSet::kArm, 40, 0, 0x1c4, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "lr", "", 0, 8,
      24, 72, 4, kArmRegs, {-1, 92, 84, 88, 4, -1, {}}},
-    {"arm64", InstructionSet::kArm64, 183, 8, ByteOrder::kLittle, true, 8, 16, 4, "pc", "sp", "x30", "x29", 0, 8,
+    {"arm64", InstructionSet::kArm64, 183, 0x0100000c, 0xaa64, 8, ByteOrder::kLittle, true, 8, 16, 4, "pc", "sp", "x30", "x29", 0, 8,
      32, 112, 8, kArm64Regs, {-1, 440, 432, 424, 8, -1, {}}},
-    {"loong64", InstructionSet::kLoong64, 258, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "r3", "r1", "", 0, 8,
+    {"loong64", InstructionSet::kLoong64, 258, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "r3", "r1", "", 0, 8,
      32, 112, 8, kLoong64Regs, {-1, 176, 208, 192, 8, -1, {}}},
-    {"mips", InstructionSet::kMips, 8, 4, ByteOrder::kBig, true, 4, 4, 4, "pc", "sp", "ra", "", 0, 16,
+    {"mips", InstructionSet::kMips, 8, 0, 0, 4, ByteOrder::kBig, true, 4, 4, 4, "pc", "sp", "ra", "", 0, 16,
      24, 72, 4, kMips32Regs, {-1, 36, 276, 292, 4, -1, {}}},
-    {"mipsle", InstructionSet::kMips, 8, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "ra", "", 0, 16,
+    {"mipsle", InstructionSet::kMips, 8, 0, 0, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "ra", "", 0, 16,
      24, 72, 4, kMips32Regs, {-1, 32, 272, 288, 4, -1, {}}},
-    {"mips64", InstructionSet::kMips, 8, 8, ByteOrder::kBig, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 16,
+    {"mips64", InstructionSet::kMips, 8, 0, 0, 8, ByteOrder::kBig, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 16,
      32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}}},
-    {"mips64le", InstructionSet::kMips, 8, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 16,
+    {"mips64le", InstructionSet::kMips, 8, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 16,
      32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}}},
-    {"ppc64", InstructionSet::kPpc64, 21, 8, ByteOrder::kBig, true, 32, 16, 4, "pc", "r1", "lr", "", 288, 8,
+    {"ppc64", InstructionSet::kPpc64, 21, 0, 0, 8, ByteOrder::kBig, true, 32, 16, 4, "pc", "r1", "lr", "", 288, 8,
      32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, -1, {}}},
-    {"ppc64le", InstructionSet::kPpc64, 21, 8, ByteOrder::kLittle, true, 32, 16, 4, "pc", "r1", "lr", "", 288, 8,
+    {"ppc64le", InstructionSet::kPpc64, 21, 0, 0, 8, ByteOrder::kLittle, true, 32, 16, 4, "pc", "r1", "lr", "", 288, 8,
      32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, -1, {}}},
-    {"riscv64", InstructionSet::kRiscv64, 243, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 8,
+    {"riscv64", InstructionSet::kRiscv64, 243, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 8,
      32, 112, 8, kRiscv64Regs, {-1, 176, 192, 184, 8, -1, {}}},
-    {"s390x", InstructionSet::kS390x, 22, 8, ByteOrder::kBig, true, 8, 8, 2, "pswa", "r15", "r14", "", 0, 8,
+    {"s390x", InstructionSet::kS390x, 22, 0, 0, 8, ByteOrder::kBig, true, 8, 8, 2, "pswa", "r15", "r14", "", 0, 8,
      32, 112, 8, kS390xRegs, {-1, 48, 176, 168, 8, -1, {}}},
 };
 // clang-format on
@@ -100,6 +100,20 @@ absl::Span<const ArchInfo> AllArches() { return kArches; }
 const ArchInfo* ArchByGoarch(absl::string_view goarch) {
   for (const ArchInfo& arch : kArches) {
     if (arch.goarch == goarch) return &arch;
+  }
+  return nullptr;
+}
+
+const ArchInfo* ArchByMachOCpu(uint32_t cputype) {
+  for (const ArchInfo& arch : kArches) {
+    if (cputype != 0 && arch.macho_cputype == cputype) return &arch;
+  }
+  return nullptr;
+}
+
+const ArchInfo* ArchByPeMachine(uint16_t machine) {
+  for (const ArchInfo& arch : kArches) {
+    if (machine != 0 && arch.pe_machine == machine) return &arch;
   }
   return nullptr;
 }

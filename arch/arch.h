@@ -48,6 +48,10 @@ struct ArchInfo {
   absl::string_view goarch;  // "arm64"
   InstructionSet instruction_set;
   uint16_t elf_machine;  // with ptr_size and byte_order: the ELF file kind
+  // A Mach-O file's cputype (CPU_TYPE_X86_64, CPU_TYPE_ARM64) and a PE
+  // file's machine (IMAGE_FILE_MACHINE_*): 0 where Go builds no such file.
+  uint32_t macho_cputype;
+  uint16_t pe_machine;
   int ptr_size;
   ByteOrder byte_order;
   // Link-register architectures (MinFrameSize > 0): a call leaves the return
@@ -83,6 +87,9 @@ const ArchInfo* ArchByGoarch(absl::string_view goarch);
 // The architecture of an ELF file: its e_machine, word size (4 or 8) and
 // byte order; nullptr if no Go port builds such files.
 const ArchInfo* ArchByElf(uint16_t machine, int ptr_size, ByteOrder order);
+// The row for a Mach-O cputype or a PE machine; nullptr if none.
+const ArchInfo* ArchByMachOCpu(uint32_t cputype);
+const ArchInfo* ArchByPeMachine(uint16_t machine);
 // The architecture this program was built for; nullptr on a host no Go
 // port runs on. The one place the host is chosen.
 const ArchInfo* HostArch();

@@ -68,8 +68,12 @@ TEST(RegistersTest, EveryNamedRegisterHasASlot) {
     }
     EXPECT_TRUE(registers.Set(arch.pc, 0x1000));
     EXPECT_TRUE(registers.Set(arch.sp, 0x2000));
-    if (!arch.lr.empty()) EXPECT_TRUE(registers.Set(arch.lr, 0x3000));
-    if (!arch.fp.empty()) EXPECT_TRUE(registers.Set(arch.fp, 0x4000));
+    if (!arch.lr.empty()) {
+      EXPECT_TRUE(registers.Set(arch.lr, 0x3000));
+    }
+    if (!arch.fp.empty()) {
+      EXPECT_TRUE(registers.Set(arch.fp, 0x4000));
+    }
     EXPECT_EQ(registers.pc(), 0x1000u);
     EXPECT_EQ(registers.sp(), 0x2000u);
     EXPECT_EQ(registers.lr(), arch.lr.empty() ? 0u : 0x3000u);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <optional>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -16,7 +17,11 @@ namespace gentrace::cli {
 absl::StatusOr<CommandInput> ParseAndOpen(
     absl::Span<char* const> argv, absl::Span<const absl::string_view> flags,
     absl::Span<const absl::string_view> formats) {
-  absl::StatusOr<Args> args = Args::Parse(argv, flags);
+  // Every command that opens a binary takes --arch: a fat Mach-O file's
+  // slice.
+  std::vector<absl::string_view> known(flags.begin(), flags.end());
+  known.push_back("arch");
+  absl::StatusOr<Args> args = Args::Parse(argv, known);
   if (!args.ok()) return args.status();
   CommandInput input{*std::move(args), "", nullptr};
   if (!formats.empty()) {
@@ -27,7 +32,7 @@ absl::StatusOr<CommandInput> ParseAndOpen(
   absl::StatusOr<std::string> path = input.args.Required("binary");
   if (!path.ok()) return path.status();
   absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
-      symtab::Binary::Open(*path);
+      symtab::Binary::Open(*path, input.args.Flag("arch").value_or(""));
   if (!binary.ok()) return binary.status();
   input.binary = *std::move(binary);
   return input;

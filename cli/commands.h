@@ -22,8 +22,9 @@ struct CommandInput {
   std::string format;
   std::unique_ptr<symtab::Binary> binary;
 };
-// Parses `argv` against `flags` (which must include "binary"), checks
-// --format against `formats` when given, and opens --binary.
+// Parses `argv` against `flags` (which must include "binary") and --arch,
+// checks --format against `formats` when given, and opens --binary (a fat
+// Mach-O file's slice for --arch).
 absl::StatusOr<CommandInput> ParseAndOpen(
     absl::Span<char* const> argv, absl::Span<const absl::string_view> flags,
     absl::Span<const absl::string_view> formats = {});

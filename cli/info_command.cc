@@ -27,8 +27,9 @@ absl::Status RunInfo(absl::Span<char* const> argv) {
   const symtab::Pclntab& table = binary.pclntab();
   const symtab::FuncIdTable* ids = table.func_id_table();
   std::string out = absl::StrCat(
-      "path: ", module.path(), "\n", "arch: ", module.arch(), "\n",
-      "go version: ",
+      "path: ", module.path(), "\n", "file: ", module.file_format(),
+      module.file_id().empty() ? "" : absl::StrCat(", id ", module.file_id()),
+      "\n", "arch: ", module.arch(), "\n", "go version: ",
       module.go_version().empty() ? "unknown" : module.go_version(), "\n",
       "main module: ", module.main_module(), "\n",
       "pclntab format: ", module.pclntab_format(), "\n", "pclntab: 0x",

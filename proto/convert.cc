@@ -237,6 +237,8 @@ Module ModuleOf(const symtab::Binary& binary) {
       std::string(symtab::PclntabFormatName(binary.pclntab().format())));
   module.set_go_build_id(binary.go_build_id());
   module.set_gnu_build_id(binary.gnu_build_id());
+  module.set_file_format(std::string(binary.format()));
+  module.set_file_id(binary.native_id());
   module.set_text_start(binary.pclntab().min_pc());
   module.set_text_end(binary.pclntab().max_pc());
   module.set_text_file_offset(

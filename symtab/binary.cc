@@ -4,6 +4,8 @@
 #include <functional>
 
 #include "absl/strings/str_cat.h"
+#include "symtab/macho_file.h"
+#include "symtab/pe_file.h"
 
 namespace gentrace::symtab {
 namespace {
@@ -64,23 +66,31 @@ absl::string_view PclntabSourceName(PclntabSource source) {
   return "?";
 }
 
-absl::StatusOr<std::unique_ptr<Binary>> Binary::Open(absl::string_view path) {
+absl::StatusOr<std::unique_ptr<Binary>> Binary::Open(absl::string_view path,
+                                                     absl::string_view goarch) {
   absl::StatusOr<std::unique_ptr<MappedFile>> file = MappedFile::Open(path);
   if (!file.ok()) return file.status();
-  return FromFile(*std::move(file), std::string(path));
+  return FromFile(*std::move(file), std::string(path), goarch);
 }
 
-absl::StatusOr<std::unique_ptr<Binary>> Binary::FromBytes(std::string bytes) {
-  return FromFile(MappedFile::FromBytes(std::move(bytes)), "<memory>");
+absl::StatusOr<std::unique_ptr<Binary>> Binary::FromBytes(
+    std::string bytes, absl::string_view goarch) {
+  return FromFile(MappedFile::FromBytes(std::move(bytes)), "<memory>", goarch);
 }
 
 absl::StatusOr<std::unique_ptr<Binary>> Binary::FromFile(
-    std::unique_ptr<MappedFile> file, std::string path) {
+    std::unique_ptr<MappedFile> file, std::string path,
+    absl::string_view goarch) {
   auto binary = std::unique_ptr<Binary>(new Binary());
   binary->path_ = std::move(path);
   binary->file_ = std::move(file);
-  absl::StatusOr<std::unique_ptr<ElfFile>> elf =
-      ElfFile::Parse(binary->file_->bytes());
+  const absl::Span<const uint8_t> bytes = binary->file_->bytes();
+  // A file that begins "MZ" is read as PE, to say what is wrong with it.
+  const bool pe = bytes.size() >= 2 && bytes[0] == 'M' && bytes[1] == 'Z';
+  absl::StatusOr<std::unique_ptr<ElfFile>> elf = IsMachO(bytes)
+                                                     ? ParseMachO(bytes, goarch)
+                                                 : pe ? ParsePe(bytes)
+                                                      : ElfFile::Parse(bytes);
   if (!elf.ok()) {
     return absl::Status(
         elf.status().code(),
@@ -90,6 +100,10 @@ absl::StatusOr<std::unique_ptr<Binary>> Binary::FromFile(
   binary->arch_ =
       arch::ArchByElf(binary->elf_->machine(), binary->elf_->is_64() ? 8 : 4,
                       binary->elf_->byte_order());
+  if (!goarch.empty() && binary->goarch() != goarch) {
+    return absl::NotFoundError(absl::StrCat(
+        binary->path_, ": a binary for ", binary->goarch(), ", not ", goarch));
+  }
   binary->build_info_ = ReadBuildInfo(*binary->elf_);
   if (binary->build_info_) {
     binary->go_version_ = GoVersion::Parse(binary->build_info_->go_version);

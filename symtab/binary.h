@@ -34,11 +34,17 @@ absl::string_view PclntabSourceName(PclntabSource source);
 // Thread-safe after Open. Not async-signal-safe.
 class Binary {
  public:
-  static absl::StatusOr<std::unique_ptr<Binary>> Open(absl::string_view path);
+  // ELF, Mach-O (64-bit; a fat file's slice for `goarch`, or its only
+  // one) and PE files.
+  static absl::StatusOr<std::unique_ptr<Binary>> Open(
+      absl::string_view path, absl::string_view goarch = "");
   // For tests and fuzzers: a binary image held in memory.
-  static absl::StatusOr<std::unique_ptr<Binary>> FromBytes(std::string bytes);
+  static absl::StatusOr<std::unique_ptr<Binary>> FromBytes(
+      std::string bytes, absl::string_view goarch = "");
 
   const std::string& path() const { return path_; }
+  // Its structure: an ELF file's, or the container model of a Mach-O or PE
+  // file (see ElfFile).
   const ElfFile& elf() const { return *elf_; }
   const Pclntab& pclntab() const { return *pclntab_; }
   // The architecture row for the ELF file's machine; nullptr when no Go
@@ -53,6 +59,10 @@ class Binary {
   const std::optional<BuildInfo>& build_info() const { return build_info_; }
   const std::string& go_build_id() const { return go_build_id_; }
   const std::string& gnu_build_id() const { return gnu_build_id_; }
+  // "ELF", "Mach-O" or "PE", and the file's own ID in the latter two
+  // (LC_UUID; CodeView GUID and age), lower-case hex, empty if none.
+  absl::string_view format() const { return elf_->format(); }
+  const std::string& native_id() const { return elf_->native_id(); }
   // The Go release that built it, when buildinfo or runtime.buildVersion says.
   const std::optional<GoVersion>& go_version() const { return go_version_; }
 
@@ -79,7 +89,8 @@ class Binary {
  private:
   Binary() = default;
   static absl::StatusOr<std::unique_ptr<Binary>> FromFile(
-      std::unique_ptr<MappedFile> file, std::string path);
+      std::unique_ptr<MappedFile> file, std::string path,
+      absl::string_view goarch);
   absl::Status LocatePclntab();
   // Parses the table at `address`, trying each plausible start of text for
   // 1.18+ tables until one validates.

@@ -164,10 +164,27 @@ std::optional<BuildInfo> ReadBuildInfo(const ElfFile& elf) {
 }
 
 std::string ReadGoBuildId(const ElfFile& elf) {
-  auto note = elf.FindNote("Go", kGoBuildIdNote);
-  if (!note) return "";
-  return std::string(reinterpret_cast<const char*>(note->data().data()),
-                     note->size());
+  if (auto note = elf.FindNote("Go", kGoBuildIdNote)) {
+    return std::string(reinterpret_cast<const char*>(note->data().data()),
+                       note->size());
+  }
+  // Mach-O and PE files (and ELF ones without the note) carry it where
+  // their text begins: "\xff Go build ID: \"ID\"\n \xff".
+  constexpr absl::string_view kStart = "\xff Go build ID: \"";
+  constexpr absl::string_view kEnd = "\"\n \xff";
+  constexpr uint64_t kSearched = 4096;
+  const ElfSection* text = elf.FindSection(".text");
+  std::optional<ByteReader> data = text ? elf.SectionData(*text) : std::nullopt;
+  if (!data) return "";
+  const absl::string_view head(
+      reinterpret_cast<const char*>(data->data().data()),
+      std::min<uint64_t>(data->size(), kSearched));
+  const size_t start = head.find(kStart);
+  if (start == absl::string_view::npos) return "";
+  const size_t end = head.find(kEnd, start + kStart.size());
+  if (end == absl::string_view::npos) return "";
+  return std::string(
+      head.substr(start + kStart.size(), end - start - kStart.size()));
 }
 
 std::string ReadGnuBuildId(const ElfFile& elf) {

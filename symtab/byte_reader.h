@@ -75,6 +75,17 @@ class ByteReader {
         static_cast<const char*>(nul) - static_cast<const char*>(start));
   }
 
+  // A name in a fixed field of `width` bytes at `offset`, up to its first
+  // NUL (Mach-O's 16-byte and PE's 8-byte names).
+  std::optional<absl::string_view> FixedString(uint64_t offset,
+                                               uint64_t width) const {
+    if (!Contains(offset, width)) return std::nullopt;
+    const char* start = reinterpret_cast<const char*>(data_.data() + offset);
+    const void* nul = std::memchr(start, 0, width);
+    return absl::string_view(
+        start, nul == nullptr ? width : static_cast<const char*>(nul) - start);
+  }
+
  private:
   template <typename T>
   std::optional<T> Unsigned(uint64_t offset) const {

@@ -12,7 +12,6 @@ constexpr uint8_t kElfMagic[4] = {0x7f, 'E', 'L', 'F'};
 constexpr uint32_t kShtSymtab = 2;
 constexpr uint32_t kShtRela = 4;
 constexpr uint32_t kShtDynsym = 11;
-constexpr uint64_t kShfAlloc = 2;
 constexpr uint16_t kShnXindex = 0xffff;
 // A bound no real file reaches; it keeps a hostile extended section count
 // from making the parser allocate or loop without limit. (The segment count
@@ -151,6 +150,28 @@ absl::Status ElfFile::ParseSegments(uint64_t phoff, uint16_t phentsize,
     }
     segments_.push_back(seg);
   }
+  IndexSegments();
+  return absl::OkStatus();
+}
+
+std::unique_ptr<ElfFile> ElfFile::FromContainer(absl::Span<const uint8_t> image,
+                                                Container container) {
+  auto file = std::unique_ptr<ElfFile>(new ElfFile());
+  file->reader_ = ByteReader(image, container.byte_order);
+  file->is_64_ = container.is_64;
+  file->type_ = kElfTypeExec;
+  file->machine_ = container.machine;
+  file->entry_ = container.entry;
+  file->sections_ = std::move(container.sections);
+  file->segments_ = std::move(container.segments);
+  file->symbols_ = std::move(container.symbols);
+  file->format_ = container.format;
+  file->native_id_ = std::move(container.native_id);
+  file->IndexSegments();
+  return file;
+}
+
+void ElfFile::IndexSegments() {
   contiguous_size_.resize(segments_.size());
   for (size_t i = segments_.size(); i-- > 0;) {
     const ElfSegment& seg = segments_[i];
@@ -165,7 +186,6 @@ absl::Status ElfFile::ParseSegments(uint64_t phoff, uint16_t phentsize,
       }
     }
   }
-  return absl::OkStatus();
 }
 
 absl::Status ElfFile::ParseSections(uint64_t shoff, uint16_t shentsize,
@@ -325,6 +345,9 @@ std::vector<uint64_t> ElfFile::RelocationSlotsWithAddend(
 }
 
 std::optional<ElfSymbol> ElfFile::FindSymbol(absl::string_view name) const {
+  for (const ElfSymbol& symbol : symbols_) {
+    if (symbol.name == name) return symbol;
+  }
   for (uint32_t wanted : {kShtSymtab, kShtDynsym}) {
     for (const ElfSection& sec : sections_) {
       if (sec.type != wanted || sec.link >= sections_.size()) continue;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -24,8 +25,10 @@ inline constexpr uint32_t kPtLoad = 1;
 inline constexpr uint32_t kPtNote = 4;
 inline constexpr uint32_t kPfExecute = 1;
 inline constexpr uint32_t kPfWrite = 2;
+inline constexpr uint32_t kShtProgbits = 1;
 inline constexpr uint32_t kShtNobits = 8;
 inline constexpr uint32_t kShtNote = 7;
+inline constexpr uint64_t kShfAlloc = 2;
 inline constexpr uint64_t kShfExecinstr = 4;
 
 struct ElfSection {
@@ -60,10 +63,38 @@ struct ElfSymbol {
 //
 // Thread-safe: all methods are const; the relocation index is built once,
 // on first use, under std::call_once.
+//
+// It is also the model of a Mach-O or PE executable (symtab/macho_file.h,
+// symtab/pe_file.h read them into it): their sections under the ELF names
+// gentrace looks for where the formats name the same thing (__text is
+// .text, __gopclntab .gopclntab), their segments as PT_LOAD, their symbols,
+// and the file's own ID (LC_UUID, CodeView GUID and age). Such a model has
+// no notes and no relocations: the loaders of those formats rebase
+// pointers by a whole-image slide, as LoadedAt does.
 class ElfFile : public AddressSpace {
  public:
   static absl::StatusOr<std::unique_ptr<ElfFile>> Parse(
       absl::Span<const uint8_t> image);
+
+  // What a Mach-O or PE reader found, for FromContainer.
+  struct Container {
+    absl::string_view format;  // "Mach-O", "PE"
+    bool is_64 = true;
+    ByteOrder byte_order = ByteOrder::kLittle;
+    uint16_t machine = 0;  // the ELF e_machine of the same processor
+    uint64_t entry = 0;
+    std::vector<ElfSection> sections;
+    std::vector<ElfSegment> segments;  // PT_LOAD, in address order
+    std::vector<ElfSymbol> symbols;
+    std::string native_id;  // lower-case hex; empty if the file has none
+  };
+  static std::unique_ptr<ElfFile> FromContainer(absl::Span<const uint8_t> image,
+                                                Container container);
+  // "ELF", or the container's format.
+  absl::string_view format() const { return format_; }
+  // A Mach-O's LC_UUID or a PE's CodeView GUID and age; empty for ELF (whose
+  // GNU build ID is a note).
+  const std::string& native_id() const { return native_id_; }
 
   bool is_64() const { return is_64_; }
   int ptr_size() const { return is_64_ ? 8 : 4; }
@@ -102,7 +133,9 @@ class ElfFile : public AddressSpace {
   // Looks `name` up in .symtab, then .dynsym. Linear; meant for a handful of
   // well-known symbols.
   std::optional<ElfSymbol> FindSymbol(absl::string_view name) const;
-  bool has_symtab() const { return FindSection(".symtab") != nullptr; }
+  bool has_symtab() const {
+    return !symbols_.empty() || FindSection(".symtab") != nullptr;
+  }
 
   // The descriptor of the first note with this owner name and type, from
   // PT_NOTE segments or SHT_NOTE sections.
@@ -124,6 +157,8 @@ class ElfFile : public AddressSpace {
   absl::Status ParseSections(uint64_t shoff, uint16_t shentsize, uint32_t shnum,
                              uint32_t shstrndx);
   void BuildRelocationIndex() const;
+  // contiguous_size_ for segments_.
+  void IndexSegments();
 
   ByteReader reader_;
   bool is_64_ = false;
@@ -137,6 +172,9 @@ class ElfFile : public AddressSpace {
   // segments that follow it both in memory and in the file (a core splits
   // adjacent mappings so), for ReadToEnd.
   std::vector<uint64_t> contiguous_size_;
+  absl::string_view format_ = "ELF";
+  std::string native_id_;
+  std::vector<ElfSymbol> symbols_;  // a container's; ELF reads .symtab
 
   mutable std::once_flag relocations_once_;
   // (slot address, addend) of RELATIVE relocations, sorted by address.

@@ -97,13 +97,14 @@ PclntabLayout LayoutFor(PclntabFormat format, std::optional<GoVersion> version,
   layout.func_ids_by_name = known && minor < 11;
   layout.func_ids = known ? FuncIdTableFor(minor) : nullptr;
 
-  // PCDATA/FUNCDATA ids of the inline tree and entry layout (internal/abi/symtab.go).
+  // PCDATA/FUNCDATA ids of the inline tree and entry layout
+  // (internal/abi/symtab.go).
   layout.inline_kind = InlineTreeKind::kNone;
   layout.inline_entry_size = 0;
   layout.pcdata_inline_index = -1;
   layout.funcdata_inline_tree = -1;
-  // Argument metadata for tracebacks (internal/abi/symtab.go): ArgInfo from 1.17, liveness of
-  // register-spilled arguments from 1.18.
+  // Argument metadata for tracebacks (internal/abi/symtab.go): ArgInfo
+  // from 1.17, liveness of register-spilled arguments from 1.18.
   const bool family_has_args = format == PclntabFormat::kGo118 ||
                                format == PclntabFormat::kGo120 ||
                                (known && minor >= 17);

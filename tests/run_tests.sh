@@ -2,9 +2,9 @@
 # Runs the whole test suite from a clean checkout:
 #   1. installs the Debian packages it needs (tools/install_deps.sh);
 #   2. fetches Go 1.24-1.27 (tests/fixtures/fetch_go_toolchains.sh), builds
-#      the Go test programs for every toolchain and GOARCH and fetches
-#      the pinned esbuild binaries from npm (both cached under
-#      $GENTRACE_CACHE, default ~/.cache/gentrace);
+#      the Go test programs for every toolchain and GOARCH (and for macOS
+#      and Windows) and fetches the pinned esbuild binaries from npm (all
+#      cached under $GENTRACE_CACHE, default ~/.cache/gentrace);
 #   3. bazel test //... with the fixtures;
 #   4. the hostile-input tests again under ASan/UBSan; a crashing cc_test
 #      with the crash handler (its log and outputs);
@@ -36,6 +36,8 @@ bash tests/fixtures/build_go_programs.sh "$fixtures/go" &
 go_pid=$!
 bash tests/fixtures/fetch_esbuild.sh "$fixtures/esbuild"
 esbuild_status=$?
+# tests/go/symbolize for macOS and Windows (Mach-O and PE).
+bash tests/fixtures/build_foreign_binaries.sh "$fixtures/foreign" || esbuild_status=$?
 # Deep stacks for bench/unwind_benchmark.cc (a few seconds).
 bash tests/fixtures/build_bench_stacks.sh "$fixtures/bench" || esbuild_status=$?
 wait "$go_pid"

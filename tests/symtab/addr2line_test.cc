@@ -183,6 +183,11 @@ INSTANTIATE_TEST_SUITE_P(
     Fixtures, Addr2lineTest,
     ::testing::ValuesIn(gentrace::testing::FixturesWith(".addr2line.tsv")),
     gentrace::testing::FixtureTestName());
+// The same program for macOS and Windows: Mach-O and PE files.
+INSTANTIATE_TEST_SUITE_P(
+    Foreign, Addr2lineTest,
+    ::testing::ValuesIn(gentrace::testing::ForeignFixtureBinaries()),
+    gentrace::testing::FixtureTestName());
 
 TEST(Addr2lineFixturesTest, ArePresent) {
   ASSERT_FALSE(gentrace::testing::FixturesWith(".addr2line.tsv").empty())

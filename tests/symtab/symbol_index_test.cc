@@ -145,6 +145,11 @@ INSTANTIATE_TEST_SUITE_P(
     Fixtures, SymbolIndexTest,
     ::testing::ValuesIn(gentrace::testing::FixturesWith(".addr2line.tsv")),
     gentrace::testing::FixtureTestName());
+// The same program for macOS and Windows: Mach-O and PE files.
+INSTANTIATE_TEST_SUITE_P(
+    Foreign, SymbolIndexTest,
+    ::testing::ValuesIn(gentrace::testing::ForeignFixtureBinaries()),
+    gentrace::testing::FixtureTestName());
 
 }  // namespace
 }  // namespace gentrace::symtab

@@ -86,6 +86,27 @@ std::vector<FixtureBinary> AllFixtureBinaries() {
   return binaries;
 }
 
+std::vector<FixtureBinary> ForeignFixtureBinaries() {
+  std::vector<FixtureBinary> binaries;
+  std::optional<std::string> root = FixturesRoot();
+  if (!root) return binaries;
+  // foreign/manifest.tsv: toolchain, GOOS/GOARCH, variant, relative path.
+  const std::string dir = *root + "/foreign";
+  for (absl::string_view line :
+       absl::StrSplit(ReadFileOrEmpty(dir + "/manifest.tsv"), '\n')) {
+    std::vector<std::string> f = absl::StrSplit(line, '\t');
+    if (f.size() < 4 || absl::StartsWith(f[0], "#")) continue;
+    FixtureBinary b;
+    b.toolchain = f[0];
+    b.goarch = f[1].substr(f[1].find('/') + 1);
+    b.variant = f[2];
+    b.path = dir + "/" + f[3];
+    b.name = TestName(absl::StrCat(f[0], "_", f[1], "_", f[2]));
+    if (FileExists(b.path + ".addr2line.tsv")) binaries.push_back(std::move(b));
+  }
+  return binaries;
+}
+
 std::vector<FixtureBinary> FixturesWith(const std::string& suffix) {
   std::vector<FixtureBinary> out;
   for (FixtureBinary& b : AllFixtureBinaries()) {

@@ -30,6 +30,10 @@ std::vector<FixtureBinary> AllFixtureBinaries();
 // The fixture binaries that have a file `<binary><suffix>` beside them
 // (".addr2line.tsv", ".traceback.txt").
 std::vector<FixtureBinary> FixturesWith(const std::string& suffix);
+// tests/go/symbolize built for macOS and Windows (Mach-O and PE:
+// tests/fixtures/build_foreign_binaries.sh), default and stripped, each with
+// its addr2line table; `goarch` is the GOARCH, the name says the GOOS.
+std::vector<FixtureBinary> ForeignFixtureBinaries();
 // The fixture binaries with a core beside them whose path holds one of
 // `parts` ("/parked/", "/amd64/goroutines/").
 std::vector<FixtureBinary> FixtureCoresIn(
