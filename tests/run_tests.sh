@@ -38,6 +38,8 @@ bash tests/fixtures/fetch_esbuild.sh "$fixtures/esbuild"
 esbuild_status=$?
 # tests/go/symbolize for macOS and Windows (Mach-O and PE).
 bash tests/fixtures/build_foreign_binaries.sh "$fixtures/foreign" || esbuild_status=$?
+# The current release's pprof, which Debian's package of it lacks.
+bash tests/fixtures/build_pprof.sh "$fixtures/pprof" || esbuild_status=$?
 # Deep stacks for bench/unwind_benchmark.cc (a few seconds).
 bash tests/fixtures/build_bench_stacks.sh "$fixtures/bench" || esbuild_status=$?
 wait "$go_pid"

@@ -47,12 +47,18 @@ using ::gentrace::testing::FixtureBinary;
 constexpr absl::string_view kSeparator =
     "-----------+-------------------------------------------------------";
 
-// Debian's pprof for the toolchain, else the newest Debian ships.
+// The toolchain's own pprof: Debian's (1.19-1.23), or one built from its
+// source into the fixtures (tests/fixtures/build_pprof.sh: 1.27); else the
+// newest Debian ships.
 std::string PprofFor(const std::string& toolchain) {
-  for (const std::string& go :
-       {absl::StrCat("/usr/lib/go-", absl::StripPrefix(toolchain, "go")),
-        std::string("/usr/lib/go-1.23")}) {
-    std::string tool = go + "/pkg/tool/linux_amd64/pprof";
+  std::vector<std::string> tools = {
+      absl::StrCat("/usr/lib/go-", absl::StripPrefix(toolchain, "go"),
+                   "/pkg/tool/linux_amd64/pprof")};
+  if (std::optional<std::string> root = gentrace::testing::FixturesRoot()) {
+    tools.push_back(absl::StrCat(*root, "/pprof/", toolchain, "/pprof"));
+  }
+  tools.push_back("/usr/lib/go-1.23/pkg/tool/linux_amd64/pprof");
+  for (const std::string& tool : tools) {
     if (fs::exists(tool)) return tool;
   }
   return "";
