@@ -40,6 +40,8 @@ esbuild_status=$?
 bash tests/fixtures/build_foreign_binaries.sh "$fixtures/foreign" || esbuild_status=$?
 # The current release's pprof, which Debian's package of it lacks.
 bash tests/fixtures/build_pprof.sh "$fixtures/pprof" || esbuild_status=$?
+# CPU profiles the runtime wrote of itself (tests/go/cpuprofile).
+bash tests/fixtures/build_cpu_profiles.sh "$fixtures/cpuprofile" || esbuild_status=$?
 # Deep stacks for bench/unwind_benchmark.cc (a few seconds).
 bash tests/fixtures/build_bench_stacks.sh "$fixtures/bench" || esbuild_status=$?
 wait "$go_pid"

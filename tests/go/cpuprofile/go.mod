@@ -1,0 +1,3 @@
+module gentrace.test/cpuprofile
+
+go 1.19

@@ -1,0 +1,104 @@
+// `gentrace pprof-symbolize` against the runtime's own symbols: CPU profiles
+// that tests/go/cpuprofile wrote of itself with runtime/pprof (Go 1.23 and
+// 1.27, as is and stripped; tests/fixtures/build_cpu_profiles.sh) have
+// their functions and lines taken out, every location left with its
+// address and mapping, as a perf or eBPF profiler writes them; put back
+// from the binary, each location's frames (inlined calls first, each
+// function's name, system name and file, and the line) are the runtime's.
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "proto/profile.pb.h"
+#include "render/pprof_file.h"
+#include "tests/testing/fixtures.h"
+#include "tests/testing/shell_command.h"
+
+namespace gentrace {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A location's frames as text: "name|system name|file:line", innermost
+// first.
+std::vector<std::string> Frames(const pprof::Profile& profile,
+                                const pprof::Location& location) {
+  std::vector<std::string> frames;
+  for (const pprof::Line& line : location.line()) {
+    for (const pprof::Function& function : profile.function()) {
+      if (function.id() != line.function_id()) continue;
+      frames.push_back(absl::StrCat(
+          profile.string_table(function.name()), "|",
+          profile.string_table(function.system_name()), "|",
+          profile.string_table(function.filename()), ":", line.line()));
+    }
+  }
+  return frames;
+}
+
+TEST(PprofSymbolizeRuntimeTest, RestoresTheRuntimesOwnSymbols) {
+  std::optional<std::string> root = gentrace::testing::FixturesRoot();
+  if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+  const fs::path dir = fs::path(::testing::TempDir()) / "runtime_profiles";
+  fs::create_directories(dir);
+  int profiles = 0;
+  for (const char* build : {"go1.23/default", "go1.23/stripped",
+                            "go1.27/default", "go1.27/stripped"}) {
+    SCOPED_TRACE(build);
+    const std::string base = absl::StrCat(*root, "/cpuprofile/", build);
+    const std::string file =
+        gentrace::testing::ReadFileOrEmpty(base + "/cpu.pb.gz");
+    if (file.empty()) continue;
+    absl::StatusOr<pprof::Profile> original = render::DecodePprofFile(file);
+    ASSERT_TRUE(original.ok()) << original.status();
+    ++profiles;
+
+    pprof::Profile bare = *original;
+    bare.clear_function();
+    int in_binary = 0;
+    for (pprof::Location& location : *bare.mutable_location()) {
+      if (location.mapping_id() == 1 && location.line_size() > 0) ++in_binary;
+      location.clear_line();
+    }
+    ASSERT_GT(in_binary, 3) << "too few samples in the program";
+    for (pprof::Mapping& mapping : *bare.mutable_mapping()) {
+      mapping.set_has_functions(false);
+      mapping.set_has_filenames(false);
+      mapping.set_has_line_numbers(false);
+      mapping.set_has_inline_frames(false);
+    }
+    absl::StatusOr<std::string> encoded = render::EncodePprofFile(bare);
+    ASSERT_TRUE(encoded.ok());
+    const std::string bare_path = (dir / "bare.pb.gz").string();
+    const std::string restored_path = (dir / "restored.pb.gz").string();
+    std::ofstream(bare_path, std::ios::binary) << *encoded;
+    gentrace::testing::RunShellCommand(
+        dir.string(),
+        absl::StrCat(gentrace::testing::GentraceCommand(),
+                     " pprof-symbolize --index=none --binary=", base,
+                     "/prog --in=", bare_path, " --out=", restored_path));
+    absl::StatusOr<pprof::Profile> restored = render::DecodePprofFile(
+        gentrace::testing::ReadFileOrEmpty(restored_path));
+    ASSERT_TRUE(restored.ok()) << restored.status();
+    ASSERT_EQ(restored->location_size(), original->location_size());
+    int compared = 0;
+    for (int i = 0; i < original->location_size(); ++i) {
+      const pprof::Location& want = original->location(i);
+      if (want.mapping_id() != 1) continue;  // the vdso, not the program
+      ++compared;
+      EXPECT_EQ(Frames(*restored, restored->location(i)),
+                Frames(*original, want))
+          << "location " << want.id() << " at "
+          << absl::StrCat("0x", absl::Hex(want.address()));
+    }
+    EXPECT_EQ(compared, in_binary);
+    ::testing::Test::RecordProperty(std::string(build), compared);
+  }
+  EXPECT_GT(profiles, 0) << "no profiles: tests/fixtures/build_cpu_profiles.sh";
+}
+
+}  // namespace
+}  // namespace gentrace
