@@ -138,6 +138,7 @@ void LocationToProto(const traceback::Location& location, Location* out) {
   out->mutable_file()->assign(location.file.data(), location.file.size());
   out->set_line(location.line);
   out->set_inlined(location.inlined);
+  out->set_start_line(location.start_line);
 }
 
 void FramesToProto(std::vector<traceback::Frame>&& frames,
@@ -223,6 +224,7 @@ void ToProto(const symtab::SourceFrame& frame, Location* location) {
   location->set_file(std::string(frame.file));
   location->set_line(frame.line);
   location->set_inlined(frame.inlined);
+  location->set_start_line(frame.start_line);
 }
 
 Module ModuleOf(const symtab::Binary& binary) {

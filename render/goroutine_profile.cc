@@ -53,7 +53,8 @@ uint64_t GoroutineProfile::LocationId(const Frame& frame) {
   location.set_address(return_address ? frame.pc() - 1 : frame.pc());
   for (const Location& call : frame.locations()) {
     pprof::Line* line = location.add_line();
-    line->set_function_id(tables_.Function(call.function(), call.file()));
+    line->set_function_id(
+        tables_.Function(call.function(), call.file(), call.start_line()));
     line->set_line(call.line());
   }
   *profile_.add_location() = std::move(location);

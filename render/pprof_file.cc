@@ -115,17 +115,18 @@ int64_t ProfileTables::String(absl::string_view text) {
 }
 
 uint64_t ProfileTables::Function(absl::string_view name,
-                                 absl::string_view file) {
+                                 absl::string_view file, int64_t start_line) {
   const int64_t name_index = String(name);
   const int64_t file_index = String(file);
   auto [it, added] = functions_.try_emplace(
-      {name_index, name_index, file_index, 0}, next_function_id_);
+      {name_index, name_index, file_index, start_line}, next_function_id_);
   if (added) {
     pprof::Function* function = profile_->add_function();
     function->set_id(next_function_id_++);
     function->set_name(name_index);
     function->set_system_name(name_index);
     function->set_filename(file_index);
+    function->set_start_line(start_line);
   }
   return it->second;
 }

@@ -24,7 +24,7 @@ absl::StatusOr<pprof::Profile> DecodePprofFile(absl::string_view file,
                                                                    << 30);
 
 // A profile's string table and functions, to add to: each string and each
-// function (by name and file, the name its system name too, no start line)
+// function (by name, file and start line, the name its system name too)
 // once. Starts from what the profile holds; the profile must outlive it and
 // not move.
 class ProfileTables {
@@ -39,7 +39,8 @@ class ProfileTables {
     return profile_->string_table(static_cast<int>(index));
   }
   int64_t String(absl::string_view text);
-  uint64_t Function(absl::string_view name, absl::string_view file);
+  uint64_t Function(absl::string_view name, absl::string_view file,
+                    int64_t start_line);
 
  private:
   explicit ProfileTables(pprof::Profile* profile) : profile_(profile) {}

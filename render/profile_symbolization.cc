@@ -95,7 +95,8 @@ absl::StatusOr<ProfileSymbolizationCounts> SymbolizeProfile(
     for (uint32_t f = result.first; f < result.first + result.count; ++f) {
       const symtab::SourceFrame& frame = frames[f];
       pprof::Line* line = unsymbolized[i]->add_line();
-      line->set_function_id(tables->Function(frame.function, frame.file));
+      line->set_function_id(
+          tables->Function(frame.function, frame.file, frame.start_line));
       line->set_line(frame.line);
     }
   }

@@ -42,8 +42,9 @@ void AppendSymbolizedPcJson(uint64_t pc, const absl::Status& status,
       AppendJsonString(frames[i].file, out);
       out->append(",\"line\":");
       absl::StrAppend(out, frames[i].line);
-      out->append(frames[i].inlined ? ",\"inlined\":true}"
-                                    : ",\"inlined\":false}");
+      out->append(frames[i].inlined ? ",\"inlined\":true"
+                                    : ",\"inlined\":false");
+      absl::StrAppend(out, ",\"startLine\":", frames[i].start_line, "}");
     }
   }
   out->push_back(']');

@@ -42,9 +42,10 @@ std::string ProtobufJsonString(const std::string& text) {
   location.set_function(text);
   absl::StatusOr<std::string> json = ToJsonLine(location);
   EXPECT_TRUE(json.ok());
-  // {"function":<string>,"file":"","line":0,"inlined":false}
+  // {"function":<string>,"file":"","line":0,"inlined":false,"startLine":0}
   const std::string prefix = "{\"function\":";
-  const std::string suffix = ",\"file\":\"\",\"line\":0,\"inlined\":false}";
+  const std::string suffix =
+      ",\"file\":\"\",\"line\":0,\"inlined\":false,\"startLine\":0}";
   return json->substr(prefix.size(),
                       json->size() - prefix.size() - suffix.size());
 }

@@ -32,8 +32,8 @@ struct TraceOutputOptions {
       GoroutineProfile::Samples::kPerGoroutine;
   // Text, JSON and proto: goroutines collapsed into groups at this level.
   // "html" always groups, by pcs unless told.
-  std::optional<GroupBy> group;
-  HtmlReportOptions html;
+  std::optional<GroupBy> group = std::nullopt;
+  HtmlReportOptions html = {};
 };
 
 // The output of `core` and `pid`, built a thread or goroutine at a time so

@@ -441,6 +441,7 @@ std::unique_ptr<Pclntab::LineIndex> Pclntab::BuildLineIndex(
   index->entry = func.entry();
   index->name = func.Name();
   index->func_id = func.func_id();
+  index->start_line = func.start_line();
   std::optional<ByteReader> tree;
   if (layout_.inline_kind != InlineTreeKind::kNone && memory_ != nullptr) {
     if (std::optional<uint64_t> at =
@@ -532,6 +533,7 @@ absl::StatusOr<Pclntab::LineIndex::InlinedCall> Pclntab::DecodeInlinedCall(
     raw_id = *entry->U8(0);
     name_offset = *entry->U32(4);
     call.parent_pc = *entry->U32(8);
+    call.start_line = static_cast<int32_t>(*entry->U32(12));
   } else {
     raw_id = *entry->U8(2);
     name_offset = *entry->U32(12);
@@ -660,7 +662,8 @@ absl::Status Pclntab::EmitRow(const LineIndex& index, const LineIndex::Row* row,
   if (!call->callers.ok()) return call->callers.status();
   const absl::StatusOr<absl::string_view>& file = index.files[row->file];
   if (!file.ok()) return file.status();
-  frames->push_back({*call->name, *file, row->line, true, call->func_id});
+  frames->push_back(
+      {*call->name, *file, row->line, true, call->func_id, call->start_line});
   frames->insert(frames->end(), call->callers->begin(), call->callers->end());
   return absl::OkStatus();
 }
@@ -675,7 +678,8 @@ absl::Status Pclntab::WalkInlined(const LineIndex& index, uint64_t pc,
     if (!call.ok()) return call.status();
     const absl::StatusOr<absl::string_view>& file = index.files[row->file];
     if (!file.ok()) return file.status();
-    frames->push_back({*call->name, *file, row->line, true, call->func_id});
+    frames->push_back(
+        {*call->name, *file, row->line, true, call->func_id, call->start_line});
     row = RowAt(index, index.entry + call->parent_pc);
   }
   if (row != nullptr && row->inline_index == kCorruptInlineIndex) {
@@ -686,12 +690,14 @@ absl::Status Pclntab::WalkInlined(const LineIndex& index, uint64_t pc,
     if (!absl::IsNotFound(index.beyond)) return index.beyond;
     // Padding after the code, or a linker-made trampoline: the function is
     // known but has no line here. The runtime prints "?:0".
-    frames->push_back({*index.name, "?", 0, false, index.func_id});
+    frames->push_back(
+        {*index.name, "?", 0, false, index.func_id, index.start_line});
     return absl::OkStatus();
   }
   const absl::StatusOr<absl::string_view>& file = index.files[row->file];
   if (!file.ok()) return file.status();
-  frames->push_back({*index.name, *file, row->line, false, index.func_id});
+  frames->push_back(
+      {*index.name, *file, row->line, false, index.func_id, index.start_line});
   return absl::OkStatus();
 }
 
@@ -758,6 +764,11 @@ FuncId Func::func_id() const {
 uint8_t Func::flags() const {
   const int offset = table_->layout_.func.flag;
   return offset < 0 ? 0 : *record_.U8(offset);
+}
+
+int32_t Func::start_line() const {
+  const int offset = table_->layout_.func.start_line;
+  return offset < 0 ? 0 : static_cast<int32_t>(Field32(offset));
 }
 
 absl::StatusOr<ByteReader> Func::PcTable(uint32_t offset) const {

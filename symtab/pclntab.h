@@ -40,6 +40,8 @@ struct SourceFrame {
   int32_t line = 0;
   bool inlined = false;
   FuncId func_id = FuncId::kNormal;
+  // The line of the function's func keyword (Go 1.20+ tables); 0 if unknown.
+  int32_t start_line = 0;
 };
 
 // A function in the pclntab: a small copyable view (valid while the Pclntab
@@ -61,6 +63,9 @@ class Func {
   uint32_t raw_func_id() const;
   FuncId func_id() const;
   uint8_t flags() const;  // FuncFlag bits; 0 before Go 1.17
+  // The line of its func keyword (Go 1.20+); 0 before, where the table
+  // has none.
+  int32_t start_line() const;
 
   // Bytes the function has pushed below its entry SP at `pc` (pcsp).
   absl::StatusOr<int32_t> SpDelta(uint64_t pc) const;
@@ -234,6 +239,7 @@ class Pclntab {
       absl::StatusOr<absl::string_view> name = absl::UnknownError("");
       FuncId func_id = FuncId::kNormal;
       uint32_t parent_pc = 0;  // offset from entry of the call site
+      int32_t start_line = 0;
       // The logical frames above this call (its callers up to the physical
       // function): they depend only on the call site, so they are walked
       // once, when the index is built.
@@ -247,6 +253,7 @@ class Pclntab {
     absl::Status beyond;  // the answer past the last row
     absl::StatusOr<absl::string_view> name = absl::UnknownError("");
     FuncId func_id = FuncId::kNormal;
+    int32_t start_line = 0;
     std::vector<absl::StatusOr<absl::string_view>> files;
     // The inline-tree entries the rows name, one slot each (a row holds the
     // slot, not the tree index); an implausibly large index is an error.

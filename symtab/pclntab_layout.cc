@@ -55,23 +55,23 @@ FuncRecordLayout RecordLayout(PclntabFormat format, int minor, int p) {
     case PclntabFormat::kGo12:
       if (minor <= 10) {
         return {p,  p,  p + 4, -1, p + 12, p + 16, p + 20, p + 24,
-                -1, -1, 1,     -1, p + 28, 4,      p + 32};
+                -1, -1, 1,     -1, p + 28, 4,      p + 32, -1};
       }
       if (minor == 11) {
         return {p,  p,     p + 4, -1, p + 12, p + 16, p + 20, p + 24,
-                -1, p + 8, 4,     -1, p + 28, 4,      p + 32};
+                -1, p + 8, 4,     -1, p + 28, 4,      p + 32, -1};
       }
       return {p,  p,      p + 4, p + 8, p + 12, p + 16, p + 20, p + 24,
-              -1, p + 28, 1,     -1,    p + 31, 1,      p + 32};
+              -1, p + 28, 1,     -1,    p + 31, 1,      p + 32, -1};
     case PclntabFormat::kGo116:
       // 1.16 has padding where 1.17 put the flag byte; reading it as a flag
       // yields 0, which is right for 1.16.
       return {p,      p,      p + 4, p + 8,  p + 12, p + 16, p + 20, p + 24,
-              p + 28, p + 32, 1,     p + 33, p + 35, 1,      p + 36};
+              p + 28, p + 32, 1,     p + 33, p + 35, 1,      p + 36, -1};
     case PclntabFormat::kGo118:
-      return {4, 4, 8, 12, 16, 20, 24, 28, 32, 36, 1, 37, 39, 1, 40};
+      return {4, 4, 8, 12, 16, 20, 24, 28, 32, 36, 1, 37, 39, 1, 40, -1};
     case PclntabFormat::kGo120:
-      return {4, 4, 8, 12, 16, 20, 24, 28, 32, 40, 1, 41, 43, 1, 44};
+      return {4, 4, 8, 12, 16, 20, 24, 28, 32, 40, 1, 41, 43, 1, 44, 36};
   }
   return {};
 }

@@ -38,6 +38,7 @@ struct FuncRecordLayout {
   int nfuncdata;
   int nfuncdata_size;  // 4 before Go 1.12, else 1
   int fixed_size;
+  int start_line;  // 1.20+: the line of the func keyword; -1 before
 };
 
 // How inline trees are stored.

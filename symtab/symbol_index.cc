@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -69,6 +70,7 @@ std::string BuildIds(const Binary& binary) {
 struct SymbolIndex::Name {
   uint32_t offset;            // into the strings
   uint32_t size_and_func_id;  // size in the low 24 bits; functions' funcID
+  int32_t start_line;         // functions' (Go 1.20+); 0 for files
 };
 
 // A stretch of text with one answer: where it starts (from the text's
@@ -116,7 +118,7 @@ struct SymbolIndex::Frame {
 };
 
 absl::StatusOr<std::string> SymbolIndex::Build(const Binary& binary) {
-  static_assert(sizeof(Frame) == 8 && sizeof(Name) == 8 && sizeof(Range) == 8);
+  static_assert(sizeof(Frame) == 8 && sizeof(Name) == 12 && sizeof(Range) == 8);
   if (binary.load_bias() != 0) {
     return absl::InvalidArgumentError(
         "an index is built from the binary as linked, not as loaded");
@@ -124,17 +126,17 @@ absl::StatusOr<std::string> SymbolIndex::Build(const Binary& binary) {
   const Pclntab& table = binary.pclntab();
   std::string strings;
   absl::flat_hash_map<std::string, uint32_t> string_at;
-  // Names are (string, funcID) for functions, (string, 0) for files.
+  // Names are (string, funcID, start line) for functions, (string, 0, 0)
+  // for files.
   std::vector<Name> functions, files;
-  absl::flat_hash_map<std::pair<std::string, int>, uint32_t> function_at,
-      file_at;
+  using NameKey = std::tuple<std::string, int, int32_t>;
+  absl::flat_hash_map<NameKey, uint32_t> function_at, file_at;
   absl::Status failure;
-  auto name =
-      [&](absl::string_view text, int func_id, std::vector<Name>* names,
-          absl::flat_hash_map<std::pair<std::string, int>, uint32_t>* name_at)
-      -> uint32_t {
+  auto name = [&](absl::string_view text, int func_id, int32_t start_line,
+                  std::vector<Name>* names,
+                  absl::flat_hash_map<NameKey, uint32_t>* name_at) -> uint32_t {
     auto [it, added] =
-        name_at->try_emplace(std::make_pair(std::string(text), func_id),
+        name_at->try_emplace(NameKey(std::string(text), func_id, start_line),
                              static_cast<uint32_t>(names->size()));
     if (!added) return it->second;
     auto [at, new_string] = string_at.try_emplace(
@@ -143,8 +145,10 @@ absl::StatusOr<std::string> SymbolIndex::Build(const Binary& binary) {
     if (strings.size() > UINT32_MAX || text.size() > kMaxNameSize) {
       failure = absl::ResourceExhaustedError("names too long for an index");
     }
-    names->push_back({at->second, static_cast<uint32_t>(text.size()) |
-                                      static_cast<uint32_t>(func_id) << 24});
+    names->push_back({at->second,
+                      static_cast<uint32_t>(text.size()) |
+                          static_cast<uint32_t>(func_id) << 24,
+                      start_line});
     return it->second;
   };
   std::vector<Frame> frames;
@@ -184,8 +188,8 @@ absl::StatusOr<std::string> SymbolIndex::Build(const Binary& binary) {
           return;
         }
         const uint32_t function = name(f.function, static_cast<int>(f.func_id),
-                                       &functions, &function_at);
-        const uint32_t file = name(f.file, 0, &files, &file_at);
+                                       f.start_line, &functions, &function_at);
+        const uint32_t file = name(f.file, 0, 0, &files, &file_at);
         if (!Frame::Fits(function, file, f.line)) {
           add_range(start, kNoChain);
           return;
@@ -422,8 +426,8 @@ bool SymbolIndex::Symbolize(uint64_t pc,
         {strings_.substr(function.offset,
                          function.size_and_func_id & kMaxNameSize),
          strings_.substr(file.offset, file.size_and_func_id & kMaxNameSize),
-         f->line(), !ends,
-         static_cast<FuncId>(function.size_and_func_id >> 24)});
+         f->line(), !ends, static_cast<FuncId>(function.size_and_func_id >> 24),
+         function.start_line});
     if (ends) return true;
   }
 }

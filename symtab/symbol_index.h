@@ -28,22 +28,22 @@ namespace gentrace::symtab {
 // too large for its frames) it leaves to the pclntab, the reference, which
 // also makes each error's message.
 //
-// File format (little-endian, version 1): a 64-byte header (magic
+// File format (little-endian, version 2): a 64-byte header (magic
 // "GTSYMIDX", version, file size, FNV-1a 64 checksum of everything after the
 // header, the text's first PC, the sizes of the sections below), then, each
 // 8-byte aligned: the binary's Go and GNU build IDs; the strings; the
-// function names (offset and size into the strings, with the funcID) and
-// the file names; the frames (8 bytes: 22 bits of function, 20 of file, 21
-// of line and a bit for "ends its chain"; the frames before a chain's end
-// are its inlined calls); the ranges (u32 start as an offset from the
-// text's first PC, ascending, and u32 chain: its first frame, or 0xffffffff
+// function names (offset and size into the strings, with the funcID and the
+// start line) and the file names; the frames (8 bytes: 22 bits of function,
+// 20 of file, 21 of line and a bit for "ends its chain"; the frames before a
+// chain's end are its inlined calls); the ranges (u32 start as an offset from
+// the text's first PC, ascending, and u32 chain: its first frame, or 0xffffffff
 // where the index does not answer; a last one ends the text); and the first
 // range of each 256 bytes of text.
 //
 // Thread-safe. Not async-signal-safe.
 class SymbolIndex {
  public:
-  static constexpr uint32_t kVersion = 1;
+  static constexpr uint32_t kVersion = 2;
 
   // The index file's bytes for `binary`, as linked (load bias 0).
   static absl::StatusOr<std::string> Build(const Binary& binary);

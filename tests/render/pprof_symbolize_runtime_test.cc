@@ -4,7 +4,8 @@
 // their functions and lines taken out, every location left with its
 // address and mapping, as a perf or eBPF profiler writes them; put back
 // from the binary, each location's frames (inlined calls first, each
-// function's name, system name and file, and the line) are the runtime's.
+// function's name, system name, file and start line, and the line) are the
+// runtime's.
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -22,18 +23,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A location's frames as text: "name|system name|file:line", innermost
-// first.
+// A location's frames as text: "name|system name|file:line from
+// start_line", innermost first.
 std::vector<std::string> Frames(const pprof::Profile& profile,
                                 const pprof::Location& location) {
   std::vector<std::string> frames;
   for (const pprof::Line& line : location.line()) {
     for (const pprof::Function& function : profile.function()) {
       if (function.id() != line.function_id()) continue;
-      frames.push_back(absl::StrCat(
-          profile.string_table(function.name()), "|",
-          profile.string_table(function.system_name()), "|",
-          profile.string_table(function.filename()), ":", line.line()));
+      frames.push_back(
+          absl::StrCat(profile.string_table(function.name()), "|",
+                       profile.string_table(function.system_name()), "|",
+                       profile.string_table(function.filename()), ":",
+                       line.line(), " from ", function.start_line()));
     }
   }
   return frames;

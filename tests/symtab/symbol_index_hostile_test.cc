@@ -49,7 +49,7 @@ TEST_F(SymbolIndexHostileTest, AStaleIndexIsRefused) {
 
 TEST_F(SymbolIndexHostileTest, AnotherVersionIsRefused) {
   std::string bytes = index_;
-  bytes[8] = 2;
+  bytes[8] = static_cast<char>(SymbolIndex::kVersion + 1);
   EXPECT_TRUE(absl::IsFailedPrecondition(Open(bytes)));
 }
 

@@ -23,7 +23,7 @@ std::string Describe(const std::vector<SourceFrame>& frames) {
   std::string line;
   for (const SourceFrame& f : frames) {
     absl::StrAppend(&line, f.function, " ", f.file, ":", f.line, " ", f.inlined,
-                    " ", FuncIdName(f.func_id), ";");
+                    " ", FuncIdName(f.func_id), " from ", f.start_line, ";");
   }
   return line;
 }
