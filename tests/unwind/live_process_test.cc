@@ -9,6 +9,7 @@
 #include <signal.h>
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,11 +18,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "render/runtime_text.h"
 #include "symtab/binary.h"
 #include "tests/testing/child_process.h"
 #include "tests/testing/fixtures.h"
+#include "tests/testing/shell_command.h"
 #include "traceback/goroutines.h"
 #include "traceback/traceback_text.h"
 
@@ -78,6 +81,32 @@ TEST(LiveProcessTest, ReadsTenThousandGoroutinesAndLetsTheProcessRun) {
   int64_t count = 0;
   EXPECT_TRUE(absl::SimpleAtoi(child.ReadLine(), &count));
   EXPECT_GE(count, kParked);
+
+  // `gentrace pid --group`: the parked goroutines in groups (one per depth
+  // of park's recursion) whose ids are exactly the parked ones.
+  {
+    Trace grouped;
+    ASSERT_TRUE(
+        google::protobuf::util::JsonStringToMessage(
+            gentrace::testing::RunShellCommand(
+                ::testing::TempDir(),
+                absl::StrCat(gentrace::testing::GentraceCommand(), " pid ",
+                             child.pid(), " --format=json --group")),
+            &grouped)
+            .ok());
+    std::set<int64_t> grouped_parked;
+    for (const GoroutineGroup& group : grouped.goroutine_groups()) {
+      if (group.goroutine().status() != "chan receive") continue;
+      grouped_parked.insert(group.ids().begin(), group.ids().end());
+    }
+    EXPECT_EQ(grouped_parked.size(), ours.size());
+    for (const auto& [id, text] : ours) {
+      EXPECT_TRUE(grouped_parked.count(id)) << "goroutine " << id;
+    }
+    RecordProperty("groups", grouped.goroutine_groups_size());
+  }
+  child.WriteLine();
+  EXPECT_TRUE(absl::SimpleAtoi(child.ReadLine(), &count)) << "it runs on";
 
   // The runtime's own view of the same goroutines.
   child.Stop(SIGQUIT);
