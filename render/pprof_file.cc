@@ -114,8 +114,8 @@ int64_t ProfileTables::String(absl::string_view text) {
   return it->second;
 }
 
-uint64_t ProfileTables::Function(absl::string_view name,
-                                 absl::string_view file, int64_t start_line) {
+uint64_t ProfileTables::Function(absl::string_view name, absl::string_view file,
+                                 int64_t start_line) {
   const int64_t name_index = String(name);
   const int64_t file_index = String(file);
   auto [it, added] = functions_.try_emplace(

@@ -28,7 +28,7 @@ struct Location {
   absl::string_view function;
   absl::string_view file;
   int64_t line = 0;
-  bool inlined = false;  // an inlined call, not the physical function
+  bool inlined = false;    // an inlined call, not the physical function
   int32_t start_line = 0;  // of its func keyword; 0 if unknown
 };
 
