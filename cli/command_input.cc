@@ -73,9 +73,8 @@ absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> OpenSymbolIndex(
 }
 
 absl::StatusOr<render::TraceOutputOptions> OutputOptions(
-    const Args& args, absl::string_view format,
-    const render::RuntimeTextOptions& text) {
-  render::TraceOutputOptions options{.text = text};
+    const Args& args, absl::string_view format) {
+  render::TraceOutputOptions options;
   if (args.Has("pprof-group")) {
     if (format != "pprof") {
       return absl::InvalidArgumentError("--pprof-group needs --format=pprof");

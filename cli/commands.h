@@ -43,10 +43,10 @@ absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> OpenSymbolIndex(
 // The goroutine view's options from the flags `core` and `pid` share:
 // --pprof-group (pprof samples per distinct stack, only with
 // --format=pprof), --group[=exact|pcs|functions] (text, JSON, proto and
-// HTML) and --source-root (HTML), over the text options `text`.
+// HTML) and --source-root (HTML). Checked before a process is stopped or a
+// core read; the text options, which need the binary, are the caller's.
 absl::StatusOr<render::TraceOutputOptions> OutputOptions(
-    const Args& args, absl::string_view format,
-    const render::RuntimeTextOptions& text);
+    const Args& args, absl::string_view format);
 
 // Each runs one subcommand on its arguments (after the subcommand name),
 // writing results to stdout. A returned error is printed by main.

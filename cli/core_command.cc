@@ -26,13 +26,14 @@ absl::Status RunCore(absl::Span<char* const> argv) {
                                             "html"};
   absl::StatusOr<CommandInput> input = ParseAndOpen(argv, kFlags, kFormats);
   if (!input.ok()) return input.status();
+  absl::StatusOr<render::TraceOutputOptions> options =
+      OutputOptions(input->args, input->format);
+  if (!options.ok()) return options.status();
   // As the runtime's crash report: only the reporting goroutine's stack
   // among the running ones.
   const std::optional<symtab::GoVersion> go = input->binary->go_version();
-  absl::StatusOr<render::TraceOutputOptions> options = OutputOptions(
-      input->args, input->format,
-      {.go_minor = go ? go->minor : 0, .defers = input->args.Has("defers")});
-  if (!options.ok()) return options.status();
+  options->text = {.go_minor = go ? go->minor : 0,
+                   .defers = input->args.Has("defers")};
   if (input->args.Has("threads") &&
       (options->group || input->format == "html")) {
     return absl::InvalidArgumentError(

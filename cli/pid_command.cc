@@ -25,6 +25,9 @@ absl::Status RunPid(absl::Span<char* const> argv) {
   if (!args.ok()) return args.status();
   absl::StatusOr<std::string> format = args->Format(kFormats);
   if (!format.ok()) return format.status();
+  absl::StatusOr<render::TraceOutputOptions> options =
+      OutputOptions(*args, *format);
+  if (!options.ok()) return options.status();
   pid_t pid = 0;
   if (args->positional().size() != 1 ||
       !absl::SimpleAtoi(args->positional()[0], &pid) || pid <= 0) {
@@ -46,12 +49,10 @@ absl::Status RunPid(absl::Span<char* const> argv) {
   }
   // A live process has no crash report to match: every running goroutine's
   // stack is shown.
-  absl::StatusOr<render::TraceOutputOptions> options = OutputOptions(
-      *args, *format,
-      {.go_minor = (*binary)->go_version() ? (*binary)->go_version()->minor : 0,
-       .running_stacks = true,
-       .defers = args->Has("defers")});
-  if (!options.ok()) return options.status();
+  options->text = {
+      .go_minor = (*binary)->go_version() ? (*binary)->go_version()->minor : 0,
+      .running_stacks = true,
+      .defers = args->Has("defers")};
   render::TraceOutput out(*format, *options, ModuleOf(**binary), stdout,
                           render::TraceOutput::Flush::kAtWrite);
   std::vector<std::string> notes;
