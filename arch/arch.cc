@@ -32,6 +32,30 @@ constexpr V kPpc64Regs[] = {
 constexpr V kAmd64SignalRegs[] = {"r8",  "r9",  "r10", "r11", "r12", "r13",
                                   "r14", "r15", "rdi", "rsi", "rbp", "rbx",
                                   "rdx", "rax", "rcx", "rsp", "rip", "eflags"};
+// runtime/signal_amd64.go's dumpregs over that ucontext: gregs from byte
+// 40, then cs, gs and fs as 16-bit values after eflags.
+constexpr DumpedRegister kAmd64DumpedRegisters[] = {
+    {"rax    ", 40 + 13 * 8, 8},     {"rbx    ", 40 + 11 * 8, 8},
+    {"rcx    ", 40 + 14 * 8, 8},     {"rdx    ", 40 + 12 * 8, 8},
+    {"rdi    ", 40 + 8 * 8, 8},      {"rsi    ", 40 + 9 * 8, 8},
+    {"rbp    ", 40 + 10 * 8, 8},     {"rsp    ", 40 + 15 * 8, 8},
+    {"r8     ", 40 + 0 * 8, 8},      {"r9     ", 40 + 1 * 8, 8},
+    {"r10    ", 40 + 2 * 8, 8},      {"r11    ", 40 + 3 * 8, 8},
+    {"r12    ", 40 + 4 * 8, 8},      {"r13    ", 40 + 5 * 8, 8},
+    {"r14    ", 40 + 6 * 8, 8},      {"r15    ", 40 + 7 * 8, 8},
+    {"rip    ", 40 + 16 * 8, 8},     {"rflags ", 40 + 17 * 8, 8},
+    {"cs     ", 40 + 18 * 8, 2},     {"fs     ", 40 + 18 * 8 + 4, 2},
+    {"gs     ", 40 + 18 * 8 + 2, 2},
+};
+// runtime/signal_386.go's dumpregs over a 386 ucontext: mcontext from byte
+// 20, gs, fs, es and ds as 16-bit values, then edi ... eflags.
+constexpr DumpedRegister k386DumpedRegisters[] = {
+    {"eax    ", 64, 4}, {"ebx    ", 52, 4}, {"ecx    ", 60, 4},
+    {"edx    ", 56, 4}, {"edi    ", 36, 4}, {"esi    ", 40, 4},
+    {"ebp    ", 44, 4}, {"esp    ", 48, 4}, {"eip    ", 76, 4},
+    {"eflags ", 84, 4}, {"cs     ", 80, 2}, {"fs     ", 24, 2},
+    {"gs     ", 20, 2},
+};
 // MIPS o32 cores start the GPRs at slot 6; n64 at slot 0.
 #define GENTRACE_MIPS_GPRS                                                    \
   "zero", "at", "v0", "v1", "a0", "a1", "a2", "a3", "t0", "t1", "t2", "t3",   \
@@ -63,33 +87,34 @@ constexpr ArchInfo kArches[] = {
     // goarch, instruction set, e_machine, ptr, order, LR, min frame, stack
     // align, pc quantum, pc/sp/lr/fp registers, red zone, sigset bytes,
     // NT_PRSTATUS pid/regs offsets and slot size, slots, signal context
-    // {regs pointer, pc, sp, lr, size, general registers, their names}
+    // {regs pointer, pc, sp, lr, size, general registers, their names,
+    // dumpregs lines, g register, since go1.N, thread pointer, its g}
     {"386", InstructionSet::kX86, 3, 0, 0x14c, 4, ByteOrder::kLittle, false, 0, 4, 1, "eip", "esp", "", "", 0, 8,
-     24, 72, 4, k386Regs, {-1, 76, 48, -1, 4, -1, {}}},
+     24, 72, 4, k386Regs, {-1, 76, 48, -1, 4, -1, {}, k386DumpedRegisters, -1, 0, "", 0}},
     {"amd64", InstructionSet::kX86, 62, 0x01000007, 0x8664, 8, ByteOrder::kLittle, false, 0, 8, 1, "rip", "rsp", "", "rbp", 128, 8,
-     32, 112, 8, kAmd64Regs, {-1, 168, 160, -1, 8, 40, kAmd64SignalRegs}},
+     32, 112, 8, kAmd64Regs, {-1, 168, 160, -1, 8, 40, kAmd64SignalRegs, kAmd64DumpedRegisters, 40 + 6 * 8, 17, "fs_base", -8}},
     {"arm", InstructionSet::kArm, 40, 0, 0x1c4, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "lr", "", 0, 8,
-     24, 72, 4, kArmRegs, {-1, 92, 84, 88, 4, -1, {}}},
+     24, 72, 4, kArmRegs, {-1, 92, 84, 88, 4, -1, {}, {}, -1, 0, "", 0}},
     {"arm64", InstructionSet::kArm64, 183, 0x0100000c, 0xaa64, 8, ByteOrder::kLittle, true, 8, 16, 4, "pc", "sp", "x30", "x29", 0, 8,
-     32, 112, 8, kArm64Regs, {-1, 440, 432, 424, 8, -1, {}}},
+     32, 112, 8, kArm64Regs, {-1, 440, 432, 424, 8, -1, {}, {}, -1, 0, "", 0}},
     {"loong64", InstructionSet::kLoong64, 258, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "r3", "r1", "", 0, 8,
-     32, 112, 8, kLoong64Regs, {-1, 176, 208, 192, 8, -1, {}}},
+     32, 112, 8, kLoong64Regs, {-1, 176, 208, 192, 8, -1, {}, {}, -1, 0, "", 0}},
     {"mips", InstructionSet::kMips, 8, 0, 0, 4, ByteOrder::kBig, true, 4, 4, 4, "pc", "sp", "ra", "", 0, 16,
-     24, 72, 4, kMips32Regs, {-1, 36, 276, 292, 4, -1, {}}},
+     24, 72, 4, kMips32Regs, {-1, 36, 276, 292, 4, -1, {}, {}, -1, 0, "", 0}},
     {"mipsle", InstructionSet::kMips, 8, 0, 0, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "ra", "", 0, 16,
-     24, 72, 4, kMips32Regs, {-1, 32, 272, 288, 4, -1, {}}},
+     24, 72, 4, kMips32Regs, {-1, 32, 272, 288, 4, -1, {}, {}, -1, 0, "", 0}},
     {"mips64", InstructionSet::kMips, 8, 0, 0, 8, ByteOrder::kBig, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 16,
-     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}}},
+     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}, {}, -1, 0, "", 0}},
     {"mips64le", InstructionSet::kMips, 8, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 16,
-     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}}},
+     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}, {}, -1, 0, "", 0}},
     {"ppc64", InstructionSet::kPpc64, 21, 0, 0, 8, ByteOrder::kBig, true, 32, 16, 4, "pc", "r1", "lr", "", 288, 8,
-     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, -1, {}}},
+     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, -1, {}, {}, -1, 0, "", 0}},
     {"ppc64le", InstructionSet::kPpc64, 21, 0, 0, 8, ByteOrder::kLittle, true, 32, 16, 4, "pc", "r1", "lr", "", 288, 8,
-     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, -1, {}}},
+     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, -1, {}, {}, -1, 0, "", 0}},
     {"riscv64", InstructionSet::kRiscv64, 243, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 8,
-     32, 112, 8, kRiscv64Regs, {-1, 176, 192, 184, 8, -1, {}}},
+     32, 112, 8, kRiscv64Regs, {-1, 176, 192, 184, 8, -1, {}, {}, -1, 0, "", 0}},
     {"s390x", InstructionSet::kS390x, 22, 0, 0, 8, ByteOrder::kBig, true, 8, 8, 2, "pswa", "r15", "r14", "", 0, 8,
-     32, 112, 8, kS390xRegs, {-1, 48, 176, 168, 8, -1, {}}},
+     32, 112, 8, kS390xRegs, {-1, 48, 176, 168, 8, -1, {}, {}, -1, 0, "", 0}},
 };
 // clang-format on
 

@@ -28,6 +28,15 @@ enum class InstructionSet {
 // offsets of `value_size`-byte values, from the ucontext itself or, when
 // `registers_pointer` >= 0, from the pointer stored there (ppc64's
 // uc_mcontext.regs). From the runtime's defs_linux_<arch>.go.
+// One line of the register dump the runtime prints after a signal's
+// traceback (dumpregs, runtime/signal_<arch>.go): its label padded as
+// printed ("rax    "), and where the value sits in the ucontext.
+struct DumpedRegister {
+  absl::string_view label;
+  int offset;
+  int size;
+};
+
 struct SignalContextLayout {
   int registers_pointer;
   int pc;
@@ -39,6 +48,18 @@ struct SignalContextLayout {
   // described here): what a native unwinder starts from.
   int general_registers;
   absl::Span<const absl::string_view> general_register_names;
+  // dumpregs' lines in its order; empty where not described here.
+  absl::Span<const DumpedRegister> dumped_registers;
+  // Where the ucontext keeps the register Go code holds the current g in,
+  // from go1.<g_register_since_minor> on (amd64's r14 from 1.17, with the
+  // register ABI); -1 where not described here.
+  int g_register;
+  int g_register_since_minor;
+  // Where a thread's current g lies from its thread pointer register (in
+  // a signal handler: its M's gsignal): amd64's fs_base - 8. Empty where
+  // not described here.
+  absl::string_view thread_pointer;
+  int tls_g_offset;
 };
 
 // One Go architecture as data: what the unwinder needs to know about frames,

@@ -56,6 +56,23 @@ TEST(ArchTableTest, SignalContextRegisterOrderAgreesWithPcAndSpOffsets) {
   EXPECT_GE(described, 1);
 }
 
+// dumpregs' lines read the pc and sp where the row says they are.
+TEST(ArchTableTest, DumpedRegistersLieInTheSignalContext) {
+  for (const ArchInfo& arch : AllArches()) {
+    SCOPED_TRACE(arch.goarch);
+    const SignalContextLayout& layout = arch.signal_context;
+    if (layout.dumped_registers.empty()) continue;
+    // Where the row knows the pc and sp slots, dumpregs reads them there.
+    int pc = 0, sp = 0;
+    for (const DumpedRegister& reg : layout.dumped_registers) {
+      pc += reg.offset == layout.pc && reg.size == layout.value_size;
+      sp += reg.offset == layout.sp && reg.size == layout.value_size;
+    }
+    EXPECT_EQ(pc, 1);
+    EXPECT_EQ(sp, 1);
+  }
+}
+
 // A typed register set holds every register the table names anywhere: the
 // walk's pc, sp, LR and frame pointer, and the ucontext's registers.
 TEST(RegistersTest, EveryNamedRegisterHasASlot) {

@@ -75,6 +75,14 @@ absl::Status RunCore(absl::Span<char* const> argv) {
     native.emplace(program, binary);
   }
   std::vector<std::string> notes;
+  absl::StatusOr<std::vector<traceback::SignalReport>> signal_reports =
+      traceback::ReadSignalReports(binary, program, &notes);
+  if (!signal_reports.ok()) return signal_reports.status();
+  std::vector<SignalReport> reports;
+  for (traceback::SignalReport& report : *signal_reports) {
+    ToProto(std::move(report), &reports.emplace_back());
+  }
+  out.AddSignalReports(reports);
   absl::Status status = traceback::ForEachGoroutine(
       binary, program, [&](Goroutine& g) { out.AddGoroutine(g); }, &notes,
       {.pending_defers = input->args.Has("defers"),

@@ -30,7 +30,10 @@ struct DeferLayout {
   int size;  // the record's size: arguments follow it (<= 1.17)
   // _panic
   int panic_link;
-  int panic_recovered;  // bool
+  int panic_recovered;   // bool
+  int panic_arg;         // the panic value (an interface)
+  int panic_goexit;      // bool (1.14+): runtime.Goexit's, not a panic
+  int panic_repanicked;  // bool (1.25+): panicked again with its own value
 };
 
 // One DeferLayout field: its name as tools/runtime_layout_from_source prints

@@ -357,11 +357,20 @@ absl::StatusOr<Goroutine> GoroutineReader::ReadG(uint64_t address) const {
   out.start_pc = word(l.g_startpc);
   out.parent_goid = static_cast<int64_t>(u64(l.g_parent_goid));
   out.ancestors = word(l.g_ancestors);
+  const SignalFields signal =
+      GSignalFields(l, p,
+                    binary_->go_version() ? binary_->go_version()->minor
+                                          : kRuntimeLayoutTableNewestMinor);
+  out.sig = g->U32(signal.sig).value_or(0);
+  out.sigcode0 = word(signal.sigcode0);
+  out.sigcode1 = word(signal.sigcode1);
+  out.sigpc = word(signal.sigpc);
   if (out.m != 0) {
     out.m_procid = Word(out.m + l.m_procid, 8).value_or(0);
     out.m_id = static_cast<int64_t>(Word(out.m + l.m_id, 8).value_or(0));
     out.m_gsignal = Word(out.m + l.m_gsignal, p).value_or(0);
     out.m_g0 = Word(out.m + l.m_g0, p).value_or(0);
+    out.m_curg = Word(out.m + l.m_curg, p).value_or(0);
   }
   return out;
 }

@@ -44,11 +44,16 @@ struct Goroutine {
   int64_t m_id = 0;        // and its runtime id
   uint64_t m_gsignal = 0;  // that M's signal-handling g
   uint64_t m_g0 = 0;       // and its scheduler g
+  uint64_t m_curg = 0;     // and the goroutine it runs
   uint64_t locked_m = 0;
   uint64_t go_pc = 0;  // the `go` statement that created it
   uint64_t start_pc = 0;
   int64_t parent_goid = 0;  // 1.21+; 0 when unknown
   uint64_t ancestors = 0;   // g.ancestors (*[]ancestorInfo); 0 if none
+  // The signal that became its panic (g.sig; 0 if none), its siginfo's
+  // si_code and si_addr, and the pc it interrupted.
+  uint32_t sig = 0;
+  uint64_t sigcode0 = 0, sigcode1 = 0, sigpc = 0;
 };
 
 // One of a goroutine's recorded ancestors (GODEBUG=tracebackancestors): a

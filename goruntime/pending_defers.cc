@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "goruntime/open_coded.h"
+#include "goruntime/panics.h"
 
 namespace gentrace::goruntime {
 namespace {
@@ -126,36 +127,6 @@ void AppendOpenCoded(const symtab::Pclntab& table,
   }
 }
 
-// Counts the g._panic chain, bounded and cycle-safe like the defer chain.
-void ReadPanics(const Reader& reader, const DeferLayout& layout, uint64_t g,
-                PendingDefers* out) {
-  constexpr int kMaxPanics = 1000;
-  std::optional<uint64_t> head = reader.Word(g + layout.g_panic);
-  if (!head) {
-    out->problems.push_back("g._panic is unreadable");
-    return;
-  }
-  absl::flat_hash_set<uint64_t> seen;
-  for (uint64_t address = *head; address != 0;) {
-    if (out->panics == kMaxPanics || !seen.insert(address).second) {
-      out->problems.push_back("the panic chain loops or never ends");
-      return;
-    }
-    std::optional<uint64_t> link = reader.Word(address + layout.panic_link);
-    if (!link) {
-      out->problems.push_back(absl::StrCat(
-          "the _panic at 0x", absl::Hex(address), " is unreadable"));
-      return;
-    }
-    if (out->panics == 0) {
-      out->newest_panic_recovered =
-          reader.Byte(address + layout.panic_recovered).value_or(0) != 0;
-    }
-    ++out->panics;
-    address = *link;
-  }
-}
-
 }  // namespace
 
 PendingDefers FindPendingDefers(const symtab::Pclntab& table,
@@ -165,7 +136,14 @@ PendingDefers FindPendingDefers(const symtab::Pclntab& table,
                                 absl::Span<const DeferFrame> frames) {
   PendingDefers out;
   const Reader reader(memory, arch);
-  ReadPanics(reader, layout, g, &out);
+  if (absl::StatusOr<std::vector<PanicRecord>> panics =
+          ReadPanicChain(memory, layout, arch, g);
+      panics.ok()) {
+    out.panics = static_cast<int>(panics->size());
+    out.newest_panic_recovered = !panics->empty() && panics->front().recovered;
+  } else {
+    out.problems.push_back(std::string(panics.status().message()));
+  }
 
   // Frames that share an SP are a callee that has no frame of its own yet
   // (at its entry on LR machines) and its caller: only the caller can have

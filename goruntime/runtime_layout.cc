@@ -108,6 +108,21 @@ constexpr RuntimeLayoutField kFields[] = {
 
 absl::Span<const RuntimeLayoutField> RuntimeLayoutFields() { return kFields; }
 
+SignalFields GSignalFields(const RuntimeLayout& layout, int ptr_size,
+                           int go_minor) {
+  const int after =
+      layout.g_parent_goid >= 0 ? layout.g_parent_goid : layout.g_gopc;
+  SignalFields fields;
+  fields.sigpc = after - ptr_size;
+  fields.sigcode1 = fields.sigpc - ptr_size;
+  fields.sigcode0 = fields.sigcode1 - ptr_size;
+  // The one-byte fields between lockedm and sig: 1.24 fipsIndicator; 1.25
+  // syncSafePoint and runningCleanups; 1.26 fipsOnlyBypass and ditWanted.
+  const int between = go_minor >= 26 ? 5 : go_minor >= 25 ? 3 : go_minor >= 24;
+  fields.sig = layout.g_lockedm + ptr_size + (between + 3) / 4 * 4;
+  return fields;
+}
+
 absl::StatusOr<RuntimeLayout> RuntimeLayoutFor(const symtab::GoVersion& version,
                                                const arch::ArchInfo& arch,
                                                int table_newest_minor) {

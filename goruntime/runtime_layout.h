@@ -48,6 +48,23 @@ struct RuntimeLayout {
   int m_id;  // int64
 };
 
+// Where a g keeps the signal its panic came from: g.sig (uint32),
+// g.sigcode0 (the siginfo's si_code), g.sigcode1 (si_addr), g.sigpc. Every
+// release from go1.13 to go1.27 declares, in runtime2.go, `lockedm`, then
+// one-byte fields (none before 1.24, fipsIndicator from 1.24, then more),
+// then `sig`; and `sigcode0, sigcode1, sigpc uintptr` right before
+// parentGoid (1.21+) or gopc. So their offsets follow from those fields and
+// the release (runtime_layout_test holds them to the DWARF of every fixture
+// binary).
+struct SignalFields {
+  int sig;
+  int sigcode0;
+  int sigcode1;
+  int sigpc;
+};
+SignalFields GSignalFields(const RuntimeLayout& layout, int ptr_size,
+                           int go_minor);
+
 // The newest release gentrace's layout table was checked for.
 inline constexpr int kRuntimeLayoutTableNewestMinor = 27;
 

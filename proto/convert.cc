@@ -130,6 +130,20 @@ FrameSource ToProto(traceback::FrameSource source) {
   return FRAME_SOURCE_UNSPECIFIED;
 }
 
+ReportCause ToProto(traceback::ReportCause cause) {
+  switch (cause) {
+    case traceback::ReportCause::kNone:
+      return REPORT_CAUSE_NONE;
+    case traceback::ReportCause::kPanic:
+      return REPORT_CAUSE_PANIC;
+    case traceback::ReportCause::kThrow:
+      return REPORT_CAUSE_THROW;
+    case traceback::ReportCause::kSignal:
+      return REPORT_CAUSE_SIGNAL;
+  }
+  return REPORT_CAUSE_NONE;
+}
+
 namespace {
 
 void LocationToProto(const traceback::Location& location, Location* out) {
@@ -139,6 +153,14 @@ void LocationToProto(const traceback::Location& location, Location* out) {
   out->set_line(location.line);
   out->set_inlined(location.inlined);
   out->set_start_line(location.start_line);
+}
+
+void SignalToProto(traceback::Signal&& signal, Signal* out) {
+  out->set_number(signal.number);
+  out->set_name(std::move(signal.name));
+  out->set_code(signal.code);
+  out->set_addr(signal.addr);
+  out->set_pc(signal.pc);
 }
 
 void FramesToProto(std::vector<traceback::Frame>&& frames,
@@ -217,6 +239,33 @@ void ToProto(traceback::Goroutine&& goroutine, Goroutine* out) {
   }
   out->set_panics(goroutine.panics);
   out->set_panic_recovered(goroutine.panic_recovered);
+  for (traceback::PanicValue& panic : goroutine.panic_values) {
+    PanicValue* p = out->add_panic_values();
+    p->set_value(std::move(panic.value));
+    p->set_recovered(panic.recovered);
+    p->set_repanicked(panic.repanicked);
+    p->set_goexit(panic.goexit);
+  }
+  if (goroutine.signal) {
+    SignalToProto(std::move(*goroutine.signal), out->mutable_signal());
+  }
+  out->set_report_cause(ToProto(goroutine.report_cause));
+}
+
+void ToProto(traceback::SignalReport&& report, SignalReport* out) {
+  out->set_thread_id(report.tid);
+  SignalToProto(std::move(report.signal), out->mutable_signal());
+  out->set_fault_address(report.fault_address);
+  out->set_m_id(report.m_id);
+  ToProto(std::move(report.interrupted), out->mutable_interrupted());
+  if (report.running) {
+    ToProto(std::move(*report.running), out->mutable_running());
+  }
+  for (auto& [label, value] : report.registers) {
+    Register* r = out->add_registers();
+    r->set_label(std::move(label));
+    r->set_value(value);
+  }
 }
 
 void ToProto(const symtab::SourceFrame& frame, Location* location) {

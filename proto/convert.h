@@ -21,11 +21,13 @@ FuncId ToProto(symtab::FuncId id);
 StopReason ToProto(unwind::StopReason reason);
 DeferKind ToProto(goruntime::DeferKind kind);
 FrameSource ToProto(traceback::FrameSource source);
+ReportCause ToProto(traceback::ReportCause cause);
 
 // A trace assembled by traceback/ written into its messages (moved from).
 void ToProto(traceback::Frame&& frame, Frame* out);
 void ToProto(traceback::Thread&& thread, Thread* out);
 void ToProto(traceback::Goroutine&& goroutine, Goroutine* out);
+void ToProto(traceback::SignalReport&& report, SignalReport* out);
 void ToProto(const symtab::SourceFrame& frame, Location* location);
 Module ModuleOf(const symtab::Binary& binary);
 

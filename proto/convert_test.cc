@@ -56,5 +56,10 @@ TEST(ConvertTest, DeferKindsReachEveryProtoValue) {
       {DEFER_KIND_UNSPECIFIED});
 }
 
+TEST(ConvertTest, ReportCausesReachEveryProtoValue) {
+  ExpectOntoEveryProtoValue<traceback::ReportCause, ReportCause>(
+      traceback::ReportCause::kSignal, ReportCause_descriptor(), {});
+}
+
 }  // namespace
 }  // namespace gentrace

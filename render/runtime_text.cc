@@ -266,6 +266,77 @@ void AppendIdRanges(const google::protobuf::RepeatedField<int64_t>& ids,
 
 }  // namespace
 
+void AppendPanicReport(const Goroutine& goroutine,
+                       const RuntimeTextOptions& options, std::string* out) {
+  if (!goroutine.reporting() ||
+      (goroutine.report_cause() != REPORT_CAUSE_PANIC &&
+       goroutine.report_cause() != REPORT_CAUSE_THROW)) {
+    return;
+  }
+  const auto& panics = goroutine.panic_values();
+  if (goroutine.report_cause() == REPORT_CAUSE_PANIC) {
+    // printpanics: the oldest first (panics[size-1]); after each one a tab
+    // unless it was a Goexit's; from 1.25 a panic after one that repanicked
+    // is not printed (it repeats that one's value).
+    for (int i = panics.size() - 1; i >= 0; --i) {
+      const PanicValue& p = panics[i];
+      if (i + 1 < panics.size()) {
+        const PanicValue& older = panics[i + 1];
+        if (options.go_minor >= 25 && older.repanicked()) continue;
+        if (!older.goexit()) *out += "\t";
+      }
+      if (p.goexit()) continue;
+      absl::StrAppend(out, "panic: ", p.value());
+      if (p.recovered() && p.repanicked()) {
+        *out += " [recovered, repanicked]";
+      } else if (p.recovered()) {
+        *out += " [recovered]";
+      }
+      *out += "\n";
+    }
+  }
+  if (goroutine.has_signal()) {
+    const Signal& signal = goroutine.signal();
+    *out += "[signal ";
+    if (signal.name().empty()) {
+      absl::StrAppend(out, "0x", absl::Hex(signal.number()));
+    } else {
+      *out += signal.name();
+    }
+    absl::StrAppend(out, " code=0x", absl::Hex(signal.code()), " addr=0x",
+                    absl::Hex(signal.addr()), " pc=0x", absl::Hex(signal.pc()),
+                    "]\n");
+  }
+  *out += "\n";
+}
+
+void AppendSignalReportHead(const SignalReport& report, bool first,
+                            const RuntimeTextOptions& options,
+                            std::string* out) {
+  const Signal& signal = report.signal();
+  if (signal.name().empty()) {
+    absl::StrAppend(out, "Signal ", signal.number(), "\n");
+  } else {
+    absl::StrAppend(out, signal.name(), "\n");
+  }
+  absl::StrAppend(out, "PC=0x", absl::Hex(signal.pc()), " m=", report.m_id(),
+                  " sigcode=", signal.code());
+  if (report.fault_address()) {
+    absl::StrAppend(out, " addr=0x", absl::Hex(signal.addr()));
+  }
+  *out += "\n\n";
+  AppendGoroutineText(report.interrupted(), options, out);
+  if (!first && report.has_running()) {
+    AppendGoroutineText(report.running(), options, out);
+  }
+}
+
+void AppendSignalReportRegisters(const SignalReport& report, std::string* out) {
+  for (const Register& reg : report.registers()) {
+    absl::StrAppend(out, reg.label(), "0x", absl::Hex(reg.value()), "\n");
+  }
+}
+
 void AppendGoroutineText(const Goroutine& goroutine,
                          const RuntimeTextOptions& options, std::string* out) {
   absl::StrAppend(out, "goroutine ", goroutine.id());

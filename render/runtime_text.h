@@ -41,6 +41,38 @@ const Location* ShownCreator(const Goroutine& goroutine);
 void AppendGoroutineText(const Goroutine& goroutine,
                          const RuntimeTextOptions& options, std::string* out);
 
+// What the runtime's report of a fatal panic (or throw) prints above the
+// goroutine it is about, when `goroutine` is that one: each panic in
+// progress, oldest first, nested ones after a tab, as printpanics prints
+// them (none for a throw, whose "fatal error: " line gentrace cannot read);
+// then the signal the panic came from; then the blank line before the
+// goroutine:
+//
+//   panic: runtime error: invalid memory address or nil pointer dereference
+//   [signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4741a0]
+//
+// Nothing for any other goroutine.
+void AppendPanicReport(const Goroutine& goroutine,
+                       const RuntimeTextOptions& options, std::string* out);
+
+// One thread's part of the report a signal made (SignalReport): the
+// signal's name, "PC=0x... m=N sigcode=N" (with " addr=0x..." for a fault),
+// a blank line, the goroutine the signal interrupted with its frames, and,
+// except on the `first` thread (which lists every goroutine there instead),
+// the M's running goroutine when the signal came on its g0:
+//
+//   SIGQUIT: quit
+//   PC=0x46d097 m=0 sigcode=0
+//
+//   goroutine 0 gp=0x557e80 m=0 mp=0x558b00 [idle]:
+//   runtime.usleep(0x3)
+//   	runtime/sys_linux_amd64.s:135 +0x37 fp=0x7ffe463a25c8 sp=... pc=...
+void AppendSignalReportHead(const SignalReport& report, bool first,
+                            const RuntimeTextOptions& options,
+                            std::string* out);
+// Its registers as dumpregs prints them ("rax    0x0"), a line each.
+void AppendSignalReportRegisters(const SignalReport& report, std::string* out);
+
 // Goroutines collapsed into one block (--group): the count, the members'
 // state with their range of wait minutes and their ids (runs as ranges), then
 // the stack as AppendGoroutineText prints it without per-goroutine

@@ -180,5 +180,75 @@ TEST(RuntimeTextTest, AncestorsAndDefers) {
       << text;
 }
 
+// printpanics and the signal line of dopanic_m, above the goroutine.
+std::string PanicReport(const Goroutine& g, int go_minor) {
+  std::string out;
+  AppendPanicReport(g, {.go_minor = go_minor}, &out);
+  return out;
+}
+
+Goroutine Panicking(std::initializer_list<PanicValue> newest_first) {
+  Goroutine g;
+  g.set_reporting(true);
+  g.set_report_cause(REPORT_CAUSE_PANIC);
+  for (const PanicValue& p : newest_first) *g.add_panic_values() = p;
+  return g;
+}
+
+PanicValue Value(std::string value, bool recovered = false,
+                 bool repanicked = false, bool goexit = false) {
+  PanicValue p;
+  p.set_value(std::move(value));
+  p.set_recovered(recovered);
+  p.set_repanicked(repanicked);
+  p.set_goexit(goexit);
+  return p;
+}
+
+TEST(PanicReportTest, PanicsOldestFirstThenTheSignal) {
+  Goroutine g = Panicking({Value("second"), Value("first", true)});
+  Signal* signal = g.mutable_signal();
+  signal->set_number(11);
+  signal->set_name("SIGSEGV: segmentation violation");
+  signal->set_code(1);
+  signal->set_pc(0x4741a0);
+  EXPECT_EQ(PanicReport(g, 23),
+            "panic: first [recovered]\n"
+            "\tpanic: second\n"
+            "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 "
+            "pc=0x4741a0]\n\n");
+  // A number past the runtime's table prints in hex.
+  signal->set_name("");
+  signal->set_number(200);
+  EXPECT_NE(PanicReport(g, 23).find("[signal 0xc8 code="), std::string::npos);
+}
+
+TEST(PanicReportTest, GoexitAndRepanicked) {
+  // A Goexit's record prints nothing, and no tab after it.
+  EXPECT_EQ(PanicReport(
+                Panicking({Value("boom"), Value("", false, false, true)}), 23),
+            "panic: boom\n\n");
+  // From 1.25 a panic that repanicked is not printed twice.
+  const Goroutine repanicked =
+      Panicking({Value("boom"), Value("boom", true, true)});
+  EXPECT_EQ(PanicReport(repanicked, 25),
+            "panic: boom [recovered, repanicked]\n\n");
+  EXPECT_EQ(PanicReport(repanicked, 24),
+            "panic: boom [recovered, repanicked]\n\tpanic: boom\n\n");
+}
+
+TEST(PanicReportTest, OnlyTheReportingGoroutinesPanicOrThrow) {
+  Goroutine g = Panicking({Value("boom")});
+  g.set_reporting(false);
+  EXPECT_EQ(PanicReport(g, 23), "");
+  g.set_reporting(true);
+  g.set_report_cause(REPORT_CAUSE_SIGNAL);
+  EXPECT_EQ(PanicReport(g, 23), "");
+  // A throw prints its signal, not the panics (its "fatal error:" line is
+  // not in the core).
+  g.set_report_cause(REPORT_CAUSE_THROW);
+  EXPECT_EQ(PanicReport(g, 23), "\n");
+}
+
 }  // namespace
 }  // namespace gentrace::render

@@ -158,11 +158,53 @@ void TraceOutput::AddGoroutine(const Goroutine& goroutine) {
     return;
   }
   if (profile_) profile_->Add(goroutine);
+  const SignalReport* signal_report =
+      text_signal_reports_.empty() ? nullptr : &text_signal_reports_.front();
+  if (signal_report != nullptr &&
+      goroutine.address() == signal_report->interrupted().address()) {
+    return;  // shown in the report's head
+  }
   Add(goroutine, Trace::kGoroutinesFieldNumber, &goroutines_,
       [&](std::string* out) {
         if (added_any_) *out += "\n";
+        if (signal_report != nullptr && goroutine.reporting()) {
+          // In a signal's report the first thread lists the goroutines;
+          // the running ones print their stacks in their own threads'
+          // parts.
+          Goroutine listed = goroutine;
+          listed.set_reporting(false);
+          AppendGoroutineText(listed, options_.text, out);
+          return;
+        }
+        AppendPanicReport(goroutine, options_.text, out);
         AppendGoroutineText(goroutine, options_.text, out);
       });
+}
+
+void TraceOutput::AddSignalReports(const std::vector<SignalReport>& reports) {
+  if (reports.empty()) return;
+  switch (kind_) {
+    case Kind::kJson:
+      for (const SignalReport& report : reports) {
+        AddMessage(report, Trace::kSignalReportsFieldNumber, &signal_reports_);
+      }
+      return;
+    case Kind::kProto:
+      for (const SignalReport& report : reports) {
+        AddMessage(report, Trace::kSignalReportsFieldNumber, &text_or_proto_);
+      }
+      return;
+    case Kind::kText:
+      if (grouper_) return;  // groups stand alone
+      text_signal_reports_ = reports;
+      AppendSignalReportHead(reports.front(), /*first=*/true, options_.text,
+                             &text_or_proto_);
+      added_any_ = true;
+      return;
+    case Kind::kPprof:
+    case Kind::kHtml:
+      return;
+  }
 }
 
 void TraceOutput::AddGroups() {
@@ -204,7 +246,9 @@ absl::Status TraceOutput::Write() {
           goroutines_.empty() ? "" : "]", notes.empty() ? "" : ",\"notes\":[",
           absl::StrJoin(notes, ","), notes.empty() ? "" : "]",
           groups_.empty() ? "" : ",\"goroutineGroups\":[", groups_,
-          groups_.empty() ? "" : "]", "}\n");
+          groups_.empty() ? "" : "]",
+          signal_reports_.empty() ? "" : ",\"signalReports\":[",
+          signal_reports_, signal_reports_.empty() ? "" : "]", "}\n");
       break;
     }
     case Kind::kProto:
@@ -222,6 +266,18 @@ absl::Status TraceOutput::Write() {
     case Kind::kHtml:
       break;  // the notes are in the page
     case Kind::kText:
+      // The rest of a signal's report: after the goroutines a blank line
+      // and the first thread's registers, then each other thread's part.
+      for (size_t i = 0; i < text_signal_reports_.size(); ++i) {
+        if (i == 0) {
+          text_or_proto_ += "\n";
+        } else {
+          text_or_proto_ += "\n-----\n\n";
+          AppendSignalReportHead(text_signal_reports_[i], /*first=*/false,
+                                 options_.text, &text_or_proto_);
+        }
+        AppendSignalReportRegisters(text_signal_reports_[i], &text_or_proto_);
+      }
       // Notes say how the output was made; stdout stays the runtime's
       // format.
       for (const std::string& note : notes_) {

@@ -55,6 +55,12 @@ class TraceOutput {
               const Module& module, std::FILE* file, Flush flush);
   void AddThread(const Thread& thread);
   void AddGoroutine(const Goroutine& goroutine);
+  // The report a signal made, before any goroutine: as text, the first
+  // thread's part now, the goroutines after it (the one it interrupted left
+  // out, as the runtime leaves it out, and running ones without their
+  // stacks), then at Write that thread's registers and the other threads'
+  // parts, "-----" between them.
+  void AddSignalReports(const std::vector<SignalReport>& reports);
   void AddNote(std::string note) { notes_.push_back(std::move(note)); }
   // Writes the rest; the first failure to render or write, if any.
   absl::Status Write();
@@ -82,7 +88,8 @@ class TraceOutput {
   Flush flush_;
   std::string module_;  // JSON
   // JSON's threads and goroutines, each field's elements comma-separated.
-  std::string threads_, goroutines_, groups_;
+  std::string threads_, goroutines_, groups_, signal_reports_;
+  std::vector<SignalReport> text_signal_reports_;
   // Text, or the Trace's wire form, in the order added (a message's fields
   // may come in any order on the wire).
   std::string text_or_proto_;

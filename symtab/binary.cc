@@ -8,26 +8,32 @@
 #include "symtab/pe_file.h"
 
 namespace gentrace::symtab {
+
+// Where moduledata keeps the type descriptors (types, etypes) and, 1.18+,
+// gofunc (runtime/symtab.go's moduledata): word indices in the releases
+// [first_minor, last_minor] of a pclntab format; 0: no such word. The word
+// before gofunc is moduledata.rodata in every layout.
+struct ModuledataWords {
+  PclntabFormat format;
+  int first_minor;
+  int last_minor;
+  uint64_t types;
+  uint64_t etypes;
+  uint64_t gofunc;
+};
 namespace {
 
 // Word index of moduledata.text, the same from Go 1.16 on (runtime/symtab.go's
 // moduledata).
 constexpr uint64_t kModuledataTextWord = 22;
 
-// Where moduledata.gofunc sits (runtime/symtab.go's moduledata): its word
-// index in the releases [first_minor, last_minor]. The word before it is
-// moduledata.rodata in every layout.
-struct GoFuncWord {
-  PclntabFormat format;
-  int first_minor;
-  int last_minor;
-  uint64_t index;
-};
-constexpr GoFuncWord kGoFuncWords[] = {
-    {PclntabFormat::kGo118, 18, 19, 38},
-    // 1.27 added typedesclen, itaboffset and itabsize before rodata.
-    {PclntabFormat::kGo120, 27, 1 << 30, 43},
-    {PclntabFormat::kGo120, 20, 26, 40},
+constexpr ModuledataWords kModuledataWords[] = {
+    {PclntabFormat::kGo116, 16, 17, 35, 36, 0},
+    {PclntabFormat::kGo118, 18, 19, 35, 36, 38},
+    // 1.20 added covctrs and ecovctrs before types; 1.27 typedesclen between
+    // types and etypes, and itaboffset and itabsize before rodata.
+    {PclntabFormat::kGo120, 27, 1 << 30, 37, 39, 43},
+    {PclntabFormat::kGo120, 20, 26, 37, 38, 40},
 };
 
 bool InExecutableSegment(const ElfFile& elf, uint64_t pc) {
@@ -317,6 +323,52 @@ std::optional<uint64_t> Binary::FindGoFunc() const {
   return gofunc_;
 }
 
+std::optional<uint64_t> Binary::FindGoTypes() const {
+  std::call_once(types_once_, [this] { types_ = LocateGoTypes(); });
+  return types_;
+}
+
+std::optional<uint64_t> Binary::ReadModuledataWords(
+    absl::FunctionRef<bool(uint64_t moduledata, uint64_t pointer_size,
+                           const ModuledataWords& words)>
+        fits) const {
+  std::optional<uint64_t> moduledata =
+      FindModuledata(pclntab_address_, pclntab_->size());
+  if (!moduledata) return std::nullopt;
+  // The release picks the layout when buildinfo names it; otherwise each
+  // layout of the format is tried, and `fits` must find the words to be
+  // what they are: addresses in one read-only segment, in order. A misread
+  // layout lands on offsets or slice lengths, which are not.
+  for (const ModuledataWords& words : kModuledataWords) {
+    if (words.format != pclntab_->format()) continue;
+    if (go_version_ && (go_version_->minor < words.first_minor ||
+                        go_version_->minor > words.last_minor)) {
+      continue;
+    }
+    if (fits(*moduledata, elf_->ptr_size(), words)) return moduledata;
+  }
+  return std::nullopt;
+}
+
+std::optional<uint64_t> Binary::LocateGoTypes() const {
+  if (auto sym = elf_->FindSymbol("runtime.types")) return sym->value;
+  std::optional<uint64_t> types;
+  ReadModuledataWords(
+      [&](uint64_t moduledata, uint64_t p, const ModuledataWords& words) {
+        std::optional<uint64_t> start =
+            elf_->ReadPointer(moduledata + words.types * p);
+        std::optional<uint64_t> end =
+            elf_->ReadPointer(moduledata + words.etypes * p);
+        if (!start || !end || *start >= *end ||
+            !InReadOnlySegment(*elf_, *start, *end - 1)) {
+          return false;
+        }
+        types = start;
+        return true;
+      });
+  return types;
+}
+
 std::optional<uint64_t> Binary::LocateGoFunc() const {
   const PclntabFormat format = pclntab_->format();
   if (format != PclntabFormat::kGo118 && format != PclntabFormat::kGo120) {
@@ -325,30 +377,21 @@ std::optional<uint64_t> Binary::LocateGoFunc() const {
   for (absl::string_view name : {"go:func.*", "go.func.*"}) {
     if (auto sym = elf_->FindSymbol(name)) return sym->value;
   }
-  std::optional<uint64_t> moduledata =
-      FindModuledata(pclntab_address_, pclntab_->size());
-  if (!moduledata) return std::nullopt;
-  // The release picks the layout when buildinfo names it; otherwise each
-  // layout of the format is tried. Either way the words must be what rodata
-  // and gofunc are: addresses in one read-only segment, rodata first. A
-  // misread layout lands on offsets or slice lengths, which are not.
-  const uint64_t p = elf_->ptr_size();
-  for (const GoFuncWord& word : kGoFuncWords) {
-    if (word.format != format) continue;
-    if (go_version_ && (go_version_->minor < word.first_minor ||
-                        go_version_->minor > word.last_minor)) {
-      continue;
-    }
-    std::optional<uint64_t> rodata =
-        elf_->ReadPointer(*moduledata + (word.index - 1) * p);
-    std::optional<uint64_t> gofunc =
-        elf_->ReadPointer(*moduledata + word.index * p);
-    if (rodata && gofunc && *rodata <= *gofunc &&
-        InReadOnlySegment(*elf_, *rodata, *gofunc)) {
-      return gofunc;
-    }
-  }
-  return std::nullopt;
+  std::optional<uint64_t> gofunc;
+  ReadModuledataWords(
+      [&](uint64_t moduledata, uint64_t p, const ModuledataWords& words) {
+        std::optional<uint64_t> rodata =
+            elf_->ReadPointer(moduledata + (words.gofunc - 1) * p);
+        std::optional<uint64_t> start =
+            elf_->ReadPointer(moduledata + words.gofunc * p);
+        if (!rodata || !start || *rodata > *start ||
+            !InReadOnlySegment(*elf_, *rodata, *start)) {
+          return false;
+        }
+        gofunc = start;
+        return true;
+      });
+  return gofunc;
 }
 
 absl::StatusOr<std::unique_ptr<Binary>> Binary::LoadedAt(

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -18,6 +19,8 @@
 #include "symtab/pclntab.h"
 
 namespace gentrace::symtab {
+
+struct ModuledataWords;  // binary.cc
 
 // How the pclntab was found.
 enum class PclntabSource {
@@ -85,6 +88,10 @@ class Binary {
   // binaries, through the moduledata that points at the pclntab. Looked up
   // once, on first call.
   std::optional<uint64_t> FindGoFunc() const;
+  // moduledata.types, the base of the type descriptors' name and type
+  // offsets (runtime.types), at link addresses: from the symbol or, in
+  // stripped binaries of 1.16+, from the moduledata. Looked up once.
+  std::optional<uint64_t> FindGoTypes() const;
 
  private:
   Binary() = default;
@@ -103,6 +110,12 @@ class Binary {
   std::optional<uint64_t> ModuledataText(uint64_t table_address,
                                          uint64_t table_size) const;
   std::optional<uint64_t> LocateGoFunc() const;
+  std::optional<uint64_t> LocateGoTypes() const;
+  // The moduledata, if one of the release's layouts `fits` it.
+  std::optional<uint64_t> ReadModuledataWords(
+      absl::FunctionRef<bool(uint64_t moduledata, uint64_t pointer_size,
+                             const ModuledataWords& words)>
+          fits) const;
   std::optional<uint64_t> FindModuledata(uint64_t table_address,
                                          uint64_t table_size) const;
 
@@ -121,6 +134,8 @@ class Binary {
   std::string gnu_build_id_;
   mutable std::once_flag gofunc_once_;
   mutable std::optional<uint64_t> gofunc_;
+  mutable std::once_flag types_once_;
+  mutable std::optional<uint64_t> types_;
 };
 
 }  // namespace gentrace::symtab

@@ -83,6 +83,26 @@ struct Ancestor {
   uint64_t created_by_entry = 0;
 };
 
+// A panic in progress on a goroutine (its _panic record).
+struct PanicValue {
+  std::string value;  // as the runtime prints it after "panic: "
+  bool recovered = false;
+  bool repanicked = false;
+  bool goexit = false;
+};
+
+// The signal a goroutine's panic came from (g.sig and its siginfo).
+struct Signal {
+  uint32_t number = 0;
+  std::string name;  // the runtime's ("SIGSEGV: segmentation violation")
+  uint64_t code = 0;
+  uint64_t addr = 0;
+  uint64_t pc = 0;
+};
+
+// Why the runtime is reporting from a goroutine's thread.
+enum class ReportCause { kNone, kPanic, kThrow, kSignal };
+
 struct Goroutine {
   int64_t id = 0;
   std::string status;
@@ -103,6 +123,27 @@ struct Goroutine {
   std::vector<std::string> defer_problems;
   int32_t panics = 0;
   bool panic_recovered = false;
+  std::vector<PanicValue> panic_values;  // newest first
+  std::optional<Signal> signal;
+  ReportCause report_cause = ReportCause::kNone;
+};
+
+// What one thread's signal handler printed when a signal the runtime does
+// not turn into a panic (SIGQUIT; a crash outside Go code) made it report:
+// the signal, the g it interrupted with that g's frames from the signal's
+// registers, and the registers.
+struct SignalReport {
+  int64_t tid = 0;
+  // The code as the runtime prints it (si_code widened as a signed number
+  // to the word size), and whether the address is printed (SIGSEGV, SIGBUS).
+  Signal signal;
+  bool fault_address = false;
+  int64_t m_id = 0;
+  Goroutine interrupted;
+  // The M's goroutine, running while the signal came on the M's g0.
+  std::optional<Goroutine> running;
+  // dumpregs' lines: the label as printed (padded), the value.
+  std::vector<std::pair<std::string, uint64_t>> registers;
 };
 
 }  // namespace gentrace::traceback

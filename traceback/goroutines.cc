@@ -6,20 +6,27 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "arch/linux_signals.h"
 #include "goruntime/defer_layout.h"
 #include "goruntime/goroutines.h"
+#include "goruntime/panics.h"
 #include "goruntime/pending_defers.h"
 #include "proto/convert.h"
 #include "traceback/walk.h"
+#include "unwind/frame_arguments.h"
+#include "unwind/go_unwinder.h"
 #include "unwind/signal_frame.h"
 
 namespace gentrace::traceback {
 namespace {
 
-// The runtime reports a fatal panic or throw from the caller of these.
-bool IsFatalReport(const Frame& frame) {
+// What the runtime reports from the caller of a frame's function: a fatal
+// panic or throw.
+ReportCause FatalReportAt(const Frame& frame) {
   const absl::string_view name = frame.function();
-  return name == "runtime.fatalpanic" || name == "runtime.fatalthrow";
+  if (name == "runtime.fatalpanic") return ReportCause::kPanic;
+  if (name == "runtime.fatalthrow") return ReportCause::kThrow;
+  return ReportCause::kNone;
 }
 
 // Reads one program's goroutines: what every step needs, held once.
@@ -42,6 +49,15 @@ class GoroutineTracer {
  private:
   void TraceGoroutine(const goruntime::Goroutine& g,
                       std::vector<std::string>* notes, Goroutine* out);
+  // Its header and creator (what the runtime prints around its frames).
+  void Describe(const goruntime::Goroutine& g, std::vector<std::string>* notes,
+                Goroutine* out);
+
+ public:
+  // The signal reports of the threads in the runtime's signal handler.
+  std::vector<SignalReport> SignalReports(std::vector<std::string>* notes);
+
+ private:
   void WalkRunning(const goruntime::Goroutine& g, const target::Thread& thread,
                    Goroutine* out) const;
   template <typename Message>
@@ -57,6 +73,7 @@ class GoroutineTracer {
   void InsertCallbackCFrames(const goruntime::Goroutine& g,
                              Goroutine* out) const;
   void AddPendingDefers(uint64_t g, Goroutine* out);
+  void AddPanics(const goruntime::Goroutine& g, Goroutine* out) const;
 
   const symtab::Binary& binary_;
   const arch::ArchInfo& arch_;
@@ -103,9 +120,13 @@ void GoroutineTracer::WalkRunning(const goruntime::Goroutine& g,
   // fatalpanic or fatalthrow, or else the instruction the (outermost)
   // signal interrupted.
   int report_start = last_handler;
+  out->report_cause =
+      last_handler >= 0 ? ReportCause::kSignal : ReportCause::kNone;
   for (size_t i = 0; i < frames.size(); ++i) {
-    if (IsFatalReport(frames[i])) {
+    if (const ReportCause cause = FatalReportAt(frames[i]);
+        cause != ReportCause::kNone) {
       report_start = static_cast<int>(i);
+      out->report_cause = cause;
       break;
     }
   }
@@ -314,42 +335,97 @@ absl::Status GoroutineTracer::Run(
   notes->push_back(
       absl::StrCat("runtime.allgs: found by ", reader_.allgs_method()));
   notes->push_back(absl::StrCat("goroutine layout: ", reader_.layout_source()));
-  if (options_.pending_defers) {
-    absl::StatusOr<goruntime::DeferLayout> layout =
-        binary_.go_version()
-            ? goruntime::DeferLayoutFor(*binary_.go_version(), arch_.ptr_size)
-            : absl::NotFoundError("the binary names no Go release");
-    if (layout.ok()) {
-      defer_layout_ = *layout;
-    } else {
-      notes->push_back(
-          absl::StrCat("pending defers not read: ", layout.status().message()));
-    }
+  absl::StatusOr<goruntime::DeferLayout> layout =
+      binary_.go_version()
+          ? goruntime::DeferLayoutFor(*binary_.go_version(), arch_.ptr_size)
+          : absl::NotFoundError("the binary names no Go release");
+  if (layout.ok()) {
+    defer_layout_ = *layout;
+  } else {
+    notes->push_back(absl::StrCat(options_.pending_defers
+                                      ? "pending defers and panics not read: "
+                                      : "panics not read: ",
+                                  layout.status().message()));
   }
   gentrace::Goroutine message;
   Goroutine goroutine;
-  for (const goruntime::Goroutine& g : *gs) {
-    const uint32_t state = g.status & ~static_cast<uint32_t>(goruntime::kGscan);
-    if (state == goruntime::kGdead || state == goruntime::kGdeadextra) {
-      continue;
-    }
+  const auto trace = [&](const goruntime::Goroutine& g) {
     // A fresh goroutine that keeps the last one's frame storage.
     std::vector<Frame> frames = std::move(goroutine.frames);
     frames.clear();
     goroutine = Goroutine();
     goroutine.frames = std::move(frames);
     TraceGoroutine(g, notes, &goroutine);
-    if (defer_layout_) AddPendingDefers(g.address, &goroutine);
+  };
+  const auto emit = [&](const goruntime::Goroutine& g) {
+    if (defer_layout_) {
+      AddPanics(g, &goroutine);
+      if (options_.pending_defers) AddPendingDefers(g.address, &goroutine);
+    }
     message.Clear();
     ToProto(std::move(goroutine), &message);
     visit(message);
+  };
+  const auto live = [](const goruntime::Goroutine& g) {
+    const uint32_t state = g.status & ~static_cast<uint32_t>(goruntime::kGscan);
+    return state != goruntime::kGdead && state != goruntime::kGdeadextra;
+  };
+  // The runtime's report of a crash starts with the goroutine it is about,
+  // then goes through allgs without it: find that one among the running.
+  uint64_t reported = 0;
+  for (const goruntime::Goroutine& g : *gs) {
+    if ((g.status & ~static_cast<uint32_t>(goruntime::kGscan)) !=
+        goruntime::kGrunning) {
+      continue;
+    }
+    trace(g);
+    if (goroutine.reporting) {
+      reported = g.address;
+      emit(g);
+      break;
+    }
+  }
+  for (const goruntime::Goroutine& g : *gs) {
+    if (!live(g) || g.address == reported) continue;
+    trace(g);
+    emit(g);
   }
   return absl::OkStatus();
 }
 
-void GoroutineTracer::TraceGoroutine(const goruntime::Goroutine& g,
-                                     std::vector<std::string>* notes,
-                                     Goroutine* out) {
+// The goroutine's panics in progress, each value as the runtime prints it.
+void GoroutineTracer::AddPanics(const goruntime::Goroutine& g,
+                                Goroutine* out) const {
+  absl::StatusOr<std::vector<goruntime::PanicRecord>> chain =
+      goruntime::ReadPanicChain(memory_, *defer_layout_, arch_, g.address);
+  if (!chain.ok()) {
+    out->defer_problems.push_back(std::string(chain.status().message()));
+    return;
+  }
+  std::optional<uint64_t> types = binary_.FindGoTypes();
+  if (types) *types += binary_.load_bias();
+  const int go_minor = binary_.go_version()->minor;  // as the layout's
+  for (const goruntime::PanicRecord& record : *chain) {
+    PanicValue& panic = out->panic_values.emplace_back();
+    panic.recovered = record.recovered;
+    panic.repanicked = record.repanicked;
+    panic.goexit = record.goexit;
+    if (record.goexit) continue;
+    absl::StatusOr<std::string> value =
+        goruntime::PanicValueText(memory_, arch_, types, go_minor, record);
+    if (value.ok()) {
+      panic.value = *std::move(value);
+    } else {
+      // The closest true thing the report can say.
+      panic.value = absl::StrCat(
+          "(a value gentrace could not read: ", value.status().message(), ")");
+    }
+  }
+}
+
+void GoroutineTracer::Describe(const goruntime::Goroutine& g,
+                               std::vector<std::string>* notes,
+                               Goroutine* out) {
   const uint32_t state = g.status & ~static_cast<uint32_t>(goruntime::kGscan);
   out->id = g.goid;
   out->address = g.address;
@@ -363,6 +439,13 @@ void GoroutineTracer::TraceGoroutine(const goruntime::Goroutine& g,
     out->wait_reason = reader_.WaitReasonText(g.wait_reason);
   }
   out->parent_id = g.parent_goid;
+  if (g.sig != 0) {
+    out->signal = Signal{.number = g.sig,
+                         .name = arch::LinuxSignalName(arch_, g.sig),
+                         .code = g.sigcode0,
+                         .addr = g.sigcode1,
+                         .pc = g.sigpc};
+  }
   SetCreatedBy(g.go_pc, out);
   if (absl::StatusOr<std::vector<goruntime::GoroutineAncestor>> ancestors =
           reader_.ReadAncestors(g);
@@ -373,7 +456,13 @@ void GoroutineTracer::TraceGoroutine(const goruntime::Goroutine& g,
   } else {
     notes->push_back(std::string(ancestors.status().message()));
   }
+}
 
+void GoroutineTracer::TraceGoroutine(const goruntime::Goroutine& g,
+                                     std::vector<std::string>* notes,
+                                     Goroutine* out) {
+  Describe(g, notes, out);
+  const uint32_t state = g.status & ~static_cast<uint32_t>(goruntime::kGscan);
   // The thread of the goroutine's M, if it has one here.
   int thread_index = -1;
   for (size_t t = 0; t < threads_.size() && g.m != 0; ++t) {
@@ -401,6 +490,204 @@ void GoroutineTracer::TraceGoroutine(const goruntime::Goroutine& g,
        /*trap=*/false, FrameSource::kGoroutineSched},
       &out->frames);
   out->stop = std::move(end.stop);
+}
+
+std::vector<SignalReport> GoroutineTracer::SignalReports(
+    std::vector<std::string>* notes) {
+  const arch::SignalContextLayout& layout = arch_.signal_context;
+  const int go_minor = binary_.go_version() ? binary_.go_version()->minor : 0;
+  const auto word = [&](uint64_t address, int size) {
+    return memory_.ReadWord(address, size, arch_.byte_order);
+  };
+  std::vector<SignalReport> reports;
+  for (const target::Thread& thread : threads_) {
+    std::optional<uint64_t> pc = thread.registers.pc();
+    std::optional<uint64_t> sp = thread.registers.sp();
+    if (!pc || !sp) continue;
+    // The outermost runtime.sigtrampgo(sig, info, ctx) on the thread: the
+    // report's signal (a crash raised while reporting, SIGABRT, nests
+    // inside it).
+    unwind::GoUnwinder unwinder(binary_.pclntab(), arch_, memory_);
+    unwinder.Start(
+        {.pc = *pc,
+         .sp = *sp,
+         .lr = thread.registers.lr(),
+         .flags = unwind::kUnwindTrap | unwind::kUnwindSignalFrames});
+    std::vector<std::optional<uint64_t>> args;
+    // runtime.sighandler(sig, info, ctxt, gp), called by that sigtrampgo:
+    // gp is the g the signal interrupted.
+    std::optional<uint64_t> handler_gp, callee_gp;
+    bool in_handler = false;
+    // Frames walked since the last handler's: the SIGABRT that
+    // runtime.dieFromSignal raises to end the process passes through the
+    // handler too, and is no report.
+    int since_handler = -1;
+    for (; unwinder.valid(); unwinder.Next()) {
+      const unwind::GoFrame& frame = unwinder.frame();
+      absl::StatusOr<symtab::Func> func = binary_.pclntab().FindFunc(frame.pc);
+      const absl::string_view name = func.ok() ? func->Name().value_or("") : "";
+      if (since_handler >= 0 && ++since_handler <= 3 &&
+          name == "runtime.dieFromSignal") {
+        in_handler = false;
+        args.clear();
+        since_handler = -1;
+      }
+      if (frame.signal_handler) {
+        in_handler = true;
+        since_handler = 0;
+        args = unwind::ArgumentValues(binary_.pclntab(), binary_.image(),
+                                      memory_, arch_, frame);
+        handler_gp = callee_gp;
+      }
+      callee_gp.reset();
+      if (name == "runtime.sighandler") {
+        std::vector<std::optional<uint64_t>> callee = unwind::ArgumentValues(
+            binary_.pclntab(), binary_.image(), memory_, arch_, frame);
+        if (callee.size() >= 4) callee_gp = callee[3];
+      }
+    }
+    if (!in_handler) continue;
+    if (layout.dumped_registers.empty()) {
+      notes->push_back(absl::StrCat(
+          "thread ", thread.tid,
+          " is in the runtime's signal handler; its report (goroutine 0, "
+          "registers) is not read on ",
+          arch_.goarch));
+      continue;
+    }
+    if (args.size() < 3 || !args[0] || !args[1] || !args[2]) {
+      notes->push_back(absl::StrCat("thread ", thread.tid,
+                                    ": the signal handler's arguments are "
+                                    "unreadable"));
+      continue;
+    }
+    const uint32_t sig = static_cast<uint32_t>(*args[0]);
+    const uint64_t info = *args[1];
+    const uint64_t context = *args[2];
+    std::optional<unwind::InterruptedRegisters> interrupted =
+        unwind::ReadSignalContext(arch_, memory_, context);
+    // A g of the thread's M, the first of these that is one: sighandler's
+    // gp; the g register when the signal came; the g its thread pointer
+    // leads to now (the M's gsignal).
+    std::vector<std::optional<uint64_t>> candidates = {handler_gp};
+    if (layout.g_register >= 0 && go_minor >= layout.g_register_since_minor) {
+      candidates.push_back(
+          word(context + layout.g_register, layout.value_size));
+    }
+    if (!layout.thread_pointer.empty()) {
+      if (std::optional<uint64_t> tp =
+              thread.registers.Get(layout.thread_pointer)) {
+        candidates.push_back(word(*tp + layout.tls_g_offset, arch_.ptr_size));
+      }
+    }
+    absl::StatusOr<goruntime::Goroutine> g = absl::NotFoundError("no g");
+    for (const std::optional<uint64_t>& candidate : candidates) {
+      if (!candidate) continue;
+      absl::StatusOr<goruntime::Goroutine> c = reader_.ReadG(*candidate);
+      if (c.ok() && c->m != 0 &&
+          c->m_procid == static_cast<uint64_t>(thread.tid)) {
+        g = std::move(c);
+        break;
+      }
+    }
+    if (!interrupted || !g.ok()) {
+      notes->push_back(absl::StrCat("thread ", thread.tid,
+                                    ": the g its signal interrupted is not "
+                                    "found"));
+      continue;
+    }
+    // The g the signal interrupted: of the M's g0, goroutine and gsignal,
+    // the one whose stack holds the interrupted sp.
+    // None of them (m0's g0 records only part of the main thread's stack):
+    // its g0, unless the g register named the g.
+    bool placed = false;
+    for (uint64_t candidate : {g->m_g0, g->m_curg, g->m_gsignal}) {
+      if (candidate == 0) continue;
+      absl::StatusOr<goruntime::Goroutine> c = reader_.ReadG(candidate);
+      if (c.ok() && interrupted->sp >= c->stack_lo &&
+          interrupted->sp < c->stack_hi) {
+        g = std::move(c);
+        placed = true;
+        break;
+      }
+    }
+    if (!placed && g->address == g->m_gsignal) {
+      if (absl::StatusOr<goruntime::Goroutine> g0 = reader_.ReadG(g->m_g0);
+          g0.ok()) {
+        g = std::move(g0);
+      }
+    }
+    SignalReport& report = reports.emplace_back();
+    report.tid = thread.tid;
+    const int code_width = arch_.ptr_size * 8;
+    const int64_t code = static_cast<int32_t>(
+        word(info + arch::SiginfoCodeOffset(arch_), 4).value_or(0));
+    report.signal = {
+        .number = sig,
+        .name = arch::LinuxSignalName(arch_, sig),
+        .code = static_cast<uint64_t>(code) &
+                (code_width == 64 ? ~uint64_t{0} : (uint64_t{1} << 32) - 1),
+        .addr = word(info + arch::SiginfoAddrOffset(arch_), arch_.ptr_size)
+                    .value_or(0),
+        .pc = interrupted->pc};
+    report.fault_address = arch::IsFaultSignal(arch_, sig);
+    report.m_id = g->m_id;
+    Describe(*g, notes, &report.interrupted);
+    report.interrupted.reporting = true;
+    report.interrupted.report_cause = ReportCause::kSignal;
+    // A goroutine in a system call shows where it entered it, as the
+    // runtime's traceback shows it.
+    const bool in_syscall =
+        (g->status & ~static_cast<uint32_t>(goruntime::kGscan)) ==
+        goruntime::kGsyscall;
+    report.interrupted.stop =
+        AppendWalk(
+            binary_, arch_, memory_,
+            in_syscall
+                ? unwind::UnwindStart{.pc = g->syscall_pc, .sp = g->syscall_sp}
+                : unwind::UnwindStart{.pc = interrupted->pc,
+                                      .sp = interrupted->sp,
+                                      .lr = interrupted->lr,
+                                      .flags = unwind::kUnwindTrap},
+            &report.interrupted.frames)
+            .stop;
+    // On the M's g0 while its goroutine runs: the runtime shows that one
+    // too, from where it left its stack.
+    absl::StatusOr<goruntime::Goroutine> curg =
+        g->m_curg != 0 && g->m_curg != g->address ? reader_.ReadG(g->m_curg)
+                                                  : absl::NotFoundError("none");
+    if (curg.ok() &&
+        (curg->status & ~static_cast<uint32_t>(goruntime::kGscan)) ==
+            goruntime::kGrunning) {
+      Goroutine& running = report.running.emplace();
+      Describe(*curg, notes, &running);
+      running.reporting = true;
+      running.report_cause = ReportCause::kSignal;
+      running.stop = AppendWalk(binary_, arch_, memory_,
+                                {.pc = curg->sched_pc,
+                                 .sp = curg->sched_sp,
+                                 .lr = curg->sched_lr},
+                                &running.frames)
+                         .stop;
+    }
+    for (const arch::DumpedRegister& reg : layout.dumped_registers) {
+      std::optional<symtab::ByteReader> bytes =
+          memory_.Read(context + reg.offset, reg.size);
+      uint64_t value = 0;
+      for (int i = 0; bytes && i < reg.size; ++i) {
+        const uint64_t b = bytes->U8(i).value_or(0);
+        value |= arch_.byte_order == arch::ByteOrder::kBig
+                     ? b << (8 * (reg.size - 1 - i))
+                     : b << (8 * i);
+      }
+      report.registers.emplace_back(std::string(reg.label), value);
+    }
+  }
+  std::stable_sort(reports.begin(), reports.end(),
+                   [](const SignalReport& a, const SignalReport& b) {
+                     return a.m_id < b.m_id;
+                   });
+  return reports;
 }
 
 }  // namespace
@@ -438,6 +725,19 @@ absl::Status ForEachGoroutine(
   if (!reader.ok()) return reader.status();
   return GoroutineTracer(executable, target, *reader, options)
       .Run(visit, notes);
+}
+
+absl::StatusOr<std::vector<SignalReport>> ReadSignalReports(
+    const symtab::Binary& binary, const target::Target& target,
+    std::vector<std::string>* notes,
+    const goruntime::RuntimeLayoutOptions& layout) {
+  absl::StatusOr<goruntime::GoroutineReader> reader =
+      goruntime::GoroutineReader::Create(binary, target.arch(), target.memory(),
+                                         layout);
+  if (!reader.ok()) return reader.status();
+  const GoroutineReadOptions options;
+  GoroutineTracer tracer(binary, target, *reader, options);
+  return tracer.SignalReports(notes);
 }
 
 }  // namespace gentrace::traceback

@@ -48,9 +48,11 @@ struct GoroutineReadOptions {
   goruntime::RuntimeLayoutOptions layout = {};
 };
 
-// Every live goroutine of a stopped Go program, in the order the runtime
-// keeps them (allgs), each unwound from where it stopped and symbolized as
-// a GOTRACEBACK=crash traceback shows it:
+// Every live goroutine of a stopped Go program, in the order the runtime's
+// crash report prints them (the goroutine the report is about, if any, then
+// allgs order), each unwound from where it stopped and symbolized as a
+// GOTRACEBACK=crash traceback shows it, with its panics in progress and the
+// signal its panic came from:
 //  - parked or runnable ones from g.sched, those in a system call from
 //    g.syscallsp/pc;
 //  - a running one from the registers of the thread whose id its M holds,
@@ -76,6 +78,24 @@ absl::Status ForEachGoroutine(
     const symtab::Binary& binary, const target::Target& target,
     absl::FunctionRef<void(gentrace::Goroutine&)> visit,
     std::vector<std::string>* notes, const GoroutineReadOptions& options = {});
+
+// The report a signal made the runtime print, when it was one the runtime
+// does not turn into a panic (SIGQUIT under GOTRACEBACK=crash relays itself
+// to every M; a crash in C code): one SignalReport per thread stopped in
+// the runtime's signal handler (runtime.sigtrampgo), read from its signal
+// frame (the signal, its siginfo, the interrupted registers), with the g it
+// interrupted (named by the register Go code keeps g in, and held to that
+// g's M running on the thread) walked from those registers, and the
+// registers as dumpregs prints them. In M order: the kernel hands the
+// outside SIGQUIT to the main thread (m0) and each relayed one to the next
+// thread that has not blocked it, in the order the threads were made; the
+// core does not record the order. Empty when no thread is in the handler;
+// `notes` gets what could not be read (a thread whose g is not found, an
+// architecture or release whose signal context gentrace does not describe).
+absl::StatusOr<std::vector<SignalReport>> ReadSignalReports(
+    const symtab::Binary& binary, const target::Target& target,
+    std::vector<std::string>* notes,
+    const goruntime::RuntimeLayoutOptions& layout = {});
 
 }  // namespace gentrace::traceback
 

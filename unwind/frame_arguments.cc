@@ -1,5 +1,7 @@
 #include "unwind/frame_arguments.h"
 
+#include <cstdint>
+
 #include "symtab/hex_text.h"
 
 namespace gentrace::unwind {
@@ -15,6 +17,8 @@ constexpr uint8_t kOffsetTooLarge = 0xfb;
 constexpr uint64_t kMaxArgInfoLength = (5 * 3 + 2) * 10 + 1;
 // Before ArgInfo the runtime printed at most 10 argument words.
 constexpr uint64_t kMaxArgWords = 10;
+// The argument size of a function that declares none (runtime/funcdata.h).
+constexpr int32_t kArgsSizeUnknown = INT32_MIN;
 
 // The `size`-byte value at `address`, as the runtime reads it: eight bytes,
 // masked to the value's own.
@@ -68,10 +72,13 @@ void ForEachArgument(const symtab::Pclntab& table,
   const symtab::PclntabLayout& layout = table.layout();
 
   if (layout.funcdata_arg_info < 0) {
-    // Before 1.17: the argument area's words, at most ten.
+    // Before 1.17: the argument area's words, at most ten; an assembly
+    // function that declares no size (ArgsSizeUnknown) gets all ten.
     const int32_t size = func->args_size();
-    if (size <= 0) return;
-    const uint64_t words = static_cast<uint64_t>(size) / arch.ptr_size;
+    const uint64_t words = size == kArgsSizeUnknown ? kMaxArgWords + 1
+                           : size > 0
+                               ? static_cast<uint64_t>(size) / arch.ptr_size
+                               : 0;
     for (uint64_t i = 0; i < words; ++i) {
       if (i == kMaxArgWords) {
         emit(ArgumentToken{ArgumentToken::kDotDotDot, std::nullopt});

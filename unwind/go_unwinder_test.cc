@@ -4,8 +4,6 @@
 #include "unwind/go_unwinder.h"
 
 #include <cstdint>
-#include <deque>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "symtab/pclntab.h"
 #include "symtab/pclntab_builder.h"
+#include "symtab/scattered_memory.h"
 
 namespace gentrace::unwind {
 namespace {
@@ -23,31 +22,7 @@ using symtab::PclntabBuilder;
 
 constexpr uint64_t kText = 0x401000;
 
-// Little-endian words at chosen addresses; everything else is unmapped.
-class Words : public symtab::AddressSpace {
- public:
-  void Put(uint64_t address, uint64_t value) {
-    for (int i = 0; i < 8; ++i) PutByte(address + i, value >> (8 * i));
-  }
-  void PutByte(uint64_t address, uint8_t value) { bytes_[address] = value; }
-  std::optional<symtab::ByteReader> ReadToEnd(uint64_t address) const override {
-    // The run of consecutive mapped bytes from `address`, copied where it
-    // stays as long as this does (as AddressSpace promises).
-    std::vector<uint8_t> run;
-    for (auto it = bytes_.find(address);
-         it != bytes_.end() && it->first == address + run.size(); ++it) {
-      run.push_back(it->second);
-    }
-    if (run.empty()) return std::nullopt;
-    return symtab::ByteReader(runs_.emplace_back(std::move(run)),
-                              symtab::ByteOrder::kLittle);
-  }
-  int reads() const { return static_cast<int>(runs_.size()); }
-
- private:
-  std::map<uint64_t, uint8_t> bytes_;
-  mutable std::deque<std::vector<uint8_t>> runs_;
-};
+using Words = symtab::ScatteredMemory;
 
 symtab::Pclntab::Options Options(int go_minor) {
   symtab::Pclntab::Options options;
@@ -118,9 +93,9 @@ struct Chain {
   // x86: a frame's caller SP is its SP plus its SP delta plus the pushed
   // return address, which sits just below.
   void PushReturnAddresses(Words& stack, uint64_t sp) const {
-    stack.Put(sp + 8, b + 20);   // c: delta 8
-    stack.Put(sp + 56, a + 30);  // b: delta 40
-    stack.Put(sp + 88, goexit + 1);
+    stack.PutWord(sp + 8, b + 20);   // c: delta 8
+    stack.PutWord(sp + 56, a + 30);  // b: delta 40
+    stack.PutWord(sp + 88, goexit + 1);
   }
   // From an instruction in main.c with SP at `sp`.
   Walked WalkFromC(const Words& stack, uint64_t sp) {
@@ -164,7 +139,8 @@ TEST(GoUnwinderTest, StackWordsComeFromTheRegionLastRead) {
   Chain chain;
   constexpr uint64_t sp = 0xc000100000;
   Words stack;
-  for (uint64_t offset = 0; offset < 96; offset += 8) stack.Put(sp + offset, 0);
+  for (uint64_t offset = 0; offset < 96; offset += 8)
+    stack.PutWord(sp + offset, 0);
   chain.PushReturnAddresses(stack, sp);
   const Walked whole = chain.WalkFromC(stack, sp);
   EXPECT_EQ(whole.frames.size(), 4u);
@@ -172,9 +148,10 @@ TEST(GoUnwinderTest, StackWordsComeFromTheRegionLastRead) {
   EXPECT_EQ(stack.reads(), 1);
 
   Words cut;  // b's return address is half mapped
-  for (uint64_t offset = 0; offset < 56; offset += 8) cut.Put(sp + offset, 0);
-  cut.Put(sp + 8, chain.b + 20);
-  cut.PutByte(sp + 56, 0x11);
+  for (uint64_t offset = 0; offset < 56; offset += 8)
+    cut.PutWord(sp + offset, 0);
+  cut.PutWord(sp + 8, chain.b + 20);
+  cut.PutWord(sp + 56, 0x11, 1);
   const Walked short_read = chain.WalkFromC(cut, sp);
   EXPECT_EQ(short_read.frames.size(), 2u);
   EXPECT_EQ(short_read.stop, StopReason::kUnreadableMemory);
@@ -219,8 +196,8 @@ TEST(GoUnwinderTest, LinkRegisterUntilThePrologueSavesIt) {
   Words stack;
   // arm64: the innermost frame has not run its prologue (delta 0), so its
   // caller's pc is still in LR; the others saved LR at 0(SP).
-  stack.Put(sp, chain.a + 24);           // b's saved LR (b's SP is c's)
-  stack.Put(sp + 40, chain.goexit + 4);  // a's, at a's SP = sp + 40
+  stack.PutWord(sp, chain.a + 24);           // b's saved LR (b's SP is c's)
+  stack.PutWord(sp + 40, chain.goexit + 4);  // a's, at a's SP = sp + 40
   const Walked walked =
       Walk(table, Arm64(), stack,
            {.pc = chain.c, .sp = sp, .lr = chain.b + 20, .flags = kUnwindTrap});
@@ -248,8 +225,8 @@ TEST(GoUnwinderTest, StackSwitchJumpsToTheGoroutineOnce) {
   const symtab::Pclntab& table = program.Parse();
   constexpr uint64_t g0_sp = 0x7ff000, g_sp = 0xc000100000;
   Words memory;
-  memory.Put(g0_sp + 8, systemstack + 10);  // onG0 was called on g0
-  memory.Put(g_sp + 8, goexit + 1);         // user, on the goroutine's stack
+  memory.PutWord(g0_sp + 8, systemstack + 10);  // onG0 was called on g0
+  memory.PutWord(g_sp + 8, goexit + 1);  // user, on the goroutine's stack
   const UnwindStart start{.pc = on_g0 + 10,
                           .sp = g0_sp,
                           .flags = kUnwindTrap,
@@ -272,7 +249,7 @@ TEST(GoUnwinderTest, StackSwitchJumpsToTheGoroutineOnce) {
   EXPECT_EQ(walked.frames[3].pc, goexit + 1);
 
   // A second switch after the jump ends the walk: g.sched is used once.
-  memory.Put(g_sp + 8, systemstack + 12);
+  memory.PutWord(g_sp + 8, systemstack + 12);
   const Walked twice = Walk(table, Amd64(), memory, jumping);
   ASSERT_EQ(twice.frames.size(), 4u);
   EXPECT_EQ(twice.stop, StopReason::kStackSwitch);
@@ -286,7 +263,7 @@ TEST(GoUnwinderTest, SpWriteEndsTheWalkWithTheFunctionsName) {
   const uint64_t leaf = program.Add("main.leaf", 16, {{0, 0}, {2, 8}});
   const symtab::Pclntab& table = program.Parse();
   Words stack;
-  stack.Put(0x1008, writer + 4);
+  stack.PutWord(0x1008, writer + 4);
   const Walked walked =
       Walk(table, Amd64(), stack, {.pc = leaf + 4, .sp = 0x1000});
   ASSERT_EQ(walked.frames.size(), 2u);
@@ -306,8 +283,8 @@ TEST(GoUnwinderTest, InjectedSigpanicMakesTheFaultingPcExact) {
   Words stack;
   // The signal handler pushed the faulting pc as if main.faulted had called
   // sigpanic there.
-  stack.Put(0x1000 + 24, faulted + 20);
-  stack.Put(0x1000 + 32 + 16, goexit + 1);
+  stack.PutWord(0x1000 + 24, faulted + 20);
+  stack.PutWord(0x1000 + 32 + 16, goexit + 1);
   const Walked walked =
       Walk(table, Amd64(), stack,
            {.pc = sigpanic + 8, .sp = 0x1000, .flags = kUnwindTrap});
@@ -323,14 +300,15 @@ TEST(GoUnwinderTest, EveryWayAWalkEnds) {
   const symtab::Pclntab& table = program.Parse();
 
   Words deep;  // main.r calling itself for ever
-  for (uint64_t i = 0; i < 50; ++i) deep.Put(0x1008 + 16 * i, recursive + 10);
+  for (uint64_t i = 0; i < 50; ++i)
+    deep.PutWord(0x1008 + 16 * i, recursive + 10);
   const Walked limited =
       Walk(table, Amd64(), deep, {.pc = recursive + 10, .sp = 0x1000}, 5);
   EXPECT_EQ(limited.frames.size(), 5u);
   EXPECT_EQ(limited.stop, StopReason::kFrameLimit);
 
   Words to_nowhere;
-  to_nowhere.Put(0x1008, 0x10);
+  to_nowhere.PutWord(0x1008, 0x10);
   GoUnwinder unwinder(table, Amd64(), to_nowhere);
   int frames = 0;
   for (unwinder.Start(recursive + 10, 0x1000, 0, false); unwinder.valid();

@@ -90,7 +90,8 @@ TEST_P(CoreDefersTest, EveryRecordHasItsFrameAndEveryCallAFunction) {
       &notes, {.pending_defers = true});
   ASSERT_TRUE(status.ok()) << status;
   for (const std::string& note : notes) {
-    EXPECT_FALSE(absl::StartsWith(note, "pending defers not read")) << note;
+    EXPECT_FALSE(absl::StartsWith(note, "pending defers and panics not read"))
+        << note;
   }
   RecordProperty("goroutines", goroutines);
   RecordProperty("calls", calls);

@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "arch/arch.h"
+#include "goruntime/defer_layout.h"
 #include "gtest/gtest.h"
 #include "symtab/binary.h"
 #include "symtab/dwarf_types.h"
@@ -91,6 +92,30 @@ TEST_P(RuntimeLayoutTest, SourceTypeCheckMatchesGdb) {
       ReadOffsets(GetParam().path + ".runtime_layout_from_source.txt");
   EXPECT_EQ(from_source, ReadOffsets(GetParam().path + ".runtime_layout.txt"));
   EXPECT_EQ(from_source.size(), goruntime::RuntimeLayoutFields().size());
+}
+
+// The fields a crash report's panic lines need and the layout tables derive
+// rather than sweep: g.sig and its siginfo words (from the neighbouring
+// fields and the release), _panic.repanicked (between recovered and
+// goexit, 1.25+). DWARF says where they are.
+TEST_P(RuntimeLayoutTest, DerivedCrashFieldsMatchDwarf) {
+  absl::StatusOr<symtab::DwarfTypes> dwarf =
+      symtab::DwarfTypes::Open(GetParam().path, "runtime");
+  ASSERT_TRUE(dwarf.ok()) << dwarf.status();
+  absl::StatusOr<goruntime::RuntimeLayout> layout =
+      goruntime::RuntimeLayoutFor(*binary_->go_version(), *arch_);
+  ASSERT_TRUE(layout.ok()) << layout.status();
+  const goruntime::SignalFields signal = goruntime::GSignalFields(
+      *layout, arch_->ptr_size, binary_->go_version()->minor);
+  EXPECT_EQ(dwarf->MemberOffset("runtime.g", "sig"), signal.sig);
+  EXPECT_EQ(dwarf->MemberOffset("runtime.g", "sigcode0"), signal.sigcode0);
+  EXPECT_EQ(dwarf->MemberOffset("runtime.g", "sigcode1"), signal.sigcode1);
+  EXPECT_EQ(dwarf->MemberOffset("runtime.g", "sigpc"), signal.sigpc);
+  absl::StatusOr<goruntime::DeferLayout> defers =
+      goruntime::DeferLayoutFor(*binary_->go_version(), arch_->ptr_size);
+  ASSERT_TRUE(defers.ok()) << defers.status();
+  EXPECT_EQ(dwarf->MemberOffset("runtime._panic", "repanicked").value_or(-1),
+            defers->panic_repanicked);
 }
 
 // gentrace's own DWARF reading (libdw) finds what gdb finds, from all the

@@ -1,0 +1,95 @@
+// `gentrace core` against the runtime's whole report. Each fixture program
+// crashed (a nil dereference turned panic) or was sent SIGQUIT under
+// GOTRACEBACK=crash, and its stderr was kept. From the binary and the core
+// alone, `gentrace core` must print what the runtime wrote once its report
+// began, byte for byte: a fatal panic's "panic:" lines and "[signal ...]"
+// line, then every goroutine, the one the panic is on first; a SIGQUIT's
+// relay through every M, each with the signal, the goroutine it interrupted
+// (an M's g0, "goroutine 0"), the first one also listing every goroutine,
+// the registers, and "-----" between them. Only the fixture script's own
+// line (timeout's "dumped core") is not the runtime's.
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "tests/testing/fixtures.h"
+#include "tests/testing/shell_command.h"
+
+namespace gentrace {
+namespace {
+
+using ::gentrace::testing::FixtureBinary;
+
+// The runtime's stderr from the start of its report: the crash text without
+// the lines the fixture scripts' tools added.
+std::string RuntimeReport(const std::string& crash_text) {
+  std::vector<absl::string_view> lines = absl::StrSplit(crash_text, '\n');
+  std::vector<absl::string_view> kept;
+  for (absl::string_view line : lines) {
+    if (!absl::StartsWith(line, "timeout: ")) kept.push_back(line);
+  }
+  return absl::StrJoin(kept, "\n");
+}
+
+// The first line where the two differ, for the failure message.
+std::string FirstDifference(const std::string& ours,
+                            const std::string& theirs) {
+  const std::vector<absl::string_view> a = absl::StrSplit(ours, '\n');
+  const std::vector<absl::string_view> b = absl::StrSplit(theirs, '\n');
+  for (size_t i = 0; i < a.size() || i < b.size(); ++i) {
+    const absl::string_view x = i < a.size() ? a[i] : "(end)";
+    const absl::string_view y = i < b.size() ? b[i] : "(end)";
+    if (x != y) {
+      return absl::StrCat("line ", i + 1, ":\n  gentrace: ", x,
+                          "\n  runtime:  ", y);
+    }
+  }
+  return "";
+}
+
+class CrashReportTest : public gentrace::testing::FixtureCoreTest {};
+
+TEST_P(CrashReportTest, TheWholeReportIsTheRuntimes) {
+  const std::string theirs = RuntimeReport(
+      gentrace::testing::ReadFileOrEmpty(GetParam().path + ".crash.txt"));
+  if (theirs.empty()) GTEST_SKIP() << "the runtime's report was not kept";
+  const std::string ours = Core("");
+  EXPECT_TRUE(ours == theirs) << FirstDifference(ours, theirs);
+  ::testing::Test::RecordProperty(
+      "report", absl::StartsWith(theirs, "SIGQUIT") ? "sigquit" : "panic");
+  ::testing::Test::RecordProperty("bytes", static_cast<int>(theirs.size()));
+}
+
+// The same from a build without symbols or DWARF, where one of the same
+// build exists (prog.stripped beside a program whose build ID it keeps).
+TEST_P(CrashReportTest, StrippedBinaryPrintsTheSameReport) {
+  const std::string stripped = GetParam().path + ".stripped";
+  if (!gentrace::testing::FileExists(stripped)) {
+    GTEST_SKIP() << "no stripped build";
+  }
+  const std::string theirs = RuntimeReport(
+      gentrace::testing::ReadFileOrEmpty(GetParam().path + ".crash.txt"));
+  const std::string ours_path = (dir_ / "stripped.txt").string();
+  // A build whose ID differs is refused; that is no failure here.
+  const std::string check = Run(absl::StrCat(
+      "sh -c '", gentrace::testing::GentraceCommand(), " core --binary=",
+      stripped, " --core=", GetParam().path, ".core >", ours_path, " 2>",
+      (dir_ / "stripped.err").string(), " && echo accepted || true'"));
+  if (!absl::StrContains(check, "accepted")) {
+    GTEST_SKIP() << "prog.stripped is another build (its build ID differs)";
+  }
+  const std::string ours = gentrace::testing::ReadFileOrEmpty(ours_path);
+  EXPECT_TRUE(ours == theirs) << FirstDifference(ours, theirs);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Fixtures, CrashReportTest,
+    ::testing::ValuesIn(gentrace::testing::FixturesWith(".core")),
+    gentrace::testing::FixtureTestName());
+
+}  // namespace
+}  // namespace gentrace
