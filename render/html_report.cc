@@ -200,8 +200,19 @@ void AppendHtmlReport(const Module& module,
                                                     : module.gnu_build_id(),
                       out);
   }
-  absl::StrAppend(out, "</div>\n<p id=\"totals\">", goroutines,
-                  " goroutines in ", groups.size(), " groups</p>\n");
+  out->append("</div>\n");
+  // What the crash report says of the panic: its values and signal.
+  for (const GoroutineGroup* group : order) {
+    std::string panic;
+    AppendPanicReport(group->goroutine(), text, &panic);
+    if (panic.size() <= 1) continue;
+    panic.pop_back();  // the blank line before the goroutine
+    out->append("<pre id=\"panic\">");
+    AppendHtmlEscaped(panic, out);
+    out->append("</pre>\n");
+  }
+  absl::StrAppend(out, "<p id=\"totals\">", goroutines, " goroutines in ",
+                  groups.size(), " groups</p>\n");
 
   out->append(
       "<div id=\"summary\"><table id=\"states\"><tr><th>state</th>"

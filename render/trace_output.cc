@@ -215,6 +215,12 @@ void TraceOutput::AddGroups() {
                      options_.html, &text_or_proto_);
     return;
   }
+  // A fatal panic's lines above the groups, as above the goroutines.
+  if (kind_ == Kind::kText) {
+    for (const GoroutineGroup& group : groups) {
+      AppendPanicReport(group.goroutine(), options_.text, &text_or_proto_);
+    }
+  }
   for (const GoroutineGroup& group : groups) {
     Add(group, Trace::kGoroutineGroupsFieldNumber, &groups_,
         [&](std::string* out) {
