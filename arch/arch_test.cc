@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "arch/linux_signals.h"
 #include "arch/registers.h"
 #include "gtest/gtest.h"
 
@@ -71,6 +72,28 @@ TEST(ArchTableTest, DumpedRegistersLieInTheSignalContext) {
     EXPECT_EQ(pc, 1);
     EXPECT_EQ(sp, 1);
   }
+}
+
+// The runtime's names by each numbering, its real-time signals, and the end
+// of its tables.
+TEST(LinuxSignalsTest, NamesFollowEachNumbering) {
+  const ArchInfo& amd64 = *ArchByGoarch("amd64");
+  const ArchInfo& mips = *ArchByGoarch("mips64le");
+  EXPECT_EQ(LinuxSignalName(amd64, 11), "SIGSEGV: segmentation violation");
+  EXPECT_EQ(LinuxSignalName(amd64, 7), "SIGBUS: bus error");
+  EXPECT_EQ(LinuxSignalName(mips, 10), "SIGBUS: bus error");
+  EXPECT_EQ(LinuxSignalName(mips, 7), "SIGEMT");
+  EXPECT_EQ(LinuxSignalName(amd64, 16), "SIGSTKFLT: stack fault");
+  EXPECT_EQ(LinuxSignalName(mips, 16), "SIGUSR1: user-defined signal 1");
+  EXPECT_EQ(LinuxSignalName(amd64, 40), "signal 40");
+  EXPECT_EQ(LinuxSignalName(amd64, 65), "");
+  EXPECT_EQ(LinuxSignalName(mips, 128), "signal 128");
+  EXPECT_EQ(LinuxSignalName(mips, 129), "");
+  EXPECT_TRUE(IsFaultSignal(amd64, 7));
+  EXPECT_FALSE(IsFaultSignal(mips, 7));
+  EXPECT_TRUE(IsFaultSignal(mips, 10));
+  EXPECT_EQ(SiginfoCodeOffset(mips), 4);
+  EXPECT_EQ(SiginfoAddrOffset(*ArchByGoarch("386")), 12);
 }
 
 // A typed register set holds every register the table names anywhere: the

@@ -207,7 +207,8 @@ class ValuePrinter {
     const uint8_t tflag = header->U8(2 * p + 4).value_or(0);
     const uint8_t kind = header->U8(2 * p + 7).value_or(0) & kKindMask;
     const int32_t name_offset = static_cast<int32_t>(
-        memory_.ReadWord(type + 4 * p + 8, 4, arch_.byte_order).value_or(0));
+        memory_.ReadUnsigned(type + 4 * p + 8, 4, arch_.byte_order)
+            .value_or(0));
     absl::StatusOr<std::string> name = TypeName(name_offset, tflag);
     if (!name.ok()) return name.status();
     const bool predeclared = *name == PredeclaredName(kind);
@@ -330,38 +331,33 @@ class ValuePrinter {
         size = 8;
         break;  // int64, uint64, float64, complex64
     }
-    std::optional<symtab::ByteReader> bytes = memory_.Read(data, size);
-    if (!bytes) return Unreadable("value", data);
-    const bool big = arch_.byte_order == arch::ByteOrder::kBig;
     // The value's bytes as an unsigned number, in the target's byte order.
     const auto unsigned_at = [&](int offset, int width) {
-      uint64_t v = 0;
-      for (int i = 0; i < width; ++i) {
-        const uint64_t b = bytes->U8(offset + i).value_or(0);
-        v |= big ? b << (8 * (width - 1 - i)) : b << (8 * i);
-      }
-      return v;
+      return memory_.ReadUnsigned(data + offset, width, arch_.byte_order);
     };
+    if (!memory_.Read(data, size)) return Unreadable("value", data);
     const auto signed_at = [&](int width) {
-      const uint64_t v = unsigned_at(0, width);
+      const uint64_t v = unsigned_at(0, width).value_or(0);
       const int shift = 64 - 8 * width;
       return static_cast<int64_t>(v << shift) >> shift;
     };
     const auto float_at = [&](int offset) {
-      const uint32_t bits = static_cast<uint32_t>(unsigned_at(offset, 4));
+      const uint32_t bits =
+          static_cast<uint32_t>(unsigned_at(offset, 4).value_or(0));
       float f;
       std::memcpy(&f, &bits, sizeof(f));
       return static_cast<double>(f);
     };
     const auto double_at = [&](int offset) {
-      const uint64_t bits = unsigned_at(offset, 8);
+      const uint64_t bits = unsigned_at(offset, 8).value_or(0);
       double d;
       std::memcpy(&d, &bits, sizeof(d));
       return d;
     };
     switch (kind) {
       case kBool:
-        return std::string(unsigned_at(0, 1) != 0 ? "true" : "false");
+        return std::string(unsigned_at(0, 1).value_or(0) != 0 ? "true"
+                                                              : "false");
       case kInt:
       case kInt8:
       case kInt16:
@@ -377,7 +373,7 @@ class ValuePrinter {
       case kComplex128:
         return ComplexText(double_at(0), double_at(8), false, go_minor_);
       default:
-        return absl::StrCat(unsigned_at(0, size));
+        return absl::StrCat(unsigned_at(0, size).value_or(0));
     }
   }
 

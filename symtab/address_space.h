@@ -33,6 +33,26 @@ class AddressSpace {
     if (!bytes) return std::nullopt;
     return ByteReader(bytes->data(), order).Word(0, ptr_size);
   }
+  // The unsigned `size`-byte value (1, 2, 4 or 8) at `address`, in `order`;
+  // nullopt if unreadable or another size.
+  std::optional<uint64_t> ReadUnsigned(uint64_t address, int size,
+                                       ByteOrder order) const {
+    std::optional<ByteReader> bytes = Read(address, size);
+    if (!bytes) return std::nullopt;
+    const ByteReader value(bytes->data(), order);
+    switch (size) {
+      case 1:
+        return value.U8(0);
+      case 2:
+        return value.U16(0);
+      case 4:
+        return value.U32(0);
+      case 8:
+        return value.U64(0);
+      default:
+        return std::nullopt;
+    }
+  }
 };
 
 // Another address space seen `shift` bytes higher: what a binary's own

@@ -58,6 +58,19 @@ class GoroutineTracer {
   std::vector<SignalReport> SignalReports(std::vector<std::string>* notes);
 
  private:
+  // A thread's outermost runtime.sigtrampgo(sig, info, ctx): the report's
+  // signal (SIGABRT raised while reporting nests inside it).
+  struct HandlerFrame {
+    std::vector<std::optional<uint64_t>> args;  // sig, info, ctx
+    std::optional<uint64_t> interrupted_g;      // runtime.sighandler's gp
+  };
+  std::optional<HandlerFrame> OutermostSignalHandler(
+      const target::Thread& thread) const;
+  // The g that `handler`'s signal interrupted: one of the M's on the
+  // thread, whose stack holds the interrupted sp.
+  absl::StatusOr<goruntime::Goroutine> InterruptedG(
+      const target::Thread& thread, const HandlerFrame& handler,
+      uint64_t context, uint64_t interrupted_sp) const;
   void WalkRunning(const goruntime::Goroutine& g, const target::Thread& thread,
                    Goroutine* out) const;
   template <typename Message>
@@ -492,61 +505,109 @@ void GoroutineTracer::TraceGoroutine(const goruntime::Goroutine& g,
   out->stop = std::move(end.stop);
 }
 
+std::optional<GoroutineTracer::HandlerFrame>
+GoroutineTracer::OutermostSignalHandler(const target::Thread& thread) const {
+  std::optional<uint64_t> pc = thread.registers.pc();
+  std::optional<uint64_t> sp = thread.registers.sp();
+  if (!pc || !sp) return std::nullopt;
+  unwind::GoUnwinder unwinder(binary_.pclntab(), arch_, memory_);
+  unwinder.Start({.pc = *pc,
+                  .sp = *sp,
+                  .lr = thread.registers.lr(),
+                  .flags = unwind::kUnwindTrap | unwind::kUnwindSignalFrames});
+  std::optional<HandlerFrame> handler;
+  // runtime.sighandler(sig, info, ctxt, gp), which the handler calls: gp is
+  // the g the signal interrupted.
+  std::optional<uint64_t> callee_gp;
+  // Frames since the last handler's: the SIGABRT that runtime.dieFromSignal
+  // raises to end the process passes through the handler too, and is no
+  // report.
+  int since_handler = -1;
+  for (; unwinder.valid(); unwinder.Next()) {
+    const unwind::GoFrame& frame = unwinder.frame();
+    absl::StatusOr<symtab::Func> func = binary_.pclntab().FindFunc(frame.pc);
+    const absl::string_view name = func.ok() ? func->Name().value_or("") : "";
+    if (since_handler >= 0 && ++since_handler <= 3 &&
+        name == "runtime.dieFromSignal") {
+      handler.reset();
+      since_handler = -1;
+    }
+    if (frame.signal_handler) {
+      handler = HandlerFrame{
+          .args = unwind::ArgumentValues(binary_.pclntab(), binary_.image(),
+                                         memory_, arch_, frame),
+          .interrupted_g = callee_gp};
+      since_handler = 0;
+    }
+    callee_gp.reset();
+    if (name == "runtime.sighandler") {
+      std::vector<std::optional<uint64_t>> args = unwind::ArgumentValues(
+          binary_.pclntab(), binary_.image(), memory_, arch_, frame);
+      if (args.size() >= 4) callee_gp = args[3];
+    }
+  }
+  return handler;
+}
+
+absl::StatusOr<goruntime::Goroutine> GoroutineTracer::InterruptedG(
+    const target::Thread& thread, const HandlerFrame& handler, uint64_t context,
+    uint64_t interrupted_sp) const {
+  const arch::SignalContextLayout& layout = arch_.signal_context;
+  const int go_minor = binary_.go_version() ? binary_.go_version()->minor : 0;
+  // A g of the thread's M, the first of these that is one: sighandler's
+  // gp; the g register when the signal came; the g the thread pointer
+  // leads to now (the M's gsignal).
+  std::vector<std::optional<uint64_t>> candidates = {handler.interrupted_g};
+  if (layout.g_register >= 0 && go_minor >= layout.g_register_since_minor) {
+    candidates.push_back(memory_.ReadWord(context + layout.g_register,
+                                          layout.value_size, arch_.byte_order));
+  }
+  if (!layout.thread_pointer.empty()) {
+    if (std::optional<uint64_t> tp =
+            thread.registers.Get(layout.thread_pointer)) {
+      candidates.push_back(memory_.ReadWord(*tp + layout.tls_g_offset,
+                                            arch_.ptr_size, arch_.byte_order));
+    }
+  }
+  absl::StatusOr<goruntime::Goroutine> g = absl::NotFoundError(absl::StrCat(
+      "thread ", thread.tid, ": the g its signal interrupted is not found"));
+  for (const std::optional<uint64_t>& candidate : candidates) {
+    if (!candidate) continue;
+    absl::StatusOr<goruntime::Goroutine> c = reader_.ReadG(*candidate);
+    if (c.ok() && c->m != 0 &&
+        c->m_procid == static_cast<uint64_t>(thread.tid)) {
+      g = std::move(c);
+      break;
+    }
+  }
+  if (!g.ok()) return g;
+  // Of the M's g0, goroutine and gsignal, the one whose stack holds the
+  // interrupted sp; with none (m0's g0 records only part of the main
+  // thread's stack), its g0 unless a g register named the g.
+  for (uint64_t candidate : {g->m_g0, g->m_curg, g->m_gsignal}) {
+    if (candidate == 0) continue;
+    absl::StatusOr<goruntime::Goroutine> c = reader_.ReadG(candidate);
+    if (c.ok() && interrupted_sp >= c->stack_lo &&
+        interrupted_sp < c->stack_hi) {
+      return c;
+    }
+  }
+  if (g->address == g->m_gsignal) {
+    if (absl::StatusOr<goruntime::Goroutine> g0 = reader_.ReadG(g->m_g0);
+        g0.ok()) {
+      return g0;
+    }
+  }
+  return g;
+}
+
 std::vector<SignalReport> GoroutineTracer::SignalReports(
     std::vector<std::string>* notes) {
   const arch::SignalContextLayout& layout = arch_.signal_context;
-  const int go_minor = binary_.go_version() ? binary_.go_version()->minor : 0;
-  const auto word = [&](uint64_t address, int size) {
-    return memory_.ReadWord(address, size, arch_.byte_order);
-  };
   std::vector<SignalReport> reports;
   for (const target::Thread& thread : threads_) {
-    std::optional<uint64_t> pc = thread.registers.pc();
-    std::optional<uint64_t> sp = thread.registers.sp();
-    if (!pc || !sp) continue;
-    // The outermost runtime.sigtrampgo(sig, info, ctx) on the thread: the
-    // report's signal (a crash raised while reporting, SIGABRT, nests
-    // inside it).
-    unwind::GoUnwinder unwinder(binary_.pclntab(), arch_, memory_);
-    unwinder.Start(
-        {.pc = *pc,
-         .sp = *sp,
-         .lr = thread.registers.lr(),
-         .flags = unwind::kUnwindTrap | unwind::kUnwindSignalFrames});
-    std::vector<std::optional<uint64_t>> args;
-    // runtime.sighandler(sig, info, ctxt, gp), called by that sigtrampgo:
-    // gp is the g the signal interrupted.
-    std::optional<uint64_t> handler_gp, callee_gp;
-    bool in_handler = false;
-    // Frames walked since the last handler's: the SIGABRT that
-    // runtime.dieFromSignal raises to end the process passes through the
-    // handler too, and is no report.
-    int since_handler = -1;
-    for (; unwinder.valid(); unwinder.Next()) {
-      const unwind::GoFrame& frame = unwinder.frame();
-      absl::StatusOr<symtab::Func> func = binary_.pclntab().FindFunc(frame.pc);
-      const absl::string_view name = func.ok() ? func->Name().value_or("") : "";
-      if (since_handler >= 0 && ++since_handler <= 3 &&
-          name == "runtime.dieFromSignal") {
-        in_handler = false;
-        args.clear();
-        since_handler = -1;
-      }
-      if (frame.signal_handler) {
-        in_handler = true;
-        since_handler = 0;
-        args = unwind::ArgumentValues(binary_.pclntab(), binary_.image(),
-                                      memory_, arch_, frame);
-        handler_gp = callee_gp;
-      }
-      callee_gp.reset();
-      if (name == "runtime.sighandler") {
-        std::vector<std::optional<uint64_t>> callee = unwind::ArgumentValues(
-            binary_.pclntab(), binary_.image(), memory_, arch_, frame);
-        if (callee.size() >= 4) callee_gp = callee[3];
-      }
-    }
-    if (!in_handler) continue;
+    std::optional<HandlerFrame> handler = OutermostSignalHandler(thread);
+    if (!handler) continue;
     if (layout.dumped_registers.empty()) {
       notes->push_back(absl::StrCat(
           "thread ", thread.tid,
@@ -555,6 +616,7 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
           arch_.goarch));
       continue;
     }
+    const std::vector<std::optional<uint64_t>>& args = handler->args;
     if (args.size() < 3 || !args[0] || !args[1] || !args[2]) {
       notes->push_back(absl::StrCat("thread ", thread.tid,
                                     ": the signal handler's arguments are "
@@ -566,68 +628,33 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
     const uint64_t context = *args[2];
     std::optional<unwind::InterruptedRegisters> interrupted =
         unwind::ReadSignalContext(arch_, memory_, context);
-    // A g of the thread's M, the first of these that is one: sighandler's
-    // gp; the g register when the signal came; the g its thread pointer
-    // leads to now (the M's gsignal).
-    std::vector<std::optional<uint64_t>> candidates = {handler_gp};
-    if (layout.g_register >= 0 && go_minor >= layout.g_register_since_minor) {
-      candidates.push_back(
-          word(context + layout.g_register, layout.value_size));
-    }
-    if (!layout.thread_pointer.empty()) {
-      if (std::optional<uint64_t> tp =
-              thread.registers.Get(layout.thread_pointer)) {
-        candidates.push_back(word(*tp + layout.tls_g_offset, arch_.ptr_size));
-      }
-    }
-    absl::StatusOr<goruntime::Goroutine> g = absl::NotFoundError("no g");
-    for (const std::optional<uint64_t>& candidate : candidates) {
-      if (!candidate) continue;
-      absl::StatusOr<goruntime::Goroutine> c = reader_.ReadG(*candidate);
-      if (c.ok() && c->m != 0 &&
-          c->m_procid == static_cast<uint64_t>(thread.tid)) {
-        g = std::move(c);
-        break;
-      }
-    }
-    if (!interrupted || !g.ok()) {
+    if (!interrupted) {
       notes->push_back(absl::StrCat("thread ", thread.tid,
-                                    ": the g its signal interrupted is not "
-                                    "found"));
+                                    ": the signal's registers are unreadable"));
       continue;
     }
-    // The g the signal interrupted: of the M's g0, goroutine and gsignal,
-    // the one whose stack holds the interrupted sp.
-    // None of them (m0's g0 records only part of the main thread's stack):
-    // its g0, unless the g register named the g.
-    bool placed = false;
-    for (uint64_t candidate : {g->m_g0, g->m_curg, g->m_gsignal}) {
-      if (candidate == 0) continue;
-      absl::StatusOr<goruntime::Goroutine> c = reader_.ReadG(candidate);
-      if (c.ok() && interrupted->sp >= c->stack_lo &&
-          interrupted->sp < c->stack_hi) {
-        g = std::move(c);
-        placed = true;
-        break;
-      }
-    }
-    if (!placed && g->address == g->m_gsignal) {
-      if (absl::StatusOr<goruntime::Goroutine> g0 = reader_.ReadG(g->m_g0);
-          g0.ok()) {
-        g = std::move(g0);
-      }
+    absl::StatusOr<goruntime::Goroutine> g =
+        InterruptedG(thread, *handler, context, interrupted->sp);
+    if (!g.ok()) {
+      notes->push_back(std::string(g.status().message()));
+      continue;
     }
     SignalReport& report = reports.emplace_back();
     report.tid = thread.tid;
-    const int code_width = arch_.ptr_size * 8;
-    const int64_t code = static_cast<int32_t>(
-        word(info + arch::SiginfoCodeOffset(arch_), 4).value_or(0));
+    // si_code is an int32 the runtime prints widened to its word.
+    const int32_t code = static_cast<int32_t>(
+        memory_
+            .ReadUnsigned(info + arch::SiginfoCodeOffset(arch_), 4,
+                          arch_.byte_order)
+            .value_or(0));
     report.signal = {
         .number = sig,
         .name = arch::LinuxSignalName(arch_, sig),
-        .code = static_cast<uint64_t>(code) &
-                (code_width == 64 ? ~uint64_t{0} : (uint64_t{1} << 32) - 1),
-        .addr = word(info + arch::SiginfoAddrOffset(arch_), arch_.ptr_size)
+        .code = arch_.ptr_size == 8 ? static_cast<uint64_t>(int64_t{code})
+                                    : static_cast<uint32_t>(code),
+        .addr = memory_
+                    .ReadWord(info + arch::SiginfoAddrOffset(arch_),
+                              arch_.ptr_size, arch_.byte_order)
                     .value_or(0),
         .pc = interrupted->pc};
     report.fault_address = arch::IsFaultSignal(arch_, sig);
@@ -671,16 +698,10 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
                          .stop;
     }
     for (const arch::DumpedRegister& reg : layout.dumped_registers) {
-      std::optional<symtab::ByteReader> bytes =
-          memory_.Read(context + reg.offset, reg.size);
-      uint64_t value = 0;
-      for (int i = 0; bytes && i < reg.size; ++i) {
-        const uint64_t b = bytes->U8(i).value_or(0);
-        value |= arch_.byte_order == arch::ByteOrder::kBig
-                     ? b << (8 * (reg.size - 1 - i))
-                     : b << (8 * i);
-      }
-      report.registers.emplace_back(std::string(reg.label), value);
+      report.registers.emplace_back(
+          std::string(reg.label),
+          memory_.ReadUnsigned(context + reg.offset, reg.size, arch_.byte_order)
+              .value_or(0));
     }
   }
   std::stable_sort(reports.begin(), reports.end(),
