@@ -20,6 +20,7 @@
 #include "symtab/binary.h"
 #include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
+#include "tests/testing/shell_command.h"
 #include "traceback/goroutines.h"
 #include "traceback/native_frames.h"
 #include "traceback/traceback_text.h"
@@ -91,6 +92,37 @@ TEST_P(CgoGoroutinesTest, PrintAsTheRuntimePrintedThem) {
   }
   EXPECT_EQ(identical, trace.goroutines_size());
   EXPECT_GE(identical, 4);
+}
+
+// The whole report of each core as `gentrace core` prints it: the SIGQUIT
+// relay (goroutine 1 running locked to its thread in a system call) byte
+// for byte; for the crash in C, a throw on the scheduler stack, all but the
+// header a core cannot give (the throw's "fatal error:" line, and with it
+// the signal and "runtime stack:" lines; README's known limits), which is
+// counted.
+TEST_P(CgoGoroutinesTest, WholeReportIsTheRuntimes) {
+  std::optional<std::string> root = gentrace::testing::FixturesRoot();
+  if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+  const std::string dir = *root + "/go/go1.19/amd64/cgo";
+  const std::string crash = dir + "/" + GetParam();
+  if (!gentrace::testing::FileExists(crash + "/prog.core")) {
+    GTEST_SKIP() << "no core of the cgo program (see build_go_programs.sh)";
+  }
+  std::string theirs =
+      gentrace::testing::RuntimeReport(crash + "/prog.crash.txt");
+  const std::string ours = gentrace::testing::RunShellCommand(
+      ::testing::TempDir(),
+      absl::StrCat(gentrace::testing::GentraceCommand(), " core --binary=", dir,
+                   "/prog --core=", crash, "/prog.core"));
+  if (absl::StartsWith(theirs, "fatal error: ")) {
+    const size_t goroutines = theirs.find("\ngoroutine ") + 1;
+    ::testing::Test::RecordProperty(
+        "header_lines_not_printed",
+        static_cast<int>(
+            std::count(theirs.begin(), theirs.begin() + goroutines, '\n')));
+    theirs.erase(0, goroutines);
+  }
+  EXPECT_EQ(ours, theirs);
 }
 
 INSTANTIATE_TEST_SUITE_P(Crashes, CgoGoroutinesTest,

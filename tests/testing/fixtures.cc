@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -32,6 +33,15 @@ std::string ReadFileOrEmpty(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+std::string RuntimeReport(const std::string& crash_text_path) {
+  std::vector<absl::string_view> kept;
+  const std::string text = ReadFileOrEmpty(crash_text_path);
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (!absl::StartsWith(line, "timeout: ")) kept.push_back(line);
+  }
+  return absl::StrJoin(kept, "\n");
 }
 
 bool FileExists(const std::string& path) {

@@ -64,6 +64,11 @@ struct Addr2lineRow {
 std::vector<Addr2lineRow> ReadAddr2line(const std::string& path);
 
 std::string ReadFileOrEmpty(const std::string& path);
+
+// What the runtime wrote to stderr from the start of its report, kept by the
+// fixture scripts at `crash_text_path`: that file without the lines the
+// scripts' own tools added (timeout's "the monitored command dumped core").
+std::string RuntimeReport(const std::string& crash_text_path);
 bool FileExists(const std::string& path);
 
 inline void PrintTo(const FixtureBinary& binary, std::ostream* os) {

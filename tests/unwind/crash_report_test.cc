@@ -13,7 +13,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "tests/testing/fixtures.h"
@@ -23,17 +22,6 @@ namespace gentrace {
 namespace {
 
 using ::gentrace::testing::FixtureBinary;
-
-// The runtime's stderr from the start of its report: the crash text without
-// the lines the fixture scripts' tools added.
-std::string RuntimeReport(const std::string& crash_text) {
-  std::vector<absl::string_view> lines = absl::StrSplit(crash_text, '\n');
-  std::vector<absl::string_view> kept;
-  for (absl::string_view line : lines) {
-    if (!absl::StartsWith(line, "timeout: ")) kept.push_back(line);
-  }
-  return absl::StrJoin(kept, "\n");
-}
 
 // The first line where the two differ, for the failure message.
 std::string FirstDifference(const std::string& ours,
@@ -54,8 +42,8 @@ std::string FirstDifference(const std::string& ours,
 class CrashReportTest : public gentrace::testing::FixtureCoreTest {};
 
 TEST_P(CrashReportTest, TheWholeReportIsTheRuntimes) {
-  const std::string theirs = RuntimeReport(
-      gentrace::testing::ReadFileOrEmpty(GetParam().path + ".crash.txt"));
+  const std::string theirs =
+      gentrace::testing::RuntimeReport(GetParam().path + ".crash.txt");
   if (theirs.empty()) GTEST_SKIP() << "the runtime's report was not kept";
   const std::string ours = Core("");
   EXPECT_TRUE(ours == theirs) << FirstDifference(ours, theirs);
@@ -71,8 +59,8 @@ TEST_P(CrashReportTest, StrippedBinaryPrintsTheSameReport) {
   if (!gentrace::testing::FileExists(stripped)) {
     GTEST_SKIP() << "no stripped build";
   }
-  const std::string theirs = RuntimeReport(
-      gentrace::testing::ReadFileOrEmpty(GetParam().path + ".crash.txt"));
+  const std::string theirs =
+      gentrace::testing::RuntimeReport(GetParam().path + ".crash.txt");
   const std::string ours_path = (dir_ / "stripped.txt").string();
   // A build whose ID differs is refused; that is no failure here.
   const std::string check = Run(absl::StrCat(
