@@ -75,19 +75,31 @@ absl::Status RunCore(absl::Span<char* const> argv) {
     native.emplace(program, binary);
   }
   std::vector<std::string> notes;
-  absl::StatusOr<std::vector<traceback::SignalReport>> signal_reports =
-      traceback::ReadSignalReports(binary, program, &notes);
-  if (!signal_reports.ok()) return signal_reports.status();
-  std::vector<SignalReport> reports;
-  for (traceback::SignalReport& report : *signal_reports) {
-    ToProto(std::move(report), &reports.emplace_back());
-  }
-  out.AddSignalReports(reports);
-  absl::Status status = traceback::ForEachGoroutine(
-      binary, program, [&](Goroutine& g) { out.AddGoroutine(g); }, &notes,
-      {.pending_defers = input->args.Has("defers"),
-       .native_frames = native ? &*native : nullptr});
+  std::vector<traceback::SignalReport> signal_reports;
+  bool reports_added = false;
+  // The signal reports come before the goroutines: they are read before the
+  // first one is visited.
+  const auto add_signal_reports = [&] {
+    if (reports_added) return;
+    reports_added = true;
+    std::vector<SignalReport> reports;
+    for (traceback::SignalReport& report : signal_reports) {
+      ToProto(std::move(report), &reports.emplace_back());
+    }
+    out.AddSignalReports(reports);
+  };
+  absl::Status status =
+      traceback::ForEachGoroutine(binary, program,
+                                  [&](Goroutine& g) {
+                                    add_signal_reports();
+                                    out.AddGoroutine(g);
+                                  },
+                                  &notes,
+                                  {.pending_defers = input->args.Has("defers"),
+                                   .native_frames = native ? &*native : nullptr,
+                                   .signal_reports = &signal_reports});
   if (!status.ok()) return status;
+  add_signal_reports();
   for (std::string& note : notes) out.AddNote(std::move(note));
   return out.Write();
 }

@@ -136,6 +136,10 @@ absl::StatusOr<GoroutineReader> GoroutineReader::Create(
   const uint64_t load_bias = binary.load_bias();
   reader.layout_source_ = std::move(layout->source);
   const RuntimeLayout& l = reader.layout_;
+  reader.signal_fields_ =
+      GSignalFields(l, arch.ptr_size,
+                    binary.go_version() ? binary.go_version()->minor
+                                        : kRuntimeLayoutTableNewestMinor);
   // Enough of a g to hold every field read (goid and friends are 8 bytes).
   reader.g_size_ =
       8 + std::max({l.g_stack_hi, l.g_m, l.g_sched + l.gobuf_lr, l.g_syscallpc,
@@ -357,14 +361,10 @@ absl::StatusOr<Goroutine> GoroutineReader::ReadG(uint64_t address) const {
   out.start_pc = word(l.g_startpc);
   out.parent_goid = static_cast<int64_t>(u64(l.g_parent_goid));
   out.ancestors = word(l.g_ancestors);
-  const SignalFields signal =
-      GSignalFields(l, p,
-                    binary_->go_version() ? binary_->go_version()->minor
-                                          : kRuntimeLayoutTableNewestMinor);
-  out.sig = g->U32(signal.sig).value_or(0);
-  out.sigcode0 = word(signal.sigcode0);
-  out.sigcode1 = word(signal.sigcode1);
-  out.sigpc = word(signal.sigpc);
+  out.sig = g->U32(signal_fields_.sig).value_or(0);
+  out.sigcode0 = word(signal_fields_.sigcode0);
+  out.sigcode1 = word(signal_fields_.sigcode1);
+  out.sigpc = word(signal_fields_.sigpc);
   if (out.m != 0) {
     out.m_procid = Word(out.m + l.m_procid, 8).value_or(0);
     out.m_id = static_cast<int64_t>(Word(out.m + l.m_id, 8).value_or(0));

@@ -132,9 +132,10 @@ class GoroutineReader {
   const arch::ArchInfo* arch_;
   const symtab::AddressSpace* memory_;
   RuntimeLayout layout_;
-  int g_size_ = 0;        // bytes of a g that ReadG reads
-  uint64_t allgs_ = 0;    // &runtime.allgs, relocated
-  uint64_t allglen_ = 0;  // &runtime.allglen, relocated
+  SignalFields signal_fields_ = {};  // g.sig and friends, in this release
+  int g_size_ = 0;                   // bytes of a g that ReadG reads
+  uint64_t allgs_ = 0;               // &runtime.allgs, relocated
+  uint64_t allglen_ = 0;             // &runtime.allglen, relocated
   absl::string_view allgs_method_;
   std::string layout_source_;
   // runtime.waitReasonStrings, from the binary: the names of wait reasons.

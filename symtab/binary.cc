@@ -329,14 +329,15 @@ std::optional<uint64_t> Binary::FindGoTypes() const {
 }
 
 std::optional<uint64_t> Binary::ReadModuledataWords(
-    absl::FunctionRef<bool(uint64_t moduledata, uint64_t pointer_size,
-                           const ModuledataWords& words)>
-        fits) const {
+    absl::FunctionRef<std::optional<uint64_t>(uint64_t moduledata,
+                                              uint64_t pointer_size,
+                                              const ModuledataWords& words)>
+        read) const {
   std::optional<uint64_t> moduledata =
       FindModuledata(pclntab_address_, pclntab_->size());
   if (!moduledata) return std::nullopt;
   // The release picks the layout when buildinfo names it; otherwise each
-  // layout of the format is tried, and `fits` must find the words to be
+  // layout of the format is tried, and `read` must find the words to be
   // what they are: addresses in one read-only segment, in order. A misread
   // layout lands on offsets or slice lengths, which are not.
   for (const ModuledataWords& words : kModuledataWords) {
@@ -345,28 +346,29 @@ std::optional<uint64_t> Binary::ReadModuledataWords(
                         go_version_->minor > words.last_minor)) {
       continue;
     }
-    if (fits(*moduledata, elf_->ptr_size(), words)) return moduledata;
+    if (std::optional<uint64_t> found =
+            read(*moduledata, elf_->ptr_size(), words)) {
+      return found;
+    }
   }
   return std::nullopt;
 }
 
 std::optional<uint64_t> Binary::LocateGoTypes() const {
   if (auto sym = elf_->FindSymbol("runtime.types")) return sym->value;
-  std::optional<uint64_t> types;
-  ReadModuledataWords(
-      [&](uint64_t moduledata, uint64_t p, const ModuledataWords& words) {
+  return ReadModuledataWords(
+      [&](uint64_t moduledata, uint64_t p,
+          const ModuledataWords& words) -> std::optional<uint64_t> {
         std::optional<uint64_t> start =
             elf_->ReadPointer(moduledata + words.types * p);
         std::optional<uint64_t> end =
             elf_->ReadPointer(moduledata + words.etypes * p);
         if (!start || !end || *start >= *end ||
             !InReadOnlySegment(*elf_, *start, *end - 1)) {
-          return false;
+          return std::nullopt;
         }
-        types = start;
-        return true;
+        return start;
       });
-  return types;
 }
 
 std::optional<uint64_t> Binary::LocateGoFunc() const {
@@ -377,21 +379,19 @@ std::optional<uint64_t> Binary::LocateGoFunc() const {
   for (absl::string_view name : {"go:func.*", "go.func.*"}) {
     if (auto sym = elf_->FindSymbol(name)) return sym->value;
   }
-  std::optional<uint64_t> gofunc;
-  ReadModuledataWords(
-      [&](uint64_t moduledata, uint64_t p, const ModuledataWords& words) {
+  return ReadModuledataWords(
+      [&](uint64_t moduledata, uint64_t p,
+          const ModuledataWords& words) -> std::optional<uint64_t> {
         std::optional<uint64_t> rodata =
             elf_->ReadPointer(moduledata + (words.gofunc - 1) * p);
         std::optional<uint64_t> start =
             elf_->ReadPointer(moduledata + words.gofunc * p);
         if (!rodata || !start || *rodata > *start ||
             !InReadOnlySegment(*elf_, *rodata, *start)) {
-          return false;
+          return std::nullopt;
         }
-        gofunc = start;
-        return true;
+        return start;
       });
-  return gofunc;
 }
 
 absl::StatusOr<std::unique_ptr<Binary>> Binary::LoadedAt(

@@ -111,11 +111,13 @@ class Binary {
                                          uint64_t table_size) const;
   std::optional<uint64_t> LocateGoFunc() const;
   std::optional<uint64_t> LocateGoTypes() const;
-  // The moduledata, if one of the release's layouts `fits` it.
+  // What `read` finds in the moduledata by the first of the release's
+  // layouts it accepts (nullopt: the words are not what that layout says).
   std::optional<uint64_t> ReadModuledataWords(
-      absl::FunctionRef<bool(uint64_t moduledata, uint64_t pointer_size,
-                             const ModuledataWords& words)>
-          fits) const;
+      absl::FunctionRef<std::optional<uint64_t>(uint64_t moduledata,
+                                                uint64_t pointer_size,
+                                                const ModuledataWords& words)>
+          read) const;
   std::optional<uint64_t> FindModuledata(uint64_t table_address,
                                          uint64_t table_size) const;
 

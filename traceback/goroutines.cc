@@ -47,17 +47,14 @@ class GoroutineTracer {
                    std::vector<std::string>* notes);
 
  private:
+  // The signal reports of the threads in the runtime's signal handler.
+  std::vector<SignalReport> SignalReports(std::vector<std::string>* notes);
   void TraceGoroutine(const goruntime::Goroutine& g,
                       std::vector<std::string>* notes, Goroutine* out);
   // Its header and creator (what the runtime prints around its frames).
   void Describe(const goruntime::Goroutine& g, std::vector<std::string>* notes,
                 Goroutine* out);
 
- public:
-  // The signal reports of the threads in the runtime's signal handler.
-  std::vector<SignalReport> SignalReports(std::vector<std::string>* notes);
-
- private:
   // A thread's outermost runtime.sigtrampgo(sig, info, ctx): the report's
   // signal (SIGABRT raised while reporting nests inside it).
   struct HandlerFrame {
@@ -360,48 +357,60 @@ absl::Status GoroutineTracer::Run(
                                       : "panics not read: ",
                                   layout.status().message()));
   }
-  gentrace::Goroutine message;
-  Goroutine goroutine;
-  const auto trace = [&](const goruntime::Goroutine& g) {
+  if (options_.signal_reports != nullptr) {
+    *options_.signal_reports = SignalReports(notes);
+  }
+  Goroutine scratch;
+  const auto trace = [&](const goruntime::Goroutine& g) -> Goroutine& {
     // A fresh goroutine that keeps the last one's frame storage.
-    std::vector<Frame> frames = std::move(goroutine.frames);
+    std::vector<Frame> frames = std::move(scratch.frames);
     frames.clear();
-    goroutine = Goroutine();
-    goroutine.frames = std::move(frames);
-    TraceGoroutine(g, notes, &goroutine);
+    scratch = Goroutine();
+    scratch.frames = std::move(frames);
+    TraceGoroutine(g, notes, &scratch);
+    return scratch;
   };
-  const auto emit = [&](const goruntime::Goroutine& g) {
+  gentrace::Goroutine message;
+  const auto emit = [&](const goruntime::Goroutine& g, Goroutine& traced) {
     if (defer_layout_) {
-      AddPanics(g, &goroutine);
-      if (options_.pending_defers) AddPendingDefers(g.address, &goroutine);
+      AddPanics(g, &traced);
+      if (options_.pending_defers) AddPendingDefers(g.address, &traced);
     }
     message.Clear();
-    ToProto(std::move(goroutine), &message);
+    ToProto(std::move(traced), &message);
     visit(message);
   };
-  const auto live = [](const goruntime::Goroutine& g) {
-    const uint32_t state = g.status & ~static_cast<uint32_t>(goruntime::kGscan);
-    return state != goruntime::kGdead && state != goruntime::kGdeadextra;
+  const auto state = [](const goruntime::Goroutine& g) {
+    return g.status & ~static_cast<uint32_t>(goruntime::kGscan);
   };
   // The runtime's report of a crash starts with the goroutine it is about,
-  // then goes through allgs without it: find that one among the running.
+  // then goes through allgs without it: find that one among the running,
+  // keeping the others traced for their turn.
+  std::vector<std::pair<uint64_t, Goroutine>> running;
   uint64_t reported = 0;
   for (const goruntime::Goroutine& g : *gs) {
-    if ((g.status & ~static_cast<uint32_t>(goruntime::kGscan)) !=
-        goruntime::kGrunning) {
-      continue;
-    }
-    trace(g);
-    if (goroutine.reporting) {
+    if (state(g) != goruntime::kGrunning) continue;
+    Goroutine& traced = trace(g);
+    if (traced.reporting) {
       reported = g.address;
-      emit(g);
+      emit(g, traced);
       break;
     }
+    running.emplace_back(g.address, std::move(traced));
   }
+  size_t next_running = 0;
   for (const goruntime::Goroutine& g : *gs) {
-    if (!live(g) || g.address == reported) continue;
-    trace(g);
-    emit(g);
+    const uint32_t g_state = state(g);
+    if (g_state == goruntime::kGdead || g_state == goruntime::kGdeadextra ||
+        g.address == reported) {
+      continue;
+    }
+    if (next_running < running.size() &&
+        running[next_running].first == g.address) {
+      emit(g, running[next_running++].second);
+    } else {
+      emit(g, trace(g));
+    }
   }
   return absl::OkStatus();
 }
@@ -415,6 +424,7 @@ void GoroutineTracer::AddPanics(const goruntime::Goroutine& g,
     out->defer_problems.push_back(std::string(chain.status().message()));
     return;
   }
+  if (chain->empty()) return;
   std::optional<uint64_t> types = binary_.FindGoTypes();
   if (types) *types += binary_.load_bias();
   const int go_minor = binary_.go_version()->minor;  // as the layout's
@@ -746,19 +756,6 @@ absl::Status ForEachGoroutine(
   if (!reader.ok()) return reader.status();
   return GoroutineTracer(executable, target, *reader, options)
       .Run(visit, notes);
-}
-
-absl::StatusOr<std::vector<SignalReport>> ReadSignalReports(
-    const symtab::Binary& binary, const target::Target& target,
-    std::vector<std::string>* notes,
-    const goruntime::RuntimeLayoutOptions& layout) {
-  absl::StatusOr<goruntime::GoroutineReader> reader =
-      goruntime::GoroutineReader::Create(binary, target.arch(), target.memory(),
-                                         layout);
-  if (!reader.ok()) return reader.status();
-  const GoroutineReadOptions options;
-  GoroutineTracer tracer(binary, target, *reader, options);
-  return tracer.SignalReports(notes);
 }
 
 }  // namespace gentrace::traceback

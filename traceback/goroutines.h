@@ -46,6 +46,22 @@ struct GoroutineReadOptions {
   // How the runtime's struct layout is chosen (tests force one or hide the
   // table's newest rows).
   goruntime::RuntimeLayoutOptions layout = {};
+  // With a vector: filled, before the first goroutine is visited, with the
+  // report a signal made the runtime print, when it was one the runtime
+  // does not turn into a panic (SIGQUIT under GOTRACEBACK=crash relays
+  // itself to every M; a crash in C code): one SignalReport per thread
+  // stopped in the runtime's signal handler (runtime.sigtrampgo), read from
+  // its signal frame (the signal, its siginfo, the interrupted registers),
+  // with the g it interrupted (named by the register Go code keeps g in,
+  // and held to that g's M running on the thread) walked from those
+  // registers, and the registers as dumpregs prints them. In M order: the
+  // kernel hands the outside SIGQUIT to the main thread (m0) and each
+  // relayed one to the next thread that has not blocked it, in the order
+  // the threads were made; the core does not record the order. Empty when
+  // no thread is in the handler; the notes get what could not be read (a
+  // thread whose g is not found, an architecture or release whose signal
+  // context gentrace does not describe).
+  std::vector<SignalReport>* signal_reports = nullptr;
 };
 
 // Every live goroutine of a stopped Go program, in the order the runtime's
@@ -78,24 +94,6 @@ absl::Status ForEachGoroutine(
     const symtab::Binary& binary, const target::Target& target,
     absl::FunctionRef<void(gentrace::Goroutine&)> visit,
     std::vector<std::string>* notes, const GoroutineReadOptions& options = {});
-
-// The report a signal made the runtime print, when it was one the runtime
-// does not turn into a panic (SIGQUIT under GOTRACEBACK=crash relays itself
-// to every M; a crash in C code): one SignalReport per thread stopped in
-// the runtime's signal handler (runtime.sigtrampgo), read from its signal
-// frame (the signal, its siginfo, the interrupted registers), with the g it
-// interrupted (named by the register Go code keeps g in, and held to that
-// g's M running on the thread) walked from those registers, and the
-// registers as dumpregs prints them. In M order: the kernel hands the
-// outside SIGQUIT to the main thread (m0) and each relayed one to the next
-// thread that has not blocked it, in the order the threads were made; the
-// core does not record the order. Empty when no thread is in the handler;
-// `notes` gets what could not be read (a thread whose g is not found, an
-// architecture or release whose signal context gentrace does not describe).
-absl::StatusOr<std::vector<SignalReport>> ReadSignalReports(
-    const symtab::Binary& binary, const target::Target& target,
-    std::vector<std::string>* notes,
-    const goruntime::RuntimeLayoutOptions& layout = {});
 
 }  // namespace gentrace::traceback
 

@@ -30,21 +30,34 @@ namespace {
 
 constexpr char kCgo[] = "/go/go1.19/amd64/cgo";
 
+// The cgo program's fixture directory and its `mode` crash's, when that
+// crash's core is there.
+struct CgoCrash {
+  std::string dir;
+  std::string crash;
+};
+std::optional<CgoCrash> FindCgoCrash(const std::string& mode) {
+  std::optional<std::string> root = gentrace::testing::FixturesRoot();
+  if (!root) return std::nullopt;
+  const std::string dir = *root + kCgo;
+  const std::string crash = dir + "/" + mode;
+  if (!gentrace::testing::FileExists(crash + "/prog.core")) return std::nullopt;
+  return CgoCrash{dir, crash};
+}
+constexpr char kNoCgoCore[] =
+    "no core of the cgo program (GENTRACE_FIXTURES; build_go_programs.sh)";
+
 // Goroutine 1 of the cgo program's `mode` core, with C frames stitched in;
 // left empty when the fixture is missing.
 void ReadMainGoroutine(const std::string& mode, std::optional<Goroutine>* out) {
 #if !defined(__x86_64__)
   GTEST_SKIP() << "C frames are read from amd64 cores on amd64 hosts";
 #endif
-  std::optional<std::string> root = gentrace::testing::FixturesRoot();
-  const std::string dir = root.value_or("") + kCgo;
-  if (!root ||
-      !gentrace::testing::FileExists(dir + "/" + mode + "/prog.core")) {
-    return;
-  }
+  std::optional<CgoCrash> cgo = FindCgoCrash(mode);
+  if (!cgo) return;
   absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
-      gentrace::testing::OpenCrashedProgram(dir + "/prog",
-                                            dir + "/" + mode + "/prog.core");
+      gentrace::testing::OpenCrashedProgram(cgo->dir + "/prog",
+                                            cgo->crash + "/prog.core");
   ASSERT_TRUE(crashed.ok()) << crashed.status();
   const target::CoreFile& core = *crashed->core;
   const traceback::TargetNativeFrames native(core, *crashed->binary);
@@ -61,13 +74,10 @@ void ReadMainGoroutine(const std::string& mode, std::optional<Goroutine>* out) {
 class CgoGoroutinesTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CgoGoroutinesTest, PrintAsTheRuntimePrintedThem) {
-  std::optional<std::string> root = gentrace::testing::FixturesRoot();
-  if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
-  const std::string dir = *root + "/go/go1.19/amd64/cgo";
-  const std::string crash = dir + "/" + GetParam();
-  if (!gentrace::testing::FileExists(crash + "/prog.core")) {
-    GTEST_SKIP() << "no core of the cgo program (see build_go_programs.sh)";
-  }
+  std::optional<CgoCrash> cgo = FindCgoCrash(GetParam());
+  if (!cgo) GTEST_SKIP() << kNoCgoCore;
+  const std::string& dir = cgo->dir;
+  const std::string& crash = cgo->crash;
   absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
       gentrace::testing::OpenCrashedProgram(dir + "/prog",
                                             crash + "/prog.core");
@@ -101,13 +111,10 @@ TEST_P(CgoGoroutinesTest, PrintAsTheRuntimePrintedThem) {
 // the signal and "runtime stack:" lines; README's known limits), which is
 // counted.
 TEST_P(CgoGoroutinesTest, WholeReportIsTheRuntimes) {
-  std::optional<std::string> root = gentrace::testing::FixturesRoot();
-  if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
-  const std::string dir = *root + "/go/go1.19/amd64/cgo";
-  const std::string crash = dir + "/" + GetParam();
-  if (!gentrace::testing::FileExists(crash + "/prog.core")) {
-    GTEST_SKIP() << "no core of the cgo program (see build_go_programs.sh)";
-  }
+  std::optional<CgoCrash> cgo = FindCgoCrash(GetParam());
+  if (!cgo) GTEST_SKIP() << kNoCgoCore;
+  const std::string& dir = cgo->dir;
+  const std::string& crash = cgo->crash;
   std::string theirs =
       gentrace::testing::RuntimeReport(crash + "/prog.crash.txt");
   const std::string ours = gentrace::testing::RunShellCommand(
@@ -131,7 +138,7 @@ INSTANTIATE_TEST_SUITE_P(Crashes, CgoGoroutinesTest,
 TEST(CgoStitchTest, CrashInCCalledFromGo) {
   std::optional<Goroutine> stitched;
   ASSERT_NO_FATAL_FAILURE(ReadMainGoroutine("c", &stitched));
-  if (!stitched) GTEST_SKIP() << "no core of the cgo program";
+  if (!stitched) GTEST_SKIP() << kNoCgoCore;
   const Goroutine* main_goroutine = &*stitched;
   const std::string dir = *gentrace::testing::FixturesRoot() + kCgo;
   ASSERT_GE(main_goroutine->frames_size(), 5);
@@ -190,7 +197,7 @@ TEST(CgoStitchTest, CrashInCCalledFromGo) {
 TEST(CgoStitchTest, CallbackIntoGoFromC) {
   std::optional<Goroutine> stitched;
   ASSERT_NO_FATAL_FAILURE(ReadMainGoroutine("go", &stitched));
-  if (!stitched) GTEST_SKIP() << "no core of the cgo program";
+  if (!stitched) GTEST_SKIP() << kNoCgoCore;
   const Goroutine* main_goroutine = &*stitched;
   const std::string dir = *gentrace::testing::FixturesRoot() + kCgo;
   int callback = -1;

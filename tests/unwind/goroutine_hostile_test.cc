@@ -36,26 +36,23 @@ int PrintGoroutines(const symtab::Binary& binary, std::string core_bytes,
   *status = (*core)->AttachExecutable(binary);
   if (!status->ok()) return 0;
   Trace trace;
-  // With pending defers: damaged defer chains and deferBits too.
-  *status = traceback::ReadGoroutines(binary, **core, &trace,
-                                      {.pending_defers = true});
+  // With pending defers: damaged defer chains and deferBits too; and a
+  // signal's report: damaged signal frames, siginfo and M links.
+  std::vector<traceback::SignalReport> reports;
+  *status = traceback::ReadGoroutines(
+      binary, **core, &trace,
+      {.pending_defers = true, .signal_reports = &reports});
   std::string text;
+  for (traceback::SignalReport& report : reports) {
+    SignalReport message;
+    ToProto(std::move(report), &message);
+    render::AppendSignalReportHead(message, /*first=*/false, {}, &text);
+    render::AppendSignalReportRegisters(message, &text);
+  }
   for (const Goroutine& g : trace.goroutines()) {
     render::AppendPanicReport(g, {}, &text);
     render::AppendGoroutineText(g, {.defers = true}, &text);
     EXPECT_LE(g.frames_size(), 100000);
-  }
-  // And a signal's report: damaged signal frames, siginfo and M links.
-  std::vector<std::string> notes;
-  absl::StatusOr<std::vector<traceback::SignalReport>> reports =
-      traceback::ReadSignalReports(binary, **core, &notes);
-  if (reports.ok()) {
-    for (traceback::SignalReport& report : *reports) {
-      SignalReport message;
-      ToProto(std::move(report), &message);
-      render::AppendSignalReportHead(message, /*first=*/false, {}, &text);
-      render::AppendSignalReportRegisters(message, &text);
-    }
   }
   return trace.goroutines_size();
 }
