@@ -75,15 +75,20 @@ absl::Status RunCore(absl::Span<char* const> argv) {
     native.emplace(program, binary);
   }
   std::vector<std::string> notes;
-  std::vector<traceback::SignalReport> signal_reports;
-  bool reports_added = false;
-  // The signal reports come before the goroutines: they are read before the
+  traceback::ReportHead head;
+  bool head_added = false;
+  // The report's head comes before the goroutines: it is read before the
   // first one is visited.
-  const auto add_signal_reports = [&] {
-    if (reports_added) return;
-    reports_added = true;
+  const auto add_head = [&] {
+    if (head_added) return;
+    head_added = true;
+    std::vector<Goroutine> runtime_stacks;
+    for (traceback::Goroutine& g0 : head.runtime_stacks) {
+      ToProto(std::move(g0), &runtime_stacks.emplace_back());
+    }
+    out.AddRuntimeStacks(runtime_stacks);
     std::vector<SignalReport> reports;
-    for (traceback::SignalReport& report : signal_reports) {
+    for (traceback::SignalReport& report : head.signal_reports) {
       ToProto(std::move(report), &reports.emplace_back());
     }
     out.AddSignalReports(reports);
@@ -91,15 +96,15 @@ absl::Status RunCore(absl::Span<char* const> argv) {
   absl::Status status =
       traceback::ForEachGoroutine(binary, program,
                                   [&](Goroutine& g) {
-                                    add_signal_reports();
+                                    add_head();
                                     out.AddGoroutine(g);
                                   },
                                   &notes,
                                   {.pending_defers = input->args.Has("defers"),
                                    .native_frames = native ? &*native : nullptr,
-                                   .signal_reports = &signal_reports});
+                                   .report_head = &head});
   if (!status.ok()) return status;
-  add_signal_reports();
+  add_head();
   for (std::string& note : notes) out.AddNote(std::move(note));
   return out.Write();
 }

@@ -213,9 +213,8 @@ class ValuePrinter {
     if (!name.ok()) return name.status();
     const bool predeclared = *name == PredeclaredName(kind);
     if (kind == kString) {
-      absl::StatusOr<std::string> s = String(data);
+      absl::StatusOr<std::string> s = IndentedString(data);
       if (!s.ok()) return s.status();
-      if (go_minor_ >= 23) absl::StrReplaceAll({{"\n", "\n\t"}}, &*s);
       if (predeclared) return s;
       return absl::StrCat(*name, "(\"", *s, "\")");
     }
@@ -230,6 +229,16 @@ class ValuePrinter {
       return absl::StrCat(*name, *value);
     }
     return absl::StrCat(*name, "(", *value, ")");
+  }
+
+  // The string whose header is at `header_address`, each newline followed
+  // by a tab from Go 1.23 (printindented).
+  absl::StatusOr<std::string> IndentedString(uint64_t header_address) const {
+    absl::StatusOr<std::string> s = String(header_address);
+    if (s.ok() && go_minor_ >= 23) {
+      absl::StrReplaceAll({{"\n", "\n\t"}}, &*s);
+    }
+    return s;
   }
 
  private:
@@ -291,7 +300,7 @@ class ValuePrinter {
     if (!pointer || !length) return Unreadable("string", header_address);
     if (*length > kMaxStringBytes) {
       return absl::DataLossError(
-          absl::StrCat("a panic value of ", *length, " bytes"));
+          absl::StrCat("a string of ", *length, " bytes"));
     }
     if (*length == 0) return std::string();
     std::optional<symtab::ByteReader> bytes = memory_.Read(*pointer, *length);
@@ -431,6 +440,17 @@ absl::StatusOr<std::string> PanicValueText(const symtab::AddressSpace& memory,
                                            const PanicRecord& panic) {
   return ValuePrinter(memory, arch, types, go_minor)
       .Print(panic.value_type, panic.value_data);
+}
+
+absl::StatusOr<std::string> ThrowMessageText(const symtab::AddressSpace& memory,
+                                             const arch::ArchInfo& arch,
+                                             uint64_t closure, bool by_program,
+                                             int go_minor) {
+  // The captures follow the code pointer in the order the closure uses
+  // them: fatal's print shows the panics (p) first from 1.26.
+  const int message_word = by_program && go_minor >= 26 ? 2 : 1;
+  return ValuePrinter(memory, arch, std::nullopt, go_minor)
+      .IndentedString(closure + message_word * arch.ptr_size);
 }
 
 std::string RuntimeFloatText(double value, bool is_float32, int go_minor) {

@@ -48,6 +48,17 @@ absl::StatusOr<std::string> PanicValueText(const symtab::AddressSpace& memory,
                                            int go_minor,
                                            const PanicRecord& panic);
 
+// A throw's message as its "fatal error: " line prints it (newlines
+// indented from Go 1.23, as printindented does). The thrower (runtime.throw,
+// or runtime.fatal `by_program`) prints it on the system stack through a
+// closure in its own frame, which holds the message: `closure` is where that
+// closure is (its first word the code pointer of <thrower>.func1). Messages
+// longer than 1 MiB, and unreadable memory, are refused.
+absl::StatusOr<std::string> ThrowMessageText(const symtab::AddressSpace& memory,
+                                             const arch::ArchInfo& arch,
+                                             uint64_t closure, bool by_program,
+                                             int go_minor);
+
 // The runtime's print of a float64, of a float32 (widened), for the
 // release go1.<go_minor>: `+1.500000e+000` before Go 1.26, the shortest
 // form that reads back (`1.5`, `1e+21`) from then on.

@@ -145,6 +145,56 @@ TEST_F(PanicValueTest, HostileValuesAreRefused) {
                    .ok());
 }
 
+// A thrower's print closure: its code pointer, then (fatal's, from 1.26)
+// the panics pointer, then the message's string header.
+TEST(ThrowMessageTest, ReadsTheMessageItsPrintClosureHolds) {
+  constexpr uint64_t kClosure = 0xc000040f00;
+  constexpr uint64_t kMessage = 0x4a0000;
+  Memory memory;
+  memory.Put(kMessage, "two\nlines");
+  memory.PutWord(kClosure, 0x431f00);  // runtime.throw.func1
+  memory.PutWord(kClosure + 8, kMessage);
+  memory.PutWord(kClosure + 16, 9);
+  const arch::ArchInfo& amd64 = *arch::ArchByGoarch("amd64");
+  EXPECT_EQ(ThrowMessageText(memory, amd64, kClosure, false, 22).value_or(""),
+            "two\nlines");
+  EXPECT_EQ(ThrowMessageText(memory, amd64, kClosure, false, 23).value_or(""),
+            "two\n\tlines");
+  // runtime.fatal's before 1.26 captures the message alone; from 1.26 the
+  // panics pointer comes first.
+  EXPECT_EQ(ThrowMessageText(memory, amd64, kClosure, true, 25).value_or(""),
+            "two\n\tlines");
+  memory.PutWord(kClosure + 8, 0);  // no panic in progress
+  memory.PutWord(kClosure + 16, kMessage);
+  memory.PutWord(kClosure + 24, 3);
+  EXPECT_EQ(ThrowMessageText(memory, amd64, kClosure, true, 26).value_or(""),
+            "two");
+  // A 32-bit closure.
+  Memory memory32;
+  memory32.Put(kMessage, "deadlock!");
+  memory32.PutWord(0x8040f00, 0x8049000, 4);
+  memory32.PutWord(0x8040f04, kMessage, 4);
+  memory32.PutWord(0x8040f08, 9, 4);
+  EXPECT_EQ(ThrowMessageText(memory32, *arch::ArchByGoarch("386"), 0x8040f00,
+                             false, 27)
+                .value_or(""),
+            "deadlock!");
+}
+
+TEST(ThrowMessageTest, HostileMessagesAreRefused) {
+  constexpr uint64_t kClosure = 0xc000040f00;
+  const arch::ArchInfo& amd64 = *arch::ArchByGoarch("amd64");
+  Memory memory;
+  // The closure itself is not in memory.
+  EXPECT_FALSE(ThrowMessageText(memory, amd64, kClosure, false, 27).ok());
+  memory.PutWord(kClosure, 0x431f00);
+  memory.PutWord(kClosure + 8, 0x4a0000);
+  memory.PutWord(kClosure + 16, uint64_t{1} << 40);  // a terabyte
+  EXPECT_FALSE(ThrowMessageText(memory, amd64, kClosure, false, 27).ok());
+  memory.PutWord(kClosure + 16, 64);  // bytes that are not in memory
+  EXPECT_FALSE(ThrowMessageText(memory, amd64, kClosure, false, 27).ok());
+}
+
 TEST(PanicChainTest, ReadsNewestFirstAndRefusesLoops) {
   Memory memory;
   const arch::ArchInfo& amd64 = *arch::ArchByGoarch("amd64");

@@ -250,6 +250,12 @@ void ToProto(traceback::Goroutine&& goroutine, Goroutine* out) {
     SignalToProto(std::move(*goroutine.signal), out->mutable_signal());
   }
   out->set_report_cause(ToProto(goroutine.report_cause));
+  if (goroutine.fatal_error) {
+    FatalError* fatal = out->mutable_fatal_error();
+    fatal->set_message(std::move(goroutine.fatal_error->message));
+    fatal->set_by_program(goroutine.fatal_error->by_program);
+    fatal->set_report_pending(goroutine.fatal_error->report_pending);
+  }
 }
 
 void ToProto(traceback::SignalReport&& report, SignalReport* out) {

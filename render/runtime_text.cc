@@ -268,13 +268,19 @@ void AppendIdRanges(const google::protobuf::RepeatedField<int64_t>& ids,
 
 void AppendPanicReport(const Goroutine& goroutine,
                        const RuntimeTextOptions& options, std::string* out) {
+  const ReportCause cause = goroutine.report_cause();
   if (!goroutine.reporting() ||
-      (goroutine.report_cause() != REPORT_CAUSE_PANIC &&
-       goroutine.report_cause() != REPORT_CAUSE_THROW)) {
+      (cause != REPORT_CAUSE_PANIC && cause != REPORT_CAUSE_THROW)) {
     return;
   }
+  const bool thrown = cause == REPORT_CAUSE_THROW;
+  const FatalError& fatal = goroutine.fatal_error();
+  // A fatal error the program is blamed for shows the panics it came in
+  // the middle of from 1.26, indented like a nested panic.
+  const bool panics_shown =
+      !thrown || (fatal.by_program() && options.go_minor >= 26);
   const auto& panics = goroutine.panic_values();
-  if (goroutine.report_cause() == REPORT_CAUSE_PANIC) {
+  if (panics_shown) {
     // printpanics: the oldest first (panics[size-1]); after each one a tab
     // unless it was a Goexit's; from 1.25 a panic after one that repanicked
     // is not printed (it repeats that one's value).
@@ -294,6 +300,10 @@ void AppendPanicReport(const Goroutine& goroutine,
       }
       *out += "\n";
     }
+  }
+  if (thrown) {
+    if (panics_shown && !panics.empty()) *out += "\t";
+    absl::StrAppend(out, "fatal error: ", fatal.message(), "\n");
   }
   if (goroutine.has_signal()) {
     const Signal& signal = goroutine.signal();
@@ -335,6 +345,18 @@ void AppendSignalReportRegisters(const SignalReport& report, std::string* out) {
   for (const Register& reg : report.registers()) {
     absl::StrAppend(out, reg.label(), "0x", absl::Hex(reg.value()), "\n");
   }
+}
+
+void AppendRuntimeStackText(const Goroutine& g0,
+                            const RuntimeTextOptions& options,
+                            std::string* out) {
+  if (g0.fatal_error().report_pending()) {
+    absl::StrAppend(out, "fatal error: ", g0.fatal_error().message(), "\n");
+    return;
+  }
+  AppendPanicReport(g0, options, out);
+  out->append("runtime stack:\n");
+  AppendStack(g0, options, nullptr, out);
 }
 
 void AppendGoroutineText(const Goroutine& goroutine,

@@ -41,12 +41,13 @@ const Location* ShownCreator(const Goroutine& goroutine);
 void AppendGoroutineText(const Goroutine& goroutine,
                          const RuntimeTextOptions& options, std::string* out);
 
-// What the runtime's report of a fatal panic (or throw) prints above the
+// What the runtime's report of a fatal panic or throw prints above the
 // goroutine it is about, when `goroutine` is that one: each panic in
 // progress, oldest first, nested ones after a tab, as printpanics prints
-// them (none for a throw, whose "fatal error: " line gentrace cannot read);
-// then the signal the panic came from; then the blank line before the
-// goroutine:
+// them (for a throw only from 1.26, and only before a fatal error the
+// program is blamed for, which follows them after a tab); a throw's "fatal
+// error: " line; then the signal the panic or throw came from; then the
+// blank line before the goroutine:
 //
 //   panic: runtime error: invalid memory address or nil pointer dereference
 //   [signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4741a0]
@@ -54,6 +55,20 @@ void AppendGoroutineText(const Goroutine& goroutine,
 // Nothing for any other goroutine.
 void AppendPanicReport(const Goroutine& goroutine,
                        const RuntimeTextOptions& options, std::string* out);
+
+// A throw on an M's scheduler stack (Trace.runtime_stacks: that g0) as the
+// runtime prints it before the goroutines: its report head as above, then
+// the stack from the thrower on; only the "fatal error:" line while its
+// report is pending. No trailing blank line.
+//
+//   fatal error: all goroutines are asleep - deadlock!
+//
+//   runtime stack:
+//   runtime.fatal({0x4a166b, 0x25})
+//   	runtime/panic.go:1267 +0x74 fp=0x1869e119fc98 sp=... pc=0x444054
+void AppendRuntimeStackText(const Goroutine& g0,
+                            const RuntimeTextOptions& options,
+                            std::string* out);
 
 // One thread's part of the report a signal made (SignalReport): the
 // signal's name, "PC=0x... m=N sigcode=N" (with " addr=0x..." for a fault),

@@ -244,10 +244,58 @@ TEST(PanicReportTest, OnlyTheReportingGoroutinesPanicOrThrow) {
   g.set_reporting(true);
   g.set_report_cause(REPORT_CAUSE_SIGNAL);
   EXPECT_EQ(PanicReport(g, 23), "");
-  // A throw prints its signal, not the panics (its "fatal error:" line is
-  // not in the core).
+}
+
+TEST(PanicReportTest, ThrowsPrintTheirFatalError) {
+  Goroutine g = Panicking({Value("first")});
   g.set_report_cause(REPORT_CAUSE_THROW);
-  EXPECT_EQ(PanicReport(g, 23), "\n");
+  g.mutable_fatal_error()->set_message("sync: unlock of unlocked mutex");
+  Signal* signal = g.mutable_signal();
+  signal->set_number(11);
+  signal->set_name("SIGSEGV: segmentation violation");
+  // runtime.throw never shows the panics it came in the middle of.
+  EXPECT_EQ(PanicReport(g, 27),
+            "fatal error: sync: unlock of unlocked mutex\n"
+            "[signal SIGSEGV: segmentation violation code=0x0 addr=0x0 "
+            "pc=0x0]\n\n");
+  g.clear_signal();
+  // runtime.fatal does from 1.26, the fatal error after a tab.
+  g.mutable_fatal_error()->set_by_program(true);
+  EXPECT_EQ(PanicReport(g, 25),
+            "fatal error: sync: unlock of unlocked mutex\n\n");
+  EXPECT_EQ(PanicReport(g, 26),
+            "panic: first\n\tfatal error: sync: unlock of unlocked mutex\n\n");
+  g.clear_panic_values();
+  EXPECT_EQ(PanicReport(g, 26),
+            "fatal error: sync: unlock of unlocked mutex\n\n");
+}
+
+TEST(RuntimeStackTextTest, AThrowOnTheSchedulerStack) {
+  Goroutine g0;
+  g0.set_reporting(true);
+  g0.set_report_cause(REPORT_CAUSE_THROW);
+  g0.mutable_fatal_error()->set_message(
+      "all goroutines are asleep - deadlock!");
+  g0.mutable_fatal_error()->set_by_program(true);
+  Frame* frame = g0.add_frames();
+  frame->set_pc(0x444054);
+  frame->set_entry(0x443fe0);
+  Location* location = frame->add_locations();
+  location->set_function("runtime.fatal");
+  location->set_file("runtime/panic.go");
+  location->set_line(1267);
+  std::string text;
+  AppendRuntimeStackText(g0, {.go_minor = 27, .frame_addresses = false}, &text);
+  EXPECT_EQ(text,
+            "fatal error: all goroutines are asleep - deadlock!\n\n"
+            "runtime stack:\n"
+            "runtime.fatal()\n"
+            "\truntime/panic.go:1267 +0x74\n");
+  // Still waiting to report: only the line its thrower printed.
+  g0.mutable_fatal_error()->set_report_pending(true);
+  text.clear();
+  AppendRuntimeStackText(g0, {.go_minor = 27}, &text);
+  EXPECT_EQ(text, "fatal error: all goroutines are asleep - deadlock!\n");
 }
 
 }  // namespace

@@ -207,6 +207,28 @@ void TraceOutput::AddSignalReports(const std::vector<SignalReport>& reports) {
   }
 }
 
+void TraceOutput::AddRuntimeStacks(const std::vector<Goroutine>& g0s) {
+  for (const Goroutine& g0 : g0s) {
+    switch (kind_) {
+      case Kind::kJson:
+        AddMessage(g0, Trace::kRuntimeStacksFieldNumber, &runtime_stacks_);
+        break;
+      case Kind::kProto:
+        AddMessage(g0, Trace::kRuntimeStacksFieldNumber, &text_or_proto_);
+        break;
+      case Kind::kText:
+        if (added_any_) text_or_proto_ += "\n";
+        AppendRuntimeStackText(g0, options_.text, &text_or_proto_);
+        // A pending one's line runs straight into what follows.
+        if (!g0.fatal_error().report_pending()) added_any_ = true;
+        break;
+      case Kind::kPprof:
+      case Kind::kHtml:
+        break;
+    }
+  }
+}
+
 void TraceOutput::AddGroups() {
   std::vector<GoroutineGroup> groups = std::move(*grouper_).Groups();
   grouper_.reset();
@@ -254,7 +276,9 @@ absl::Status TraceOutput::Write() {
           groups_.empty() ? "" : ",\"goroutineGroups\":[", groups_,
           groups_.empty() ? "" : "]",
           signal_reports_.empty() ? "" : ",\"signalReports\":[",
-          signal_reports_, signal_reports_.empty() ? "" : "]", "}\n");
+          signal_reports_, signal_reports_.empty() ? "" : "]",
+          runtime_stacks_.empty() ? "" : ",\"runtimeStacks\":[",
+          runtime_stacks_, runtime_stacks_.empty() ? "" : "]", "}\n");
       break;
     }
     case Kind::kProto:

@@ -61,6 +61,10 @@ class TraceOutput {
   // stacks), then at Write that thread's registers and the other threads'
   // parts, "-----" between them.
   void AddSignalReports(const std::vector<SignalReport>& reports);
+  // Throws on an M's scheduler stack (Trace.runtime_stacks), before any
+  // goroutine and signal report: as text, each as the runtime prints it
+  // (AppendRuntimeStackText), grouped or not.
+  void AddRuntimeStacks(const std::vector<Goroutine>& g0s);
   void AddNote(std::string note) { notes_.push_back(std::move(note)); }
   // Writes the rest; the first failure to render or write, if any.
   absl::Status Write();
@@ -88,7 +92,7 @@ class TraceOutput {
   Flush flush_;
   std::string module_;  // JSON
   // JSON's threads and goroutines, each field's elements comma-separated.
-  std::string threads_, goroutines_, groups_, signal_reports_;
+  std::string threads_, goroutines_, groups_, signal_reports_, runtime_stacks_;
   std::vector<SignalReport> text_signal_reports_;
   // Text, or the Trace's wire form, in the order added (a message's fields
   // may come in any order on the wire).

@@ -103,6 +103,15 @@ struct Signal {
 // Why the runtime is reporting from a goroutine's thread.
 enum class ReportCause { kNone, kPanic, kThrow, kSignal };
 
+// What a throw threw: its message as "fatal error: " prints it, whether
+// runtime.fatal threw it (an error the runtime blames on the program), and
+// whether the thrower was still waiting to start its report.
+struct FatalError {
+  std::string message;
+  bool by_program = false;
+  bool report_pending = false;
+};
+
 struct Goroutine {
   int64_t id = 0;
   std::string status;
@@ -126,6 +135,7 @@ struct Goroutine {
   std::vector<PanicValue> panic_values;  // newest first
   std::optional<Signal> signal;
   ReportCause report_cause = ReportCause::kNone;
+  std::optional<FatalError> fatal_error;  // with kThrow
 };
 
 // What one thread's signal handler printed when a signal the runtime does

@@ -49,6 +49,16 @@ class GoroutineTracer {
  private:
   // The signal reports of the threads in the runtime's signal handler.
   std::vector<SignalReport> SignalReports(std::vector<std::string>* notes);
+  // The throws on threads' scheduler stacks (ReportHead::runtime_stacks);
+  // sets interrupted_by_throw_.
+  std::vector<Goroutine> RuntimeStacks(
+      absl::Span<const goruntime::Goroutine> gs,
+      std::vector<std::string>* notes);
+  // What the frame of a thrower (runtime.throw, runtime.fatal) threw.
+  FatalError ThrownBy(const Frame& thrower) const;
+  // The g the thread pointer of `thread` leads to, where the architecture
+  // says how (the M's g0 or gsignal while in the runtime).
+  std::optional<uint64_t> ThreadPointerG(const target::Thread& thread) const;
   void TraceGoroutine(const goruntime::Goroutine& g,
                       std::vector<std::string>* notes, Goroutine* out);
   // Its header and creator (what the runtime prints around its frames).
@@ -93,6 +103,9 @@ class GoroutineTracer {
   const goruntime::GoroutineReader& reader_;
   const GoroutineReadOptions& options_;
   std::optional<goruntime::DeferLayout> defer_layout_;
+  // The goroutine of the M that threw on its scheduler stack, if any: the
+  // runtime prints it first, from where it left its stack.
+  uint64_t interrupted_by_throw_ = 0;
   std::vector<symtab::SourceFrame> locations_;  // scratch
 };
 
@@ -144,6 +157,47 @@ void GoroutineTracer::WalkRunning(const goruntime::Goroutine& g,
     frames.erase(frames.begin(), frames.begin() + report_start + 1);
   }
   out->reporting = report_start >= 0;
+  if (out->report_cause == ReportCause::kThrow && !frames.empty()) {
+    out->fatal_error = ThrownBy(frames.front());
+  }
+}
+
+FatalError GoroutineTracer::ThrownBy(const Frame& thrower) const {
+  const absl::string_view name = thrower.function();
+  FatalError thrown{.message = "", .by_program = name == "runtime.fatal"};
+  const int go_minor = binary_.go_version()
+                           ? binary_.go_version()->minor
+                           : goruntime::kRuntimeLayoutTableNewestMinor;
+  // The thrower's frame holds the closure it prints its message with on
+  // the system stack: a word that is the entry of <thrower>.func1. A frame
+  // of a few words; the bound keeps a wild one short.
+  constexpr uint64_t kMaxFrameWords = 64;
+  const std::string closure = absl::StrCat(name, ".func1");
+  const uint64_t p = arch_.ptr_size;
+  absl::Status problem = absl::NotFoundError(
+      absl::StrCat("no ", closure, " closure in its frame"));
+  for (uint64_t at = thrower.sp;
+       at + p <= thrower.fp && at < thrower.sp + kMaxFrameWords * p; at += p) {
+    std::optional<uint64_t> word = memory_.ReadWord(at, p, arch_.byte_order);
+    if (!word) break;
+    absl::StatusOr<symtab::Func> func = binary_.pclntab().FindFunc(*word);
+    if (!func.ok() || func->entry() != *word ||
+        func->Name().value_or("") != closure) {
+      continue;
+    }
+    absl::StatusOr<std::string> message = goruntime::ThrowMessageText(
+        memory_, arch_, at, thrown.by_program, go_minor);
+    if (message.ok()) {
+      thrown.message = *std::move(message);
+      return thrown;
+    }
+    problem = message.status();
+    break;
+  }
+  // The closest true thing the report can say.
+  thrown.message = absl::StrCat(
+      "(a message gentrace could not read: ", problem.message(), ")");
+  return thrown;
 }
 
 // The `go` statement at `go_pc` as the runtime names it in "created by":
@@ -357,9 +411,13 @@ absl::Status GoroutineTracer::Run(
                                       : "panics not read: ",
                                   layout.status().message()));
   }
-  if (options_.signal_reports != nullptr) {
-    *options_.signal_reports = SignalReports(notes);
+  // The runtime prints first the goroutine a throw on its M's scheduler
+  // stack interrupted, or the one whose panic or throw it reports.
+  if (options_.report_head != nullptr) {
+    options_.report_head->runtime_stacks = RuntimeStacks(*gs, notes);
+    options_.report_head->signal_reports = SignalReports(notes);
   }
+  const uint64_t first = interrupted_by_throw_;
   Goroutine scratch;
   const auto trace = [&](const goruntime::Goroutine& g) -> Goroutine& {
     // A fresh goroutine that keeps the last one's frame storage.
@@ -389,9 +447,11 @@ absl::Status GoroutineTracer::Run(
   std::vector<std::pair<uint64_t, Goroutine>> running;
   uint64_t reported = 0;
   for (const goruntime::Goroutine& g : *gs) {
-    if (state(g) != goruntime::kGrunning) continue;
+    if (first != 0 ? g.address != first : state(g) != goruntime::kGrunning) {
+      continue;
+    }
     Goroutine& traced = trace(g);
-    if (traced.reporting) {
+    if (traced.reporting || g.address == first) {
       reported = g.address;
       emit(g, traced);
       break;
@@ -493,6 +553,19 @@ void GoroutineTracer::TraceGoroutine(const goruntime::Goroutine& g,
       thread_index = static_cast<int>(t);
     }
   }
+  if (state == goruntime::kGrunning && g.address == interrupted_by_throw_) {
+    // Its M threw on the scheduler stack: the runtime shows it from where
+    // it left its stack, as the report's first goroutine.
+    out->reporting = true;
+    out->stop = AppendWalk(binary_, arch_, memory_,
+                           {.pc = g.sched_pc,
+                            .sp = g.sched_sp,
+                            .lr = g.sched_lr,
+                            .source = FrameSource::kGoroutineSched},
+                           &out->frames)
+                    .stop;
+    return;
+  }
   if (state == goruntime::kGrunning) {
     if (thread_index < 0) {
       out->stop.detail = "running on another thread";
@@ -572,13 +645,7 @@ absl::StatusOr<goruntime::Goroutine> GoroutineTracer::InterruptedG(
     candidates.push_back(memory_.ReadWord(context + layout.g_register,
                                           layout.value_size, arch_.byte_order));
   }
-  if (!layout.thread_pointer.empty()) {
-    if (std::optional<uint64_t> tp =
-            thread.registers.Get(layout.thread_pointer)) {
-      candidates.push_back(memory_.ReadWord(*tp + layout.tls_g_offset,
-                                            arch_.ptr_size, arch_.byte_order));
-    }
-  }
+  candidates.push_back(ThreadPointerG(thread));
   absl::StatusOr<goruntime::Goroutine> g = absl::NotFoundError(absl::StrCat(
       "thread ", thread.tid, ": the g its signal interrupted is not found"));
   for (const std::optional<uint64_t>& candidate : candidates) {
@@ -609,6 +676,100 @@ absl::StatusOr<goruntime::Goroutine> GoroutineTracer::InterruptedG(
     }
   }
   return g;
+}
+
+std::optional<uint64_t> GoroutineTracer::ThreadPointerG(
+    const target::Thread& thread) const {
+  const arch::SignalContextLayout& layout = arch_.signal_context;
+  if (layout.thread_pointer.empty()) return std::nullopt;
+  std::optional<uint64_t> tp = thread.registers.Get(layout.thread_pointer);
+  if (!tp) return std::nullopt;
+  return memory_.ReadWord(*tp + layout.tls_g_offset, arch_.ptr_size,
+                          arch_.byte_order);
+}
+
+std::vector<Goroutine> GoroutineTracer::RuntimeStacks(
+    absl::Span<const goruntime::Goroutine> gs,
+    std::vector<std::string>* notes) {
+  std::vector<Goroutine> stacks;
+  std::vector<Frame> frames;
+  for (const target::Thread& thread : threads_) {
+    std::optional<uint64_t> pc = thread.registers.pc();
+    std::optional<uint64_t> sp = thread.registers.sp();
+    if (!pc || !sp) continue;
+    // The thread's own stack only (through the signal handlers it may be
+    // in): a throw on a goroutine's stack is that goroutine's report.
+    frames.clear();
+    const WalkEnd end =
+        AppendWalk(binary_, arch_, memory_,
+                   {.pc = *pc,
+                    .sp = *sp,
+                    .lr = thread.registers.lr(),
+                    .flags = unwind::kUnwindTrap | unwind::kUnwindSignalFrames},
+                   &frames);
+    size_t thrower = 0;
+    while (thrower < frames.size() &&
+           FatalReportAt(frames[thrower]) != ReportCause::kThrow) {
+      ++thrower;
+    }
+    if (++thrower >= frames.size()) continue;
+    // The M on the thread: a goroutine's, else the thread pointer's g's.
+    std::optional<goruntime::Goroutine> m_g;
+    for (const goruntime::Goroutine& g : gs) {
+      if (g.m != 0 && g.m_procid == static_cast<uint64_t>(thread.tid)) {
+        m_g = g;
+        break;
+      }
+    }
+    if (!m_g) {
+      if (std::optional<uint64_t> tls_g = ThreadPointerG(thread)) {
+        absl::StatusOr<goruntime::Goroutine> g = reader_.ReadG(*tls_g);
+        if (g.ok() && g->m != 0 &&
+            g->m_procid == static_cast<uint64_t>(thread.tid)) {
+          m_g = *std::move(g);
+        }
+      }
+    }
+    absl::StatusOr<goruntime::Goroutine> g0 =
+        m_g ? reader_.ReadG(m_g->m_g0) : absl::NotFoundError("no M");
+    absl::StatusOr<goruntime::Goroutine> curg =
+        m_g && m_g->m_curg != 0 ? reader_.ReadG(m_g->m_curg)
+                                : absl::NotFoundError("no goroutine");
+    if (curg.ok() && frames[thrower].sp >= curg->stack_lo &&
+        frames[thrower].sp < curg->stack_hi) {
+      continue;  // thrown on the goroutine's stack: its own report
+    }
+    // Still in startpanic_m (waiting for another report to end): only the
+    // "fatal error:" line is printed yet.
+    const bool pending = std::any_of(
+        frames.begin(), frames.begin() + thrower, [](const Frame& frame) {
+          return std::any_of(frame.locations.begin(), frame.locations.end(),
+                             [](const Location& location) {
+                               return location.function ==
+                                      "runtime.startpanic_m";
+                             });
+        });
+    Goroutine& stack = stacks.emplace_back();
+    if (g0.ok()) {
+      Describe(*g0, notes, &stack);
+      if (interrupted_by_throw_ == 0 && !pending) {
+        interrupted_by_throw_ = g0->m_curg;
+      }
+    } else {
+      notes->push_back(absl::StrCat(
+          "thread ", thread.tid,
+          " threw on its scheduler stack; its M is not found, so neither "
+          "is the signal behind the throw, if there was one"));
+    }
+    stack.reporting = true;
+    stack.report_cause = ReportCause::kThrow;
+    stack.fatal_error = ThrownBy(frames[thrower]);
+    stack.fatal_error->report_pending = pending;
+    stack.frames.assign(std::make_move_iterator(frames.begin() + thrower),
+                        std::make_move_iterator(frames.end()));
+    stack.stop = end.stop;
+  }
+  return stacks;
 }
 
 std::vector<SignalReport> GoroutineTracer::SignalReports(

@@ -35,6 +35,31 @@ class NativeFrameSource {
       bool pc_is_return) const = 0;
 };
 
+// What the runtime's crash report prints before its goroutines.
+struct ReportHead {
+  // Fatal errors thrown on an M's scheduler stack (a deadlock found in the
+  // scheduler, a signal in the runtime or in C code): for each thread in
+  // runtime.fatalthrow on its g0, that g0 (goroutine 0; id and address 0
+  // when the thread's M is not found) with what was thrown, the signal
+  // behind the throw (g0.sig) and its frames from the thrower on, which the
+  // runtime prints as "runtime stack:". The M's goroutine (m.curg), if it
+  // has one, is then the first goroutine, as the runtime prints it first.
+  std::vector<Goroutine> runtime_stacks;
+  // The report a signal made the runtime print, when it was one the
+  // runtime does not turn into a panic (SIGQUIT under GOTRACEBACK=crash
+  // relays itself to every M; a crash in C code): one SignalReport per
+  // thread stopped in the runtime's signal handler (runtime.sigtrampgo),
+  // read from its signal frame (the signal, its siginfo, the interrupted
+  // registers), with the g it interrupted (named by the register Go code
+  // keeps g in, and held to that g's M running on the thread) walked from
+  // those registers, and the registers as dumpregs prints them. In M order:
+  // the kernel hands the outside SIGQUIT to the main thread (m0) and each
+  // relayed one to the next thread that has not blocked it, in the order
+  // the threads were made; the core does not record the order. Empty when
+  // no thread is in the handler.
+  std::vector<SignalReport> signal_reports;
+};
+
 struct GoroutineReadOptions {
   // Read each frame's pending deferred calls (Frame.defers).
   bool pending_defers = false;
@@ -46,22 +71,8 @@ struct GoroutineReadOptions {
   // How the runtime's struct layout is chosen (tests force one or hide the
   // table's newest rows).
   goruntime::RuntimeLayoutOptions layout = {};
-  // With a vector: filled, before the first goroutine is visited, with the
-  // report a signal made the runtime print, when it was one the runtime
-  // does not turn into a panic (SIGQUIT under GOTRACEBACK=crash relays
-  // itself to every M; a crash in C code): one SignalReport per thread
-  // stopped in the runtime's signal handler (runtime.sigtrampgo), read from
-  // its signal frame (the signal, its siginfo, the interrupted registers),
-  // with the g it interrupted (named by the register Go code keeps g in,
-  // and held to that g's M running on the thread) walked from those
-  // registers, and the registers as dumpregs prints them. In M order: the
-  // kernel hands the outside SIGQUIT to the main thread (m0) and each
-  // relayed one to the next thread that has not blocked it, in the order
-  // the threads were made; the core does not record the order. Empty when
-  // no thread is in the handler; the notes get what could not be read (a
-  // thread whose g is not found, an architecture or release whose signal
-  // context gentrace does not describe).
-  std::vector<SignalReport>* signal_reports = nullptr;
+  // With a head: filled before the first goroutine is visited.
+  ReportHead* report_head = nullptr;
 };
 
 // Every live goroutine of a stopped Go program, in the order the runtime's
@@ -88,8 +99,10 @@ absl::Status ReadGoroutines(const symtab::Binary& binary,
 
 // The same, one goroutine at a time: `visit` sees each (and may take its
 // contents) before the next is read, so memory stays that of one
-// goroutine. `notes` gets how runtime.allgs was found and where the
-// runtime's struct layouts came from.
+// goroutine. `notes` gets how runtime.allgs was found, where the
+// runtime's struct layouts came from, and what of the report's head could
+// not be read (a thread whose g is not found, an architecture or release
+// whose signal context gentrace does not describe).
 absl::Status ForEachGoroutine(
     const symtab::Binary& binary, const target::Target& target,
     absl::FunctionRef<void(gentrace::Goroutine&)> visit,

@@ -65,19 +65,22 @@ std::vector<FixtureBinary> AllFixtureBinaries() {
   std::vector<FixtureBinary> binaries;
   std::optional<std::string> root = FixturesRoot();
   if (!root) return binaries;
-  // go/manifest.tsv: toolchain, goarch, variant, relative path.
-  const std::string go_dir = *root + "/go";
-  for (absl::string_view line :
-       absl::StrSplit(ReadFileOrEmpty(go_dir + "/manifest.tsv"), '\n')) {
-    std::vector<std::string> f = absl::StrSplit(line, '\t');
-    if (f.size() < 4 || absl::StartsWith(f[0], "#")) continue;
-    FixtureBinary b;
-    b.toolchain = f[0];
-    b.goarch = f[1];
-    b.variant = f[2];
-    b.path = go_dir + "/" + f[3];
-    b.name = TestName(absl::StrCat(f[0], "_", f[1], "_", f[2]));
-    binaries.push_back(std::move(b));
+  // go/manifest.tsv and throws/manifest.tsv: toolchain, goarch, variant,
+  // relative path.
+  for (const char* dir : {"/go", "/throws"}) {
+    const std::string go_dir = *root + dir;
+    for (absl::string_view line :
+         absl::StrSplit(ReadFileOrEmpty(go_dir + "/manifest.tsv"), '\n')) {
+      std::vector<std::string> f = absl::StrSplit(line, '\t');
+      if (f.size() < 4 || absl::StartsWith(f[0], "#")) continue;
+      FixtureBinary b;
+      b.toolchain = f[0];
+      b.goarch = f[1];
+      b.variant = f[2];
+      b.path = go_dir + "/" + f[3];
+      b.name = TestName(absl::StrCat(f[0], "_", f[1], "_", f[2]));
+      binaries.push_back(std::move(b));
+    }
   }
   // esbuild/manifest.tsv: pkg, version, goversion, goarch, magic, path.
   const std::string esbuild_dir = *root + "/esbuild";

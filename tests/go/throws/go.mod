@@ -1,0 +1,3 @@
+module gentrace.test/throws
+
+go 1.19
