@@ -1,5 +1,7 @@
 #include "arch/arch.h"
 
+#include <array>
+
 namespace gentrace::arch {
 namespace {
 
@@ -56,6 +58,88 @@ constexpr DumpedRegister k386DumpedRegisters[] = {
     {"eflags ", 84, 4}, {"cs     ", 80, 2}, {"fs     ", 24, 2},
     {"gs     ", 20, 2},
 };
+// The other ports' dumpregs, `per_line` registers a line: a run whose
+// values lie one after another, then registers that lie elsewhere; offsets
+// from the ucontext, or from the registers it points to (ppc64's pt_regs).
+template <size_t N, typename... Elsewhere>
+constexpr std::array<DumpedRegister, N + sizeof...(Elsewhere)> DumpLines(
+    int per_line, const V* labels, int offset, int size, int stride,
+    Elsewhere... elsewhere) {
+  std::array<DumpedRegister, N + sizeof...(Elsewhere)> lines{};
+  for (size_t i = 0; i < N; ++i) {
+    lines[i] = {labels[i], offset + static_cast<int>(i) * stride, size};
+  }
+  size_t i = N;
+  ((lines[i++] = elsewhere), ...);
+  for (i = 0; i < lines.size(); ++i) {
+    const bool line_end = (i + 1) % per_line == 0 || i + 1 == lines.size();
+    lines[i].separator = line_end ? '\n' : '\t';
+  }
+  return lines;
+}
+constexpr V kArmDumpLabels[] = {
+    "trap    ", "error   ", "oldmask ", "r0      ", "r1      ", "r2      ",
+    "r3      ", "r4      ", "r5      ", "r6      ", "r7      ", "r8      ",
+    "r9      ", "r10     ", "fp      ", "ip      ", "sp      ", "lr      ",
+    "pc      ", "cpsr    ", "fault   "};
+constexpr V kArm64DumpLabels[] = {
+    "r0      ", "r1      ", "r2      ", "r3      ", "r4      ", "r5      ",
+    "r6      ", "r7      ", "r8      ", "r9      ", "r10     ", "r11     ",
+    "r12     ", "r13     ", "r14     ", "r15     ", "r16     ", "r17     ",
+    "r18     ", "r19     ", "r20     ", "r21     ", "r22     ", "r23     ",
+    "r24     ", "r25     ", "r26     ", "r27     ", "r28     ", "r29     ",
+    "lr      ", "sp      ", "pc      "};
+// loong64, mips*, ppc64* and s390x number their registers alike.
+constexpr V kNumberedDumpLabels[] = {
+    "r0   ", "r1   ", "r2   ", "r3   ", "r4   ", "r5   ", "r6   ", "r7   ",
+    "r8   ", "r9   ", "r10  ", "r11  ", "r12  ", "r13  ", "r14  ", "r15  ",
+    "r16  ", "r17  ", "r18  ", "r19  ", "r20  ", "r21  ", "r22  ", "r23  ",
+    "r24  ", "r25  ", "r26  ", "r27  ", "r28  ", "r29  ", "r30  ", "r31  "};
+constexpr V kRiscv64DumpLabels[] = {
+    "ra  ", "sp  ", "gp  ", "tp  ", "t0  ", "t1  ", "t2  ", "s0  ",
+    "s1  ", "a0  ", "a1  ", "a2  ", "a3  ", "a4  ", "a5  ", "a6  ",
+    "a7  ", "s2  ", "s3  ", "s4  ", "s5  ", "s6  ", "s7  ", "s8  ",
+    "s9  ", "s10 ", "s11 ", "t3  ", "t4  ", "t5  ", "t6  "};
+// arm: trap_no ... fault_address, the sigcontext's words from byte 20.
+constexpr auto kArmDumpedRegisters = DumpLines<21>(1, kArmDumpLabels, 20, 4, 4);
+// arm64: regs[0..30], sp, pc from byte 184; fault_address before them.
+constexpr auto kArm64DumpedRegisters = DumpLines<33>(
+    1, kArm64DumpLabels, 184, 8, 8, DumpedRegister{"fault   ", 176, 8});
+// loong64: sc_pc at 176, then sc_regs; link is r1.
+constexpr auto kLoong64DumpedRegisters = DumpLines<32>(
+    2, kNumberedDumpLabels, 184, 8, 8, DumpedRegister{"pc   ", 176, 8},
+    DumpedRegister{"link ", 192, 8});
+// mips64: sc_regs from byte 40, sc_mdhi at 552, sc_mdlo at 584, sc_pc at
+// 616; link is r31.
+constexpr auto kMips64DumpedRegisters = DumpLines<32>(
+    2, kNumberedDumpLabels, 40, 8, 8, DumpedRegister{"pc   ", 616, 8},
+    DumpedRegister{"link ", 288, 8}, DumpedRegister{"lo   ", 584, 8},
+    DumpedRegister{"hi   ", 552, 8});
+// o32 mips: sc_pc at 32, sc_regs from 40, each 64 bits of which dumpregs
+// prints the low half (4 bytes later when big-endian). sc_mdhi and sc_mdlo
+// it reads at 572 and 580, where its struct, which aligns 64-bit fields to
+// 4 bytes, puts them (the kernel's lie at 576 and 584).
+template <int kLow>
+constexpr auto kMipsDumpedRegisters =
+    DumpLines<32>(2, kNumberedDumpLabels, 40 + kLow, 4, 8,
+                  DumpedRegister{"pc   ", 32 + kLow, 4},
+                  DumpedRegister{"link ", 288 + kLow, 4},
+                  DumpedRegister{"lo   ", 580 + kLow, 4},
+                  DumpedRegister{"hi   ", 572 + kLow, 4});
+// ppc64: pt_regs' gpr[32], then nip, msr, orig_gpr3, ctr, link, xer, ccr,
+// softe, trap.
+constexpr auto kPpc64DumpedRegisters = DumpLines<32>(
+    2, kNumberedDumpLabels, 0, 8, 8, DumpedRegister{"pc   ", 256, 8},
+    DumpedRegister{"ctr  ", 280, 8}, DumpedRegister{"link ", 288, 8},
+    DumpedRegister{"xer  ", 296, 8}, DumpedRegister{"ccr  ", 304, 8},
+    DumpedRegister{"trap ", 320, 8});
+// riscv64: sc_regs from 176, pc first, then x1 ... x31.
+constexpr auto kRiscv64DumpedRegisters = DumpLines<31>(
+    2, kRiscv64DumpLabels, 184, 8, 8, DumpedRegister{"pc  ", 176, 8});
+// s390x: psw_addr at 48, gregs from 56; link is r14.
+constexpr auto kS390xDumpedRegisters = DumpLines<16>(
+    2, kNumberedDumpLabels, 56, 8, 8, DumpedRegister{"pc   ", 48, 8},
+    DumpedRegister{"link ", 168, 8});
 // MIPS o32 cores start the GPRs at slot 6; n64 at slot 0.
 #define GENTRACE_MIPS_GPRS                                                    \
   "zero", "at", "v0", "v1", "a0", "a1", "a2", "a3", "t0", "t1", "t2", "t3",   \
@@ -88,33 +172,34 @@ constexpr ArchInfo kArches[] = {
     // align, pc quantum, pc/sp/lr/fp registers, red zone, sigset bytes,
     // NT_PRSTATUS pid/regs offsets and slot size, slots, signal context
     // {regs pointer, pc, sp, lr, size, general registers, their names,
-    // dumpregs lines, g register, since go1.N, thread pointer, its g}
+    // dumpregs lines, g register, since go1.N, thread pointer, its g, fault
+    // address}
     {"386", InstructionSet::kX86, 3, 0, 0x14c, 4, ByteOrder::kLittle, false, 0, 4, 1, "eip", "esp", "", "", 0, 8,
      24, 72, 4, k386Regs, {-1, 76, 48, -1, 4, -1, {}, k386DumpedRegisters, -1, 0, "", 0}},
     {"amd64", InstructionSet::kX86, 62, 0x01000007, 0x8664, 8, ByteOrder::kLittle, false, 0, 8, 1, "rip", "rsp", "", "rbp", 128, 8,
      32, 112, 8, kAmd64Regs, {-1, 168, 160, -1, 8, 40, kAmd64SignalRegs, kAmd64DumpedRegisters, 40 + 6 * 8, 17, "fs_base", -8}},
     {"arm", InstructionSet::kArm, 40, 0, 0x1c4, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "lr", "", 0, 8,
-     24, 72, 4, kArmRegs, {-1, 92, 84, 88, 4, -1, {}, {}, -1, 0, "", 0}},
+     24, 72, 4, kArmRegs, {-1, 92, 84, 88, 4, -1, {}, kArmDumpedRegisters, 72, 0, "", 0, 100}},
     {"arm64", InstructionSet::kArm64, 183, 0x0100000c, 0xaa64, 8, ByteOrder::kLittle, true, 8, 16, 4, "pc", "sp", "x30", "x29", 0, 8,
-     32, 112, 8, kArm64Regs, {-1, 440, 432, 424, 8, -1, {}, {}, -1, 0, "", 0}},
+     32, 112, 8, kArm64Regs, {-1, 440, 432, 424, 8, -1, {}, kArm64DumpedRegisters, 408, 0, "", 0, 176}},
     {"loong64", InstructionSet::kLoong64, 258, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "r3", "r1", "", 0, 8,
-     32, 112, 8, kLoong64Regs, {-1, 176, 208, 192, 8, -1, {}, {}, -1, 0, "", 0}},
+     32, 112, 8, kLoong64Regs, {-1, 176, 208, 192, 8, -1, {}, kLoong64DumpedRegisters, 360, 0, "", 0}},
     {"mips", InstructionSet::kMips, 8, 0, 0, 4, ByteOrder::kBig, true, 4, 4, 4, "pc", "sp", "ra", "", 0, 16,
-     24, 72, 4, kMips32Regs, {-1, 36, 276, 292, 4, -1, {}, {}, -1, 0, "", 0}},
+     24, 72, 4, kMips32Regs, {-1, 36, 276, 292, 4, -1, {}, kMipsDumpedRegisters<4>, 284, 0, "", 0}},
     {"mipsle", InstructionSet::kMips, 8, 0, 0, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "ra", "", 0, 16,
-     24, 72, 4, kMips32Regs, {-1, 32, 272, 288, 4, -1, {}, {}, -1, 0, "", 0}},
+     24, 72, 4, kMips32Regs, {-1, 32, 272, 288, 4, -1, {}, kMipsDumpedRegisters<0>, 280, 0, "", 0}},
     {"mips64", InstructionSet::kMips, 8, 0, 0, 8, ByteOrder::kBig, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 16,
-     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}, {}, -1, 0, "", 0}},
+     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}, kMips64DumpedRegisters, 280, 0, "", 0}},
     {"mips64le", InstructionSet::kMips, 8, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 16,
-     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}, {}, -1, 0, "", 0}},
+     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}, kMips64DumpedRegisters, 280, 0, "", 0}},
     {"ppc64", InstructionSet::kPpc64, 21, 0, 0, 8, ByteOrder::kBig, true, 32, 16, 4, "pc", "r1", "lr", "", 288, 8,
-     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, -1, {}, {}, -1, 0, "", 0}},
+     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, -1, {}, kPpc64DumpedRegisters, 240, 0, "", 0, 328}},
     {"ppc64le", InstructionSet::kPpc64, 21, 0, 0, 8, ByteOrder::kLittle, true, 32, 16, 4, "pc", "r1", "lr", "", 288, 8,
-     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, -1, {}, {}, -1, 0, "", 0}},
+     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, -1, {}, kPpc64DumpedRegisters, 240, 0, "", 0, 328}},
     {"riscv64", InstructionSet::kRiscv64, 243, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 8,
-     32, 112, 8, kRiscv64Regs, {-1, 176, 192, 184, 8, -1, {}, {}, -1, 0, "", 0}},
+     32, 112, 8, kRiscv64Regs, {-1, 176, 192, 184, 8, -1, {}, kRiscv64DumpedRegisters, 392, 0, "", 0}},
     {"s390x", InstructionSet::kS390x, 22, 0, 0, 8, ByteOrder::kBig, true, 8, 8, 2, "pswa", "r15", "r14", "", 0, 8,
-     32, 112, 8, kS390xRegs, {-1, 48, 176, 168, 8, -1, {}, {}, -1, 0, "", 0}},
+     32, 112, 8, kS390xRegs, {-1, 48, 176, 168, 8, -1, {}, kS390xDumpedRegisters, 160, 0, "", 0}},
 };
 // clang-format on
 

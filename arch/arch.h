@@ -23,20 +23,23 @@ enum class InstructionSet {
   kS390x,
 };
 
-// Where a Linux signal handler's ucontext (the third argument of
-// runtime.sigtrampgo) keeps the interrupted pc, sp and link register: byte
-// offsets of `value_size`-byte values, from the ucontext itself or, when
-// `registers_pointer` >= 0, from the pointer stored there (ppc64's
-// uc_mcontext.regs). From the runtime's defs_linux_<arch>.go.
-// One line of the register dump the runtime prints after a signal's
-// traceback (dumpregs, runtime/signal_<arch>.go): its label padded as
-// printed ("rax    "), and where the value sits in the ucontext.
+// One register of the dump the runtime prints after a signal's traceback
+// (dumpregs, runtime/signal_<arch>.go): its label padded as printed
+// ("rax    "), where the value sits among the registers a signal context
+// saves (see SignalContextLayout), and what follows the value: a newline,
+// or a tab where two share a line.
 struct DumpedRegister {
   absl::string_view label;
   int offset;
   int size;
+  char separator = '\n';
 };
 
+// Where a Linux signal handler's ucontext (the third argument of
+// runtime.sigtrampgo) keeps the interrupted registers: byte offsets of
+// `value_size`-byte values from the registers' base, which is the ucontext
+// itself or, when `registers_pointer` >= 0, the pointer stored there
+// (ppc64's uc_mcontext.regs). From the runtime's defs_linux_<arch>.go.
 struct SignalContextLayout {
   int registers_pointer;
   int pc;
@@ -52,7 +55,8 @@ struct SignalContextLayout {
   absl::Span<const DumpedRegister> dumped_registers;
   // Where the ucontext keeps the register Go code holds the current g in,
   // from go1.<g_register_since_minor> on (amd64's r14 from 1.17, with the
-  // register ABI); -1 where not described here.
+  // register ABI; every LR machine's since before 1.13); -1 on 386, which
+  // keeps g only in thread-local storage.
   int g_register;
   int g_register_since_minor;
   // Where a thread's current g lies from its thread pointer register (in
@@ -60,6 +64,10 @@ struct SignalContextLayout {
   // not described here.
   absl::string_view thread_pointer;
   int tls_g_offset;
+  // Where the fault address the runtime prints (sigctxt.fault) lies among
+  // the registers (arm's and arm64's fault_address, ppc64's dar); -1 where
+  // it prints the siginfo's si_addr.
+  int fault_address = -1;
 };
 
 // One Go architecture as data: what the unwinder needs to know about frames,

@@ -74,6 +74,22 @@ TEST(ArchTableTest, DumpedRegistersLieInTheSignalContext) {
   }
 }
 
+// Every port's dump is described, and the register Go code keeps g in is
+// one of the dumped ones, where both tables name it.
+TEST(ArchTableTest, TheGRegisterIsADumpedOne) {
+  for (const ArchInfo& arch : AllArches()) {
+    SCOPED_TRACE(arch.goarch);
+    const SignalContextLayout& layout = arch.signal_context;
+    EXPECT_FALSE(layout.dumped_registers.empty());
+    if (layout.g_register < 0) continue;
+    int g = 0;
+    for (const DumpedRegister& reg : layout.dumped_registers) {
+      g += reg.offset == layout.g_register && reg.size == layout.value_size;
+    }
+    EXPECT_EQ(g, 1);
+  }
+}
+
 // The runtime's names by each numbering, its real-time signals, and the end
 // of its tables.
 TEST(LinuxSignalsTest, NamesFollowEachNumbering) {

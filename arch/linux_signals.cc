@@ -82,6 +82,12 @@ bool IsFaultSignal(const ArchInfo& arch, uint32_t sig) {
          number == Number(arch, "SIGBUS: bus error");
 }
 
+bool IsInstructionSignal(const ArchInfo& arch, uint32_t sig) {
+  const int number = static_cast<int>(sig);
+  return number == Number(arch, "SIGILL: illegal instruction") ||
+         number == Number(arch, "SIGFPE: floating-point exception");
+}
+
 int SiginfoCodeOffset(const ArchInfo& arch) { return IsMips(arch) ? 4 : 8; }
 
 int SiginfoAddrOffset(const ArchInfo& arch) {

@@ -19,6 +19,10 @@ std::string LinuxSignalName(const ArchInfo& arch, uint32_t sig);
 // SIGBUS).
 bool IsFaultSignal(const ArchInfo& arch, uint32_t sig);
 
+// Whether the runtime prints the bytes at the pc of the signal (SIGILL,
+// SIGFPE).
+bool IsInstructionSignal(const ArchInfo& arch, uint32_t sig);
+
 // Where a Linux siginfo keeps si_code (after si_signo and si_errno, which
 // MIPS swaps) and si_addr.
 int SiginfoCodeOffset(const ArchInfo& arch);

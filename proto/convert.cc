@@ -263,14 +263,16 @@ void ToProto(traceback::SignalReport&& report, SignalReport* out) {
   SignalToProto(std::move(report.signal), out->mutable_signal());
   out->set_fault_address(report.fault_address);
   out->set_m_id(report.m_id);
+  out->set_instruction_bytes(std::move(report.instruction_bytes));
   ToProto(std::move(report.interrupted), out->mutable_interrupted());
   if (report.running) {
     ToProto(std::move(*report.running), out->mutable_running());
   }
-  for (auto& [label, value] : report.registers) {
+  for (traceback::SignalReport::Register& reg : report.registers) {
     Register* r = out->add_registers();
-    r->set_label(std::move(label));
-    r->set_value(value);
+    r->set_label(std::move(reg.label));
+    r->set_value(reg.value);
+    r->set_separator(std::string(1, reg.separator));
   }
 }
 

@@ -334,7 +334,15 @@ void AppendSignalReportHead(const SignalReport& report, bool first,
   if (report.fault_address()) {
     absl::StrAppend(out, " addr=0x", absl::Hex(signal.addr()));
   }
-  *out += "\n\n";
+  *out += "\n";
+  if (!report.instruction_bytes().empty()) {
+    *out += "instruction bytes:";
+    for (const char byte : report.instruction_bytes()) {
+      absl::StrAppend(out, " 0x", absl::Hex(static_cast<uint8_t>(byte)));
+    }
+    *out += "\n";
+  }
+  *out += "\n";
   AppendGoroutineText(report.interrupted(), options, out);
   if (!first && report.has_running()) {
     AppendGoroutineText(report.running(), options, out);
@@ -343,7 +351,8 @@ void AppendSignalReportHead(const SignalReport& report, bool first,
 
 void AppendSignalReportRegisters(const SignalReport& report, std::string* out) {
   for (const Register& reg : report.registers()) {
-    absl::StrAppend(out, reg.label(), "0x", absl::Hex(reg.value()), "\n");
+    absl::StrAppend(out, reg.label(), "0x", absl::Hex(reg.value()),
+                    reg.separator().empty() ? "\n" : reg.separator());
   }
 }
 

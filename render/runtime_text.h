@@ -72,7 +72,7 @@ void AppendRuntimeStackText(const Goroutine& g0,
 
 // One thread's part of the report a signal made (SignalReport): the
 // signal's name, "PC=0x... m=N sigcode=N" (with " addr=0x..." for a fault),
-// a blank line, the goroutine the signal interrupted with its frames, and,
+// for SIGILL and SIGFPE "instruction bytes: 0x.. ...", a blank line, the goroutine the signal interrupted with its frames, and,
 // except on the `first` thread (which lists every goroutine there instead),
 // the M's running goroutine when the signal came on its g0:
 //
@@ -85,7 +85,8 @@ void AppendRuntimeStackText(const Goroutine& g0,
 void AppendSignalReportHead(const SignalReport& report, bool first,
                             const RuntimeTextOptions& options,
                             std::string* out);
-// Its registers as dumpregs prints them ("rax    0x0"), a line each.
+// Its registers as dumpregs prints them ("rax    0x0"), a line each or two
+// to a line, as Register.separator says.
 void AppendSignalReportRegisters(const SignalReport& report, std::string* out);
 
 // Goroutines collapsed into one block (--group): the count, the members'

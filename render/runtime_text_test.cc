@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
@@ -296,6 +297,38 @@ TEST(RuntimeStackTextTest, AThrowOnTheSchedulerStack) {
   text.clear();
   AppendRuntimeStackText(g0, {.go_minor = 27}, &text);
   EXPECT_EQ(text, "fatal error: all goroutines are asleep - deadlock!\n");
+}
+
+// A SIGILL's PC line and instruction bytes (no address: not a fault), then
+// registers two to a line (the LR machines but arm and arm64).
+TEST(SignalReportTextTest, InstructionBytesAndRegistersTwoToALine) {
+  SignalReport report;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(
+        m_id: 2
+        signal { number: 4 name: "SIGILL: illegal instruction" pc: 0x1d2c8 }
+        instruction_bytes: "\x01\x00\x00\xd4\xc0\x03"
+        interrupted { id: 0 status: "idle" }
+        registers { label: "r0   " value: 0x0 separator: "\t" }
+        registers { label: "r1   " value: 0xa5330 separator: "\n" }
+        registers { label: "pc   " value: 0x1d2c8 separator: "\t" }
+        registers { label: "link " value: 0x533f8 separator: "\n" }
+      )pb",
+      &report));
+  std::string text;
+  AppendSignalReportHead(report, /*first=*/false, {.go_minor = 27}, &text);
+  EXPECT_TRUE(
+      absl::StartsWith(text,
+                       "SIGILL: illegal instruction\n"
+                       "PC=0x1d2c8 m=2 sigcode=0\n"
+                       "instruction bytes: 0x1 0x0 0x0 0xd4 0xc0 0x3\n\n"
+                       "goroutine 0 "))
+      << text;
+  text.clear();
+  AppendSignalReportRegisters(report, &text);
+  EXPECT_EQ(text,
+            "r0   0x0\tr1   0xa5330\n"
+            "pc   0x1d2c8\tlink 0x533f8\n");
 }
 
 }  // namespace

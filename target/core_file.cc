@@ -90,8 +90,13 @@ absl::Status CoreFile::ParseNotes() {
       saw_file_note = true;
       if (absl::Status s = ParseFileNote(note.desc); !s.ok()) return s;
     } else if (note.type == kNtAuxv) {
-      if (std::optional<uint64_t> entry = AuxvEntry(note.desc, arch.ptr_size)) {
+      if (std::optional<uint64_t> entry =
+              AuxvValue(note.desc, kAuxvEntry, arch.ptr_size)) {
         facts().entry = entry;
+      }
+      if (std::optional<uint64_t> page_size =
+              AuxvValue(note.desc, kAuxvPageSize, arch.ptr_size)) {
+        facts().page_size = page_size;
       }
     }
   }

@@ -23,6 +23,9 @@ absl::StatusOr<std::unique_ptr<CurrentProcess>> CurrentProcess::Create() {
   if (const uint64_t entry = getauxval(AT_ENTRY); entry != 0) {
     process->facts().entry = entry;
   }
+  if (const uint64_t page_size = getauxval(AT_PAGESZ); page_size != 0) {
+    process->facts().page_size = page_size;
+  }
   process->facts().file_mappings = FileMappingsOf(*maps);
   timespec now{};
   clock_gettime(CLOCK_MONOTONIC, &now);

@@ -136,7 +136,8 @@ void LiveProcess::ReadAuxv() {
       absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(auxv.data()),
                           auxv.size()),
       facts().arch->byte_order);
-  facts().entry = AuxvEntry(reader, facts().arch->ptr_size);
+  facts().entry = AuxvValue(reader, kAuxvEntry, facts().arch->ptr_size);
+  facts().page_size = AuxvValue(reader, kAuxvPageSize, facts().arch->ptr_size);
 }
 
 std::string LiveProcess::executable_path() const {

@@ -61,17 +61,16 @@ absl::Status Target::LoadExecutable(std::unique_ptr<symtab::Binary>* binary) {
   return absl::OkStatus();
 }
 
-std::optional<uint64_t> AuxvEntry(const symtab::ByteReader& auxv,
+std::optional<uint64_t> AuxvValue(const symtab::ByteReader& auxv, uint64_t type,
                                   int ptr_size) {
-  constexpr uint64_t kAtEntry = 9;
   const uint64_t pair = 2 * static_cast<uint64_t>(ptr_size);
-  std::optional<uint64_t> entry;
+  std::optional<uint64_t> value;
   for (uint64_t at = 0; auxv.Contains(at, pair); at += pair) {
-    if (*auxv.Word(at, ptr_size) == kAtEntry) {
-      entry = *auxv.Word(at + ptr_size, ptr_size);
+    if (*auxv.Word(at, ptr_size) == type) {
+      value = *auxv.Word(at + ptr_size, ptr_size);
     }
   }
-  return entry;
+  return value;
 }
 
 }  // namespace gentrace::target

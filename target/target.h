@@ -59,6 +59,9 @@ class Target {
   // The program's CLOCK_MONOTONIC (the Go runtime's nanotime()) when it was
   // stopped, when the target knows it.
   std::optional<int64_t> nanotime() const { return facts_.nanotime; }
+  // The size of the program's memory pages: AT_PAGESZ of its auxiliary
+  // vector, when the target knows it.
+  std::optional<uint64_t> page_size() const { return facts_.page_size; }
 
   // Ties the program's executable to the target: refuses a binary of
   // another architecture, or one that is not the executable that ran (its
@@ -86,6 +89,7 @@ class Target {
     std::optional<uint64_t> entry;
     std::vector<FileMapping> file_mappings;
     std::optional<int64_t> nanotime;
+    std::optional<uint64_t> page_size;
   };
   Facts& facts() { return facts_; }
   const Facts& facts() const { return facts_; }
@@ -103,9 +107,14 @@ class Target {
   uint64_t load_bias_ = 0;
 };
 
-// AT_ENTRY of an auxiliary vector (NT_AUXV, /proc/PID/auxv): pairs of
-// `ptr_size`-byte words; nullopt if it has none.
-std::optional<uint64_t> AuxvEntry(const symtab::ByteReader& auxv, int ptr_size);
+// Entries of an auxiliary vector that targets read.
+inline constexpr uint64_t kAuxvPageSize = 6;  // AT_PAGESZ
+inline constexpr uint64_t kAuxvEntry = 9;     // AT_ENTRY
+
+// The value of entry `type` of an auxiliary vector (NT_AUXV,
+// /proc/PID/auxv: pairs of `ptr_size`-byte words); nullopt if it has none.
+std::optional<uint64_t> AuxvValue(const symtab::ByteReader& auxv, uint64_t type,
+                                  int ptr_size);
 
 }  // namespace gentrace::target
 

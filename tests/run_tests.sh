@@ -42,8 +42,8 @@ bash tests/fixtures/build_foreign_binaries.sh "$fixtures/foreign" || esbuild_sta
 bash tests/fixtures/build_pprof.sh "$fixtures/pprof" || esbuild_status=$?
 # CPU profiles the runtime wrote of itself (tests/go/cpuprofile).
 bash tests/fixtures/build_cpu_profiles.sh "$fixtures/cpuprofile" || esbuild_status=$?
-# Cores of each kind of throw (tests/go/throws; under a minute cold).
-bash tests/fixtures/build_throw_cores.sh "$fixtures/throws" || esbuild_status=$?
+# Cores of throws and signal reports (tests/go/reports; a few minutes cold).
+bash tests/fixtures/build_report_cores.sh "$fixtures/reports" || esbuild_status=$?
 # Deep stacks for bench/unwind_benchmark.cc (a few seconds).
 bash tests/fixtures/build_bench_stacks.sh "$fixtures/bench" || esbuild_status=$?
 wait "$go_pid"

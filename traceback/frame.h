@@ -145,15 +145,25 @@ struct Goroutine {
 struct SignalReport {
   int64_t tid = 0;
   // The code as the runtime prints it (si_code widened as a signed number
-  // to the word size), and whether the address is printed (SIGSEGV, SIGBUS).
+  // to the word size), and whether the address is printed (SIGSEGV and
+  // SIGBUS, from Go 1.22).
   Signal signal;
   bool fault_address = false;
+  // For SIGILL and SIGFPE: the bytes at the signal's pc the runtime prints
+  // (16, or up to the end of the page).
+  std::string instruction_bytes;
   int64_t m_id = 0;
   Goroutine interrupted;
   // The M's goroutine, running while the signal came on the M's g0.
   std::optional<Goroutine> running;
-  // dumpregs' lines: the label as printed (padded), the value.
-  std::vector<std::pair<std::string, uint64_t>> registers;
+  // dumpregs' registers: the label as printed (padded), the value, what
+  // follows it.
+  struct Register {
+    std::string label;
+    uint64_t value = 0;
+    char separator = '\n';
+  };
+  std::vector<Register> registers;
 };
 
 }  // namespace gentrace::traceback

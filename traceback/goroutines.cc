@@ -40,6 +40,12 @@ class GoroutineTracer {
         memory_(target.memory()),
         threads_(target.threads()),
         nanotime_(target.nanotime()),
+        page_size_(target.page_size()),
+        // The release whose formats the report follows; the newest the
+        // layout table knows when the binary does not say.
+        go_minor_(binary.go_version()
+                      ? binary.go_version()->minor
+                      : goruntime::kRuntimeLayoutTableNewestMinor),
         reader_(reader),
         options_(options) {}
 
@@ -74,10 +80,14 @@ class GoroutineTracer {
   std::optional<HandlerFrame> OutermostSignalHandler(
       const target::Thread& thread) const;
   // The g that `handler`'s signal interrupted: one of the M's on the
-  // thread, whose stack holds the interrupted sp.
+  // thread, whose stack holds the interrupted sp. `registers` is where the
+  // signal context keeps the registers (unwind::SignalRegistersBase).
   absl::StatusOr<goruntime::Goroutine> InterruptedG(
       const target::Thread& thread, const HandlerFrame& handler,
-      uint64_t context, uint64_t interrupted_sp) const;
+      uint64_t registers, uint64_t interrupted_sp) const;
+  // The bytes at `pc` that the runtime's report of a SIGILL or SIGFPE
+  // shows: 16, or up to the end of the page.
+  std::string InstructionBytes(uint64_t pc) const;
   void WalkRunning(const goruntime::Goroutine& g, const target::Thread& thread,
                    Goroutine* out) const;
   template <typename Message>
@@ -100,6 +110,8 @@ class GoroutineTracer {
   const symtab::AddressSpace& memory_;
   const absl::Span<const target::Thread> threads_;
   const std::optional<int64_t> nanotime_;
+  const std::optional<uint64_t> page_size_;
+  const int go_minor_;
   const goruntime::GoroutineReader& reader_;
   const GoroutineReadOptions& options_;
   std::optional<goruntime::DeferLayout> defer_layout_;
@@ -165,9 +177,6 @@ void GoroutineTracer::WalkRunning(const goruntime::Goroutine& g,
 FatalError GoroutineTracer::ThrownBy(const Frame& thrower) const {
   const absl::string_view name = thrower.function();
   FatalError thrown{.message = "", .by_program = name == "runtime.fatal"};
-  const int go_minor = binary_.go_version()
-                           ? binary_.go_version()->minor
-                           : goruntime::kRuntimeLayoutTableNewestMinor;
   // The thrower's frame holds the closure it prints its message with on
   // the system stack: a word that is the entry of <thrower>.func1. A frame
   // of a few words; the bound keeps a wild one short.
@@ -186,7 +195,7 @@ FatalError GoroutineTracer::ThrownBy(const Frame& thrower) const {
       continue;
     }
     absl::StatusOr<std::string> message = goruntime::ThrowMessageText(
-        memory_, arch_, at, thrown.by_program, go_minor);
+        memory_, arch_, at, thrown.by_program, go_minor_);
     if (message.ok()) {
       thrown.message = *std::move(message);
       return thrown;
@@ -487,7 +496,6 @@ void GoroutineTracer::AddPanics(const goruntime::Goroutine& g,
   if (chain->empty()) return;
   std::optional<uint64_t> types = binary_.FindGoTypes();
   if (types) *types += binary_.load_bias();
-  const int go_minor = binary_.go_version()->minor;  // as the layout's
   for (const goruntime::PanicRecord& record : *chain) {
     PanicValue& panic = out->panic_values.emplace_back();
     panic.recovered = record.recovered;
@@ -495,7 +503,7 @@ void GoroutineTracer::AddPanics(const goruntime::Goroutine& g,
     panic.goexit = record.goexit;
     if (record.goexit) continue;
     absl::StatusOr<std::string> value =
-        goruntime::PanicValueText(memory_, arch_, types, go_minor, record);
+        goruntime::PanicValueText(memory_, arch_, types, go_minor_, record);
     if (value.ok()) {
       panic.value = *std::move(value);
     } else {
@@ -633,16 +641,15 @@ GoroutineTracer::OutermostSignalHandler(const target::Thread& thread) const {
 }
 
 absl::StatusOr<goruntime::Goroutine> GoroutineTracer::InterruptedG(
-    const target::Thread& thread, const HandlerFrame& handler, uint64_t context,
-    uint64_t interrupted_sp) const {
+    const target::Thread& thread, const HandlerFrame& handler,
+    uint64_t registers, uint64_t interrupted_sp) const {
   const arch::SignalContextLayout& layout = arch_.signal_context;
-  const int go_minor = binary_.go_version() ? binary_.go_version()->minor : 0;
   // A g of the thread's M, the first of these that is one: sighandler's
   // gp; the g register when the signal came; the g the thread pointer
   // leads to now (the M's gsignal).
   std::vector<std::optional<uint64_t>> candidates = {handler.interrupted_g};
-  if (layout.g_register >= 0 && go_minor >= layout.g_register_since_minor) {
-    candidates.push_back(memory_.ReadWord(context + layout.g_register,
+  if (layout.g_register >= 0 && go_minor_ >= layout.g_register_since_minor) {
+    candidates.push_back(memory_.ReadWord(registers + layout.g_register,
                                           layout.value_size, arch_.byte_order));
   }
   candidates.push_back(ThreadPointerG(thread));
@@ -772,6 +779,19 @@ std::vector<Goroutine> GoroutineTracer::RuntimeStacks(
   return stacks;
 }
 
+std::string GoroutineTracer::InstructionBytes(uint64_t pc) const {
+  // The runtime reads no further than its page; where the target does not
+  // say how large pages are, the smallest any Linux port has.
+  constexpr uint64_t kMaxBytes = 16;
+  const uint64_t page = page_size_.value_or(4096);
+  const uint64_t n =
+      page == 0 ? kMaxBytes : std::min(kMaxBytes, page - pc % page);
+  std::optional<symtab::ByteReader> bytes = memory_.Read(pc, n);
+  if (!bytes) return "";
+  return std::string(reinterpret_cast<const char*>(bytes->data().data()),
+                     bytes->data().size());
+}
+
 std::vector<SignalReport> GoroutineTracer::SignalReports(
     std::vector<std::string>* notes) {
   const arch::SignalContextLayout& layout = arch_.signal_context;
@@ -797,15 +817,17 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
     const uint32_t sig = static_cast<uint32_t>(*args[0]);
     const uint64_t info = *args[1];
     const uint64_t context = *args[2];
+    std::optional<uint64_t> registers =
+        unwind::SignalRegistersBase(arch_, memory_, context);
     std::optional<unwind::InterruptedRegisters> interrupted =
         unwind::ReadSignalContext(arch_, memory_, context);
-    if (!interrupted) {
+    if (!registers || !interrupted) {
       notes->push_back(absl::StrCat("thread ", thread.tid,
                                     ": the signal's registers are unreadable"));
       continue;
     }
     absl::StatusOr<goruntime::Goroutine> g =
-        InterruptedG(thread, *handler, context, interrupted->sp);
+        InterruptedG(thread, *handler, *registers, interrupted->sp);
     if (!g.ok()) {
       notes->push_back(std::string(g.status().message()));
       continue;
@@ -824,11 +846,22 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
         .code = arch_.ptr_size == 8 ? static_cast<uint64_t>(int64_t{code})
                                     : static_cast<uint32_t>(code),
         .addr = memory_
-                    .ReadWord(info + arch::SiginfoAddrOffset(arch_),
+                    .ReadWord(layout.fault_address >= 0
+                                  ? *registers + layout.fault_address
+                                  : info + arch::SiginfoAddrOffset(arch_),
                               arch_.ptr_size, arch_.byte_order)
                     .value_or(0),
         .pc = interrupted->pc};
-    report.fault_address = arch::IsFaultSignal(arch_, sig);
+    // The PC line shows a fault's address from Go 1.22.
+    report.fault_address = arch::IsFaultSignal(arch_, sig) && go_minor_ >= 22;
+    if (arch::IsInstructionSignal(arch_, sig)) {
+      report.instruction_bytes = InstructionBytes(interrupted->pc);
+      if (report.instruction_bytes.empty()) {
+        notes->push_back(absl::StrCat("thread ", thread.tid,
+                                      ": the instruction bytes at the "
+                                      "signal's pc are unreadable"));
+      }
+    }
     report.m_id = g->m_id;
     Describe(*g, notes, &report.interrupted);
     report.interrupted.reporting = true;
@@ -869,10 +902,13 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
                          .stop;
     }
     for (const arch::DumpedRegister& reg : layout.dumped_registers) {
-      report.registers.emplace_back(
-          std::string(reg.label),
-          memory_.ReadUnsigned(context + reg.offset, reg.size, arch_.byte_order)
-              .value_or(0));
+      report.registers.push_back(
+          {.label = std::string(reg.label),
+           .value = memory_
+                        .ReadUnsigned(*registers + reg.offset, reg.size,
+                                      arch_.byte_order)
+                        .value_or(0),
+           .separator = reg.separator});
     }
   }
   std::stable_sort(reports.begin(), reports.end(),

@@ -2,26 +2,28 @@
 
 namespace gentrace::unwind {
 
+std::optional<uint64_t> SignalRegistersBase(const arch::ArchInfo& arch,
+                                            const symtab::AddressSpace& memory,
+                                            uint64_t ucontext) {
+  const arch::SignalContextLayout& layout = arch.signal_context;
+  if (layout.registers_pointer < 0) return ucontext;
+  return memory.ReadWord(ucontext + layout.registers_pointer, arch.ptr_size,
+                         arch.byte_order);
+}
+
 std::optional<InterruptedRegisters> ReadSignalContext(
     const arch::ArchInfo& arch, const symtab::AddressSpace& memory,
     uint64_t ucontext) {
   const arch::SignalContextLayout& layout = arch.signal_context;
-  auto read = [&](uint64_t address, int size) -> std::optional<uint64_t> {
-    std::optional<symtab::ByteReader> bytes = memory.Read(address, size);
-    if (!bytes) return std::nullopt;
-    return bytes->Word(0, size);
+  std::optional<uint64_t> base = SignalRegistersBase(arch, memory, ucontext);
+  if (!base) return std::nullopt;
+  auto read = [&](int offset) {
+    return memory.ReadUnsigned(*base + offset, layout.value_size,
+                               arch.byte_order);
   };
-  uint64_t base = ucontext;
-  if (layout.registers_pointer >= 0) {
-    std::optional<uint64_t> registers =
-        read(ucontext + layout.registers_pointer, arch.ptr_size);
-    if (!registers) return std::nullopt;
-    base = *registers;
-  }
-  std::optional<uint64_t> pc = read(base + layout.pc, layout.value_size);
-  std::optional<uint64_t> sp = read(base + layout.sp, layout.value_size);
-  std::optional<uint64_t> lr =
-      layout.lr >= 0 ? read(base + layout.lr, layout.value_size) : 0;
+  std::optional<uint64_t> pc = read(layout.pc);
+  std::optional<uint64_t> sp = read(layout.sp);
+  std::optional<uint64_t> lr = layout.lr >= 0 ? read(layout.lr) : 0;
   if (!pc || !sp || !lr) return std::nullopt;
   return InterruptedRegisters{*pc, *sp, *lr};
 }

@@ -17,6 +17,13 @@ struct InterruptedRegisters {
   uint64_t lr = 0;  // 0 without a link register
 };
 
+// Where the registers of the ucontext at `ucontext` lie, from which
+// arch::SignalContextLayout's offsets count: the ucontext itself, or where
+// it points (ppc64); nullopt when that pointer is unreadable.
+std::optional<uint64_t> SignalRegistersBase(const arch::ArchInfo& arch,
+                                            const symtab::AddressSpace& memory,
+                                            uint64_t ucontext);
+
 // Reads them from the ucontext at `ucontext` (runtime.sigtrampgo's `ctx`
 // argument); nullopt if any read fails.
 std::optional<InterruptedRegisters> ReadSignalContext(

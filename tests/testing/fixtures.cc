@@ -65,9 +65,9 @@ std::vector<FixtureBinary> AllFixtureBinaries() {
   std::vector<FixtureBinary> binaries;
   std::optional<std::string> root = FixturesRoot();
   if (!root) return binaries;
-  // go/manifest.tsv and throws/manifest.tsv: toolchain, goarch, variant,
+  // go/manifest.tsv and reports/manifest.tsv: toolchain, goarch, variant,
   // relative path.
-  for (const char* dir : {"/go", "/throws"}) {
+  for (const char* dir : {"/go", "/reports"}) {
     const std::string go_dir = *root + dir;
     for (absl::string_view line :
          absl::StrSplit(ReadFileOrEmpty(go_dir + "/manifest.tsv"), '\n')) {

@@ -19,14 +19,14 @@ struct FixtureBinary {
   std::string
       toolchain;  // "go1.19"; for esbuild the Go version it was built with
   std::string goarch;
-  // default, stripped, pie, goroutines...; "throw-MODE" for tests/go/throws;
+  // default, stripped, pie, goroutines...; "report-MODE" for tests/go/reports;
   // "esbuild" for npm binaries
   std::string variant;
 };
 
 // The fixtures root, or nullopt if $GENTRACE_FIXTURES is unset.
 std::optional<std::string> FixturesRoot();
-// Every Go test program build (go/, then throws/), then every esbuild
+// Every Go test program build (go/, then reports/), then every esbuild
 // binary. Empty if the fixtures are missing.
 std::vector<FixtureBinary> AllFixtureBinaries();
 // The fixture binaries that have a file `<binary><suffix>` beside them

@@ -6,8 +6,16 @@
 // line, then every goroutine, the one the panic is on first; a SIGQUIT's
 // relay through every M, each with the signal, the goroutine it interrupted
 // (an M's g0, "goroutine 0"), the first one also listing every goroutine,
-// the registers, and "-----" between them. Only the fixture script's own
-// line (timeout's "dumped core") is not the runtime's.
+// the registers, and "-----" between them; a throw's "fatal error:" line
+// and, for one on the scheduler stack, its "runtime stack:". Only the
+// fixture script's own line (timeout's "dumped core") is not the runtime's.
+//
+// One thing a core does not record: the order in which a relayed SIGQUIT
+// reached the threads after the first (the kernel hands it to any thread
+// that has not blocked it). gentrace prints them in M order; where the
+// runtime's order was another, the report is held to be the same when every
+// thread's part is, and the test records "relay_order".
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -39,6 +47,27 @@ std::string FirstDifference(const std::string& ours,
   return "";
 }
 
+// The threads' parts of a signal's report after the first, sorted.
+std::vector<absl::string_view> RelayedParts(const std::string& report) {
+  std::vector<absl::string_view> parts = absl::StrSplit(report, "\n-----\n\n");
+  parts.erase(parts.begin());
+  std::sort(parts.begin(), parts.end());
+  return parts;
+}
+
+// The same report, or one whose relayed threads came in another order.
+bool SameReport(const std::string& ours, const std::string& theirs) {
+  if (ours == theirs) return true;
+  const size_t first_end = theirs.find("\n-----\n\n");
+  if (first_end == std::string::npos ||
+      ours.compare(0, first_end, theirs, 0, first_end) != 0 ||
+      RelayedParts(ours) != RelayedParts(theirs)) {
+    return false;
+  }
+  ::testing::Test::RecordProperty("relay_order", "differs");
+  return true;
+}
+
 class CrashReportTest : public gentrace::testing::FixtureCoreTest {};
 
 TEST_P(CrashReportTest, TheWholeReportIsTheRuntimes) {
@@ -46,9 +75,11 @@ TEST_P(CrashReportTest, TheWholeReportIsTheRuntimes) {
       gentrace::testing::RuntimeReport(GetParam().path + ".crash.txt");
   if (theirs.empty()) GTEST_SKIP() << "the runtime's report was not kept";
   const std::string ours = Core("");
-  EXPECT_TRUE(ours == theirs) << FirstDifference(ours, theirs);
+  EXPECT_TRUE(SameReport(ours, theirs)) << FirstDifference(ours, theirs);
   ::testing::Test::RecordProperty(
-      "report", absl::StartsWith(theirs, "SIGQUIT") ? "sigquit" : "panic");
+      "report", absl::StartsWith(theirs, "panic: ")         ? "panic"
+                : absl::StartsWith(theirs, "fatal error: ") ? "throw"
+                                                            : "signal");
   ::testing::Test::RecordProperty("bytes", static_cast<int>(theirs.size()));
 }
 
@@ -71,7 +102,7 @@ TEST_P(CrashReportTest, StrippedBinaryPrintsTheSameReport) {
     GTEST_SKIP() << "prog.stripped is another build (its build ID differs)";
   }
   const std::string ours = gentrace::testing::ReadFileOrEmpty(ours_path);
-  EXPECT_TRUE(ours == theirs) << FirstDifference(ours, theirs);
+  EXPECT_TRUE(SameReport(ours, theirs)) << FirstDifference(ours, theirs);
 }
 
 INSTANTIATE_TEST_SUITE_P(

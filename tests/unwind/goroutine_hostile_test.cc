@@ -70,10 +70,12 @@ std::vector<FixtureBinary> Targets() {
     if ((b.variant == "goroutines" &&
          ((b.toolchain == "go1.23" && b.goarch == "amd64") ||
           (b.toolchain == "go1.19" && b.goarch == "arm"))) ||
-        // And throws on a goroutine's stack and on the scheduler stack.
-        (b.toolchain == "go1.27" && b.goarch == "amd64" &&
-         (b.variant == "throw-fatal-in-panic" ||
-          b.variant == "throw-deadlock")) ||
+        // And throws on a goroutine's stack and on the scheduler stack, and
+        // signal reports of an LR machine.
+        (b.toolchain == "go1.27" &&
+         ((b.goarch == "amd64" && (b.variant == "report-fatal-in-panic" ||
+                                   b.variant == "report-deadlock")) ||
+          (b.goarch == "arm64" && b.variant == "report-sigill"))) ||
         absl::StrContains(b.path, "esbuild-linux-64-0.14.30") ||
         absl::StrContains(b.path, "esbuild-linux-32-0.13.15")) {
       out.push_back(std::move(b));

@@ -1,7 +1,7 @@
-// Command throws ends in a fatal error the runtime throws rather than
-// panics, of the kind its argument names, under GOTRACEBACK=crash: the
-// report (the "fatal error:" line first) and the core are the ground truth
-// for gentrace's reading of throws (tests/unwind/crash_report_test.cc).
+// Command reports ends in one of the reports the runtime prints other than
+// a plain panic's, of the kind its argument names, under GOTRACEBACK=crash:
+// the report and the core are the ground truth for gentrace's reading of
+// them (tests/unwind/crash_report_test.cc).
 //
 //	throw           runtime.throw on the main goroutine, with a message of
 //	                two lines (indented from Go 1.23)
@@ -11,12 +11,19 @@
 //	                the panic before the fatal error)
 //	deadlock        every goroutine blocked: thrown on the scheduler stack,
 //	                which the report prints as "runtime stack:"
+//	sigquit         SIGQUIT, which the runtime relays to every M: each
+//	                prints its g0's stack and its registers
+//	sigill          SIGILL sent by kill: relayed the same way, with the
+//	                bytes at the interrupted pc
+//	sigsegv         SIGSEGV sent by kill: relayed, with the siginfo's
+//	                address (from Go 1.22)
 package main
 
 import (
 	"fmt"
 	"os"
 	"sync"
+	"syscall"
 	_ "unsafe" // go:linkname
 )
 
@@ -46,9 +53,18 @@ func fatalWhilePanicking() {
 	panic("gentrace: panicking")
 }
 
+// signal sends sig to the process: the thread that sends it takes it on
+// its way back from the system call.
+//
+//go:noinline
+func signal(sig syscall.Signal) {
+	syscall.Kill(os.Getpid(), sig)
+	select {}
+}
+
 func main() {
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: throws throw|fatal|fatal-in-panic|deadlock")
+		fmt.Fprintln(os.Stderr, "usage: reports throw|fatal|fatal-in-panic|deadlock|sigquit|sigill|sigsegv")
 		os.Exit(2)
 	}
 	ready := make(chan bool)
@@ -63,6 +79,12 @@ func main() {
 		fatalWhilePanicking()
 	case "deadlock":
 		select {}
+	case "sigquit":
+		signal(syscall.SIGQUIT)
+	case "sigill":
+		signal(syscall.SIGILL)
+	case "sigsegv":
+		signal(syscall.SIGSEGV)
 	}
 	fmt.Fprintln(os.Stderr, "unknown mode", os.Args[1])
 	os.Exit(2)

@@ -1,0 +1,3 @@
+module gentrace.test/reports
+
+go 1.19

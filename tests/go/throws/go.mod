@@ -1,3 +1,0 @@
-module gentrace.test/throws
-
-go 1.19
