@@ -297,16 +297,18 @@ absl::Status TraceOutput::Write() {
       break;  // the notes are in the page
     case Kind::kText:
       // The rest of a signal's report: after the goroutines a blank line
-      // and the first thread's registers, then each other thread's part.
+      // and the first thread's registers, then each other thread's part;
+      // "-----" after each that relayed the signal.
       for (size_t i = 0; i < text_signal_reports_.size(); ++i) {
+        const SignalReport& report = text_signal_reports_[i];
         if (i == 0) {
           text_or_proto_ += "\n";
         } else {
-          text_or_proto_ += "\n-----\n\n";
-          AppendSignalReportHead(text_signal_reports_[i], /*first=*/false,
-                                 options_.text, &text_or_proto_);
+          AppendSignalReportHead(report, /*first=*/false, options_.text,
+                                 &text_or_proto_);
         }
-        AppendSignalReportRegisters(text_signal_reports_[i], &text_or_proto_);
+        AppendSignalReportRegisters(report, &text_or_proto_);
+        if (report.relayed()) text_or_proto_ += "\n-----\n\n";
       }
       // Notes say how the output was made; stdout stays the runtime's
       // format.

@@ -59,7 +59,7 @@ class TraceOutput {
   // thread's part now, the goroutines after it (the one it interrupted left
   // out, as the runtime leaves it out, and running ones without their
   // stacks), then at Write that thread's registers and the other threads'
-  // parts, "-----" between them.
+  // parts, "-----" after each that relayed the signal.
   void AddSignalReports(const std::vector<SignalReport>& reports);
   // Throws on an M's scheduler stack (Trace.runtime_stacks), before any
   // goroutine and signal report: as text, each as the runtime prints it

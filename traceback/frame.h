@@ -152,6 +152,10 @@ struct SignalReport {
   // For SIGILL and SIGFPE: the bytes at the signal's pc the runtime prints
   // (16, or up to the end of the page).
   std::string instruction_bytes;
+  // It passed the signal on to another M: every thread but the last to
+  // report, and the last too when a thread that had the signal was still
+  // waiting to report.
+  bool relayed = false;
   int64_t m_id = 0;
   Goroutine interrupted;
   // The M's goroutine, running while the signal came on the M's g0.

@@ -76,6 +76,9 @@ class GoroutineTracer {
   struct HandlerFrame {
     std::vector<std::optional<uint64_t>> args;  // sig, info, ctx
     std::optional<uint64_t> interrupted_g;      // runtime.sighandler's gp
+    // Still in runtime.startpanic_m, waiting for the report another thread
+    // prints to end: it has printed nothing yet.
+    bool waiting = false;
   };
   std::optional<HandlerFrame> OutermostSignalHandler(
       const target::Thread& thread) const;
@@ -614,6 +617,7 @@ GoroutineTracer::OutermostSignalHandler(const target::Thread& thread) const {
   // raises to end the process passes through the handler too, and is no
   // report.
   int since_handler = -1;
+  bool waiting = false;  // in startpanic_m since the last handler's frame
   for (; unwinder.valid(); unwinder.Next()) {
     const unwind::GoFrame& frame = unwinder.frame();
     absl::StatusOr<symtab::Func> func = binary_.pclntab().FindFunc(frame.pc);
@@ -623,12 +627,15 @@ GoroutineTracer::OutermostSignalHandler(const target::Thread& thread) const {
       handler.reset();
       since_handler = -1;
     }
+    waiting = waiting || name == "runtime.startpanic_m";
     if (frame.signal_handler) {
       handler = HandlerFrame{
           .args = unwind::ArgumentValues(binary_.pclntab(), binary_.image(),
                                          memory_, arch_, frame),
-          .interrupted_g = callee_gp};
+          .interrupted_g = callee_gp,
+          .waiting = waiting};
       since_handler = 0;
+      waiting = false;
     }
     callee_gp.reset();
     if (name == "runtime.sighandler") {
@@ -796,15 +803,16 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
     std::vector<std::string>* notes) {
   const arch::SignalContextLayout& layout = arch_.signal_context;
   std::vector<SignalReport> reports;
+  int waiting_threads = 0;  // in the handler, yet to report
   for (const target::Thread& thread : threads_) {
     std::optional<HandlerFrame> handler = OutermostSignalHandler(thread);
     if (!handler) continue;
-    if (layout.dumped_registers.empty()) {
+    if (handler->waiting) {
+      ++waiting_threads;
       notes->push_back(absl::StrCat(
           "thread ", thread.tid,
-          " is in the runtime's signal handler; its report (goroutine 0, "
-          "registers) is not read on ",
-          arch_.goarch));
+          " is in the runtime's signal handler, waiting for another report "
+          "to end: it printed nothing"));
       continue;
     }
     const std::vector<std::optional<uint64_t>>& args = handler->args;
@@ -915,6 +923,9 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
                    [](const SignalReport& a, const SignalReport& b) {
                      return a.m_id < b.m_id;
                    });
+  for (size_t i = 0; i < reports.size(); ++i) {
+    reports[i].relayed = i + 1 < reports.size() || waiting_threads > 0;
+  }
   return reports;
 }
 

@@ -55,8 +55,10 @@ struct ReportHead {
   // those registers, and the registers as dumpregs prints them. In M order:
   // the kernel hands the outside SIGQUIT to the main thread (m0) and each
   // relayed one to the next thread that has not blocked it, in the order
-  // the threads were made; the core does not record the order. Empty when
-  // no thread is in the handler.
+  // the threads were made; the core does not record the order. A thread
+  // still waiting in runtime.startpanic_m for another's report to end has
+  // printed nothing and is left out. Empty when no thread is in the
+  // handler.
   std::vector<SignalReport> signal_reports;
 };
 
@@ -101,8 +103,8 @@ absl::Status ReadGoroutines(const symtab::Binary& binary,
 // contents) before the next is read, so memory stays that of one
 // goroutine. `notes` gets how runtime.allgs was found, where the
 // runtime's struct layouts came from, and what of the report's head could
-// not be read (a thread whose g is not found, an architecture or release
-// whose signal context gentrace does not describe).
+// not be read (a thread whose g is not found, a thread in the signal
+// handler that had printed nothing yet).
 absl::Status ForEachGoroutine(
     const symtab::Binary& binary, const target::Target& target,
     absl::FunctionRef<void(gentrace::Goroutine&)> visit,

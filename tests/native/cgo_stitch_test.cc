@@ -117,7 +117,8 @@ TEST_P(CgoGoroutinesTest, WholeReportIsTheRuntimes) {
       ::testing::TempDir(),
       absl::StrCat(gentrace::testing::GentraceCommand(), " core --binary=",
                    cgo->dir, "/prog --core=", cgo->crash, "/prog.core"));
-  EXPECT_EQ(ours, theirs);
+  EXPECT_TRUE(ours == theirs)
+      << gentrace::testing::FirstDifference(ours, theirs);
 }
 
 INSTANTIATE_TEST_SUITE_P(Crashes, CgoGoroutinesTest,

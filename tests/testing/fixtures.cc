@@ -44,6 +44,21 @@ std::string RuntimeReport(const std::string& crash_text_path) {
   return absl::StrJoin(kept, "\n");
 }
 
+std::string FirstDifference(const std::string& ours,
+                            const std::string& theirs) {
+  const std::vector<absl::string_view> a = absl::StrSplit(ours, '\n');
+  const std::vector<absl::string_view> b = absl::StrSplit(theirs, '\n');
+  for (size_t i = 0; i < a.size() || i < b.size(); ++i) {
+    const absl::string_view x = i < a.size() ? a[i] : "(end)";
+    const absl::string_view y = i < b.size() ? b[i] : "(end)";
+    if (x != y) {
+      return absl::StrCat("line ", i + 1, ":\n  ours:   ", x,
+                          "\n  theirs: ", y);
+    }
+  }
+  return "";
+}
+
 bool FileExists(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0;

@@ -71,6 +71,9 @@ std::string ReadFileOrEmpty(const std::string& path);
 // fixture scripts at `crash_text_path`: that file without the lines the
 // scripts' own tools added (timeout's "the monitored command dumped core").
 std::string RuntimeReport(const std::string& crash_text_path);
+// The first line where two texts differ, both sides, for a failure message
+// (gtest's own diff of two texts of 100,000 lines takes gigabytes).
+std::string FirstDifference(const std::string& ours, const std::string& theirs);
 bool FileExists(const std::string& path);
 
 inline void PrintTo(const FixtureBinary& binary, std::ostream* os) {

@@ -31,22 +31,6 @@ namespace {
 
 using ::gentrace::testing::FixtureBinary;
 
-// The first line where the two differ, for the failure message.
-std::string FirstDifference(const std::string& ours,
-                            const std::string& theirs) {
-  const std::vector<absl::string_view> a = absl::StrSplit(ours, '\n');
-  const std::vector<absl::string_view> b = absl::StrSplit(theirs, '\n');
-  for (size_t i = 0; i < a.size() || i < b.size(); ++i) {
-    const absl::string_view x = i < a.size() ? a[i] : "(end)";
-    const absl::string_view y = i < b.size() ? b[i] : "(end)";
-    if (x != y) {
-      return absl::StrCat("line ", i + 1, ":\n  gentrace: ", x,
-                          "\n  runtime:  ", y);
-    }
-  }
-  return "";
-}
-
 // The threads' parts of a signal's report after the first, sorted.
 std::vector<absl::string_view> RelayedParts(const std::string& report) {
   std::vector<absl::string_view> parts = absl::StrSplit(report, "\n-----\n\n");
@@ -75,7 +59,8 @@ TEST_P(CrashReportTest, TheWholeReportIsTheRuntimes) {
       gentrace::testing::RuntimeReport(GetParam().path + ".crash.txt");
   if (theirs.empty()) GTEST_SKIP() << "the runtime's report was not kept";
   const std::string ours = Core("");
-  EXPECT_TRUE(SameReport(ours, theirs)) << FirstDifference(ours, theirs);
+  EXPECT_TRUE(SameReport(ours, theirs))
+      << gentrace::testing::FirstDifference(ours, theirs);
   ::testing::Test::RecordProperty(
       "report", absl::StartsWith(theirs, "panic: ")         ? "panic"
                 : absl::StartsWith(theirs, "fatal error: ") ? "throw"
@@ -102,7 +87,8 @@ TEST_P(CrashReportTest, StrippedBinaryPrintsTheSameReport) {
     GTEST_SKIP() << "prog.stripped is another build (its build ID differs)";
   }
   const std::string ours = gentrace::testing::ReadFileOrEmpty(ours_path);
-  EXPECT_TRUE(SameReport(ours, theirs)) << FirstDifference(ours, theirs);
+  EXPECT_TRUE(SameReport(ours, theirs))
+      << gentrace::testing::FirstDifference(ours, theirs);
 }
 
 INSTANTIATE_TEST_SUITE_P(
