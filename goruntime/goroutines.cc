@@ -140,6 +140,7 @@ absl::StatusOr<GoroutineReader> GoroutineReader::Create(
       GSignalFields(l, arch.ptr_size,
                     binary.go_version() ? binary.go_version()->minor
                                         : kRuntimeLayoutTableNewestMinor);
+  reader.m_incgo_ = MIncgoOffset(l, arch.ptr_size);
   // Enough of a g to hold every field read (goid and friends are 8 bytes).
   reader.g_size_ =
       8 + std::max({l.g_stack_hi, l.g_m, l.g_sched + l.gobuf_lr, l.g_syscallpc,
@@ -371,6 +372,8 @@ absl::StatusOr<Goroutine> GoroutineReader::ReadG(uint64_t address) const {
     out.m_gsignal = Word(out.m + l.m_gsignal, p).value_or(0);
     out.m_g0 = Word(out.m + l.m_g0, p).value_or(0);
     out.m_curg = Word(out.m + l.m_curg, p).value_or(0);
+    out.m_incgo = memory_->ReadUnsigned(out.m + m_incgo_, 1, arch_->byte_order)
+                      .value_or(0) != 0;
   }
   return out;
 }

@@ -45,6 +45,7 @@ struct Goroutine {
   uint64_t m_gsignal = 0;  // that M's signal-handling g
   uint64_t m_g0 = 0;       // and its scheduler g
   uint64_t m_curg = 0;     // and the goroutine it runs
+  bool m_incgo = false;    // whether that M is in a cgo call
   uint64_t locked_m = 0;
   uint64_t go_pc = 0;  // the `go` statement that created it
   uint64_t start_pc = 0;
@@ -133,6 +134,7 @@ class GoroutineReader {
   const symtab::AddressSpace* memory_;
   RuntimeLayout layout_;
   SignalFields signal_fields_ = {};  // g.sig and friends, in this release
+  int m_incgo_ = 0;                  // m.incgo, in this release
   int g_size_ = 0;                   // bytes of a g that ReadG reads
   uint64_t allgs_ = 0;               // &runtime.allgs, relocated
   uint64_t allglen_ = 0;             // &runtime.allglen, relocated

@@ -123,6 +123,13 @@ SignalFields GSignalFields(const RuntimeLayout& layout, int ptr_size,
   return fields;
 }
 
+int MIncgoOffset(const RuntimeLayout& layout, int ptr_size) {
+  // id, mallocing, throwing; preemptoff at a word boundary past them; the
+  // three int32s and the four bytes.
+  const int preemptoff = layout.m_id + 8 + 4 + 4;
+  return preemptoff + 2 * ptr_size + 3 * 4 + 4;
+}
+
 absl::StatusOr<RuntimeLayout> RuntimeLayoutFor(const symtab::GoVersion& version,
                                                const arch::ArchInfo& arch,
                                                int table_newest_minor) {

@@ -65,6 +65,13 @@ struct SignalFields {
 SignalFields GSignalFields(const RuntimeLayout& layout, int ptr_size,
                            int go_minor);
 
+// Where an m keeps incgo (bool: the M is in a cgo call). Every release from
+// go1.13 to go1.27 declares after `id int64`: mallocing and throwing (32
+// bits), preemptoff (a string), locks, dying and profilehz (int32),
+// spinning, blocked, newSigstack and printlock (a byte each), then incgo
+// (runtime_layout_test holds it to the DWARF of every fixture binary).
+int MIncgoOffset(const RuntimeLayout& layout, int ptr_size);
+
 // The newest release gentrace's layout table was checked for.
 inline constexpr int kRuntimeLayoutTableNewestMinor = 27;
 

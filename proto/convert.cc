@@ -265,6 +265,7 @@ void ToProto(traceback::SignalReport&& report, SignalReport* out) {
   out->set_m_id(report.m_id);
   out->set_instruction_bytes(std::move(report.instruction_bytes));
   out->set_relayed(report.relayed);
+  out->set_in_cgo(report.in_cgo);
   ToProto(std::move(report.interrupted), out->mutable_interrupted());
   if (report.running) {
     ToProto(std::move(*report.running), out->mutable_running());

@@ -335,6 +335,7 @@ void AppendSignalReportHead(const SignalReport& report, bool first,
     absl::StrAppend(out, " addr=0x", absl::Hex(signal.addr()));
   }
   *out += "\n";
+  if (report.in_cgo()) *out += "signal arrived during cgo execution\n";
   if (!report.instruction_bytes().empty()) {
     *out += "instruction bytes:";
     for (const char byte : report.instruction_bytes()) {

@@ -72,9 +72,11 @@ void AppendRuntimeStackText(const Goroutine& g0,
 
 // One thread's part of the report a signal made (SignalReport): the
 // signal's name, "PC=0x... m=N sigcode=N" (with " addr=0x..." for a fault),
-// for SIGILL and SIGFPE "instruction bytes: 0x.. ...", a blank line, the goroutine the signal interrupted with its frames, and,
-// except on the `first` thread (which lists every goroutine there instead),
-// the M's running goroutine when the signal came on its g0:
+// "signal arrived during cgo execution" when it came in C code, for SIGILL
+// and SIGFPE "instruction bytes: 0x.. ...", a blank line, the goroutine the
+// signal interrupted with its frames, and, except on the `first` thread (which
+// lists every goroutine there instead), the M's running goroutine when the
+// signal came on its g0:
 //
 //   SIGQUIT: quit
 //   PC=0x46d097 m=0 sigcode=0

@@ -299,16 +299,18 @@ TEST(RuntimeStackTextTest, AThrowOnTheSchedulerStack) {
   EXPECT_EQ(text, "fatal error: all goroutines are asleep - deadlock!\n");
 }
 
-// A SIGILL's PC line and instruction bytes (no address: not a fault), then
-// registers two to a line (the LR machines but arm and arm64).
+// A SIGILL's PC line, in C code, and its instruction bytes (no address:
+// not a fault), then registers two to a line (the LR machines but arm and
+// arm64).
 TEST(SignalReportTextTest, InstructionBytesAndRegistersTwoToALine) {
   SignalReport report;
   ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
       R"pb(
         m_id: 2
         signal { number: 4 name: "SIGILL: illegal instruction" pc: 0x1d2c8 }
+        in_cgo: true
         instruction_bytes: "\x01\x00\x00\xd4\xc0\x03"
-        interrupted { id: 0 status: "idle" }
+        interrupted { id: 1 status: "syscall" }
         registers { label: "r0   " value: 0x0 separator: "\t" }
         registers { label: "r1   " value: 0xa5330 separator: "\n" }
         registers { label: "pc   " value: 0x1d2c8 separator: "\t" }
@@ -321,8 +323,9 @@ TEST(SignalReportTextTest, InstructionBytesAndRegistersTwoToALine) {
       absl::StartsWith(text,
                        "SIGILL: illegal instruction\n"
                        "PC=0x1d2c8 m=2 sigcode=0\n"
+                       "signal arrived during cgo execution\n"
                        "instruction bytes: 0x1 0x0 0x0 0xd4 0xc0 0x3\n\n"
-                       "goroutine 0 "))
+                       "goroutine 1 "))
       << text;
   text.clear();
   AppendSignalReportRegisters(report, &text);

@@ -167,10 +167,11 @@ void TraceOutput::AddGoroutine(const Goroutine& goroutine) {
   Add(goroutine, Trace::kGoroutinesFieldNumber, &goroutines_,
       [&](std::string* out) {
         if (added_any_) *out += "\n";
-        if (signal_report != nullptr && goroutine.reporting()) {
+        if (signal_report != nullptr && goroutine.reporting() &&
+            goroutine.report_cause() != REPORT_CAUSE_NONE) {
           // In a signal's report the first thread lists the goroutines;
           // the running ones print their stacks in their own threads'
-          // parts.
+          // parts (but its own M's, shown from where it left its stack).
           Goroutine listed = goroutine;
           listed.set_reporting(false);
           AppendGoroutineText(listed, options_.text, out);

@@ -152,6 +152,9 @@ struct SignalReport {
   // For SIGILL and SIGFPE: the bytes at the signal's pc the runtime prints
   // (16, or up to the end of the page).
   std::string instruction_bytes;
+  // The signal came while the M ran C code (a cgo call): `interrupted` is
+  // the goroutine that made the call.
+  bool in_cgo = false;
   // It passed the signal on to another M: every thread but the last to
   // report, and the last too when a thread that had the signal was still
   // waiting to report.

@@ -56,7 +56,7 @@ class GoroutineTracer {
   // The signal reports of the threads in the runtime's signal handler.
   std::vector<SignalReport> SignalReports(std::vector<std::string>* notes);
   // The throws on threads' scheduler stacks (ReportHead::runtime_stacks);
-  // sets interrupted_by_throw_.
+  // sets shown_first_ to the first one's M's goroutine.
   std::vector<Goroutine> RuntimeStacks(
       absl::Span<const goruntime::Goroutine> gs,
       std::vector<std::string>* notes);
@@ -118,9 +118,10 @@ class GoroutineTracer {
   const goruntime::GoroutineReader& reader_;
   const GoroutineReadOptions& options_;
   std::optional<goruntime::DeferLayout> defer_layout_;
-  // The goroutine of the M that threw on its scheduler stack, if any: the
-  // runtime prints it first, from where it left its stack.
-  uint64_t interrupted_by_throw_ = 0;
+  // The goroutine of the M that reports while on its scheduler stack (it
+  // threw there, or a signal came there), if any: the runtime prints it
+  // first among the goroutines, from where it left its stack.
+  uint64_t shown_first_ = 0;
   std::vector<symtab::SourceFrame> locations_;  // scratch
 };
 
@@ -428,8 +429,20 @@ absl::Status GoroutineTracer::Run(
   if (options_.report_head != nullptr) {
     options_.report_head->runtime_stacks = RuntimeStacks(*gs, notes);
     options_.report_head->signal_reports = SignalReports(notes);
+    // The first signal report lists the goroutines; when the signal came
+    // on its M's g0, the M's goroutine comes first.
+    const std::vector<SignalReport>& reports =
+        options_.report_head->signal_reports;
+    if (shown_first_ == 0 && !reports.empty() &&
+        reports.front().interrupted.id == 0) {
+      if (absl::StatusOr<goruntime::Goroutine> g0 =
+              reader_.ReadG(reports.front().interrupted.address);
+          g0.ok()) {
+        shown_first_ = g0->m_curg;
+      }
+    }
   }
-  const uint64_t first = interrupted_by_throw_;
+  const uint64_t first = shown_first_;
   Goroutine scratch;
   const auto trace = [&](const goruntime::Goroutine& g) -> Goroutine& {
     // A fresh goroutine that keeps the last one's frame storage.
@@ -564,9 +577,9 @@ void GoroutineTracer::TraceGoroutine(const goruntime::Goroutine& g,
       thread_index = static_cast<int>(t);
     }
   }
-  if (state == goruntime::kGrunning && g.address == interrupted_by_throw_) {
-    // Its M threw on the scheduler stack: the runtime shows it from where
-    // it left its stack, as the report's first goroutine.
+  if (state == goruntime::kGrunning && g.address == shown_first_) {
+    // Its M reports from the scheduler stack: the runtime shows it from
+    // where it left its stack, as the report's first goroutine.
     out->reporting = true;
     out->stop = AppendWalk(binary_, arch_, memory_,
                            {.pc = g.sched_pc,
@@ -766,8 +779,8 @@ std::vector<Goroutine> GoroutineTracer::RuntimeStacks(
     Goroutine& stack = stacks.emplace_back();
     if (g0.ok()) {
       Describe(*g0, notes, &stack);
-      if (interrupted_by_throw_ == 0 && !pending) {
-        interrupted_by_throw_ = g0->m_curg;
+      if (shown_first_ == 0 && !pending) {
+        shown_first_ = g0->m_curg;
       }
     } else {
       notes->push_back(absl::StrCat(
@@ -842,6 +855,16 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
     }
     SignalReport& report = reports.emplace_back();
     report.tid = thread.tid;
+    report.m_id = g->m_id;
+    // On the g0 of an M in a cgo call: the runtime reports the goroutine
+    // that made the call, which shows from where it entered it.
+    if (g->m_incgo && g->address == g->m_g0 && g->m_curg != 0) {
+      if (absl::StatusOr<goruntime::Goroutine> curg = reader_.ReadG(g->m_curg);
+          curg.ok()) {
+        report.in_cgo = true;
+        g = std::move(curg);
+      }
+    }
     // si_code is an int32 the runtime prints widened to its word.
     const int32_t code = static_cast<int32_t>(
         memory_
@@ -870,7 +893,6 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
                                       "signal's pc are unreadable"));
       }
     }
-    report.m_id = g->m_id;
     Describe(*g, notes, &report.interrupted);
     report.interrupted.reporting = true;
     report.interrupted.report_cause = ReportCause::kSignal;

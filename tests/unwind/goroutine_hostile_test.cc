@@ -70,11 +70,12 @@ std::vector<FixtureBinary> Targets() {
     if ((b.variant == "goroutines" &&
          ((b.toolchain == "go1.23" && b.goarch == "amd64") ||
           (b.toolchain == "go1.19" && b.goarch == "arm"))) ||
-        // And throws on a goroutine's stack and on the scheduler stack, and
-        // signal reports of an LR machine.
+        // And throws on a goroutine's stack and on the scheduler stack, a
+        // signal in C code, and signal reports of an LR machine.
         (b.toolchain == "go1.27" &&
          ((b.goarch == "amd64" && (b.variant == "report-fatal-in-panic" ||
-                                   b.variant == "report-deadlock")) ||
+                                   b.variant == "report-deadlock" ||
+                                   b.variant == "report-sigquit-in-c")) ||
           (b.goarch == "arm64" && b.variant == "report-sigill"))) ||
         absl::StrContains(b.path, "esbuild-linux-64-0.14.30") ||
         absl::StrContains(b.path, "esbuild-linux-32-0.13.15")) {

@@ -96,8 +96,8 @@ TEST_P(RuntimeLayoutTest, SourceTypeCheckMatchesGdb) {
 
 // The fields a crash report's panic lines need and the layout tables derive
 // rather than sweep: g.sig and its siginfo words (from the neighbouring
-// fields and the release), _panic.repanicked (between recovered and
-// goexit, 1.25+). DWARF says where they are.
+// fields and the release), m.incgo (from m.id), _panic.repanicked (between
+// recovered and goexit, 1.25+). DWARF says where they are.
 TEST_P(RuntimeLayoutTest, DerivedCrashFieldsMatchDwarf) {
   absl::StatusOr<symtab::DwarfTypes> dwarf =
       symtab::DwarfTypes::Open(GetParam().path, "runtime");
@@ -111,6 +111,8 @@ TEST_P(RuntimeLayoutTest, DerivedCrashFieldsMatchDwarf) {
   EXPECT_EQ(dwarf->MemberOffset("runtime.g", "sigcode0"), signal.sigcode0);
   EXPECT_EQ(dwarf->MemberOffset("runtime.g", "sigcode1"), signal.sigcode1);
   EXPECT_EQ(dwarf->MemberOffset("runtime.g", "sigpc"), signal.sigpc);
+  EXPECT_EQ(dwarf->MemberOffset("runtime.m", "incgo"),
+            goruntime::MIncgoOffset(*layout, arch_->ptr_size));
   absl::StatusOr<goruntime::DeferLayout> defers =
       goruntime::DeferLayoutFor(*binary_->go_version(), arch_->ptr_size);
   ASSERT_TRUE(defers.ok()) << defers.status();

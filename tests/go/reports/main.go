@@ -17,6 +17,9 @@
 //	                bytes at the interrupted pc
 //	sigsegv         SIGSEGV sent by kill: relayed, with the siginfo's
 //	                address (from Go 1.22)
+//	sigquit-in-c    built with cgo (cgo.go): SIGQUIT while the main
+//	                goroutine is in a cgo call, which its M reports from C
+//	                code ("signal arrived during cgo execution")
 package main
 
 import (
@@ -29,6 +32,9 @@ import (
 
 //go:linkname throw runtime.throw
 func throw(s string)
+
+// modes are the modes other files add (cgo.go, where cgo is on).
+var modes = map[string]func(){}
 
 // parked is one more goroutine for the report, blocked for good.
 func parked(ready chan<- bool) {
@@ -64,7 +70,7 @@ func signal(sig syscall.Signal) {
 
 func main() {
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: reports throw|fatal|fatal-in-panic|deadlock|sigquit|sigill|sigsegv")
+		fmt.Fprintln(os.Stderr, "usage: reports throw|fatal|fatal-in-panic|deadlock|sigquit|sigill|sigsegv|sigquit-in-c")
 		os.Exit(2)
 	}
 	ready := make(chan bool)
@@ -85,6 +91,10 @@ func main() {
 		signal(syscall.SIGILL)
 	case "sigsegv":
 		signal(syscall.SIGSEGV)
+	default:
+		if mode, ok := modes[os.Args[1]]; ok {
+			mode()
+		}
 	}
 	fmt.Fprintln(os.Stderr, "unknown mode", os.Args[1])
 	os.Exit(2)
