@@ -161,6 +161,36 @@ constexpr V kLoong64Regs[] = {
     "r18", "r19", "r20", "r21", "r22", "r23",     "r24", "r25", "r26",
     "r27", "r28", "r29", "r30", "r31", "orig_a0", "pc",  "badv"};
 
+// loong64's sigcontext: sc_pc, then sc_regs (r0-r31).
+constexpr auto kLoong64SignalRegs = [] {
+  std::array<V, 33> regs{};
+  regs[0] = "pc";
+  for (size_t i = 0; i < 32; ++i) regs[i + 1] = kLoong64Regs[i];
+  return regs;
+}();
+
+// DWARF register numbers of each psABI, where they differ from the
+// NT_PRSTATUS order (arm, arm64, loong64, mips and s390x number r0... as
+// their slots do; the rows below take those slots).
+constexpr V kAmd64DwarfRegs[] = {"rax", "rdx", "rcx", "rbx", "rsi", "rdi",
+                                 "rbp", "rsp", "r8",  "r9",  "r10", "r11",
+                                 "r12", "r13", "r14", "r15", "rip"};
+constexpr V k386DwarfRegs[] = {"eax", "ecx", "edx", "ebx", "esp",
+                               "ebp", "esi", "edi", "eip"};
+// r0-r31, then (after the floating-point registers) 65, the link register.
+constexpr auto kPpc64DwarfRegs = [] {
+  std::array<V, 66> regs{};
+  for (size_t i = 0; i < 32; ++i) regs[i] = kPpc64Regs[i];
+  regs[65] = "lr";
+  return regs;
+}();
+// x0 (zero, unnamed) to x31: the slots but for the first, the pc.
+constexpr auto kRiscv64DwarfRegs = [] {
+  std::array<V, 32> regs{};
+  for (size_t i = 1; i < 32; ++i) regs[i] = kRiscv64Regs[i];
+  return regs;
+}();
+
 // The runtime's internal/goarch and cmd/internal/sys facts (MinFrameSize,
 // StackAlign, PCQuantum; the LR and frame pointer registers). elf_prstatus puts
 // pr_pid at 32 / 24 and pr_reg at 112 / 72 on 64- / 32-bit Linux. Signal
@@ -172,34 +202,35 @@ constexpr ArchInfo kArches[] = {
     // align, pc quantum, pc/sp/lr/fp registers, red zone, sigset bytes,
     // NT_PRSTATUS pid/regs offsets and slot size, slots, signal context
     // {regs pointer, pc, sp, lr, size, general registers, their names,
-    // dumpregs lines, g register, since go1.N, thread pointer, its g, fault
-    // address}
+    // dumpregs lines, g register, since go1.N, thread pointer, its g,
+    // sigcode bytes, fault address}, registers by DWARF number, where
+    // crosscall2 leaves its C caller's return address
     {"386", InstructionSet::kX86, 3, 0, 0x14c, 4, ByteOrder::kLittle, false, 0, 4, 1, "eip", "esp", "", "", 0, 8,
-     24, 72, 4, k386Regs, {-1, 76, 48, -1, 4, -1, {}, k386DumpedRegisters, -1, 0, "", 0}},
+     24, 72, 4, k386Regs, {-1, 76, 48, -1, 4, -1, {}, k386DumpedRegisters, -1, 0, "", 0, 4}, k386DwarfRegs, -4},
     {"amd64", InstructionSet::kX86, 62, 0x01000007, 0x8664, 8, ByteOrder::kLittle, false, 0, 8, 1, "rip", "rsp", "", "rbp", 128, 8,
-     32, 112, 8, kAmd64Regs, {-1, 168, 160, -1, 8, 40, kAmd64SignalRegs, kAmd64DumpedRegisters, 40 + 6 * 8, 17, "fs_base", -8}},
+     32, 112, 8, kAmd64Regs, {-1, 168, 160, -1, 8, 40, kAmd64SignalRegs, kAmd64DumpedRegisters, 40 + 6 * 8, 17, "fs_base", -8, 8}, kAmd64DwarfRegs, -8},
     {"arm", InstructionSet::kArm, 40, 0, 0x1c4, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "lr", "", 0, 8,
-     24, 72, 4, kArmRegs, {-1, 92, 84, 88, 4, -1, {}, kArmDumpedRegisters, 72, 0, "", 0, 100}},
+     24, 72, 4, kArmRegs, {-1, 92, 84, 88, 4, 32, kArmRegs, kArmDumpedRegisters, 72, 0, "", 0, 4, 100}, {kArmRegs, 16}},
     {"arm64", InstructionSet::kArm64, 183, 0x0100000c, 0xaa64, 8, ByteOrder::kLittle, true, 8, 16, 4, "pc", "sp", "x30", "x29", 0, 8,
-     32, 112, 8, kArm64Regs, {-1, 440, 432, 424, 8, -1, {}, kArm64DumpedRegisters, 408, 0, "", 0, 176}},
+     32, 112, 8, kArm64Regs, {-1, 440, 432, 424, 8, 184, kArm64Regs, kArm64DumpedRegisters, 408, 0, "", 0, 8, 176}, {kArm64Regs, 32}, -8},
     {"loong64", InstructionSet::kLoong64, 258, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "r3", "r1", "", 0, 8,
-     32, 112, 8, kLoong64Regs, {-1, 176, 208, 192, 8, -1, {}, kLoong64DumpedRegisters, 360, 0, "", 0}},
+     32, 112, 8, kLoong64Regs, {-1, 176, 208, 192, 8, 176, kLoong64SignalRegs, kLoong64DumpedRegisters, 360, 0, "", 0, 4}, {kLoong64Regs, 32}},
     {"mips", InstructionSet::kMips, 8, 0, 0, 4, ByteOrder::kBig, true, 4, 4, 4, "pc", "sp", "ra", "", 0, 16,
-     24, 72, 4, kMips32Regs, {-1, 36, 276, 292, 4, -1, {}, kMipsDumpedRegisters<4>, 284, 0, "", 0}},
+     24, 72, 4, kMips32Regs, {-1, 36, 276, 292, 4, -1, {}, kMipsDumpedRegisters<4>, 284, 0, "", 0, 4}, {kMips32Regs + 6, 32}},
     {"mipsle", InstructionSet::kMips, 8, 0, 0, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "ra", "", 0, 16,
-     24, 72, 4, kMips32Regs, {-1, 32, 272, 288, 4, -1, {}, kMipsDumpedRegisters<0>, 280, 0, "", 0}},
+     24, 72, 4, kMips32Regs, {-1, 32, 272, 288, 4, -1, {}, kMipsDumpedRegisters<0>, 280, 0, "", 0, 4}, {kMips32Regs + 6, 32}},
     {"mips64", InstructionSet::kMips, 8, 0, 0, 8, ByteOrder::kBig, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 16,
-     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}, kMips64DumpedRegisters, 280, 0, "", 0}},
+     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}, kMips64DumpedRegisters, 280, 0, "", 0, 4}, {kMips64Regs, 32}},
     {"mips64le", InstructionSet::kMips, 8, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 16,
-     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}, kMips64DumpedRegisters, 280, 0, "", 0}},
+     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}, kMips64DumpedRegisters, 280, 0, "", 0, 4}, {kMips64Regs, 32}},
     {"ppc64", InstructionSet::kPpc64, 21, 0, 0, 8, ByteOrder::kBig, true, 32, 16, 4, "pc", "r1", "lr", "", 288, 8,
-     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, -1, {}, kPpc64DumpedRegisters, 240, 0, "", 0, 328}},
+     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, 0, kPpc64Regs, kPpc64DumpedRegisters, 240, 0, "", 0, 4, 328}, kPpc64DwarfRegs},
     {"ppc64le", InstructionSet::kPpc64, 21, 0, 0, 8, ByteOrder::kLittle, true, 32, 16, 4, "pc", "r1", "lr", "", 288, 8,
-     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, -1, {}, kPpc64DumpedRegisters, 240, 0, "", 0, 328}},
+     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, 0, kPpc64Regs, kPpc64DumpedRegisters, 240, 0, "", 0, 4, 328}, kPpc64DwarfRegs},
     {"riscv64", InstructionSet::kRiscv64, 243, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 8,
-     32, 112, 8, kRiscv64Regs, {-1, 176, 192, 184, 8, -1, {}, kRiscv64DumpedRegisters, 392, 0, "", 0}},
+     32, 112, 8, kRiscv64Regs, {-1, 176, 192, 184, 8, 176, kRiscv64Regs, kRiscv64DumpedRegisters, 392, 0, "", 0, 4}, kRiscv64DwarfRegs},
     {"s390x", InstructionSet::kS390x, 22, 0, 0, 8, ByteOrder::kBig, true, 8, 8, 2, "pswa", "r15", "r14", "", 0, 8,
-     32, 112, 8, kS390xRegs, {-1, 48, 176, 168, 8, -1, {}, kS390xDumpedRegisters, 160, 0, "", 0}},
+     32, 112, 8, kS390xRegs, {-1, 48, 176, 168, 8, 40, kS390xRegs, kS390xDumpedRegisters, 160, 0, "", 0, 4}, {kS390xRegs + 2, 16}},
 };
 // clang-format on
 

@@ -47,8 +47,9 @@ struct SignalContextLayout {
   int lr;  // -1 without a link register
   int value_size;
   // The general registers as the ucontext stores them, in order from
-  // `general_registers` on (gdb names; empty where the order is not
-  // described here): what a native unwinder starts from.
+  // `general_registers` on (gdb names, an empty one for a slot not named;
+  // empty where the order is not described here): what a native unwinder
+  // starts from.
   int general_registers;
   absl::Span<const absl::string_view> general_register_names;
   // dumpregs' lines in its order; empty where not described here.
@@ -64,6 +65,10 @@ struct SignalContextLayout {
   // not described here.
   absl::string_view thread_pointer;
   int tls_g_offset;
+  // The width of sigctxt.sigcode(), the si_code the runtime prints (code=,
+  // sigcode=): the int32 widened to 8 bytes on amd64 and arm64, cut to 4
+  // bytes (uint32) elsewhere.
+  int sigcode_size;
   // Where the fault address the runtime prints (sigctxt.fault) lies among
   // the registers (arm's and arm64's fault_address, ppc64's dar); -1 where
   // it prints the siginfo's si_addr.
@@ -108,6 +113,15 @@ struct ArchInfo {
   int prstatus_slot_size;
   absl::Span<const absl::string_view> prstatus_slots;
   SignalContextLayout signal_context;
+  // The general registers by their DWARF numbers (the psABI's; index: the
+  // number, empty: none we name), which native unwinders speak.
+  absl::Span<const absl::string_view> dwarf_registers;
+  // Where runtime/cgo's crosscall2 (C calling back into Go) leaves the
+  // return address into its C caller: bytes from that caller's SP (x86:
+  // pushed by the call; arm64: crosscall2 saves LR there); 0 where not
+  // described here (the other ports save it inside frames whose sizes the
+  // pclntab does not record).
+  int crosscall2_return_offset = 0;
 };
 
 // The table, one row per GOARCH.

@@ -53,6 +53,9 @@ TEST(ArchTableTest, SignalContextRegisterOrderAgreesWithPcAndSpOffsets) {
     };
     EXPECT_EQ(slot_of(arch.pc), layout.pc) << arch.goarch;
     EXPECT_EQ(slot_of(arch.sp), layout.sp) << arch.goarch;
+    if (layout.lr >= 0) {
+      EXPECT_EQ(slot_of(arch.lr), layout.lr) << arch.goarch;
+    }
   }
   EXPECT_GE(described, 1);
 }
@@ -120,7 +123,12 @@ TEST(RegistersTest, EveryNamedRegisterHasASlot) {
     EXPECT_LE(arch.prstatus_slots.size(), Registers::kMaxSlots);
     Registers registers(arch);
     for (absl::string_view name : arch.signal_context.general_register_names) {
+      if (name.empty()) continue;  // a slot not named
       EXPECT_TRUE(registers.Set(name, 1)) << name;
+    }
+    for (absl::string_view name : arch.dwarf_registers) {
+      if (name.empty()) continue;
+      EXPECT_TRUE(registers.Set(name, 1)) << "DWARF " << name;
     }
     EXPECT_TRUE(registers.Set(arch.pc, 0x1000));
     EXPECT_TRUE(registers.Set(arch.sp, 0x2000));

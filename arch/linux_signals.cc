@@ -88,6 +88,10 @@ bool IsInstructionSignal(const ArchInfo& arch, uint32_t sig) {
          number == Number(arch, "SIGFPE: floating-point exception");
 }
 
+bool IsRelaySignal(const ArchInfo& arch, uint32_t sig) {
+  return static_cast<int>(sig) == Number(arch, "SIGQUIT: quit");
+}
+
 int SiginfoCodeOffset(const ArchInfo& arch) { return IsMips(arch) ? 4 : 8; }
 
 int SiginfoAddrOffset(const ArchInfo& arch) {

@@ -23,6 +23,10 @@ bool IsFaultSignal(const ArchInfo& arch, uint32_t sig);
 // SIGFPE).
 bool IsInstructionSignal(const ArchInfo& arch, uint32_t sig);
 
+// Whether it is SIGQUIT, the signal a crashing runtime relays to its other
+// Ms so that each prints its stack.
+bool IsRelaySignal(const ArchInfo& arch, uint32_t sig);
+
 // Where a Linux siginfo keeps si_code (after si_signo and si_errno, which
 // MIPS swaps) and si_addr.
 int SiginfoCodeOffset(const ArchInfo& arch);

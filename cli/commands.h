@@ -12,6 +12,8 @@
 #include "render/trace_output.h"
 #include "symtab/binary.h"
 #include "symtab/symbol_index.h"
+#include "target/target.h"
+#include "traceback/native_frames.h"
 
 namespace gentrace::cli {
 
@@ -47,6 +49,12 @@ absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> OpenSymbolIndex(
 // core read; the text options, which need the binary, are the caller's.
 absl::StatusOr<render::TraceOutputOptions> OutputOptions(
     const Args& args, absl::string_view format);
+
+// The C frames --native asks `core` and `pid` to stitch into goroutines
+// (null without --native), or why the program's cannot be read.
+absl::StatusOr<std::unique_ptr<traceback::TargetNativeFrames>>
+NativeFramesFromArgs(const Args& args, const target::Target& program,
+                     const symtab::Binary& binary);
 
 // Each runs one subcommand on its arguments (after the subcommand name),
 // writing results to stdout. A returned error is printed by main.

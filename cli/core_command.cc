@@ -15,7 +15,6 @@
 #include "traceback/goroutines.h"
 #include "traceback/native_frames.h"
 #include "traceback/walk.h"
-#include "unwind/native_unwinder.h"
 
 namespace gentrace::cli {
 absl::Status RunCore(absl::Span<char* const> argv) {
@@ -64,16 +63,9 @@ absl::Status RunCore(absl::Span<char* const> argv) {
     }
     return out.Write();
   }
-  std::optional<traceback::TargetNativeFrames> native;
-  if (input->args.Has("native")) {
-    if (!unwind::CanUnwindMemoryNative(program.arch())) {
-      return absl::UnimplementedError(
-          absl::StrCat("--native: C frames are read from cores of this host's "
-                       "architecture, on amd64 hosts; the core is ",
-                       program.arch().goarch));
-    }
-    native.emplace(program, binary);
-  }
+  absl::StatusOr<std::unique_ptr<traceback::TargetNativeFrames>> native =
+      NativeFramesFromArgs(input->args, program, binary);
+  if (!native.ok()) return native.status();
   std::vector<std::string> notes;
   traceback::ReportHead head;
   bool head_added = false;
@@ -101,7 +93,7 @@ absl::Status RunCore(absl::Span<char* const> argv) {
                                   },
                                   &notes,
                                   {.pending_defers = input->args.Has("defers"),
-                                   .native_frames = native ? &*native : nullptr,
+                                   .native_frames = native->get(),
                                    .report_head = &head});
   if (!status.ok()) return status;
   add_head();

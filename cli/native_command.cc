@@ -1,8 +1,9 @@
 // gentrace native: every thread's native (C, C++) frames, from an ELF core
-// of the host architecture (libunwind-coredump, with the files its NT_FILE
-// note names) or from a running process held with ptrace; named from the
-// mapped files' ELF symbols and DWARF lines.
+// or a running process held with ptrace, unwound by the CFI of the files it
+// had mapped (MemoryNativeUnwinder) and named from their ELF symbols and
+// DWARF lines.
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "target/core_file.h"
 #include "target/live_process.h"
 #include "traceback/native_frames.h"
+#include "unwind/memory_native_unwinder.h"
 #include "unwind/native_unwinder.h"
 
 namespace gentrace::cli {
@@ -50,24 +52,13 @@ absl::Status RunNative(absl::Span<char* const> argv) {
   if (!args.ok()) return args.status();
   absl::StatusOr<std::string> format = args->Format(kFormats);
   if (!format.ok()) return format.status();
-  Trace trace;
+  std::unique_ptr<target::Target> program;
+  target::LiveProcess* live = nullptr;
   if (std::optional<std::string> core_path = args->Flag("core")) {
     absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
         target::CoreFile::Open(*core_path);
     if (!core.ok()) return core.status();
-    const symtab::NativeModules modules =
-        traceback::NativeModulesOf((*core)->file_mappings());
-    std::vector<unwind::BackingFile> files;
-    for (const target::FileMapping& m : (*core)->file_mappings()) {
-      files.push_back({m.path, m.start});
-    }
-    for (size_t i = 0; i < (*core)->threads().size(); ++i) {
-      *trace.add_threads() =
-          Named((*core)->threads()[i].tid,
-                unwind::UnwindCoreNative(*core_path, static_cast<int>(i), files,
-                                         kMaxFrames),
-                modules);
-    }
+    program = *std::move(core);
   } else if (std::optional<std::string> pid_text = args->Flag("pid")) {
     pid_t pid = 0;
     if (!absl::SimpleAtoi(*pid_text, &pid) || pid <= 0) {
@@ -76,20 +67,26 @@ absl::Status RunNative(absl::Span<char* const> argv) {
     absl::StatusOr<std::unique_ptr<target::LiveProcess>> process =
         target::LiveProcess::Attach(pid);
     if (!process.ok()) return process.status();
-    const symtab::NativeModules modules =
-        traceback::NativeModulesOf((*process)->file_mappings());
-    for (const target::Thread& t : (*process)->threads()) {
-      *trace.add_threads() = Named(
-          t.tid,
-          unwind::UnwindPtraceNative(static_cast<pid_t>(t.tid), kMaxFrames),
-          modules);
-    }
-    (*process)->Detach();
+    live = process->get();
+    program = *std::move(process);
   } else {
     return absl::InvalidArgumentError(
         "usage: gentrace native --core=PATH | --pid=PID [--format=...]");
   }
-
+  const symtab::NativeModules modules =
+      traceback::NativeModulesOf(program->file_mappings());
+  absl::StatusOr<std::unique_ptr<unwind::MemoryNativeUnwinder>> unwinder =
+      traceback::NativeUnwinderOf(*program, modules);
+  Trace trace;
+  if (unwinder.ok()) {
+    for (const target::Thread& t : program->threads()) {
+      *trace.add_threads() =
+          Named(t.tid, (*unwinder)->Unwind(t.registers, kMaxFrames), modules);
+    }
+  }
+  // A live process runs on before anything is written.
+  if (live != nullptr) live->Detach();
+  if (!unwinder.ok()) return unwinder.status();
   return render::WriteThreadTrace(trace, *format);
 }
 

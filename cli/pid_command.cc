@@ -17,8 +17,9 @@
 namespace gentrace::cli {
 
 absl::Status RunPid(absl::Span<char* const> argv) {
-  constexpr absl::string_view kFlags[] = {
-      "binary", "defers", "format", "group", "pprof-group", "source-root"};
+  constexpr absl::string_view kFlags[] = {"binary",     "defers", "format",
+                                          "group",      "native", "pprof-group",
+                                          "source-root"};
   constexpr absl::string_view kFormats[] = {"text", "json", "proto", "pprof",
                                             "html"};
   absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
@@ -32,7 +33,7 @@ absl::Status RunPid(absl::Span<char* const> argv) {
   if (args->positional().size() != 1 ||
       !absl::SimpleAtoi(args->positional()[0], &pid) || pid <= 0) {
     return absl::InvalidArgumentError(
-        "usage: gentrace pid PID [--binary=PATH] [--defers]");
+        "usage: gentrace pid PID [--binary=PATH] [--defers] [--native]");
   }
 
   absl::StatusOr<std::unique_ptr<target::LiveProcess>> process =
@@ -47,6 +48,9 @@ absl::Status RunPid(absl::Span<char* const> argv) {
       !loaded.ok()) {
     return loaded;
   }
+  absl::StatusOr<std::unique_ptr<traceback::TargetNativeFrames>> native =
+      NativeFramesFromArgs(*args, **process, **binary);
+  if (!native.ok()) return native.status();
   // A live process has no crash report to match: every running goroutine's
   // stack is shown.
   options->text = {
@@ -60,7 +64,7 @@ absl::Status RunPid(absl::Span<char* const> argv) {
   // runs again, so a slow reader of stdout cannot keep it stopped.
   absl::Status read = traceback::ForEachGoroutine(
       **binary, **process, [&](Goroutine& g) { out.AddGoroutine(g); }, &notes,
-      {.pending_defers = args->Has("defers")});
+      {.pending_defers = args->Has("defers"), .native_frames = native->get()});
   (*process)->Detach();
   if (!read.ok()) return read;
   for (std::string& note : notes) out.AddNote(std::move(note));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_set.h"
 #include "symtab/elf_file.h"
 #include "symtab/mapped_file.h"
 
@@ -62,6 +63,16 @@ NativeModules::Location NativeModules::Locate(uint64_t pc, bool exact) const {
       out.line = line->line;
     }
     break;
+  }
+  return out;
+}
+
+std::vector<NativeModules::Module> NativeModules::modules() const {
+  std::vector<Module> out;
+  absl::flat_hash_set<absl::string_view> seen;
+  for (const Range& r : ranges_) {
+    if (symbols_.at(r.path) == nullptr || !seen.insert(r.path).second) continue;
+    out.push_back({r.path, r.load_bias});
   }
   return out;
 }

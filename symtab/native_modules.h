@@ -39,6 +39,13 @@ class NativeModules {
   // up, the call instruction).
   Location Locate(uint64_t pc, bool exact) const;
 
+  // The modules that opened as ELF files, each once, in the order added.
+  struct Module {
+    std::string path;
+    uint64_t load_bias = 0;
+  };
+  std::vector<Module> modules() const;
+
  private:
   struct Range {
     uint64_t start, end, load_bias;

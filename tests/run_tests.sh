@@ -44,6 +44,8 @@ bash tests/fixtures/build_pprof.sh "$fixtures/pprof" || esbuild_status=$?
 bash tests/fixtures/build_cpu_profiles.sh "$fixtures/cpuprofile" || esbuild_status=$?
 # Cores of throws and signal reports (tests/go/reports; a few minutes cold).
 bash tests/fixtures/build_report_cores.sh "$fixtures/reports" || esbuild_status=$?
+# A cgo program crashed in C and in a callback, for six GOARCHes (tests/go/cgo).
+bash tests/fixtures/build_cgo_programs.sh "$fixtures/cgo" || esbuild_status=$?
 # Deep stacks for bench/unwind_benchmark.cc (a few seconds).
 bash tests/fixtures/build_bench_stacks.sh "$fixtures/bench" || esbuild_status=$?
 wait "$go_pid"

@@ -9,6 +9,10 @@ packages=(
   libunwind-dev libdw-dev libabsl-dev libprotobuf-dev protobuf-compiler zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   golang-1.19-go qemu-user libc6-arm64-cross gdb-multiarch gdb liblzma-dev xz-utils
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
+  gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross gcc-s390x-linux-gnu libc6-dev-s390x-cross
+  gcc-i686-linux-gnu libc6-dev-i386-cross libc6-i386 gcc-mips64el-linux-gnuabi64
+  libc6-dev-mips64el-cross gcc-mipsel-linux-gnu libc6-dev-mipsel-cross
   python3 pkg-config ca-certificates nodejs npm chromium fonts-dejavu-core
 )
 backports=(golang-1.21-go golang-1.22-go golang-1.23-go)

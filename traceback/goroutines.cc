@@ -96,9 +96,8 @@ class GoroutineTracer {
   template <typename Message>
   void SetCreatedBy(uint64_t go_pc, Message* message);
   void AddAncestor(const goruntime::GoroutineAncestor& ancestor, Ancestor* out);
-  std::vector<Frame> CFramesFrom(
-      int thread, absl::Span<const unwind::NativeRegister> registers,
-      bool pc_is_return) const;
+  std::vector<Frame> CFramesFrom(const arch::Registers& registers,
+                                 bool pc_is_return) const;
   std::vector<Frame> InterruptedCFrames(const goruntime::Goroutine& g,
                                         int thread_index) const;
   std::vector<Frame> CallbackCFrames(const goruntime::Goroutine& g,
@@ -140,18 +139,25 @@ void GoroutineTracer::WalkRunning(const goruntime::Goroutine& g,
                  "the thread has no pc or sp"};
     return;
   }
+  unwind::UnwindStart start{.pc = *pc,
+                            .sp = *sp,
+                            .lr = regs.lr(),
+                            .flags = unwind::kUnwindTrap |
+                                     unwind::kUnwindSignalFrames |
+                                     unwind::kUnwindJumpStack,
+                            .jump = {g.sched_pc, g.sched_sp, g.sched_lr},
+                            .stack_lo = g.stack_lo,
+                            .stack_hi = g.stack_hi};
+  if (g.m_gsignal != 0) {
+    if (absl::StatusOr<goruntime::Goroutine> gsignal =
+            reader_.ReadG(g.m_gsignal);
+        gsignal.ok()) {
+      start.signal_stack_lo = gsignal->stack_lo;
+      start.signal_stack_hi = gsignal->stack_hi;
+    }
+  }
   std::vector<Frame>& frames = out->frames;
-  WalkEnd end =
-      AppendWalk(binary_, arch_, memory_,
-                 {.pc = *pc,
-                  .sp = *sp,
-                  .lr = regs.lr(),
-                  .flags = unwind::kUnwindTrap | unwind::kUnwindSignalFrames |
-                           unwind::kUnwindJumpStack,
-                  .jump = {g.sched_pc, g.sched_sp, g.sched_lr},
-                  .stack_lo = g.stack_lo,
-                  .stack_hi = g.stack_hi},
-                 &frames);
+  WalkEnd end = AppendWalk(binary_, arch_, memory_, start, &frames);
   // The outermost signal handler's frame.
   const int last_handler = end.signal_handler;
   out->stop = std::move(end.stop);
@@ -260,10 +266,9 @@ void GoroutineTracer::AddAncestor(const goruntime::GoroutineAncestor& ancestor,
 // The C frames from a register state, up to where the C code returns
 // into Go (the first pc the pclntab knows).
 std::vector<Frame> GoroutineTracer::CFramesFrom(
-    int thread, absl::Span<const unwind::NativeRegister> registers,
-    bool pc_is_return) const {
+    const arch::Registers& registers, bool pc_is_return) const {
   std::vector<Frame> frames =
-      options_.native_frames->FromRegisters(thread, registers, pc_is_return);
+      options_.native_frames->FromRegisters(registers, pc_is_return);
   for (size_t i = 0; i < frames.size(); ++i) {
     if (binary_.pclntab().FindFunc(frames[i].pc).ok()) {
       frames.resize(i);
@@ -273,20 +278,24 @@ std::vector<Frame> GoroutineTracer::CFramesFrom(
   return frames;
 }
 
-// The C frames a signal interrupted on `thread`, if the thread took a
-// signal in C code (a cgo call), up to where C returns into Go's side of the
-// call (the first frame in Go code). The walk goes from the thread's
-// registers through each signal handler's context (the runtime's crash
-// path raises a second signal) and, where the crash path ran on the
-// scheduler stack, on from where the M's gsignal left its stack. The C
-// state is a signal context whose pc is outside Go (all its registers),
-// or the frame the runtime injected a call to sigpanic into (pc and SP).
+// The C frames of the cgo call `thread` was in, up to where C returns into
+// Go's side of the call (the first frame in Go code). The C state is the
+// thread's own registers when it was stopped in C (a live process, say);
+// else the walk goes from them through each signal handler's context (the
+// runtime's crash path raises a second signal) and, where the crash path
+// ran on the scheduler stack, on from where the M's gsignal left its stack,
+// to a signal context whose pc is outside Go (all its registers), or to the
+// frame the runtime injected a call to sigpanic into.
 std::vector<Frame> GoroutineTracer::InterruptedCFrames(
     const goruntime::Goroutine& g, int thread_index) const {
   const target::Thread& thread = threads_[thread_index];
   std::optional<uint64_t> pc = thread.registers.pc();
   std::optional<uint64_t> sp = thread.registers.sp();
-  if (!pc || !sp || !unwind::CanUnwindMemoryNative(arch_)) return {};
+  if (!pc || !sp) return {};
+  const symtab::Pclntab& table = binary_.pclntab();
+  if (!table.FindFunc(*pc).ok()) {
+    return CFramesFrom(thread.registers, /*pc_is_return=*/false);
+  }
   unwind::UnwindStart start{
       .pc = *pc,
       .sp = *sp,
@@ -300,41 +309,48 @@ std::vector<Frame> GoroutineTracer::InterruptedCFrames(
       start.jump = {gsignal->sched_pc, gsignal->sched_sp, gsignal->sched_lr};
     }
   }
-  unwind::GoUnwinder unwinder(binary_.pclntab(), arch_, memory_);
+  unwind::GoUnwinder unwinder(table, arch_, memory_);
   std::optional<unwind::GoFrame> last;
   for (unwinder.Start(start); unwinder.valid(); unwinder.Next()) {
     last = unwinder.frame();
   }
   if (unwinder.stop_reason() != unwind::StopReason::kUnknownPc) return {};
-  std::vector<unwind::NativeRegister> c_state;
   const unwind::GoFrame& at = unwinder.unresolved();
   if (at.source == unwind::FrameSource::kSignalContext &&
-      !binary_.pclntab().FindFunc(at.pc).ok()) {
-    c_state = unwind::NativeRegistersOf(unwind::ReadSignalContextRegisters(
-        arch_, memory_, unwinder.signal_context()));
-  } else if (last && last->func_id == symtab::FuncId::kSigpanic) {
-    // sigpanic was called into C code: its return address is the faulting
-    // pc, its caller's SP its own fp.
-    std::optional<uint64_t> ret = memory_.ReadWord(
-        last->fp - arch_.ptr_size, arch_.ptr_size, arch_.byte_order);
-    if (!ret) return {};
-    c_state = unwind::NativePcSp(*ret, last->fp);
+      !table.FindFunc(at.pc).ok()) {
+    return CFramesFrom(unwind::ReadSignalContextRegisters(
+                           arch_, memory_, unwinder.signal_context()),
+                       /*pc_is_return=*/false);
   }
-  if (c_state.empty()) return {};
-  return CFramesFrom(thread_index, c_state, /*pc_is_return=*/false);
+  if (!last || last->func_id != symtab::FuncId::kSigpanic) return {};
+  // The faulting C code seems to have called sigpanic: `at` is the faulting
+  // pc and its SP (on LR machines the walk has stepped over the frame the
+  // runtime pushed the LR in, preparePanic's, whose base is sigpanic's fp).
+  arch::Registers c_state(arch_);
+  c_state.Set(arch_.pc, at.pc);
+  c_state.Set(arch_.sp, at.sp);
+  if (arch_.uses_lr) {
+    std::optional<uint64_t> lr =
+        memory_.ReadWord(last->fp, arch_.ptr_size, arch_.byte_order);
+    if (!lr) return {};
+    c_state.Set(arch_.lr, *lr);
+  }
+  return CFramesFrom(c_state, /*pc_is_return=*/false);
 }
 
 // The C frames between a callback into Go and the cgo call below it: C
 // called crosscall2, which called runtime.cgocallback on the scheduler
 // stack (g0), which saved that stack's SP in g0.sched.sp and went on in Go.
 // From there, over cgocallback's and crosscall2's frames (the pclntab
-// knows their sizes), to the C code that made the callback; then native
-// unwinding until a pc is back in Go (asmcgocall). (A panic in the
-// callback unwinds it and restores g0.sched.sp first: then the C frames
-// are gone, and none are found.)
+// knows their sizes), to the C code that made the callback: its SP is
+// crosscall2's caller's, its pc where crosscall2 left the return address
+// (ArchInfo::crosscall2_return_offset). Then native unwinding until a pc is
+// back in Go (asmcgocall). (A panic in the callback unwinds it and
+// restores g0.sched.sp first: then the C frames are gone, and none are
+// found.)
 std::vector<Frame> GoroutineTracer::CallbackCFrames(
     const goruntime::Goroutine& g, uint64_t cgocallback_entry) const {
-  if (!unwind::CanUnwindMemoryNative(arch_) || g.m_g0 == 0) return {};
+  if (arch_.crosscall2_return_offset == 0 || g.m_g0 == 0) return {};
   absl::StatusOr<goruntime::Goroutine> g0 = reader_.ReadG(g.m_g0);
   if (!g0.ok() || g0->sched_sp == 0) return {};
   const symtab::Pclntab& table = binary_.pclntab();
@@ -346,9 +362,12 @@ std::vector<Frame> GoroutineTracer::CallbackCFrames(
   const auto word = [&](uint64_t address) {
     return memory_.ReadWord(address, arch_.ptr_size, arch_.byte_order);
   };
-  // cgocallback's return address (into crosscall2), then crosscall2's.
-  const uint64_t crosscall2_sp = g0->sched_sp + frame_size + arch_.ptr_size;
-  std::optional<uint64_t> crosscall2_pc = word(crosscall2_sp - arch_.ptr_size);
+  // A Go frame's return address: on the stack above it (x86), or its LR
+  // saved at its SP.
+  const uint64_t return_slot = arch_.uses_lr ? 0 : arch_.ptr_size;
+  const uint64_t crosscall2_sp = g0->sched_sp + frame_size + return_slot;
+  std::optional<uint64_t> crosscall2_pc =
+      word(arch_.uses_lr ? g0->sched_sp : crosscall2_sp - arch_.ptr_size);
   if (!crosscall2_pc) return {};
   absl::StatusOr<const symtab::Pclntab::FrameFacts*> crosscall2 =
       table.FrameFactsAt(*crosscall2_pc);
@@ -356,11 +375,13 @@ std::vector<Frame> GoroutineTracer::CallbackCFrames(
   absl::StatusOr<int32_t> delta =
       (*crosscall2)->sp_deltas.ValueAt(*crosscall2_pc);
   if (!delta.ok() || *delta < 0) return {};
-  const uint64_t c_sp = crosscall2_sp + *delta + arch_.ptr_size;
-  std::optional<uint64_t> c_pc = word(c_sp - arch_.ptr_size);
+  const uint64_t c_sp = crosscall2_sp + *delta + return_slot;
+  std::optional<uint64_t> c_pc = word(c_sp + arch_.crosscall2_return_offset);
   if (!c_pc || table.FindFunc(*c_pc).ok()) return {};
-  return CFramesFrom(/*thread=*/0, unwind::NativePcSp(*c_pc, c_sp),
-                     /*pc_is_return=*/true);
+  arch::Registers c_state(arch_);
+  c_state.Set(arch_.pc, *c_pc);
+  c_state.Set(arch_.sp, c_sp);
+  return CFramesFrom(c_state, /*pc_is_return=*/true);
 }
 
 // Inserts the C frames of a callback after the goroutine's
@@ -865,7 +886,8 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
         g = std::move(curg);
       }
     }
-    // si_code is an int32 the runtime prints widened to its word.
+    // si_code is an int32 the runtime prints as sigctxt.sigcode() gives
+    // it: widened to 8 bytes, or as a uint32.
     const int32_t code = static_cast<int32_t>(
         memory_
             .ReadUnsigned(info + arch::SiginfoCodeOffset(arch_), 4,
@@ -874,8 +896,8 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
     report.signal = {
         .number = sig,
         .name = arch::LinuxSignalName(arch_, sig),
-        .code = arch_.ptr_size == 8 ? static_cast<uint64_t>(int64_t{code})
-                                    : static_cast<uint32_t>(code),
+        .code = layout.sigcode_size == 8 ? static_cast<uint64_t>(int64_t{code})
+                                         : static_cast<uint32_t>(code),
         .addr = memory_
                     .ReadWord(layout.fault_address >= 0
                                   ? *registers + layout.fault_address
@@ -901,6 +923,12 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
     const bool in_syscall =
         (g->status & ~static_cast<uint32_t>(goruntime::kGscan)) ==
         goruntime::kGsyscall;
+    // In a cgo call, the C frames the signal interrupted come first.
+    if (report.in_cgo && options_.native_frames != nullptr) {
+      report.interrupted.frames = CFramesFrom(
+          unwind::ReadSignalContextRegisters(arch_, memory_, context),
+          /*pc_is_return=*/false);
+    }
     report.interrupted.stop =
         AppendWalk(
             binary_, arch_, memory_,
@@ -912,6 +940,9 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
                                       .flags = unwind::kUnwindTrap},
             &report.interrupted.frames)
             .stop;
+    if (options_.native_frames != nullptr) {
+      InsertCallbackCFrames(*g, &report.interrupted);
+    }
     // On the M's g0 while its goroutine runs: the runtime shows that one
     // too, from where it left its stack.
     absl::StatusOr<goruntime::Goroutine> curg =
@@ -941,10 +972,15 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
            .separator = reg.separator});
     }
   }
-  std::stable_sort(reports.begin(), reports.end(),
-                   [](const SignalReport& a, const SignalReport& b) {
-                     return a.m_id < b.m_id;
-                   });
+  // The crash's own signal first (a relay is always SIGQUIT), then by M,
+  // the order of almost every relay recorded here.
+  std::stable_sort(
+      reports.begin(), reports.end(),
+      [&](const SignalReport& a, const SignalReport& b) {
+        const bool a_relayed = arch::IsRelaySignal(arch_, a.signal.number);
+        const bool b_relayed = arch::IsRelaySignal(arch_, b.signal.number);
+        return a_relayed != b_relayed ? b_relayed : a.m_id < b.m_id;
+      });
   for (size_t i = 0; i < reports.size(); ++i) {
     reports[i].relayed = i + 1 < reports.size() || waiting_threads > 0;
   }

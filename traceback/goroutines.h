@@ -27,12 +27,10 @@ namespace gentrace::traceback {
 class NativeFrameSource {
  public:
   virtual ~NativeFrameSource() = default;
-  // `thread`: an index into the target's threads;
   // `pc_is_return`: the pc in `registers` is a return address (look its
   // function up at pc-1), not an interrupted instruction.
-  virtual std::vector<Frame> FromRegisters(
-      int thread, absl::Span<const unwind::NativeRegister> registers,
-      bool pc_is_return) const = 0;
+  virtual std::vector<Frame> FromRegisters(const arch::Registers& registers,
+                                           bool pc_is_return) const = 0;
 };
 
 // What the runtime's crash report prints before its goroutines.

@@ -34,10 +34,19 @@ symtab::NativeModules NativeModulesOf(
   return modules;
 }
 
-TargetNativeFrames::TargetNativeFrames(const target::Target& target,
-                                       const symtab::Binary& binary)
-    : target_(target),
-      table_(unwind::NativeUnwindTableOf(binary.elf(), target.load_bias())) {
+absl::StatusOr<std::unique_ptr<unwind::MemoryNativeUnwinder>> NativeUnwinderOf(
+    const target::Target& target, const symtab::NativeModules& modules) {
+  std::vector<unwind::NativeObject> objects;
+  for (symtab::NativeModules::Module& module : modules.modules()) {
+    objects.push_back({std::move(module.path), module.load_bias});
+  }
+  return unwind::MemoryNativeUnwinder::Create(target.arch(), target.memory(),
+                                              objects);
+}
+
+absl::StatusOr<std::unique_ptr<TargetNativeFrames>> TargetNativeFrames::Create(
+    const target::Target& target, const symtab::Binary& binary) {
+  std::unique_ptr<TargetNativeFrames> native(new TargetNativeFrames());
   // The executable is named from `binary`, wherever it was when it ran (its
   // mappings are those of the file holding its entry point).
   const uint64_t entry = binary.elf().entry() + target.load_bias();
@@ -46,22 +55,24 @@ TargetNativeFrames::TargetNativeFrames(const target::Target& target,
     if (entry >= m.start && entry < m.end) executable_path = m.path;
   }
   for (const target::FileMapping& m : target.file_mappings()) {
-    modules_.AddMapping(m.path == executable_path ? binary.path() : m.path,
-                        m.start, m.end, m.file_offset);
+    native->modules_.AddMapping(
+        m.path == executable_path ? binary.path() : m.path, m.start, m.end,
+        m.file_offset);
   }
-  // Without mappings (qemu cores): the executable only.
   if (target.file_mappings().empty()) {
-    modules_.Add(binary.path(), 0, UINT64_MAX, target.load_bias());
+    native->modules_.Add(binary.path(), 0, UINT64_MAX, target.load_bias());
   }
+  absl::StatusOr<std::unique_ptr<unwind::MemoryNativeUnwinder>> unwinder =
+      NativeUnwinderOf(target, native->modules_);
+  if (!unwinder.ok()) return unwinder.status();
+  native->unwinder_ = std::move(*unwinder);
+  return native;
 }
 
 std::vector<Frame> TargetNativeFrames::FromRegisters(
-    int /*thread*/, absl::Span<const unwind::NativeRegister> registers,
-    bool pc_is_return) const {
-  if (!table_) return {};
+    const arch::Registers& registers, bool pc_is_return) const {
   absl::StatusOr<std::vector<unwind::NativeFrame>> frames =
-      unwind::UnwindMemoryNative(target_.memory(), {&*table_, 1}, registers,
-                                 kMaxFrames);
+      unwinder_->Unwind(registers, kMaxFrames);
   if (!frames.ok()) return {};
   return NativeThread(0, *frames, modules_,
                       /*first_is_exact=*/!pc_is_return, kMaxFrames)

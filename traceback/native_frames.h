@@ -2,15 +2,18 @@
 #define GENTRACE_TRACEBACK_NATIVE_FRAMES_H_
 
 #include <cstdint>
-#include <optional>
+#include <memory>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "arch/registers.h"
 #include "symtab/binary.h"
 #include "symtab/native_modules.h"
 #include "target/target.h"
 #include "traceback/frame.h"
 #include "traceback/goroutines.h"
+#include "unwind/memory_native_unwinder.h"
 #include "unwind/native_unwinder.h"
 
 namespace gentrace::traceback {
@@ -26,27 +29,33 @@ Thread NativeThread(int64_t tid, absl::Span<const unwind::NativeFrame> frames,
 symtab::NativeModules NativeModulesOf(
     absl::Span<const target::FileMapping> mappings);
 
+// The native unwinder over `target`'s memory with the unwind tables of
+// `modules` (which must outlive it, as the target must).
+absl::StatusOr<std::unique_ptr<unwind::MemoryNativeUnwinder>> NativeUnwinderOf(
+    const target::Target& target, const symtab::NativeModules& modules);
+
 // C frames of a Go program from a register state, for stitching into its
-// goroutines (GoroutineReadOptions::native_frames): libunwind's CFI
-// interpreter over the target's memory (a core's text from the attached
-// executable) with the executable's .eh_frame_hdr (amd64 targets on an
-// amd64 host); named from the target's file mappings (the executable from
-// `binary`, wherever the target says it was), or from the executable alone
-// when the target lists no mappings (qemu-user cores).
+// goroutines (GoroutineReadOptions::native_frames): libdwfl's unwinder over
+// the target's memory (a core's text from the attached executable), with
+// the unwind tables of the files the target had mapped (the executable
+// from `binary`, wherever the target says it was; shared libraries from
+// their paths), and named from them. A target that lists no mappings
+// (qemu-user cores) has the executable alone.
 class TargetNativeFrames : public NativeFrameSource {
  public:
-  // Both must outlive this object; `binary` is attached to `target`.
-  TargetNativeFrames(const target::Target& target,
-                     const symtab::Binary& binary);
-  std::vector<Frame> FromRegisters(
-      int thread, absl::Span<const unwind::NativeRegister> registers,
-      bool pc_is_return) const override;
+  // Fails where no native unwinder serves the target's architecture.
+  // Both must outlive the object; `binary` is attached to `target`.
+  static absl::StatusOr<std::unique_ptr<TargetNativeFrames>> Create(
+      const target::Target& target, const symtab::Binary& binary);
+  std::vector<Frame> FromRegisters(const arch::Registers& registers,
+                                   bool pc_is_return) const override;
 
  private:
+  TargetNativeFrames() = default;
+
   static constexpr int kMaxFrames = 256;
-  const target::Target& target_;
-  std::optional<unwind::NativeUnwindTable> table_;
   symtab::NativeModules modules_;
+  std::unique_ptr<unwind::MemoryNativeUnwinder> unwinder_;
 };
 
 }  // namespace gentrace::traceback

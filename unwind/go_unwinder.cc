@@ -116,7 +116,9 @@ bool GoUnwinder::Jump() {
     const bool off_own_stack = start_.stack_lo < start_.stack_hi &&
                                (interrupted->sp < start_.stack_lo ||
                                 interrupted->sp >= start_.stack_hi);
-    if (off_own_stack && may_jump_stack) {
+    const bool in_handler = interrupted->sp >= start_.signal_stack_lo &&
+                            interrupted->sp < start_.signal_stack_hi;
+    if (off_own_stack && may_jump_stack && !in_handler) {
       to_sched();
     } else {
       Begin(interrupted->pc, interrupted->sp, interrupted->lr, /*trap=*/true,
@@ -179,7 +181,7 @@ void GoUnwinder::Resolve() {
   // cgocallback writes SP to go from g0 to the goroutine's stack, but keeps
   // a frame to unwind through on both (the runtime clears its SPWRITE too).
   if ((frame_.flags & symtab::kFuncFlagSpWrite) &&
-      frame_.func_id != FuncId::kCgocallback) {
+      frame_.func_id != FuncId::kCgocallback && !InDirectSystemstackCall()) {
     lr_ = 0;
     absl::StatusOr<symtab::Func> func = table_.FindFunc(frame_.pc);
     absl::StatusOr<absl::string_view> name =
@@ -217,6 +219,40 @@ void GoUnwinder::Resolve() {
     }
     lr_ = *ret;
   }
+}
+
+// runtime.systemstack called on the system stack calls fn there and
+// returns: on ppc64 with a call (it cannot tail-call in shared mode, as
+// the other ports do), from an ordinary frame on the same stack. That call
+// is its last: no call follows its return address, as calls follow the
+// switched one (save_g and the like).
+bool GoUnwinder::InDirectSystemstackCall() const {
+  if (frame_.func_id != FuncId::kSystemstack ||
+      arch_.instruction_set != arch::InstructionSet::kPpc64) {
+    return false;
+  }
+  absl::StatusOr<const symtab::Pclntab::FrameFacts*> facts =
+      table_.FrameFactsAt(frame_.pc);
+  if (!facts.ok() || (*facts)->end <= frame_.pc) return false;
+  std::optional<symtab::ByteReader> code =
+      CodeMemory().Read(frame_.pc, (*facts)->end - frame_.pc);
+  if (!code) return false;
+  constexpr uint32_t kBranch = 18, kBranchConditional = 16,
+                     kBranchToRegister = 19;
+  constexpr uint32_t kToLr = 16, kToCtr = 528, kToTar = 560;
+  for (uint64_t at = 0; at + 4 <= code->size(); at += 4) {
+    const uint32_t word = *code->U32(at);
+    const uint32_t opcode = word >> 26;
+    const uint32_t extended = (word >> 1) & 0x3ff;
+    const bool links = (word & 1) != 0;  // LK: the branch is a call
+    if (links &&
+        (opcode == kBranch || opcode == kBranchConditional ||
+         (opcode == kBranchToRegister &&
+          (extended == kToLr || extended == kToCtr || extended == kToTar)))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 void GoUnwinder::ResolveJmpdefer() {

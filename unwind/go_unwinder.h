@@ -69,6 +69,11 @@ struct UnwindStart {
   } jump = {};
   uint64_t stack_lo = 0;
   uint64_t stack_hi = 0;
+  // The M's signal stack (its gsignal's; empty if unknown): a signal that
+  // came while the thread was there came inside another signal's handler,
+  // and the walk goes on there instead of jumping to g.sched.
+  uint64_t signal_stack_lo = 0;
+  uint64_t signal_stack_hi = 0;
 };
 
 // One physical Go frame, with the runtime's names: `sp` is the frame's
@@ -157,6 +162,7 @@ class GoUnwinder {
   // Resolve for a frame inside runtime.jmpdefer, from the binary's own
   // instructions (defer/jmpdefer.h).
   void ResolveJmpdefer();
+  bool InDirectSystemstackCall() const;
   void Stop(StopReason reason, std::string detail);
   std::optional<uint64_t> ReadWord(uint64_t address) const;
   // Where the binary's code and funcdata are read: its own image when the

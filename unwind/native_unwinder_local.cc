@@ -1,15 +1,14 @@
-// The local half of native_unwinder.h: libunwind's UNW_LOCAL_ONLY mode
-// (this process, this thread), which is cheap and async-signal-safe; the
-// remote half needs the header in its generic mode, so it lives apart.
+// native_unwinder.h through libunwind's UNW_LOCAL_ONLY mode (this process,
+// this thread), which is cheap and async-signal-safe.
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 #include <ucontext.h>
 
 #include <iterator>
 
+#include "arch/arch.h"
 #include "symtab/byte_reader.h"
 #include "unwind/native_unwinder.h"
-#include "unwind/native_walk.h"
 
 namespace gentrace::unwind {
 
@@ -29,18 +28,20 @@ int UnwindLocalNative(void* signal_context, absl::Span<NativeFrame> frames) {
     if (init == 0 && unw_step(&cursor) <= 0) return 0;
   }
   if (init != 0) return 0;
-  return internal::WalkNativeCursor(
-      [&](uint64_t* pc, uint64_t* sp) {
-        unw_word_t ip = 0, stack = 0;
-        if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 ||
-            unw_get_reg(&cursor, UNW_REG_SP, &stack) != 0) {
-          return false;
-        }
-        *pc = ip;
-        *sp = stack;
-        return true;
-      },
-      [&] { return unw_step(&cursor); }, frames);
+  // Bounded by `frames` and by the stack growing; allocates nothing.
+  int n = 0;
+  uint64_t last_sp = 0;
+  do {
+    unw_word_t pc = 0, sp = 0;
+    if (unw_get_reg(&cursor, UNW_REG_IP, &pc) != 0 ||
+        unw_get_reg(&cursor, UNW_REG_SP, &sp) != 0 || pc == 0) {
+      break;
+    }
+    if (n > 0 && sp < last_sp) break;  // a corrupt frame: never loop
+    frames[n++] = {.pc = pc, .sp = sp};
+    last_sp = sp;
+  } while (n < static_cast<int>(frames.size()) && unw_step(&cursor) > 0);
+  return n;
 }
 
 }  // namespace gentrace::unwind

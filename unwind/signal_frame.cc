@@ -33,17 +33,25 @@ arch::Registers ReadSignalContextRegisters(const arch::ArchInfo& arch,
                                            uint64_t ucontext) {
   const arch::SignalContextLayout& layout = arch.signal_context;
   arch::Registers registers(arch);
+  std::optional<uint64_t> base = SignalRegistersBase(arch, memory, ucontext);
+  if (!base) return registers;
+  const auto set = [&](absl::string_view name, int offset) {
+    if (name.empty() || offset < 0) return;
+    if (std::optional<uint64_t> value = memory.ReadUnsigned(
+            *base + offset, layout.value_size, arch.byte_order)) {
+      registers.Set(name, *value);
+    }
+  };
   const auto& names = layout.general_register_names;
-  if (layout.general_registers < 0 || names.empty()) return registers;
-  std::optional<symtab::ByteReader> bytes =
-      memory.Read(ucontext + layout.general_registers,
-                  static_cast<uint64_t>(layout.value_size) * names.size());
-  if (!bytes) return registers;
-  for (size_t i = 0; i < names.size(); ++i) {
-    std::optional<uint64_t> value =
-        bytes->Word(layout.value_size * i, layout.value_size);
-    if (value) registers.Set(names[i], *value);
+  if (layout.general_registers >= 0) {
+    for (size_t i = 0; i < names.size(); ++i) {
+      set(names[i],
+          layout.general_registers + static_cast<int>(i) * layout.value_size);
+    }
   }
+  set(arch.pc, layout.pc);
+  set(arch.sp, layout.sp);
+  set(arch.lr, layout.lr);
   return registers;
 }
 

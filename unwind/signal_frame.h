@@ -30,9 +30,9 @@ std::optional<InterruptedRegisters> ReadSignalContext(
     const arch::ArchInfo& arch, const symtab::AddressSpace& memory,
     uint64_t ucontext);
 
-// All the general registers the ucontext holds, by name, where the
-// architecture's table describes their order (arch::SignalContextLayout);
-// empty there is no such description or the bytes are unreadable.
+// The registers the ucontext holds, by name: the pc, SP and LR, and all
+// the general registers where the architecture's table describes their
+// order (arch::SignalContextLayout); those unreadable are left unset.
 arch::Registers ReadSignalContextRegisters(const arch::ArchInfo& arch,
                                            const symtab::AddressSpace& memory,
                                            uint64_t ucontext);

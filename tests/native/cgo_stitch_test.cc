@@ -1,147 +1,202 @@
-// Go and C frames in one trace: tests/go/cgo (Go 1.19, amd64, built with
-// the host's gcc). First, both of its crashes (in C called from Go, and in
-// Go called back from C, through runtime.cgocallback) print, goroutine for
-// goroutine, as the runtime printed them. Then: it calls C, which crashes; the
-// runtime printed the goroutine's Go frames from runtime.cgocall down and the
-// faulting pc, and wrote a core. Read with the core's C frames stitched in, the
-// goroutine must start with the C calls in order (the crash, its two callers,
-// cgo's wrapper) at the pc the runtime reported, then give exactly the
-// runtime's own frames.
+// Go and C frames in one trace: tests/go/cgo built with cgo by Go 1.19 and
+// the current release for amd64, 386, arm64, arm, ppc64le, s390x, mips64le
+// and mipsle (tests/fixtures/build_cgo_programs.sh; all but amd64 and 386
+// under qemu), crashed in C called from Go and in Go called back from C.
+//
+// Each core's whole report prints as the runtime printed it, and with
+// --native it is the runtime's report with C frames added and nothing else
+// changed. The crash in C starts its goroutine with the C calls in order at
+// the pc the runtime reported; a callback has the C calls that made it
+// after runtime.cgocallback. A live program blocked in C (in libc's read,
+// a shared library) shows its C frames in `gentrace pid --native`.
 #include <algorithm>
-#include <map>
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
-#include "render/runtime_text.h"
-#include "symtab/binary.h"
+#include "proto/gentrace.pb.h"
+#include "tests/testing/child_process.h"
 #include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
 #include "tests/testing/shell_command.h"
 #include "traceback/goroutines.h"
 #include "traceback/native_frames.h"
-#include "traceback/traceback_text.h"
 
 namespace gentrace {
 namespace {
 
-constexpr char kCgo[] = "/go/go1.19/amd64/cgo";
-
-// The cgo program's fixture directory and its `mode` crash's, when that
-// crash's core is there.
-struct CgoCrash {
-  std::string dir;
-  std::string crash;
+// One build of the cgo program: toolchain and GOARCH, whether its C frames
+// are read (elfutils 0.188 unwinds no MIPS), and whether a callback's are
+// (where crosscall2 leaves the C caller's return address is described for
+// amd64, 386 and arm64 only: ArchInfo::crosscall2_return_offset).
+struct CgoBuild {
+  const char* toolchain;
+  const char* goarch;
+  bool c_frames;
+  bool callback_c_frames;
 };
-std::optional<CgoCrash> FindCgoCrash(const std::string& mode) {
+
+std::string BuildName(const ::testing::TestParamInfo<CgoBuild>& info) {
+  std::string name =
+      absl::StrCat("go", info.param.toolchain, "_", info.param.goarch);
+  std::replace(name.begin(), name.end(), '.', '_');
+  return name;
+}
+
+// Every build (build_cgo_programs.sh's TOOLCHAINS and ARCHES).
+constexpr CgoBuild kBuilds[] = {
+    {"1.19", "amd64", true, true},      {"1.19", "386", true, true},
+    {"1.19", "arm64", true, true},      {"1.19", "arm", true, false},
+    {"1.19", "ppc64le", true, false},   {"1.19", "s390x", true, false},
+    {"1.19", "mips64le", false, false}, {"1.19", "mipsle", false, false},
+    {"1.27", "amd64", true, true},      {"1.27", "386", true, true},
+    {"1.27", "arm64", true, true},      {"1.27", "arm", true, false},
+    {"1.27", "ppc64le", true, false},   {"1.27", "s390x", true, false},
+    {"1.27", "mips64le", false, false}, {"1.27", "mipsle", false, false},
+};
+
+std::vector<CgoBuild> NativeBuilds() {
+  std::vector<CgoBuild> out;
+  for (const CgoBuild& build : kBuilds) {
+    if (build.c_frames) out.push_back(build);
+  }
+  return out;
+}
+
+std::vector<CgoBuild> CallbackBuilds() {
+  std::vector<CgoBuild> out;
+  for (const CgoBuild& build : kBuilds) {
+    if (build.callback_c_frames) out.push_back(build);
+  }
+  return out;
+}
+
+// The build's fixture directory; fails the test when the fixtures are
+// there but not this one.
+std::optional<std::string> BuildDir(const CgoBuild& build) {
   std::optional<std::string> root = gentrace::testing::FixturesRoot();
   if (!root) return std::nullopt;
-  const std::string dir = *root + kCgo;
-  const std::string crash = dir + "/" + mode;
-  if (!gentrace::testing::FileExists(crash + "/prog.core")) return std::nullopt;
-  return CgoCrash{dir, crash};
+  const std::string dir =
+      absl::StrCat(*root, "/cgo/go", build.toolchain, "/", build.goarch);
+  if (!gentrace::testing::FileExists(dir + "/prog")) {
+    ADD_FAILURE() << "no " << dir << "/prog (build_cgo_programs.sh)";
+    return std::nullopt;
+  }
+  return dir;
 }
-constexpr char kNoCgoCore[] =
-    "no core of the cgo program (GENTRACE_FIXTURES; build_go_programs.sh)";
 
-// Goroutine 1 of the cgo program's `mode` core, with C frames stitched in;
-// left empty when the fixture is missing.
-void ReadMainGoroutine(const std::string& mode, std::optional<Goroutine>* out) {
-#if !defined(__x86_64__)
-  GTEST_SKIP() << "C frames are read from amd64 cores on amd64 hosts";
-#endif
-  std::optional<CgoCrash> cgo = FindCgoCrash(mode);
-  if (!cgo) return;
+// The text with each native frame's two lines taken out (a native frame's
+// second line has a pc and no fp=).
+std::string WithoutNativeFrames(const std::string& text) {
+  std::vector<std::string> lines = absl::StrSplit(text, '\n');
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const bool native = i + 1 < lines.size() && !lines[i].empty() &&
+                        lines[i][0] != '\t' &&
+                        absl::StartsWith(lines[i + 1], "\t") &&
+                        absl::StrContains(lines[i + 1], " pc=0x") &&
+                        !absl::StrContains(lines[i + 1], " fp=0x");
+    if (native) {
+      ++i;
+      continue;
+    }
+    absl::StrAppend(&out, lines[i], i + 1 < lines.size() ? "\n" : "");
+  }
+  return out;
+}
+
+// Goroutine 1 of `mode`'s core, read with C frames stitched in.
+void ReadMainGoroutine(const std::string& dir, const std::string& mode,
+                       Goroutine* out) {
   absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
-      gentrace::testing::OpenCrashedProgram(cgo->dir + "/prog",
-                                            cgo->crash + "/prog.core");
+      gentrace::testing::OpenCrashedProgram(dir + "/prog",
+                                            dir + "/" + mode + "/prog.core");
   ASSERT_TRUE(crashed.ok()) << crashed.status();
-  const target::CoreFile& core = *crashed->core;
-  const traceback::TargetNativeFrames native(core, *crashed->binary);
+  absl::StatusOr<std::unique_ptr<traceback::TargetNativeFrames>> native =
+      traceback::TargetNativeFrames::Create(*crashed->core, *crashed->binary);
+  ASSERT_TRUE(native.ok()) << native.status();
   Trace trace;
-  ASSERT_TRUE(traceback::ReadGoroutines(*crashed->binary, core, &trace,
-                                        {.native_frames = &native})
+  ASSERT_TRUE(traceback::ReadGoroutines(*crashed->binary, *crashed->core,
+                                        &trace,
+                                        {.native_frames = native->get()})
                   .ok());
   for (const Goroutine& g : trace.goroutines()) {
     if (g.id() == 1) *out = g;
   }
-  ASSERT_TRUE(out->has_value()) << "no goroutine 1";
+  ASSERT_EQ(out->id(), 1) << "no goroutine 1";
 }
 
-class CgoGoroutinesTest : public ::testing::TestWithParam<std::string> {};
+const std::string& Function(const Goroutine& g, int i) {
+  return g.frames(i).locations(0).function();
+}
 
-TEST_P(CgoGoroutinesTest, PrintAsTheRuntimePrintedThem) {
-  std::optional<CgoCrash> cgo = FindCgoCrash(GetParam());
-  if (!cgo) GTEST_SKIP() << kNoCgoCore;
-  const std::string& dir = cgo->dir;
-  const std::string& crash = cgo->crash;
-  absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
-      gentrace::testing::OpenCrashedProgram(dir + "/prog",
-                                            crash + "/prog.core");
-  ASSERT_TRUE(crashed.ok()) << crashed.status();
-  const target::CoreFile& core = *crashed->core;
-  Trace trace;
-  ASSERT_TRUE(traceback::ReadGoroutines(*crashed->binary, core, &trace).ok());
-  const std::map<int64_t, std::vector<std::string>> blocks =
-      traceback::GoroutineBlocks(
-          gentrace::testing::ReadFileOrEmpty(crash + "/prog.crash.txt"));
-  int identical = 0;
-  for (const Goroutine& g : trace.goroutines()) {
-    std::string text;
-    render::AppendGoroutineText(g, {.go_minor = 19}, &text);
-    ASSERT_TRUE(blocks.contains(g.id())) << g.id();
-    const std::vector<std::string>& printed = blocks.at(g.id());
-    if (std::find(printed.begin(), printed.end(), text) != printed.end()) {
-      ++identical;
-    } else {
-      EXPECT_EQ(text, printed.front()) << "goroutine " << g.id();
+class CgoReportTest : public ::testing::TestWithParam<CgoBuild> {};
+
+// Both reports, byte for byte, as the runtime printed them; with --native,
+// the same report with C frames added, or where none can be read, a clear
+// refusal.
+TEST_P(CgoReportTest, WholeReportsAreTheRuntimesWithCFramesAdded) {
+  std::optional<std::string> dir = BuildDir(GetParam());
+  if (!dir) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+  for (const char* mode : {"c", "go"}) {
+    SCOPED_TRACE(mode);
+    const std::string crash = absl::StrCat(*dir, "/", mode);
+    const std::string theirs =
+        gentrace::testing::RuntimeReport(crash + "/prog.crash.txt");
+    const std::string command = absl::StrCat(
+        gentrace::testing::GentraceCommand(), " core --binary=", *dir,
+        "/prog --core=", crash, "/prog.core");
+    const std::string ours =
+        gentrace::testing::RunShellCommand(::testing::TempDir(), command);
+    EXPECT_TRUE(ours == theirs)
+        << gentrace::testing::FirstDifference(ours, theirs);
+    if (!GetParam().c_frames) {
+      const std::string refused = gentrace::testing::RunShellCommand(
+          ::testing::TempDir(),
+          "sh -c '" + command + " --native 2>&1; echo exit=$?'");
+      EXPECT_TRUE(absl::StrContains(
+          refused, absl::StrCat("--native: no native unwinding for ",
+                                GetParam().goarch, ": ")))
+          << refused.substr(0, 300);
+      EXPECT_TRUE(absl::EndsWith(refused, "exit=1\n")) << refused;
+      continue;
     }
+    const std::string stitched = gentrace::testing::RunShellCommand(
+        ::testing::TempDir(), command + " --native");
+    const bool c_frames =
+        std::string(mode) == "c" || GetParam().callback_c_frames;
+    EXPECT_EQ(stitched != ours, c_frames) << "C frames added or not";
+    const std::string go_only = WithoutNativeFrames(stitched);
+    EXPECT_TRUE(go_only == theirs)
+        << gentrace::testing::FirstDifference(go_only, theirs);
   }
-  EXPECT_EQ(identical, trace.goroutines_size());
-  EXPECT_GE(identical, 4);
 }
 
-// The whole report of each core as `gentrace core` prints it, byte for
-// byte: the SIGQUIT relay (goroutine 1 running locked to its thread in a
-// system call), and the crash in C, a throw on the scheduler stack ("fatal
-// error:", the signal, "runtime stack:", then goroutine 1 in its cgo call).
-TEST_P(CgoGoroutinesTest, WholeReportIsTheRuntimes) {
-  std::optional<CgoCrash> cgo = FindCgoCrash(GetParam());
-  if (!cgo) GTEST_SKIP() << kNoCgoCore;
-  const std::string theirs =
-      gentrace::testing::RuntimeReport(cgo->crash + "/prog.crash.txt");
-  const std::string ours = gentrace::testing::RunShellCommand(
-      ::testing::TempDir(),
-      absl::StrCat(gentrace::testing::GentraceCommand(), " core --binary=",
-                   cgo->dir, "/prog --core=", cgo->crash, "/prog.core"));
-  EXPECT_TRUE(ours == theirs)
-      << gentrace::testing::FirstDifference(ours, theirs);
-}
+class CgoStitchTest : public ::testing::TestWithParam<CgoBuild> {};
 
-INSTANTIATE_TEST_SUITE_P(Crashes, CgoGoroutinesTest,
-                         ::testing::Values("c", "go"));
-
-TEST(CgoStitchTest, CrashInCCalledFromGo) {
-  std::optional<Goroutine> stitched;
-  ASSERT_NO_FATAL_FAILURE(ReadMainGoroutine("c", &stitched));
-  if (!stitched) GTEST_SKIP() << kNoCgoCore;
-  const Goroutine* main_goroutine = &*stitched;
-  const std::string dir = *gentrace::testing::FixturesRoot() + kCgo;
-  ASSERT_GE(main_goroutine->frames_size(), 5);
-
-  // The C frames, innermost first, each at its line of the cgo preamble
-  // (tests/go/cgo/main.go).
+// The crash in C: goroutine 1 starts with the C calls (the crash, its two
+// callers at their lines of tests/go/cgo/main.go, cgo's wrapper), the first
+// at the pc the runtime reported, then runtime.cgocall.
+TEST_P(CgoStitchTest, CrashInCCalledFromGo) {
+  std::optional<std::string> dir = BuildDir(GetParam());
+  if (!dir) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+  Goroutine g;
+  ASSERT_NO_FATAL_FAILURE(ReadMainGoroutine(*dir, "c", &g));
+  ASSERT_GE(g.frames_size(), 5);
   struct Want {
     std::string function;
     int line;
   };
-  const std::vector<Want> c_frames = {
-      {"c_crash", 15}, {"c_middle", 18}, {"c_entry", 25}};
-  for (size_t i = 0; i < c_frames.size(); ++i) {
-    const Frame& f = main_goroutine->frames(i);
+  const Want c_frames[] = {{"c_crash", 18}, {"c_middle", 25}, {"c_entry", 34}};
+  for (size_t i = 0; i < std::size(c_frames); ++i) {
+    const Frame& f = g.frames(i);
     EXPECT_EQ(f.source(), FRAME_SOURCE_NATIVE) << i;
     ASSERT_EQ(f.locations_size(), 1);
     EXPECT_EQ(f.locations(0).function(), c_frames[i].function);
@@ -149,88 +204,126 @@ TEST(CgoStitchTest, CrashInCCalledFromGo) {
         << f.locations(0).file();
     EXPECT_EQ(f.locations(0).line(), c_frames[i].line) << c_frames[i].function;
   }
-  const Frame& wrapper = main_goroutine->frames(3);
-  EXPECT_EQ(wrapper.source(), FRAME_SOURCE_NATIVE);
-  EXPECT_TRUE(absl::StartsWith(wrapper.locations(0).function(), "_cgo_") &&
-              absl::EndsWith(wrapper.locations(0).function(), "_Cfunc_c_entry"))
-      << wrapper.locations(0).function();
+  EXPECT_TRUE(absl::StartsWith(Function(g, 3), "_cgo_") &&
+              absl::EndsWith(Function(g, 3), "_Cfunc_c_entry"))
+      << Function(g, 3);
+  EXPECT_EQ(g.frames(3).source(), FRAME_SOURCE_NATIVE);
+  EXPECT_EQ(Function(g, 4), "runtime.cgocall");
 
-  // The faulting pc is the one the runtime reported.
+  // The faulting pc as the runtime reported it: "[signal ... pc=0x...]"
+  // after a throw (up to Go 1.20), "PC=0x..." heading a signal report.
   const std::string printed =
-      gentrace::testing::ReadFileOrEmpty(dir + "/c/prog.crash.txt");
-  const size_t at = printed.find("[signal SIGSEGV");
-  ASSERT_NE(at, std::string::npos);
-  const size_t pc_at = printed.find(" pc=0x", at);
+      gentrace::testing::ReadFileOrEmpty(*dir + "/c/prog.crash.txt");
+  size_t at = printed.find("[signal SIGSEGV");
+  at = at == std::string::npos ? printed.find("\nPC=0x")
+                               : printed.find(" pc=0x", at);
+  ASSERT_NE(at, std::string::npos) << printed.substr(0, 300);
+  at += 4;  // past " pc=" or "\nPC="
   uint64_t fault_pc = 0;
   ASSERT_TRUE(absl::SimpleHexAtoi(
-      printed.substr(pc_at + 6, printed.find(']', pc_at) - pc_at - 6),
-      &fault_pc));
-  EXPECT_EQ(main_goroutine->frames(0).pc(), fault_pc);
-
-  // Then exactly the runtime's Go frames: with the C frames taken out, the
-  // goroutine prints as the runtime printed it.
-  Goroutine go_only = *main_goroutine;
-  go_only.mutable_frames()->DeleteSubrange(0, 4);
-  EXPECT_NE(go_only.frames(0).source(), FRAME_SOURCE_NATIVE);
-  std::string text;
-  render::AppendGoroutineText(go_only, {.go_minor = 19}, &text);
-  const std::map<int64_t, std::vector<std::string>> blocks =
-      traceback::GoroutineBlocks(printed);
-  ASSERT_TRUE(blocks.contains(1));
-  EXPECT_EQ(text, blocks.at(1).front());
+      printed.substr(at, printed.find_first_of("] ", at) - at), &fault_pc));
+  EXPECT_EQ(g.frames(0).pc(), fault_pc);
 }
+
+INSTANTIATE_TEST_SUITE_P(Builds, CgoReportTest, ::testing::ValuesIn(kBuilds),
+                         BuildName);
+INSTANTIATE_TEST_SUITE_P(Builds, CgoStitchTest,
+                         ::testing::ValuesIn(NativeBuilds()), BuildName);
+
+class CgoCallbackTest : public ::testing::TestWithParam<CgoBuild> {};
 
 // Called back from C, the goroutine's frames go from runtime.cgocallback
 // through the C calls that made the callback (cgo's exported C stub, then
 // c_middle, c_entry and cgo's wrapper) to runtime.cgocall's side.
-TEST(CgoStitchTest, CallbackIntoGoFromC) {
-  std::optional<Goroutine> stitched;
-  ASSERT_NO_FATAL_FAILURE(ReadMainGoroutine("go", &stitched));
-  if (!stitched) GTEST_SKIP() << kNoCgoCore;
-  const Goroutine* main_goroutine = &*stitched;
-  const std::string dir = *gentrace::testing::FixturesRoot() + kCgo;
+TEST_P(CgoCallbackTest, CallbackIntoGoFromC) {
+  std::optional<std::string> dir = BuildDir(GetParam());
+  if (!dir) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+  Goroutine g;
+  ASSERT_NO_FATAL_FAILURE(ReadMainGoroutine(*dir, "go", &g));
   int callback = -1;
-  for (int i = 0; i < main_goroutine->frames_size(); ++i) {
-    if (main_goroutine->frames(i).func_id() == FUNC_ID_CGOCALLBACK) {
-      callback = i;
-    }
+  for (int i = 0; i < g.frames_size(); ++i) {
+    if (g.frames(i).func_id() == FUNC_ID_CGOCALLBACK) callback = i;
   }
   ASSERT_GE(callback, 0);
-  ASSERT_GT(main_goroutine->frames_size(), callback + 5);
-  const auto function = [&](int i) {
-    return main_goroutine->frames(i).locations(0).function();
-  };
-  const auto line = [&](int i) {
-    return main_goroutine->frames(i).locations(0).line();
-  };
+  ASSERT_GT(g.frames_size(), callback + 5);
   for (int i = callback + 1; i <= callback + 4; ++i) {
-    EXPECT_EQ(main_goroutine->frames(i).source(), FRAME_SOURCE_NATIVE) << i;
+    EXPECT_EQ(g.frames(i).source(), FRAME_SOURCE_NATIVE) << i;
   }
-  EXPECT_EQ(function(callback + 1), "goCallback");  // cgo's C stub
-  EXPECT_TRUE(
-      absl::EndsWith(main_goroutine->frames(callback + 1).locations(0).file(),
-                     "_cgo_export.c"));
-  EXPECT_EQ(function(callback + 2), "c_middle");
-  EXPECT_EQ(line(callback + 2), 20);
-  EXPECT_EQ(function(callback + 3), "c_entry");
-  EXPECT_EQ(line(callback + 3), 25);
-  EXPECT_TRUE(absl::EndsWith(function(callback + 4), "_Cfunc_c_entry"));
-  EXPECT_EQ(function(callback + 5), "runtime.systemstack_switch");
-
-  // Without the C frames, the runtime's own block.
-  Goroutine go_only = *main_goroutine;
-  go_only.mutable_frames()->DeleteSubrange(callback + 1, 4);
-  std::string text;
-  render::AppendGoroutineText(go_only, {.go_minor = 19}, &text);
-  const std::map<int64_t, std::vector<std::string>> blocks =
-      traceback::GoroutineBlocks(
-          gentrace::testing::ReadFileOrEmpty(dir + "/go/prog.crash.txt"));
-  ASSERT_TRUE(blocks.contains(1));
-  const std::vector<std::string>& printed = blocks.at(1);
-  EXPECT_TRUE(std::find(printed.begin(), printed.end(), text) != printed.end())
-      << text << "\nruntime:\n"
-      << printed.front();
+  EXPECT_EQ(Function(g, callback + 1), "goCallback");  // cgo's C stub
+  EXPECT_TRUE(absl::EndsWith(g.frames(callback + 1).locations(0).file(),
+                             "_cgo_export.c"));
+  EXPECT_EQ(Function(g, callback + 2), "c_middle");
+  EXPECT_EQ(g.frames(callback + 2).locations(0).line(), 27);
+  EXPECT_EQ(Function(g, callback + 3), "c_entry");
+  EXPECT_EQ(g.frames(callback + 3).locations(0).line(), 34);
+  EXPECT_TRUE(absl::EndsWith(Function(g, callback + 4), "_Cfunc_c_entry"));
+  EXPECT_EQ(Function(g, callback + 5), "runtime.systemstack_switch");
 }
+
+INSTANTIATE_TEST_SUITE_P(Builds, CgoCallbackTest,
+                         ::testing::ValuesIn(CallbackBuilds()), BuildName);
+
+class CgoLiveTest : public ::testing::TestWithParam<CgoBuild> {};
+
+// A live process whose main goroutine is in C, waiting in libc's read:
+// `gentrace pid --native` shows libc's frame, then c_block, c_middle and
+// c_entry at their lines, cgo's wrapper, and runtime.cgocall.
+TEST_P(CgoLiveTest, PidShowsTheCFramesOfABlockedCall) {
+#if !defined(__x86_64__)
+  GTEST_SKIP() << "the live builds are amd64 programs";
+#endif
+  std::optional<std::string> dir = BuildDir(GetParam());
+  if (!dir) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+  gentrace::testing::ChildProcess child;
+  ASSERT_TRUE(child.Start(*dir + "/prog", {"block"}, {},
+                          ::testing::TempDir() + "/cgo_block.stderr.txt"));
+  ASSERT_EQ(child.ReadLine(), "ready");
+  // Printed from C just before read: it may not have reached it yet.
+  Goroutine g;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const std::string json = gentrace::testing::RunShellCommand(
+        ::testing::TempDir(),
+        absl::StrCat(gentrace::testing::GentraceCommand(), " pid ", child.pid(),
+                     " --native --format=json"));
+    Trace trace;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &trace).ok())
+        << json.substr(0, 500);
+    for (const Goroutine& each : trace.goroutines()) {
+      if (each.id() == 1) g = each;
+    }
+    ASSERT_EQ(g.id(), 1);
+    ASSERT_GE(g.frames_size(), 1);
+    if (absl::StrContains(g.frames(0).locations(0).file(), "libc.so")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_GE(g.frames_size(), 7);
+  EXPECT_TRUE(absl::StrContains(g.frames(0).locations(0).file(), "libc.so"))
+      << g.frames(0).locations(0).file();
+  EXPECT_TRUE(absl::StrContains(Function(g, 0), "read")) << Function(g, 0);
+  struct Want {
+    std::string function;
+    int line;
+  };
+  const Want c_frames[] = {{"c_block", 21}, {"c_middle", 29}, {"c_entry", 34}};
+  for (size_t i = 0; i < std::size(c_frames); ++i) {
+    const Frame& f = g.frames(i + 1);
+    EXPECT_EQ(f.source(), FRAME_SOURCE_NATIVE) << i;
+    EXPECT_EQ(f.locations(0).function(), c_frames[i].function);
+    EXPECT_EQ(f.locations(0).line(), c_frames[i].line) << c_frames[i].function;
+  }
+  EXPECT_TRUE(absl::EndsWith(Function(g, 4), "_Cfunc_c_entry"))
+      << Function(g, 4);
+  EXPECT_EQ(Function(g, 5), "runtime.cgocall");
+  EXPECT_EQ(g.status(), "syscall");
+  child.WriteLine();  // ends the read, and the program
+  child.Stop(0);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Builds, CgoLiveTest,
+    ::testing::Values(CgoBuild{"1.19", "amd64", true, true},
+                      CgoBuild{"1.27", "amd64", true, true}),
+    BuildName);
 
 }  // namespace
 }  // namespace gentrace

@@ -1,15 +1,15 @@
 // Native frames against independent unwinders: tests/native/crasher (C++,
 // a namespace, a class template and a lambda on the way down) crashes at
-// depths 1, 5 and 40 and the kernel writes a core; gentrace's libunwind
-// core unwinding, symbolized with its ELF symbols and DWARF lines, must give
-// gdb's `bt` of the same core, frame for frame (pc, and function name) down
-// to main. The same program stopped at depth 5 is unwound live through
-// ptrace and must match gdb attached to it. The current thread's own frames
-// must match glibc's backtrace().
+// depths 1, 5 and 40 and the kernel writes a core; gentrace's native
+// unwinding over the core (libdwfl, with the CFI of the mapped files),
+// symbolized with their ELF symbols and DWARF lines, must give gdb's `bt` of
+// the same core, frame for frame (pc, function, file:line) down to main.
+// The same program stopped at depth 5 is unwound live, held with ptrace,
+// and must match gdb attached to it. The current thread's own frames
+// (libunwind, in-process) must match glibc's backtrace().
 #include <execinfo.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,8 +33,9 @@
 #include "symtab/mapped_file.h"
 #include "symtab/native_modules.h"
 #include "target/core_file.h"
-#include "target/proc_maps.h"
+#include "target/live_process.h"
 #include "traceback/native_frames.h"
+#include "unwind/memory_native_unwinder.h"
 #include "unwind/native_unwinder.h"
 
 namespace gentrace::unwind {
@@ -124,8 +125,8 @@ std::vector<Named> Name(const std::vector<NativeFrame>& frames,
                                 ? "??"
                                 : WithoutParameters(std::string(at.function))};
     if (!at.file.empty()) {
-      named.line =
-          absl::StrCat(fs::path(std::string(at.file)).filename().string(), ":", at.line);
+      named.line = absl::StrCat(
+          fs::path(std::string(at.file)).filename().string(), ":", at.line);
     }
     out.push_back(named);
     if (out.back().function == "main") break;
@@ -224,15 +225,18 @@ TEST_P(NativeCoreTest, CoreFramesMatchGdb) {
   absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
       target::CoreFile::Open(core_path);
   ASSERT_TRUE(core.ok()) << core.status();
-  std::vector<BackingFile> files;
-  for (const target::FileMapping& m : (*core)->file_mappings()) {
-    files.push_back({m.path, m.start});
-  }
+  // The crashing thread, from its registers over the core's memory, with
+  // the unwind tables of the files the process had mapped.
+  const symtab::NativeModules modules =
+      traceback::NativeModulesOf((*core)->file_mappings());
+  absl::StatusOr<std::unique_ptr<MemoryNativeUnwinder>> unwinder =
+      traceback::NativeUnwinderOf(**core, modules);
+  ASSERT_TRUE(unwinder.ok()) << unwinder.status();
+  ASSERT_FALSE((*core)->threads().empty());
   absl::StatusOr<std::vector<NativeFrame>> frames =
-      UnwindCoreNative(core_path, 0, files, 256);
+      (*unwinder)->Unwind((*core)->threads()[0].registers, 256);
   ASSERT_TRUE(frames.ok()) << frames.status();
-  const std::vector<Named> ours =
-      Name(*frames, traceback::NativeModulesOf((*core)->file_mappings()));
+  const std::vector<Named> ours = Name(*frames, modules);
   lines_compared = 0;
   const std::vector<Named> gdb = UpToMain(GdbBacktrace(
       absl::StrCat(fs::absolute(kCrasher).string(), " ", core_path)));
@@ -243,6 +247,41 @@ TEST_P(NativeCoreTest, CoreFramesMatchGdb) {
 
   // DWARF lines were compared: the program's frames all have them.
   EXPECT_GE(lines_compared, GetParam() + 3);
+}
+
+// Refused cleanly: registers of another architecture, an architecture
+// elfutils unwinds nothing of, no file that opens.
+class NoMemory : public symtab::AddressSpace {
+ public:
+  std::optional<symtab::ByteReader> ReadToEnd(uint64_t) const override {
+    return std::nullopt;
+  }
+};
+
+TEST(MemoryNativeUnwinderTest, RefusesWhatItCannotWalk) {
+  const NoMemory nothing;
+  const arch::ArchInfo& host = *arch::HostArch();
+  const NativeObject self{"/proc/self/exe", 0};
+  EXPECT_FALSE(MemoryNativeUnwinder::Create(host, nothing, {}).ok());
+  EXPECT_FALSE(MemoryNativeUnwinder::Create(host, nothing,
+                                            {NativeObject{"/nonexistent", 0}})
+                   .ok());
+  absl::StatusOr<std::unique_ptr<MemoryNativeUnwinder>> unwinder =
+      MemoryNativeUnwinder::Create(host, nothing, {self});
+  ASSERT_TRUE(unwinder.ok()) << unwinder.status();
+  for (const arch::ArchInfo& other : arch::AllArches()) {
+    if (&other == &host) continue;
+    EXPECT_FALSE((*unwinder)->Unwind(arch::Registers(other), 8).ok());
+    break;
+  }
+  // Nothing readable: the first frame at most, never a hang.
+  arch::Registers registers(host);
+  registers.Set(host.pc, 0x1000);
+  registers.Set(host.sp, 0x2000);
+  absl::StatusOr<std::vector<NativeFrame>> frames =
+      (*unwinder)->Unwind(registers, 8);
+  ASSERT_TRUE(frames.ok());
+  EXPECT_LE(frames->size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Depths, NativeCoreTest, ::testing::Values(1, 5, 40));
@@ -296,17 +335,20 @@ TEST(NativeUnwindTest, PtraceFramesMatchGdbAttached) {
   ASSERT_TRUE(WIFSTOPPED(status));
   std::vector<Named> ours;
   {
-    ASSERT_EQ(ptrace(PTRACE_ATTACH, pid, nullptr, nullptr), 0);
-    waitpid(pid, &status, __WALL);
+    absl::StatusOr<std::unique_ptr<target::LiveProcess>> process =
+        target::LiveProcess::Attach(pid);
+    ASSERT_TRUE(process.ok()) << process.status();
+    const symtab::NativeModules modules =
+        traceback::NativeModulesOf((*process)->file_mappings());
+    absl::StatusOr<std::unique_ptr<MemoryNativeUnwinder>> unwinder =
+        traceback::NativeUnwinderOf(**process, modules);
+    ASSERT_TRUE(unwinder.ok()) << unwinder.status();
+    ASSERT_FALSE((*process)->threads().empty());
     absl::StatusOr<std::vector<NativeFrame>> frames =
-        UnwindPtraceNative(pid, 256);
+        (*unwinder)->Unwind((*process)->threads()[0].registers, 256);
     ASSERT_TRUE(frames.ok()) << frames.status();
-    absl::StatusOr<std::vector<target::MapsEntry>> maps =
-        target::ReadProcMaps(absl::StrCat(pid));
-    ASSERT_TRUE(maps.ok()) << maps.status();
-    ours = Name(*frames,
-                traceback::NativeModulesOf(target::FileMappingsOf(*maps)));
-    ptrace(PTRACE_DETACH, pid, nullptr, SIGSTOP);
+    ours = Name(*frames, modules);
+    (*process)->Detach();
   }
   const std::vector<Named> gdb =
       UpToMain(GdbBacktrace(absl::StrCat("-p ", pid)));
