@@ -65,6 +65,11 @@ class GoroutineTracer {
   // The g the thread pointer of `thread` leads to, where the architecture
   // says how (the M's g0 or gsignal while in the runtime).
   std::optional<uint64_t> ThreadPointerG(const target::Thread& thread) const;
+  // The first of `candidates` (g addresses) that is a g of the M running
+  // on `thread`.
+  std::optional<goruntime::Goroutine> GOfThreadsM(
+      const target::Thread& thread,
+      absl::Span<const std::optional<uint64_t>> candidates) const;
   void TraceGoroutine(const goruntime::Goroutine& g,
                       std::vector<std::string>* notes, Goroutine* out);
   // Its header and creator (what the runtime prints around its frames).
@@ -694,18 +699,11 @@ absl::StatusOr<goruntime::Goroutine> GoroutineTracer::InterruptedG(
                                           layout.value_size, arch_.byte_order));
   }
   candidates.push_back(ThreadPointerG(thread));
-  absl::StatusOr<goruntime::Goroutine> g = absl::NotFoundError(absl::StrCat(
-      "thread ", thread.tid, ": the g its signal interrupted is not found"));
-  for (const std::optional<uint64_t>& candidate : candidates) {
-    if (!candidate) continue;
-    absl::StatusOr<goruntime::Goroutine> c = reader_.ReadG(*candidate);
-    if (c.ok() && c->m != 0 &&
-        c->m_procid == static_cast<uint64_t>(thread.tid)) {
-      g = std::move(c);
-      break;
-    }
+  std::optional<goruntime::Goroutine> g = GOfThreadsM(thread, candidates);
+  if (!g) {
+    return absl::NotFoundError(absl::StrCat(
+        "thread ", thread.tid, ": the g its signal interrupted is not found"));
   }
-  if (!g.ok()) return g;
   // Of the M's g0, goroutine and gsignal, the one whose stack holds the
   // interrupted sp; with none (m0's g0 records only part of the main
   // thread's stack), its g0 unless a g register named the g.
@@ -723,7 +721,21 @@ absl::StatusOr<goruntime::Goroutine> GoroutineTracer::InterruptedG(
       return g0;
     }
   }
-  return g;
+  return *std::move(g);
+}
+
+std::optional<goruntime::Goroutine> GoroutineTracer::GOfThreadsM(
+    const target::Thread& thread,
+    absl::Span<const std::optional<uint64_t>> candidates) const {
+  for (const std::optional<uint64_t>& candidate : candidates) {
+    if (!candidate) continue;
+    absl::StatusOr<goruntime::Goroutine> g = reader_.ReadG(*candidate);
+    if (g.ok() && g->m != 0 &&
+        g->m_procid == static_cast<uint64_t>(thread.tid)) {
+      return *std::move(g);
+    }
+  }
+  return std::nullopt;
 }
 
 std::optional<uint64_t> GoroutineTracer::ThreadPointerG(
@@ -769,15 +781,7 @@ std::vector<Goroutine> GoroutineTracer::RuntimeStacks(
         break;
       }
     }
-    if (!m_g) {
-      if (std::optional<uint64_t> tls_g = ThreadPointerG(thread)) {
-        absl::StatusOr<goruntime::Goroutine> g = reader_.ReadG(*tls_g);
-        if (g.ok() && g->m != 0 &&
-            g->m_procid == static_cast<uint64_t>(thread.tid)) {
-          m_g = *std::move(g);
-        }
-      }
-    }
+    if (!m_g) m_g = GOfThreadsM(thread, {ThreadPointerG(thread)});
     absl::StatusOr<goruntime::Goroutine> g0 =
         m_g ? reader_.ReadG(m_g->m_g0) : absl::NotFoundError("no M");
     absl::StatusOr<goruntime::Goroutine> curg =
