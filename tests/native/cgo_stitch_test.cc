@@ -137,6 +137,34 @@ const std::string& Function(const Goroutine& g, int i) {
   return g.frames(i).locations(0).function();
 }
 
+// A C function of tests/go/cgo/main.go and the line a frame of it is at.
+struct CFrame {
+  const char* function;
+  int line;
+};
+
+// From frame `first` of `g` on: the C frames `want`, each native and at its
+// line of main.go, then cgo's C wrapper of c_entry.
+void ExpectCFrames(const Goroutine& g, int first,
+                   std::initializer_list<CFrame> want) {
+  ASSERT_GT(g.frames_size(), first + static_cast<int>(want.size()));
+  int i = first;
+  for (const CFrame& c : want) {
+    const Frame& f = g.frames(i++);
+    EXPECT_EQ(f.source(), FRAME_SOURCE_NATIVE) << c.function;
+    ASSERT_EQ(f.locations_size(), 1);
+    EXPECT_EQ(f.locations(0).function(), c.function);
+    EXPECT_TRUE(absl::EndsWith(f.locations(0).file(), "main.go"))
+        << f.locations(0).file();
+    EXPECT_EQ(f.locations(0).line(), c.line) << c.function;
+  }
+  const Frame& wrapper = g.frames(i);
+  EXPECT_EQ(wrapper.source(), FRAME_SOURCE_NATIVE);
+  EXPECT_TRUE(absl::StartsWith(Function(g, i), "_cgo_") &&
+              absl::EndsWith(Function(g, i), "_Cfunc_c_entry"))
+      << Function(g, i);
+}
+
 class CgoReportTest : public ::testing::TestWithParam<CgoBuild> {};
 
 // Both reports, byte for byte, as the runtime printed them; with --native,
@@ -190,24 +218,8 @@ TEST_P(CgoStitchTest, CrashInCCalledFromGo) {
   Goroutine g;
   ASSERT_NO_FATAL_FAILURE(ReadMainGoroutine(*dir, "c", &g));
   ASSERT_GE(g.frames_size(), 5);
-  struct Want {
-    std::string function;
-    int line;
-  };
-  const Want c_frames[] = {{"c_crash", 18}, {"c_middle", 25}, {"c_entry", 34}};
-  for (size_t i = 0; i < std::size(c_frames); ++i) {
-    const Frame& f = g.frames(i);
-    EXPECT_EQ(f.source(), FRAME_SOURCE_NATIVE) << i;
-    ASSERT_EQ(f.locations_size(), 1);
-    EXPECT_EQ(f.locations(0).function(), c_frames[i].function);
-    EXPECT_TRUE(absl::EndsWith(f.locations(0).file(), "main.go"))
-        << f.locations(0).file();
-    EXPECT_EQ(f.locations(0).line(), c_frames[i].line) << c_frames[i].function;
-  }
-  EXPECT_TRUE(absl::StartsWith(Function(g, 3), "_cgo_") &&
-              absl::EndsWith(Function(g, 3), "_Cfunc_c_entry"))
-      << Function(g, 3);
-  EXPECT_EQ(g.frames(3).source(), FRAME_SOURCE_NATIVE);
+  ASSERT_NO_FATAL_FAILURE(ExpectCFrames(
+      g, 0, {{"c_crash", 18}, {"c_middle", 25}, {"c_entry", 34}}));
   EXPECT_EQ(Function(g, 4), "runtime.cgocall");
 
   // The faulting pc as the runtime reported it: "[signal ... pc=0x...]"
@@ -246,17 +258,12 @@ TEST_P(CgoCallbackTest, CallbackIntoGoFromC) {
   }
   ASSERT_GE(callback, 0);
   ASSERT_GT(g.frames_size(), callback + 5);
-  for (int i = callback + 1; i <= callback + 4; ++i) {
-    EXPECT_EQ(g.frames(i).source(), FRAME_SOURCE_NATIVE) << i;
-  }
+  EXPECT_EQ(g.frames(callback + 1).source(), FRAME_SOURCE_NATIVE);
   EXPECT_EQ(Function(g, callback + 1), "goCallback");  // cgo's C stub
   EXPECT_TRUE(absl::EndsWith(g.frames(callback + 1).locations(0).file(),
                              "_cgo_export.c"));
-  EXPECT_EQ(Function(g, callback + 2), "c_middle");
-  EXPECT_EQ(g.frames(callback + 2).locations(0).line(), 27);
-  EXPECT_EQ(Function(g, callback + 3), "c_entry");
-  EXPECT_EQ(g.frames(callback + 3).locations(0).line(), 34);
-  EXPECT_TRUE(absl::EndsWith(Function(g, callback + 4), "_Cfunc_c_entry"));
+  ASSERT_NO_FATAL_FAILURE(
+      ExpectCFrames(g, callback + 2, {{"c_middle", 27}, {"c_entry", 34}}));
   EXPECT_EQ(Function(g, callback + 5), "runtime.systemstack_switch");
 }
 
@@ -300,19 +307,8 @@ TEST_P(CgoLiveTest, PidShowsTheCFramesOfABlockedCall) {
   EXPECT_TRUE(absl::StrContains(g.frames(0).locations(0).file(), "libc.so"))
       << g.frames(0).locations(0).file();
   EXPECT_TRUE(absl::StrContains(Function(g, 0), "read")) << Function(g, 0);
-  struct Want {
-    std::string function;
-    int line;
-  };
-  const Want c_frames[] = {{"c_block", 21}, {"c_middle", 29}, {"c_entry", 34}};
-  for (size_t i = 0; i < std::size(c_frames); ++i) {
-    const Frame& f = g.frames(i + 1);
-    EXPECT_EQ(f.source(), FRAME_SOURCE_NATIVE) << i;
-    EXPECT_EQ(f.locations(0).function(), c_frames[i].function);
-    EXPECT_EQ(f.locations(0).line(), c_frames[i].line) << c_frames[i].function;
-  }
-  EXPECT_TRUE(absl::EndsWith(Function(g, 4), "_Cfunc_c_entry"))
-      << Function(g, 4);
+  ASSERT_NO_FATAL_FAILURE(ExpectCFrames(
+      g, 1, {{"c_block", 21}, {"c_middle", 29}, {"c_entry", 34}}));
   EXPECT_EQ(Function(g, 5), "runtime.cgocall");
   EXPECT_EQ(g.status(), "syscall");
   child.WriteLine();  // ends the read, and the program

@@ -134,6 +134,22 @@ std::vector<Named> Name(const std::vector<NativeFrame>& frames,
   return out;
 }
 
+// The target's first thread (the crashing or stopped one), unwound from
+// its registers over its memory with the unwind tables of the files it had
+// mapped, and named from them.
+void FirstThreadFrames(const target::Target& target, std::vector<Named>* out) {
+  const symtab::NativeModules modules =
+      traceback::NativeModulesOf(target.file_mappings());
+  absl::StatusOr<std::unique_ptr<MemoryNativeUnwinder>> unwinder =
+      traceback::NativeUnwinderOf(target, modules);
+  ASSERT_TRUE(unwinder.ok()) << unwinder.status();
+  ASSERT_FALSE(target.threads().empty());
+  absl::StatusOr<std::vector<NativeFrame>> frames =
+      (*unwinder)->Unwind(target.threads()[0].registers, 256);
+  ASSERT_TRUE(frames.ok()) << frames.status();
+  *out = Name(*frames, modules);
+}
+
 // gdb's frames down to and including main.
 std::vector<Named> UpToMain(std::vector<Named> frames) {
   for (size_t i = 0; i < frames.size(); ++i) {
@@ -225,18 +241,8 @@ TEST_P(NativeCoreTest, CoreFramesMatchGdb) {
   absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
       target::CoreFile::Open(core_path);
   ASSERT_TRUE(core.ok()) << core.status();
-  // The crashing thread, from its registers over the core's memory, with
-  // the unwind tables of the files the process had mapped.
-  const symtab::NativeModules modules =
-      traceback::NativeModulesOf((*core)->file_mappings());
-  absl::StatusOr<std::unique_ptr<MemoryNativeUnwinder>> unwinder =
-      traceback::NativeUnwinderOf(**core, modules);
-  ASSERT_TRUE(unwinder.ok()) << unwinder.status();
-  ASSERT_FALSE((*core)->threads().empty());
-  absl::StatusOr<std::vector<NativeFrame>> frames =
-      (*unwinder)->Unwind((*core)->threads()[0].registers, 256);
-  ASSERT_TRUE(frames.ok()) << frames.status();
-  const std::vector<Named> ours = Name(*frames, modules);
+  std::vector<Named> ours;
+  ASSERT_NO_FATAL_FAILURE(FirstThreadFrames(**core, &ours));
   lines_compared = 0;
   const std::vector<Named> gdb = UpToMain(GdbBacktrace(
       absl::StrCat(fs::absolute(kCrasher).string(), " ", core_path)));
@@ -338,16 +344,7 @@ TEST(NativeUnwindTest, PtraceFramesMatchGdbAttached) {
     absl::StatusOr<std::unique_ptr<target::LiveProcess>> process =
         target::LiveProcess::Attach(pid);
     ASSERT_TRUE(process.ok()) << process.status();
-    const symtab::NativeModules modules =
-        traceback::NativeModulesOf((*process)->file_mappings());
-    absl::StatusOr<std::unique_ptr<MemoryNativeUnwinder>> unwinder =
-        traceback::NativeUnwinderOf(**process, modules);
-    ASSERT_TRUE(unwinder.ok()) << unwinder.status();
-    ASSERT_FALSE((*process)->threads().empty());
-    absl::StatusOr<std::vector<NativeFrame>> frames =
-        (*unwinder)->Unwind((*process)->threads()[0].registers, 256);
-    ASSERT_TRUE(frames.ok()) << frames.status();
-    ours = Name(*frames, modules);
+    ASSERT_NO_FATAL_FAILURE(FirstThreadFrames(**process, &ours));
     (*process)->Detach();
   }
   const std::vector<Named> gdb =
