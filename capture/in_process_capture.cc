@@ -2,8 +2,10 @@
 
 #include <elf.h>
 #include <fcntl.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -11,10 +13,13 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "arch/arch.h"
+#include "goruntime/runtime_layout.h"
 #include "proto/gentrace.pb.h"
+#include "symtab/binary.h"
 #include "symtab/byte_reader.h"
 #include "unwind/native_unwinder.h"
 
@@ -25,7 +30,8 @@ namespace {
 // with write(2), never an allocation.
 class Encoder {
  public:
-  explicit Encoder(int fd) : fd_(fd) {}
+  static constexpr size_t kBufferSize = 4096;
+  Encoder(int fd, uint8_t* buffer) : fd_(fd), buffer_(buffer) {}
 
   static size_t VarintSize(uint64_t v) {
     size_t n = 1;
@@ -53,7 +59,7 @@ class Encoder {
     Varint(length);
   }
   void Bytes(const void* data, size_t length) {
-    if (length > sizeof(buffer_) - used_) {
+    if (length > kBufferSize - used_) {
       Flush();
       Write(data, length);  // large (the stack): straight from memory
       return;
@@ -73,7 +79,7 @@ class Encoder {
 
  private:
   void Byte(uint8_t b) {
-    if (used_ == sizeof(buffer_)) Flush();
+    if (used_ == kBufferSize) Flush();
     buffer_[used_++] = b;
   }
   void Write(const void* data, size_t length) {
@@ -92,7 +98,7 @@ class Encoder {
 
   int fd_;
   bool ok_ = true;
-  uint8_t buffer_[4096];
+  uint8_t* buffer_;
   size_t used_ = 0;
 };
 
@@ -207,18 +213,32 @@ void TakeMapsLine(Encoder* out, const char* line, PendingModule* m) {
   m->open = true;
 }
 
+// What one capture works in, kept off the stack: the handler may run on a
+// small one (a Go program's signal stacks are 32 KiB, and Go's own handler
+// runs on after it). One capture at a time uses it (`busy`).
+struct Scratch {
+  std::atomic<bool> busy{false};
+  uint8_t encoder[Encoder::kBufferSize];
+  unwind::NativeFrame frames[256];
+  char maps_chunk[4096];
+  char maps_line[4200];
+  PendingModule module;
+};
+Scratch g_scratch;
+
 void WriteModules(Encoder* out) {
   const int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;
-  char chunk[4096];
-  char line[4200] = {};
-  PendingModule module;
+  char* chunk = g_scratch.maps_chunk;
+  char* line = g_scratch.maps_line;
+  PendingModule& module = g_scratch.module;
+  module = {};
   size_t length = 0;
   ssize_t n;
-  while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
+  while ((n = read(fd, chunk, sizeof(g_scratch.maps_chunk))) > 0) {
     for (ssize_t i = 0; i < n; ++i) {
       if (chunk[i] != '\n') {
-        if (length + 1 < sizeof(line)) line[length++] = chunk[i];
+        if (length + 1 < sizeof(g_scratch.maps_line)) line[length++] = chunk[i];
         continue;
       }
       line[length] = '\0';
@@ -228,6 +248,160 @@ void WriteModules(Encoder* out) {
   }
   close(fd);
   EmitModule(out, module);
+}
+
+// Reads `size` bytes of this process at `address` without faulting on
+// what is not readable (a reserved, inaccessible part of Go's heap, say):
+// process_vm_readv fails with EFAULT where a load would take SIGSEGV.
+bool ReadSelf(uint64_t address, void* out, size_t size) {
+  iovec local{out, size};
+  iovec remote{reinterpret_cast<void*>(  // NOLINT(performance-no-int-to-ptr)
+                   address),
+               size};
+  return syscall(SYS_process_vm_readv, getpid(), &local, 1, &remote, 1, 0) ==
+         static_cast<ssize_t>(size);
+}
+
+bool ReadSelfWord(uint64_t address, uint64_t* out) {
+  return ReadSelf(address, out, sizeof(*out));
+}
+
+// Whether every page of [start, start + length) reads.
+bool ReadableRange(uint64_t start, uint64_t length) {
+  uint8_t byte;
+  for (uint64_t page = start & ~(kPage - 1); page < start + length;
+       page += kPage) {
+    if (!ReadSelf(page < start ? start : page, &byte, 1)) return false;
+  }
+  return true;
+}
+
+// What finding, in a Go program's C code, the goroutine whose cgo call it
+// is takes: read when the handler is installed (not async-signal-safe),
+// from the executable's pclntab (where runtime.asmcgocall runs in this
+// process) and the runtime's struct layout for its release.
+struct CgoCallerFacts {
+  uint64_t asmcgocall_start = 0, asmcgocall_end = 0;  // none: not Go
+  int g_m = 0, g_stack_lo = 0, g_stack_hi = 0, g_syscallsp = 0, g_sched_sp = 0;
+  int m_curg = 0;
+  int g_bytes = 0, m_bytes = 0;
+};
+CgoCallerFacts g_cgo;
+
+// Reads the facts; none for an executable that is no Go program.
+CgoCallerFacts ReadCgoCallerFacts(const arch::ArchInfo& host) {
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+      symtab::Binary::Open("/proc/self/exe", host.goarch);
+  if (!binary.ok() || (*binary)->arch() != &host) return {};
+  absl::StatusOr<goruntime::ChosenRuntimeLayout> chosen =
+      goruntime::ChooseRuntimeLayout(**binary, host);
+  if (!chosen.ok()) return {};
+  const goruntime::RuntimeLayout& l = chosen->layout;
+  CgoCallerFacts facts{.g_m = l.g_m,
+                       .g_stack_lo = l.g_stack_lo,
+                       .g_stack_hi = l.g_stack_hi,
+                       .g_syscallsp = l.g_syscallsp,
+                       .g_sched_sp = l.g_sched + l.gobuf_sp,
+                       .m_curg = l.m_curg,
+                       .g_bytes = goruntime::GBytesRead(l),
+                       .m_bytes = goruntime::MBytesRead(l, host.ptr_size)};
+  // Where the executable is in this process: its entry point as the kernel
+  // placed it against the one its file names.
+  const uint64_t bias = getauxval(AT_ENTRY) - (*binary)->elf().entry();
+  const symtab::Pclntab& table = (*binary)->pclntab();
+  for (uint32_t i = 0; i < table.num_funcs(); ++i) {
+    absl::StatusOr<symtab::Func> func = table.FuncAt(i);
+    if (func.ok() && func->func_id() == symtab::FuncId::kAsmcgocall) {
+      facts.asmcgocall_start = func->entry() + bias;
+      facts.asmcgocall_end = func->end() + bias;
+      return facts;
+    }
+  }
+  return {};
+}
+
+// How far above the C function's frame runtime.asmcgocall keeps the g
+// that called it: it switches to the system stack, aligns it and saves the
+// g at 8(SP) (go1.22 on) or 48(SP) (before: a 64-byte frame), then calls
+// the C function (amd64).
+constexpr uint64_t kAsmcgocallFrameBytes = 64;
+// How much of a goroutine's stack, from its saved stack pointer up, a
+// capture keeps.
+constexpr uint64_t kGoroutineStackBytes = 256 << 10;
+
+// The goroutine whose cgo call the native frames are in: its g (0 if
+// none), its m and the span of its stack to keep.
+struct CgoCaller {
+  uint64_t g = 0, m = 0;
+  uint64_t stack_start = 0, stack_end = 0;
+};
+
+// The first frame that returns into asmcgocall, and among the words of
+// asmcgocall's frame above it, the one that reads as a g whose M runs it
+// (m.curg) and whose stack holds the stack pointer it saved entering the
+// system call.
+CgoCaller FindCgoCaller(const unwind::NativeFrame* frames, int n) {
+  const CgoCallerFacts& f = g_cgo;
+  if (f.asmcgocall_start == 0) return {};
+  for (int i = 1; i < n; ++i) {
+    const uint64_t pc = frames[i].pc - 1;
+    if (pc < f.asmcgocall_start || pc >= f.asmcgocall_end) continue;
+    for (uint64_t slot = frames[i].sp;
+         slot < frames[i].sp + kAsmcgocallFrameBytes; slot += 8) {
+      uint64_t g = 0, m = 0, curg = 0, lo = 0, hi = 0, saved_sp = 0;
+      uint64_t sched_sp = 0;
+      if (!ReadSelfWord(slot, &g) || g == 0 || !ReadSelfWord(g + f.g_m, &m) ||
+          m == 0 || !ReadSelfWord(m + f.m_curg, &curg) || curg != g ||
+          !ReadSelfWord(g + f.g_stack_lo, &lo) ||
+          !ReadSelfWord(g + f.g_stack_hi, &hi) ||
+          !ReadSelfWord(g + f.g_syscallsp, &saved_sp) ||
+          !ReadSelfWord(g + f.g_sched_sp, &sched_sp) || saved_sp < lo ||
+          saved_sp >= hi) {
+        continue;
+      }
+      // asmcgocall saved the goroutine's registers (g.sched) below where
+      // the system call began.
+      const uint64_t start =
+          sched_sp >= lo && sched_sp < saved_sp ? sched_sp : saved_sp;
+      return {.g = g,
+              .m = m,
+              .stack_start = start,
+              .stack_end = hi - start > kGoroutineStackBytes
+                               ? start + kGoroutineStackBytes
+                               : hi};
+    }
+    return {};
+  }
+  return {};
+}
+
+void WriteMemory(Encoder* out, uint64_t start, uint64_t length) {
+  out->LengthField(Capture::kMemoryFieldNumber,
+                   1 + Encoder::VarintSize(start) + 1 +
+                       Encoder::VarintSize(length) + length);
+  out->VarintField(MemoryRange::kAddressFieldNumber, start);
+  out->LengthField(MemoryRange::kDataFieldNumber, length);
+  out->Bytes(
+      reinterpret_cast<const void*>(  // NOLINT(performance-no-int-to-ptr)
+          start),
+      length);
+}
+
+// The g of the goroutine whose cgo call the thread is in, its m and the
+// goroutine's stack, when each reads whole.
+void WriteCgoCaller(Encoder* out, const unwind::NativeFrame* frames, int n) {
+  const CgoCaller caller = FindCgoCaller(frames, n);
+  if (caller.g == 0) return;
+  const uint64_t stack_length = caller.stack_end - caller.stack_start;
+  if (!ReadableRange(caller.g, g_cgo.g_bytes) ||
+      !ReadableRange(caller.m, g_cgo.m_bytes) ||
+      !ReadableRange(caller.stack_start, stack_length)) {
+    return;
+  }
+  WriteMemory(out, caller.g, g_cgo.g_bytes);
+  WriteMemory(out, caller.m, g_cgo.m_bytes);
+  WriteMemory(out, caller.stack_start, stack_length);
+  out->VarintField(Capture::kGoroutineFieldNumber, caller.g);
 }
 
 std::atomic<int> g_crash_fd{-1};
@@ -286,7 +460,8 @@ bool CaptureCurrentThread(int fd, const CaptureRequest& request) {
       absl::MakeConstSpan(static_cast<const uint8_t*>(context),
                           sizeof(ucontext_t)),
       host->byte_order);
-  Encoder out(fd);
+  if (g_scratch.busy.exchange(true)) return false;
+  Encoder out(fd, g_scratch.encoder);
   out.StringField(Capture::kArchFieldNumber, host->goarch.data(),
                   host->goarch.size());
   const auto& names = layout.general_register_names;
@@ -312,21 +487,11 @@ bool CaptureCurrentThread(int fd, const CaptureRequest& request) {
   const uint64_t limit = sp + request.stack_bytes;
   while (end < limit && Mapped(end)) end = (end & ~(kPage - 1)) + kPage;
   if (end > limit) end = limit;
-  if (end > start && Mapped(start)) {
-    const uint64_t length = end - start;
-    out.LengthField(Capture::kMemoryFieldNumber,
-                    1 + Encoder::VarintSize(start) + 1 +
-                        Encoder::VarintSize(length) + length);
-    out.VarintField(MemoryRange::kAddressFieldNumber, start);
-    out.LengthField(MemoryRange::kDataFieldNumber, length);
-    out.Bytes(
-        reinterpret_cast<const void*>(  // NOLINT(performance-no-int-to-ptr)
-            start),
-        length);
-  }
+  if (end > start && Mapped(start)) WriteMemory(&out, start, end - start);
 
-  unwind::NativeFrame frames[256];
-  const int n = unwind::UnwindLocalNative(const_cast<void*>(context), frames);
+  unwind::NativeFrame* frames = g_scratch.frames;
+  const int n = unwind::UnwindLocalNative(const_cast<void*>(context),
+                                          absl::MakeSpan(g_scratch.frames));
   for (int i = 0; i < n; ++i) {
     out.LengthField(Capture::kNativeFramesFieldNumber,
                     1 + Encoder::VarintSize(frames[i].pc) + 1 +
@@ -334,6 +499,7 @@ bool CaptureCurrentThread(int fd, const CaptureRequest& request) {
     out.VarintField(NativeFrameRecord::kPcFieldNumber, frames[i].pc);
     out.VarintField(NativeFrameRecord::kSpFieldNumber, frames[i].sp);
   }
+  WriteCgoCaller(&out, frames, n);
   WriteModules(&out);
   if (request.signal_info != nullptr) {
     out.VarintField(Capture::kSignalFieldNumber,
@@ -344,7 +510,9 @@ bool CaptureCurrentThread(int fd, const CaptureRequest& request) {
   out.VarintField(Capture::kTidFieldNumber,
                   static_cast<uint64_t>(syscall(SYS_gettid)));
   out.VarintField(Capture::kPidFieldNumber, static_cast<uint64_t>(getpid()));
-  return out.Flush();
+  const bool written = out.Flush();
+  g_scratch.busy = false;
+  return written;
 }
 
 absl::Status InstallCrashHandler(int fd, void (*after_capture)(int signal)) {
@@ -355,10 +523,19 @@ absl::Status InstallCrashHandler(int fd, void (*after_capture)(int signal)) {
   g_after_capture = after_capture;
   const bool first = g_crash_fd.exchange(fd) < 0;
   if (!first) return absl::OkStatus();
-  // An alternate stack, so that a stack overflow can be handled.
+  if (const arch::ArchInfo* host = arch::HostArch(); host != nullptr) {
+    g_cgo = ReadCgoCallerFacts(*host);
+  }
+  // An alternate stack, so that a stack overflow can be handled, unless
+  // the thread has one (a Go program's threads have the runtime's, which
+  // its own handler expects to run on).
   constexpr size_t kAltStack = 256 << 10;
-  void* stack = mmap(nullptr, kAltStack, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  stack_t current{};
+  const bool has_stack = sigaltstack(nullptr, &current) == 0 &&
+                         (current.ss_flags & SS_DISABLE) == 0;
+  void* stack = has_stack ? MAP_FAILED
+                          : mmap(nullptr, kAltStack, PROT_READ | PROT_WRITE,
+                                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (stack != MAP_FAILED) {
     stack_t alt{};
     alt.ss_sp = stack;

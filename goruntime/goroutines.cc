@@ -125,7 +125,7 @@ absl::string_view StatusName(uint32_t status) {
 
 }  // namespace
 
-absl::StatusOr<GoroutineReader> GoroutineReader::Create(
+absl::StatusOr<GoroutineReader> GoroutineReader::WithLayout(
     const symtab::Binary& binary, const arch::ArchInfo& arch,
     const symtab::AddressSpace& memory,
     const RuntimeLayoutOptions& layout_options) {
@@ -133,20 +133,37 @@ absl::StatusOr<GoroutineReader> GoroutineReader::Create(
       ChooseRuntimeLayout(binary, arch, layout_options);
   if (!layout.ok()) return layout.status();
   GoroutineReader reader(binary, arch, memory, layout->layout);
-  const uint64_t load_bias = binary.load_bias();
   reader.layout_source_ = std::move(layout->source);
+  reader.layout_guessed_ = layout->guessed;
   const RuntimeLayout& l = reader.layout_;
   reader.signal_fields_ =
       GSignalFields(l, arch.ptr_size,
                     binary.go_version() ? binary.go_version()->minor
                                         : kRuntimeLayoutTableNewestMinor);
   reader.m_incgo_ = MIncgoOffset(l, arch.ptr_size);
-  // Enough of a g to hold every field read (goid and friends are 8 bytes).
-  reader.g_size_ =
-      8 + std::max({l.g_stack_hi, l.g_m, l.g_sched + l.gobuf_lr, l.g_syscallpc,
-                    l.g_atomicstatus, l.g_goid, l.g_waitsince, l.g_waitreason,
-                    l.g_lockedm, l.g_gopc, l.g_ancestors, l.g_startpc,
-                    l.g_parent_goid});
+  reader.g_size_ = GBytesRead(l);
+  // The wait reasons' names, as this release spells them.
+  const symtab::ElfFile& elf = binary.elf();
+  const uint64_t pair = 2 * static_cast<uint64_t>(arch.ptr_size);
+  if (std::optional<symtab::ElfSymbol> names =
+          elf.FindSymbol("runtime.waitReasonStrings")) {
+    reader.wait_reasons_ =
+        ReadStringArray(elf, arch, names->value, names->size / pair);
+  } else if (std::optional<uint64_t> at = FindWaitReasonStrings(elf, arch)) {
+    reader.wait_reasons_ = ReadStringArray(elf, arch, *at, kMaxWaitReasons);
+  }
+  return reader;
+}
+
+absl::StatusOr<GoroutineReader> GoroutineReader::Create(
+    const symtab::Binary& binary, const arch::ArchInfo& arch,
+    const symtab::AddressSpace& memory,
+    const RuntimeLayoutOptions& layout_options) {
+  absl::StatusOr<GoroutineReader> made =
+      WithLayout(binary, arch, memory, layout_options);
+  if (!made.ok()) return made.status();
+  GoroutineReader& reader = *made;
+  const uint64_t load_bias = binary.load_bias();
   const symtab::ElfFile& elf = binary.elf();
   std::optional<symtab::ElfSymbol> allgs = elf.FindSymbol("runtime.allgs");
   std::optional<symtab::ElfSymbol> allglen = elf.FindSymbol("runtime.allglen");
@@ -156,7 +173,7 @@ absl::StatusOr<GoroutineReader> GoroutineReader::Create(
     reader.allgs_method_ = "the symbol table";
   } else {
     std::optional<uint64_t> found = reader.ScanForAllgs();
-    if (!found && layout->guessed) {
+    if (!found && reader.layout_guessed_) {
       return absl::FailedPreconditionError(absl::StrCat(
           "the goroutine layout (", reader.layout_source_,
           ") does not fit this program: read with it, no slice in the "
@@ -170,7 +187,7 @@ absl::StatusOr<GoroutineReader> GoroutineReader::Create(
     reader.allgs_ = *found;
     reader.allgs_method_ = "a scan of .bss for a slice of goroutines";
   }
-  if (layout->guessed) {
+  if (reader.layout_guessed_) {
     absl::StatusOr<std::string> fit = reader.CheckLayout();
     if (!fit.ok()) {
       return absl::FailedPreconditionError(
@@ -181,17 +198,34 @@ absl::StatusOr<GoroutineReader> GoroutineReader::Create(
     absl::StrAppend(&reader.layout_source_, "; it fits this program's memory (",
                     *fit, ")");
   }
+  return made;
+}
 
-  // The wait reasons' names, as this release spells them.
-  const uint64_t pair = 2 * static_cast<uint64_t>(arch.ptr_size);
-  if (std::optional<symtab::ElfSymbol> names =
-          elf.FindSymbol("runtime.waitReasonStrings")) {
-    reader.wait_reasons_ =
-        ReadStringArray(elf, arch, names->value, names->size / pair);
-  } else if (std::optional<uint64_t> at = FindWaitReasonStrings(elf, arch)) {
-    reader.wait_reasons_ = ReadStringArray(elf, arch, *at, kMaxWaitReasons);
+absl::StatusOr<GoroutineReader> GoroutineReader::CreateForG(
+    const symtab::Binary& binary, const arch::ArchInfo& arch,
+    const symtab::AddressSpace& memory, uint64_t g,
+    const RuntimeLayoutOptions& layout_options) {
+  absl::StatusOr<GoroutineReader> made =
+      WithLayout(binary, arch, memory, layout_options);
+  if (!made.ok()) return made.status();
+  GoroutineReader& reader = *made;
+  absl::StatusOr<Goroutine> read = reader.ReadG(g);
+  if (!read.ok()) return read.status();
+  if (!reader.layout_guessed_) return made;
+  const uint64_t saved_sp =
+      (read->status & ~static_cast<uint32_t>(kGscan)) == kGsyscall
+          ? read->syscall_sp
+          : read->sched_sp;
+  if (!IsPlausible(*read) || saved_sp < read->stack_lo ||
+      saved_sp >= read->stack_hi || read->m_curg != g) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the goroutine layout (", reader.layout_source_,
+        ") does not fit this program: the g at 0x", absl::Hex(g),
+        " does not read as a goroutine its M runs; refusing to read it"));
   }
-  return reader;
+  absl::StrAppend(&reader.layout_source_,
+                  "; it fits the goroutine read (its status, stack and M)");
+  return made;
 }
 
 std::optional<uint64_t> GoroutineReader::ScanForAllgs() const {

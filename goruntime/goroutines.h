@@ -85,6 +85,15 @@ class GoroutineReader {
       const symtab::AddressSpace& memory,
       const RuntimeLayoutOptions& layout_options = {});
 
+  // A reader of the one g at `g` and its M, where memory holds no more of
+  // the program (a capture the crash handler took in the goroutine's cgo
+  // call): no allgs (ReadAll fails). A guessed layout is held to that g:
+  // plausible, its saved stack pointer inside its stack, run by its M.
+  static absl::StatusOr<GoroutineReader> CreateForG(
+      const symtab::Binary& binary, const arch::ArchInfo& arch,
+      const symtab::AddressSpace& memory, uint64_t g,
+      const RuntimeLayoutOptions& layout_options = {});
+
   // Every g in allgs, in allgs order (the order the runtime prints them),
   // dead ones included. At most `limit` of them.
   absl::StatusOr<std::vector<Goroutine>> ReadAll(size_t limit = 1 << 22) const;
@@ -121,6 +130,12 @@ class GoroutineReader {
   GoroutineReader(const symtab::Binary& binary, const arch::ArchInfo& arch,
                   const symtab::AddressSpace& memory, RuntimeLayout layout)
       : binary_(&binary), arch_(&arch), memory_(&memory), layout_(layout) {}
+  // Everything but allgs: the chosen layout's offsets and sizes, the wait
+  // reasons.
+  static absl::StatusOr<GoroutineReader> WithLayout(
+      const symtab::Binary& binary, const arch::ArchInfo& arch,
+      const symtab::AddressSpace& memory,
+      const RuntimeLayoutOptions& layout_options);
   std::optional<uint64_t> Word(uint64_t address, int size) const;
   // allgs in a binary without symbols: the first slice in .bss whose
   // elements all read as distinct, plausible goroutines.
@@ -140,6 +155,9 @@ class GoroutineReader {
   uint64_t allglen_ = 0;             // &runtime.allglen, relocated
   absl::string_view allgs_method_;
   std::string layout_source_;
+  // The layout is the table's newest row, for a newer release: it is held
+  // to the program's memory before anything is read with it.
+  bool layout_guessed_ = false;
   // runtime.waitReasonStrings, from the binary: the names of wait reasons.
   std::vector<std::string> wait_reasons_;
 };

@@ -130,6 +130,21 @@ int MIncgoOffset(const RuntimeLayout& layout, int ptr_size) {
   return preemptoff + 2 * ptr_size + 3 * 4 + 4;
 }
 
+int GBytesRead(const RuntimeLayout& layout) {
+  const RuntimeLayout& l = layout;
+  return 8 + std::max({l.g_stack_hi, l.g_m, l.g_sched + l.gobuf_lr,
+                       l.g_sched + l.gobuf_bp, l.g_syscallsp, l.g_syscallpc,
+                       l.g_syscallbp, l.g_atomicstatus, l.g_goid, l.g_waitsince,
+                       l.g_waitreason, l.g_lockedm, l.g_gopc, l.g_ancestors,
+                       l.g_startpc, l.g_parent_goid});
+}
+
+int MBytesRead(const RuntimeLayout& layout, int ptr_size) {
+  const RuntimeLayout& l = layout;
+  return 8 + std::max({l.m_g0, l.m_procid, l.m_gsignal, l.m_curg, l.m_id,
+                       MIncgoOffset(layout, ptr_size)});
+}
+
 absl::StatusOr<RuntimeLayout> RuntimeLayoutFor(const symtab::GoVersion& version,
                                                const arch::ArchInfo& arch,
                                                int table_newest_minor) {

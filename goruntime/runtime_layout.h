@@ -72,6 +72,12 @@ SignalFields GSignalFields(const RuntimeLayout& layout, int ptr_size,
 // (runtime_layout_test holds it to the DWARF of every fixture binary).
 int MIncgoOffset(const RuntimeLayout& layout, int ptr_size);
 
+// How many bytes from a g's (an m's) start hold every field of the layout
+// that goroutine reading uses (the widest, goid and friends, being 8
+// bytes): what a reader reads, and what a capture keeps of a g (an m).
+int GBytesRead(const RuntimeLayout& layout);
+int MBytesRead(const RuntimeLayout& layout, int ptr_size);
+
 // The newest release gentrace's layout table was checked for.
 inline constexpr int kRuntimeLayoutTableNewestMinor = 27;
 

@@ -323,7 +323,8 @@ absl::Status TraceOutput::Write() {
   return status_;
 }
 
-absl::Status WriteThreadTrace(const Trace& trace, absl::string_view format) {
+absl::Status WriteThreadTrace(const Trace& trace, absl::string_view format,
+                              const RuntimeTextOptions& text) {
   std::string out;
   if (format == "proto") {
     out = trace.SerializeAsString();
@@ -333,7 +334,19 @@ absl::Status WriteThreadTrace(const Trace& trace, absl::string_view format) {
     out = *json + "\n";
   } else {
     if (!trace.reason().empty()) absl::StrAppend(&out, trace.reason(), "\n");
-    for (const Thread& thread : trace.threads()) AppendThreadText(thread, &out);
+    for (const Goroutine& goroutine : trace.goroutines()) {
+      if (!out.empty()) out += "\n";
+      AppendGoroutineText(goroutine, text, &out);
+    }
+    if (trace.goroutines().empty()) {
+      for (const Thread& thread : trace.threads()) {
+        AppendThreadText(thread, &out);
+      }
+    }
+    // Notes say how the output was made; stdout stays the trace.
+    for (const std::string& note : trace.notes()) {
+      absl::FPrintF(stderr, "gentrace: %s\n", note);
+    }
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return absl::OkStatus();

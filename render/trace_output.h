@@ -22,8 +22,12 @@ namespace gentrace::render {
 void AppendThreadText(const Thread& thread, std::string* out);
 
 // Writes a Trace of threads to stdout: its binary encoding ("proto"), its
-// JSON ("json"), or the reason and each thread as AppendThreadText does.
-absl::Status WriteThreadTrace(const Trace& trace, absl::string_view format);
+// JSON ("json"), or the reason and each thread as AppendThreadText does;
+// with goroutines (a capture in a Go program's C code: the goroutine whose
+// cgo call it is, its C frames first), those in the thread's place, as
+// AppendGoroutineText prints them with `text`.
+absl::Status WriteThreadTrace(const Trace& trace, absl::string_view format,
+                              const RuntimeTextOptions& text = {});
 
 struct TraceOutputOptions {
   RuntimeTextOptions text;

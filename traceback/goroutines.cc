@@ -51,6 +51,10 @@ class GoroutineTracer {
 
   absl::Status Run(absl::FunctionRef<void(gentrace::Goroutine&)> visit,
                    std::vector<std::string>* notes);
+  // The goroutine at `g` alone, `c_frames` before its own.
+  absl::StatusOr<Goroutine> TraceCgoCaller(uint64_t g,
+                                           std::vector<Frame> c_frames,
+                                           std::vector<std::string>* notes);
 
  private:
   // The signal reports of the threads in the runtime's signal handler.
@@ -524,6 +528,19 @@ absl::Status GoroutineTracer::Run(
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<Goroutine> GoroutineTracer::TraceCgoCaller(
+    uint64_t g, std::vector<Frame> c_frames, std::vector<std::string>* notes) {
+  absl::StatusOr<goruntime::Goroutine> read = reader_.ReadG(g);
+  if (!read.ok()) return read.status();
+  notes->push_back(absl::StrCat("goroutine layout: ", reader_.layout_source()));
+  Goroutine out;
+  TraceGoroutine(*read, notes, &out);
+  out.frames.insert(out.frames.begin(),
+                    std::make_move_iterator(c_frames.begin()),
+                    std::make_move_iterator(c_frames.end()));
+  return out;
 }
 
 // The goroutine's panics in progress, each value as the runtime prints it.
@@ -1026,6 +1043,24 @@ absl::Status ForEachGoroutine(
   if (!reader.ok()) return reader.status();
   return GoroutineTracer(executable, target, *reader, options)
       .Run(visit, notes);
+}
+
+absl::StatusOr<gentrace::Goroutine> TraceCgoCaller(
+    const symtab::Binary& binary, const target::Target& target, uint64_t g,
+    std::vector<Frame> c_frames, std::vector<std::string>* notes,
+    const goruntime::RuntimeLayoutOptions& layout) {
+  absl::StatusOr<goruntime::GoroutineReader> reader =
+      goruntime::GoroutineReader::CreateForG(binary, target.arch(),
+                                             target.memory(), g, layout);
+  if (!reader.ok()) return reader.status();
+  const GoroutineReadOptions options = {.layout = layout};
+  GoroutineTracer tracer(binary, target, *reader, options);
+  absl::StatusOr<Goroutine> traced =
+      tracer.TraceCgoCaller(g, std::move(c_frames), notes);
+  if (!traced.ok()) return traced.status();
+  gentrace::Goroutine message;
+  ToProto(*std::move(traced), &message);
+  return message;
 }
 
 }  // namespace gentrace::traceback

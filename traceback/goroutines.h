@@ -108,6 +108,18 @@ absl::Status ForEachGoroutine(
     absl::FunctionRef<void(gentrace::Goroutine&)> visit,
     std::vector<std::string>* notes, const GoroutineReadOptions& options = {});
 
+// The goroutine whose cgo call a captured thread was in (a capture the
+// crash handler took in C code: it found the g where runtime.asmcgocall
+// saved it, and kept the g, its M and its stack), as a GOTRACEBACK=crash
+// traceback shows it, with `c_frames` (the thread's C frames, innermost
+// first, up to where C returns into Go) before its Go frames. `binary` is
+// attached to `target`; `notes` gets where the runtime's struct layout
+// came from.
+absl::StatusOr<gentrace::Goroutine> TraceCgoCaller(
+    const symtab::Binary& binary, const target::Target& target, uint64_t g,
+    std::vector<Frame> c_frames, std::vector<std::string>* notes,
+    const goruntime::RuntimeLayoutOptions& layout = {});
+
 }  // namespace gentrace::traceback
 
 #endif  // GENTRACE_TRACEBACK_GOROUTINES_H_

@@ -8,9 +8,13 @@
 // changed. The crash in C starts its goroutine with the C calls in order at
 // the pc the runtime reported; a callback has the C calls that made it
 // after runtime.cgocallback. A live program blocked in C (in libc's read,
-// a shared library) shows its C frames in `gentrace pid --native`.
+// a shared library) shows its C frames in `gentrace pid --native`. The
+// crash handler, loaded into the program, captures its crash in C, and
+// `gentrace render` of the capture shows the goroutine whose cgo call it was.
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,10 +22,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/json_util.h"
+#include "goruntime/runtime_layout.h"
 #include "gtest/gtest.h"
 #include "proto/gentrace.pb.h"
+#include "symtab/binary.h"
+#include "target/capture.h"
 #include "tests/testing/child_process.h"
 #include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
@@ -317,6 +325,110 @@ TEST_P(CgoLiveTest, PidShowsTheCFramesOfABlockedCall) {
 
 INSTANTIATE_TEST_SUITE_P(
     Builds, CgoLiveTest,
+    ::testing::Values(CgoBuild{"1.19", "amd64", true, true},
+                      CgoBuild{"1.27", "amd64", true, true}),
+    BuildName);
+
+class CgoCaptureTest : public ::testing::TestWithParam<CgoBuild> {};
+
+// The program loads gentrace's crash handler (libgentrace_crash.so) and
+// installs it from Go; its C code crashes, the handler writes a capture,
+// and the runtime's handler then reports the crash. `gentrace render` of
+// the capture prints goroutine 1 as that report does, with the C frames
+// before its Go frames. A capture whose goroutine is not in its memory
+// gives the thread's native frames and says why.
+TEST_P(CgoCaptureTest, RenderShowsTheGoroutineOfACaptureInC) {
+#if !defined(__x86_64__)
+  GTEST_SKIP() << "the crash handler captures on amd64 hosts";
+#endif
+  std::optional<std::string> dir = BuildDir(GetParam());
+  if (!dir) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+  const std::string tmp = ::testing::TempDir();
+  const std::string capture = tmp + "/cgo_c.capture";
+  const std::string printed_path = tmp + "/cgo_c.stderr.txt";
+  {
+    gentrace::testing::ChildProcess child;
+    ASSERT_TRUE(child.Start(
+        *dir + "/prog", {"c"},
+        {"GENTRACE_CRASH_LIBRARY=" +
+             std::filesystem::absolute("capture/libgentrace_crash.so").string(),
+         "GENTRACE_CRASH_CAPTURE=" + capture, "GOTRACEBACK=system"},
+        printed_path));
+    child.Stop(0);
+  }
+  // The runtime's goroutine 1, up to the blank line after it.
+  const std::string printed = gentrace::testing::ReadFileOrEmpty(printed_path);
+  const size_t start = printed.find("\ngoroutine 1 ");
+  ASSERT_NE(start, std::string::npos) << printed.substr(0, 500);
+  const size_t end = printed.find("\n\n", start + 1);
+  ASSERT_NE(end, std::string::npos);
+  const std::string theirs = printed.substr(start + 1, end - start);
+
+  const std::string render = absl::StrCat(gentrace::testing::GentraceCommand(),
+                                          " render --capture=", capture);
+  const std::string ours = gentrace::testing::RunShellCommand(tmp, render);
+  EXPECT_EQ(WithoutNativeFrames(ours), "signal 11 (SEGV) at 0x0\n\n" + theirs)
+      << ours;
+  Trace trace;
+  const std::string json =
+      gentrace::testing::RunShellCommand(tmp, render + " --format=json");
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &trace).ok())
+      << json.substr(0, 500);
+  ASSERT_EQ(trace.goroutines_size(), 1);
+  const Goroutine& g = trace.goroutines(0);
+  EXPECT_EQ(g.id(), 1);
+  ASSERT_NO_FATAL_FAILURE(ExpectCFrames(
+      g, 0, {{"c_crash", 18}, {"c_middle", 25}, {"c_entry", 34}}));
+  EXPECT_EQ(Function(g, 4), "runtime.cgocall");
+
+  // A layout held to the captured goroutine, as one guessed for a release
+  // newer than the table is: the right one fits, a wrong one is refused.
+  const std::string bytes = gentrace::testing::ReadFileOrEmpty(capture);
+  absl::StatusOr<target::CaptureTarget> target = target::LoadCapture(bytes);
+  ASSERT_TRUE(target.ok()) << target.status();
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+      symtab::Binary::Open(*dir + "/prog");
+  ASSERT_TRUE(binary.ok()) << binary.status();
+  absl::StatusOr<goruntime::RuntimeLayout> layout =
+      goruntime::RuntimeLayoutFor(*(*binary)->go_version(), *(*binary)->arch());
+  ASSERT_TRUE(layout.ok()) << layout.status();
+  std::vector<std::string> notes;
+  absl::StatusOr<Goroutine> held = traceback::TraceCgoCaller(
+      **binary, *target, g.address(), {}, &notes, {.forced = *layout});
+  ASSERT_TRUE(held.ok()) << held.status();
+  EXPECT_EQ(held->id(), 1);
+  EXPECT_TRUE(absl::StrContains(absl::StrJoin(notes, "\n"),
+                                "it fits the goroutine read"));
+  goruntime::RuntimeLayout wrong = *layout;
+  wrong.g_stack_lo += 8;
+  wrong.g_stack_hi += 8;
+  absl::StatusOr<Goroutine> refused = traceback::TraceCgoCaller(
+      **binary, *target, g.address(), {}, &notes, {.forced = wrong});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition)
+      << refused.status();
+
+  Capture hostile;
+  ASSERT_TRUE(hostile.ParseFromString(bytes));
+  hostile.set_goroutine(0x10);
+  const std::string hostile_path = tmp + "/cgo_c_hostile.capture";
+  {
+    std::ofstream out(hostile_path, std::ios::binary);
+    out << hostile.SerializeAsString();
+    ASSERT_TRUE(out.good());
+  }
+  const std::string fallback = gentrace::testing::RunShellCommand(
+      tmp, absl::StrCat(gentrace::testing::GentraceCommand(),
+                        " render --capture=", hostile_path));
+  EXPECT_TRUE(absl::StrContains(fallback, "thread ")) << fallback;
+  EXPECT_TRUE(absl::StrContains(fallback, "c_crash")) << fallback;
+  EXPECT_FALSE(absl::StrContains(fallback, "goroutine 1")) << fallback;
+  EXPECT_TRUE(absl::StrContains(
+      gentrace::testing::ReadFileOrEmpty(tmp + "/stderr"),
+      "gentrace: the goroutine in the cgo call: g at 0x10 is not in memory"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Builds, CgoCaptureTest,
     ::testing::Values(CgoBuild{"1.19", "amd64", true, true},
                       CgoBuild{"1.27", "amd64", true, true}),
     BuildName);

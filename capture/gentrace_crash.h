@@ -1,0 +1,20 @@
+#ifndef GENTRACE_CAPTURE_GENTRACE_CRASH_H_
+#define GENTRACE_CAPTURE_GENTRACE_CRASH_H_
+
+// The crash handler's C interface, in libgentrace_crash.so, for programs
+// that link C or load shared libraries (a Go program through cgo, with
+// dlopen or at link time). See capture/in_process_capture.h.
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// InstallCrashHandler(fd): 0 once installed; -1 if `fd` is not open or a
+// signal's handler could not be set (errno says why).
+int gentrace_install_crash_handler(int fd);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif  // GENTRACE_CAPTURE_GENTRACE_CRASH_H_
