@@ -204,13 +204,14 @@ constexpr ArchInfo kArches[] = {
     // {regs pointer, pc, sp, lr, size, general registers, their names,
     // dumpregs lines, g register, since go1.N, thread pointer, its g,
     // sigcode bytes, fault address}, registers by DWARF number, where
-    // crosscall2 leaves its C caller's return address
+    // crosscall2 leaves its C caller's return address, and its frame where
+    // the pcsp table lacks it
     {"386", InstructionSet::kX86, 3, 0, 0x14c, 4, ByteOrder::kLittle, false, 0, 4, 1, "eip", "esp", "", "", 0, 8,
      24, 72, 4, k386Regs, {-1, 76, 48, -1, 4, -1, {}, k386DumpedRegisters, -1, 0, "", 0, 4}, k386DwarfRegs, -4},
     {"amd64", InstructionSet::kX86, 62, 0x01000007, 0x8664, 8, ByteOrder::kLittle, false, 0, 8, 1, "rip", "rsp", "", "rbp", 128, 8,
      32, 112, 8, kAmd64Regs, {-1, 168, 160, -1, 8, 40, kAmd64SignalRegs, kAmd64DumpedRegisters, 40 + 6 * 8, 17, "fs_base", -8, 8}, kAmd64DwarfRegs, -8},
     {"arm", InstructionSet::kArm, 40, 0, 0x1c4, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "lr", "", 0, 8,
-     24, 72, 4, kArmRegs, {-1, 92, 84, 88, 4, 32, kArmRegs, kArmDumpedRegisters, 72, 0, "", 0, 4, 100}, {kArmRegs, 16}},
+     24, 72, 4, kArmRegs, {-1, 92, 84, 88, 4, 32, kArmRegs, kArmDumpedRegisters, 72, 0, "", 0, 4, 100}, {kArmRegs, 16}, -124, 124},
     {"arm64", InstructionSet::kArm64, 183, 0x0100000c, 0xaa64, 8, ByteOrder::kLittle, true, 8, 16, 4, "pc", "sp", "x30", "x29", 0, 8,
      32, 112, 8, kArm64Regs, {-1, 440, 432, 424, 8, 184, kArm64Regs, kArm64DumpedRegisters, 408, 0, "", 0, 8, 176}, {kArm64Regs, 32}, -8},
     {"loong64", InstructionSet::kLoong64, 258, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "r3", "r1", "", 0, 8,
@@ -224,13 +225,13 @@ constexpr ArchInfo kArches[] = {
     {"mips64le", InstructionSet::kMips, 8, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 16,
      32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}, kMips64DumpedRegisters, 280, 0, "", 0, 4}, {kMips64Regs, 32}},
     {"ppc64", InstructionSet::kPpc64, 21, 0, 0, 8, ByteOrder::kBig, true, 32, 16, 4, "pc", "r1", "lr", "", 288, 8,
-     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, 0, kPpc64Regs, kPpc64DumpedRegisters, 240, 0, "", 0, 4, 328}, kPpc64DwarfRegs},
+     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, 0, kPpc64Regs, kPpc64DumpedRegisters, 240, 0, "", 0, 4, 328}, kPpc64DwarfRegs, 16},
     {"ppc64le", InstructionSet::kPpc64, 21, 0, 0, 8, ByteOrder::kLittle, true, 32, 16, 4, "pc", "r1", "lr", "", 288, 8,
-     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, 0, kPpc64Regs, kPpc64DumpedRegisters, 240, 0, "", 0, 4, 328}, kPpc64DwarfRegs},
+     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, 0, kPpc64Regs, kPpc64DumpedRegisters, 240, 0, "", 0, 4, 328}, kPpc64DwarfRegs, 16},
     {"riscv64", InstructionSet::kRiscv64, 243, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 8,
      32, 112, 8, kRiscv64Regs, {-1, 176, 192, 184, 8, 176, kRiscv64Regs, kRiscv64DumpedRegisters, 392, 0, "", 0, 4}, kRiscv64DwarfRegs},
     {"s390x", InstructionSet::kS390x, 22, 0, 0, 8, ByteOrder::kBig, true, 8, 8, 2, "pswa", "r15", "r14", "", 0, 8,
-     32, 112, 8, kS390xRegs, {-1, 48, 176, 168, 8, 40, kS390xRegs, kS390xDumpedRegisters, 160, 0, "", 0, 4}, {kS390xRegs + 2, 16}},
+     32, 112, 8, kS390xRegs, {-1, 48, 176, 168, 8, 40, kS390xRegs, kS390xDumpedRegisters, 160, 0, "", 0, 4}, {kS390xRegs + 2, 16}, 112, 96},
 };
 // clang-format on
 

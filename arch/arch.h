@@ -118,10 +118,15 @@ struct ArchInfo {
   absl::Span<const absl::string_view> dwarf_registers;
   // Where runtime/cgo's crosscall2 (C calling back into Go) leaves the
   // return address into its C caller: bytes from that caller's SP (x86:
-  // pushed by the call; arm64: crosscall2 saves LR there); 0 where not
-  // described here (the other ports save it inside frames whose sizes the
-  // pclntab does not record).
+  // pushed by the call; arm64 and arm: crosscall2 saves LR in its frame;
+  // ppc64 and s390x: in the caller's, as their C ABIs have it); 0 where
+  // not described here (loong64, MIPS, RISC-V).
   int crosscall2_return_offset = 0;
+  // crosscall2's frame when it calls runtime.cgocallback, where its pcsp
+  // table does not record it (arm's MOVM.WP pushes, s390x's
+  // MOVD $-96(R15), R15): bytes from its SP up to its C caller's; 0 where
+  // the pcsp table holds it. The same in every release from go1.13.
+  int crosscall2_frame_size = 0;
 };
 
 // The table, one row per GOARCH.

@@ -351,7 +351,8 @@ std::vector<Frame> GoroutineTracer::InterruptedCFrames(
 // called crosscall2, which called runtime.cgocallback on the scheduler
 // stack (g0), which saved that stack's SP in g0.sched.sp and went on in Go.
 // From there, over cgocallback's and crosscall2's frames (the pclntab
-// knows their sizes), to the C code that made the callback: its SP is
+// knows their sizes; the architecture table crosscall2's where it does
+// not), to the C code that made the callback: its SP is
 // crosscall2's caller's, its pc where crosscall2 left the return address
 // (ArchInfo::crosscall2_return_offset). Then native unwinding until a pc is
 // back in Go (asmcgocall). (A panic in the callback unwinds it and
@@ -378,11 +379,13 @@ std::vector<Frame> GoroutineTracer::CallbackCFrames(
   std::optional<uint64_t> crosscall2_pc =
       word(arch_.uses_lr ? g0->sched_sp : crosscall2_sp - arch_.ptr_size);
   if (!crosscall2_pc) return {};
-  absl::StatusOr<const symtab::Pclntab::FrameFacts*> crosscall2 =
-      table.FrameFactsAt(*crosscall2_pc);
-  if (!crosscall2.ok()) return {};
-  absl::StatusOr<int32_t> delta =
-      (*crosscall2)->sp_deltas.ValueAt(*crosscall2_pc);
+  absl::StatusOr<int32_t> delta = arch_.crosscall2_frame_size;
+  if (arch_.crosscall2_frame_size == 0) {
+    absl::StatusOr<const symtab::Pclntab::FrameFacts*> crosscall2 =
+        table.FrameFactsAt(*crosscall2_pc);
+    if (!crosscall2.ok()) return {};
+    delta = (*crosscall2)->sp_deltas.ValueAt(*crosscall2_pc);
+  }
   if (!delta.ok() || *delta < 0) return {};
   const uint64_t c_sp = crosscall2_sp + *delta + return_slot;
   std::optional<uint64_t> c_pc = word(c_sp + arch_.crosscall2_return_offset);
