@@ -741,7 +741,7 @@ absl::StatusOr<goruntime::Goroutine> GoroutineTracer::InterruptedG(
       return g0;
     }
   }
-  return *std::move(g);
+  return *g;
 }
 
 std::optional<goruntime::Goroutine> GoroutineTracer::GOfThreadsM(
