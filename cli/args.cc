@@ -61,20 +61,4 @@ absl::StatusOr<std::string> Args::Required(absl::string_view name) const {
   return *value;
 }
 
-std::optional<uint64_t> ParseHexAddress(absl::string_view text) {
-  text = absl::StripAsciiWhitespace(text);
-  if (absl::StartsWith(text, "0x") || absl::StartsWith(text, "0X")) {
-    text.remove_prefix(2);
-  }
-  if (text.empty() || text.size() > 16) return std::nullopt;
-  uint64_t value = 0;
-  for (char c : text) {
-    if (!absl::ascii_isxdigit(c)) return std::nullopt;
-    const int digit =
-        absl::ascii_isdigit(c) ? c - '0' : absl::ascii_tolower(c) - 'a' + 10;
-    value = value << 4 | digit;
-  }
-  return value;
-}
-
 }  // namespace gentrace::cli

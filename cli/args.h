@@ -37,9 +37,6 @@ class Args {
   std::vector<std::string> positional_;
 };
 
-// Parses "0x4a1b2c" or "4a1b2c".
-std::optional<uint64_t> ParseHexAddress(absl::string_view text);
-
 }  // namespace gentrace::cli
 
 #endif  // GENTRACE_CLI_ARGS_H_

@@ -68,6 +68,8 @@ absl::Status RunRender(absl::Span<char* const> argv);
 absl::Status RunNative(absl::Span<char* const> argv);
 absl::Status RunIndex(absl::Span<char* const> argv);
 absl::Status RunPprofSymbolize(absl::Span<char* const> argv);
+absl::Status RunServe(absl::Span<char* const> argv);
+absl::Status RunStore(absl::Span<char* const> argv);
 
 // Where gentrace index writes a binary's symbolization index, and where
 // gentrace symbolize looks for it: beside the binary, as BINARY.gtindex.

@@ -51,11 +51,20 @@ constexpr char kUsage[] =
     "      first (default pcs). html: one self-contained page of the groups\n"
     "      (source positions linked under --source-root).\n"
     "  native --core=PATH | --pid=PID [--format=text|json|proto]\n"
-    "      every thread's native (C, C++) frames (libunwind), named from\n"
+    "      every thread's native (C, C++) frames (libdwfl), named from\n"
     "      the mapped files' symbols and DWARF lines.\n"
     "  render --capture=FILE [--format=text|json|proto]\n"
     "      a capture the in-process crash handler wrote (capture/): its\n"
-    "      native frames, named from the modules the process had loaded.\n";
+    "      native frames, named from the modules the process had loaded;\n"
+    "      in a Go program's C code, the goroutine of the cgo call.\n"
+    "  serve [--listen=HOST:PORT] [--store=DIR] [--upload-token-file=F]\n"
+    "      [--read-token-file=F] [--max-request-bytes=N]\n"
+    "      [--max-upload-bytes=N] [--threads=N] [--tls-cert=F --tls-key=F]\n"
+    "      the traceback service over HTTP (default 127.0.0.1:8390, the\n"
+    "      store in ~/.cache/gentrace/store): binaries by build ID,\n"
+    "      symbolization, the debuginfod protocol.\n"
+    "  store add FILE... | ls | verify | gc [--store=DIR]\n"
+    "      the service's store by hand.\n";
 
 }  // namespace
 
@@ -77,6 +86,10 @@ int main(int argc, char** argv) {
     status = gentrace::cli::RunNative(rest);
   } else if (std::strcmp(argv[1], "render") == 0) {
     status = gentrace::cli::RunRender(rest);
+  } else if (std::strcmp(argv[1], "serve") == 0) {
+    status = gentrace::cli::RunServe(rest);
+  } else if (std::strcmp(argv[1], "store") == 0) {
+    status = gentrace::cli::RunStore(rest);
   } else if (std::strcmp(argv[1], "funcs") == 0) {
     status = gentrace::cli::RunFuncs(rest);
   } else if (std::strcmp(argv[1], "info") == 0) {

@@ -14,6 +14,7 @@
 #include "cli/line_reader.h"
 #include "render/symbolized_pc.h"
 #include "symtab/binary.h"
+#include "symtab/hex_text.h"
 #include "symtab/symbol_index.h"
 #include "symtab/symbolizer.h"
 
@@ -69,7 +70,7 @@ absl::Status RunSymbolize(absl::Span<char* const> argv) {
     return absl::OkStatus();
   };
   auto symbolize_one = [&](absl::string_view text) -> absl::Status {
-    std::optional<uint64_t> pc = ParseHexAddress(text);
+    std::optional<uint64_t> pc = symtab::ParseHexAddress(text);
     if (!pc) {
       // What was read before the bad line is still answered.
       (void)answer_pending();

@@ -31,6 +31,10 @@ void ToProto(traceback::SignalReport&& report, SignalReport* out);
 void ToProto(const symtab::SourceFrame& frame, Location* location);
 Module ModuleOf(const symtab::Binary& binary);
 
+// A binary as the service's store describes it: its build IDs, GOARCH, Go
+// release and `size` in bytes.
+BinaryInfo BinaryInfoOf(const symtab::Binary& binary, uint64_t size);
+
 // The standard protobuf JSON of `message` on one line, every field shown
 // (zero values included), so consumers need no defaults.
 absl::StatusOr<std::string> ToJsonLine(

@@ -10,6 +10,7 @@ _ROOMS = [
     "traceback",
     "render",
     "capture",
+    "serve",
     "cli",
 ]
 

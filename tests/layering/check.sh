@@ -10,12 +10,12 @@ cd "$(dirname "$0")/../.."
 status=0
 arches='386|amd64|arm|arm64|loong64|mips|mipsle|mips64|mips64le|ppc64|ppc64le|riscv64|s390x'
 if grep -rnE "(==|!=) *\"($arches)\"|\"($arches)\" *(==|!=)|StartsWith\([^)]*\"mips" \
-  --include='*.cc' --include='*.h' symtab target goruntime unwind traceback render proto capture cli; then
+  --include='*.cc' --include='*.h' symtab target goruntime unwind traceback render proto capture serve cli; then
   echo "an architecture name compared as a string outside arch/"
   status=1
 fi
 if grep -rnE '#include [<"](libunwind|sys/ptrace|elf\.h)' \
-  --include='*.cc' --include='*.h' goruntime traceback render proto cli; then
+  --include='*.cc' --include='*.h' goruntime traceback render proto serve cli; then
   echo "libunwind, ptrace or ELF code above target/ and unwind/"
   status=1
 fi

@@ -1,4 +1,5 @@
 #include "cli/args.h"
+#include "symtab/hex_text.h"
 #include "gtest/gtest.h"
 
 namespace gentrace::cli {
@@ -31,11 +32,11 @@ TEST(ArgsTest, RejectsUnknownFlagsAndFormats) {
 }
 
 TEST(ArgsTest, HexAddresses) {
-  EXPECT_EQ(*ParseHexAddress("0x4a1B2c"), 0x4a1b2cu);
-  EXPECT_EQ(*ParseHexAddress("  ffffffffffffffff \r"), ~uint64_t{0});
-  EXPECT_FALSE(ParseHexAddress("0x").has_value());
-  EXPECT_FALSE(ParseHexAddress("12345678901234567").has_value());
-  EXPECT_FALSE(ParseHexAddress("0xzz").has_value());
+  EXPECT_EQ(*symtab::ParseHexAddress("0x4a1B2c"), 0x4a1b2cu);
+  EXPECT_EQ(*symtab::ParseHexAddress("  ffffffffffffffff \r"), ~uint64_t{0});
+  EXPECT_FALSE(symtab::ParseHexAddress("0x").has_value());
+  EXPECT_FALSE(symtab::ParseHexAddress("12345678901234567").has_value());
+  EXPECT_FALSE(symtab::ParseHexAddress("0xzz").has_value());
 }
 
 }  // namespace

@@ -57,12 +57,13 @@ void ChildProcess::WriteLine() {
   fflush(stdin_);
 }
 
-void ChildProcess::Stop(int signal) {
-  if (pid_ <= 0) return;
+int ChildProcess::Stop(int signal) {
+  if (pid_ <= 0) return -1;
   if (signal != 0) kill(pid_, signal);
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = 0;
+  return status;
 }
 
 ChildProcess::~ChildProcess() {

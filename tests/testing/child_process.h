@@ -26,8 +26,9 @@ class ChildProcess {
   // One line of its output, without the newline; "<eof>" at the end.
   std::string ReadLine();
   void WriteLine();
-  // Sends `signal` (none if 0) and waits for the program to end.
-  void Stop(int signal);
+  // Sends `signal` (none if 0) and waits for the program to end: its wait
+  // status (-1 if it was not running).
+  int Stop(int signal);
   pid_t pid() const { return pid_; }
 
  private:

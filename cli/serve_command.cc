@@ -1,0 +1,217 @@
+// gentrace serve: the traceback service over HTTP (serve/), and gentrace
+// store: the store it serves from, by hand.
+#include <pthread.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "serve/http_server.h"
+#include "serve/service.h"
+#include "serve/store.h"
+
+namespace gentrace::cli {
+namespace {
+
+// --store, or the user's cache directory's (XDG_CACHE_HOME, else
+// ~/.cache): gentrace/store.
+std::string StoreDir(const Args& args) {
+  if (std::optional<std::string> dir = args.Flag("store")) return *dir;
+  if (const char* cache = std::getenv("XDG_CACHE_HOME"); cache && *cache) {
+    return absl::StrCat(cache, "/gentrace/store");
+  }
+  const char* home = std::getenv("HOME");
+  return absl::StrCat(home != nullptr ? home : ".", "/.cache/gentrace/store");
+}
+
+// A token file's first line, which must not be empty.
+absl::StatusOr<std::string> ReadToken(const std::string& path) {
+  std::ifstream in(path);
+  std::string token;
+  if (!in || !std::getline(in, token)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read"));
+  }
+  token = std::string(absl::StripAsciiWhitespace(token));
+  if (token.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": empty token"));
+  }
+  return token;
+}
+
+absl::StatusOr<size_t> SizeFlag(const Args& args, absl::string_view name,
+                                size_t fallback) {
+  std::optional<std::string> text = args.Flag(name);
+  if (!text) return fallback;
+  size_t value = 0;
+  if (!absl::SimpleAtoi(*text, &value) || value == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, ": not a positive number: ", *text));
+  }
+  return value;
+}
+
+bool IsLoopback(absl::string_view host) {
+  return host == "127.0.0.1" || host == "::1" || host == "localhost";
+}
+
+}  // namespace
+
+absl::Status RunServe(absl::Span<char* const> argv) {
+  constexpr absl::string_view kFlags[] = {"listen",
+                                          "store",
+                                          "upload-token-file",
+                                          "read-token-file",
+                                          "max-request-bytes",
+                                          "max-upload-bytes",
+                                          "threads",
+                                          "tls-cert",
+                                          "tls-key"};
+  absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
+  if (!args.ok()) return args.status();
+  serve::HttpOptions http;
+  const std::string listen = args->Flag("listen").value_or("127.0.0.1:8390");
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(listen.substr(colon + 1), &http.port) ||
+      http.port < 0 || http.port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--listen: not HOST:PORT: ", listen));
+  }
+  http.host = std::string(
+      absl::StripSuffix(absl::StripPrefix(listen.substr(0, colon), "["), "]"));
+  for (auto [flag, token] : {std::pair{"upload-token-file", &http.upload_token},
+                             std::pair{"read-token-file", &http.read_token}}) {
+    if (std::optional<std::string> path = args->Flag(flag)) {
+      absl::StatusOr<std::string> read = ReadToken(*path);
+      if (!read.ok()) return read.status();
+      *token = *std::move(read);
+    }
+  }
+  // Anyone who can reach the service could fill its store otherwise.
+  if (http.upload_token.empty() && !IsLoopback(http.host)) {
+    return absl::InvalidArgumentError(
+        "--listen beyond loopback needs --upload-token-file");
+  }
+  absl::StatusOr<size_t> max_request =
+      SizeFlag(*args, "max-request-bytes", http.max_request_bytes);
+  if (!max_request.ok()) return max_request.status();
+  absl::StatusOr<size_t> max_upload =
+      SizeFlag(*args, "max-upload-bytes", http.max_upload_bytes);
+  if (!max_upload.ok()) return max_upload.status();
+  absl::StatusOr<size_t> threads = SizeFlag(*args, "threads", 0);
+  if (!threads.ok()) return threads.status();
+  http.max_request_bytes = *max_request;
+  http.max_upload_bytes = *max_upload;
+  http.threads = static_cast<int>(*threads);
+  http.tls_cert_file = args->Flag("tls-cert").value_or("");
+  http.tls_key_file = args->Flag("tls-key").value_or("");
+  if (http.tls_cert_file.empty() != http.tls_key_file.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
+
+  absl::StatusOr<std::unique_ptr<serve::Store>> store =
+      serve::Store::Open(StoreDir(*args));
+  if (!store.ok()) return store.status();
+  // Leftovers of a process that ended mid-upload.
+  (void)(*store)->RemoveLeftovers();
+  serve::Service service(**store, serve::ServiceOptions{});
+
+  // SIGTERM and SIGINT stop the server (requests in flight finish): taken
+  // by one thread, before any other thread exists to take them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  absl::StatusOr<std::unique_ptr<serve::HttpServer>> server =
+      serve::HttpServer::Create(service, **store, http);
+  if (!server.ok()) return server.status();
+  std::printf("gentrace serve: listening on %s://%s:%d, store %s\n",
+              http.tls_cert_file.empty() ? "http" : "https",
+              http.host.find(':') == std::string::npos
+                  ? http.host.c_str()
+                  : absl::StrCat("[", http.host, "]").c_str(),
+              (*server)->port(), (*store)->dir().c_str());
+  std::fflush(stdout);
+  std::thread stopper([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    (*server)->Stop();
+  });
+  absl::Status served = (*server)->Serve();
+  // The stopper waits for a signal to the process; one ends its wait.
+  if (!served.ok()) kill(getpid(), SIGTERM);
+  stopper.join();
+  return served;
+}
+
+absl::Status RunStore(absl::Span<char* const> argv) {
+  constexpr absl::string_view kFlags[] = {"store"};
+  absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
+  if (!args.ok()) return args.status();
+  const std::vector<std::string>& words = args->positional();
+  const std::string action = words.empty() ? "" : words[0];
+  absl::StatusOr<std::unique_ptr<serve::Store>> store =
+      serve::Store::Open(StoreDir(*args));
+  if (!store.ok()) return store.status();
+  if (action == "add" && words.size() > 1) {
+    for (size_t i = 1; i < words.size(); ++i) {
+      absl::StatusOr<serve::Store::Added> added = (*store)->AddCopy(words[i]);
+      if (!added.ok()) {
+        return absl::Status(
+            added.status().code(),
+            absl::StrCat(words[i], ": ", added.status().message()));
+      }
+      std::printf("%s %s %s\n", added->added ? "added" : "held",
+                  words[i].c_str(),
+                  added->info.gnu_build_id().empty()
+                      ? added->info.go_build_id().c_str()
+                      : added->info.gnu_build_id().c_str());
+    }
+    return absl::OkStatus();
+  }
+  if (action == "ls" && words.size() == 1) {
+    absl::StatusOr<std::vector<serve::Store::Entry>> entries = (*store)->List();
+    if (!entries.ok()) return entries.status();
+    for (const serve::Store::Entry& e : *entries) {
+      std::printf(
+          "%s\t%s\t%s\t%s\t%llu\n", e.info.go_build_id().c_str(),
+          e.info.gnu_build_id().empty() ? "-" : e.info.gnu_build_id().c_str(),
+          e.info.goarch().c_str(),
+          e.info.go_version().empty() ? "-" : e.info.go_version().c_str(),
+          static_cast<unsigned long long>(e.info.size()));
+    }
+    return absl::OkStatus();
+  }
+  if (action == "verify" && words.size() == 1) {
+    const std::vector<std::string> problems = (*store)->Verify();
+    for (const std::string& p : problems) std::printf("%s\n", p.c_str());
+    if (!problems.empty()) {
+      return absl::DataLossError(
+          absl::StrCat(problems.size(), " problems in the store"));
+    }
+    std::printf("ok\n");
+    return absl::OkStatus();
+  }
+  if (action == "gc" && words.size() == 1) {
+    absl::StatusOr<int> removed = (*store)->RemoveLeftovers();
+    if (!removed.ok()) return removed.status();
+    std::printf("removed %d leftovers\n", *removed);
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      "usage: gentrace store add FILE... | ls | verify | gc [--store=DIR]");
+}
+
+}  // namespace gentrace::cli

@@ -1,0 +1,302 @@
+#include "serve/http_server.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "httplib.h"
+#include "render/json_string.h"
+
+namespace gentrace::serve {
+namespace {
+
+// Whether the request carries "Authorization: Bearer <token>", compared in
+// time that does not depend on where the two first differ.
+bool Authorized(const httplib::Request& request, const std::string& token) {
+  if (token.empty()) return true;
+  const std::string given = request.get_header_value("Authorization");
+  const std::string wanted = absl::StrCat("Bearer ", token);
+  unsigned char differ = given.size() == wanted.size() ? 0 : 1;
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    differ |= static_cast<unsigned char>((i < given.size() ? given[i] : 0) ^
+                                         wanted[i]);
+  }
+  return differ == 0;
+}
+
+void Send(const Reply& reply, httplib::Response& response) {
+  response.status = reply.status;
+  if (reply.file.empty()) {
+    response.set_content(reply.body, reply.content_type);
+    return;
+  }
+  const int fd = open(reply.file.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0) {
+    if (fd >= 0) close(fd);
+    Send(ErrorReply(absl::InternalError("the stored file cannot be read")),
+         response);
+    return;
+  }
+  response.set_content_provider(
+      static_cast<size_t>(st.st_size), reply.content_type,
+      [fd](size_t offset, size_t length, httplib::DataSink& sink) {
+        char buffer[1 << 16];
+        const ssize_t n = pread(fd, buffer, std::min(length, sizeof(buffer)),
+                                static_cast<off_t>(offset));
+        return n > 0 && sink.write(buffer, static_cast<size_t>(n));
+      },
+      [fd](bool) { close(fd); });
+}
+
+Reply Unauthorized() {
+  return ErrorReply(absl::UnauthenticatedError(
+      "this request needs a token: Authorization: Bearer <token>"));
+}
+
+// ResourceExhausted when the request says its body is over `limit` bytes
+// (it is then not read at all).
+absl::Status CheckDeclaredLength(const httplib::Request& request, size_t limit,
+                                 absl::string_view what) {
+  if (request.has_header("Content-Length") &&
+      request.get_header_value<uint64_t>("Content-Length") > limit) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(what, " is over ", limit, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+// A body read whole into memory, up to `limit` bytes (ResourceExhausted
+// past it: reading stops there).
+absl::StatusOr<std::string> ReadBody(const httplib::Request& request,
+                                     const httplib::ContentReader& reader,
+                                     size_t limit) {
+  if (absl::Status declared =
+          CheckDeclaredLength(request, limit, "the request body");
+      !declared.ok()) {
+    return declared;
+  }
+  std::string body;
+  bool too_large = false;
+  const bool read = reader([&](const char* data, size_t length) {
+    if (body.size() + length > limit) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, length);
+    return true;
+  });
+  if (too_large) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("the request body is over ", limit, " bytes"));
+  }
+  if (!read) return absl::InvalidArgumentError("the request body was cut");
+  return body;
+}
+
+// An upload streamed into a staged file of the store, up to `limit` bytes.
+absl::StatusOr<std::string> ReceiveUpload(const httplib::Request& request,
+                                          const httplib::ContentReader& reader,
+                                          const Store& store, size_t limit) {
+  if (absl::Status declared = CheckDeclaredLength(request, limit, "the upload");
+      !declared.ok()) {
+    return declared;
+  }
+  absl::StatusOr<Store::Staged> staged = store.Stage();
+  if (!staged.ok()) return staged.status();
+  size_t received = 0;
+  bool too_large = false, write_failed = false;
+  const bool read = reader([&](const char* data, size_t length) {
+    received += length;
+    if (received > limit) {
+      too_large = true;
+      return false;
+    }
+    while (length > 0) {
+      const ssize_t n = write(staged->fd, data, length);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        write_failed = true;
+        return false;
+      }
+      data += n;
+      length -= static_cast<size_t>(n);
+    }
+    return true;
+  });
+  close(staged->fd);
+  absl::Status status;
+  if (too_large) {
+    status = absl::ResourceExhaustedError(
+        absl::StrCat("the upload is over ", limit, " bytes"));
+  } else if (write_failed) {
+    status = absl::UnavailableError("the store cannot take the upload");
+  } else if (!read) {
+    status = absl::InvalidArgumentError("the upload was cut");
+  }
+  if (!status.ok()) {
+    unlink(staged->path.c_str());
+    return status;
+  }
+  return staged->path;
+}
+
+// One access-log line: the request and how it was answered.
+void LogRequest(const httplib::Request& request,
+                const httplib::Response& response) {
+  std::string line = "{\"method\":";
+  render::AppendJsonString(request.method, &line);
+  line += ",\"path\":";
+  render::AppendJsonString(request.path, &line);
+  absl::StrAppend(&line, ",\"status\":", response.status, ",\"remote\":");
+  render::AppendJsonString(request.remote_addr, &line);
+  line += "}\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(
+    Service& service, const Store& store, const HttpOptions& options) {
+  std::unique_ptr<HttpServer> server(new HttpServer());
+  const bool tls =
+      !options.tls_cert_file.empty() || !options.tls_key_file.empty();
+  if (tls) {
+    auto secure = std::make_unique<httplib::SSLServer>(
+        options.tls_cert_file.c_str(), options.tls_key_file.c_str());
+    if (!secure->is_valid()) {
+      return absl::InvalidArgumentError(
+          "--tls-cert and --tls-key: not a certificate and its key");
+    }
+    server->server_ = std::move(secure);
+  } else {
+    server->server_ = std::make_unique<httplib::Server>();
+  }
+  const int threads =
+      options.threads > 0
+          ? options.threads
+          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  server->server_->new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  };
+  server->server_->set_read_timeout(options.timeout_seconds);
+  server->server_->set_write_timeout(options.timeout_seconds);
+  server->server_->set_payload_max_length(
+      std::max(options.max_request_bytes, options.max_upload_bytes));
+  server->server_->set_logger(LogRequest);
+  server->Route(service, store, options);
+  if (options.port == 0) {
+    server->port_ = server->server_->bind_to_any_port(options.host);
+  } else if (server->server_->bind_to_port(options.host, options.port)) {
+    server->port_ = options.port;
+  } else {
+    server->port_ = -1;
+  }
+  if (server->port_ <= 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.host, ":", options.port));
+  }
+  return server;
+}
+
+void HttpServer::Route(Service& service, const Store& store,
+                       const HttpOptions& options) {
+  httplib::Server& s = *server_;
+  s.Put("/v1/binaries", [&service, &store, options](
+                            const httplib::Request& request,
+                            httplib::Response& response,
+                            const httplib::ContentReader& reader) {
+    if (!Authorized(request, options.upload_token)) {
+      return Send(Unauthorized(), response);
+    }
+    absl::StatusOr<std::string> staged =
+        ReceiveUpload(request, reader, store, options.max_upload_bytes);
+    Send(staged.ok() ? service.AddBinary(*staged) : ErrorReply(staged.status()),
+         response);
+  });
+  s.Get("/v1/binaries/(.+)",
+        [&service, options](const httplib::Request& request,
+                            httplib::Response& response) {
+          if (!Authorized(request, options.read_token)) {
+            return Send(Unauthorized(), response);
+          }
+          Send(service.GetBinary(request.matches[1].str()), response);
+        });
+  s.Post("/v1/symbolize", [&service, options](
+                              const httplib::Request& request,
+                              httplib::Response& response,
+                              const httplib::ContentReader& reader) {
+    if (!Authorized(request, options.read_token)) {
+      return Send(Unauthorized(), response);
+    }
+    absl::StatusOr<std::string> body =
+        ReadBody(request, reader, options.max_request_bytes);
+    Send(body.ok() ? service.Symbolize(*body) : ErrorReply(body.status()),
+         response);
+  });
+  s.Get("/buildid/([^/]+)/(executable|debuginfo)",
+        [&service, options](const httplib::Request& request,
+                            httplib::Response& response) {
+          if (!Authorized(request, options.read_token)) {
+            return Send(Unauthorized(), response);
+          }
+          const std::string id = request.matches[1].str();
+          Send(request.matches[2].str() == "executable"
+                   ? service.DebuginfodExecutable(id)
+                   : service.DebuginfodDebuginfo(id),
+               response);
+        });
+  s.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content("ok\n", "text/plain");
+  });
+  // Any other body-carrying request is answered without its body read.
+  const auto unknown = [](const httplib::Request& request,
+                          httplib::Response& response,
+                          const httplib::ContentReader&) {
+    Send(ErrorReply(absl::NotFoundError(absl::StrCat(
+             "no such operation: ", request.method, " ", request.path))),
+         response);
+  };
+  s.Post(".*", unknown);
+  s.Put(".*", unknown);
+  s.set_error_handler(
+      [](const httplib::Request& request, httplib::Response& response) {
+        if (!response.body.empty()) return;  // an answer already made
+        const absl::Status status =
+            response.status == 413
+                ? absl::ResourceExhaustedError("the request body is too large")
+            : response.status == 404
+                ? absl::NotFoundError(absl::StrCat(
+                      "no such operation: ", request.method, " ", request.path))
+                : absl::InvalidArgumentError("a malformed request");
+        const int code = response.status;
+        Send(ErrorReply(status), response);
+        response.status = code;
+      });
+  s.set_exception_handler([](const httplib::Request&,
+                             httplib::Response& response,
+                             const std::exception_ptr&) {
+    Send(ErrorReply(absl::InternalError("the request failed")), response);
+  });
+}
+
+absl::Status HttpServer::Serve() {
+  if (!server_->listen_after_bind()) {
+    return absl::UnavailableError("the server stopped listening");
+  }
+  return absl::OkStatus();
+}
+
+void HttpServer::Stop() { server_->stop(); }
+
+HttpServer::~HttpServer() = default;
+
+}  // namespace gentrace::serve

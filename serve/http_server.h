@@ -1,0 +1,73 @@
+#ifndef GENTRACE_SERVE_HTTP_SERVER_H_
+#define GENTRACE_SERVE_HTTP_SERVER_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "serve/service.h"
+#include "serve/store.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace gentrace::serve {
+
+struct HttpOptions {
+  std::string host = "127.0.0.1";
+  int port = 8390;  // 0: a free one (HttpServer::port says which)
+  // Bearer tokens: uploads need `upload_token`, every other request but
+  // /healthz `read_token`; empty: none is asked for.
+  std::string upload_token;
+  std::string read_token;
+  // The largest body held in memory (a JSON request), and the largest
+  // streamed to disk (an uploaded binary): 413 past them.
+  size_t max_request_bytes = size_t{64} << 20;
+  size_t max_upload_bytes = size_t{8} << 30;
+  // Requests served at once; 0: one per core.
+  int threads = 0;
+  // A client that sends or reads nothing for this long is cut off.
+  int timeout_seconds = 30;
+  // With both, HTTPS.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+};
+
+// The service over HTTP/1.1 (cpp-httplib: a thread pool, keep-alive,
+// bodies streamed to the handler as they arrive, TLS through OpenSSL):
+//
+//   PUT  /v1/binaries                   an ELF executable, streamed to disk
+//   GET  /v1/binaries/{build_id}        its BinaryInfo
+//   POST /v1/symbolize                  a SymbolizeRequest
+//   GET  /buildid/{build_id}/executable  the debuginfod protocol
+//   GET  /buildid/{build_id}/debuginfo
+//   GET  /healthz
+//
+// Every answer to a failed request is an ErrorResponse with its status;
+// one JSON line per request goes to stderr.
+class HttpServer {
+ public:
+  // Binds (so that `port` is known) but serves only from Serve.
+  static absl::StatusOr<std::unique_ptr<HttpServer>> Create(
+      Service& service, const Store& store, const HttpOptions& options);
+  ~HttpServer();
+
+  int port() const { return port_; }
+  // Serves until Stop (from another thread); requests in flight finish.
+  absl::Status Serve();
+  void Stop();
+
+ private:
+  HttpServer() = default;
+  void Route(Service& service, const Store& store, const HttpOptions& options);
+
+  std::unique_ptr<httplib::Server> server_;
+  int port_ = 0;
+};
+
+}  // namespace gentrace::serve
+
+#endif  // GENTRACE_SERVE_HTTP_SERVER_H_

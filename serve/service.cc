@@ -1,0 +1,183 @@
+#include "serve/service.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
+#include "proto/convert.h"
+#include "proto/gentrace.pb.h"
+#include "render/symbolized_pc.h"
+#include "symtab/hex_text.h"
+#include "symtab/symbolizer.h"
+
+namespace gentrace::serve {
+namespace {
+
+int HttpStatus(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kOk:
+      return 200;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+      return 400;
+    case absl::StatusCode::kUnauthenticated:
+      return 401;
+    case absl::StatusCode::kPermissionDenied:
+      return 403;
+    case absl::StatusCode::kNotFound:
+      return 404;
+    case absl::StatusCode::kResourceExhausted:
+      return 413;
+    case absl::StatusCode::kUnavailable:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+Reply JsonReply(int status, const google::protobuf::Message& message) {
+  absl::StatusOr<std::string> json = ToJsonLine(message);
+  if (!json.ok()) return ErrorReply(json.status());
+  Reply reply;
+  reply.status = status;
+  reply.body = *std::move(json);
+  return reply;
+}
+
+}  // namespace
+
+Reply ErrorReply(const absl::Status& status) {
+  ErrorResponse error;
+  error.set_error(std::string(status.message()));
+  absl::StatusOr<std::string> json = ToJsonLine(error);
+  Reply reply;
+  reply.status = HttpStatus(status.code());
+  reply.body = json.ok() ? *std::move(json) : "{}";
+  return reply;
+}
+
+absl::StatusOr<std::shared_ptr<const Service::Opened>> Service::Open(
+    absl::string_view build_id) {
+  absl::StatusOr<Store::Entry> entry = store_.Find(build_id);
+  if (!entry.ok()) return entry.status();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (auto it = open_by_path_.find(entry->executable);
+        it != open_by_path_.end()) {
+      open_.splice(open_.begin(), open_, it->second);
+      return it->second->second;
+    }
+  }
+  // Opened outside the lock: other requests go on meanwhile.
+  auto opened = std::make_shared<Opened>();
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+      symtab::Binary::Open(entry->executable);
+  if (!binary.ok()) return binary.status();
+  opened->binary = *std::move(binary);
+  if (absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> index =
+          symtab::SymbolIndex::Open(entry->index, *opened->binary);
+      index.ok()) {
+    opened->index = *std::move(index);
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (auto it = open_by_path_.find(entry->executable);
+      it != open_by_path_.end()) {
+    return it->second->second;  // another request opened it first
+  }
+  open_.emplace_front(entry->executable, opened);
+  open_by_path_[entry->executable] = open_.begin();
+  while (open_.size() > options_.open_binaries) {
+    open_by_path_.erase(open_.back().first);
+    open_.pop_back();
+  }
+  return opened;
+}
+
+Reply Service::AddBinary(const std::string& staged_path) {
+  absl::StatusOr<Store::Added> added = store_.Add(staged_path);
+  if (!added.ok()) return ErrorReply(added.status());
+  return JsonReply(added->added ? 201 : 200, added->info);
+}
+
+Reply Service::GetBinary(absl::string_view build_id) {
+  absl::StatusOr<Store::Entry> entry = store_.Find(build_id);
+  if (!entry.ok()) return ErrorReply(entry.status());
+  return JsonReply(200, entry->info);
+}
+
+Reply Service::Symbolize(absl::string_view request_json) {
+  SymbolizeRequest request;
+  if (auto parsed = google::protobuf::util::JsonStringToMessage(
+          google::protobuf::StringPiece(request_json.data(),
+                                        request_json.size()),
+          &request);
+      !parsed.ok()) {
+    return ErrorReply(absl::InvalidArgumentError(absl::StrCat(
+        "not a SymbolizeRequest: ", std::string(parsed.message()))));
+  }
+  if (static_cast<size_t>(request.pcs_size()) > options_.max_pcs) {
+    return ErrorReply(absl::ResourceExhaustedError(
+        absl::StrCat(request.pcs_size(), " PCs: at most ", options_.max_pcs,
+                     " in a request")));
+  }
+  std::vector<uint64_t> pcs, lookups;
+  pcs.reserve(request.pcs_size());
+  lookups.reserve(request.pcs_size());
+  for (const std::string& text : request.pcs()) {
+    std::optional<uint64_t> pc = symtab::ParseHexAddress(text);
+    if (!pc) {
+      return ErrorReply(absl::InvalidArgumentError(
+          absl::StrCat("not a hex address: \"", text.substr(0, 40), "\"")));
+    }
+    pcs.push_back(*pc);
+    // runtime.Callers' return addresses name the call at pc-1.
+    lookups.push_back(request.callers() && *pc > 0 ? *pc - 1 : *pc);
+  }
+  absl::StatusOr<std::shared_ptr<const Opened>> opened =
+      Open(request.build_id());
+  if (!opened.ok()) return ErrorReply(opened.status());
+  const symtab::Symbolizer symbolizer(*(*opened)->binary,
+                                      (*opened)->index.get());
+  std::vector<symtab::Symbolizer::BatchResult> results;
+  std::vector<symtab::SourceFrame> frames;
+  symbolizer.SymbolizeBatch(lookups, &results, &frames);
+  // The SymbolizeResponse's JSON, each result the CLI's line for its PC.
+  Reply reply;
+  reply.body = "{\"results\":[";
+  for (size_t i = 0; i < pcs.size(); ++i) {
+    if (i > 0) reply.body += ',';
+    render::AppendSymbolizedPcJson(
+        pcs[i], results[i].status,
+        absl::MakeConstSpan(frames).subspan(results[i].first, results[i].count),
+        &reply.body);
+    if (!reply.body.empty() && reply.body.back() == '\n') {
+      reply.body.pop_back();
+    }
+  }
+  reply.body += "]}";
+  return reply;
+}
+
+Reply Service::DebuginfodExecutable(absl::string_view build_id) {
+  absl::StatusOr<Store::Entry> entry = store_.Find(build_id);
+  if (!entry.ok()) return ErrorReply(entry.status());
+  Reply reply;
+  reply.content_type = "application/octet-stream";
+  reply.file = entry->executable;
+  return reply;
+}
+
+Reply Service::DebuginfodDebuginfo(absl::string_view build_id) {
+  absl::StatusOr<std::shared_ptr<const Opened>> opened = Open(build_id);
+  if (!opened.ok()) return ErrorReply(opened.status());
+  const symtab::ElfFile& elf = (*opened)->binary->elf();
+  if (elf.FindSection(".debug_info") == nullptr &&
+      elf.FindSection(".zdebug_info") == nullptr) {
+    return ErrorReply(absl::NotFoundError(absl::StrCat(
+        "the binary with build ID ", build_id, " holds no DWARF (stripped)")));
+  }
+  return DebuginfodExecutable(build_id);
+}
+
+}  // namespace gentrace::serve

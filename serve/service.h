@@ -1,0 +1,81 @@
+#ifndef GENTRACE_SERVE_SERVICE_H_
+#define GENTRACE_SERVE_SERVICE_H_
+
+#include <cstddef>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "serve/store.h"
+#include "symtab/binary.h"
+#include "symtab/symbol_index.h"
+
+namespace gentrace::serve {
+
+struct ServiceOptions {
+  // PCs one symbolize request may hold.
+  size_t max_pcs = 1 << 20;
+  // Binaries held open (mapped, with their indexes) for the next request.
+  size_t open_binaries = 64;
+};
+
+// An answer of the service, whatever carries it (HTTP, gRPC): a status in
+// HTTP's terms and a body, or the file whose bytes are the body.
+struct Reply {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::string file;  // when set, the body is this file
+};
+
+// The HTTP status an error answers with, and its body: the ErrorResponse.
+Reply ErrorReply(const absl::Status& status);
+
+// The service's operations over a store, one implementation behind every
+// front end. Thread-safe.
+class Service {
+ public:
+  Service(const Store& store, const ServiceOptions& options)
+      : store_(store), options_(options) {}
+
+  // A staged upload (Store::Stage) added: 201 with its BinaryInfo, 200 if
+  // the store held it already, 400 if it is no Go binary with a build ID.
+  Reply AddBinary(const std::string& staged_path);
+  // 200 with the BinaryInfo of the binary a build ID names, or 404.
+  Reply GetBinary(absl::string_view build_id);
+  // A SymbolizeRequest's JSON: 200 with the SymbolizeResponse, each result
+  // what `gentrace symbolize --format=json` prints for its PC.
+  Reply Symbolize(absl::string_view request_json);
+  // The debuginfod protocol: the executable a build ID names, and the same
+  // file as its debuginfo when it holds DWARF (404 when stripped).
+  Reply DebuginfodExecutable(absl::string_view build_id);
+  Reply DebuginfodDebuginfo(absl::string_view build_id);
+
+ private:
+  // A stored binary held open, with its index when it opens.
+  struct Opened {
+    std::unique_ptr<symtab::Binary> binary;
+    std::unique_ptr<symtab::SymbolIndex> index;
+  };
+  // The binary a build ID names, opened or from those held open (the
+  // least recently used one is let go past ServiceOptions::open_binaries).
+  absl::StatusOr<std::shared_ptr<const Opened>> Open(
+      absl::string_view build_id);
+
+  const Store& store_;
+  const ServiceOptions options_;
+  std::mutex mutex_;
+  // Most recently used first; keyed by the entry's executable path.
+  std::list<std::pair<std::string, std::shared_ptr<const Opened>>> open_;
+  absl::flat_hash_map<std::string, decltype(open_)::iterator> open_by_path_;
+};
+
+}  // namespace gentrace::serve
+
+#endif  // GENTRACE_SERVE_SERVICE_H_

@@ -1,0 +1,360 @@
+#include "serve/store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/util/json_util.h"
+#include "proto/convert.h"
+#include "serve/build_id.h"
+#include "symtab/binary.h"
+#include "symtab/symbol_index.h"
+
+namespace gentrace::serve {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kExecutable[] = "executable";
+constexpr char kIndex[] = "executable.gtindex";
+constexpr char kInfo[] = "info.json";
+
+absl::Status ErrnoError(absl::string_view what, const std::string& path) {
+  return absl::InternalError(
+      absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
+}
+
+// fsync of a file or a directory: what it holds, or its entries, reach the
+// disk before what depends on them is made visible.
+absl::Status SyncPath(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("open", path);
+  const bool synced = fsync(fd) == 0;
+  close(fd);
+  return synced ? absl::OkStatus() : ErrnoError("fsync", path);
+}
+
+absl::Status WriteSynced(const std::string& path, absl::string_view bytes) {
+  const int fd =
+      open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoError("create", path);
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      close(fd);
+      return ErrnoError("write", path);
+    }
+    done += static_cast<size_t>(n);
+  }
+  const bool synced = fsync(fd) == 0;
+  close(fd);
+  return synced ? absl::OkStatus() : ErrnoError("fsync", path);
+}
+
+// The info files the store writes are small; anything bigger is not one.
+constexpr uintmax_t kMaxInfoBytes = 1 << 16;
+
+absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
+  std::error_code error;
+  const uintmax_t size = fs::file_size(path, error);
+  if (error) return absl::NotFoundError(absl::StrCat(path, ": missing"));
+  if (size > kMaxInfoBytes) {
+    return absl::DataLossError(absl::StrCat(path, ": too large"));
+  }
+  std::string bytes(size, '\0');
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("open", path);
+  const ssize_t n = read(fd, bytes.data(), bytes.size());
+  close(fd);
+  if (n != static_cast<ssize_t>(size)) {
+    return absl::DataLossError(absl::StrCat(path, ": short read"));
+  }
+  return bytes;
+}
+
+// A fresh name in tmp/ (`kind`-PID-XXXXXX, PID this process's, so that a
+// leftover names the process that left it): a directory, or a file left
+// open.
+absl::StatusOr<std::string> MakeTemporary(const std::string& dir,
+                                          absl::string_view kind,
+                                          bool directory, int* fd) {
+  std::string path = absl::StrCat(dir, "/tmp/", kind, "-", getpid(), "-XXXXXX");
+  if (directory) {
+    if (mkdtemp(path.data()) == nullptr) return ErrnoError("mkdtemp", path);
+    return path;
+  }
+  *fd = mkostemp(path.data(), O_CLOEXEC);
+  if (*fd < 0) return ErrnoError("mkstemp", path);
+  return path;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir) {
+  for (const char* sub : {"binaries", "ids", "tmp"}) {
+    std::error_code error;
+    fs::create_directories(fs::path(dir) / sub, error);
+    if (error) {
+      return absl::InternalError(absl::StrCat("store ", dir, ": cannot make ",
+                                              sub, "/: ", error.message()));
+    }
+  }
+  return std::unique_ptr<Store>(new Store(dir));
+}
+
+absl::StatusOr<Store::Staged> Store::Stage() const {
+  Staged staged;
+  absl::StatusOr<std::string> path =
+      MakeTemporary(dir_, "upload", /*directory=*/false, &staged.fd);
+  if (!path.ok()) return path.status();
+  staged.path = *std::move(path);
+  return staged;
+}
+
+absl::StatusOr<Store::Added> Store::Add(const std::string& staged_path) const {
+  const auto discard = [&](absl::Status status) {
+    unlink(staged_path.c_str());
+    return status;
+  };
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+      symtab::Binary::Open(staged_path);
+  if (!binary.ok()) {
+    return discard(absl::InvalidArgumentError(absl::StrCat(
+        "not a Go binary gentrace reads: ", binary.status().message())));
+  }
+  const std::string& gnu = (*binary)->gnu_build_id();
+  const std::string& go = (*binary)->go_build_id();
+  if (gnu.empty() && go.empty()) {
+    return discard(
+        absl::InvalidArgumentError("the binary has no build ID (Go or GNU)"));
+  }
+  const std::string& primary = gnu.empty() ? go : gnu;
+  absl::StatusOr<std::string> name = BuildIdFileName(primary);
+  if (!name.ok()) return discard(name.status());
+  if (absl::StatusOr<Entry> held = Find(primary); held.ok()) {
+    (void)discard(absl::OkStatus());
+    return Added{.info = held->info, .added = false};
+  }
+  std::error_code error;
+  const uintmax_t size = fs::file_size(staged_path, error);
+  if (error) return discard(absl::InternalError(error.message()));
+  const BinaryInfo info = BinaryInfoOf(**binary, size);
+
+  int unused_fd = -1;
+  absl::StatusOr<std::string> entry =
+      MakeTemporary(dir_, "entry", /*directory=*/true, &unused_fd);
+  if (!entry.ok()) return discard(entry.status());
+  const auto abandon = [&](absl::Status status) {
+    unlink(staged_path.c_str());
+    fs::remove_all(*entry, error);
+    return status;
+  };
+  const std::string executable = absl::StrCat(*entry, "/", kExecutable);
+  if (rename(staged_path.c_str(), executable.c_str()) != 0) {
+    return abandon(ErrnoError("rename", staged_path));
+  }
+  absl::StatusOr<std::string> index = symtab::SymbolIndex::Build(**binary);
+  if (!index.ok()) return abandon(index.status());
+  absl::StatusOr<std::string> json = ToJsonLine(info);
+  if (!json.ok()) return abandon(json.status());
+  absl::Status written = WriteSynced(absl::StrCat(*entry, "/", kIndex), *index);
+  if (written.ok()) {
+    written = WriteSynced(absl::StrCat(*entry, "/", kInfo), *json);
+  }
+  if (written.ok()) written = SyncPath(executable);
+  if (written.ok()) written = SyncPath(*entry);
+  if (!written.ok()) return abandon(written);
+  const std::string published = absl::StrCat(dir_, "/binaries/", *name);
+  if (rename(entry->c_str(), published.c_str()) != 0) {
+    // Another upload of the same binary was published first.
+    if (errno == EEXIST || errno == ENOTEMPTY) {
+      (void)abandon(absl::OkStatus());
+      return Added{.info = info, .added = false};
+    }
+    return abandon(ErrnoError("rename", *entry));
+  }
+  if (absl::Status synced = SyncPath(absl::StrCat(dir_, "/binaries"));
+      !synced.ok()) {
+    return synced;
+  }
+  // Its other build ID leads to it too.
+  const std::string& other = gnu.empty() ? std::string() : go;
+  if (absl::StatusOr<std::string> alias = BuildIdFileName(other); alias.ok()) {
+    int link_fd = -1;
+    absl::StatusOr<std::string> link =
+        MakeTemporary(dir_, "link", /*directory=*/false, &link_fd);
+    if (!link.ok()) return link.status();
+    close(link_fd);
+    unlink(link->c_str());
+    const std::string target = absl::StrCat("../binaries/", *name);
+    const std::string linked = absl::StrCat(dir_, "/ids/", *alias);
+    if (symlink(target.c_str(), link->c_str()) != 0) {
+      return ErrnoError("symlink", *link);
+    }
+    if (rename(link->c_str(), linked.c_str()) != 0) {
+      unlink(link->c_str());
+      return ErrnoError("rename", *link);
+    }
+    if (absl::Status synced = SyncPath(absl::StrCat(dir_, "/ids"));
+        !synced.ok()) {
+      return synced;
+    }
+  }
+  return Added{.info = info, .added = true};
+}
+
+absl::StatusOr<Store::Added> Store::AddCopy(const std::string& path) const {
+  absl::StatusOr<Staged> staged = Stage();
+  if (!staged.ok()) return staged.status();
+  close(staged->fd);
+  std::error_code error;
+  fs::copy_file(path, staged->path, fs::copy_options::overwrite_existing,
+                error);
+  if (error) {
+    unlink(staged->path.c_str());
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", error.message()));
+  }
+  return Add(staged->path);
+}
+
+absl::StatusOr<Store::Entry> Store::ReadEntry(
+    const std::string& entry_dir) const {
+  absl::StatusOr<std::string> json =
+      ReadSmallFile(absl::StrCat(entry_dir, "/", kInfo));
+  if (!json.ok()) return json.status();
+  Entry entry;
+  if (!google::protobuf::util::JsonStringToMessage(*json, &entry.info).ok()) {
+    return absl::DataLossError(
+        absl::StrCat(entry_dir, "/", kInfo, ": not a BinaryInfo"));
+  }
+  entry.executable = absl::StrCat(entry_dir, "/", kExecutable);
+  entry.index = absl::StrCat(entry_dir, "/", kIndex);
+  return entry;
+}
+
+absl::StatusOr<Store::Entry> Store::Find(absl::string_view build_id) const {
+  absl::StatusOr<std::string> name = BuildIdFileName(build_id);
+  if (!name.ok()) return name.status();
+  for (const char* sub : {"/binaries/", "/ids/"}) {
+    const std::string entry_dir = absl::StrCat(dir_, sub, *name);
+    struct stat st;
+    if (stat(entry_dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      return ReadEntry(entry_dir);
+    }
+  }
+  return absl::NotFoundError(
+      absl::StrCat("no binary with build ID ", build_id));
+}
+
+absl::StatusOr<std::vector<Store::Entry>> Store::List() const {
+  std::vector<std::string> names;
+  std::error_code error;
+  for (const fs::directory_entry& e :
+       fs::directory_iterator(fs::path(dir_) / "binaries", error)) {
+    names.push_back(e.path().filename().string());
+  }
+  if (error) return absl::InternalError(error.message());
+  std::sort(names.begin(), names.end());
+  std::vector<Entry> entries;
+  for (const std::string& name : names) {
+    absl::StatusOr<Entry> entry =
+        ReadEntry(absl::StrCat(dir_, "/binaries/", name));
+    if (!entry.ok()) return entry.status();
+    entries.push_back(*std::move(entry));
+  }
+  return entries;
+}
+
+std::vector<std::string> Store::Verify() const {
+  std::vector<std::string> problems;
+  std::error_code error;
+  for (const fs::directory_entry& e :
+       fs::directory_iterator(fs::path(dir_) / "binaries", error)) {
+    const std::string name = e.path().filename().string();
+    const auto problem = [&](absl::string_view what) {
+      problems.push_back(absl::StrCat("binaries/", name, ": ", what));
+    };
+    absl::StatusOr<Entry> entry = ReadEntry(e.path().string());
+    if (!entry.ok()) {
+      problem(entry.status().message());
+      continue;
+    }
+    absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+        symtab::Binary::Open(entry->executable);
+    if (!binary.ok()) {
+      problem(binary.status().message());
+      continue;
+    }
+    const uintmax_t size = fs::file_size(entry->executable, error);
+    BinaryInfo read = BinaryInfoOf(**binary, error ? 0 : size);
+    if (read.SerializeAsString() != entry->info.SerializeAsString()) {
+      problem("the executable is not the one its info.json describes");
+    }
+    const std::string& primary =
+        read.gnu_build_id().empty() ? read.go_build_id() : read.gnu_build_id();
+    if (BuildIdFileName(primary).value_or("") != name) {
+      problem("named for another build ID");
+    }
+    if (absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> index =
+            symtab::SymbolIndex::Open(entry->index, **binary);
+        !index.ok()) {
+      problem(index.status().message());
+    }
+  }
+  for (const fs::directory_entry& e :
+       fs::directory_iterator(fs::path(dir_) / "ids", error)) {
+    const std::string name = e.path().filename().string();
+    absl::StatusOr<Entry> entry = ReadEntry(e.path().string());
+    const BinaryInfo& info = entry.ok() ? entry->info : BinaryInfo();
+    const std::string go = BuildIdFileName(info.go_build_id()).value_or("");
+    const std::string gnu = BuildIdFileName(info.gnu_build_id()).value_or("");
+    if (!entry.ok() || (name != go && name != gnu)) {
+      problems.push_back(
+          absl::StrCat("ids/", name, ": leads to no entry with that build ID"));
+    }
+  }
+  for (const fs::directory_entry& e :
+       fs::directory_iterator(fs::path(dir_) / "tmp", error)) {
+    problems.push_back(absl::StrCat("tmp/", e.path().filename().string(),
+                                    ": left over from an unfinished add "
+                                    "(gentrace store gc removes it)"));
+  }
+  if (error) problems.push_back(absl::StrCat("store: ", error.message()));
+  return problems;
+}
+
+absl::StatusOr<int> Store::RemoveLeftovers() const {
+  int removed = 0;
+  std::error_code error;
+  for (const fs::directory_entry& e :
+       fs::directory_iterator(fs::path(dir_) / "tmp", error)) {
+    // KIND-PID-XXXXXX: kept while that process runs.
+    const std::vector<std::string> parts =
+        absl::StrSplit(e.path().filename().string(), '-');
+    int pid = 0;
+    if (parts.size() == 3 && absl::SimpleAtoi(parts[1], &pid) && pid > 0 &&
+        (kill(pid, 0) == 0 || errno != ESRCH)) {
+      continue;
+    }
+    fs::remove_all(e.path(), error);
+    if (error) return absl::InternalError(error.message());
+    ++removed;
+  }
+  if (error) return absl::InternalError(error.message());
+  return removed;
+}
+
+}  // namespace gentrace::serve
