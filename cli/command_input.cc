@@ -101,17 +101,4 @@ absl::StatusOr<render::TraceOutputOptions> OutputOptions(
   return options;
 }
 
-absl::StatusOr<std::unique_ptr<traceback::TargetNativeFrames>>
-NativeFramesFromArgs(const Args& args, const target::Target& program,
-                     const symtab::Binary& binary) {
-  if (!args.Has("native")) return nullptr;
-  absl::StatusOr<std::unique_ptr<traceback::TargetNativeFrames>> native =
-      traceback::TargetNativeFrames::Create(program, binary);
-  if (!native.ok()) {
-    return absl::Status(native.status().code(),
-                        absl::StrCat("--native: ", native.status().message()));
-  }
-  return native;
-}
-
 }  // namespace gentrace::cli

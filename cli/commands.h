@@ -50,12 +50,6 @@ absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> OpenSymbolIndex(
 absl::StatusOr<render::TraceOutputOptions> OutputOptions(
     const Args& args, absl::string_view format);
 
-// The C frames --native asks `core` and `pid` to stitch into goroutines
-// (null without --native), or why the program's cannot be read.
-absl::StatusOr<std::unique_ptr<traceback::TargetNativeFrames>>
-NativeFramesFromArgs(const Args& args, const target::Target& program,
-                     const symtab::Binary& binary);
-
 // Each runs one subcommand on its arguments (after the subcommand name),
 // writing results to stdout. A returned error is printed by main.
 absl::Status RunSymbolize(absl::Span<char* const> argv);

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "proto/convert.h"
 #include "proto/gentrace.pb.h"
+#include "render/program_trace.h"
 #include "render/trace_output.h"
 #include "symtab/binary.h"
 #include "target/live_process.h"
@@ -49,7 +50,7 @@ absl::Status RunPid(absl::Span<char* const> argv) {
     return loaded;
   }
   absl::StatusOr<std::unique_ptr<traceback::TargetNativeFrames>> native =
-      NativeFramesFromArgs(*args, **process, **binary);
+      render::NativeFramesIf(args->Has("native"), **process, **binary);
   if (!native.ok()) return native.status();
   // A live process has no crash report to match: every running goroutine's
   // stack is shown.
@@ -59,15 +60,14 @@ absl::Status RunPid(absl::Span<char* const> argv) {
       .defers = args->Has("defers")};
   render::TraceOutput out(*format, *options, ModuleOf(**binary), stdout,
                           render::TraceOutput::Flush::kAtWrite);
-  std::vector<std::string> notes;
   // The output is rendered while the process is held and written after it
   // runs again, so a slow reader of stdout cannot keep it stopped.
-  absl::Status read = traceback::ForEachGoroutine(
-      **binary, **process, [&](Goroutine& g) { out.AddGoroutine(g); }, &notes,
-      {.pending_defers = args->Has("defers"), .native_frames = native->get()});
+  absl::Status read = render::AddGoroutines(
+      **binary, **process,
+      {.pending_defers = args->Has("defers"), .native_frames = native->get()},
+      &out);
   (*process)->Detach();
   if (!read.ok()) return read;
-  for (std::string& note : notes) out.AddNote(std::move(note));
   return out.Write();
 }
 

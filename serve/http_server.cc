@@ -242,6 +242,29 @@ void HttpServer::Route(Service& service, const Store& store,
     Send(body.ok() ? service.Symbolize(*body) : ErrorReply(body.status()),
          response);
   });
+  s.Post("/v1/cores", [&service, &store, options](
+                          const httplib::Request& request,
+                          httplib::Response& response,
+                          const httplib::ContentReader& reader) {
+    if (!Authorized(request, options.read_token)) {
+      return Send(Unauthorized(), response);
+    }
+    // The format as the client accepts it: the runtime's text unless it
+    // asks for JSON or the protobuf encoding.
+    const std::string accept = request.get_header_value("Accept");
+    Service::CoreOptions core{
+        .format = absl::StrContains(accept, "application/x-protobuf") ? "proto"
+                  : absl::StrContains(accept, "application/json")     ? "json"
+                                                                      : "text",
+        .defers = request.get_param_value("defers") == "1",
+        .native = request.get_param_value("native") == "1"};
+    absl::StatusOr<std::string> staged =
+        ReceiveUpload(request, reader, store, options.max_upload_bytes);
+    Send(staged.ok()
+             ? service.Core(request.get_param_value("build_id"), *staged, core)
+             : ErrorReply(staged.status()),
+         response);
+  });
   s.Get("/buildid/([^/]+)/(executable|debuginfo)",
         [&service, options](const httplib::Request& request,
                             httplib::Response& response) {

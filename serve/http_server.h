@@ -42,6 +42,10 @@ struct HttpOptions {
 //   PUT  /v1/binaries                   an ELF executable, streamed to disk
 //   GET  /v1/binaries/{build_id}        its BinaryInfo
 //   POST /v1/symbolize                  a SymbolizeRequest
+//   POST /v1/cores?build_id=ID[&defers=1][&native=1]
+//                                       an ELF core, streamed to disk: its
+//                                       trace (Accept: text/plain, JSON or
+//                                       application/x-protobuf)
 //   GET  /buildid/{build_id}/executable  the debuginfod protocol
 //   GET  /buildid/{build_id}/debuginfo
 //   GET  /healthz

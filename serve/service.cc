@@ -1,5 +1,9 @@
 #include "serve/service.h"
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <utility>
 #include <vector>
 
@@ -7,6 +11,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "proto/convert.h"
 #include "proto/gentrace.pb.h"
+#include "render/program_trace.h"
 #include "render/symbolized_pc.h"
 #include "symtab/hex_text.h"
 #include "symtab/symbolizer.h"
@@ -20,6 +25,8 @@ int HttpStatus(absl::StatusCode code) {
       return 200;
     case absl::StatusCode::kInvalidArgument:
     case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kOutOfRange:
       return 400;
     case absl::StatusCode::kUnauthenticated:
       return 401;
@@ -27,6 +34,8 @@ int HttpStatus(absl::StatusCode code) {
       return 403;
     case absl::StatusCode::kNotFound:
       return 404;
+    case absl::StatusCode::kAlreadyExists:
+      return 409;
     case absl::StatusCode::kResourceExhausted:
       return 413;
     case absl::StatusCode::kUnavailable:
@@ -156,6 +165,43 @@ Reply Service::Symbolize(absl::string_view request_json) {
     }
   }
   reply.body += "]}";
+  return reply;
+}
+
+Reply Service::Core(absl::string_view build_id, const std::string& staged_core,
+                    const CoreOptions& options) {
+  struct Removed {
+    const std::string& path;
+    ~Removed() { unlink(path.c_str()); }
+  } removed{staged_core};
+  absl::StatusOr<Store::Entry> entry = store_.Find(build_id);
+  if (!entry.ok()) return ErrorReply(entry.status());
+  // A Binary of its own: a PIE core loads it where the core has it.
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+      symtab::Binary::Open(entry->executable);
+  if (!binary.ok()) return ErrorReply(binary.status());
+  char* bytes = nullptr;
+  size_t size = 0;
+  std::FILE* memory = open_memstream(&bytes, &size);
+  if (memory == nullptr) {
+    return ErrorReply(absl::ResourceExhaustedError("no memory for the trace"));
+  }
+  render::CoreTraceRequest request;
+  request.core_path = staged_core;
+  request.format = options.format;
+  request.defers = options.defers;
+  request.native = options.native;
+  const absl::Status written =
+      render::WriteCoreTrace(*std::move(binary), std::move(request), memory);
+  std::fclose(memory);
+  Reply reply;
+  reply.body.assign(bytes, size);
+  std::free(bytes);
+  if (!written.ok()) return ErrorReply(written);
+  reply.content_type = options.format == "json" ? "application/json"
+                       : options.format == "proto"
+                           ? "application/x-protobuf"
+                           : "text/plain; charset=utf-8";
   return reply;
 }
 

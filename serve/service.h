@@ -52,6 +52,17 @@ class Service {
   // A SymbolizeRequest's JSON: 200 with the SymbolizeResponse, each result
   // what `gentrace symbolize --format=json` prints for its PC.
   Reply Symbolize(absl::string_view request_json);
+  // A core (a staged upload, removed afterwards) of the binary a build ID
+  // names: its trace as `gentrace core` prints it, in `format` ("text",
+  // "json" or "proto"), with each frame's pending defers and C frames when
+  // asked.
+  struct CoreOptions {
+    std::string format = "text";
+    bool defers = false;
+    bool native = false;
+  };
+  Reply Core(absl::string_view build_id, const std::string& staged_core,
+             const CoreOptions& options);
   // The debuginfod protocol: the executable a build ID names, and the same
   // file as its debuginfo when it holds DWARF (404 when stripped).
   Reply DebuginfodExecutable(absl::string_view build_id);

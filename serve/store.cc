@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -84,6 +85,21 @@ absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
   return bytes;
 }
 
+// Whether two files hold the same bytes.
+bool SameBytes(const std::string& a, const std::string& b) {
+  std::ifstream first(a, std::ios::binary), second(b, std::ios::binary);
+  char x[1 << 16], y[1 << 16];
+  while (first && second) {
+    first.read(x, sizeof(x));
+    second.read(y, sizeof(y));
+    if (first.gcount() != second.gcount() ||
+        std::memcmp(x, y, static_cast<size_t>(first.gcount())) != 0) {
+      return false;
+    }
+  }
+  return first.eof() && second.eof();
+}
+
 // A fresh name in tmp/ (`kind`-PID-XXXXXX, PID this process's, so that a
 // leftover names the process that left it): a directory, or a file left
 // open.
@@ -144,6 +160,10 @@ absl::StatusOr<Store::Added> Store::Add(const std::string& staged_path) const {
   absl::StatusOr<std::string> name = BuildIdFileName(primary);
   if (!name.ok()) return discard(name.status());
   if (absl::StatusOr<Entry> held = Find(primary); held.ok()) {
+    if (!SameBytes(staged_path, held->executable)) {
+      return discard(absl::AlreadyExistsError(
+          absl::StrCat("another binary is stored under build ID ", primary)));
+    }
     (void)discard(absl::OkStatus());
     return Added{.info = held->info, .added = false};
   }

@@ -43,7 +43,8 @@ class Store {
   // Makes the staged file an entry: checked to be a binary gentrace reads
   // and to have a build ID (else InvalidArgumentError, and the file is
   // removed), its index built, published. `added` is false when the store
-  // already held a binary with its build ID (the staged file is removed).
+  // already held it (the staged file is removed); AlreadyExistsError when
+  // it holds another file under that build ID.
   struct Added {
     BinaryInfo info;
     bool added = false;

@@ -187,7 +187,7 @@ TEST_P(CgoReportTest, WholeReportsAreTheRuntimesWithCFramesAdded) {
           ::testing::TempDir(),
           "sh -c '" + command + " --native 2>&1; echo exit=$?'");
       EXPECT_TRUE(absl::StrContains(
-          refused, absl::StrCat("--native: no native unwinding for ",
+          refused, absl::StrCat("native frames: no native unwinding for ",
                                 GetParam().goarch, ": ")))
           << refused.substr(0, 300);
       EXPECT_TRUE(absl::EndsWith(refused, "exit=1\n")) << refused;

@@ -5,7 +5,9 @@
 // not, several releases and GOARCHes) is `gentrace symbolize
 // --format=json` of the same PCs, byte for byte; the debuginfod endpoint
 // gives back the uploaded file. Hostile requests get their status and
-// leave the store whole, and SIGTERM ends the server cleanly.
+// leave the store whole, and SIGTERM ends the server cleanly. /v1/cores of
+// fixture cores (several releases and GOARCHes, PIE, stripped, a signal
+// report, defers, a cgo crash with C frames) is `gentrace core`'s output.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -194,6 +196,84 @@ TEST_F(ServiceTest, SymbolizesAsTheCliDoes) {
   }
 }
 
+// The module's path in a trace's JSON: the service's copy of the binary
+// is elsewhere than the CLI's.
+std::string WithoutModulePath(std::string json) {
+  const size_t at = json.find("\"path\":\"");
+  if (at == std::string::npos) return json;
+  const size_t end = json.find('"', at + 8);
+  return json.erase(at, end + 1 - at);
+}
+
+TEST_F(ServiceTest, TracesCoresAsTheCliDoes) {
+  Start();
+  struct Core {
+    std::string binary, core, flags;
+  };
+  const std::string go = *root_ + "/go/", reports = *root_ + "/reports/";
+  const Core cores[] = {
+      {go + "go1.19/amd64/goroutines/prog", "", ""},
+      {go + "go1.27/amd64/goroutines-pie/prog", "", ""},
+      {go + "go1.23/arm64/goroutines/prog", "", ""},
+      {reports + "go1.27/amd64/sigquit/prog.stripped",
+       reports + "go1.27/amd64/sigquit/prog.core", ""},
+      {go + "go1.27/386/goroutines/prog", "", ""},
+      {go + "go1.27/amd64/goroutines/prog", "", "defers"},
+      {*root_ + "/cgo/go1.27/amd64/prog",
+       *root_ + "/cgo/go1.27/amd64/c/prog.core", "native"},
+  };
+  for (const Core& c : cores) {
+    const std::string core = c.core.empty() ? c.binary + ".core" : c.core;
+    SCOPED_TRACE(core);
+    const Answer added = Upload(c.binary, "s3cret-upload");
+    ASSERT_TRUE(added.status == 201 || added.status == 200) << added.body;
+    const std::string cli =
+        absl::StrCat(GentraceCommand(), " core --binary=", c.binary,
+                     " --core=", core, c.flags.empty() ? "" : " --", c.flags);
+    // The reports' fixtures are built with one Go build ID (so one GNU
+    // build ID too, -B gobuildid): one of them only here.
+    const std::string gnu = JsonField(added.body, "gnuBuildId");
+    const std::string url = Url(absl::StrCat(
+        "/v1/cores?build_id=",
+        gnu.empty() ? JsonField(added.body, "goBuildId") : gnu,
+        c.flags.empty() ? "" : "&", c.flags, c.flags.empty() ? "" : "=1"));
+    const Answer text =
+        Curl(absl::StrCat("--data-binary @", core, " '", url, "'"));
+    EXPECT_EQ(text.status, 200) << text.body.substr(0, 300);
+    const std::string theirs = RunShellCommand(dir_.string(), cli);
+    EXPECT_TRUE(text.body == theirs)
+        << gentrace::testing::FirstDifference(text.body, theirs);
+    const Answer json = Curl(absl::StrCat(
+        "-H 'Accept: application/json' --data-binary @", core, " '", url, "'"));
+    EXPECT_EQ(json.status, 200);
+    const std::string theirs_json =
+        RunShellCommand(dir_.string(), cli + " --format=json");
+    EXPECT_TRUE(WithoutModulePath(json.body) == WithoutModulePath(theirs_json))
+        << gentrace::testing::FirstDifference(WithoutModulePath(json.body),
+                                              WithoutModulePath(theirs_json));
+  }
+  const std::string some_core = go + "go1.19/amd64/goroutines/prog.core";
+  EXPECT_EQ(Curl(absl::StrCat("--data-binary @", some_core, " '",
+                              Url("/v1/cores?build_id=abcdef12"), "'"))
+                .status,
+            404);
+  const std::string garbage = (dir_ / "not_a_core").string();
+  std::ofstream(garbage) << std::string(4096, '\x7f');
+  const Answer upload =
+      Upload(go + "go1.19/amd64/goroutines/prog", "s3cret-upload");
+  EXPECT_EQ(Curl(absl::StrCat("--data-binary @", garbage, " '",
+                              Url("/v1/cores?build_id=" +
+                                  JsonField(upload.body, "goBuildId")),
+                              "'"))
+                .status,
+            400);
+  EXPECT_EQ(RunShellCommand(dir_.string(),
+                            absl::StrCat(GentraceCommand(),
+                                         " store verify --store=", Store())),
+            "ok\n")
+      << "no core is left in the store";
+}
+
 TEST_F(ServiceTest, DebuginfodClientsFetchTheBinaries) {
   Start();
   const std::string stripped = Binary("go1.27/amd64/stripped");
@@ -262,6 +342,11 @@ TEST_F(ServiceTest, HostileRequestsGetTheirStatusAndTheServerServesOn) {
       {"an upload that is no binary", Upload(garbage, "s3cret-upload"), 400},
       {"an upload over --max-upload-bytes", Upload(huge, "s3cret-upload"), 413},
       {"an upload without the token", Upload(binary, ""), 401},
+      {"another binary under a stored build ID",
+       Upload(*root_ + "/reports/go1.27/386/throw/prog", "s3cret-upload"), 201},
+      {"... and another binary under its build IDs (-B gobuildid)",
+       Upload(*root_ + "/reports/go1.27/arm64/throw/prog", "s3cret-upload"),
+       409},
       {"a body to no operation",
        Curl(absl::StrCat("--data-binary @", huge, " ", Url("/v1/nothing"))),
        404},
@@ -270,7 +355,9 @@ TEST_F(ServiceTest, HostileRequestsGetTheirStatusAndTheServerServesOn) {
   };
   for (const Case& c : cases) {
     EXPECT_EQ(c.answer.status, c.status) << c.what << ": " << c.answer.body;
-    EXPECT_NE(JsonField(c.answer.body, "error"), "") << c.what;
+    if (c.status >= 400) {
+      EXPECT_NE(JsonField(c.answer.body, "error"), "") << c.what;
+    }
   }
   // A client that promises more than it sends, then hangs up (bash's
   // /dev/tcp).

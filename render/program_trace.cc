@@ -1,0 +1,114 @@
+#include "render/program_trace.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "proto/convert.h"
+#include "target/core_file.h"
+#include "traceback/walk.h"
+
+namespace gentrace::render {
+
+absl::Status AddGoroutines(const symtab::Binary& binary,
+                           const target::Target& program,
+                           const traceback::GoroutineReadOptions& options,
+                           TraceOutput* out) {
+  std::vector<std::string> notes;
+  bool head_added = options.report_head == nullptr;
+  // The report's head comes before the goroutines: it is read before the
+  // first one is visited.
+  const auto add_head = [&] {
+    if (head_added) return;
+    head_added = true;
+    std::vector<Goroutine> runtime_stacks;
+    for (traceback::Goroutine& g0 : options.report_head->runtime_stacks) {
+      ToProto(std::move(g0), &runtime_stacks.emplace_back());
+    }
+    out->AddRuntimeStacks(runtime_stacks);
+    std::vector<SignalReport> reports;
+    for (traceback::SignalReport& report :
+         options.report_head->signal_reports) {
+      ToProto(std::move(report), &reports.emplace_back());
+    }
+    out->AddSignalReports(reports);
+  };
+  const absl::Status read = traceback::ForEachGoroutine(
+      binary, program,
+      [&](Goroutine& g) {
+        add_head();
+        out->AddGoroutine(g);
+      },
+      &notes, options);
+  if (!read.ok()) return read;
+  add_head();
+  for (std::string& note : notes) out->AddNote(std::move(note));
+  return absl::OkStatus();
+}
+
+void AddThreads(const symtab::Binary& binary, const target::Target& program,
+                TraceOutput* out) {
+  for (const target::Thread& stopped : program.threads()) {
+    traceback::Thread walked = traceback::UnwindThread(
+        binary, program.arch(), program.memory(), stopped.registers);
+    walked.tid = stopped.tid;
+    Thread thread;
+    ToProto(std::move(walked), &thread);
+    out->AddThread(thread);
+  }
+}
+
+absl::StatusOr<std::unique_ptr<traceback::TargetNativeFrames>> NativeFramesIf(
+    bool wanted, const target::Target& program, const symtab::Binary& binary) {
+  if (!wanted) return nullptr;
+  absl::StatusOr<std::unique_ptr<traceback::TargetNativeFrames>> native =
+      traceback::TargetNativeFrames::Create(program, binary);
+  if (!native.ok()) {
+    return absl::Status(
+        native.status().code(),
+        absl::StrCat("native frames: ", native.status().message()));
+  }
+  return native;
+}
+
+absl::Status WriteCoreTrace(std::unique_ptr<symtab::Binary> binary,
+                            CoreTraceRequest request, std::FILE* file) {
+  if (request.threads && (request.output.group || request.format == "html")) {
+    return absl::InvalidArgumentError(
+        "threads are not grouped (--group, --format=html)");
+  }
+  absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
+      target::CoreFile::Open(request.core_path);
+  if (!core.ok()) return core.status();
+  const target::Target& program = **core;
+  if (absl::Status loaded = (*core)->LoadExecutable(&binary); !loaded.ok()) {
+    return loaded;
+  }
+  // As the runtime's crash report: only the reporting goroutine's stack
+  // among the running ones.
+  const std::optional<symtab::GoVersion>& go = binary->go_version();
+  request.output.text = {.go_minor = go ? go->minor : 0,
+                         .defers = request.defers};
+  TraceOutput out(request.format, request.output, ModuleOf(*binary), file,
+                  TraceOutput::Flush::kAsItComes);
+  if (request.threads) {
+    AddThreads(*binary, program, &out);
+    return out.Write();
+  }
+  absl::StatusOr<std::unique_ptr<traceback::TargetNativeFrames>> native =
+      NativeFramesIf(request.native, program, *binary);
+  if (!native.ok()) return native.status();
+  traceback::ReportHead head;
+  if (absl::Status read = AddGoroutines(*binary, program,
+                                        {.pending_defers = request.defers,
+                                         .native_frames = native->get(),
+                                         .report_head = &head},
+                                        &out);
+      !read.ok()) {
+    return read;
+  }
+  return out.Write();
+}
+
+}  // namespace gentrace::render

@@ -1,0 +1,59 @@
+#ifndef GENTRACE_RENDER_PROGRAM_TRACE_H_
+#define GENTRACE_RENDER_PROGRAM_TRACE_H_
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "render/trace_output.h"
+#include "symtab/binary.h"
+#include "target/target.h"
+#include "traceback/goroutines.h"
+#include "traceback/native_frames.h"
+
+namespace gentrace::render {
+
+// Every goroutine of a stopped program (a core, a held process) into
+// `out`, each as it is read: with `options.report_head`, what the
+// runtime's crash report prints before them (throws on a scheduler stack,
+// a signal's report) first; then how they were read (notes). `binary` is
+// attached to `program` (Target::LoadExecutable). What `gentrace core`,
+// `gentrace pid` and the service's /v1/cores print.
+absl::Status AddGoroutines(const symtab::Binary& binary,
+                           const target::Target& program,
+                           const traceback::GoroutineReadOptions& options,
+                           TraceOutput* out);
+
+// Each thread's Go frames from its registers (`gentrace core --threads`).
+void AddThreads(const symtab::Binary& binary, const target::Target& program,
+                TraceOutput* out);
+
+// The C frames to stitch into goroutines (GoroutineReadOptions::
+// native_frames) when `wanted`: null when not, or why the program's cannot
+// be read ("native frames: no native unwinding for mips64le: ...").
+absl::StatusOr<std::unique_ptr<traceback::TargetNativeFrames>> NativeFramesIf(
+    bool wanted, const target::Target& program, const symtab::Binary& binary);
+
+// What a trace of a core is asked for (`gentrace core`, /v1/cores).
+struct CoreTraceRequest {
+  std::string core_path;
+  std::string format = "text";  // as TraceOutput takes it
+  TraceOutputOptions output;    // its text options are set from the binary
+  bool threads = false;         // each thread's Go frames instead
+  bool defers = false;          // each frame's pending deferred calls
+  bool native = false;          // C frames of cgo calls
+};
+
+// The trace of a core of the program `binary` (which is attached to the
+// core: loaded where the core has it, for a PIE) written to `file` as it
+// is rendered: every goroutine as the runtime's GOTRACEBACK=crash report
+// prints them, with the report's head, or each thread's Go frames.
+absl::Status WriteCoreTrace(std::unique_ptr<symtab::Binary> binary,
+                            CoreTraceRequest request, std::FILE* file);
+
+}  // namespace gentrace::render
+
+#endif  // GENTRACE_RENDER_PROGRAM_TRACE_H_
