@@ -20,6 +20,7 @@
 #include "serve/http_server.h"
 #include "serve/service.h"
 #include "serve/store.h"
+#include "serve/upstream.h"
 
 namespace gentrace::cli {
 namespace {
@@ -76,7 +77,8 @@ absl::Status RunServe(absl::Span<char* const> argv) {
                                           "max-upload-bytes",
                                           "threads",
                                           "tls-cert",
-                                          "tls-key"};
+                                          "tls-key",
+                                          "debuginfod-urls"};
   absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
   if (!args.ok()) return args.status();
   serve::HttpOptions http;
@@ -125,7 +127,22 @@ absl::Status RunServe(absl::Span<char* const> argv) {
   if (!store.ok()) return store.status();
   // Leftovers of a process that ended mid-upload.
   (void)(*store)->RemoveLeftovers();
-  serve::Service service(**store, serve::ServiceOptions{});
+  // Misses fetched from debuginfod servers: --debuginfod-urls, else
+  // DEBUGINFOD_URLS (libdebuginfod reads it), cached in the store's
+  // directory unless DEBUGINFOD_CACHE_PATH says where.
+  if (std::optional<std::string> urls = args->Flag("debuginfod-urls")) {
+    setenv("DEBUGINFOD_URLS", urls->c_str(), 1);
+  }
+  const char* urls = std::getenv("DEBUGINFOD_URLS");
+  std::optional<serve::Upstream> upstream;
+  if (urls != nullptr && *urls != '\0') {
+    setenv("DEBUGINFOD_CACHE_PATH",
+           absl::StrCat((*store)->dir(), "/debuginfod-cache").c_str(),
+           /*overwrite=*/0);
+    upstream.emplace(**store);
+  }
+  serve::Service service(**store, serve::ServiceOptions{},
+                         upstream ? &*upstream : nullptr);
 
   // SIGTERM and SIGINT stop the server (requests in flight finish): taken
   // by one thread, before any other thread exists to take them.

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "proto/convert.h"
+#include "target/capture.h"
 #include "target/core_file.h"
 #include "traceback/walk.h"
 
@@ -109,6 +110,20 @@ absl::Status WriteCoreTrace(std::unique_ptr<symtab::Binary> binary,
     return read;
   }
   return out.Write();
+}
+
+absl::StatusOr<Thread> UnwindCapture(std::unique_ptr<symtab::Binary> binary,
+                                     absl::string_view capture) {
+  absl::StatusOr<target::CaptureTarget> target = target::LoadCapture(capture);
+  if (!target.ok()) return target.status();
+  if (absl::Status loaded = target->LoadExecutable(&binary); !loaded.ok()) {
+    return loaded;
+  }
+  Thread thread;
+  ToProto(traceback::UnwindThread(*binary, target->arch(), target->memory(),
+                                  target->registers()),
+          &thread);
+  return thread;
 }
 
 }  // namespace gentrace::render

@@ -54,6 +54,12 @@ struct CoreTraceRequest {
 absl::Status WriteCoreTrace(std::unique_ptr<symtab::Binary> binary,
                             CoreTraceRequest request, std::FILE* file);
 
+// The Go frames of a raw capture (one thread's registers and stack: the
+// Capture message, binary or JSON) of the program `binary`, which is
+// attached to it. What `gentrace unwind` and /v1/captures answer.
+absl::StatusOr<Thread> UnwindCapture(std::unique_ptr<symtab::Binary> binary,
+                                     absl::string_view capture);
+
 }  // namespace gentrace::render
 
 #endif  // GENTRACE_RENDER_PROGRAM_TRACE_H_

@@ -323,6 +323,18 @@ absl::Status TraceOutput::Write() {
   return status_;
 }
 
+absl::StatusOr<std::string> ThreadOutput(const Thread& thread,
+                                         absl::string_view format) {
+  if (format == "json") {
+    absl::StatusOr<std::string> json = ToJsonLine(thread);
+    if (!json.ok()) return json.status();
+    return *json + "\n";
+  }
+  std::string out;
+  AppendThreadText(thread, &out);
+  return out;
+}
+
 absl::Status WriteThreadTrace(const Trace& trace, absl::string_view format,
                               const RuntimeTextOptions& text) {
   std::string out;

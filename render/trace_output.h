@@ -21,6 +21,11 @@ namespace gentrace::render {
 // inlined calls, fp= sp= pc=; then why the walk stopped.
 void AppendThreadText(const Thread& thread, std::string* out);
 
+// One thread as `gentrace unwind` prints it: AppendThreadText's text, or
+// the Thread message's JSON line ("json").
+absl::StatusOr<std::string> ThreadOutput(const Thread& thread,
+                                         absl::string_view format);
+
 // Writes a Trace of threads to stdout: its binary encoding ("proto"), its
 // JSON ("json"), or the reason and each thread as AppendThreadText does;
 // with goroutines (a capture in a Go program's C code: the goroutine whose

@@ -265,6 +265,22 @@ void HttpServer::Route(Service& service, const Store& store,
              : ErrorReply(staged.status()),
          response);
   });
+  s.Post("/v1/captures",
+         [&service, options](const httplib::Request& request,
+                             httplib::Response& response,
+                             const httplib::ContentReader& reader) {
+           if (!Authorized(request, options.read_token)) {
+             return Send(Unauthorized(), response);
+           }
+           absl::StatusOr<std::string> body =
+               ReadBody(request, reader, options.max_request_bytes);
+           const bool json = absl::StrContains(
+               request.get_header_value("Accept"), "application/json");
+           Send(body.ok() ? service.Capture(request.get_param_value("build_id"),
+                                            *body, json ? "json" : "text")
+                          : ErrorReply(body.status()),
+                response);
+         });
   s.Get("/buildid/([^/]+)/(executable|debuginfo)",
         [&service, options](const httplib::Request& request,
                             httplib::Response& response) {
@@ -272,9 +288,10 @@ void HttpServer::Route(Service& service, const Store& store,
             return Send(Unauthorized(), response);
           }
           const std::string id = request.matches[1].str();
+          const bool from_replica = request.has_header(kUpstreamFetchHeader);
           Send(request.matches[2].str() == "executable"
-                   ? service.DebuginfodExecutable(id)
-                   : service.DebuginfodDebuginfo(id),
+                   ? service.DebuginfodExecutable(id, from_replica)
+                   : service.DebuginfodDebuginfo(id, from_replica),
                response);
         });
   s.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {

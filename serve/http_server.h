@@ -46,6 +46,8 @@ struct HttpOptions {
 //                                       an ELF core, streamed to disk: its
 //                                       trace (Accept: text/plain, JSON or
 //                                       application/x-protobuf)
+//   POST /v1/captures?build_id=ID       a Capture (binary or JSON): its Go
+//                                       frames (text, or JSON by Accept)
 //   GET  /buildid/{build_id}/executable  the debuginfod protocol
 //   GET  /buildid/{build_id}/debuginfo
 //   GET  /healthz

@@ -13,6 +13,7 @@
 #include "proto/gentrace.pb.h"
 #include "render/program_trace.h"
 #include "render/symbolized_pc.h"
+#include "render/trace_output.h"
 #include "symtab/hex_text.h"
 #include "symtab/symbolizer.h"
 
@@ -66,9 +67,19 @@ Reply ErrorReply(const absl::Status& status) {
   return reply;
 }
 
+absl::StatusOr<Store::Entry> Service::Find(absl::string_view build_id,
+                                           bool from_replica) {
+  absl::StatusOr<Store::Entry> entry = store_.Find(build_id);
+  if (entry.ok() || !absl::IsNotFound(entry.status()) || upstream_ == nullptr ||
+      from_replica) {
+    return entry;
+  }
+  return upstream_->Fetch(build_id);
+}
+
 absl::StatusOr<std::shared_ptr<const Service::Opened>> Service::Open(
     absl::string_view build_id) {
-  absl::StatusOr<Store::Entry> entry = store_.Find(build_id);
+  absl::StatusOr<Store::Entry> entry = Find(build_id);
   if (!entry.ok()) return entry.status();
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -110,7 +121,7 @@ Reply Service::AddBinary(const std::string& staged_path) {
 }
 
 Reply Service::GetBinary(absl::string_view build_id) {
-  absl::StatusOr<Store::Entry> entry = store_.Find(build_id);
+  absl::StatusOr<Store::Entry> entry = Find(build_id);
   if (!entry.ok()) return ErrorReply(entry.status());
   return JsonReply(200, entry->info);
 }
@@ -174,7 +185,7 @@ Reply Service::Core(absl::string_view build_id, const std::string& staged_core,
     const std::string& path;
     ~Removed() { unlink(path.c_str()); }
   } removed{staged_core};
-  absl::StatusOr<Store::Entry> entry = store_.Find(build_id);
+  absl::StatusOr<Store::Entry> entry = Find(build_id);
   if (!entry.ok()) return ErrorReply(entry.status());
   // A Binary of its own: a PIE core loads it where the core has it.
   absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
@@ -205,8 +216,27 @@ Reply Service::Core(absl::string_view build_id, const std::string& staged_core,
   return reply;
 }
 
-Reply Service::DebuginfodExecutable(absl::string_view build_id) {
-  absl::StatusOr<Store::Entry> entry = store_.Find(build_id);
+Reply Service::Capture(absl::string_view build_id, absl::string_view capture,
+                       absl::string_view format) {
+  absl::StatusOr<Store::Entry> entry = Find(build_id);
+  if (!entry.ok()) return ErrorReply(entry.status());
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+      symtab::Binary::Open(entry->executable);
+  if (!binary.ok()) return ErrorReply(binary.status());
+  absl::StatusOr<Thread> thread =
+      render::UnwindCapture(*std::move(binary), capture);
+  if (!thread.ok()) return ErrorReply(thread.status());
+  absl::StatusOr<std::string> out = render::ThreadOutput(*thread, format);
+  if (!out.ok()) return ErrorReply(out.status());
+  Reply reply;
+  reply.body = *std::move(out);
+  if (format != "json") reply.content_type = "text/plain; charset=utf-8";
+  return reply;
+}
+
+Reply Service::DebuginfodExecutable(absl::string_view build_id,
+                                    bool from_replica) {
+  absl::StatusOr<Store::Entry> entry = Find(build_id, from_replica);
   if (!entry.ok()) return ErrorReply(entry.status());
   Reply reply;
   reply.content_type = "application/octet-stream";
@@ -214,7 +244,10 @@ Reply Service::DebuginfodExecutable(absl::string_view build_id) {
   return reply;
 }
 
-Reply Service::DebuginfodDebuginfo(absl::string_view build_id) {
+Reply Service::DebuginfodDebuginfo(absl::string_view build_id,
+                                   bool from_replica) {
+  absl::StatusOr<Store::Entry> entry = Find(build_id, from_replica);
+  if (!entry.ok()) return ErrorReply(entry.status());
   absl::StatusOr<std::shared_ptr<const Opened>> opened = Open(build_id);
   if (!opened.ok()) return ErrorReply(opened.status());
   const symtab::ElfFile& elf = (*opened)->binary->elf();
@@ -223,7 +256,7 @@ Reply Service::DebuginfodDebuginfo(absl::string_view build_id) {
     return ErrorReply(absl::NotFoundError(absl::StrCat(
         "the binary with build ID ", build_id, " holds no DWARF (stripped)")));
   }
-  return DebuginfodExecutable(build_id);
+  return DebuginfodExecutable(build_id, from_replica);
 }
 
 }  // namespace gentrace::serve

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "serve/store.h"
+#include "serve/upstream.h"
 #include "symtab/binary.h"
 #include "symtab/symbol_index.h"
 
@@ -41,8 +42,10 @@ Reply ErrorReply(const absl::Status& status);
 // front end. Thread-safe.
 class Service {
  public:
-  Service(const Store& store, const ServiceOptions& options)
-      : store_(store), options_(options) {}
+  // With `upstream`, a build ID the store lacks is fetched from there.
+  Service(const Store& store, const ServiceOptions& options,
+          const Upstream* upstream = nullptr)
+      : store_(store), options_(options), upstream_(upstream) {}
 
   // A staged upload (Store::Stage) added: 201 with its BinaryInfo, 200 if
   // the store held it already, 400 if it is no Go binary with a build ID.
@@ -63,10 +66,16 @@ class Service {
   };
   Reply Core(absl::string_view build_id, const std::string& staged_core,
              const CoreOptions& options);
+  // A raw capture (the Capture message, binary or JSON: one thread's
+  // registers and stack) of the binary a build ID names: its Go frames as
+  // `gentrace unwind` prints them, in `format` ("text" or "json").
+  Reply Capture(absl::string_view build_id, absl::string_view capture,
+                absl::string_view format);
   // The debuginfod protocol: the executable a build ID names, and the same
-  // file as its debuginfo when it holds DWARF (404 when stripped).
-  Reply DebuginfodExecutable(absl::string_view build_id);
-  Reply DebuginfodDebuginfo(absl::string_view build_id);
+  // file as its debuginfo when it holds DWARF (404 when stripped). Asked
+  // by another replica's fetch (`from_replica`), only what the store holds.
+  Reply DebuginfodExecutable(absl::string_view build_id, bool from_replica);
+  Reply DebuginfodDebuginfo(absl::string_view build_id, bool from_replica);
 
  private:
   // A stored binary held open, with its index when it opens.
@@ -78,9 +87,14 @@ class Service {
   // least recently used one is let go past ServiceOptions::open_binaries).
   absl::StatusOr<std::shared_ptr<const Opened>> Open(
       absl::string_view build_id);
+  // The store's entry for a build ID, fetched from upstream when it has
+  // none (unless `from_replica`).
+  absl::StatusOr<Store::Entry> Find(absl::string_view build_id,
+                                    bool from_replica = false);
 
   const Store& store_;
   const ServiceOptions options_;
+  const Upstream* upstream_;
   std::mutex mutex_;
   // Most recently used first; keyed by the entry's executable path.
   std::list<std::pair<std::string, std::shared_ptr<const Opened>>> open_;

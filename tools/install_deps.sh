@@ -14,7 +14,7 @@ packages=(
   gcc-i686-linux-gnu libc6-dev-i386-cross libc6-i386 gcc-mips64el-linux-gnuabi64
   libc6-dev-mips64el-cross gcc-mipsel-linux-gnu libc6-dev-mipsel-cross
   python3 pkg-config ca-certificates nodejs npm chromium fonts-dejavu-core
-  libcpp-httplib-dev libssl-dev libbrotli-dev curl debuginfod
+  libcpp-httplib-dev libssl-dev libbrotli-dev curl debuginfod libdebuginfod-dev
 )
 backports=(golang-1.21-go golang-1.22-go golang-1.23-go)
 

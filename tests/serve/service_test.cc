@@ -8,9 +8,16 @@
 // leave the store whole, and SIGTERM ends the server cleanly. /v1/cores of
 // fixture cores (several releases and GOARCHes, PIE, stripped, a signal
 // report, defers, a cgo crash with C frames) is `gentrace core`'s output.
+// /v1/captures of captures cut from fixture cores is `gentrace unwind`'s.
+// What the store lacks comes from Debian's debuginfod server, or from
+// another replica.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -22,7 +29,10 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
+#include "symtab/byte_reader.h"
+#include "target/core_file.h"
 #include "tests/testing/child_process.h"
+#include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
 #include "tests/testing/shell_command.h"
 
@@ -274,6 +284,56 @@ TEST_F(ServiceTest, TracesCoresAsTheCliDoes) {
       << "no core is left in the store";
 }
 
+// /v1/captures of captures cut from each thread of fixture cores (the
+// Capture JSON a debugger would record) is `gentrace unwind`'s output.
+TEST_F(ServiceTest, UnwindsCapturesAsTheCliDoes) {
+  Start();
+  for (const char* name : {"go1.27/amd64/goroutines", "go1.23/arm64/goroutines",
+                           "go1.19/386/goroutines"}) {
+    SCOPED_TRACE(name);
+    const std::string binary = Binary(name);
+    const Answer added = Upload(binary, "s3cret-upload");
+    ASSERT_EQ(added.status, 201) << added.body;
+    absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
+        gentrace::testing::OpenCrashedProgram(binary, binary + ".core");
+    ASSERT_TRUE(crashed.ok()) << crashed.status();
+    int threads = 0;
+    for (const target::Thread& thread : crashed->core->threads()) {
+      const uint64_t sp = *thread.registers.sp();
+      std::optional<symtab::ByteReader> stack =
+          crashed->core->memory().ReadToEnd(sp);
+      ASSERT_TRUE(stack.has_value());
+      const std::string capture = (dir_ / "capture.json").string();
+      std::ofstream(capture) << gentrace::testing::CaptureJson(
+          crashed->core->arch(), thread.registers, sp,
+          absl::string_view(reinterpret_cast<const char*>(stack->data().data()),
+                            std::min<uint64_t>(stack->size(), 64 << 10)));
+      const std::string url = Url(absl::StrCat(
+          "/v1/captures?build_id=", JsonField(added.body, "goBuildId")));
+      const std::string cli =
+          absl::StrCat(GentraceCommand(), " unwind --binary=", binary,
+                       " --capture=", capture);
+      const Answer text =
+          Curl(absl::StrCat("--data-binary @", capture, " '", url, "'"));
+      EXPECT_EQ(text.status, 200) << text.body;
+      EXPECT_EQ(text.body, RunShellCommand(dir_.string(), cli));
+      const Answer json =
+          Curl(absl::StrCat("-H 'Accept: application/json' --data-binary @",
+                            capture, " '", url, "'"));
+      EXPECT_EQ(json.body,
+                RunShellCommand(dir_.string(), cli + " --format=json"));
+      ++threads;
+    }
+    EXPECT_GT(threads, 0);
+  }
+  const std::string bad = (dir_ / "bad.json").string();
+  std::ofstream(bad) << "{\"arch\": \"vax\"}";
+  EXPECT_EQ(Curl(absl::StrCat("--data-binary @", bad, " '",
+                              Url("/v1/captures?build_id=abcd"), "'"))
+                .status,
+            404);
+}
+
 TEST_F(ServiceTest, DebuginfodClientsFetchTheBinaries) {
   Start();
   const std::string stripped = Binary("go1.27/amd64/stripped");
@@ -305,6 +365,94 @@ TEST_F(ServiceTest, DebuginfodClientsFetchTheBinaries) {
                   debuginfo, "\n"))) == ReadFileOrEmpty(unstripped))
       << debuginfo << " is not " << unstripped;
   EXPECT_EQ(find("debuginfo", stripped), "failed\n") << "stripped: no DWARF";
+}
+
+// A loopback port no one listens on now.
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+// Misses come from upstream: Debian's debuginfod server (elfutils) over a
+// directory with a Go binary, then another replica, which in turn asks
+// its store only when a replica asks it.
+TEST_F(ServiceTest, FetchesWhatItLacksFromDebuginfodServersAndReplicas) {
+  const std::string binary = Binary("go1.27/amd64/stripped");
+  std::filesystem::create_directories(dir_ / "upstream");
+  std::filesystem::copy_file(binary, dir_ / "upstream" / "prog");
+  // One that only the debuginfod server holds till the end.
+  const std::string upstream_only = Binary("go1.25/amd64/stripped");
+  std::filesystem::copy_file(upstream_only, dir_ / "upstream" / "prog2");
+  const int debuginfod_port = FreePort();
+  gentrace::testing::ChildProcess debuginfod;
+  ASSERT_TRUE(debuginfod.Start("/usr/bin/debuginfod",
+                               {"-F", "-p", absl::StrCat(debuginfod_port), "-d",
+                                (dir_ / "debuginfod.sqlite").string(), "-t",
+                                "1", "-g", "0", (dir_ / "upstream").string()},
+                               {}, (dir_ / "debuginfod.stderr").string()));
+  const std::string info = RunShellCommand(
+      dir_.string(), absl::StrCat(GentraceCommand(), " info --binary=", binary,
+                                  " --format=json"));
+  const std::string gnu = JsonField(info, "gnuBuildId");
+  const std::string upstream_url =
+      absl::StrCat("http://127.0.0.1:", debuginfod_port);
+  // It scans the directory once it has started.
+  int scanned = 0;
+  for (int attempt = 0; attempt < 100 && scanned != 200; ++attempt) {
+    scanned = Curl(absl::StrCat(upstream_url, "/buildid/", gnu, "/executable"))
+                  .status;
+    if (scanned != 200) usleep(100 * 1000);
+  }
+  ASSERT_EQ(scanned, 200) << ReadFileOrEmpty(
+      (dir_ / "debuginfod.stderr").string());
+
+  Start({"--debuginfod-urls=" + upstream_url});
+  const Answer fetched = Curl(Url("/v1/binaries/" + gnu));
+  EXPECT_EQ(fetched.status, 200) << fetched.body;
+  EXPECT_EQ(JsonField(fetched.body, "goBuildId"), JsonField(info, "goBuildId"));
+  EXPECT_EQ(Curl(Url("/v1/binaries/" + std::string(40, 'e'))).status, 404);
+
+  // Replica B, whose upstream is this one (A): A's upload is B's too.
+  const std::string other = Binary("go1.24/riscv64/stripped");
+  const Answer added = Upload(other, "s3cret-upload");
+  ASSERT_EQ(added.status, 201);
+  const std::string other_gnu = JsonField(added.body, "gnuBuildId");
+  ASSERT_FALSE(other_gnu.empty());
+  gentrace::testing::ChildProcess replica;
+  ASSERT_TRUE(replica.Start(
+      GentraceCommand(),
+      {"serve", "--listen=127.0.0.1:0", "--store=" + (dir_ / "b").string(),
+       "--debuginfod-urls=" + Url("")},
+      {}, (dir_ / "b.stderr").string()));
+  const std::string line = replica.ReadLine();
+  const std::string b_url =
+      line.substr(line.find("http://"), line.find(',') - line.find("http://"));
+  const Answer from_b = Curl(b_url + "/v1/binaries/" + other_gnu);
+  EXPECT_EQ(from_b.status, 200) << from_b.body;
+  EXPECT_EQ(from_b.body, added.body);
+  // B's miss that A lacks too: A does not go upstream for a replica (no
+  // loops, however replicas list each other), though it would for B's
+  // clients.
+  const std::string upstream_only_gnu = JsonField(
+      RunShellCommand(dir_.string(),
+                      absl::StrCat(GentraceCommand(), " info --binary=",
+                                   upstream_only, " --format=json")),
+      "gnuBuildId");
+  EXPECT_EQ(Curl(b_url + "/v1/binaries/" + upstream_only_gnu).status, 404);
+  EXPECT_EQ(Curl(Url("/v1/binaries/" + upstream_only_gnu)).status, 200);
+  EXPECT_EQ(replica.Stop(SIGTERM), 0);
+  EXPECT_EQ(server_.Stop(SIGTERM), 0);
+  debuginfod.Stop(SIGTERM);
 }
 
 TEST_F(ServiceTest, HostileRequestsGetTheirStatusAndTheServerServesOn) {

@@ -1,5 +1,12 @@
 #include "tests/testing/crashed_program.h"
 
+#include <string>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
 namespace gentrace::testing {
 
 absl::StatusOr<CrashedProgram> OpenCrashedProgram(
@@ -14,6 +21,23 @@ absl::StatusOr<CrashedProgram> OpenCrashedProgram(
     return loaded;
   }
   return CrashedProgram{*std::move(binary), *std::move(core)};
+}
+
+std::string CaptureJson(const arch::ArchInfo& arch,
+                        const arch::Registers& registers, uint64_t stack,
+                        absl::string_view bytes) {
+  std::vector<std::string> regs;
+  bool hex = true;
+  for (const auto& [name, value] : registers.all()) {
+    regs.push_back(
+        hex ? absl::StrCat("\"", name, "\": \"0x", absl::Hex(value), "\"")
+            : absl::StrCat("\"", name, "\": \"", value, "\""));
+    hex = !hex;
+  }
+  return absl::StrCat("{\"arch\": \"", arch.goarch, "\", \"registers\": {",
+                      absl::StrJoin(regs, ", "),
+                      "}, \"memory\": [{\"address\": \"0x", absl::Hex(stack),
+                      "\", \"data\": \"", absl::Base64Escape(bytes), "\"}]}");
 }
 
 }  // namespace gentrace::testing

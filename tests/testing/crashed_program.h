@@ -5,6 +5,9 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "arch/arch.h"
+#include "arch/registers.h"
 #include "symtab/binary.h"
 #include "target/core_file.h"
 
@@ -20,6 +23,13 @@ struct CrashedProgram {
 
 absl::StatusOr<CrashedProgram> OpenCrashedProgram(
     const std::string& binary_path, const std::string& core_path);
+
+// The capture JSON a debugger session would record of a thread: gdb
+// register names, values alternately as 0x strings and as protobuf JSON's
+// decimal strings, and `bytes` of its stack from `stack` up.
+std::string CaptureJson(const arch::ArchInfo& arch,
+                        const arch::Registers& registers, uint64_t stack,
+                        absl::string_view bytes);
 
 }  // namespace gentrace::testing
 

@@ -5,9 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "symtab/binary.h"
 #include "target/capture.h"
@@ -19,6 +17,7 @@
 namespace gentrace::unwind {
 namespace {
 
+using ::gentrace::testing::CaptureJson;
 using ::gentrace::testing::FixtureBinary;
 
 constexpr uint64_t kStackWindow = uint64_t{64} << 10;
@@ -46,25 +45,6 @@ Walk Unwind(const symtab::Pclntab& table, const arch::ArchInfo& arch,
   }
   walk.stop = unwinder.stop_reason();
   return walk;
-}
-
-// The capture JSON a debugger session would record: gdb register names,
-// values alternately as 0x strings and as protobuf JSON's decimal strings.
-std::string CaptureJson(const arch::ArchInfo& arch,
-                        const arch::Registers& registers, uint64_t stack,
-                        absl::string_view bytes) {
-  std::vector<std::string> regs;
-  bool hex = true;
-  for (const auto& [name, value] : registers.all()) {
-    regs.push_back(
-        hex ? absl::StrCat("\"", name, "\": \"0x", absl::Hex(value), "\"")
-            : absl::StrCat("\"", name, "\": \"", value, "\""));
-    hex = !hex;
-  }
-  return absl::StrCat("{\"arch\": \"", arch.goarch, "\", \"registers\": {",
-                      absl::StrJoin(regs, ", "),
-                      "}, \"memory\": [{\"address\": \"0x", absl::Hex(stack),
-                      "\", \"data\": \"", absl::Base64Escape(bytes), "\"}]}");
 }
 
 class CaptureUnwindTest : public ::testing::TestWithParam<FixtureBinary> {};
