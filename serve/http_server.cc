@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <thread>
 #include <utility>
@@ -162,6 +163,32 @@ void LogRequest(const httplib::Request& request,
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
+// Counts a request under its operation, with the time it took, once it
+// is answered.
+class Timed {
+ public:
+  Timed(Metrics& metrics, absl::string_view operation,
+        const httplib::Response& response)
+      : metrics_(metrics),
+        operation_(operation),
+        response_(response),
+        start_(std::chrono::steady_clock::now()) {}
+  ~Timed() {
+    metrics_.Record(
+        operation_, response_.status,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
+            .count());
+  }
+  Timed(const Timed&) = delete;
+  Timed& operator=(const Timed&) = delete;
+
+ private:
+  Metrics& metrics_;
+  absl::string_view operation_;
+  const httplib::Response& response_;
+  std::chrono::steady_clock::time_point start_;
+};
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(
@@ -180,13 +207,20 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(
   } else {
     server->server_ = std::make_unique<httplib::Server>();
   }
+  // A connection holds its thread while it is kept alive (cpp-httplib
+  // serves a connection per thread), so the pool is wider than the cores.
   const int threads =
       options.threads > 0
           ? options.threads
-          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+          : 8 * std::max(1,
+                         static_cast<int>(std::thread::hardware_concurrency()));
   server->server_->new_task_queue = [threads] {
     return new httplib::ThreadPool(static_cast<size_t>(threads));
   };
+  // Small answers go out at once, not after the peer's delayed ACK.
+  server->server_->set_tcp_nodelay(true);
+  server->server_->set_keep_alive_max_count(100);
+  server->server_->set_keep_alive_timeout(2);
   server->server_->set_read_timeout(options.timeout_seconds);
   server->server_->set_write_timeout(options.timeout_seconds);
   server->server_->set_payload_max_length(
@@ -210,10 +244,12 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(
 void HttpServer::Route(Service& service, const Store& store,
                        const HttpOptions& options) {
   httplib::Server& s = *server_;
-  s.Put("/v1/binaries", [&service, &store, options](
+  Metrics& metrics = metrics_;
+  s.Put("/v1/binaries", [&metrics, &service, &store, options](
                             const httplib::Request& request,
                             httplib::Response& response,
                             const httplib::ContentReader& reader) {
+    Timed timed(metrics, "upload", response);
     if (!Authorized(request, options.upload_token)) {
       return Send(Unauthorized(), response);
     }
@@ -223,17 +259,19 @@ void HttpServer::Route(Service& service, const Store& store,
          response);
   });
   s.Get("/v1/binaries/(.+)",
-        [&service, options](const httplib::Request& request,
-                            httplib::Response& response) {
+        [&metrics, &service, options](const httplib::Request& request,
+                                      httplib::Response& response) {
+          Timed timed(metrics, "binary", response);
           if (!Authorized(request, options.read_token)) {
             return Send(Unauthorized(), response);
           }
           Send(service.GetBinary(request.matches[1].str()), response);
         });
-  s.Post("/v1/symbolize", [&service, options](
+  s.Post("/v1/symbolize", [&metrics, &service, options](
                               const httplib::Request& request,
                               httplib::Response& response,
                               const httplib::ContentReader& reader) {
+    Timed timed(metrics, "symbolize", response);
     if (!Authorized(request, options.read_token)) {
       return Send(Unauthorized(), response);
     }
@@ -242,10 +280,11 @@ void HttpServer::Route(Service& service, const Store& store,
     Send(body.ok() ? service.Symbolize(*body) : ErrorReply(body.status()),
          response);
   });
-  s.Post("/v1/cores", [&service, &store, options](
+  s.Post("/v1/cores", [&metrics, &service, &store, options](
                           const httplib::Request& request,
                           httplib::Response& response,
                           const httplib::ContentReader& reader) {
+    Timed timed(metrics, "core", response);
     if (!Authorized(request, options.read_token)) {
       return Send(Unauthorized(), response);
     }
@@ -266,9 +305,10 @@ void HttpServer::Route(Service& service, const Store& store,
          response);
   });
   s.Post("/v1/captures",
-         [&service, options](const httplib::Request& request,
-                             httplib::Response& response,
-                             const httplib::ContentReader& reader) {
+         [&metrics, &service, options](const httplib::Request& request,
+                                       httplib::Response& response,
+                                       const httplib::ContentReader& reader) {
+           Timed timed(metrics, "capture", response);
            if (!Authorized(request, options.read_token)) {
              return Send(Unauthorized(), response);
            }
@@ -282,8 +322,9 @@ void HttpServer::Route(Service& service, const Store& store,
                 response);
          });
   s.Get("/buildid/([^/]+)/(executable|debuginfo)",
-        [&service, options](const httplib::Request& request,
-                            httplib::Response& response) {
+        [&metrics, &service, options](const httplib::Request& request,
+                                      httplib::Response& response) {
+          Timed timed(metrics, "debuginfod", response);
           if (!Authorized(request, options.read_token)) {
             return Send(Unauthorized(), response);
           }
@@ -294,13 +335,28 @@ void HttpServer::Route(Service& service, const Store& store,
                    : service.DebuginfodDebuginfo(id, from_replica),
                response);
         });
-  s.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
-    response.set_content("ok\n", "text/plain");
-  });
+  s.Get("/healthz",
+        [&metrics](const httplib::Request&, httplib::Response& response) {
+          Timed timed(metrics, "healthz", response);
+          response.status = 200;
+          response.set_content("ok\n", "text/plain");
+        });
+  s.Get("/metrics",
+        [&metrics, &service, options](const httplib::Request& request,
+                                      httplib::Response& response) {
+          Timed timed(metrics, "metrics", response);
+          if (!Authorized(request, options.read_token)) {
+            return Send(Unauthorized(), response);
+          }
+          response.status = 200;
+          response.set_content(metrics.Text(service.MetricsText()),
+                               "text/plain; version=0.0.4");
+        });
   // Any other body-carrying request is answered without its body read.
-  const auto unknown = [](const httplib::Request& request,
-                          httplib::Response& response,
-                          const httplib::ContentReader&) {
+  const auto unknown = [&metrics](const httplib::Request& request,
+                                  httplib::Response& response,
+                                  const httplib::ContentReader&) {
+    Timed timed(metrics, "unknown", response);
     Send(ErrorReply(absl::NotFoundError(absl::StrCat(
              "no such operation: ", request.method, " ", request.path))),
          response);

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "serve/metrics.h"
 #include "serve/service.h"
 #include "serve/store.h"
 
@@ -27,7 +28,8 @@ struct HttpOptions {
   // streamed to disk (an uploaded binary): 413 past them.
   size_t max_request_bytes = size_t{64} << 20;
   size_t max_upload_bytes = size_t{8} << 30;
-  // Requests served at once; 0: one per core.
+  // Connections served at once (each holds a thread while kept alive, up
+  // to 2 s idle and 100 requests); 0: 8 per core.
   int threads = 0;
   // A client that sends or reads nothing for this long is cut off.
   int timeout_seconds = 30;
@@ -51,6 +53,7 @@ struct HttpOptions {
 //   GET  /buildid/{build_id}/executable  the debuginfod protocol
 //   GET  /buildid/{build_id}/debuginfo
 //   GET  /healthz
+//   GET  /metrics                       Prometheus' text format
 //
 // Every answer to a failed request is an ErrorResponse with its status;
 // one JSON line per request goes to stderr.
@@ -72,6 +75,7 @@ class HttpServer {
 
   std::unique_ptr<httplib::Server> server_;
   int port_ = 0;
+  Metrics metrics_;
 };
 
 }  // namespace gentrace::serve

@@ -74,7 +74,10 @@ absl::StatusOr<Store::Entry> Service::Find(absl::string_view build_id,
       from_replica) {
     return entry;
   }
-  return upstream_->Fetch(build_id);
+  entry = upstream_->Fetch(build_id);
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++(entry.ok() ? fetched_ : fetch_misses_);
+  return entry;
 }
 
 absl::StatusOr<std::shared_ptr<const Service::Opened>> Service::Open(
@@ -86,8 +89,10 @@ absl::StatusOr<std::shared_ptr<const Service::Opened>> Service::Open(
     if (auto it = open_by_path_.find(entry->executable);
         it != open_by_path_.end()) {
       open_.splice(open_.begin(), open_, it->second);
+      ++open_hits_;
       return it->second->second;
     }
+    ++open_misses_;
   }
   // Opened outside the lock: other requests go on meanwhile.
   auto opened = std::make_shared<Opened>();
@@ -112,6 +117,36 @@ absl::StatusOr<std::shared_ptr<const Service::Opened>> Service::Open(
     open_.pop_back();
   }
   return opened;
+}
+
+std::string Service::MetricsText() {
+  uint64_t binaries = 0, bytes = 0;
+  if (absl::StatusOr<std::vector<Store::Entry>> entries = store_.List();
+      entries.ok()) {
+    binaries = entries->size();
+    for (const Store::Entry& e : *entries) bytes += e.info.size();
+  }
+  const auto metric = [](absl::string_view name, absl::string_view type,
+                         absl::string_view help, uint64_t value) {
+    return absl::StrCat("# HELP ", name, " ", help, "\n# TYPE ", name, " ",
+                        type, "\n", name, " ", value, "\n");
+  };
+  std::lock_guard<std::mutex> lock(mutex_);
+  return absl::StrCat(
+      metric("gentrace_store_binaries", "gauge", "Binaries in the store.",
+             binaries),
+      metric("gentrace_store_bytes", "gauge",
+             "Bytes of the binaries in the store.", bytes),
+      metric("gentrace_open_binaries", "gauge",
+             "Binaries held open (mapped, with their indexes).", open_.size()),
+      metric("gentrace_open_binary_hits_total", "counter",
+             "Requests whose binary was held open already.", open_hits_),
+      metric("gentrace_open_binary_misses_total", "counter",
+             "Requests whose binary was opened for them.", open_misses_),
+      metric("gentrace_upstream_fetches_total", "counter",
+             "Binaries fetched from upstream debuginfod servers.", fetched_),
+      metric("gentrace_upstream_misses_total", "counter",
+             "Build IDs no upstream server had.", fetch_misses_));
 }
 
 Reply Service::AddBinary(const std::string& staged_path) {

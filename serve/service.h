@@ -2,6 +2,7 @@
 #define GENTRACE_SERVE_SERVICE_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -77,6 +78,11 @@ class Service {
   Reply DebuginfodExecutable(absl::string_view build_id, bool from_replica);
   Reply DebuginfodDebuginfo(absl::string_view build_id, bool from_replica);
 
+  // Its gauges and counters in Prometheus' text format: the store's
+  // binaries and bytes, binaries held open, how often one was already
+  // open, fetches from upstream.
+  std::string MetricsText();
+
  private:
   // A stored binary held open, with its index when it opens.
   struct Opened {
@@ -99,6 +105,8 @@ class Service {
   // Most recently used first; keyed by the entry's executable path.
   std::list<std::pair<std::string, std::shared_ptr<const Opened>>> open_;
   absl::flat_hash_map<std::string, decltype(open_)::iterator> open_by_path_;
+  uint64_t open_hits_ = 0, open_misses_ = 0;
+  uint64_t fetched_ = 0, fetch_misses_ = 0;
 };
 
 }  // namespace gentrace::serve

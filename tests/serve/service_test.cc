@@ -9,6 +9,7 @@
 // fixture cores (several releases and GOARCHes, PIE, stripped, a signal
 // report, defers, a cgo crash with C frames) is `gentrace core`'s output.
 // /v1/captures of captures cut from fixture cores is `gentrace unwind`'s.
+// /metrics counts what was answered.
 // What the store lacks comes from Debian's debuginfod server, or from
 // another replica.
 #include <arpa/inet.h>
@@ -332,6 +333,49 @@ TEST_F(ServiceTest, UnwindsCapturesAsTheCliDoes) {
                               Url("/v1/captures?build_id=abcd"), "'"))
                 .status,
             404);
+}
+
+// GET /metrics counts what was answered, in Prometheus' text format.
+TEST_F(ServiceTest, CountsWhatItAnswers) {
+  Start();
+  std::string id;
+  for (const char* name : {"go1.27/amd64/stripped", "go1.19/amd64/stripped"}) {
+    const Answer added = Upload(Binary(name), "s3cret-upload");
+    ASSERT_EQ(added.status, 201);
+    id = JsonField(added.body, "goBuildId");
+  }
+  const std::string request =
+      absl::StrCat("{\"buildId\":\"", id, "\",\"pcs\":[\"0x401000\"]}");
+  EXPECT_EQ(PostJson("/v1/symbolize", request).status, 200);
+  EXPECT_EQ(PostJson("/v1/symbolize", request).status, 200);
+  EXPECT_EQ(PostJson("/v1/symbolize", "{").status, 400);
+  const Answer metrics = Curl(Url("/metrics"));
+  ASSERT_EQ(metrics.status, 200);
+  std::vector<std::string> lines = absl::StrSplit(metrics.body, '\n');
+  for (const std::string& line : lines) {
+    if (line.empty() || line[0] == '#') continue;
+    const std::vector<std::string> parts = absl::StrSplit(line, ' ');
+    double value = 0;
+    EXPECT_TRUE(parts.size() == 2 && absl::SimpleAtod(parts[1], &value))
+        << line;
+  }
+  const auto has = [&](const std::string& line) {
+    return std::find(lines.begin(), lines.end(), line) != lines.end();
+  };
+  for (const char* line : {
+           "gentrace_requests_total{operation=\"upload\",status=\"201\"} 2",
+           "gentrace_requests_total{operation=\"symbolize\",status=\"200\"} 2",
+           "gentrace_requests_total{operation=\"symbolize\",status=\"400\"} 1",
+           "gentrace_request_seconds_count{operation=\"symbolize\"} 3",
+           "gentrace_request_seconds_bucket{operation=\"symbolize\",le=\"+"
+           "Inf\"} 3",
+           "gentrace_store_binaries 2",
+           "gentrace_open_binaries 1",
+           "gentrace_open_binary_misses_total 1",
+           "gentrace_open_binary_hits_total 1",
+       }) {
+    EXPECT_TRUE(has(line)) << line << " not in\n" << metrics.body;
+  }
 }
 
 TEST_F(ServiceTest, DebuginfodClientsFetchTheBinaries) {

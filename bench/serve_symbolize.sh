@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# /v1/symbolize as a client meets it, whole service against whole command
+# on the same random text PCs of one binary: `gentrace serve` on loopback
+# driven by wrk (POST bodies of 1, 64 and 4,096 PCs, at 1, 8 and 64
+# connections, 2 client threads, 1 for one connection) — PCs answered per second and latency
+# percentiles — and `gentrace symbolize --format=json` on all the PCs the
+# bodies hold, piped through stdin, for the same answers from the CLI.
+#
+#   bazel build -c opt //cli:gentrace && apt-get install wrk
+#   bench/serve_symbolize.sh BINARY [SECONDS=5] [SERVER_THREADS=its default]
+set -euo pipefail
+binary=$1
+seconds=${2:-5}
+threads=${3:+--threads=$3}
+root=$(cd "$(dirname "$0")/.." && pwd)
+gentrace=$root/bazel-bin/cli/gentrace
+command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 2; }
+work=$(mktemp -d)
+server=
+trap '[[ -n $server ]] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+
+"$gentrace" serve --listen=127.0.0.1:0 --store="$work/store" $threads \
+  >"$work/serve.out" 2>/dev/null &
+server=$!
+for _ in $(seq 50); do [[ -s $work/serve.out ]] && break; sleep 0.1; done
+url=$(sed -n 's/.*listening on \(http[^,]*\),.*/\1/p' "$work/serve.out")
+id=$(curl -s -X PUT --data-binary @"$binary" "$url/v1/binaries" |
+  sed -n 's/.*"goBuildId":"\([^"]*\)".*/\1/p')
+
+text=$("$gentrace" info --binary="$binary" | sed -n 's/^text: //p')
+for n in 1 64 4096; do
+  python3 - "${text%-*}" "${text#*-}" "$n" "$id" >"$work/body$n.json" <<'PY'
+import random, sys
+lo, hi, n, build_id = int(sys.argv[1], 16), int(sys.argv[2], 16), int(sys.argv[3]), sys.argv[4]
+random.seed(n)
+pcs = ",".join('"0x%x"' % random.randrange(lo, hi) for _ in range(n))
+sys.stdout.write('{"buildId":"%s","pcs":[%s]}' % (build_id, pcs))
+PY
+  cat >"$work/post$n.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local f = io.open("$work/body$n.json", "rb"); wrk.body = f:read("*a"); f:close()
+LUA
+done
+
+printf '%-6s %-12s %14s %10s %10s\n' "PCs" "connections" "PCs/s" "p50" "p99"
+for n in 1 64 4096; do
+  for c in 1 8 64; do
+    out=$(wrk -t"$((c < 2 ? 1 : 2))" -c"$c" -d"${seconds}s" --latency -s "$work/post$n.lua" "$url/v1/symbolize")
+    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+    p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+    p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+    errors=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+    printf '%-6s %-12s %14.0f %10s %10s%s\n' "$n" "$c" "$(awk -v r="$rps" -v n="$n" 'BEGIN {print r * n}')" \
+      "$p50" "$p99" "${errors:+  ($errors non-2xx)}"
+  done
+done
+
+# The CLI on the same PCs as the 4,096-PC body, repeated to a million.
+python3 - "$work/body4096.json" >"$work/pcs" <<'PY'
+import json, sys
+pcs = json.load(open(sys.argv[1]))["pcs"]
+sys.stdout.write("".join(p + "\n" for p in pcs) * 245)
+PY
+cp "$binary" "$work/binary"
+"$gentrace" index --binary="$work/binary" >/dev/null
+start=$(date +%s.%N)
+"$gentrace" symbolize --format=json --binary="$work/binary" <"$work/pcs" >/dev/null
+end=$(date +%s.%N)
+awk -v a="$start" -v b="$end" -v n="$(wc -l <"$work/pcs")" \
+  'BEGIN { printf "gentrace symbolize --format=json (indexed), %d PCs: %.0f PCs/s\n", n, n / (b - a) }'
