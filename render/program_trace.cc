@@ -35,7 +35,7 @@ absl::Status AddGoroutines(const symtab::Binary& binary,
     }
     out->AddSignalReports(reports);
   };
-  const absl::Status read = traceback::ForEachGoroutine(
+  absl::Status read = traceback::ForEachGoroutine(
       binary, program,
       [&](Goroutine& g) {
         add_head();
