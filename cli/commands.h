@@ -62,6 +62,7 @@ absl::Status RunRender(absl::Span<char* const> argv);
 absl::Status RunNative(absl::Span<char* const> argv);
 absl::Status RunIndex(absl::Span<char* const> argv);
 absl::Status RunPprofSymbolize(absl::Span<char* const> argv);
+absl::Status RunCrashText(absl::Span<char* const> argv);
 absl::Status RunServe(absl::Span<char* const> argv);
 absl::Status RunStore(absl::Span<char* const> argv);
 

@@ -57,6 +57,10 @@ constexpr char kUsage[] =
     "      a capture the in-process crash handler wrote (capture/): its\n"
     "      native frames, named from the modules the process had loaded;\n"
     "      in a Go program's C code, the goroutine of the cgo call.\n"
+    "  crashtext --binary=PATH [--format=json|proto] [FILE]\n"
+    "      the runtime's own crash text (stderr, debug.SetCrashOutput; FILE\n"
+    "      or stdin) read against the binary that printed it: every frame\n"
+    "      placed and symbolized, PCs rebased, a signature for grouping.\n"
     "  serve [--listen=HOST:PORT] [--store=DIR] [--upload-token-file=F]\n"
     "      [--read-token-file=F] [--max-request-bytes=N]\n"
     "      [--max-upload-bytes=N] [--threads=N] [--tls-cert=F --tls-key=F]\n"
@@ -86,6 +90,8 @@ int main(int argc, char** argv) {
     status = gentrace::cli::RunNative(rest);
   } else if (std::strcmp(argv[1], "render") == 0) {
     status = gentrace::cli::RunRender(rest);
+  } else if (std::strcmp(argv[1], "crashtext") == 0) {
+    status = gentrace::cli::RunCrashText(rest);
   } else if (std::strcmp(argv[1], "serve") == 0) {
     status = gentrace::cli::RunServe(rest);
   } else if (std::strcmp(argv[1], "store") == 0) {

@@ -126,6 +126,8 @@ FrameSource ToProto(traceback::FrameSource source) {
       return FRAME_SOURCE_SIGNAL_CONTEXT;
     case traceback::FrameSource::kNative:
       return FRAME_SOURCE_NATIVE;
+    case traceback::FrameSource::kRuntimeText:
+      return FRAME_SOURCE_RUNTIME_TEXT;
   }
   return FRAME_SOURCE_UNSPECIFIED;
 }

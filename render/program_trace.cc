@@ -8,6 +8,7 @@
 #include "proto/convert.h"
 #include "target/capture.h"
 #include "target/core_file.h"
+#include "traceback/crash_text.h"
 #include "traceback/walk.h"
 
 namespace gentrace::render {
@@ -124,6 +125,25 @@ absl::StatusOr<Thread> UnwindCapture(std::unique_ptr<symtab::Binary> binary,
                                   target->registers()),
           &thread);
   return thread;
+}
+
+Trace CrashTextTrace(const symtab::Binary& binary, absl::string_view text) {
+  traceback::CrashText read = traceback::ReadCrashText(binary, text);
+  Trace trace;
+  *trace.add_modules() = ModuleOf(binary);
+  trace.set_reason(std::move(read.reason));
+  for (traceback::Goroutine& g : read.goroutines) {
+    ToProto(std::move(g), trace.add_goroutines());
+  }
+  trace.set_signature(std::move(read.signature));
+  trace.set_load_bias(read.load_bias);
+  for (std::string& note : read.notes) trace.add_notes(std::move(note));
+  for (const auto& [index, before] : read.elided_after) {
+    trace.add_notes(absl::StrCat("goroutine ", trace.goroutines(index).id(),
+                                 ": the text elided frames after its first ",
+                                 before));
+  }
+  return trace;
 }
 
 }  // namespace gentrace::render

@@ -60,6 +60,11 @@ absl::Status WriteCoreTrace(std::unique_ptr<symtab::Binary> binary,
 absl::StatusOr<Thread> UnwindCapture(std::unique_ptr<symtab::Binary> binary,
                                      absl::string_view capture);
 
+// The runtime's own crash text read against the binary that printed it
+// (traceback/crash_text.h) as a Trace: its goroutines, reason, signature,
+// load bias and notes, and the binary as its module.
+Trace CrashTextTrace(const symtab::Binary& binary, absl::string_view text);
+
 }  // namespace gentrace::render
 
 #endif  // GENTRACE_RENDER_PROGRAM_TRACE_H_

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "symtab/hex_text.h"
+#include "symtab/printed_name.h"
 
 namespace gentrace::render {
 
@@ -25,14 +26,7 @@ void AppendFunctionName(absl::string_view name, std::string* out) {
     out->append("panic");
     return;
   }
-  const size_t open = name.find('[');
-  const size_t close = name.rfind(']');
-  if (open == absl::string_view::npos || close == absl::string_view::npos ||
-      close <= open) {
-    absl::StrAppend(out, name);
-    return;
-  }
-  absl::StrAppend(out, name.substr(0, open), "[...]", name.substr(close + 1));
+  out->append(symtab::PrintedFunctionName(name));
 }
 
 // "created by F[ in goroutine N]" and the `go` statement's position; nothing

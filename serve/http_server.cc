@@ -321,6 +321,23 @@ void HttpServer::Route(Service& service, const Store& store,
                           : ErrorReply(body.status()),
                 response);
          });
+  s.Post("/v1/tracebacks", [&metrics, &service, options](
+                               const httplib::Request& request,
+                               httplib::Response& response,
+                               const httplib::ContentReader& reader) {
+    Timed timed(metrics, "traceback", response);
+    if (!Authorized(request, options.read_token)) {
+      return Send(Unauthorized(), response);
+    }
+    absl::StatusOr<std::string> body =
+        ReadBody(request, reader, options.max_request_bytes);
+    const bool proto = absl::StrContains(request.get_header_value("Accept"),
+                                         "application/x-protobuf");
+    Send(body.ok() ? service.CrashText(request.get_param_value("build_id"),
+                                       *body, proto ? "proto" : "json")
+                   : ErrorReply(body.status()),
+         response);
+  });
   s.Get("/buildid/([^/]+)/(executable|debuginfo)",
         [&metrics, &service, options](const httplib::Request& request,
                                       httplib::Response& response) {

@@ -50,6 +50,8 @@ struct HttpOptions {
 //                                       application/x-protobuf)
 //   POST /v1/captures?build_id=ID       a Capture (binary or JSON): its Go
 //                                       frames (text, or JSON by Accept)
+//   POST /v1/tracebacks?build_id=ID     the runtime's crash text: the Trace
+//                                       read from it (JSON, or protobuf)
 //   GET  /buildid/{build_id}/executable  the debuginfod protocol
 //   GET  /buildid/{build_id}/debuginfo
 //   GET  /healthz

@@ -269,6 +269,20 @@ Reply Service::Capture(absl::string_view build_id, absl::string_view capture,
   return reply;
 }
 
+Reply Service::CrashText(absl::string_view build_id, absl::string_view text,
+                         absl::string_view format) {
+  absl::StatusOr<std::shared_ptr<const Opened>> opened = Open(build_id);
+  if (!opened.ok()) return ErrorReply(opened.status());
+  const Trace trace = render::CrashTextTrace(*(*opened)->binary, text);
+  if (format == "proto") {
+    Reply reply;
+    reply.content_type = "application/x-protobuf";
+    reply.body = trace.SerializeAsString();
+    return reply;
+  }
+  return JsonReply(200, trace);
+}
+
 Reply Service::DebuginfodExecutable(absl::string_view build_id,
                                     bool from_replica) {
   absl::StatusOr<Store::Entry> entry = Find(build_id, from_replica);

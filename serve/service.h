@@ -72,6 +72,10 @@ class Service {
   // `gentrace unwind` prints them, in `format` ("text" or "json").
   Reply Capture(absl::string_view build_id, absl::string_view capture,
                 absl::string_view format);
+  // The runtime's own crash text of the binary a build ID names: the Trace
+  // `gentrace crashtext` prints, as JSON or its binary encoding ("proto").
+  Reply CrashText(absl::string_view build_id, absl::string_view text,
+                  absl::string_view format);
   // The debuginfod protocol: the executable a build ID names, and the same
   // file as its debuginfo when it holds DWARF (404 when stripped). Asked
   // by another replica's fetch (`from_replica`), only what the store holds.

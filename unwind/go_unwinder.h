@@ -36,6 +36,7 @@ enum class FrameSource {
   kGoroutineSched,  // g.sched or g.syscallsp/pc
   kSignalContext,   // the registers a signal interrupted (a ucontext)
   kNative,          // native unwinding (libunwind)
+  kRuntimeText,     // a frame the runtime printed (its crash text)
 };
 
 // What a walk may do beyond the runtime's own (Go's unwindFlags).

@@ -9,7 +9,8 @@
 // fixture cores (several releases and GOARCHes, PIE, stripped, a signal
 // report, defers, a cgo crash with C frames) is `gentrace core`'s output.
 // /v1/captures of captures cut from fixture cores is `gentrace unwind`'s.
-// /metrics counts what was answered.
+// /metrics counts what was answered. /v1/tracebacks reads the runtime's
+// crash text as `gentrace crashtext` does.
 // What the store lacks comes from Debian's debuginfod server, or from
 // another replica.
 #include <arpa/inet.h>
@@ -375,6 +376,32 @@ TEST_F(ServiceTest, CountsWhatItAnswers) {
            "gentrace_open_binary_hits_total 1",
        }) {
     EXPECT_TRUE(has(line)) << line << " not in\n" << metrics.body;
+  }
+}
+
+// /v1/tracebacks of the runtime's own crash texts is `gentrace crashtext`'s
+// Trace (but the binary's path).
+TEST_F(ServiceTest, ReadsCrashTextsAsTheCliDoes) {
+  Start();
+  for (const char* name :
+       {"go1.27/amd64/goroutines-pie", "go1.21/arm64/goroutines",
+        "go1.19/386/goroutines"}) {
+    SCOPED_TRACE(name);
+    const std::string binary = Binary(name);
+    const Answer added = Upload(binary, "s3cret-upload");
+    ASSERT_EQ(added.status, 201) << added.body;
+    const Answer read = Curl(absl::StrCat(
+        "--data-binary @", binary, ".crash.txt '",
+        Url("/v1/tracebacks?build_id=" + JsonField(added.body, "goBuildId")),
+        "'"));
+    EXPECT_EQ(read.status, 200) << read.body.substr(0, 300);
+    const std::string cli = RunShellCommand(
+        dir_.string(), absl::StrCat(GentraceCommand(), " crashtext --binary=",
+                                    binary, " ", binary, ".crash.txt"));
+    EXPECT_TRUE(WithoutModulePath(read.body) + "\n" == WithoutModulePath(cli))
+        << gentrace::testing::FirstDifference(WithoutModulePath(read.body),
+                                              WithoutModulePath(cli));
+    EXPECT_NE(JsonField(read.body, "signature"), "");
   }
 }
 

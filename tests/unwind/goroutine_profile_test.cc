@@ -33,6 +33,7 @@
 #include "proto/profile.pb.h"
 #include "render/pprof_file.h"
 #include "render/runtime_text.h"
+#include "symtab/printed_name.h"
 #include "tests/testing/fixtures.h"
 #include "tests/testing/shell_command.h"
 #include "traceback/traceback_text.h"
@@ -163,18 +164,6 @@ TEST_P(GoroutineProfileTest, PprofListsTheStacksOfTheJsonView) {
   EXPECT_EQ(grouped_stacks, want_grouped);
 }
 
-// A function name with its type arguments elided, as the runtime prints
-// generic functions ("main.f[...]").
-std::string WithoutTypeArguments(absl::string_view name) {
-  const size_t open = name.find('[');
-  const size_t close = name.rfind(']');
-  if (open == absl::string_view::npos || close == absl::string_view::npos ||
-      close < open) {
-    return std::string(name);
-  }
-  return absl::StrCat(name.substr(0, open), "[...]", name.substr(close + 1));
-}
-
 // Per function, the goroutines whose innermost frame it is and those it is
 // in, from the runtime's own crash text: each goroutine's fullest block
 // (one running on another thread is printed bare in the list, then whole
@@ -201,7 +190,7 @@ std::map<std::string, std::pair<int, int>> RuntimeFunctionCounts(
         continue;
       }
       std::string function =
-          WithoutTypeArguments(line.substr(0, line.rfind('(')));
+          symtab::PrintedFunctionName(line.substr(0, line.rfind('(')));
       if (function == "panic") function = "runtime.gopanic";
       if (innermost) ++counts[function].first;
       innermost = false;
@@ -241,7 +230,7 @@ TEST_P(GoroutineProfileTest, TopCountsWhatTheRuntimePrinted) {
         !absl::SimpleAtoi(fields[3], &cum)) {
       continue;
     }
-    std::pair<int, int>& count = top[WithoutTypeArguments(fields[5])];
+    std::pair<int, int>& count = top[symtab::PrintedFunctionName(fields[5])];
     count.first += flat;
     count.second += cum;
   }

@@ -1,0 +1,137 @@
+// The runtime's own crash text read against the binary that printed it
+// (gentrace crashtext) gives what the core of the same crash gives: for
+// every fixture with both, each goroutine block's frames — pcs rebased by
+// the load bias the text's pc= values show (PIEs), functions, files and
+// lines, inlined calls — equal the frames `gentrace core` reads for that
+// goroutine, and nothing is noted as not fitting. A crash text of another
+// build of the same program has the same signature.
+#include "traceback/crash_text.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "symtab/binary.h"
+#include "tests/testing/crashed_program.h"
+#include "tests/testing/fixtures.h"
+#include "traceback/goroutines.h"
+
+namespace gentrace::traceback {
+namespace {
+
+using ::gentrace::testing::FixtureBinary;
+
+// A frame as both readings must agree on.
+std::string Describe(const gentrace::Frame& frame) {
+  std::string out = absl::StrCat("0x", absl::Hex(frame.pc()));
+  for (const gentrace::Location& l : frame.locations()) {
+    absl::StrAppend(&out, " ", l.function(), " ", l.file(), ":", l.line(),
+                    l.inlined() ? " inlined" : "");
+  }
+  return out;
+}
+
+std::string Describe(const Frame& frame) {
+  std::string out = absl::StrCat("0x", absl::Hex(frame.pc));
+  for (const Location& l : frame.locations) {
+    absl::StrAppend(&out, " ", l.function, " ", l.file, ":", l.line,
+                    l.inlined ? " inlined" : "");
+  }
+  return out;
+}
+
+class CrashTextTest : public ::testing::TestWithParam<FixtureBinary> {};
+
+TEST_P(CrashTextTest, FramesAreTheCoresFrames) {
+  const std::string text =
+      gentrace::testing::ReadFileOrEmpty(GetParam().path + ".crash.txt");
+  if (text.empty()) GTEST_SKIP() << "no crash text";
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+      symtab::Binary::Open(GetParam().path);
+  ASSERT_TRUE(binary.ok()) << binary.status();
+  const CrashText read = ReadCrashText(**binary, text);
+  EXPECT_TRUE(read.notes.empty()) << read.notes.front();
+  ASSERT_FALSE(read.goroutines.empty());
+  EXPECT_EQ(read.signature.size(), 16u);
+
+  absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
+      gentrace::testing::OpenCrashedProgram(GetParam().path,
+                                            GetParam().path + ".core");
+  ASSERT_TRUE(crashed.ok()) << crashed.status();
+  gentrace::Trace trace;
+  ASSERT_TRUE(ReadGoroutines(*crashed->binary, *crashed->core, &trace).ok());
+  std::map<int64_t, const gentrace::Goroutine*> from_core;
+  for (const gentrace::Goroutine& g : trace.goroutines()) {
+    from_core.emplace(g.id(), &g);
+  }
+  int compared = 0;
+  std::map<int64_t, bool> seen;
+  for (size_t index = 0; index < read.goroutines.size(); ++index) {
+    const Goroutine& g = read.goroutines[index];
+    // A goroutine printed twice (the crash lists it, its thread shows it
+    // again), a runtime stack, one printed without frames: the first only.
+    if (g.id == 0 || g.frames.empty() || seen[g.id]) continue;
+    seen[g.id] = true;
+    auto it = from_core.find(g.id);
+    ASSERT_NE(it, from_core.end()) << "goroutine " << g.id;
+    const gentrace::Goroutine& core = *it->second;
+    SCOPED_TRACE(absl::StrCat("goroutine ", g.id));
+    // A deep stack's text shows its innermost frames and, from 1.21, its
+    // outermost ones.
+    auto elided = read.elided_after.find(index);
+    const size_t before =
+        elided == read.elided_after.end() ? g.frames.size() : elided->second;
+    const size_t after = g.frames.size() - before;
+    ASSERT_LE(g.frames.size(), static_cast<size_t>(core.frames_size()));
+    if (elided == read.elided_after.end()) {
+      ASSERT_EQ(g.frames.size(), static_cast<size_t>(core.frames_size()));
+    }
+    for (size_t i = 0; i < before; ++i) {
+      EXPECT_EQ(Describe(g.frames[i]), Describe(core.frames(i))) << i;
+    }
+    for (size_t i = 0; i < after; ++i) {
+      EXPECT_EQ(Describe(g.frames[before + i]),
+                Describe(core.frames(core.frames_size() - after + i)))
+          << "outermost " << i;
+    }
+    ++compared;
+  }
+  EXPECT_GT(compared, 0);
+  RecordProperty("goroutines", compared);
+}
+
+// One crash of one program, built for other architectures, other
+// releases and as a PIE (other addresses, other runtime lines): one
+// signature; another crash of it: another.
+TEST(CrashTextSignatureTest, TheSameCrashHasTheSameSignature) {
+  std::optional<std::string> root = gentrace::testing::FixturesRoot();
+  if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+  const auto signature = [&](const std::string& build) {
+    const std::string path = absl::StrCat(*root, "/go/", build, "/prog");
+    absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+        symtab::Binary::Open(path);
+    EXPECT_TRUE(binary.ok()) << binary.status();
+    if (!binary.ok()) return std::string();
+    return ReadCrashText(**binary, gentrace::testing::ReadFileOrEmpty(
+                                       path + ".crash.txt"))
+        .signature;
+  };
+  const std::string first = signature("go1.27/amd64/goroutines");
+  ASSERT_FALSE(first.empty());
+  for (const char* build :
+       {"go1.27/amd64/goroutines-pie", "go1.27/arm64/goroutines",
+        "go1.23/386/goroutines", "go1.19/amd64/goroutines"}) {
+    EXPECT_EQ(signature(build), first) << build;
+  }
+  EXPECT_NE(signature("go1.27/amd64/default"), first);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Fixtures, CrashTextTest,
+    ::testing::ValuesIn(gentrace::testing::FixturesWith(".core")),
+    gentrace::testing::FixtureTestName());
+
+}  // namespace
+}  // namespace gentrace::traceback

@@ -1,0 +1,160 @@
+#include "traceback/crash_text.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "symtab/printed_name.h"
+#include "traceback/traceback_text.h"
+
+namespace gentrace::traceback {
+namespace {
+
+constexpr size_t kSignatureFunctions = 16;
+
+// Every function's entry by the name the runtime prints for it.
+absl::flat_hash_map<std::string, uint64_t> EntriesByName(
+    const symtab::Pclntab& table) {
+  absl::flat_hash_map<std::string, uint64_t> entries;
+  entries.reserve(table.num_funcs());
+  for (uint32_t i = 0; i < table.num_funcs(); ++i) {
+    absl::StatusOr<symtab::Func> func = table.FuncAt(i);
+    if (!func.ok()) continue;
+    absl::StatusOr<absl::string_view> name = func->Name();
+    if (name.ok())
+      entries.emplace(symtab::PrintedFunctionName(*name), func->entry());
+  }
+  return entries;
+}
+
+std::string Fnv1a(const std::vector<absl::string_view>& names) {
+  uint64_t hash = 0xcbf29ce484222325;
+  for (absl::string_view name : names) {
+    for (char c : name) {
+      hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3;
+    }
+    hash = (hash ^ '\n') * 0x100000001b3;
+  }
+  return absl::StrCat(absl::Hex(hash, absl::kZeroPad16));
+}
+
+}  // namespace
+
+CrashText ReadCrashText(const symtab::Binary& binary, absl::string_view text) {
+  CrashText out;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    line = absl::StripAsciiWhitespace(line);
+    if (!line.empty()) {
+      out.reason = std::string(line);
+      break;
+    }
+  }
+  const std::vector<TracebackTextSection> sections = ParseTracebackText(text);
+  const symtab::Pclntab& table = binary.pclntab();
+  const absl::flat_hash_map<std::string, uint64_t> entries =
+      EntriesByName(table);
+  // The load bias: a printed pc against the binary's entry plus offset.
+  std::optional<uint64_t> bias;
+  for (const TracebackTextSection& section : sections) {
+    for (const TracebackTextFrame& f : section.frames) {
+      auto it = entries.find(f.function);
+      if (f.inlined || !f.pc || it == entries.end()) continue;
+      const uint64_t found = *f.pc - (it->second + f.offset);
+      if (!bias) bias = found;
+      if (*bias != found) {
+        out.notes.push_back(absl::StrCat(
+            f.function, " +0x", absl::Hex(f.offset), " pc=0x", absl::Hex(*f.pc),
+            ": another load bias than 0x", absl::Hex(*bias)));
+      }
+    }
+  }
+  out.load_bias = bias.value_or(0);
+
+  const bool exact_after_injected_calls =
+      !binary.go_version() || binary.go_version()->AtLeast(21);
+  std::vector<symtab::SourceFrame> chain;
+  for (const TracebackTextSection& section : sections) {
+    Goroutine* g = nullptr;
+    if (std::optional<GoroutineHeader> header =
+            ParseGoroutineHeader(section.header)) {
+      g = &out.goroutines.emplace_back();
+      g->id = header->id;
+      g->status = header->status;
+    } else if (section.header == "runtime stack:") {
+      g = &out.goroutines.emplace_back();
+      g->status = "runtime stack";
+    } else if (!out.goroutines.empty()) {
+      g = &out.goroutines.back();  // on past "...frames elided..."
+      out.elided_after.emplace(out.goroutines.size() - 1, g->frames.size());
+    } else {
+      continue;
+    }
+    // The callee was sigpanic (or, from Go 1.21, asyncPreempt or
+    // debugCallV2, before which the runtime backed up as for a call): the
+    // pc it interrupted is no return address.
+    bool after_trap = false;
+    for (size_t i = 0; i < section.frames.size(); ++i) {
+      const TracebackTextFrame& f = section.frames[i];
+      if (f.inlined) continue;  // the binary's chain gives them
+      auto it = entries.find(f.function);
+      if (it == entries.end()) {
+        out.notes.push_back(absl::StrCat(g->status, " goroutine ", g->id, ": ",
+                                         f.function, ": not in the binary"));
+        continue;
+      }
+      Frame& frame = g->frames.emplace_back();
+      const uint64_t pc = it->second + f.offset;
+      frame.entry = it->second + out.load_bias;
+      frame.pc = pc + out.load_bias;
+      frame.source = FrameSource::kRuntimeText;
+      frame.sp = f.sp.value_or(0);
+      frame.fp = f.fp.value_or(0);
+      // The faulting pc, or a call's return address (whose call is at
+      // pc-1), as the runtime's traceback tells them apart.
+      frame.trap = (g->frames.size() == 1 && section.signal_pc &&
+                    *section.signal_pc == frame.pc) ||
+                   after_trap || f.offset == 0;
+      chain.clear();
+      (void)binary.Symbolize(frame.trap ? pc : pc - 1, &chain);
+      for (const symtab::SourceFrame& source : chain) {
+        frame.locations.push_back(LocationOf(source));
+      }
+      if (absl::StatusOr<symtab::Func> func = table.FindFunc(pc); func.ok()) {
+        frame.func_id = func->func_id();
+      }
+      after_trap = frame.func_id == symtab::FuncId::kSigpanic ||
+                   (exact_after_injected_calls &&
+                    (frame.func_id == symtab::FuncId::kAsyncPreempt ||
+                     frame.func_id == symtab::FuncId::kDebugCallV2));
+      const std::string position = absl::StrCat(
+          frame.locations.empty() ? "" : frame.locations.back().file, ":",
+          frame.locations.empty() ? 0 : frame.locations.back().line);
+      if (frame.locations.empty() || !absl::EndsWith(position, f.position)) {
+        out.notes.push_back(absl::StrCat(
+            f.function, " +0x", absl::Hex(f.offset), ": the text says ",
+            f.position, ", the binary ", position));
+      }
+    }
+  }
+  if (!out.goroutines.empty()) {
+    std::vector<absl::string_view> names;
+    for (const Frame& frame : out.goroutines.front().frames) {
+      for (const Location& location : frame.locations) {
+        if (names.empty() && absl::StartsWith(location.function, "runtime.")) {
+          continue;
+        }
+        if (names.size() < kSignatureFunctions) {
+          names.push_back(location.function);
+        }
+      }
+    }
+    out.signature = Fnv1a(names);
+  }
+  return out;
+}
+
+}  // namespace gentrace::traceback
