@@ -91,6 +91,9 @@ run_bazel_tests --config=asan //tests/symtab:corrupt_binary_test //tests/symtab:
   //tests/unwind:goroutine_hostile_test //tests/unwind:goroutine_text_test \
   //tests/defer:pending_defers_test //tests/defer:jmpdefer_model_test \
   //tests/defer:jmpdefer_stepping_test
+# The service's threads under ThreadSanitizer (its servers, started by the
+# tests, stop at the first race).
+run_bazel_tests --config=tsan //serve:build_id_test //tests/serve:service_test
 
 # A cc_test that crashes on purpose, linked with
 # //capture:bazel_test_crash_handler: `bazel test` must report it failed,

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -52,6 +53,18 @@ constexpr const char* kBinaries[] = {
     "go1.27/ppc64/stripped",
 };
 
+// The sanitizers' options of this test (under --config=tsan, say), for
+// the servers it starts: a race there ends the server, and the test fails.
+std::vector<std::string> SanitizerEnvironment() {
+  std::vector<std::string> env;
+  for (const char* name : {"TSAN_OPTIONS", "ASAN_OPTIONS", "UBSAN_OPTIONS"}) {
+    if (const char* value = std::getenv(name)) {
+      env.push_back(absl::StrCat(name, "=", value));
+    }
+  }
+  return env;
+}
+
 struct Answer {
   int status = 0;
   std::string body;
@@ -83,7 +96,7 @@ class ServiceTest : public ::testing::Test {
         "serve", "--listen=127.0.0.1:0", "--store=" + Store(),
         "--upload-token-file=" + (dir_ / "token").string()};
     argv.insert(argv.end(), flags.begin(), flags.end());
-    ASSERT_TRUE(server_.Start(GentraceCommand(), argv, {},
+    ASSERT_TRUE(server_.Start(GentraceCommand(), argv, SanitizerEnvironment(),
                               (dir_ / "serve.stderr").string()));
     const std::string line = server_.ReadLine();
     const size_t colon = line.rfind(':'), comma = line.find(',', colon);
@@ -504,7 +517,7 @@ TEST_F(ServiceTest, FetchesWhatItLacksFromDebuginfodServersAndReplicas) {
       GentraceCommand(),
       {"serve", "--listen=127.0.0.1:0", "--store=" + (dir_ / "b").string(),
        "--debuginfod-urls=" + Url("")},
-      {}, (dir_ / "b.stderr").string()));
+      SanitizerEnvironment(), (dir_ / "b.stderr").string()));
   const std::string line = replica.ReadLine();
   const std::string b_url =
       line.substr(line.find("http://"), line.find(',') - line.find("http://"));
