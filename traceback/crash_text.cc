@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
@@ -16,17 +17,19 @@ namespace {
 
 constexpr size_t kSignatureFunctions = 16;
 
-// Every function's entry by the name the runtime prints for it.
-absl::flat_hash_map<std::string, uint64_t> EntriesByName(
-    const symtab::Pclntab& table) {
-  absl::flat_hash_map<std::string, uint64_t> entries;
+// The functions' entries by the name the runtime prints for them: more
+// than one for a generic function's instantiations ("main.f[...]").
+using EntriesByName = absl::flat_hash_map<std::string, std::vector<uint64_t>>;
+EntriesByName FunctionEntries(const symtab::Pclntab& table) {
+  EntriesByName entries;
   entries.reserve(table.num_funcs());
   for (uint32_t i = 0; i < table.num_funcs(); ++i) {
     absl::StatusOr<symtab::Func> func = table.FuncAt(i);
     if (!func.ok()) continue;
     absl::StatusOr<absl::string_view> name = func->Name();
-    if (name.ok())
-      entries.emplace(symtab::PrintedFunctionName(*name), func->entry());
+    if (name.ok()) {
+      entries[symtab::PrintedFunctionName(*name)].push_back(func->entry());
+    }
   }
   return entries;
 }
@@ -55,15 +58,17 @@ CrashText ReadCrashText(const symtab::Binary& binary, absl::string_view text) {
   }
   const std::vector<TracebackTextSection> sections = ParseTracebackText(text);
   const symtab::Pclntab& table = binary.pclntab();
-  const absl::flat_hash_map<std::string, uint64_t> entries =
-      EntriesByName(table);
-  // The load bias: a printed pc against the binary's entry plus offset.
+  const EntriesByName entries = FunctionEntries(table);
+  // The load bias: a printed pc against the binary's entry plus offset (of
+  // a function the name alone places).
   std::optional<uint64_t> bias;
   for (const TracebackTextSection& section : sections) {
     for (const TracebackTextFrame& f : section.frames) {
       auto it = entries.find(f.function);
-      if (f.inlined || !f.pc || it == entries.end()) continue;
-      const uint64_t found = *f.pc - (it->second + f.offset);
+      if (f.inlined || !f.pc || it == entries.end() || it->second.size() != 1) {
+        continue;
+      }
+      const uint64_t found = *f.pc - (it->second.front() + f.offset);
       if (!bias) bias = found;
       if (*bias != found) {
         out.notes.push_back(absl::StrCat(
@@ -107,19 +112,29 @@ CrashText ReadCrashText(const symtab::Binary& binary, absl::string_view text) {
         continue;
       }
       Frame& frame = g->frames.emplace_back();
-      const uint64_t pc = it->second + f.offset;
-      frame.entry = it->second + out.load_bias;
-      frame.pc = pc + out.load_bias;
       frame.source = FrameSource::kRuntimeText;
       frame.sp = f.sp.value_or(0);
       frame.fp = f.fp.value_or(0);
-      // The faulting pc, or a call's return address (whose call is at
-      // pc-1), as the runtime's traceback tells them apart.
-      frame.trap = (g->frames.size() == 1 && section.signal_pc &&
-                    *section.signal_pc == frame.pc) ||
-                   after_trap || f.offset == 0;
-      chain.clear();
-      (void)binary.Symbolize(frame.trap ? pc : pc - 1, &chain);
+      // Of the functions of that name (a generic one's instantiations), the
+      // one whose code at the offset is where the text says.
+      uint64_t pc = 0;
+      for (uint64_t entry : it->second) {
+        pc = entry + f.offset;
+        frame.entry = entry + out.load_bias;
+        frame.pc = pc + out.load_bias;
+        // The faulting pc, or a call's return address (whose call is at
+        // pc-1), as the runtime's traceback tells them apart.
+        frame.trap = (g->frames.size() == 1 && section.signal_pc &&
+                      *section.signal_pc == frame.pc) ||
+                     after_trap || f.offset == 0;
+        chain.clear();
+        (void)binary.Symbolize(frame.trap ? pc : pc - 1, &chain);
+        if (!chain.empty() && absl::StrCat(chain.back().file, ":",
+                                           chain.back().line) == f.position) {
+          break;
+        }
+      }
+      frame.locations.clear();
       for (const symtab::SourceFrame& source : chain) {
         frame.locations.push_back(LocationOf(source));
       }
@@ -133,7 +148,7 @@ CrashText ReadCrashText(const symtab::Binary& binary, absl::string_view text) {
       const std::string position = absl::StrCat(
           frame.locations.empty() ? "" : frame.locations.back().file, ":",
           frame.locations.empty() ? 0 : frame.locations.back().line);
-      if (frame.locations.empty() || !absl::EndsWith(position, f.position)) {
+      if (frame.locations.empty() || position != f.position) {
         out.notes.push_back(absl::StrCat(
             f.function, " +0x", absl::Hex(f.offset), ": the text says ",
             f.position, ", the binary ", position));
