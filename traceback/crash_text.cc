@@ -49,12 +49,13 @@ std::string Fnv1a(const std::vector<absl::string_view>& names) {
 
 CrashText ReadCrashText(const symtab::Binary& binary, absl::string_view text) {
   CrashText out;
+  // The report's first line, unless the text starts at a goroutine (what
+  // debug.SetCrashOutput gets of a fatal error printed before it began).
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     line = absl::StripAsciiWhitespace(line);
-    if (!line.empty()) {
-      out.reason = std::string(line);
-      break;
-    }
+    if (line.empty()) continue;
+    if (!ParseGoroutineHeader(line)) out.reason = std::string(line);
+    break;
   }
   const std::vector<TracebackTextSection> sections = ParseTracebackText(text);
   const symtab::Pclntab& table = binary.pclntab();
@@ -155,9 +156,11 @@ CrashText ReadCrashText(const symtab::Binary& binary, absl::string_view text) {
       }
     }
   }
-  if (!out.goroutines.empty()) {
-    std::vector<absl::string_view> names;
-    for (const Frame& frame : out.goroutines.front().frames) {
+  // The first goroutine with a frame outside the runtime (a signal report
+  // starts at the M's g0), from that frame on.
+  std::vector<absl::string_view> names;
+  for (const Goroutine& g : out.goroutines) {
+    for (const Frame& frame : g.frames) {
       for (const Location& location : frame.locations) {
         if (names.empty() && absl::StartsWith(location.function, "runtime.")) {
           continue;
@@ -167,8 +170,9 @@ CrashText ReadCrashText(const symtab::Binary& binary, absl::string_view text) {
         }
       }
     }
-    out.signature = Fnv1a(names);
+    if (!names.empty()) break;
   }
+  out.signature = Fnv1a(names);
   return out;
 }
 

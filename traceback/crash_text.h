@@ -17,7 +17,8 @@ namespace gentrace::traceback {
 // binary that printed it.
 struct CrashText {
   // The report's first line ("panic: ...", "fatal error: ...",
-  // "SIGSEGV: segmentation violation", ...).
+  // "SIGSEGV: segmentation violation", ...); empty when the text starts at
+  // a goroutine.
   std::string reason;
   // Each goroutine block and each "runtime stack:" (goroutine 0), in the
   // text's order: every frame placed in the binary (its function's entry
@@ -34,9 +35,10 @@ struct CrashText {
   // when it printed none.
   uint64_t load_bias = 0;
   // For grouping crashes: FNV-1a (64 bits, hex) of the function names of
-  // the first goroutine, innermost first, from its first frame outside the
-  // runtime's package, at most 16; the same crash in another build (other
-  // addresses, other lines) has the same signature.
+  // the first goroutine that has a frame outside the runtime's package,
+  // innermost first from that frame (past the runtime's panic and signal
+  // frames), at most 16; the same crash in another build (other addresses,
+  // other lines) has the same signature.
   std::string signature;
   // Frames the binary does not explain (a function it lacks, a position it
   // puts elsewhere): what the text said, what the binary says.

@@ -104,12 +104,14 @@ TEST_P(CrashTextTest, FramesAreTheCoresFrames) {
 
 // One crash of one program, built for other architectures, other
 // releases and as a PIE (other addresses, other runtime lines): one
-// signature; another crash of it: another.
+// signature; another crash of it: another. (The signature is the stack's:
+// one raising SIGQUIT and one raising SIGSEGV from the same calls share
+// it.)
 TEST(CrashTextSignatureTest, TheSameCrashHasTheSameSignature) {
   std::optional<std::string> root = gentrace::testing::FixturesRoot();
   if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
   const auto signature = [&](const std::string& build) {
-    const std::string path = absl::StrCat(*root, "/go/", build, "/prog");
+    const std::string path = absl::StrCat(*root, "/", build, "/prog");
     absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
         symtab::Binary::Open(path);
     EXPECT_TRUE(binary.ok()) << binary.status();
@@ -118,14 +120,19 @@ TEST(CrashTextSignatureTest, TheSameCrashHasTheSameSignature) {
                                        path + ".crash.txt"))
         .signature;
   };
-  const std::string first = signature("go1.27/amd64/goroutines");
+  const std::string first = signature("go/go1.27/amd64/goroutines");
   ASSERT_FALSE(first.empty());
   for (const char* build :
-       {"go1.27/amd64/goroutines-pie", "go1.27/arm64/goroutines",
-        "go1.23/386/goroutines", "go1.19/amd64/goroutines"}) {
+       {"go/go1.27/amd64/goroutines-pie", "go/go1.27/arm64/goroutines",
+        "go/go1.23/386/goroutines", "go/go1.19/amd64/goroutines"}) {
     EXPECT_EQ(signature(build), first) << build;
   }
-  EXPECT_NE(signature("go1.27/amd64/default"), first);
+  EXPECT_NE(signature("go/go1.27/amd64/default"), first);
+  // A signal report starts at the M's g0: the signature comes from the
+  // goroutine it interrupted.
+  const std::string quit = signature("reports/go1.27/amd64/sigquit");
+  EXPECT_EQ(signature("reports/go1.27/arm64/sigquit"), quit);
+  EXPECT_NE(quit, first);
 }
 
 INSTANTIATE_TEST_SUITE_P(
