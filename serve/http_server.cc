@@ -380,6 +380,34 @@ void HttpServer::Route(Service& service, const Store& store,
   };
   s.Post(".*", unknown);
   s.Put(".*", unknown);
+  // A client that asks before sending its body (Expect: 100-continue, as
+  // curl does past 1 MiB) learns before sending it that it lacks the token
+  // or that the body is too large, instead of finding the connection
+  // closed under its upload.
+  s.set_expect_100_continue_handler([options](const httplib::Request& request,
+                                              httplib::Response& response) {
+    const bool upload = request.method == "PUT";
+    const bool streamed = upload || request.path == "/v1/cores";
+    const bool known = upload ? request.path == "/v1/binaries"
+                              : (request.path == "/v1/symbolize" || streamed ||
+                                 request.path == "/v1/captures" ||
+                                 request.path == "/v1/tracebacks");
+    const absl::Status refused =
+        !known ? absl::NotFoundError(absl::StrCat(
+                     "no such operation: ", request.method, " ", request.path))
+        : !Authorized(request,
+                      upload ? options.upload_token : options.read_token)
+            ? absl::UnauthenticatedError(
+                  "this request needs a token: Authorization: Bearer "
+                  "<token>")
+            : CheckDeclaredLength(request,
+                                  streamed ? options.max_upload_bytes
+                                           : options.max_request_bytes,
+                                  "the request body");
+    if (refused.ok()) return 100;
+    Send(ErrorReply(refused), response);
+    return response.status;
+  });
   s.set_error_handler(
       [](const httplib::Request& request, httplib::Response& response) {
         if (!response.body.empty()) return;  // an answer already made

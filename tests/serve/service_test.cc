@@ -490,12 +490,15 @@ TEST_F(ServiceTest, FetchesWhatItLacksFromDebuginfodServersAndReplicas) {
   const std::string gnu = JsonField(info, "gnuBuildId");
   const std::string upstream_url =
       absl::StrCat("http://127.0.0.1:", debuginfod_port);
-  // It scans the directory once it has started.
+  // It listens, then scans the directory, once it has started (curl's
+  // status is 000 while nothing listens).
   int scanned = 0;
-  for (int attempt = 0; attempt < 100 && scanned != 200; ++attempt) {
-    scanned = Curl(absl::StrCat(upstream_url, "/buildid/", gnu, "/executable"))
-                  .status;
-    if (scanned != 200) usleep(100 * 1000);
+  for (int attempt = 0; attempt < 300 && scanned != 200; ++attempt) {
+    const std::string code = RunShellCommand(
+        dir_.string(),
+        absl::StrCat("sh -c 'curl -s -o /dev/null -w %{http_code} ",
+                     upstream_url, "/buildid/", gnu, "/executable; true'"));
+    if (!absl::SimpleAtoi(code, &scanned) || scanned != 200) usleep(100 * 1000);
   }
   ASSERT_EQ(scanned, 200) << ReadFileOrEmpty(
       (dir_ / "debuginfod.stderr").string());
