@@ -8,6 +8,7 @@
 #include "proto/convert.h"
 #include "render/program_trace.h"
 #include "symtab/mapped_file.h"
+#include "traceback/crash_text.h"
 
 namespace gentrace::cli {
 
@@ -35,7 +36,8 @@ absl::Status RunCrashText(absl::Span<char* const> argv) {
     text.assign(reinterpret_cast<const char*>((*file)->bytes().data()),
                 (*file)->bytes().size());
   }
-  const Trace trace = render::CrashTextTrace(*input->binary, text);
+  const Trace trace =
+      render::CrashTextTrace(traceback::CrashTextReader(*input->binary), text);
   std::string out;
   if (input->format == "proto") {
     out = trace.SerializeAsString();

@@ -64,11 +64,14 @@ constexpr char kUsage[] =
     "  serve [--listen=HOST:PORT] [--store=DIR] [--upload-token-file=F]\n"
     "      [--read-token-file=F] [--max-request-bytes=N]\n"
     "      [--max-upload-bytes=N] [--threads=N] [--tls-cert=F --tls-key=F]\n"
+    "      [--debuginfod-urls=URLS] [--store-max-bytes=N]\n"
     "      the traceback service over HTTP (default 127.0.0.1:8390, the\n"
     "      store in ~/.cache/gentrace/store): binaries by build ID,\n"
-    "      symbolization, the debuginfod protocol.\n"
-    "  store add FILE... | ls | verify | gc [--store=DIR]\n"
-    "      the service's store by hand.\n";
+    "      symbolization, cores, captures, crash texts, the debuginfod and\n"
+    "      pprof symbolz protocols.\n"
+    "  store add FILE... | ls | verify | gc [--max-bytes=N] [--store=DIR]\n"
+    "      the service's store by hand (gc: leftovers of unfinished adds,\n"
+    "      and the least recently used binaries past N bytes).\n";
 
 }  // namespace
 

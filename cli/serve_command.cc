@@ -78,7 +78,8 @@ absl::Status RunServe(absl::Span<char* const> argv) {
                                           "threads",
                                           "tls-cert",
                                           "tls-key",
-                                          "debuginfod-urls"};
+                                          "debuginfod-urls",
+                                          "store-max-bytes"};
   absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
   if (!args.ok()) return args.status();
   serve::HttpOptions http;
@@ -113,6 +114,10 @@ absl::Status RunServe(absl::Span<char* const> argv) {
   if (!max_upload.ok()) return max_upload.status();
   absl::StatusOr<size_t> threads = SizeFlag(*args, "threads", 0);
   if (!threads.ok()) return threads.status();
+  serve::ServiceOptions options;
+  absl::StatusOr<size_t> store_max = SizeFlag(*args, "store-max-bytes", 0);
+  if (!store_max.ok()) return store_max.status();
+  options.store_max_bytes = *store_max;
   http.max_request_bytes = *max_request;
   http.max_upload_bytes = *max_upload;
   http.threads = static_cast<int>(*threads);
@@ -141,8 +146,7 @@ absl::Status RunServe(absl::Span<char* const> argv) {
            /*overwrite=*/0);
     upstream.emplace(**store);
   }
-  serve::Service service(**store, serve::ServiceOptions{},
-                         upstream ? &*upstream : nullptr);
+  serve::Service service(**store, options, upstream ? &*upstream : nullptr);
 
   // SIGTERM and SIGINT stop the server (requests in flight finish): taken
   // by one thread, before any other thread exists to take them.
@@ -174,7 +178,7 @@ absl::Status RunServe(absl::Span<char* const> argv) {
 }
 
 absl::Status RunStore(absl::Span<char* const> argv) {
-  constexpr absl::string_view kFlags[] = {"store"};
+  constexpr absl::string_view kFlags[] = {"store", "max-bytes"};
   absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
   if (!args.ok()) return args.status();
   const std::vector<std::string>& words = args->positional();
@@ -225,10 +229,21 @@ absl::Status RunStore(absl::Span<char* const> argv) {
     absl::StatusOr<int> removed = (*store)->RemoveLeftovers();
     if (!removed.ok()) return removed.status();
     std::printf("removed %d leftovers\n", *removed);
+    absl::StatusOr<size_t> max_bytes = SizeFlag(*args, "max-bytes", 0);
+    if (!max_bytes.ok()) return max_bytes.status();
+    if (*max_bytes > 0) {
+      absl::StatusOr<std::vector<std::string>> evicted =
+          (*store)->Evict(*max_bytes);
+      if (!evicted.ok()) return evicted.status();
+      for (const std::string& name : *evicted) {
+        std::printf("evicted %s\n", name.c_str());
+      }
+    }
     return absl::OkStatus();
   }
   return absl::InvalidArgumentError(
-      "usage: gentrace store add FILE... | ls | verify | gc [--store=DIR]");
+      "usage: gentrace store add FILE... | ls | verify | gc [--max-bytes=N] "
+      "[--store=DIR]");
 }
 
 }  // namespace gentrace::cli

@@ -127,10 +127,11 @@ absl::StatusOr<Thread> UnwindCapture(std::unique_ptr<symtab::Binary> binary,
   return thread;
 }
 
-Trace CrashTextTrace(const symtab::Binary& binary, absl::string_view text) {
-  traceback::CrashText read = traceback::ReadCrashText(binary, text);
+Trace CrashTextTrace(const traceback::CrashTextReader& reader,
+                     absl::string_view text) {
+  traceback::CrashText read = reader.Read(text);
   Trace trace;
-  *trace.add_modules() = ModuleOf(binary);
+  *trace.add_modules() = ModuleOf(reader.binary());
   trace.set_reason(std::move(read.reason));
   for (traceback::Goroutine& g : read.goroutines) {
     ToProto(std::move(g), trace.add_goroutines());

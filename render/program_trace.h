@@ -11,6 +11,7 @@
 #include "render/trace_output.h"
 #include "symtab/binary.h"
 #include "target/target.h"
+#include "traceback/crash_text.h"
 #include "traceback/goroutines.h"
 #include "traceback/native_frames.h"
 
@@ -63,7 +64,8 @@ absl::StatusOr<Thread> UnwindCapture(std::unique_ptr<symtab::Binary> binary,
 // The runtime's own crash text read against the binary that printed it
 // (traceback/crash_text.h) as a Trace: its goroutines, reason, signature,
 // load bias and notes, and the binary as its module.
-Trace CrashTextTrace(const symtab::Binary& binary, absl::string_view text);
+Trace CrashTextTrace(const traceback::CrashTextReader& reader,
+                     absl::string_view text);
 
 }  // namespace gentrace::render
 

@@ -8,6 +8,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <functional>
+#include <regex>
+#include <string>
 #include <thread>
 #include <utility>
 
@@ -58,9 +61,39 @@ void Send(const Reply& reply, httplib::Response& response) {
       [fd](bool) { close(fd); });
 }
 
-Reply Unauthorized() {
-  return ErrorReply(absl::UnauthenticatedError(
-      "this request needs a token: Authorization: Bearer <token>"));
+absl::Status NeedsToken() {
+  return absl::UnauthenticatedError(
+      "this request needs a token: Authorization: Bearer <token>");
+}
+
+absl::Status NoSuchOperation(const httplib::Request& request) {
+  return absl::NotFoundError(
+      absl::StrCat("no such operation: ", request.method, " ", request.path));
+}
+
+// Who may ask for an operation.
+enum class Access { kAnyone, kReader, kUploader };
+
+const std::string& TokenFor(Access access, const HttpOptions& options) {
+  static const std::string* const kNone = new std::string();
+  switch (access) {
+    case Access::kReader:
+      return options.read_token;
+    case Access::kUploader:
+      return options.upload_token;
+    case Access::kAnyone:
+      break;
+  }
+  return *kNone;
+}
+
+// How an operation takes its body: none, read into memory (a JSON
+// request), or streamed to a staged file of the store (a binary, a core).
+enum class Body { kNone, kInMemory, kToDisk };
+
+size_t BodyLimit(Body body, const HttpOptions& options) {
+  return body == Body::kToDisk ? options.max_upload_bytes
+                               : options.max_request_bytes;
 }
 
 // ResourceExhausted when the request says its body is over `limit` bytes
@@ -191,6 +224,19 @@ class Timed {
 
 }  // namespace
 
+struct HttpServer::Operation {
+  const char* method;
+  const char* path;  // a regular expression, its groups request.matches
+  const char* name;  // in the metrics
+  Access access;
+  Body body;
+  // The answer, given the body: its bytes, or the staged file's path.
+  std::function<Reply(const httplib::Request&, const std::string& body)> answer;
+  std::regex path_pattern = std::regex(path);
+};
+
+HttpServer::HttpServer() = default;
+
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(
     Service& service, const Store& store, const HttpOptions& options) {
   std::unique_ptr<HttpServer> server(new HttpServer());
@@ -243,190 +289,185 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(
 
 void HttpServer::Route(Service& service, const Store& store,
                        const HttpOptions& options) {
-  httplib::Server& s = *server_;
-  Metrics& metrics = metrics_;
-  s.Put("/v1/binaries", [&metrics, &service, &store, options](
-                            const httplib::Request& request,
-                            httplib::Response& response,
-                            const httplib::ContentReader& reader) {
-    Timed timed(metrics, "upload", response);
-    if (!Authorized(request, options.upload_token)) {
-      return Send(Unauthorized(), response);
-    }
-    absl::StatusOr<std::string> staged =
-        ReceiveUpload(request, reader, store, options.max_upload_bytes);
-    Send(staged.ok() ? service.AddBinary(*staged) : ErrorReply(staged.status()),
-         response);
-  });
-  s.Get("/v1/binaries/(.+)",
-        [&metrics, &service, options](const httplib::Request& request,
-                                      httplib::Response& response) {
-          Timed timed(metrics, "binary", response);
-          if (!Authorized(request, options.read_token)) {
-            return Send(Unauthorized(), response);
-          }
-          Send(service.GetBinary(request.matches[1].str()), response);
-        });
-  s.Post("/v1/symbolize", [&metrics, &service, options](
-                              const httplib::Request& request,
-                              httplib::Response& response,
-                              const httplib::ContentReader& reader) {
-    Timed timed(metrics, "symbolize", response);
-    if (!Authorized(request, options.read_token)) {
-      return Send(Unauthorized(), response);
-    }
-    absl::StatusOr<std::string> body =
-        ReadBody(request, reader, options.max_request_bytes);
-    Send(body.ok() ? service.Symbolize(*body) : ErrorReply(body.status()),
-         response);
-  });
-  s.Post("/v1/cores", [&metrics, &service, &store, options](
-                          const httplib::Request& request,
-                          httplib::Response& response,
-                          const httplib::ContentReader& reader) {
-    Timed timed(metrics, "core", response);
-    if (!Authorized(request, options.read_token)) {
-      return Send(Unauthorized(), response);
-    }
-    // The format as the client accepts it: the runtime's text unless it
-    // asks for JSON or the protobuf encoding.
+  const auto format = [](const httplib::Request& request,
+                         absl::string_view fallback) -> std::string {
     const std::string accept = request.get_header_value("Accept");
-    Service::CoreOptions core{
-        .format = absl::StrContains(accept, "application/x-protobuf") ? "proto"
-                  : absl::StrContains(accept, "application/json")     ? "json"
-                                                                      : "text",
-        .defers = request.get_param_value("defers") == "1",
-        .native = request.get_param_value("native") == "1"};
-    absl::StatusOr<std::string> staged =
-        ReceiveUpload(request, reader, store, options.max_upload_bytes);
-    Send(staged.ok()
-             ? service.Core(request.get_param_value("build_id"), *staged, core)
-             : ErrorReply(staged.status()),
-         response);
-  });
-  s.Post("/v1/captures",
-         [&metrics, &service, options](const httplib::Request& request,
-                                       httplib::Response& response,
-                                       const httplib::ContentReader& reader) {
-           Timed timed(metrics, "capture", response);
-           if (!Authorized(request, options.read_token)) {
-             return Send(Unauthorized(), response);
-           }
-           absl::StatusOr<std::string> body =
-               ReadBody(request, reader, options.max_request_bytes);
-           const bool json = absl::StrContains(
-               request.get_header_value("Accept"), "application/json");
-           Send(body.ok() ? service.Capture(request.get_param_value("build_id"),
-                                            *body, json ? "json" : "text")
-                          : ErrorReply(body.status()),
-                response);
-         });
-  s.Post("/v1/tracebacks", [&metrics, &service, options](
-                               const httplib::Request& request,
-                               httplib::Response& response,
-                               const httplib::ContentReader& reader) {
-    Timed timed(metrics, "traceback", response);
-    if (!Authorized(request, options.read_token)) {
-      return Send(Unauthorized(), response);
-    }
-    absl::StatusOr<std::string> body =
-        ReadBody(request, reader, options.max_request_bytes);
-    const bool proto = absl::StrContains(request.get_header_value("Accept"),
-                                         "application/x-protobuf");
-    Send(body.ok() ? service.CrashText(request.get_param_value("build_id"),
-                                       *body, proto ? "proto" : "json")
-                   : ErrorReply(body.status()),
-         response);
-  });
-  s.Get("/buildid/([^/]+)/(executable|debuginfo)",
-        [&metrics, &service, options](const httplib::Request& request,
-                                      httplib::Response& response) {
-          Timed timed(metrics, "debuginfod", response);
-          if (!Authorized(request, options.read_token)) {
-            return Send(Unauthorized(), response);
-          }
-          const std::string id = request.matches[1].str();
-          const bool from_replica = request.has_header(kUpstreamFetchHeader);
-          Send(request.matches[2].str() == "executable"
-                   ? service.DebuginfodExecutable(id, from_replica)
-                   : service.DebuginfodDebuginfo(id, from_replica),
-               response);
-        });
-  s.Get("/healthz",
-        [&metrics](const httplib::Request&, httplib::Response& response) {
-          Timed timed(metrics, "healthz", response);
-          response.status = 200;
-          response.set_content("ok\n", "text/plain");
-        });
-  s.Get("/metrics",
-        [&metrics, &service, options](const httplib::Request& request,
-                                      httplib::Response& response) {
-          Timed timed(metrics, "metrics", response);
-          if (!Authorized(request, options.read_token)) {
-            return Send(Unauthorized(), response);
-          }
-          response.status = 200;
-          response.set_content(metrics.Text(service.MetricsText()),
-                               "text/plain; version=0.0.4");
-        });
-  // Any other body-carrying request is answered without its body read.
-  const auto unknown = [&metrics](const httplib::Request& request,
-                                  httplib::Response& response,
-                                  const httplib::ContentReader&) {
-    Timed timed(metrics, "unknown", response);
-    Send(ErrorReply(absl::NotFoundError(absl::StrCat(
-             "no such operation: ", request.method, " ", request.path))),
-         response);
+    if (absl::StrContains(accept, "application/x-protobuf")) return "proto";
+    if (absl::StrContains(accept, "application/json")) return "json";
+    return std::string(fallback);
   };
-  s.Post(".*", unknown);
-  s.Put(".*", unknown);
+  operations_ = {
+      {"PUT", "/v1/binaries", "upload", Access::kUploader, Body::kToDisk,
+       [&service](const httplib::Request&, const std::string& staged) {
+         return service.AddBinary(staged);
+       }},
+      {"POST", "/v1/symbolize", "symbolize", Access::kReader, Body::kInMemory,
+       [&service](const httplib::Request&, const std::string& body) {
+         return service.Symbolize(body);
+       }},
+      // The runtime's text unless the client asks for JSON or protobuf.
+      {"POST", "/v1/cores", "core", Access::kReader, Body::kToDisk,
+       [&service, format](const httplib::Request& request,
+                          const std::string& staged) {
+         return service.Core(
+             request.get_param_value("build_id"), staged,
+             {.format = format(request, "text"),
+              .defers = request.get_param_value("defers") == "1",
+              .native = request.get_param_value("native") == "1"});
+       }},
+      {"POST", "/v1/captures", "capture", Access::kReader, Body::kInMemory,
+       [&service, format](const httplib::Request& request,
+                          const std::string& body) {
+         const std::string wanted = format(request, "text");
+         return service.Capture(request.get_param_value("build_id"), body,
+                                wanted == "json" ? "json" : "text");
+       }},
+      {"POST", "/v1/tracebacks", "traceback", Access::kReader, Body::kInMemory,
+       [&service, format](const httplib::Request& request,
+                          const std::string& body) {
+         return service.CrashText(request.get_param_value("build_id"), body,
+                                  format(request, "json"));
+       }},
+      // pprof's symbolz: asked with GET for its symbol count, and for
+      // addresses in the query or (POST) the body.
+      {"GET", "/v1/binaries/(.+)/pprof/symbol", "pprof_symbol", Access::kReader,
+       Body::kNone,
+       [&service](const httplib::Request& request, const std::string&) {
+         const size_t query = request.target.find('?');
+         return service.PprofSymbol(
+             request.matches[1].str(),
+             query == std::string::npos
+                 ? absl::string_view()
+                 : absl::string_view(request.target).substr(query + 1));
+       }},
+      {"POST", "/v1/binaries/(.+)/pprof/symbol", "pprof_symbol",
+       Access::kReader, Body::kInMemory,
+       [&service](const httplib::Request& request, const std::string& body) {
+         return service.PprofSymbol(request.matches[1].str(), body);
+       }},
+      // After the operations under a binary's path: a Go build ID has
+      // slashes.
+      {"GET", "/v1/binaries/(.+)", "binary", Access::kReader, Body::kNone,
+       [&service](const httplib::Request& request, const std::string&) {
+         return service.GetBinary(request.matches[1].str());
+       }},
+      {"GET", "/buildid/([^/]+)/(executable|debuginfo)", "debuginfod",
+       Access::kReader, Body::kNone,
+       [&service](const httplib::Request& request, const std::string&) {
+         const std::string id = request.matches[1].str();
+         const bool from_replica = request.has_header(kUpstreamFetchHeader);
+         return request.matches[2].str() == "executable"
+                    ? service.DebuginfodExecutable(id, from_replica)
+                    : service.DebuginfodDebuginfo(id, from_replica);
+       }},
+      {"GET", "/healthz", "healthz", Access::kAnyone, Body::kNone,
+       [](const httplib::Request&, const std::string&) {
+         return Reply{.content_type = "text/plain", .body = "ok\n"};
+       }},
+      {"GET", "/metrics", "metrics", Access::kReader, Body::kNone,
+       [this, &service](const httplib::Request&, const std::string&) {
+         return Reply{.content_type = "text/plain; version=0.0.4",
+                      .body = metrics_.Text(service.MetricsText())};
+       }},
+  };
+  for (const Operation& operation : operations_) {
+    const Operation* op = &operation;
+    if (op->body == Body::kNone) {
+      server_->Get(op->path,
+                   [this, op, &store, options](const httplib::Request& request,
+                                               httplib::Response& response) {
+                     Answer(*op, store, options, request, nullptr, response);
+                   });
+      continue;
+    }
+    const auto handler = [this, op, &store, options](
+                             const httplib::Request& request,
+                             httplib::Response& response,
+                             const httplib::ContentReader& reader) {
+      Answer(*op, store, options, request, &reader, response);
+    };
+    if (absl::string_view(op->method) == "PUT") {
+      server_->Put(op->path, handler);
+    } else {
+      server_->Post(op->path, handler);
+    }
+  }
+  // Any other body-carrying request is answered without its body read.
+  const auto unknown = [this](const httplib::Request& request,
+                              httplib::Response& response,
+                              const httplib::ContentReader&) {
+    Timed timed(metrics_, "unknown", response);
+    Send(ErrorReply(NoSuchOperation(request)), response);
+  };
+  server_->Post(".*", unknown);
+  server_->Put(".*", unknown);
   // A client that asks before sending its body (Expect: 100-continue, as
   // curl does past 1 MiB) learns before sending it that it lacks the token
   // or that the body is too large, instead of finding the connection
   // closed under its upload.
-  s.set_expect_100_continue_handler([options](const httplib::Request& request,
-                                              httplib::Response& response) {
-    const bool upload = request.method == "PUT";
-    const bool streamed = upload || request.path == "/v1/cores";
-    const bool known = upload ? request.path == "/v1/binaries"
-                              : (request.path == "/v1/symbolize" || streamed ||
-                                 request.path == "/v1/captures" ||
-                                 request.path == "/v1/tracebacks");
-    const absl::Status refused =
-        !known ? absl::NotFoundError(absl::StrCat(
-                     "no such operation: ", request.method, " ", request.path))
-        : !Authorized(request,
-                      upload ? options.upload_token : options.read_token)
-            ? absl::UnauthenticatedError(
-                  "this request needs a token: Authorization: Bearer "
-                  "<token>")
-            : CheckDeclaredLength(request,
-                                  streamed ? options.max_upload_bytes
-                                           : options.max_request_bytes,
-                                  "the request body");
-    if (refused.ok()) return 100;
-    Send(ErrorReply(refused), response);
-    return response.status;
-  });
-  s.set_error_handler(
+  server_->set_expect_100_continue_handler(
+      [this, options](const httplib::Request& request,
+                      httplib::Response& response) {
+        const Operation* op = Find(request);
+        const absl::Status refused =
+            op == nullptr ? NoSuchOperation(request)
+            : !Authorized(request, TokenFor(op->access, options))
+                ? NeedsToken()
+                : CheckDeclaredLength(request, BodyLimit(op->body, options),
+                                      "the request body");
+        if (refused.ok()) return 100;
+        Send(ErrorReply(refused), response);
+        return response.status;
+      });
+  server_->set_error_handler(
       [](const httplib::Request& request, httplib::Response& response) {
         if (!response.body.empty()) return;  // an answer already made
         const absl::Status status =
             response.status == 413
                 ? absl::ResourceExhaustedError("the request body is too large")
             : response.status == 404
-                ? absl::NotFoundError(absl::StrCat(
-                      "no such operation: ", request.method, " ", request.path))
+                ? NoSuchOperation(request)
                 : absl::InvalidArgumentError("a malformed request");
         const int code = response.status;
         Send(ErrorReply(status), response);
         response.status = code;
       });
-  s.set_exception_handler([](const httplib::Request&,
-                             httplib::Response& response,
-                             const std::exception_ptr&) {
+  server_->set_exception_handler([](const httplib::Request&,
+                                    httplib::Response& response,
+                                    const std::exception_ptr&) {
     Send(ErrorReply(absl::InternalError("the request failed")), response);
   });
+}
+
+const HttpServer::Operation* HttpServer::Find(
+    const httplib::Request& request) const {
+  for (const Operation& op : operations_) {
+    if (request.method == op.method &&
+        std::regex_match(request.path, op.path_pattern)) {
+      return &op;
+    }
+  }
+  return nullptr;
+}
+
+void HttpServer::Answer(const Operation& op, const Store& store,
+                        const HttpOptions& options,
+                        const httplib::Request& request,
+                        const httplib::ContentReader* reader,
+                        httplib::Response& response) {
+  Timed timed(metrics_, op.name, response);
+  if (!Authorized(request, TokenFor(op.access, options))) {
+    return Send(ErrorReply(NeedsToken()), response);
+  }
+  // Operations with a body are routed with a reader (Route).
+  absl::StatusOr<std::string> body = std::string();
+  if (reader != nullptr && op.body == Body::kInMemory) {
+    body = ReadBody(request, *reader, options.max_request_bytes);
+  } else if (reader != nullptr && op.body == Body::kToDisk) {
+    body = ReceiveUpload(request, *reader, store, options.max_upload_bytes);
+  }
+  Send(body.ok() ? op.answer(request, *body) : ErrorReply(body.status()),
+       response);
 }
 
 absl::Status HttpServer::Serve() {

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -13,7 +14,10 @@
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+class ContentReader;
+}  // namespace httplib
 
 namespace gentrace::serve {
 
@@ -52,6 +56,8 @@ struct HttpOptions {
 //                                       frames (text, or JSON by Accept)
 //   POST /v1/tracebacks?build_id=ID     the runtime's crash text: the Trace
 //                                       read from it (JSON, or protobuf)
+//   GET, POST /v1/binaries/{build_id}/pprof/symbol
+//                                       pprof's symbolz protocol
 //   GET  /buildid/{build_id}/executable  the debuginfod protocol
 //   GET  /buildid/{build_id}/debuginfo
 //   GET  /healthz
@@ -72,10 +78,22 @@ class HttpServer {
   void Stop();
 
  private:
-  HttpServer() = default;
+  // One operation: how a request asks for it, who may, how its body is
+  // taken, and how the service answers it.
+  struct Operation;
+
+  HttpServer();
   void Route(Service& service, const Store& store, const HttpOptions& options);
+  // The operation a request names, or null.
+  const Operation* Find(const httplib::Request& request) const;
+  // Checks the request's token, takes its body, answers it, counts it.
+  void Answer(const Operation& op, const Store& store,
+              const HttpOptions& options, const httplib::Request& request,
+              const httplib::ContentReader* reader,
+              httplib::Response& response);
 
   std::unique_ptr<httplib::Server> server_;
+  std::vector<Operation> operations_;
   int port_ = 0;
   Metrics metrics_;
 };

@@ -2,12 +2,15 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/util/json_util.h"
 #include "proto/convert.h"
 #include "proto/gentrace.pb.h"
@@ -75,57 +78,110 @@ absl::StatusOr<Store::Entry> Service::Find(absl::string_view build_id,
     return entry;
   }
   entry = upstream_->Fetch(build_id);
-  std::lock_guard<std::mutex> lock(mutex_);
-  ++(entry.ok() ? fetched_ : fetch_misses_);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++(entry.ok() ? fetched_ : fetch_misses_);
+  }
+  if (entry.ok()) KeepStoreUnderQuota();
   return entry;
+}
+
+void Service::KeepStoreUnderQuota() {
+  if (options_.store_max_bytes == 0) return;
+  absl::StatusOr<std::vector<std::string>> evicted =
+      store_.Evict(options_.store_max_bytes);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (evicted.ok()) evicted_ += evicted->size();
+}
+
+const traceback::CrashTextReader& Service::Opened::CrashText() const {
+  std::call_once(crash_text_once, [this] {
+    crash_text = std::make_unique<traceback::CrashTextReader>(*binary);
+  });
+  return *crash_text;
+}
+
+void Service::MarkUsed(const Opened& opened) {
+  constexpr int64_t kMarkEverySeconds = 60;
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  int64_t marked = opened.marked_used.load(std::memory_order_relaxed);
+  if (marked != 0 && now - marked < kMarkEverySeconds) return;
+  if (opened.marked_used.compare_exchange_strong(marked, now)) {
+    store_.MarkUsed(opened.entry);
+  }
 }
 
 absl::StatusOr<std::shared_ptr<const Service::Opened>> Service::Open(
     absl::string_view build_id) {
+  std::shared_ptr<const Opened> opened = Held(build_id, nullptr);
+  if (opened != nullptr) {
+    MarkUsed(*opened);
+    return opened;
+  }
   absl::StatusOr<Store::Entry> entry = Find(build_id);
   if (!entry.ok()) return entry.status();
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (auto it = open_by_path_.find(entry->executable);
-        it != open_by_path_.end()) {
-      open_.splice(open_.begin(), open_, it->second);
-      ++open_hits_;
-      return it->second->second;
+  // Held already when asked by its other build ID.
+  opened = Held(build_id, &entry->dir);
+  if (opened == nullptr) {
+    // Opened outside the lock: other requests go on meanwhile.
+    auto made = std::make_shared<Opened>();
+    absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+        symtab::Binary::Open(entry->executable);
+    if (!binary.ok()) return binary.status();
+    made->binary = *std::move(binary);
+    if (absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> index =
+            symtab::SymbolIndex::Open(entry->index, *made->binary);
+        index.ok()) {
+      made->index = *std::move(index);
     }
-    ++open_misses_;
+    made->entry = *std::move(entry);
+    opened = Hold(build_id, std::move(made));
   }
-  // Opened outside the lock: other requests go on meanwhile.
-  auto opened = std::make_shared<Opened>();
-  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
-      symtab::Binary::Open(entry->executable);
-  if (!binary.ok()) return binary.status();
-  opened->binary = *std::move(binary);
-  if (absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> index =
-          symtab::SymbolIndex::Open(entry->index, *opened->binary);
-      index.ok()) {
-    opened->index = *std::move(index);
-  }
+  MarkUsed(*opened);
+  return opened;
+}
+
+std::shared_ptr<const Service::Opened> Service::Held(
+    absl::string_view build_id, const std::string* entry_dir) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (auto it = open_by_path_.find(entry->executable);
-      it != open_by_path_.end()) {
-    return it->second->second;  // another request opened it first
+  auto it = open_by_id_.find(build_id);
+  if (it == open_by_id_.end() && entry_dir != nullptr) {
+    for (auto held = open_.begin(); held != open_.end(); ++held) {
+      if (held->opened->entry.dir == *entry_dir) {
+        held->build_ids.emplace_back(build_id);
+        it = open_by_id_.emplace(build_id, held).first;
+        break;
+      }
+    }
   }
-  open_.emplace_front(entry->executable, opened);
-  open_by_path_[entry->executable] = open_.begin();
+  if (it == open_by_id_.end()) {
+    if (entry_dir == nullptr) ++open_misses_;
+    return nullptr;
+  }
+  if (entry_dir == nullptr) ++open_hits_;
+  open_.splice(open_.begin(), open_, it->second);
+  return it->second->opened;
+}
+
+std::shared_ptr<const Service::Opened> Service::Hold(
+    absl::string_view build_id, std::shared_ptr<const Opened> opened) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (auto it = open_by_id_.find(build_id); it != open_by_id_.end()) {
+    return it->second->opened;  // another request opened it first
+  }
+  open_.push_front(HeldBinary{opened, {std::string(build_id)}});
+  open_by_id_.emplace(build_id, open_.begin());
   while (open_.size() > options_.open_binaries) {
-    open_by_path_.erase(open_.back().first);
+    for (const std::string& id : open_.back().build_ids) open_by_id_.erase(id);
     open_.pop_back();
   }
   return opened;
 }
 
 std::string Service::MetricsText() {
-  uint64_t binaries = 0, bytes = 0;
-  if (absl::StatusOr<std::vector<Store::Entry>> entries = store_.List();
-      entries.ok()) {
-    binaries = entries->size();
-    for (const Store::Entry& e : *entries) bytes += e.info.size();
-  }
+  const Store::Usage usage = store_.GetUsage().value_or(Store::Usage());
   const auto metric = [](absl::string_view name, absl::string_view type,
                          absl::string_view help, uint64_t value) {
     return absl::StrCat("# HELP ", name, " ", help, "\n# TYPE ", name, " ",
@@ -134,9 +190,13 @@ std::string Service::MetricsText() {
   std::lock_guard<std::mutex> lock(mutex_);
   return absl::StrCat(
       metric("gentrace_store_binaries", "gauge", "Binaries in the store.",
-             binaries),
+             usage.entries),
       metric("gentrace_store_bytes", "gauge",
-             "Bytes of the binaries in the store.", bytes),
+             "Bytes of the store's binaries and their indexes.", usage.bytes),
+      metric("gentrace_store_evictions_total", "counter",
+             "Binaries evicted, least recently used first, to keep the "
+             "store under its quota.",
+             evicted_),
       metric("gentrace_open_binaries", "gauge",
              "Binaries held open (mapped, with their indexes).", open_.size()),
       metric("gentrace_open_binary_hits_total", "counter",
@@ -152,6 +212,7 @@ std::string Service::MetricsText() {
 Reply Service::AddBinary(const std::string& staged_path) {
   absl::StatusOr<Store::Added> added = store_.Add(staged_path);
   if (!added.ok()) return ErrorReply(added.status());
+  if (added->added) KeepStoreUnderQuota();
   return JsonReply(added->added ? 201 : 200, added->info);
 }
 
@@ -273,7 +334,7 @@ Reply Service::CrashText(absl::string_view build_id, absl::string_view text,
                          absl::string_view format) {
   absl::StatusOr<std::shared_ptr<const Opened>> opened = Open(build_id);
   if (!opened.ok()) return ErrorReply(opened.status());
-  const Trace trace = render::CrashTextTrace(*(*opened)->binary, text);
+  const Trace trace = render::CrashTextTrace((*opened)->CrashText(), text);
   if (format == "proto") {
     Reply reply;
     reply.content_type = "application/x-protobuf";
@@ -295,8 +356,10 @@ Reply Service::DebuginfodExecutable(absl::string_view build_id,
 
 Reply Service::DebuginfodDebuginfo(absl::string_view build_id,
                                    bool from_replica) {
-  absl::StatusOr<Store::Entry> entry = Find(build_id, from_replica);
-  if (!entry.ok()) return ErrorReply(entry.status());
+  if (absl::StatusOr<Store::Entry> entry = Find(build_id, from_replica);
+      !entry.ok()) {
+    return ErrorReply(entry.status());
+  }
   absl::StatusOr<std::shared_ptr<const Opened>> opened = Open(build_id);
   if (!opened.ok()) return ErrorReply(opened.status());
   const symtab::ElfFile& elf = (*opened)->binary->elf();
@@ -305,7 +368,44 @@ Reply Service::DebuginfodDebuginfo(absl::string_view build_id,
     return ErrorReply(absl::NotFoundError(absl::StrCat(
         "the binary with build ID ", build_id, " holds no DWARF (stripped)")));
   }
-  return DebuginfodExecutable(build_id, from_replica);
+  Reply reply;
+  reply.content_type = "application/octet-stream";
+  reply.file = (*opened)->entry.executable;
+  return reply;
+}
+
+Reply Service::PprofSymbol(absl::string_view build_id,
+                           absl::string_view addresses) {
+  absl::StatusOr<std::shared_ptr<const Opened>> opened = Open(build_id);
+  if (!opened.ok()) return ErrorReply(opened.status());
+  Reply reply;
+  reply.content_type = "text/plain; charset=utf-8";
+  reply.body = "num_symbols: 1\n";
+  std::vector<uint64_t> pcs;
+  for (absl::string_view word : absl::StrSplit(addresses, '+')) {
+    if (word.empty()) continue;
+    std::optional<uint64_t> pc = symtab::ParseHexAddress(word);
+    if (!pc) {
+      return ErrorReply(absl::InvalidArgumentError(
+          absl::StrCat("not a hex address: \"", word.substr(0, 40), "\"")));
+    }
+    if (pcs.size() == options_.max_pcs) {
+      return ErrorReply(absl::ResourceExhaustedError(
+          absl::StrCat("at most ", options_.max_pcs, " addresses a request")));
+    }
+    pcs.push_back(*pc);
+  }
+  const symtab::Symbolizer symbolizer(*(*opened)->binary,
+                                      (*opened)->index.get());
+  std::vector<symtab::Symbolizer::BatchResult> results;
+  std::vector<symtab::SourceFrame> frames;
+  symbolizer.SymbolizeBatch(pcs, &results, &frames);
+  for (size_t i = 0; i < pcs.size(); ++i) {
+    if (!results[i].status.ok() || results[i].count == 0) continue;
+    absl::StrAppend(&reply.body, "0x", absl::Hex(pcs[i]), " ",
+                    frames[results[i].first].function, "\n");
+  }
+  return reply;
 }
 
 }  // namespace gentrace::serve

@@ -1,6 +1,7 @@
 #ifndef GENTRACE_SERVE_SERVICE_H_
 #define GENTRACE_SERVE_SERVICE_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -8,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -17,6 +19,7 @@
 #include "serve/upstream.h"
 #include "symtab/binary.h"
 #include "symtab/symbol_index.h"
+#include "traceback/crash_text.h"
 
 namespace gentrace::serve {
 
@@ -25,6 +28,9 @@ struct ServiceOptions {
   size_t max_pcs = 1 << 20;
   // Binaries held open (mapped, with their indexes) for the next request.
   size_t open_binaries = 64;
+  // The store's size past which its least recently used binaries are
+  // evicted when one is added; 0: no limit.
+  uint64_t store_max_bytes = 0;
 };
 
 // An answer of the service, whatever carries it (HTTP, gRPC): a status in
@@ -76,6 +82,11 @@ class Service {
   // `gentrace crashtext` prints, as JSON or its binary encoding ("proto").
   Reply CrashText(absl::string_view build_id, absl::string_view text,
                   absl::string_view format);
+  // pprof's symbolz protocol for the binary a build ID names: with no
+  // addresses, how many symbols it knows ("num_symbols: 1"); else, for
+  // `addresses` ("0x...+0x..."), one line per address it knows, "0x... NAME"
+  // with the name runtime.FuncForPC gives (the innermost inlined call).
+  Reply PprofSymbol(absl::string_view build_id, absl::string_view addresses);
   // The debuginfod protocol: the executable a build ID names, and the same
   // file as its debuginfo when it holds DWARF (404 when stripped). Asked
   // by another replica's fetch (`from_replica`), only what the store holds.
@@ -88,15 +99,37 @@ class Service {
   std::string MetricsText();
 
  private:
-  // A stored binary held open, with its index when it opens.
+  // A stored binary held open, with its index when it opens, and its
+  // crash text reader once one was asked for.
   struct Opened {
     std::unique_ptr<symtab::Binary> binary;
     std::unique_ptr<symtab::SymbolIndex> index;
+    Store::Entry entry;
+    mutable std::once_flag crash_text_once;
+    mutable std::unique_ptr<traceback::CrashTextReader> crash_text;
+    // When its use was last marked in the store (seconds, steady clock).
+    mutable std::atomic<int64_t> marked_used{0};
+
+    const traceback::CrashTextReader& CrashText() const;
   };
   // The binary a build ID names, opened or from those held open (the
-  // least recently used one is let go past ServiceOptions::open_binaries).
+  // least recently used one is let go past ServiceOptions::open_binaries);
+  // its use marked in the store (at most once a minute).
   absl::StatusOr<std::shared_ptr<const Opened>> Open(
       absl::string_view build_id);
+  // The binary held open under a build ID, or (given `entry_dir`) under
+  // another build ID of the same entry, which then holds it under this
+  // one too; null when none is.
+  std::shared_ptr<const Opened> Held(absl::string_view build_id,
+                                     const std::string* entry_dir);
+  // Holds a binary just opened under a build ID (or the one another
+  // request held meanwhile), letting the least recently used one go.
+  std::shared_ptr<const Opened> Hold(absl::string_view build_id,
+                                     std::shared_ptr<const Opened> opened);
+  // Marks the binary's entry used in the store, at most once a minute.
+  void MarkUsed(const Opened& opened);
+  // Evicts the store's least recently used binaries past its quota.
+  void KeepStoreUnderQuota();
   // The store's entry for a build ID, fetched from upstream when it has
   // none (unless `from_replica`).
   absl::StatusOr<Store::Entry> Find(absl::string_view build_id,
@@ -106,11 +139,15 @@ class Service {
   const ServiceOptions options_;
   const Upstream* upstream_;
   std::mutex mutex_;
-  // Most recently used first; keyed by the entry's executable path.
-  std::list<std::pair<std::string, std::shared_ptr<const Opened>>> open_;
-  absl::flat_hash_map<std::string, decltype(open_)::iterator> open_by_path_;
+  // Most recently used first, with the build IDs they were asked by.
+  struct HeldBinary {
+    std::shared_ptr<const Opened> opened;
+    std::vector<std::string> build_ids;
+  };
+  std::list<HeldBinary> open_;
+  absl::flat_hash_map<std::string, std::list<HeldBinary>::iterator> open_by_id_;
   uint64_t open_hits_ = 0, open_misses_ = 0;
-  uint64_t fetched_ = 0, fetch_misses_ = 0;
+  uint64_t fetched_ = 0, fetch_misses_ = 0, evicted_ = 0;
 };
 
 }  // namespace gentrace::serve

@@ -260,6 +260,7 @@ absl::StatusOr<Store::Entry> Store::ReadEntry(
     return absl::DataLossError(
         absl::StrCat(entry_dir, "/", kInfo, ": not a BinaryInfo"));
   }
+  entry.dir = entry_dir;
   entry.executable = absl::StrCat(entry_dir, "/", kExecutable);
   entry.index = absl::StrCat(entry_dir, "/", kIndex);
   return entry;
@@ -296,6 +297,97 @@ absl::StatusOr<std::vector<Store::Entry>> Store::List() const {
     entries.push_back(*std::move(entry));
   }
   return entries;
+}
+
+namespace {
+
+// An entry's files' bytes, and when it was last used (its directory's
+// modification time, which MarkUsed sets).
+struct EntryFootprint {
+  std::string name;
+  uint64_t bytes = 0;
+  timespec used{};
+};
+
+absl::StatusOr<std::vector<EntryFootprint>> Footprints(const std::string& dir) {
+  std::vector<EntryFootprint> footprints;
+  std::error_code error;
+  for (const fs::directory_entry& e :
+       fs::directory_iterator(fs::path(dir) / "binaries", error)) {
+    EntryFootprint footprint{.name = e.path().filename().string()};
+    struct stat st;
+    if (stat(e.path().c_str(), &st) != 0) continue;  // removed meanwhile
+    footprint.used = st.st_mtim;
+    for (const char* file : {kExecutable, kIndex}) {
+      if (stat((e.path() / file).c_str(), &st) == 0) {
+        footprint.bytes += static_cast<uint64_t>(st.st_size);
+      }
+    }
+    footprints.push_back(std::move(footprint));
+  }
+  if (error) return absl::InternalError(error.message());
+  return footprints;
+}
+
+}  // namespace
+
+absl::StatusOr<Store::Usage> Store::GetUsage() const {
+  absl::StatusOr<std::vector<EntryFootprint>> footprints = Footprints(dir_);
+  if (!footprints.ok()) return footprints.status();
+  Usage usage;
+  for (const EntryFootprint& f : *footprints) {
+    ++usage.entries;
+    usage.bytes += f.bytes;
+  }
+  return usage;
+}
+
+void Store::MarkUsed(const Entry& entry) const {
+  // Best effort: a store on a read-only file system is only never evicted.
+  (void)utimensat(AT_FDCWD, entry.dir.c_str(), nullptr, 0);
+}
+
+absl::StatusOr<std::vector<std::string>> Store::Evict(
+    uint64_t max_bytes) const {
+  absl::StatusOr<std::vector<EntryFootprint>> footprints = Footprints(dir_);
+  if (!footprints.ok()) return footprints.status();
+  std::sort(footprints->begin(), footprints->end(),
+            [](const EntryFootprint& a, const EntryFootprint& b) {
+              return std::pair(a.used.tv_sec, a.used.tv_nsec) <
+                     std::pair(b.used.tv_sec, b.used.tv_nsec);
+            });
+  uint64_t bytes = 0;
+  for (const EntryFootprint& f : *footprints) bytes += f.bytes;
+  std::vector<std::string> evicted;
+  for (size_t i = 0; i + 1 < footprints->size() && bytes > max_bytes; ++i) {
+    const EntryFootprint& f = (*footprints)[i];
+    const std::string published = absl::StrCat(dir_, "/binaries/", f.name);
+    absl::StatusOr<Entry> entry = ReadEntry(published);
+    // Unpublished first (one rename: no reader finds half an entry), its
+    // other build ID's link after, the files last.
+    int unused_fd = -1;
+    absl::StatusOr<std::string> doomed =
+        MakeTemporary(dir_, "evicted", /*directory=*/true, &unused_fd);
+    if (!doomed.ok()) return doomed.status();
+    if (rename(published.c_str(), doomed->c_str()) != 0) {
+      rmdir(doomed->c_str());
+      continue;  // evicted by another process meanwhile
+    }
+    if (entry.ok()) {
+      for (const std::string* id :
+           {&entry->info.go_build_id(), &entry->info.gnu_build_id()}) {
+        if (absl::StatusOr<std::string> alias = BuildIdFileName(*id);
+            alias.ok() && *alias != f.name) {
+          unlink(absl::StrCat(dir_, "/ids/", *alias).c_str());
+        }
+      }
+    }
+    std::error_code error;
+    fs::remove_all(*doomed, error);
+    bytes -= f.bytes;
+    evicted.push_back(f.name);
+  }
+  return evicted;
 }
 
 std::vector<std::string> Store::Verify() const {

@@ -1,6 +1,7 @@
 #ifndef GENTRACE_SERVE_STORE_H_
 #define GENTRACE_SERVE_STORE_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,6 +58,7 @@ class Store {
   // The entry a build ID names: NotFoundError when there is none,
   // InvalidArgumentError for text that is no build ID.
   struct Entry {
+    std::string dir;         // its directory
     std::string executable;  // its path
     std::string index;       // its symbolization index's path
     BinaryInfo info;
@@ -65,6 +67,23 @@ class Store {
 
   // Every entry, in name order.
   absl::StatusOr<std::vector<Entry>> List() const;
+
+  // How many entries the store holds and their bytes (executables and
+  // indexes), from the file system's sizes alone.
+  struct Usage {
+    uint64_t entries = 0;
+    uint64_t bytes = 0;
+  };
+  absl::StatusOr<Usage> GetUsage() const;
+
+  // Marks an entry used now: eviction takes the least recently used first.
+  void MarkUsed(const Entry& entry) const;
+
+  // Removes the least recently used entries until the store's bytes are
+  // at most `max_bytes`, keeping at least the most recently used one: the
+  // names (binaries/NAME) of those removed. A reader that has an entry's
+  // files open keeps them; a Find after the removal finds none.
+  absl::StatusOr<std::vector<std::string>> Evict(uint64_t max_bytes) const;
 
   // What is wrong in the store, one line each: an entry whose files are
   // missing, unreadable or not what its info says, a link that leads

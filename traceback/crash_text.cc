@@ -17,23 +17,6 @@ namespace {
 
 constexpr size_t kSignatureFunctions = 16;
 
-// The functions' entries by the name the runtime prints for them: more
-// than one for a generic function's instantiations ("main.f[...]").
-using EntriesByName = absl::flat_hash_map<std::string, std::vector<uint64_t>>;
-EntriesByName FunctionEntries(const symtab::Pclntab& table) {
-  EntriesByName entries;
-  entries.reserve(table.num_funcs());
-  for (uint32_t i = 0; i < table.num_funcs(); ++i) {
-    absl::StatusOr<symtab::Func> func = table.FuncAt(i);
-    if (!func.ok()) continue;
-    absl::StatusOr<absl::string_view> name = func->Name();
-    if (name.ok()) {
-      entries[symtab::PrintedFunctionName(*name)].push_back(func->entry());
-    }
-  }
-  return entries;
-}
-
 std::string Fnv1a(const std::vector<absl::string_view>& names) {
   uint64_t hash = 0xcbf29ce484222325;
   for (absl::string_view name : names) {
@@ -47,7 +30,22 @@ std::string Fnv1a(const std::vector<absl::string_view>& names) {
 
 }  // namespace
 
-CrashText ReadCrashText(const symtab::Binary& binary, absl::string_view text) {
+CrashTextReader::CrashTextReader(const symtab::Binary& binary)
+    : binary_(binary) {
+  const symtab::Pclntab& table = binary.pclntab();
+  entries_.reserve(table.num_funcs());
+  for (uint32_t i = 0; i < table.num_funcs(); ++i) {
+    absl::StatusOr<symtab::Func> func = table.FuncAt(i);
+    if (!func.ok()) continue;
+    absl::StatusOr<absl::string_view> name = func->Name();
+    if (name.ok()) {
+      entries_[symtab::PrintedFunctionName(*name)].push_back(func->entry());
+    }
+  }
+}
+
+CrashText CrashTextReader::Read(absl::string_view text) const {
+  const symtab::Binary& binary = binary_;
   CrashText out;
   // The report's first line, unless the text starts at a goroutine (what
   // debug.SetCrashOutput gets of a fatal error printed before it began).
@@ -59,14 +57,14 @@ CrashText ReadCrashText(const symtab::Binary& binary, absl::string_view text) {
   }
   const std::vector<TracebackTextSection> sections = ParseTracebackText(text);
   const symtab::Pclntab& table = binary.pclntab();
-  const EntriesByName entries = FunctionEntries(table);
   // The load bias: a printed pc against the binary's entry plus offset (of
   // a function the name alone places).
   std::optional<uint64_t> bias;
   for (const TracebackTextSection& section : sections) {
     for (const TracebackTextFrame& f : section.frames) {
-      auto it = entries.find(f.function);
-      if (f.inlined || !f.pc || it == entries.end() || it->second.size() != 1) {
+      auto it = entries_.find(f.function);
+      if (f.inlined || !f.pc || it == entries_.end() ||
+          it->second.size() != 1) {
         continue;
       }
       const uint64_t found = *f.pc - (it->second.front() + f.offset);
@@ -106,8 +104,8 @@ CrashText ReadCrashText(const symtab::Binary& binary, absl::string_view text) {
     for (size_t i = 0; i < section.frames.size(); ++i) {
       const TracebackTextFrame& f = section.frames[i];
       if (f.inlined) continue;  // the binary's chain gives them
-      auto it = entries.find(f.function);
-      if (it == entries.end()) {
+      auto it = entries_.find(f.function);
+      if (it == entries_.end()) {
         out.notes.push_back(absl::StrCat(g->status, " goroutine ", g->id, ": ",
                                          f.function, ": not in the binary"));
         continue;

@@ -45,9 +45,25 @@ struct CrashText {
   std::vector<std::string> notes;
 };
 
-// Reads `text` against `binary` (as linked: load bias 0). Never fails:
-// what does not parse is left out, and what does not fit is noted.
-CrashText ReadCrashText(const symtab::Binary& binary, absl::string_view text);
+// Reads crash texts against the binary that printed them (as linked: load
+// bias 0). Made once per binary: it indexes the functions by their printed
+// names. Thread-safe.
+class CrashTextReader {
+ public:
+  explicit CrashTextReader(const symtab::Binary& binary);
+
+  const symtab::Binary& binary() const { return binary_; }
+
+  // Never fails: what does not parse is left out, and what does not fit is
+  // noted.
+  CrashText Read(absl::string_view text) const;
+
+ private:
+  const symtab::Binary& binary_;
+  // The functions' entries by the name the runtime prints for them: more
+  // than one for a generic function's instantiations ("main.f[...]").
+  absl::flat_hash_map<std::string, std::vector<uint64_t>> entries_;
+};
 
 }  // namespace gentrace::traceback
 

@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "proto/profile.pb.h"
 #include "render/pprof_file.h"
+#include "tests/testing/bare_profile.h"
 #include "tests/testing/fixtures.h"
 #include "tests/testing/shell_command.h"
 
@@ -58,20 +59,12 @@ TEST(PprofSymbolizeRuntimeTest, RestoresTheRuntimesOwnSymbols) {
     ASSERT_TRUE(original.ok()) << original.status();
     ++profiles;
 
-    pprof::Profile bare = *original;
-    bare.clear_function();
     int in_binary = 0;
-    for (pprof::Location& location : *bare.mutable_location()) {
+    for (const pprof::Location& location : original->location()) {
       if (location.mapping_id() == 1 && location.line_size() > 0) ++in_binary;
-      location.clear_line();
     }
     ASSERT_GT(in_binary, 3) << "too few samples in the program";
-    for (pprof::Mapping& mapping : *bare.mutable_mapping()) {
-      mapping.set_has_functions(false);
-      mapping.set_has_filenames(false);
-      mapping.set_has_line_numbers(false);
-      mapping.set_has_inline_frames(false);
-    }
+    const pprof::Profile bare = gentrace::testing::BareProfile(*original);
     absl::StatusOr<std::string> encoded = render::EncodePprofFile(bare);
     ASSERT_TRUE(encoded.ok());
     const std::string bare_path = (dir / "bare.pb.gz").string();

@@ -24,16 +24,23 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
+#include "httplib.h"
+#include "proto/profile.pb.h"
+#include "render/pprof_file.h"
 #include "symtab/byte_reader.h"
 #include "target/core_file.h"
+#include "tests/testing/bare_profile.h"
 #include "tests/testing/child_process.h"
 #include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
@@ -104,6 +111,22 @@ class ServiceTest : public ::testing::Test {
         colon != std::string::npos && comma != std::string::npos &&
         absl::SimpleAtoi(line.substr(colon + 1, comma - colon - 1), &port_))
         << line << ReadFileOrEmpty((dir_ / "serve.stderr").string());
+  }
+
+  // Replica B, with a store of its own and this server (A) upstream: its
+  // URL ("" if it did not start).
+  std::string StartReplica(gentrace::testing::ChildProcess& replica) {
+    if (!replica.Start(GentraceCommand(),
+                       {"serve", "--listen=127.0.0.1:0",
+                        "--store=" + (dir_ / "b").string(),
+                        "--debuginfod-urls=" + Url("")},
+                       SanitizerEnvironment(), (dir_ / "b.stderr").string())) {
+      return "";
+    }
+    const std::string line = replica.ReadLine();
+    const size_t start = line.find("http://"), end = line.find(',');
+    if (start == std::string::npos || end == std::string::npos) return "";
+    return line.substr(start, end - start);
   }
 
   std::string Store() const { return (dir_ / "store").string(); }
@@ -451,6 +474,104 @@ TEST_F(ServiceTest, DebuginfodClientsFetchTheBinaries) {
   EXPECT_EQ(find("debuginfo", stripped), "failed\n") << "stripped: no DWARF";
 }
 
+// go tool pprof symbolizes a profile through the service's symbolz
+// endpoint: a CPU profile the runtime wrote of a stripped program
+// (tests/go/cpuprofile) with its functions and lines taken out, fetched by
+// pprof from a front server that routes symbolz to the service (pprof asks
+// the host and path it fetched the profile from), gets back each
+// location's function: the runtime's own innermost one. With Go 1.23's
+// pprof and 1.27's.
+TEST_F(ServiceTest, GoToolPprofSymbolizesThroughSymbolz) {
+  const std::string base = absl::StrCat(*root_, "/cpuprofile/go1.27/stripped");
+  absl::StatusOr<pprof::Profile> original =
+      render::DecodePprofFile(ReadFileOrEmpty(base + "/cpu.pb.gz"));
+  if (!original.ok()) GTEST_SKIP() << "no CPU profile fixture: " << base;
+  Start();
+  const Answer added = Upload(base + "/prog", "s3cret-upload");
+  ASSERT_EQ(added.status, 201) << added.body;
+  const std::string id = JsonField(added.body, "goBuildId");
+
+  absl::StatusOr<std::string> served =
+      render::EncodePprofFile(gentrace::testing::BareProfile(*original));
+  ASSERT_TRUE(served.ok());
+
+  // The front: the profile, and symbolz passed on to the service as is.
+  httplib::Server front;
+  const std::string prefix = absl::StrCat("/v1/binaries/", id, "/pprof/");
+  front.Get(prefix + "profile",
+            [&](const httplib::Request&, httplib::Response& response) {
+              response.set_content(*served, "application/octet-stream");
+            });
+  const auto pass_on = [&](const httplib::Request& request,
+                           httplib::Response& response) {
+    httplib::Client service("127.0.0.1", port_);
+    httplib::Result answer = request.method == "POST"
+                                 ? service.Post(request.target, request.body,
+                                                "application/octet-stream")
+                                 : service.Get(request.target);
+    if (!answer) {
+      response.status = 502;
+      return;
+    }
+    response.status = answer->status;
+    response.set_content(answer->body, "text/plain");
+  };
+  front.Get(prefix + "symbol", pass_on);
+  front.Post(prefix + "symbol", pass_on);
+  const int front_port = front.bind_to_any_port("127.0.0.1");
+  ASSERT_GT(front_port, 0);
+  std::thread serving([&] { front.listen_after_bind(); });
+  for (int i = 0; i < 5000 && !front.is_running(); ++i) usleep(1000);
+
+  std::vector<std::string> tools = {
+      absl::StrCat(*root_, "/pprof/go1.27/pprof"),
+      "/usr/lib/go-1.23/pkg/tool/linux_amd64/pprof"};
+  int ran = 0;
+  for (const std::string& tool : tools) {
+    if (!std::filesystem::exists(tool)) continue;
+    SCOPED_TRACE(tool);
+    ++ran;
+    const std::string out = (dir_ / "symbolized.pb.gz").string();
+    std::filesystem::remove(out);
+    RunShellCommand(
+        dir_.string(),
+        absl::StrCat("HOME=", dir_.string(), " PPROF_TMPDIR=", dir_.string(),
+                     " ", tool, " -symbolize=remote -proto -output=", out,
+                     " http://127.0.0.1:", front_port, prefix, "profile"));
+    absl::StatusOr<pprof::Profile> symbolized =
+        render::DecodePprofFile(ReadFileOrEmpty(out));
+    ASSERT_TRUE(symbolized.ok()) << symbolized.status();
+    // Locations by address: pprof keeps them, in its own order.
+    absl::flat_hash_map<uint64_t, std::string> names;
+    for (const pprof::Location& location : symbolized->location()) {
+      for (const pprof::Function& function : symbolized->function()) {
+        if (location.line_size() > 0 &&
+            function.id() == location.line(0).function_id()) {
+          names[location.address()] = symbolized->string_table(function.name());
+        }
+      }
+    }
+    int compared = 0;
+    for (const pprof::Location& want : original->location()) {
+      if (want.mapping_id() != 1 || want.line_size() == 0) continue;
+      std::string want_name;
+      for (const pprof::Function& function : original->function()) {
+        if (function.id() == want.line(0).function_id()) {
+          want_name = original->string_table(function.name());
+        }
+      }
+      ++compared;
+      EXPECT_FALSE(want_name.empty());
+      EXPECT_EQ(names[want.address()], want_name)
+          << absl::StrCat("0x", absl::Hex(want.address()));
+    }
+    EXPECT_GT(compared, 3);
+  }
+  front.stop();
+  serving.join();
+  EXPECT_GT(ran, 0) << "no pprof: tests/fixtures/build_pprof.sh";
+}
+
 // A loopback port no one listens on now.
 int FreePort() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -516,14 +637,8 @@ TEST_F(ServiceTest, FetchesWhatItLacksFromDebuginfodServersAndReplicas) {
   const std::string other_gnu = JsonField(added.body, "gnuBuildId");
   ASSERT_FALSE(other_gnu.empty());
   gentrace::testing::ChildProcess replica;
-  ASSERT_TRUE(replica.Start(
-      GentraceCommand(),
-      {"serve", "--listen=127.0.0.1:0", "--store=" + (dir_ / "b").string(),
-       "--debuginfod-urls=" + Url("")},
-      SanitizerEnvironment(), (dir_ / "b.stderr").string()));
-  const std::string line = replica.ReadLine();
-  const std::string b_url =
-      line.substr(line.find("http://"), line.find(',') - line.find("http://"));
+  const std::string b_url = StartReplica(replica);
+  ASSERT_FALSE(b_url.empty());
   const Answer from_b = Curl(b_url + "/v1/binaries/" + other_gnu);
   EXPECT_EQ(from_b.status, 200) << from_b.body;
   EXPECT_EQ(from_b.body, added.body);
@@ -540,6 +655,129 @@ TEST_F(ServiceTest, FetchesWhatItLacksFromDebuginfodServersAndReplicas) {
   EXPECT_EQ(replica.Stop(SIGTERM), 0);
   EXPECT_EQ(server_.Stop(SIGTERM), 0);
   debuginfod.Stop(SIGTERM);
+}
+
+// The bytes an entry takes in a store (its executable and index).
+uint64_t StoreBytes(const std::filesystem::path& store) {
+  uint64_t bytes = 0;
+  for (const auto& e :
+       std::filesystem::recursive_directory_iterator(store / "binaries")) {
+    if (e.is_regular_file() && e.path().filename() != "info.json") {
+      bytes += e.file_size();
+    }
+  }
+  return bytes;
+}
+
+// --store-max-bytes: adding a binary past the quota evicts the least
+// recently used one (a request marks its binary used), whole: both its
+// build IDs stop resolving and `gentrace store verify` finds nothing wrong.
+TEST_F(ServiceTest, EvictsTheLeastRecentlyUsedPastItsQuota) {
+  const std::string a = Binary("go1.27/amd64/stripped");
+  const std::string b = Binary("go1.24/riscv64/stripped");
+  const std::string c = Binary("go1.21/arm64/stripped");
+  // Each one's footprint, from a store of its own.
+  std::vector<uint64_t> bytes;
+  for (const std::string& path : {a, b, c}) {
+    const std::filesystem::path scratch =
+        dir_ / absl::StrCat("scratch", bytes.size());
+    RunShellCommand(dir_.string(),
+                    absl::StrCat(GentraceCommand(), " store add --store=",
+                                 scratch.string(), " ", path));
+    bytes.push_back(StoreBytes(scratch));
+    ASSERT_GT(bytes.back(), 0u);
+  }
+  // Room for any two of them, not for three.
+  const uint64_t quota = bytes[0] + std::max(bytes[1], bytes[2]);
+  Start({absl::StrCat("--store-max-bytes=", quota)});
+  const Answer added_a = Upload(a, "s3cret-upload");
+  const Answer added_b = Upload(b, "s3cret-upload");
+  ASSERT_EQ(added_a.status, 201);
+  ASSERT_EQ(added_b.status, 201);
+  usleep(20 * 1000);
+  const std::string id_a = JsonField(added_a.body, "gnuBuildId");
+  const Answer used = PostJson(
+      "/v1/symbolize",
+      absl::StrCat("{\"build_id\":\"", id_a, "\",\"pcs\":[\"0x401000\"]}"));
+  EXPECT_EQ(used.status, 200) << used.body;
+  usleep(20 * 1000);
+  ASSERT_EQ(Upload(c, "s3cret-upload").status, 201);
+
+  const std::string go_b = JsonField(added_b.body, "goBuildId");
+  EXPECT_EQ(Curl(Url("/v1/binaries/" + id_a)).status, 200);
+  EXPECT_EQ(
+      Curl(Url("/v1/binaries/" + JsonField(added_b.body, "gnuBuildId"))).status,
+      404);
+  EXPECT_EQ(Curl(Url("/v1/binaries/" + go_b)).status, 404);
+  EXPECT_LE(StoreBytes(Store()), quota);
+  EXPECT_TRUE(absl::StrContains(Curl(Url("/metrics")).body,
+                                "\ngentrace_store_evictions_total 1\n"));
+  EXPECT_EQ(RunShellCommand(dir_.string(),
+                            absl::StrCat(GentraceCommand(),
+                                         " store verify --store=", Store())),
+            "ok\n");
+  // Uploaded again, it is back.
+  EXPECT_EQ(Upload(b, "s3cret-upload").status, 201);
+  EXPECT_EQ(server_.Stop(SIGTERM), 0);
+}
+
+// kill -9 of a replica in the middle of an upload: the other replica
+// answers on; the killed one's store holds only whole entries (the upload
+// is a leftover in tmp/), and restarted it removes the leftover, `gentrace
+// store verify` finds nothing wrong, and the upload can be made again.
+TEST_F(ServiceTest, AReplicaKilledMidUploadLeavesItsStoreWhole) {
+  const std::string held = Binary("go1.27/amd64/stripped");
+  const std::string uploaded = Binary("go1.27/amd64/default");
+  Start();
+  const Answer added = Upload(held, "s3cret-upload");
+  ASSERT_EQ(added.status, 201);
+  const std::string held_id = JsonField(added.body, "gnuBuildId");
+  gentrace::testing::ChildProcess replica;
+  const std::string b_url = StartReplica(replica);
+  ASSERT_FALSE(b_url.empty());
+  ASSERT_EQ(Curl(b_url + "/v1/binaries/" + held_id).status, 200);
+
+  // The upload, slowed down, in the background; A killed once part of it
+  // is on A's disk.
+  RunShellCommand(
+      dir_.string(),
+      absl::StrCat("curl -sS --limit-rate 256K -X PUT -H 'Authorization: "
+                   "Bearer s3cret-upload' --data-binary @",
+                   uploaded, " ", Url("/v1/binaries"),
+                   " >/dev/null 2>&1 </dev/null &"));
+  const std::filesystem::path tmp = dir_ / "store" / "tmp";
+  bool partial = false;
+  for (int i = 0; i < 200 && !partial; ++i) {
+    usleep(50 * 1000);
+    for (const auto& e : std::filesystem::directory_iterator(tmp)) {
+      partial |= e.is_regular_file() && e.file_size() > 0;
+    }
+  }
+  ASSERT_TRUE(partial) << "the upload never reached the store";
+  const int killed = server_.Stop(SIGKILL);
+  EXPECT_TRUE(WIFSIGNALED(killed) && WTERMSIG(killed) == SIGKILL) << killed;
+
+  // B answers on.
+  const std::string request = (dir_ / "b_request.json").string();
+  std::ofstream(request) << absl::StrCat("{\"build_id\":\"", held_id,
+                                         "\",\"pcs\":[\"0x401000\"]}");
+  const Answer from_b = Curl(
+      absl::StrCat("--data-binary @", request, " ", b_url, "/v1/symbolize"));
+  EXPECT_EQ(from_b.status, 200) << from_b.body;
+
+  const std::string verify =
+      absl::StrCat(GentraceCommand(), " store verify --store=", Store());
+  const std::string before = RunShellCommand(
+      dir_.string(), absl::StrCat("sh -c '", verify, " 2>/dev/null; true'"));
+  EXPECT_TRUE(absl::StrContains(before, "tmp/upload-")) << before;
+  EXPECT_FALSE(absl::StrContains(before, "binaries/")) << before;
+
+  Start();
+  EXPECT_EQ(RunShellCommand(dir_.string(), verify), "ok\n");
+  EXPECT_EQ(Curl(Url("/v1/binaries/" + held_id)).status, 200);
+  EXPECT_EQ(Upload(uploaded, "s3cret-upload").status, 201);
+  EXPECT_EQ(replica.Stop(SIGTERM), 0);
+  EXPECT_EQ(server_.Stop(SIGTERM), 0);
 }
 
 TEST_F(ServiceTest, HostileRequestsGetTheirStatusAndTheServerServesOn) {

@@ -51,7 +51,7 @@ TEST_P(CrashTextTest, FramesAreTheCoresFrames) {
   absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
       symtab::Binary::Open(GetParam().path);
   ASSERT_TRUE(binary.ok()) << binary.status();
-  const CrashText read = ReadCrashText(**binary, text);
+  const CrashText read = CrashTextReader(**binary).Read(text);
   EXPECT_TRUE(read.notes.empty()) << read.notes.front();
   ASSERT_FALSE(read.goroutines.empty());
   EXPECT_EQ(read.signature.size(), 16u);
@@ -116,8 +116,8 @@ TEST(CrashTextSignatureTest, TheSameCrashHasTheSameSignature) {
         symtab::Binary::Open(path);
     EXPECT_TRUE(binary.ok()) << binary.status();
     if (!binary.ok()) return std::string();
-    return ReadCrashText(**binary, gentrace::testing::ReadFileOrEmpty(
-                                       path + ".crash.txt"))
+    return CrashTextReader(**binary)
+        .Read(gentrace::testing::ReadFileOrEmpty(path + ".crash.txt"))
         .signature;
   };
   const std::string first = signature("go/go1.27/amd64/goroutines");
