@@ -5,8 +5,10 @@
 # size, the median wall time of RUNS runs, the peak memory of the process
 # (/usr/bin/time's maximum resident set) and the time per goroutine, so that
 # linear growth shows, then the median wall time and size of the grouped
-# HTML page of the same goroutines (--format=html); checks that gentrace
-# printed as many goroutines as the runtime did.
+# HTML page of the same goroutines (--format=html), then the median time
+# of the same core uploaded to `gentrace serve` on loopback and answered
+# with the same text (curl POST /v1/cores, upload included); checks that
+# gentrace printed as many goroutines as the runtime did.
 #
 #   bazel build -c opt //cli:gentrace
 #   bench/goroutines_scale.sh FIXTURES/go [RUNS=3] [COUNTS="1000 10000 30000 100000"]
@@ -45,8 +47,34 @@ measure() {
   echo "$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p") $peak"
 }
 
-printf '%-12s %10s %10s %10s %14s %10s %10s\n' goroutines "core MB" "wall s" "peak MB" "us/goroutine" \
-  "html s" "html KB"
+# The service, on a free loopback port over a store of its own, holding the
+# program.
+store=$(mktemp -d)
+"$gentrace" serve --listen=127.0.0.1:0 --store="$store" >"$store/out" 2>/dev/null &
+serve_pid=$!
+trap 'kill "$serve_pid"; wait "$serve_pid" 2>/dev/null; rm -rf "$store"' EXIT
+url=
+for ((i = 0; i < 100 && -z $url; i++)); do
+  sleep 0.1
+  url=$(sed -n 's/.*listening on \(http[^,]*\),.*/\1/p' "$store/out")
+done
+[[ -n $url ]] || { echo "gentrace serve did not start" >&2; exit 1; }
+build_id=$(curl -sf -X PUT --data-binary @"$program" "$url/v1/binaries" |
+  sed -n 's/.*"goBuildId":"\([^"]*\)".*/\1/p')
+
+# The median of RUNS times (curl's, request sent to answer read) of DIR's
+# core uploaded and answered as text.
+served() {
+  local dir=$1 times=()
+  for ((i = 0; i < runs; i++)); do
+    times+=("$(curl -sf -o /dev/null -w '%{time_total}' --data-binary @"$dir/prog.core" \
+      "$url/v1/cores?build_id=$build_id")")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
+}
+
+printf '%-12s %10s %10s %10s %14s %10s %10s %10s\n' goroutines "core MB" "wall s" "peak MB" "us/goroutine" \
+  "html s" "html KB" "served s"
 for n in "${counts[@]}"; do
   dir=$cache/$n
   if [[ ! -f $dir/prog.core ]]; then
@@ -66,8 +94,9 @@ for n in "${counts[@]}"; do
   # The same goroutines grouped into the HTML page.
   read -r html_wall _ < <(measure "$dir" --format=html)
   html_bytes=$("$gentrace" core --binary="$dir/prog" --core="$dir/prog.core" --format=html 2>/dev/null | wc -c)
+  served_wall=$(served "$dir")
   awk -v n="$printed" -v size="$(stat -c %s "$dir/prog.core")" -v wall="$wall" -v peak="$peak" \
-    -v html_wall="$html_wall" -v html_bytes="$html_bytes" \
-    'BEGIN { printf "%-12d %10.0f %10.3f %10.1f %14.2f %10.3f %10.0f\n", n, size / 1e6, wall, peak / 1024,
-      wall * 1e6 / n, html_wall, html_bytes / 1024 }'
+    -v html_wall="$html_wall" -v html_bytes="$html_bytes" -v served_wall="$served_wall" \
+    'BEGIN { printf "%-12d %10.0f %10.3f %10.1f %14.2f %10.3f %10.0f %10.3f\n", n, size / 1e6, wall, peak / 1024,
+      wall * 1e6 / n, html_wall, html_bytes / 1024, served_wall }'
 done

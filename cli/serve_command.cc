@@ -15,8 +15,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "serve/grpc_server.h"
 #include "serve/http_server.h"
 #include "serve/service.h"
 #include "serve/store.h"
@@ -79,7 +81,8 @@ absl::Status RunServe(absl::Span<char* const> argv) {
                                           "tls-cert",
                                           "tls-key",
                                           "debuginfod-urls",
-                                          "store-max-bytes"};
+                                          "store-max-bytes",
+                                          "grpc-listen"};
   absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
   if (!args.ok()) return args.status();
   serve::HttpOptions http;
@@ -147,6 +150,7 @@ absl::Status RunServe(absl::Span<char* const> argv) {
     upstream.emplace(**store);
   }
   serve::Service service(**store, options, upstream ? &*upstream : nullptr);
+  serve::Metrics metrics;
 
   // SIGTERM and SIGINT stop the server (requests in flight finish): taken
   // by one thread, before any other thread exists to take them.
@@ -156,7 +160,7 @@ absl::Status RunServe(absl::Span<char* const> argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   absl::StatusOr<std::unique_ptr<serve::HttpServer>> server =
-      serve::HttpServer::Create(service, **store, http);
+      serve::HttpServer::Create(service, **store, metrics, http);
   if (!server.ok()) return server.status();
   std::printf("gentrace serve: listening on %s://%s:%d, store %s\n",
               http.tls_cert_file.empty() ? "http" : "https",
@@ -164,10 +168,40 @@ absl::Status RunServe(absl::Span<char* const> argv) {
                   ? http.host.c_str()
                   : absl::StrCat("[", http.host, "]").c_str(),
               (*server)->port(), (*store)->dir().c_str());
+  // The same operations over gRPC, when asked for.
+  std::unique_ptr<serve::GrpcServer> grpc;
+  if (std::optional<std::string> address = args->Flag("grpc-listen")) {
+    // gRPC locks absl::Mutex on every call, and Debian's abseil checks each
+    // lock order against one global graph under one global lock (a
+    // debugging aid) unless told not to.
+    absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+    serve::GrpcOptions options{.address = *address,
+                               .upload_token = http.upload_token,
+                               .read_token = http.read_token,
+                               .max_request_bytes = http.max_request_bytes,
+                               .max_upload_bytes = http.max_upload_bytes,
+                               .tls_cert_file = http.tls_cert_file,
+                               .tls_key_file = http.tls_key_file};
+    const size_t colon = address->rfind(':');
+    if (http.upload_token.empty() &&
+        (colon == std::string::npos ||
+         !IsLoopback(absl::StripSuffix(
+             absl::StripPrefix(address->substr(0, colon), "["), "]")))) {
+      return absl::InvalidArgumentError(
+          "--grpc-listen beyond loopback needs --upload-token-file");
+    }
+    absl::StatusOr<std::unique_ptr<serve::GrpcServer>> started =
+        serve::GrpcServer::Create(service, **store, metrics, options);
+    if (!started.ok()) return started.status();
+    grpc = *std::move(started);
+    std::printf("gentrace serve: gRPC on %s:%d\n",
+                address->substr(0, colon).c_str(), grpc->port());
+  }
   std::fflush(stdout);
   std::thread stopper([&] {
     int signal = 0;
     sigwait(&stop_signals, &signal);
+    if (grpc != nullptr) grpc->Stop();
     (*server)->Stop();
   });
   absl::Status served = (*server)->Serve();

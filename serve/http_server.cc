@@ -16,24 +16,18 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
 #include "httplib.h"
+#include "proto/gentrace.pb.h"
 #include "render/json_string.h"
+#include "serve/token.h"
+#include "serve/upload.h"
 
 namespace gentrace::serve {
 namespace {
 
-// Whether the request carries "Authorization: Bearer <token>", compared in
-// time that does not depend on where the two first differ.
 bool Authorized(const httplib::Request& request, const std::string& token) {
-  if (token.empty()) return true;
-  const std::string given = request.get_header_value("Authorization");
-  const std::string wanted = absl::StrCat("Bearer ", token);
-  unsigned char differ = given.size() == wanted.size() ? 0 : 1;
-  for (size_t i = 0; i < wanted.size(); ++i) {
-    differ |= static_cast<unsigned char>((i < given.size() ? given[i] : 0) ^
-                                         wanted[i]);
-  }
-  return differ == 0;
+  return BearerTokenMatches(request.get_header_value("Authorization"), token);
 }
 
 void Send(const Reply& reply, httplib::Response& response) {
@@ -59,6 +53,13 @@ void Send(const Reply& reply, httplib::Response& response) {
         return n > 0 && sink.write(buffer, static_cast<size_t>(n));
       },
       [fd](bool) { close(fd); });
+}
+
+Reply TextReply(std::string body, std::string content_type) {
+  Reply reply;
+  reply.body = std::move(body);
+  reply.content_type = std::move(content_type);
+  return reply;
 }
 
 absl::Status NeedsToken() {
@@ -144,43 +145,16 @@ absl::StatusOr<std::string> ReceiveUpload(const httplib::Request& request,
       !declared.ok()) {
     return declared;
   }
-  absl::StatusOr<Store::Staged> staged = store.Stage();
-  if (!staged.ok()) return staged.status();
-  size_t received = 0;
-  bool too_large = false, write_failed = false;
+  absl::StatusOr<StagedUpload> upload = StagedUpload::Begin(store, limit);
+  if (!upload.ok()) return upload.status();
+  absl::Status appended;
   const bool read = reader([&](const char* data, size_t length) {
-    received += length;
-    if (received > limit) {
-      too_large = true;
-      return false;
-    }
-    while (length > 0) {
-      const ssize_t n = write(staged->fd, data, length);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        write_failed = true;
-        return false;
-      }
-      data += n;
-      length -= static_cast<size_t>(n);
-    }
-    return true;
+    appended = upload->Append(absl::string_view(data, length));
+    return appended.ok();
   });
-  close(staged->fd);
-  absl::Status status;
-  if (too_large) {
-    status = absl::ResourceExhaustedError(
-        absl::StrCat("the upload is over ", limit, " bytes"));
-  } else if (write_failed) {
-    status = absl::UnavailableError("the store cannot take the upload");
-  } else if (!read) {
-    status = absl::InvalidArgumentError("the upload was cut");
-  }
-  if (!status.ok()) {
-    unlink(staged->path.c_str());
-    return status;
-  }
-  return staged->path;
+  if (!appended.ok()) return appended;
+  if (!read) return absl::InvalidArgumentError("the upload was cut");
+  return upload->Finish();
 }
 
 // One access-log line: the request and how it was answered.
@@ -196,32 +170,6 @@ void LogRequest(const httplib::Request& request,
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
-// Counts a request under its operation, with the time it took, once it
-// is answered.
-class Timed {
- public:
-  Timed(Metrics& metrics, absl::string_view operation,
-        const httplib::Response& response)
-      : metrics_(metrics),
-        operation_(operation),
-        response_(response),
-        start_(std::chrono::steady_clock::now()) {}
-  ~Timed() {
-    metrics_.Record(
-        operation_, response_.status,
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
-            .count());
-  }
-  Timed(const Timed&) = delete;
-  Timed& operator=(const Timed&) = delete;
-
- private:
-  Metrics& metrics_;
-  absl::string_view operation_;
-  const httplib::Response& response_;
-  std::chrono::steady_clock::time_point start_;
-};
-
 }  // namespace
 
 struct HttpServer::Operation {
@@ -235,11 +183,12 @@ struct HttpServer::Operation {
   std::regex path_pattern = std::regex(path);
 };
 
-HttpServer::HttpServer() = default;
+HttpServer::HttpServer(Metrics& metrics) : metrics_(metrics) {}
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(
-    Service& service, const Store& store, const HttpOptions& options) {
-  std::unique_ptr<HttpServer> server(new HttpServer());
+    Service& service, const Store& store, Metrics& metrics,
+    const HttpOptions& options) {
+  std::unique_ptr<HttpServer> server(new HttpServer(metrics));
   const bool tls =
       !options.tls_cert_file.empty() || !options.tls_key_file.empty();
   if (tls) {
@@ -299,11 +248,19 @@ void HttpServer::Route(Service& service, const Store& store,
   operations_ = {
       {"PUT", "/v1/binaries", "upload", Access::kUploader, Body::kToDisk,
        [&service](const httplib::Request&, const std::string& staged) {
-         return service.AddBinary(staged);
+         return service.AddBinary(staged, "json");
        }},
       {"POST", "/v1/symbolize", "symbolize", Access::kReader, Body::kInMemory,
        [&service](const httplib::Request&, const std::string& body) {
-         return service.Symbolize(body);
+         SymbolizeRequest symbolize;
+         if (auto parsed = google::protobuf::util::JsonStringToMessage(
+                 google::protobuf::StringPiece(body.data(), body.size()),
+                 &symbolize);
+             !parsed.ok()) {
+           return ErrorReply(absl::InvalidArgumentError(absl::StrCat(
+               "not a SymbolizeRequest: ", std::string(parsed.message()))));
+         }
+         return service.Symbolize(symbolize, "json");
        }},
       // The runtime's text unless the client asks for JSON or protobuf.
       {"POST", "/v1/cores", "core", Access::kReader, Body::kToDisk,
@@ -318,9 +275,8 @@ void HttpServer::Route(Service& service, const Store& store,
       {"POST", "/v1/captures", "capture", Access::kReader, Body::kInMemory,
        [&service, format](const httplib::Request& request,
                           const std::string& body) {
-         const std::string wanted = format(request, "text");
          return service.Capture(request.get_param_value("build_id"), body,
-                                wanted == "json" ? "json" : "text");
+                                format(request, "text"));
        }},
       {"POST", "/v1/tracebacks", "traceback", Access::kReader, Body::kInMemory,
        [&service, format](const httplib::Request& request,
@@ -349,7 +305,7 @@ void HttpServer::Route(Service& service, const Store& store,
       // slashes.
       {"GET", "/v1/binaries/(.+)", "binary", Access::kReader, Body::kNone,
        [&service](const httplib::Request& request, const std::string&) {
-         return service.GetBinary(request.matches[1].str());
+         return service.GetBinary(request.matches[1].str(), "json");
        }},
       {"GET", "/buildid/([^/]+)/(executable|debuginfo)", "debuginfod",
        Access::kReader, Body::kNone,
@@ -362,12 +318,12 @@ void HttpServer::Route(Service& service, const Store& store,
        }},
       {"GET", "/healthz", "healthz", Access::kAnyone, Body::kNone,
        [](const httplib::Request&, const std::string&) {
-         return Reply{.content_type = "text/plain", .body = "ok\n"};
+         return TextReply("ok\n", "text/plain");
        }},
       {"GET", "/metrics", "metrics", Access::kReader, Body::kNone,
        [this, &service](const httplib::Request&, const std::string&) {
-         return Reply{.content_type = "text/plain; version=0.0.4",
-                      .body = metrics_.Text(service.MetricsText())};
+         return TextReply(metrics_.Text(service.MetricsText()),
+                          "text/plain; version=0.0.4");
        }},
   };
   for (const Operation& operation : operations_) {
@@ -396,7 +352,7 @@ void HttpServer::Route(Service& service, const Store& store,
   const auto unknown = [this](const httplib::Request& request,
                               httplib::Response& response,
                               const httplib::ContentReader&) {
-    Timed timed(metrics_, "unknown", response);
+    Metrics::Timer timer(metrics_, "unknown", response.status);
     Send(ErrorReply(NoSuchOperation(request)), response);
   };
   server_->Post(".*", unknown);
@@ -455,7 +411,7 @@ void HttpServer::Answer(const Operation& op, const Store& store,
                         const httplib::Request& request,
                         const httplib::ContentReader* reader,
                         httplib::Response& response) {
-  Timed timed(metrics_, op.name, response);
+  Metrics::Timer timer(metrics_, op.name, response.status);
   if (!Authorized(request, TokenFor(op.access, options))) {
     return Send(ErrorReply(NeedsToken()), response);
   }

@@ -68,8 +68,10 @@ struct HttpOptions {
 class HttpServer {
  public:
   // Binds (so that `port` is known) but serves only from Serve.
+  // Requests are counted in `metrics`, which GET /metrics answers with.
   static absl::StatusOr<std::unique_ptr<HttpServer>> Create(
-      Service& service, const Store& store, const HttpOptions& options);
+      Service& service, const Store& store, Metrics& metrics,
+      const HttpOptions& options);
   ~HttpServer();
 
   int port() const { return port_; }
@@ -82,7 +84,7 @@ class HttpServer {
   // taken, and how the service answers it.
   struct Operation;
 
-  HttpServer();
+  explicit HttpServer(Metrics& metrics);
   void Route(Service& service, const Store& store, const HttpOptions& options);
   // The operation a request names, or null.
   const Operation* Find(const httplib::Request& request) const;
@@ -95,7 +97,7 @@ class HttpServer {
   std::unique_ptr<httplib::Server> server_;
   std::vector<Operation> operations_;
   int port_ = 0;
-  Metrics metrics_;
+  Metrics& metrics_;
 };
 
 }  // namespace gentrace::serve

@@ -2,6 +2,7 @@
 #define GENTRACE_SERVE_METRICS_H_
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -18,6 +19,31 @@ namespace gentrace::serve {
 class Metrics {
  public:
   void Record(absl::string_view operation, int status, double seconds);
+
+  // Records a request under its operation when it goes, with the time it
+  // took and `status` as it is then (HTTP's codes, whatever the front end).
+  class Timer {
+   public:
+    Timer(Metrics& metrics, absl::string_view operation, const int& status)
+        : metrics_(metrics),
+          operation_(operation),
+          status_(status),
+          start_(std::chrono::steady_clock::now()) {}
+    ~Timer() {
+      metrics_.Record(operation_, status_,
+                      std::chrono::duration<double>(
+                          std::chrono::steady_clock::now() - start_)
+                          .count());
+    }
+    Timer(const Timer&) = delete;
+    Timer& operator=(const Timer&) = delete;
+
+   private:
+    Metrics& metrics_;
+    absl::string_view operation_;
+    const int& status_;
+    std::chrono::steady_clock::time_point start_;
+  };
 
   // The request metrics, then `gauges` ("name value" lines with their
   // HELP and TYPE, already in the text format).

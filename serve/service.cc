@@ -11,7 +11,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/util/json_util.h"
 #include "proto/convert.h"
 #include "proto/gentrace.pb.h"
 #include "render/program_trace.h"
@@ -49,11 +48,18 @@ int HttpStatus(absl::StatusCode code) {
   }
 }
 
-Reply JsonReply(int status, const google::protobuf::Message& message) {
-  absl::StatusOr<std::string> json = ToJsonLine(message);
-  if (!json.ok()) return ErrorReply(json.status());
+// A message as the answer: its binary encoding for "proto", else its JSON.
+Reply MessageReply(int status, const google::protobuf::Message& message,
+                   absl::string_view format) {
   Reply reply;
   reply.status = status;
+  if (format == "proto") {
+    reply.content_type = "application/x-protobuf";
+    reply.body = message.SerializeAsString();
+    return reply;
+  }
+  absl::StatusOr<std::string> json = ToJsonLine(message);
+  if (!json.ok()) return ErrorReply(json.status());
   reply.body = *std::move(json);
   return reply;
 }
@@ -67,6 +73,7 @@ Reply ErrorReply(const absl::Status& status) {
   Reply reply;
   reply.status = HttpStatus(status.code());
   reply.body = json.ok() ? *std::move(json) : "{}";
+  reply.error = status;
   return reply;
 }
 
@@ -209,29 +216,22 @@ std::string Service::MetricsText() {
              "Build IDs no upstream server had.", fetch_misses_));
 }
 
-Reply Service::AddBinary(const std::string& staged_path) {
+Reply Service::AddBinary(const std::string& staged_path,
+                         absl::string_view format) {
   absl::StatusOr<Store::Added> added = store_.Add(staged_path);
   if (!added.ok()) return ErrorReply(added.status());
   if (added->added) KeepStoreUnderQuota();
-  return JsonReply(added->added ? 201 : 200, added->info);
+  return MessageReply(added->added ? 201 : 200, added->info, format);
 }
 
-Reply Service::GetBinary(absl::string_view build_id) {
+Reply Service::GetBinary(absl::string_view build_id, absl::string_view format) {
   absl::StatusOr<Store::Entry> entry = Find(build_id);
   if (!entry.ok()) return ErrorReply(entry.status());
-  return JsonReply(200, entry->info);
+  return MessageReply(200, entry->info, format);
 }
 
-Reply Service::Symbolize(absl::string_view request_json) {
-  SymbolizeRequest request;
-  if (auto parsed = google::protobuf::util::JsonStringToMessage(
-          google::protobuf::StringPiece(request_json.data(),
-                                        request_json.size()),
-          &request);
-      !parsed.ok()) {
-    return ErrorReply(absl::InvalidArgumentError(absl::StrCat(
-        "not a SymbolizeRequest: ", std::string(parsed.message()))));
-  }
+Reply Service::Symbolize(const SymbolizeRequest& request,
+                         absl::string_view format) {
   if (static_cast<size_t>(request.pcs_size()) > options_.max_pcs) {
     return ErrorReply(absl::ResourceExhaustedError(
         absl::StrCat(request.pcs_size(), " PCs: at most ", options_.max_pcs,
@@ -258,7 +258,23 @@ Reply Service::Symbolize(absl::string_view request_json) {
   std::vector<symtab::Symbolizer::BatchResult> results;
   std::vector<symtab::SourceFrame> frames;
   symbolizer.SymbolizeBatch(lookups, &results, &frames);
-  // The SymbolizeResponse's JSON, each result the CLI's line for its PC.
+  if (format == "proto") {
+    SymbolizeResponse response;
+    for (size_t i = 0; i < pcs.size(); ++i) {
+      SymbolizedPc* result = response.add_results();
+      result->set_pc(pcs[i]);
+      if (!results[i].status.ok()) {
+        result->set_error(std::string(results[i].status.message()));
+        continue;
+      }
+      for (uint32_t f = 0; f < results[i].count; ++f) {
+        ToProto(frames[results[i].first + f], result->add_frames());
+      }
+    }
+    return MessageReply(200, response, format);
+  }
+  // The SymbolizeResponse's JSON, written directly: each result the CLI's
+  // line for its PC.
   Reply reply;
   reply.body = "{\"results\":[";
   for (size_t i = 0; i < pcs.size(); ++i) {
@@ -322,6 +338,7 @@ Reply Service::Capture(absl::string_view build_id, absl::string_view capture,
   absl::StatusOr<Thread> thread =
       render::UnwindCapture(*std::move(binary), capture);
   if (!thread.ok()) return ErrorReply(thread.status());
+  if (format == "proto") return MessageReply(200, *thread, format);
   absl::StatusOr<std::string> out = render::ThreadOutput(*thread, format);
   if (!out.ok()) return ErrorReply(out.status());
   Reply reply;
@@ -334,14 +351,8 @@ Reply Service::CrashText(absl::string_view build_id, absl::string_view text,
                          absl::string_view format) {
   absl::StatusOr<std::shared_ptr<const Opened>> opened = Open(build_id);
   if (!opened.ok()) return ErrorReply(opened.status());
-  const Trace trace = render::CrashTextTrace((*opened)->CrashText(), text);
-  if (format == "proto") {
-    Reply reply;
-    reply.content_type = "application/x-protobuf";
-    reply.body = trace.SerializeAsString();
-    return reply;
-  }
-  return JsonReply(200, trace);
+  return MessageReply(200, render::CrashTextTrace((*opened)->CrashText(), text),
+                      format);
 }
 
 Reply Service::DebuginfodExecutable(absl::string_view build_id,

@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "proto/gentrace.pb.h"
 #include "serve/store.h"
 #include "serve/upstream.h"
 #include "symtab/binary.h"
@@ -39,7 +40,8 @@ struct Reply {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
-  std::string file;  // when set, the body is this file
+  std::string file;    // when set, the body is this file
+  absl::Status error;  // what failed, when the status says something did
 };
 
 // The HTTP status an error answers with, and its body: the ErrorResponse.
@@ -54,14 +56,17 @@ class Service {
           const Upstream* upstream = nullptr)
       : store_(store), options_(options), upstream_(upstream) {}
 
+  // Messages answer in `format`: "json" (protobuf's JSON) or "proto"
+  // (its binary encoding); traces also in "text", as the CLI prints them.
+
   // A staged upload (Store::Stage) added: 201 with its BinaryInfo, 200 if
   // the store held it already, 400 if it is no Go binary with a build ID.
-  Reply AddBinary(const std::string& staged_path);
+  Reply AddBinary(const std::string& staged_path, absl::string_view format);
   // 200 with the BinaryInfo of the binary a build ID names, or 404.
-  Reply GetBinary(absl::string_view build_id);
-  // A SymbolizeRequest's JSON: 200 with the SymbolizeResponse, each result
-  // what `gentrace symbolize --format=json` prints for its PC.
-  Reply Symbolize(absl::string_view request_json);
+  Reply GetBinary(absl::string_view build_id, absl::string_view format);
+  // 200 with the SymbolizeResponse, each result what `gentrace symbolize
+  // --format=json` prints for its PC.
+  Reply Symbolize(const SymbolizeRequest& request, absl::string_view format);
   // A core (a staged upload, removed afterwards) of the binary a build ID
   // names: its trace as `gentrace core` prints it, in `format` ("text",
   // "json" or "proto"), with each frame's pending defers and C frames when
@@ -75,11 +80,12 @@ class Service {
              const CoreOptions& options);
   // A raw capture (the Capture message, binary or JSON: one thread's
   // registers and stack) of the binary a build ID names: its Go frames as
-  // `gentrace unwind` prints them, in `format` ("text" or "json").
+  // `gentrace unwind` prints them, in `format` ("text", "json", or the
+  // Thread message's "proto").
   Reply Capture(absl::string_view build_id, absl::string_view capture,
                 absl::string_view format);
   // The runtime's own crash text of the binary a build ID names: the Trace
-  // `gentrace crashtext` prints, as JSON or its binary encoding ("proto").
+  // `gentrace crashtext` prints.
   Reply CrashText(absl::string_view build_id, absl::string_view text,
                   absl::string_view format);
   // pprof's symbolz protocol for the binary a build ID names: with no

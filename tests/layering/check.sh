@@ -2,8 +2,9 @@
 # The layering rules grep can hold: architecture names are compared only in
 # arch/ (elsewhere the table's columns say what differs); libunwind, ptrace
 # and ELF headers are included only in target/, unwind/, symtab/ and the
-# signal-safe capture/; proto/ holds the schemas (gentrace's, and pprof's
-# that render/ writes) and their conversions only.
+# signal-safe capture/; proto/ holds the schemas (gentrace's, the service's
+# gRPC interface, and pprof's that render/ writes) and their conversions
+# only.
 # Prints each violation; exits 1 if there is any.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,7 +20,7 @@ if grep -rnE '#include [<"](libunwind|sys/ptrace|elf\.h)' \
   echo "libunwind, ptrace or ELF code above target/ and unwind/"
   status=1
 fi
-extra=$(ls proto | grep -vxE 'BUILD.bazel|gentrace.proto|profile.proto|convert(_test)?.(h|cc)')
+extra=$(ls proto | grep -vxE 'BUILD.bazel|gentrace.proto|gentrace_service.proto|profile.proto|convert(_test)?.(h|cc)')
 if [[ -n $extra ]]; then
   echo "proto/ holds more than the schemas and their conversions: $extra"
   status=1

@@ -34,8 +34,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
+#include "proto/convert.h"
+#include "proto/gentrace_service.grpc.pb.h"
 #include "proto/profile.pb.h"
 #include "render/pprof_file.h"
 #include "symtab/byte_reader.h"
@@ -655,6 +658,150 @@ TEST_F(ServiceTest, FetchesWhatItLacksFromDebuginfodServersAndReplicas) {
   EXPECT_EQ(replica.Stop(SIGTERM), 0);
   EXPECT_EQ(server_.Stop(SIGTERM), 0);
   debuginfod.Stop(SIGTERM);
+}
+
+// A C++ gRPC client against --grpc-listen: every operation answers as the
+// same server does over HTTP (itself the CLI's answer): uploads and cores
+// streamed in chunks; BinaryInfo, SymbolizeResponse, the core's Trace (its
+// encoding byte for byte) and text, the crash text's Trace. Tokens, unknown
+// build IDs and messages over the limit get their codes, and /metrics counts
+// the calls.
+TEST_F(ServiceTest, GrpcAnswersAsHttpDoes) {
+#if defined(__SANITIZE_THREAD__)
+  // Debian's gRPC is not built with ThreadSanitizer, which then reads its
+  // own synchronization (in this client and in the server) as races.
+  GTEST_SKIP() << "gRPC is not instrumented for ThreadSanitizer";
+#endif
+  Start({"--grpc-listen=127.0.0.1:0", "--max-request-bytes=65536"});
+  const std::string line = server_.ReadLine();
+  int grpc_port = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(line.substr(line.rfind(':') + 1), &grpc_port))
+      << line;
+  std::unique_ptr<Gentrace::Stub> stub = Gentrace::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port),
+                          grpc::InsecureChannelCredentials()));
+  const auto with_token = [](grpc::ClientContext& context) {
+    context.AddMetadata("authorization", "Bearer s3cret-upload");
+  };
+  // A file streamed in chunks: what the call answers.
+  const auto stream = [](auto& writer, const std::string& bytes, auto first) {
+    constexpr size_t kChunk = 64 << 10;
+    for (size_t at = 0; at == 0 || at < bytes.size(); at += kChunk) {
+      auto chunk = at == 0 ? first : decltype(first)();
+      chunk.set_data(bytes.substr(at, kChunk));
+      if (!writer->Write(chunk)) break;
+    }
+    writer->WritesDone();
+    return writer->Finish();
+  };
+  const auto json = [](const google::protobuf::Message& message) {
+    return ToJsonLine(message).value_or("not JSON");
+  };
+
+  const std::string binary = Binary("go1.27/amd64/goroutines-pie");
+  const std::string bytes = ReadFileOrEmpty(binary);
+  {
+    grpc::ClientContext context;
+    AddBinaryResponse response;
+    auto writer = stub->AddBinary(&context, &response);
+    EXPECT_EQ(stream(writer, bytes, Chunk()).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+  AddBinaryResponse added;
+  for (const bool first : {true, false}) {
+    grpc::ClientContext context;
+    with_token(context);
+    auto writer = stub->AddBinary(&context, &added);
+    const grpc::Status status = stream(writer, bytes, Chunk());
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(added.added(), first);
+  }
+  const std::string id = added.info().go_build_id();
+  EXPECT_EQ(json(added.info()), Curl(Url("/v1/binaries/" + id)).body);
+  {
+    grpc::ClientContext context;
+    GetBinaryRequest request;
+    BinaryInfo info;
+    request.set_build_id(std::string(40, 'e'));
+    EXPECT_EQ(stub->GetBinary(&context, request, &info).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+    grpc::ClientContext bad;
+    request.set_build_id("../../etc/passwd");
+    EXPECT_EQ(stub->GetBinary(&bad, request, &info).error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT);
+  }
+
+  // PCs of every function's entry and a few past it.
+  SymbolizeRequest symbolize;
+  symbolize.set_build_id(id);
+  const std::string funcs = RunShellCommand(
+      dir_.string(),
+      absl::StrCat(GentraceCommand(), " funcs --binary=", binary));
+  for (absl::string_view row : absl::StrSplit(funcs, '\n')) {
+    uint64_t entry = 0;
+    const std::vector<absl::string_view> words = absl::StrSplit(row, '\t');
+    if (symbolize.pcs_size() < 2000 && words.size() > 1 &&
+        absl::SimpleHexAtoi(words[0], &entry)) {
+      symbolize.add_pcs(absl::StrCat("0x", absl::Hex(entry + 5)));
+    }
+  }
+  ASSERT_GT(symbolize.pcs_size(), 100) << funcs.substr(0, 200);
+  SymbolizeResponse symbolized;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->Symbolize(&context, symbolize, &symbolized).ok());
+  }
+  EXPECT_EQ(json(symbolized), PostJson("/v1/symbolize", json(symbolize)).body);
+  {
+    SymbolizeRequest large = symbolize;
+    for (int i = 0; i < 5000; ++i) large.add_pcs("0x401000");
+    grpc::ClientContext context;
+    EXPECT_EQ(stub->Symbolize(&context, large, &symbolized).error_code(),
+              grpc::StatusCode::RESOURCE_EXHAUSTED);
+  }
+
+  const std::string core = binary + ".core";
+  for (const bool text : {false, true}) {
+    grpc::ClientContext context;
+    TraceResponse traced;
+    auto writer = stub->TraceCore(&context, &traced);
+    CoreChunk first;
+    first.set_build_id(id);
+    first.set_text(text);
+    const grpc::Status status = stream(writer, ReadFileOrEmpty(core), first);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    const Answer http = Curl(absl::StrCat(
+        text ? "" : "-H 'Accept: application/x-protobuf' ", "--data-binary @",
+        core, " '", Url("/v1/cores?build_id=" + id), "'"));
+    const std::string ours =
+        text ? traced.text() : traced.trace().SerializeAsString();
+    EXPECT_GT(ours.size(), 1000u);
+    EXPECT_TRUE(ours == http.body) << (text ? "text" : "the Trace");
+  }
+
+  CrashTextRequest crash;
+  crash.set_build_id(id);
+  crash.set_text(ReadFileOrEmpty(binary + ".crash.txt"));
+  Trace read;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->ReadCrashText(&context, crash, &read).ok());
+  }
+  EXPECT_EQ(json(read),
+            Curl(absl::StrCat("--data-binary @", binary, ".crash.txt '",
+                              Url("/v1/tracebacks?build_id=" + id), "'"))
+                .body);
+  EXPECT_NE(read.signature(), "");
+
+  const std::string metrics = Curl(Url("/metrics")).body;
+  for (const char* counted : {"{operation=\"upload\",status=\"401\"} 1",
+                              "{operation=\"upload\",status=\"201\"} 1",
+                              "{operation=\"symbolize\",status=\"200\"} 2",
+                              "{operation=\"core\",status=\"200\"} 4"}) {
+    EXPECT_TRUE(absl::StrContains(metrics, counted)) << counted;
+  }
+  stub.reset();
+  EXPECT_EQ(server_.Stop(SIGTERM), 0);
 }
 
 // The bytes an entry takes in a store (its executable and index).
