@@ -49,18 +49,12 @@ measure() {
 
 # The service, on a free loopback port over a store of its own, holding the
 # program.
-store=$(mktemp -d)
-"$gentrace" serve --listen=127.0.0.1:0 --store="$store" >"$store/out" 2>/dev/null &
-serve_pid=$!
-trap 'kill "$serve_pid"; wait "$serve_pid" 2>/dev/null; rm -rf "$store"' EXIT
-url=
-for ((i = 0; i < 100 && -z $url; i++)); do
-  sleep 0.1
-  url=$(sed -n 's/.*listening on \(http[^,]*\),.*/\1/p' "$store/out")
-done
-[[ -n $url ]] || { echo "gentrace serve did not start" >&2; exit 1; }
-build_id=$(curl -sf -X PUT --data-binary @"$program" "$url/v1/binaries" |
-  sed -n 's/.*"goBuildId":"\([^"]*\)".*/\1/p')
+# shellcheck source-path=SCRIPTDIR source=serve_lib.sh
+source "$root/bench/serve_lib.sh"
+work=$(mktemp -d)
+trap 'stop_serve; rm -rf "$work"' EXIT
+start_serve "$gentrace" "$work/store"
+build_id=$(upload_binary "$program")
 
 # The median of RUNS times (curl's, request sent to answer read) of DIR's
 # core uploaded and answered as text.
@@ -68,7 +62,7 @@ served() {
   local dir=$1 times=()
   for ((i = 0; i < runs; i++)); do
     times+=("$(curl -sf -o /dev/null -w '%{time_total}' --data-binary @"$dir/prog.core" \
-      "$url/v1/cores?build_id=$build_id")")
+      "$serve_url/v1/cores?build_id=$build_id")")
   done
   printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
 }

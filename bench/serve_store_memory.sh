@@ -21,13 +21,10 @@ rounds=${4:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 gentrace=$root/bazel-bin/cli/gentrace
 
+# shellcheck source-path=SCRIPTDIR source=serve_lib.sh
+source "$root/bench/serve_lib.sh"
 work=$(mktemp -d)
-serve_pid=
-cleanup() {
-  [[ -n $serve_pid ]] && kill "$serve_pid" && wait "$serve_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'stop_serve; rm -rf "$work"' EXIT
 
 gnu=$("$gentrace" info --binary="$binary" --format=json | sed -n 's/.*"gnuBuildId":"\([0-9a-f]*\)".*/\1/p')
 [[ -n $gnu ]] || { echo "$binary has no GNU build ID" >&2; exit 2; }
@@ -52,23 +49,16 @@ start=$(date +%s.%N)
 added=$(date +%s.%N)
 rm -f "$work"/bin*
 
-"$gentrace" serve --listen=127.0.0.1:0 --store="$work/store" >"$work/out" 2>/dev/null &
-serve_pid=$!
-url=
-for ((i = 0; i < 100 && -z $url; i++)); do
-  sleep 0.1
-  url=$(sed -n 's/.*listening on \(http[^,]*\),.*/\1/p' "$work/out")
-done
-[[ -n $url ]] || { echo "gentrace serve did not start" >&2; exit 1; }
+start_serve "$gentrace" "$work/store"
 memory() { awk '/^VmRSS|^VmHWM/ { printf "%s %.1f MB  ", $1, $2 / 1024 }' "/proc/$serve_pid/status"; }
 echo "store add of $count binaries: $(echo "$added - $start" | bc) s ($(du -sm "$work/store" | cut -f1) MB on disk)"
 echo "started:            $(memory)"
 for ((r = 0; r < rounds; r++)); do
   for ((i = 0; i < hot; i++)); do
-    curl -sf -o /dev/null --data-binary @"$work/req$i.json" "$url/v1/symbolize"
+    curl -sf -o /dev/null --data-binary @"$work/req$i.json" "$serve_url/v1/symbolize"
   done
 done
 echo "after $hot hot x $rounds: $(memory)"
-metrics_time=$(curl -sf -o "$work/metrics" -w '%{time_total}' "$url/metrics")
+metrics_time=$(curl -sf -o "$work/metrics" -w '%{time_total}' "$serve_url/metrics")
 grep -E '^gentrace_(open_binaries|store_binaries|open_binary_(hits|misses)_total) ' "$work/metrics"
 echo "GET /metrics: ${metrics_time} s"

@@ -15,17 +15,15 @@ threads=${3:+--threads=$3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 gentrace=$root/bazel-bin/cli/gentrace
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 2; }
+# shellcheck source-path=SCRIPTDIR source=serve_lib.sh
+source "$root/bench/serve_lib.sh"
 work=$(mktemp -d)
-server=
-trap '[[ -n $server ]] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+trap 'stop_serve; rm -rf "$work"' EXIT
 
-"$gentrace" serve --listen=127.0.0.1:0 --store="$work/store" $threads \
-  >"$work/serve.out" 2>/dev/null &
-server=$!
-for _ in $(seq 50); do [[ -s $work/serve.out ]] && break; sleep 0.1; done
-url=$(sed -n 's/.*listening on \(http[^,]*\),.*/\1/p' "$work/serve.out")
-id=$(curl -s -X PUT --data-binary @"$binary" "$url/v1/binaries" |
-  sed -n 's/.*"goBuildId":"\([^"]*\)".*/\1/p')
+# shellcheck disable=SC2086
+start_serve "$gentrace" "$work/store" $threads
+url=$serve_url
+id=$(upload_binary "$binary")
 
 text=$("$gentrace" info --binary="$binary" | sed -n 's/^text: //p')
 for n in 1 64 4096; do
