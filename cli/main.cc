@@ -66,6 +66,8 @@ constexpr char kUsage[] =
     "      [--max-upload-bytes=N] [--threads=N] [--tls-cert=F --tls-key=F]\n"
     "      [--debuginfod-urls=URLS] [--store-max-bytes=N] "
     "[--grpc-listen=ADDR]\n"
+    "      [--max-core-bytes=N] [--request-timeout=SECONDS]\n"
+    "      [--max-open-bytes=N]\n"
     "      the traceback service over HTTP (default 127.0.0.1:8390, the\n"
     "      store in ~/.cache/gentrace/store): binaries by build ID,\n"
     "      symbolization, cores, captures, crash texts, the debuginfod and\n"

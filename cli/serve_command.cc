@@ -5,6 +5,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -82,7 +83,10 @@ absl::Status RunServe(absl::Span<char* const> argv) {
                                           "tls-key",
                                           "debuginfod-urls",
                                           "store-max-bytes",
-                                          "grpc-listen"};
+                                          "grpc-listen",
+                                          "max-core-bytes",
+                                          "request-timeout",
+                                          "max-open-bytes"};
   absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
   if (!args.ok()) return args.status();
   serve::HttpOptions http;
@@ -109,20 +113,30 @@ absl::Status RunServe(absl::Span<char* const> argv) {
     return absl::InvalidArgumentError(
         "--listen beyond loopback needs --upload-token-file");
   }
-  absl::StatusOr<size_t> max_request =
-      SizeFlag(*args, "max-request-bytes", http.max_request_bytes);
-  if (!max_request.ok()) return max_request.status();
-  absl::StatusOr<size_t> max_upload =
-      SizeFlag(*args, "max-upload-bytes", http.max_upload_bytes);
-  if (!max_upload.ok()) return max_upload.status();
+  serve::RequestLimits& limits = http.limits;
+  for (auto [flag, limit] :
+       {std::pair{"max-request-bytes", &limits.max_request_bytes},
+        std::pair{"max-upload-bytes", &limits.max_binary_bytes},
+        std::pair{"max-core-bytes", &limits.max_core_bytes}}) {
+    absl::StatusOr<size_t> value = SizeFlag(*args, flag, *limit);
+    if (!value.ok()) return value.status();
+    *limit = *value;
+  }
+  absl::StatusOr<size_t> body_seconds =
+      SizeFlag(*args, "request-timeout",
+               static_cast<size_t>(limits.body_deadline.count()));
+  if (!body_seconds.ok()) return body_seconds.status();
+  limits.body_deadline = std::chrono::seconds(*body_seconds);
   absl::StatusOr<size_t> threads = SizeFlag(*args, "threads", 0);
   if (!threads.ok()) return threads.status();
   serve::ServiceOptions options;
   absl::StatusOr<size_t> store_max = SizeFlag(*args, "store-max-bytes", 0);
   if (!store_max.ok()) return store_max.status();
   options.store_max_bytes = *store_max;
-  http.max_request_bytes = *max_request;
-  http.max_upload_bytes = *max_upload;
+  absl::StatusOr<size_t> open_bytes =
+      SizeFlag(*args, "max-open-bytes", options.open_bytes);
+  if (!open_bytes.ok()) return open_bytes.status();
+  options.open_bytes = *open_bytes;
   http.threads = static_cast<int>(*threads);
   http.tls_cert_file = args->Flag("tls-cert").value_or("");
   http.tls_key_file = args->Flag("tls-key").value_or("");
@@ -178,8 +192,7 @@ absl::Status RunServe(absl::Span<char* const> argv) {
     serve::GrpcOptions options{.address = *address,
                                .upload_token = http.upload_token,
                                .read_token = http.read_token,
-                               .max_request_bytes = http.max_request_bytes,
-                               .max_upload_bytes = http.max_upload_bytes,
+                               .limits = http.limits,
                                .tls_cert_file = http.tls_cert_file,
                                .tls_key_file = http.tls_key_file};
     const size_t colon = address->rfind(':');

@@ -2,6 +2,7 @@
 #define GENTRACE_RENDER_PROGRAM_TRACE_H_
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -60,6 +61,18 @@ absl::Status WriteCoreTrace(std::unique_ptr<symtab::Binary> binary,
 // attached to it. What `gentrace unwind` and /v1/captures answer.
 absl::StatusOr<Thread> UnwindCapture(std::unique_ptr<symtab::Binary> binary,
                                      absl::string_view capture);
+
+// A capture the in-process crash handler wrote (capture/: a thread's native
+// frames and the modules the process had loaded; in a Go program's C code,
+// the goroutine whose cgo call it was, with its memory), as `gentrace
+// render` prints it: the thread's frames named from the modules, and that
+// goroutine, C frames first. `module_file` names the file to read for each
+// module the capture lists ("": none, its frames stay unnamed); `text`
+// gets the options its runtime text is printed with.
+absl::StatusOr<Trace> RenderCapture(
+    absl::string_view contents,
+    const std::function<std::string(const LoadedModule&)>& module_file,
+    RuntimeTextOptions* text);
 
 // The runtime's own crash text read against the binary that printed it
 // (traceback/crash_text.h) as a Trace: its goroutines, reason, signature,

@@ -335,32 +335,40 @@ absl::StatusOr<std::string> ThreadOutput(const Thread& thread,
   return out;
 }
 
-absl::Status WriteThreadTrace(const Trace& trace, absl::string_view format,
-                              const RuntimeTextOptions& text) {
-  std::string out;
-  if (format == "proto") {
-    out = trace.SerializeAsString();
-  } else if (format == "json") {
+absl::StatusOr<std::string> ThreadTraceOutput(const Trace& trace,
+                                              absl::string_view format,
+                                              const RuntimeTextOptions& text) {
+  if (format == "proto") return trace.SerializeAsString();
+  if (format == "json") {
     absl::StatusOr<std::string> json = ToJsonLine(trace);
     if (!json.ok()) return json.status();
-    out = *json + "\n";
-  } else {
-    if (!trace.reason().empty()) absl::StrAppend(&out, trace.reason(), "\n");
-    for (const Goroutine& goroutine : trace.goroutines()) {
-      if (!out.empty()) out += "\n";
-      AppendGoroutineText(goroutine, text, &out);
+    return *json + "\n";
+  }
+  std::string out;
+  if (!trace.reason().empty()) absl::StrAppend(&out, trace.reason(), "\n");
+  for (const Goroutine& goroutine : trace.goroutines()) {
+    if (!out.empty()) out += "\n";
+    AppendGoroutineText(goroutine, text, &out);
+  }
+  if (trace.goroutines().empty()) {
+    for (const Thread& thread : trace.threads()) {
+      AppendThreadText(thread, &out);
     }
-    if (trace.goroutines().empty()) {
-      for (const Thread& thread : trace.threads()) {
-        AppendThreadText(thread, &out);
-      }
-    }
-    // Notes say how the output was made; stdout stays the trace.
+  }
+  return out;
+}
+
+absl::Status WriteThreadTrace(const Trace& trace, absl::string_view format,
+                              const RuntimeTextOptions& text) {
+  absl::StatusOr<std::string> out = ThreadTraceOutput(trace, format, text);
+  if (!out.ok()) return out.status();
+  // Notes say how the output was made; stdout stays the trace.
+  if (format != "proto" && format != "json") {
     for (const std::string& note : trace.notes()) {
       absl::FPrintF(stderr, "gentrace: %s\n", note);
     }
   }
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fwrite(out->data(), 1, out->size(), stdout);
   return absl::OkStatus();
 }
 

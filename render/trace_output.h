@@ -26,11 +26,16 @@ void AppendThreadText(const Thread& thread, std::string* out);
 absl::StatusOr<std::string> ThreadOutput(const Thread& thread,
                                          absl::string_view format);
 
-// Writes a Trace of threads to stdout: its binary encoding ("proto"), its
-// JSON ("json"), or the reason and each thread as AppendThreadText does;
-// with goroutines (a capture in a Go program's C code: the goroutine whose
-// cgo call it is, its C frames first), those in the thread's place, as
+// A Trace of threads: its binary encoding ("proto"), its JSON ("json"), or
+// the reason and each thread as AppendThreadText does; with goroutines (a
+// capture in a Go program's C code: the goroutine whose cgo call it is,
+// its C frames first), those in the thread's place, as
 // AppendGoroutineText prints them with `text`.
+absl::StatusOr<std::string> ThreadTraceOutput(
+    const Trace& trace, absl::string_view format,
+    const RuntimeTextOptions& text = {});
+
+// ThreadTraceOutput to stdout; with text, the trace's notes to stderr.
 absl::Status WriteThreadTrace(const Trace& trace, absl::string_view format,
                               const RuntimeTextOptions& text = {});
 

@@ -129,7 +129,8 @@ class GrpcServer::Handlers final : public Gentrace::Service {
     Call call(metrics_, "upload", "AddBinary", *context);
     if (!call.Admit(options_.upload_token, nullptr, 0)) return call.refusal();
     Chunk chunk;
-    absl::StatusOr<std::string> staged = Receive(*reader, chunk);
+    absl::StatusOr<std::string> staged =
+        Receive(*reader, options_.limits.max_binary_bytes, chunk);
     if (!staged.ok()) return call.Fail(staged.status());
     const Reply reply = service_.AddBinary(*staged, "proto");
     response->set_added(reply.status == 201);
@@ -159,7 +160,8 @@ class GrpcServer::Handlers final : public Gentrace::Service {
     Call call(metrics_, "core", "TraceCore", *context);
     if (!Admit(call, nullptr)) return call.refusal();
     CoreChunk first;
-    absl::StatusOr<std::string> staged = Receive(*reader, first);
+    absl::StatusOr<std::string> staged =
+        Receive(*reader, options_.limits.max_core_bytes, first);
     if (!staged.ok()) return call.Fail(staged.status());
     const Reply reply =
         service_.Core(first.build_id(), *staged,
@@ -195,16 +197,19 @@ class GrpcServer::Handlers final : public Gentrace::Service {
  private:
   // A reader's call, its request (if unary) held to the request limit.
   bool Admit(Call& call, const google::protobuf::Message* request) const {
-    return call.Admit(options_.read_token, request, options_.max_request_bytes);
+    return call.Admit(options_.read_token, request,
+                      options_.limits.max_request_bytes);
   }
 
-  // A client stream's `data` written to a staged file, up to the upload
-  // limit: its path. `first` keeps the first message (a core's options).
+  // A client stream's `data` written to a staged file, up to `limit` bytes
+  // and the body deadline: its path. `first` keeps the first message (a core's
+  // options).
   template <typename Message>
   absl::StatusOr<std::string> Receive(grpc::ServerReader<Message>& reader,
-                                      Message& first) {
-    absl::StatusOr<StagedUpload> upload =
-        StagedUpload::Begin(store_, options_.max_upload_bytes);
+                                      size_t limit, Message& first) {
+    absl::StatusOr<StagedUpload> upload = StagedUpload::Begin(
+        store_, limit,
+        std::chrono::steady_clock::now() + options_.limits.body_deadline);
     if (!upload.ok()) return upload.status();
     Message message;
     for (bool read_first = false; reader.Read(&message); read_first = true) {
@@ -246,7 +251,8 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Create(
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.address, credentials, &server->port_);
   const int max_message = static_cast<int>(std::min<size_t>(
-      std::max(options.max_request_bytes, kMaxChunkBytes), size_t{1} << 30));
+      std::max(options.limits.max_request_bytes, kMaxChunkBytes),
+      size_t{1} << 30));
   builder.SetMaxReceiveMessageSize(max_message);
   builder.RegisterService(server->handlers_.get());
   server->server_ = builder.BuildAndStart();

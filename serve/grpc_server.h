@@ -9,6 +9,7 @@
 #include "serve/metrics.h"
 #include "serve/service.h"
 #include "serve/store.h"
+#include "serve/upload.h"
 
 namespace grpc {
 class Server;
@@ -18,12 +19,11 @@ namespace gentrace::serve {
 
 struct GrpcOptions {
   std::string address = "127.0.0.1:0";  // HOST:PORT; port 0: a free one
-  // As HttpOptions': tokens ("authorization: Bearer <token>" metadata),
-  // the largest message, the largest upload (AddBinary, TraceCore).
+  // As HttpOptions': tokens ("authorization: Bearer <token>" metadata)
+  // and limits (RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED past them).
   std::string upload_token;
   std::string read_token;
-  size_t max_request_bytes = size_t{64} << 20;
-  size_t max_upload_bytes = size_t{8} << 30;
+  RequestLimits limits;
   // With both, TLS.
   std::string tls_cert_file;
   std::string tls_key_file;

@@ -16,7 +16,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
 #include "httplib.h"
 #include "proto/gentrace.pb.h"
 #include "render/json_string.h"
@@ -90,11 +89,17 @@ const std::string& TokenFor(Access access, const HttpOptions& options) {
 
 // How an operation takes its body: none, read into memory (a JSON
 // request), or streamed to a staged file of the store (a binary, a core).
-enum class Body { kNone, kInMemory, kToDisk };
+enum class Body { kNone, kInMemory, kBinaryToDisk, kCoreToDisk };
 
-size_t BodyLimit(Body body, const HttpOptions& options) {
-  return body == Body::kToDisk ? options.max_upload_bytes
-                               : options.max_request_bytes;
+size_t BodyLimit(Body body, const RequestLimits& limits) {
+  switch (body) {
+    case Body::kBinaryToDisk:
+      return limits.max_binary_bytes;
+    case Body::kCoreToDisk:
+      return limits.max_core_bytes;
+    default:
+      return limits.max_request_bytes;
+  }
 }
 
 // ResourceExhausted when the request says its body is over `limit` bytes
@@ -111,41 +116,42 @@ absl::Status CheckDeclaredLength(const httplib::Request& request, size_t limit,
 
 // A body read whole into memory, up to `limit` bytes (ResourceExhausted
 // past it: reading stops there).
-absl::StatusOr<std::string> ReadBody(const httplib::Request& request,
-                                     const httplib::ContentReader& reader,
-                                     size_t limit) {
+absl::StatusOr<std::string> ReadBody(
+    const httplib::Request& request, const httplib::ContentReader& reader,
+    size_t limit, std::chrono::steady_clock::time_point deadline) {
   if (absl::Status declared =
           CheckDeclaredLength(request, limit, "the request body");
       !declared.ok()) {
     return declared;
   }
   std::string body;
-  bool too_large = false;
+  absl::Status refused;
   const bool read = reader([&](const char* data, size_t length) {
     if (body.size() + length > limit) {
-      too_large = true;
+      refused = absl::ResourceExhaustedError(
+          absl::StrCat("the request body is over ", limit, " bytes"));
       return false;
     }
+    refused = CheckDeadline(deadline, "the request body");
     body.append(data, length);
-    return true;
+    return refused.ok();
   });
-  if (too_large) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("the request body is over ", limit, " bytes"));
-  }
+  if (!refused.ok()) return refused;
   if (!read) return absl::InvalidArgumentError("the request body was cut");
   return body;
 }
 
 // An upload streamed into a staged file of the store, up to `limit` bytes.
-absl::StatusOr<std::string> ReceiveUpload(const httplib::Request& request,
-                                          const httplib::ContentReader& reader,
-                                          const Store& store, size_t limit) {
+absl::StatusOr<std::string> ReceiveUpload(
+    const httplib::Request& request, const httplib::ContentReader& reader,
+    const Store& store, size_t limit,
+    std::chrono::steady_clock::time_point deadline) {
   if (absl::Status declared = CheckDeclaredLength(request, limit, "the upload");
       !declared.ok()) {
     return declared;
   }
-  absl::StatusOr<StagedUpload> upload = StagedUpload::Begin(store, limit);
+  absl::StatusOr<StagedUpload> upload =
+      StagedUpload::Begin(store, limit, deadline);
   if (!upload.ok()) return upload.status();
   absl::Status appended;
   const bool read = reader([&](const char* data, size_t length) {
@@ -218,8 +224,9 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(
   server->server_->set_keep_alive_timeout(2);
   server->server_->set_read_timeout(options.timeout_seconds);
   server->server_->set_write_timeout(options.timeout_seconds);
-  server->server_->set_payload_max_length(
-      std::max(options.max_request_bytes, options.max_upload_bytes));
+  server->server_->set_payload_max_length(std::max(
+      {options.limits.max_request_bytes, options.limits.max_binary_bytes,
+       options.limits.max_core_bytes}));
   server->server_->set_logger(LogRequest);
   server->Route(service, store, options);
   if (options.port == 0) {
@@ -246,24 +253,18 @@ void HttpServer::Route(Service& service, const Store& store,
     return std::string(fallback);
   };
   operations_ = {
-      {"PUT", "/v1/binaries", "upload", Access::kUploader, Body::kToDisk,
+      {"PUT", "/v1/binaries", "upload", Access::kUploader, Body::kBinaryToDisk,
        [&service](const httplib::Request&, const std::string& staged) {
          return service.AddBinary(staged, "json");
        }},
       {"POST", "/v1/symbolize", "symbolize", Access::kReader, Body::kInMemory,
        [&service](const httplib::Request&, const std::string& body) {
-         SymbolizeRequest symbolize;
-         if (auto parsed = google::protobuf::util::JsonStringToMessage(
-                 google::protobuf::StringPiece(body.data(), body.size()),
-                 &symbolize);
-             !parsed.ok()) {
-           return ErrorReply(absl::InvalidArgumentError(absl::StrCat(
-               "not a SymbolizeRequest: ", std::string(parsed.message()))));
-         }
-         return service.Symbolize(symbolize, "json");
+         absl::StatusOr<SymbolizeRequest> request = ParseSymbolizeRequest(body);
+         return request.ok() ? service.Symbolize(*request, "json")
+                             : ErrorReply(request.status());
        }},
       // The runtime's text unless the client asks for JSON or protobuf.
-      {"POST", "/v1/cores", "core", Access::kReader, Body::kToDisk,
+      {"POST", "/v1/cores", "core", Access::kReader, Body::kCoreToDisk,
        [&service, format](const httplib::Request& request,
                           const std::string& staged) {
          return service.Core(
@@ -361,20 +362,20 @@ void HttpServer::Route(Service& service, const Store& store,
   // curl does past 1 MiB) learns before sending it that it lacks the token
   // or that the body is too large, instead of finding the connection
   // closed under its upload.
-  server_->set_expect_100_continue_handler(
-      [this, options](const httplib::Request& request,
-                      httplib::Response& response) {
-        const Operation* op = Find(request);
-        const absl::Status refused =
-            op == nullptr ? NoSuchOperation(request)
-            : !Authorized(request, TokenFor(op->access, options))
-                ? NeedsToken()
-                : CheckDeclaredLength(request, BodyLimit(op->body, options),
-                                      "the request body");
-        if (refused.ok()) return 100;
-        Send(ErrorReply(refused), response);
-        return response.status;
-      });
+  server_->set_expect_100_continue_handler([this, options](
+                                               const httplib::Request& request,
+                                               httplib::Response& response) {
+    const Operation* op = Find(request);
+    const absl::Status refused =
+        op == nullptr ? NoSuchOperation(request)
+        : !Authorized(request, TokenFor(op->access, options))
+            ? NeedsToken()
+            : CheckDeclaredLength(request, BodyLimit(op->body, options.limits),
+                                  "the request body");
+    if (refused.ok()) return 100;
+    Send(ErrorReply(refused), response);
+    return response.status;
+  });
   server_->set_error_handler(
       [](const httplib::Request& request, httplib::Response& response) {
         if (!response.body.empty()) return;  // an answer already made
@@ -417,10 +418,13 @@ void HttpServer::Answer(const Operation& op, const Store& store,
   }
   // Operations with a body are routed with a reader (Route).
   absl::StatusOr<std::string> body = std::string();
+  const auto deadline =
+      std::chrono::steady_clock::now() + options.limits.body_deadline;
+  const size_t limit = BodyLimit(op.body, options.limits);
   if (reader != nullptr && op.body == Body::kInMemory) {
-    body = ReadBody(request, *reader, options.max_request_bytes);
-  } else if (reader != nullptr && op.body == Body::kToDisk) {
-    body = ReceiveUpload(request, *reader, store, options.max_upload_bytes);
+    body = ReadBody(request, *reader, limit, deadline);
+  } else if (reader != nullptr && op.body != Body::kNone) {
+    body = ReceiveUpload(request, *reader, store, limit, deadline);
   }
   Send(body.ok() ? op.answer(request, *body) : ErrorReply(body.status()),
        response);

@@ -11,6 +11,7 @@
 #include "serve/metrics.h"
 #include "serve/service.h"
 #include "serve/store.h"
+#include "serve/upload.h"
 
 namespace httplib {
 class Server;
@@ -28,10 +29,8 @@ struct HttpOptions {
   // /healthz `read_token`; empty: none is asked for.
   std::string upload_token;
   std::string read_token;
-  // The largest body held in memory (a JSON request), and the largest
-  // streamed to disk (an uploaded binary): 413 past them.
-  size_t max_request_bytes = size_t{64} << 20;
-  size_t max_upload_bytes = size_t{8} << 30;
+  // 413 past the sizes, 408 past the deadline.
+  RequestLimits limits;
   // Connections served at once (each holds a thread while kept alive, up
   // to 2 s idle and 100 requests); 0: 8 per core.
   int threads = 0;

@@ -1,5 +1,6 @@
 #include "serve/service.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -11,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/util/json_util.h"
 #include "proto/convert.h"
 #include "proto/gentrace.pb.h"
 #include "render/program_trace.h"
@@ -18,6 +20,7 @@
 #include "render/trace_output.h"
 #include "symtab/hex_text.h"
 #include "symtab/symbolizer.h"
+#include "symtab/utf8.h"
 
 namespace gentrace::serve {
 namespace {
@@ -43,6 +46,8 @@ int HttpStatus(absl::StatusCode code) {
       return 413;
     case absl::StatusCode::kUnavailable:
       return 503;
+    case absl::StatusCode::kDeadlineExceeded:
+      return 408;
     default:
       return 500;
   }
@@ -68,13 +73,25 @@ Reply MessageReply(int status, const google::protobuf::Message& message,
 
 Reply ErrorReply(const absl::Status& status) {
   ErrorResponse error;
-  error.set_error(std::string(status.message()));
+  // Its words may quote the request's bytes.
+  error.set_error(symtab::ValidUtf8(status.message()));
   absl::StatusOr<std::string> json = ToJsonLine(error);
   Reply reply;
   reply.status = HttpStatus(status.code());
   reply.body = json.ok() ? *std::move(json) : "{}";
   reply.error = status;
   return reply;
+}
+
+absl::StatusOr<SymbolizeRequest> ParseSymbolizeRequest(absl::string_view json) {
+  SymbolizeRequest request;
+  if (auto parsed = google::protobuf::util::JsonStringToMessage(
+          google::protobuf::StringPiece(json.data(), json.size()), &request);
+      !parsed.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "not a SymbolizeRequest: ", std::string(parsed.message())));
+  }
+  return request;
 }
 
 absl::StatusOr<Store::Entry> Service::Find(absl::string_view build_id,
@@ -178,10 +195,17 @@ std::shared_ptr<const Service::Opened> Service::Hold(
   if (auto it = open_by_id_.find(build_id); it != open_by_id_.end()) {
     return it->second->opened;  // another request opened it first
   }
-  open_.push_front(HeldBinary{opened, {std::string(build_id)}});
+  struct stat index;
+  const uint64_t bytes =
+      opened->entry.info.size() +
+      (stat(opened->entry.index.c_str(), &index) == 0 ? index.st_size : 0);
+  open_.push_front(HeldBinary{opened, {std::string(build_id)}, bytes});
   open_by_id_.emplace(build_id, open_.begin());
-  while (open_.size() > options_.open_binaries) {
+  open_bytes_ += bytes;
+  while (open_.size() > 1 && (open_.size() > options_.open_binaries ||
+                              open_bytes_ > options_.open_bytes)) {
     for (const std::string& id : open_.back().build_ids) open_by_id_.erase(id);
+    open_bytes_ -= open_.back().bytes;
     open_.pop_back();
   }
   return opened;
@@ -206,6 +230,8 @@ std::string Service::MetricsText() {
              evicted_),
       metric("gentrace_open_binaries", "gauge",
              "Binaries held open (mapped, with their indexes).", open_.size()),
+      metric("gentrace_open_binary_bytes", "gauge",
+             "Bytes of the files of the binaries held open.", open_bytes_),
       metric("gentrace_open_binary_hits_total", "counter",
              "Requests whose binary was held open already.", open_hits_),
       metric("gentrace_open_binary_misses_total", "counter",
@@ -335,6 +361,13 @@ Reply Service::Capture(absl::string_view build_id, absl::string_view capture,
   absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
       symtab::Binary::Open(entry->executable);
   if (!binary.ok()) return ErrorReply(binary.status());
+  if (::gentrace::Capture written;
+      written.ParseFromArray(capture.data(),
+                             static_cast<int>(capture.size())) &&
+      written.native_frames_size() > 0) {
+    return RenderedCapture(**binary, entry->executable, written, capture,
+                           format);
+  }
   absl::StatusOr<Thread> thread =
       render::UnwindCapture(*std::move(binary), capture);
   if (!thread.ok()) return ErrorReply(thread.status());
@@ -344,6 +377,45 @@ Reply Service::Capture(absl::string_view build_id, absl::string_view capture,
   Reply reply;
   reply.body = *std::move(out);
   if (format != "json") reply.content_type = "text/plain; charset=utf-8";
+  return reply;
+}
+
+Reply Service::RenderedCapture(const symtab::Binary& binary,
+                               const std::string& stored,
+                               const ::gentrace::Capture& capture,
+                               absl::string_view contents,
+                               absl::string_view format) {
+  // The module the stored binary is: the one whose frames its pclntab
+  // knows. Only that module's file is read; paths of the process that
+  // crashed name nothing here.
+  const LoadedModule* executable = nullptr;
+  for (const LoadedModule& m : capture.modules()) {
+    for (const NativeFrameRecord& frame : capture.native_frames()) {
+      if (frame.pc() >= m.start() && frame.pc() < m.end() &&
+          binary.pclntab().FindFunc(frame.pc() - m.load_bias()).ok()) {
+        executable = &m;
+      }
+    }
+  }
+  render::RuntimeTextOptions text;
+  absl::StatusOr<Trace> trace = render::RenderCapture(
+      contents,
+      [&](const LoadedModule& m) {
+        return executable != nullptr && m.path() == executable->path() &&
+                       m.start() == executable->start()
+                   ? stored
+                   : std::string();
+      },
+      &text);
+  if (!trace.ok()) return ErrorReply(trace.status());
+  absl::StatusOr<std::string> out =
+      render::ThreadTraceOutput(*trace, format, text);
+  if (!out.ok()) return ErrorReply(out.status());
+  Reply reply;
+  reply.body = *std::move(out);
+  reply.content_type = format == "json"    ? "application/json"
+                       : format == "proto" ? "application/x-protobuf"
+                                           : "text/plain; charset=utf-8";
   return reply;
 }
 

@@ -27,8 +27,11 @@ namespace gentrace::serve {
 struct ServiceOptions {
   // PCs one symbolize request may hold.
   size_t max_pcs = 1 << 20;
-  // Binaries held open (mapped, with their indexes) for the next request.
+  // Binaries held open (mapped, with their indexes) for the next request,
+  // and the bytes their files may take together (the least recently used
+  // are let go past either; the one just opened is always held).
   size_t open_binaries = 64;
+  uint64_t open_bytes = uint64_t{4} << 30;
   // The store's size past which its least recently used binaries are
   // evicted when one is added; 0: no limit.
   uint64_t store_max_bytes = 0;
@@ -46,6 +49,9 @@ struct Reply {
 
 // The HTTP status an error answers with, and its body: the ErrorResponse.
 Reply ErrorReply(const absl::Status& status);
+
+// A SymbolizeRequest from its JSON; InvalidArgumentError saying why not.
+absl::StatusOr<SymbolizeRequest> ParseSymbolizeRequest(absl::string_view json);
 
 // The service's operations over a store, one implementation behind every
 // front end. Thread-safe.
@@ -78,10 +84,12 @@ class Service {
   };
   Reply Core(absl::string_view build_id, const std::string& staged_core,
              const CoreOptions& options);
-  // A raw capture (the Capture message, binary or JSON: one thread's
-  // registers and stack) of the binary a build ID names: its Go frames as
-  // `gentrace unwind` prints them, in `format` ("text", "json", or the
-  // Thread message's "proto").
+  // A capture of the binary a build ID names: a raw one (the Capture
+  // message, binary or JSON: one thread's registers and stack), its Go
+  // frames as `gentrace unwind` prints them ("text", "json", or the
+  // Thread message's "proto"); one the crash handler wrote (its native
+  // frames and modules), the Trace `gentrace render` prints, the goroutine
+  // of a cgo call included.
   Reply Capture(absl::string_view build_id, absl::string_view capture,
                 absl::string_view format);
   // The runtime's own crash text of the binary a build ID names: the Trace
@@ -123,6 +131,11 @@ class Service {
   // its use marked in the store (at most once a minute).
   absl::StatusOr<std::shared_ptr<const Opened>> Open(
       absl::string_view build_id);
+  // A capture the crash handler wrote, rendered against the stored binary
+  // (at `stored`) as the module it names.
+  Reply RenderedCapture(const symtab::Binary& binary, const std::string& stored,
+                        const ::gentrace::Capture& capture,
+                        absl::string_view contents, absl::string_view format);
   // The binary held open under a build ID, or (given `entry_dir`) under
   // another build ID of the same entry, which then holds it under this
   // one too; null when none is.
@@ -149,9 +162,11 @@ class Service {
   struct HeldBinary {
     std::shared_ptr<const Opened> opened;
     std::vector<std::string> build_ids;
+    uint64_t bytes = 0;  // its executable's and its index's
   };
   std::list<HeldBinary> open_;
   absl::flat_hash_map<std::string, std::list<HeldBinary>::iterator> open_by_id_;
+  uint64_t open_bytes_ = 0;
   uint64_t open_hits_ = 0, open_misses_ = 0;
   uint64_t fetched_ = 0, fetch_misses_ = 0, evicted_ = 0;
 };

@@ -9,16 +9,25 @@
 
 namespace gentrace::serve {
 
-absl::StatusOr<StagedUpload> StagedUpload::Begin(const Store& store,
-                                                 size_t limit) {
+absl::Status CheckDeadline(std::chrono::steady_clock::time_point deadline,
+                           absl::string_view what) {
+  if (std::chrono::steady_clock::now() <= deadline) return absl::OkStatus();
+  return absl::DeadlineExceededError(
+      absl::StrCat(what, " did not arrive in time"));
+}
+
+absl::StatusOr<StagedUpload> StagedUpload::Begin(
+    const Store& store, size_t limit,
+    std::chrono::steady_clock::time_point deadline) {
   absl::StatusOr<Store::Staged> staged = store.Stage();
   if (!staged.ok()) return staged.status();
-  return StagedUpload(*std::move(staged), limit);
+  return StagedUpload(*std::move(staged), limit, deadline);
 }
 
 StagedUpload::StagedUpload(StagedUpload&& other) noexcept
     : staged_(std::exchange(other.staged_, Store::Staged())),
       limit_(other.limit_),
+      deadline_(other.deadline_),
       received_(other.received_) {}
 
 StagedUpload::~StagedUpload() {
@@ -32,6 +41,10 @@ absl::Status StagedUpload::Append(absl::string_view data) {
   if (received_ > limit_) {
     return absl::ResourceExhaustedError(
         absl::StrCat("the upload is over ", limit_, " bytes"));
+  }
+  if (absl::Status in_time = CheckDeadline(deadline_, "the upload");
+      !in_time.ok()) {
+    return in_time;
   }
   while (!data.empty()) {
     const ssize_t n = write(staged_.fd, data.data(), data.size());

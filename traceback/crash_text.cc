@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "symtab/printed_name.h"
+#include "symtab/utf8.h"
 #include "traceback/traceback_text.h"
 
 namespace gentrace::traceback {
@@ -44,7 +45,11 @@ CrashTextReader::CrashTextReader(const symtab::Binary& binary)
   }
 }
 
-CrashText CrashTextReader::Read(absl::string_view text) const {
+CrashText CrashTextReader::Read(absl::string_view raw) const {
+  // The runtime prints a panic's value as its bytes; what the trace
+  // carries is text.
+  const std::string valid = symtab::ValidUtf8(raw);
+  const absl::string_view text = valid;
   const symtab::Binary& binary = binary_;
   CrashText out;
   // The report's first line, unless the text starts at a goroutine (what

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan) and fuzzes them for
-# SECONDS (default 60): a quarter on the symtab parser, seeded with small
-# fixture binaries (ELF, Mach-O, PE), a quarter on the Mach-O and PE
-# readers over those files' headers, and half on the Go unwinder over
-# random stacks. Crashing inputs are left
+# SECONDS (default 60): an eighth on the symtab parser, seeded with small
+# fixture binaries (ELF, Mach-O, PE), an eighth on the Mach-O and PE
+# readers over those files' headers, a quarter on the service's request
+# decoders and the operations behind them, and half on the Go unwinder
+# over random stacks. Crashing inputs are left
 # in the work directory and fail the run.
 #
 #   GENTRACE_FIXTURES=... tests/fuzz/run_fuzzer.sh [SECONDS]
@@ -37,6 +38,31 @@ build() {
       absl_flat_hash_map libdw libunwind-coredump libunwind-ptrace libunwind-generic liblzma) \
     -o "$work/$name"
 }
+# The service's request fuzzer needs most of the tree and the generated
+# protobuf code: its objects are compiled in parallel, then linked.
+build_request_fuzzer() {
+  local gen=$work/gen objects=$work/request_objects
+  rm -rf "$gen" "$objects"
+  mkdir -p "$gen" "$objects"
+  protoc --proto_path="$root" --cpp_out="$gen" "$root/proto/gentrace.proto" "$root/proto/profile.proto"
+  {
+    library_sources arch symtab target goruntime unwind traceback render proto
+    printf '%s\n' "$root"/serve/{build_id,service,store,upload,upstream}.cc \
+      "$gen"/proto/gentrace.pb.cc "$gen"/proto/profile.pb.cc "$root/tests/fuzz/request_fuzzer.cc"
+  } >"$objects/sources"
+  # shellcheck disable=SC2016 # $1.. are the inner shell's
+  xargs -P "$(nproc)" -I{} sh -c 'clang++ -std=c++20 -O1 -g -fno-omit-frame-pointer \
+    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+    -I"$1" -I"$2" -c "$3" -o "$4/$(echo "$3" | tr / _).o"' _ "$root" "$gen" {} "$objects" \
+    <"$objects/sources"
+  # shellcheck disable=SC2046
+  clang++ -fsanitize=fuzzer,address,undefined "$objects"/*.o \
+    $(pkg-config --libs protobuf absl_statusor absl_status absl_strings absl_str_format \
+      absl_flat_hash_map absl_synchronization libdw libdebuginfod libunwind-coredump \
+      libunwind-ptrace libunwind-generic liblzma zlib) \
+    -o "$work/request_fuzzer"
+}
+build_request_fuzzer
 build binary_fuzzer "$root"/tests/testing/exercise_binary.cc
 build container_fuzzer
 # shellcheck disable=SC2046
@@ -58,13 +84,27 @@ for seed in go1.23/darwin-amd64/default go1.23/windows-amd64/default; do
   [[ -f $src && ! -f $dst ]] && head -c 16384 "$src" >"$dst"
 done
 
+# The request fuzzer's seeds: a symbolize request and a crash text of the
+# binary it serves (the first byte picks the request).
+request_binary=go/go1.27/amd64/goroutines-pie
+mkdir -p "$work/corpus/request"
+[[ -f $work/corpus/request/symbolize ]] ||
+  printf '\000{"buildId":"x","pcs":["0x1000","0x1001"],"callers":true}' >"$work/corpus/request/symbolize"
+if [[ -f $fixtures/$request_binary/prog.crash.txt && ! -f $work/corpus/request/crash_text ]]; then
+  { printf '\004'; head -c 16384 "$fixtures/$request_binary/prog.crash.txt"; } >"$work/corpus/request/crash_text"
+fi
+
 cd "$work"
 half=$(((seconds + 1) / 2))
 quarter=$(((half + 1) / 2))
-./binary_fuzzer -max_total_time="$quarter" -rss_limit_mb=4096 \
+eighth=$(((quarter + 1) / 2))
+./binary_fuzzer -max_total_time="$eighth" -rss_limit_mb=4096 \
   -max_len=4000000 -timeout=20 -print_final_stats=1 corpus/binary
-./container_fuzzer -max_total_time="$quarter" -rss_limit_mb=4096 \
+./container_fuzzer -max_total_time="$eighth" -rss_limit_mb=4096 \
   -max_len=65536 -timeout=20 -print_final_stats=1 corpus/container
+GENTRACE_FUZZ_BINARY="$fixtures/$request_binary/prog" \
+  ./request_fuzzer -max_total_time="$quarter" -rss_limit_mb=4096 \
+  -max_len=65536 -timeout=20 -print_final_stats=1 corpus/request
 # The unwinder walks real link-register binaries' tables: a Go 1.19 arm64
 # program, and esbuild built by go1.17 for arm, whose runtime.jmpdefer (the
 # golang/go#8153 hand-over) the fuzzer aims at often.

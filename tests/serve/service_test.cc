@@ -376,6 +376,54 @@ TEST_F(ServiceTest, UnwindsCapturesAsTheCliDoes) {
 }
 
 // GET /metrics counts what was answered, in Prometheus' text format.
+// A capture the crash handler wrote in a cgo program's C code (the program
+// loads libgentrace_crash.so, its C code crashes) is answered as `gentrace
+// render` prints it: the goroutine whose cgo call it was, C frames first,
+// from the stored binary alone (the process's module paths are not read).
+TEST_F(ServiceTest, RendersCrashHandlerCapturesAsTheCliDoes) {
+#if !defined(__x86_64__)
+  GTEST_SKIP() << "the crash handler captures on amd64 hosts";
+#endif
+#if defined(__SANITIZE_THREAD__)
+  // The Go program cannot load a crash handler built with the sanitizer.
+  GTEST_SKIP() << "libgentrace_crash.so is built with ThreadSanitizer";
+#endif
+  const std::string program = *root_ + "/cgo/go1.27/amd64/prog";
+  const std::string capture = (dir_ / "cgo.capture").string();
+  {
+    gentrace::testing::ChildProcess child;
+    ASSERT_TRUE(child.Start(
+        program, {"c"},
+        {"GENTRACE_CRASH_LIBRARY=" +
+             std::filesystem::absolute("capture/libgentrace_crash.so").string(),
+         "GENTRACE_CRASH_CAPTURE=" + capture, "GOTRACEBACK=system"},
+        (dir_ / "cgo.stderr").string()));
+    child.Stop(0);
+  }
+  ASSERT_FALSE(ReadFileOrEmpty(capture).empty());
+  Start();
+  const Answer added = Upload(program, "s3cret-upload");
+  ASSERT_EQ(added.status, 201) << added.body;
+  const std::string url =
+      Url("/v1/captures?build_id=" + JsonField(added.body, "goBuildId"));
+  const Answer text =
+      Curl(absl::StrCat("--data-binary @", capture, " '", url, "'"));
+  EXPECT_EQ(text.status, 200) << text.body;
+  const std::string cli =
+      absl::StrCat(GentraceCommand(), " render --capture=", capture);
+  const std::string theirs = RunShellCommand(dir_.string(), cli);
+  EXPECT_TRUE(absl::StrContains(text.body, "\ngoroutine 1 ")) << text.body;
+  EXPECT_TRUE(text.body == theirs)
+      << gentrace::testing::FirstDifference(text.body, theirs);
+  const Answer json =
+      Curl(absl::StrCat("-H 'Accept: application/json' --data-binary @",
+                        capture, " '", url, "'"));
+  EXPECT_EQ(json.status, 200);
+  EXPECT_TRUE(absl::StrContains(json.body, "\"function\":\"c_crash\""))
+      << json.body.substr(0, 300);
+  EXPECT_EQ(server_.Stop(SIGTERM), 0);
+}
+
 TEST_F(ServiceTest, CountsWhatItAnswers) {
   Start();
   std::string id;
@@ -804,6 +852,55 @@ TEST_F(ServiceTest, GrpcAnswersAsHttpDoes) {
   EXPECT_EQ(server_.Stop(SIGTERM), 0);
 }
 
+// With --tls-cert and --tls-key, HTTPS and gRPC over TLS: curl and a gRPC
+// client that trust the certificate are answered; plain HTTP is not.
+TEST_F(ServiceTest, ServesOverTlsWhenGivenACertificate) {
+  const std::string cert = (dir_ / "cert.pem").string();
+  const std::string key = (dir_ / "key.pem").string();
+  RunShellCommand(dir_.string(),
+                  absl::StrCat("openssl req -x509 -newkey rsa:2048 -nodes "
+                               "-days 1 -subj /CN=127.0.0.1 -addext "
+                               "subjectAltName=IP:127.0.0.1 -keyout ",
+                               key, " -out ", cert, " 2>/dev/null"));
+  Start(
+      {"--tls-cert=" + cert, "--tls-key=" + key, "--grpc-listen=127.0.0.1:0"});
+  const std::string https = absl::StrCat("https://127.0.0.1:", port_);
+  const Answer health =
+      Curl(absl::StrCat("--cacert ", cert, " ", https, "/healthz"));
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, "ok\n");
+  const Answer added = Curl(absl::StrCat(
+      "--cacert ", cert,
+      " -X PUT -H 'Authorization: Bearer s3cret-upload' "
+      "--data-binary @",
+      Binary("go1.27/amd64/stripped"), " ", https, "/v1/binaries"));
+  EXPECT_EQ(added.status, 201) << added.body;
+  EXPECT_NE(RunShellCommand(dir_.string(),
+                            absl::StrCat("sh -c 'curl -s -o /dev/null -w "
+                                         "%{http_code} ",
+                                         Url("/healthz"), "; true'")),
+            "200");
+#if !defined(__SANITIZE_THREAD__)
+  const std::string line = server_.ReadLine();
+  int grpc_port = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(line.substr(line.rfind(':') + 1), &grpc_port))
+      << line;
+  grpc::SslCredentialsOptions trust;
+  trust.pem_root_certs = ReadFileOrEmpty(cert);
+  std::unique_ptr<Gentrace::Stub> stub = Gentrace::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", grpc_port), grpc::SslCredentials(trust)));
+  grpc::ClientContext context;
+  GetBinaryRequest request;
+  request.set_build_id(JsonField(added.body, "gnuBuildId"));
+  BinaryInfo info;
+  const grpc::Status got = stub->GetBinary(&context, request, &info);
+  EXPECT_TRUE(got.ok()) << got.error_message();
+  EXPECT_EQ(info.go_build_id(), JsonField(added.body, "goBuildId"));
+  stub.reset();
+#endif
+  EXPECT_EQ(server_.Stop(SIGTERM), 0);
+}
+
 // The bytes an entry takes in a store (its executable and index).
 uint64_t StoreBytes(const std::filesystem::path& store) {
   uint64_t bytes = 0;
@@ -928,11 +1025,27 @@ TEST_F(ServiceTest, AReplicaKilledMidUploadLeavesItsStoreWhole) {
 }
 
 TEST_F(ServiceTest, HostileRequestsGetTheirStatusAndTheServerServesOn) {
-  Start({"--max-request-bytes=65536", "--max-upload-bytes=4000000"});
+  Start({"--max-request-bytes=65536", "--max-upload-bytes=4000000",
+         "--request-timeout=1"});
   const std::string binary = Binary("go1.27/amd64/stripped");
   const Answer added = Upload(binary, "s3cret-upload");
   ASSERT_EQ(added.status, 201);
   const std::string id = JsonField(added.body, "gnuBuildId");
+  // A load of good requests meanwhile (200 symbolizations, one after the
+  // other, in the background): every one answered.
+  const std::string load = (dir_ / "load.txt").string();
+  const std::string good = (dir_ / "good.json").string();
+  std::ofstream(good) << absl::StrCat("{\"buildId\":\"", id,
+                                      "\",\"pcs\":[\"0x401000\"]}");
+  constexpr int kLoad = 200;
+  RunShellCommand(
+      dir_.string(),
+      absl::StrCat("sh -c 'for i in $(seq ", kLoad,
+                   "); do curl -s -o /dev/null -w \"%{http_code}\\n\" "
+                   "--data-binary @",
+                   good, " ", Url("/v1/symbolize"), "; done >", load,
+                   ".part; mv ", load, ".part ", load,
+                   "' >/dev/null 2>&1 </dev/null &"));
   const std::string garbage = (dir_ / "garbage").string();
   std::ofstream(garbage) << std::string(5000, 'x');
   const std::string huge = (dir_ / "huge").string();
@@ -989,6 +1102,31 @@ TEST_F(ServiceTest, HostileRequestsGetTheirStatusAndTheServerServesOn) {
                      << "exec 3>&-\n";
   RunShellCommand(dir_.string(), "bash " + cut);
   EXPECT_EQ(Curl(Url("/healthz")).status, 200);
+  // A client that trickles its body a byte at a time, so that no read
+  // times out: answered 408 once --request-timeout (1 s) has passed.
+  const std::string trickle = (dir_ / "trickle.py").string();
+  std::ofstream(trickle)
+      << "import select, socket, time\n"
+      << "s = socket.create_connection(('127.0.0.1', " << port_ << "))\n"
+      << "s.sendall(b'POST /v1/symbolize HTTP/1.1\\r\\nHost: x\\r\\n'\n"
+      << "          b'Content-Length: 60000\\r\\n\\r\\n')\n"
+      << "start, got = time.time(), b''\n"
+      << "while time.time() - start < 20 and not got:\n"
+      << "    if select.select([s], [], [], 0.1)[0]:\n"
+      << "        got = s.recv(4096)\n"
+      << "    else:\n"
+      << "        s.sendall(b' ')\n"
+      << "print(got.split(b'\\r\\n')[0].decode(), int(time.time() - start))\n";
+  const std::vector<std::string> trickled = absl::StrSplit(
+      absl::StripSuffix(RunShellCommand(dir_.string(), "python3 " + trickle),
+                        "\n"),
+      ' ');
+  ASSERT_GE(trickled.size(), 3u);
+  EXPECT_EQ(trickled[1], "408");
+  int seconds = 0;
+  EXPECT_TRUE(absl::SimpleAtoi(trickled.back(), &seconds) && seconds >= 1 &&
+              seconds < 10)
+      << trickled.back();
   EXPECT_EQ(Curl(Url("/v1/binaries/" + id)).body, added.body);
   // Once the server has seen the hang-up, nothing is left half-made.
   std::string verified;
@@ -1000,6 +1138,12 @@ TEST_F(ServiceTest, HostileRequestsGetTheirStatusAndTheServerServesOn) {
     if (verified != "ok\n") usleep(100 * 1000);
   }
   EXPECT_EQ(verified, "ok\n");
+  for (int wait = 0; wait < 600 && !std::filesystem::exists(load); ++wait) {
+    usleep(100 * 1000);
+  }
+  const std::string answered = ReadFileOrEmpty(load);
+  EXPECT_EQ(std::count(answered.begin(), answered.end(), '\n'), kLoad);
+  EXPECT_EQ(answered.find_first_not_of("200\n"), std::string::npos) << answered;
   EXPECT_EQ(server_.Stop(SIGTERM), 0);
 }
 

@@ -135,6 +135,28 @@ TEST(CrashTextSignatureTest, TheSameCrashHasTheSameSignature) {
   EXPECT_NE(quit, first);
 }
 
+// The runtime prints a panic's value as its bytes: ones that are not UTF-8
+// reach the trace as U+FFFD (protobuf's strings are UTF-8), and the rest
+// of the text reads as before.
+TEST(CrashTextUtf8Test, BytesThatAreNotUtf8BecomeReplacementCharacters) {
+  std::optional<std::string> root = gentrace::testing::FixturesRoot();
+  if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+  const std::string path = *root + "/go/go1.27/amd64/goroutines/prog";
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+      symtab::Binary::Open(path);
+  ASSERT_TRUE(binary.ok()) << binary.status();
+  const std::string text =
+      gentrace::testing::ReadFileOrEmpty(path + ".crash.txt");
+  const CrashTextReader reader(**binary);
+  const CrashText as_is = reader.Read(text);
+  ASSERT_FALSE(as_is.goroutines.empty());
+  const CrashText read =
+      reader.Read("panic: \xff\xfe!\n" + text.substr(text.find('\n') + 1));
+  EXPECT_EQ(read.reason, "panic: \xef\xbf\xbd\xef\xbf\xbd!");
+  EXPECT_EQ(read.goroutines.size(), as_is.goroutines.size());
+  EXPECT_EQ(read.signature, as_is.signature);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, CrashTextTest,
     ::testing::ValuesIn(gentrace::testing::FixturesWith(".core")),
