@@ -8,6 +8,9 @@
 #
 #   bazel build -c opt //cli:gentrace && apt-get install wrk
 #   bench/serve_symbolize.sh BINARY [SECONDS=5] [SERVER_THREADS=its default]
+#
+# GENTRACE_SERVE_CPU and GENTRACE_LOAD_CPU pin the server (all its threads)
+# and wrk to those CPUs, for figures per core.
 set -euo pipefail
 binary=$1
 seconds=${2:-5}
@@ -22,6 +25,11 @@ trap 'stop_serve; rm -rf "$work"' EXIT
 
 # shellcheck disable=SC2086
 start_serve "$gentrace" "$work/store" $threads
+if [[ -n ${GENTRACE_SERVE_CPU:-} ]]; then
+  taskset -a -p -c "$GENTRACE_SERVE_CPU" "$serve_pid" >/dev/null
+fi
+load=()
+[[ -n ${GENTRACE_LOAD_CPU:-} ]] && load=(taskset -c "$GENTRACE_LOAD_CPU")
 url=$serve_url
 id=$(upload_binary "$binary")
 
@@ -44,7 +52,7 @@ done
 printf '%-6s %-12s %14s %10s %10s\n' "PCs" "connections" "PCs/s" "p50" "p99"
 for n in 1 64 4096; do
   for c in 1 8 64; do
-    out=$(wrk -t"$((c < 2 ? 1 : 2))" -c"$c" -d"${seconds}s" --latency -s "$work/post$n.lua" "$url/v1/symbolize")
+    out=$("${load[@]}" wrk -t"$((c < 2 ? 1 : 2))" -c"$c" -d"${seconds}s" --latency -s "$work/post$n.lua" "$url/v1/symbolize")
     rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
