@@ -28,17 +28,6 @@
 namespace gentrace::cli {
 namespace {
 
-// --store, or the user's cache directory's (XDG_CACHE_HOME, else
-// ~/.cache): gentrace/store.
-std::string StoreDir(const Args& args) {
-  if (std::optional<std::string> dir = args.Flag("store")) return *dir;
-  if (const char* cache = std::getenv("XDG_CACHE_HOME"); cache && *cache) {
-    return absl::StrCat(cache, "/gentrace/store");
-  }
-  const char* home = std::getenv("HOME");
-  return absl::StrCat(home != nullptr ? home : ".", "/.cache/gentrace/store");
-}
-
 // A token file's first line, which must not be empty.
 absl::StatusOr<std::string> ReadToken(const std::string& path) {
   std::ifstream in(path);
@@ -70,6 +59,15 @@ bool IsLoopback(absl::string_view host) {
 }
 
 }  // namespace
+
+std::string StoreDir(const Args& args) {
+  if (std::optional<std::string> dir = args.Flag("store")) return *dir;
+  if (const char* cache = std::getenv("XDG_CACHE_HOME"); cache && *cache) {
+    return absl::StrCat(cache, "/gentrace/store");
+  }
+  const char* home = std::getenv("HOME");
+  return absl::StrCat(home != nullptr ? home : ".", "/.cache/gentrace/store");
+}
 
 absl::Status RunServe(absl::Span<char* const> argv) {
   constexpr absl::string_view kFlags[] = {"listen",

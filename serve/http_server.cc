@@ -250,6 +250,7 @@ void HttpServer::Route(Service& service, const Store& store,
     const std::string accept = request.get_header_value("Accept");
     if (absl::StrContains(accept, "application/x-protobuf")) return "proto";
     if (absl::StrContains(accept, "application/json")) return "json";
+    if (absl::StrContains(accept, "text/html")) return "html";
     return std::string(fallback);
   };
   operations_ = {
@@ -267,11 +268,21 @@ void HttpServer::Route(Service& service, const Store& store,
       {"POST", "/v1/cores", "core", Access::kReader, Body::kCoreToDisk,
        [&service, format](const httplib::Request& request,
                           const std::string& staged) {
-         return service.Core(
-             request.get_param_value("build_id"), staged,
-             {.format = format(request, "text"),
-              .defers = request.get_param_value("defers") == "1",
-              .native = request.get_param_value("native") == "1"});
+         Service::CoreOptions core{
+             .format = request.has_param("format")
+                           ? request.get_param_value("format")
+                           : format(request, "text"),
+             .defers = request.get_param_value("defers") == "1",
+             .native = request.get_param_value("native") == "1"};
+         if (request.has_param("group")) {
+           core.group = render::ParseGroupBy(request.get_param_value("group"));
+           if (!core.group) {
+             unlink(staged.c_str());
+             return ErrorReply(absl::InvalidArgumentError(
+                 "group: the levels are exact, pcs and functions"));
+           }
+         }
+         return service.Core(request.get_param_value("build_id"), staged, core);
        }},
       {"POST", "/v1/captures", "capture", Access::kReader, Body::kInMemory,
        [&service, format](const httplib::Request& request,

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -323,6 +324,18 @@ Reply Service::Core(absl::string_view build_id, const std::string& staged_core,
     const std::string& path;
     ~Removed() { unlink(path.c_str()); }
   } removed{staged_core};
+  constexpr absl::string_view kFormats[] = {"text", "json", "proto", "html",
+                                            "pprof"};
+  if (std::find(std::begin(kFormats), std::end(kFormats), options.format) ==
+      std::end(kFormats)) {
+    return ErrorReply(absl::InvalidArgumentError(
+        absl::StrCat("format ", options.format,
+                     ": the formats are text, json, proto, html and pprof")));
+  }
+  if (options.group && options.format == "pprof") {
+    return ErrorReply(absl::InvalidArgumentError(
+        "a pprof profile is not grouped: it has a sample per goroutine"));
+  }
   absl::StatusOr<Store::Entry> entry = Find(build_id);
   if (!entry.ok()) return ErrorReply(entry.status());
   // A Binary of its own: a PIE core loads it where the core has it.
@@ -340,6 +353,7 @@ Reply Service::Core(absl::string_view build_id, const std::string& staged_core,
   request.format = options.format;
   request.defers = options.defers;
   request.native = options.native;
+  request.output.group = options.group;
   const absl::Status written =
       render::WriteCoreTrace(*std::move(binary), std::move(request), memory);
   std::fclose(memory);
@@ -347,9 +361,11 @@ Reply Service::Core(absl::string_view build_id, const std::string& staged_core,
   reply.body.assign(bytes, size);
   std::free(bytes);
   if (!written.ok()) return ErrorReply(written);
-  reply.content_type = options.format == "json" ? "application/json"
-                       : options.format == "proto"
-                           ? "application/x-protobuf"
+  reply.content_type = options.format == "json"    ? "application/json"
+                       : options.format == "proto" ? "application/x-protobuf"
+                       : options.format == "html"  ? "text/html; charset=utf-8"
+                       : options.format == "pprof"
+                           ? "application/octet-stream"
                            : "text/plain; charset=utf-8";
   return reply;
 }

@@ -7,6 +7,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "proto/gentrace.pb.h"
+#include "render/goroutine_groups.h"
 #include "serve/store.h"
 #include "serve/upstream.h"
 #include "symtab/binary.h"
@@ -74,13 +76,16 @@ class Service {
   // --format=json` prints for its PC.
   Reply Symbolize(const SymbolizeRequest& request, absl::string_view format);
   // A core (a staged upload, removed afterwards) of the binary a build ID
-  // names: its trace as `gentrace core` prints it, in `format` ("text",
-  // "json" or "proto"), with each frame's pending defers and C frames when
-  // asked.
+  // names: its trace as `gentrace core` prints it, with each frame's
+  // pending defers and C frames when asked.
+  // In `format` "text", "json", "proto", "html" (the grouped page) or
+  // "pprof" (a goroutine profile), as `gentrace core --format` writes them,
+  // grouped as --group does when `group` says how.
   struct CoreOptions {
     std::string format = "text";
     bool defers = false;
     bool native = false;
+    std::optional<render::GroupBy> group = std::nullopt;
   };
   Reply Core(absl::string_view build_id, const std::string& staged_core,
              const CoreOptions& options);

@@ -5,7 +5,7 @@
 // address and mapping, as a perf or eBPF profiler writes them; put back
 // from the binary, each location's frames (inlined calls first, each
 // function's name, system name, file and start line, and the line) are the
-// runtime's.
+// runtime's; put back from a store holding the binary (--store), the same.
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -91,6 +91,28 @@ TEST(PprofSymbolizeRuntimeTest, RestoresTheRuntimesOwnSymbols) {
     }
     EXPECT_EQ(compared, in_binary);
     ::testing::Test::RecordProperty(std::string(build), compared);
+
+    // The same from the service's store, which finds the binary by the
+    // mapping's build ID (and answers from its index): the same profile.
+    const std::string store = (dir / "store").string();
+    const std::string from_store_path = (dir / "from_store.pb.gz").string();
+    gentrace::testing::RunShellCommand(
+        dir.string(),
+        absl::StrCat(gentrace::testing::GentraceCommand(),
+                     " store add --store=", store, " ", base, "/prog"));
+    gentrace::testing::RunShellCommand(
+        dir.string(), absl::StrCat(gentrace::testing::GentraceCommand(),
+                                   " pprof-symbolize --store=", store, " --in=",
+                                   bare_path, " --out=", from_store_path));
+    absl::StatusOr<pprof::Profile> from_store = render::DecodePprofFile(
+        gentrace::testing::ReadFileOrEmpty(from_store_path));
+    ASSERT_TRUE(from_store.ok()) << from_store.status();
+    ASSERT_EQ(from_store->location_size(), restored->location_size());
+    for (int i = 0; i < restored->location_size(); ++i) {
+      EXPECT_EQ(Frames(*from_store, from_store->location(i)),
+                Frames(*restored, restored->location(i)));
+    }
+    std::filesystem::remove_all(store);
   }
   EXPECT_GT(profiles, 0) << "no profiles: tests/fixtures/build_cpu_profiles.sh";
 }

@@ -32,6 +32,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "grpcpp/grpcpp.h"
@@ -302,6 +303,64 @@ TEST_F(ServiceTest, TracesCoresAsTheCliDoes) {
     EXPECT_TRUE(WithoutModulePath(json.body) == WithoutModulePath(theirs_json))
         << gentrace::testing::FirstDifference(WithoutModulePath(json.body),
                                               WithoutModulePath(theirs_json));
+  }
+  // The grouped HTML page and the goroutine profile of one of them, as the
+  // CLI writes them (the binary's path aside: the store's here).
+  {
+    const std::string binary = go + "go1.27/amd64/goroutines/prog";
+    const std::string id =
+        JsonField(Upload(binary, "s3cret-upload").body, "gnuBuildId");
+    for (const char* format : {"html", "pprof"}) {
+      SCOPED_TRACE(format);
+      const std::string ours = (dir_ / "served").string();
+      const std::string code = RunShellCommand(
+          dir_.string(),
+          absl::StrCat("curl -sS -o ", ours, " -w '%{http_code}' ",
+                       "--data-binary @", binary, ".core '",
+                       Url(absl::StrCat("/v1/cores?build_id=", id,
+                                        "&format=", format, "&group=pcs")),
+                       "'"));
+      EXPECT_EQ(code, std::string(format) == "pprof" ? "400" : "200");
+      if (std::string(format) == "pprof") {
+        RunShellCommand(
+            dir_.string(),
+            absl::StrCat(
+                "curl -sS -o ", ours, " --data-binary @", binary, ".core '",
+                Url(absl::StrCat("/v1/cores?build_id=", id, "&format=pprof")),
+                "'"));
+      }
+      const std::string theirs = RunShellCommand(
+          dir_.string(),
+          absl::StrCat(GentraceCommand(), " core --binary=", binary,
+                       " --core=", binary, ".core --format=", format,
+                       std::string(format) == "html" ? " --group=pcs" : ""));
+      const std::string served = ReadFileOrEmpty(ours);
+      if (std::string(format) == "html") {
+        // The page names the binary by its path: the store's, here.
+        const auto path_in = [](const std::string& page) {
+          const size_t start = page.find("<title>gentrace: ");
+          const size_t end = page.find("</title>");
+          return start == std::string::npos || end == std::string::npos
+                     ? std::string()
+                     : page.substr(start + 17, end - start - 17);
+        };
+        ASSERT_FALSE(path_in(served).empty()) << served.substr(0, 200);
+        const std::string same =
+            absl::StrReplaceAll(served, {{path_in(served), path_in(theirs)}});
+        EXPECT_TRUE(same == theirs)
+            << gentrace::testing::FirstDifference(same, theirs);
+      } else {
+        absl::StatusOr<pprof::Profile> a = render::DecodePprofFile(served);
+        absl::StatusOr<pprof::Profile> b = render::DecodePprofFile(theirs);
+        ASSERT_TRUE(a.ok() && b.ok());
+        EXPECT_EQ(a->sample_size(), b->sample_size());
+        EXPECT_GT(a->sample_size(), 10);
+        ASSERT_EQ(a->location_size(), b->location_size());
+        for (int i = 0; i < a->location_size(); ++i) {
+          EXPECT_EQ(a->location(i).address(), b->location(i).address());
+        }
+      }
+    }
   }
   const std::string some_core = go + "go1.19/amd64/goroutines/prog.core";
   EXPECT_EQ(Curl(absl::StrCat("--data-binary @", some_core, " '",
