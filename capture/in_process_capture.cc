@@ -21,6 +21,8 @@
 #include "proto/gentrace.pb.h"
 #include "symtab/binary.h"
 #include "symtab/byte_reader.h"
+#include "symtab/elf_file.h"
+#include "symtab/mapped_file.h"
 #include "unwind/native_unwinder.h"
 
 namespace gentrace::capture {
@@ -290,6 +292,18 @@ CgoCallerFacts g_cgo;
 
 // Reads the facts; none for an executable that is no Go program.
 CgoCallerFacts ReadCgoCallerFacts(const arch::ArchInfo& host) {
+  absl::StatusOr<std::unique_ptr<symtab::MappedFile>> file =
+      symtab::MappedFile::Open("/proc/self/exe");
+  if (!file.ok()) return {};
+  // A Go program's executable has sections its linker always writes; a C
+  // or C++ program's is not searched for a pclntab it does not have.
+  absl::StatusOr<std::unique_ptr<symtab::ElfFile>> elf =
+      symtab::ElfFile::Parse((*file)->bytes());
+  if (!elf.ok() || ((*elf)->FindSection(".gopclntab") == nullptr &&
+                    (*elf)->FindSection(".go.buildinfo") == nullptr &&
+                    (*elf)->FindSection(".note.go.buildid") == nullptr)) {
+    return {};
+  }
   absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
       symtab::Binary::Open("/proc/self/exe", host.goarch);
   if (!binary.ok() || (*binary)->arch() != &host) return {};

@@ -57,11 +57,19 @@ using gentrace::testing::GentraceCommand;
 using gentrace::testing::ReadFileOrEmpty;
 using gentrace::testing::RunShellCommand;
 
-// Binaries of several releases and GOARCHes, stripped and not.
+// Binaries of several releases and GOARCHes, stripped and not; a Mach-O
+// and a PE one (stored under their Go build IDs: Go's own linker writes
+// neither an LC_UUID nor a CodeView ID).
 constexpr const char* kBinaries[] = {
-    "go1.19/amd64/stripped",   "go1.21/arm64/stripped", "go1.23/386/default",
-    "go1.24/riscv64/stripped", "go1.27/amd64/stripped", "go1.27/amd64/default",
+    "go1.19/amd64/stripped",
+    "go1.21/arm64/stripped",
+    "go1.23/386/default",
+    "go1.24/riscv64/stripped",
+    "go1.27/amd64/stripped",
+    "go1.27/amd64/default",
     "go1.27/ppc64/stripped",
+    "../foreign/go1.23/darwin-arm64/default",
+    "../foreign/go1.23/windows-386/default",
 };
 
 // The sanitizers' options of this test (under --config=tsan, say), for
