@@ -19,6 +19,7 @@
 #include "render/program_trace.h"
 #include "render/symbolized_pc.h"
 #include "render/trace_output.h"
+#include "serve/build_id.h"
 #include "symtab/hex_text.h"
 #include "symtab/symbolizer.h"
 #include "symtab/utf8.h"
@@ -140,7 +141,11 @@ void Service::MarkUsed(const Opened& opened) {
 
 absl::StatusOr<std::shared_ptr<const Service::Opened>> Service::Open(
     absl::string_view build_id) {
-  std::shared_ptr<const Opened> opened = Held(build_id, nullptr);
+  // Held under the build ID's one spelling (hex in lower case), so that
+  // its other spellings add nothing.
+  absl::StatusOr<std::string> key = BuildIdFileName(build_id);
+  if (!key.ok()) return key.status();
+  std::shared_ptr<const Opened> opened = Held(*key, nullptr);
   if (opened != nullptr) {
     MarkUsed(*opened);
     return opened;
@@ -148,7 +153,7 @@ absl::StatusOr<std::shared_ptr<const Service::Opened>> Service::Open(
   absl::StatusOr<Store::Entry> entry = Find(build_id);
   if (!entry.ok()) return entry.status();
   // Held already when asked by its other build ID.
-  opened = Held(build_id, &entry->dir);
+  opened = Held(*key, &entry->dir);
   if (opened == nullptr) {
     // Opened outside the lock: other requests go on meanwhile.
     auto made = std::make_shared<Opened>();
@@ -162,7 +167,7 @@ absl::StatusOr<std::shared_ptr<const Service::Opened>> Service::Open(
       made->index = *std::move(index);
     }
     made->entry = *std::move(entry);
-    opened = Hold(build_id, std::move(made));
+    opened = Hold(*key, std::move(made));
   }
   MarkUsed(*opened);
   return opened;

@@ -141,9 +141,9 @@ class Service {
   Reply RenderedCapture(const symtab::Binary& binary, const std::string& stored,
                         const ::gentrace::Capture& capture,
                         absl::string_view contents, absl::string_view format);
-  // The binary held open under a build ID, or (given `entry_dir`) under
-  // another build ID of the same entry, which then holds it under this
-  // one too; null when none is.
+  // The binary held open under a build ID (its BuildIdFileName), or (given
+  // `entry_dir`) under another build ID of the same entry, which then holds
+  // it under this one too; null when none is.
   std::shared_ptr<const Opened> Held(absl::string_view build_id,
                                      const std::string* entry_dir);
   // Holds a binary just opened under a build ID (or the one another

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -269,11 +270,27 @@ absl::StatusOr<Store::Entry> Store::ReadEntry(
 absl::StatusOr<Store::Entry> Store::Find(absl::string_view build_id) const {
   absl::StatusOr<std::string> name = BuildIdFileName(build_id);
   if (!name.ok()) return name.status();
-  for (const char* sub : {"/binaries/", "/ids/"}) {
-    const std::string entry_dir = absl::StrCat(dir_, sub, *name);
-    struct stat st;
-    if (stat(entry_dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-      return ReadEntry(entry_dir);
+  const std::string published = absl::StrCat(dir_, "/binaries/", *name);
+  struct stat st;
+  if (stat(published.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return ReadEntry(published);
+  }
+  // Another build ID of an entry: its link names the entry's directory
+  // (../binaries/NAME), which is then the entry's one name, whichever ID
+  // found it.
+  char target[512];  // "../binaries/" and a name BuildIdFileName makes
+  const std::string link = absl::StrCat(dir_, "/ids/", *name);
+  const ssize_t length = readlink(link.c_str(), target, sizeof(target) - 1);
+  constexpr absl::string_view kPrefix = "../binaries/";
+  if (length > 0) {
+    const absl::string_view linked(target, static_cast<size_t>(length));
+    if (absl::StartsWith(linked, kPrefix) &&
+        linked.find('/', kPrefix.size()) == absl::string_view::npos) {
+      const std::string entry_dir =
+          absl::StrCat(dir_, "/binaries/", linked.substr(kPrefix.size()));
+      if (stat(entry_dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        return ReadEntry(entry_dir);
+      }
     }
   }
   return absl::NotFoundError(
