@@ -32,14 +32,16 @@ absl::Status RunRender(absl::Span<char* const> argv) {
   const absl::string_view contents(
       reinterpret_cast<const char*>((*file)->bytes().data()),
       (*file)->bytes().size());
-  render::RuntimeTextOptions text;
-  absl::StatusOr<Trace> trace = render::RenderCapture(
-      contents, [](const LoadedModule& m) { return m.path(); }, &text);
-  if (!trace.ok()) {
-    return absl::Status(trace.status().code(),
-                        absl::StrCat(*path, ": ", trace.status().message()));
+  Capture capture;
+  if (!capture.ParseFromArray(contents.data(),
+                              static_cast<int>(contents.size()))) {
+    return absl::DataLossError(
+        absl::StrCat(*path, ": not a complete Capture message"));
   }
-  return render::WriteThreadTrace(*trace, *format, text);
+  render::RuntimeTextOptions text;
+  const Trace trace = render::RenderCapture(
+      capture, contents, [](const LoadedModule& m) { return m.path(); }, &text);
+  return render::WriteThreadTrace(trace, *format, text);
 }
 
 }  // namespace gentrace::cli

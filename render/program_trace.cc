@@ -203,15 +203,10 @@ void AddCgoCaller(
 
 }  // namespace
 
-absl::StatusOr<Trace> RenderCapture(
-    absl::string_view contents,
+Trace RenderCapture(
+    const Capture& capture, absl::string_view contents,
     const std::function<std::string(const LoadedModule&)>& module_file,
     RuntimeTextOptions* text) {
-  Capture capture;
-  if (!capture.ParseFromArray(contents.data(),
-                              static_cast<int>(contents.size()))) {
-    return absl::DataLossError("not a complete Capture message");
-  }
   symtab::NativeModules modules;
   for (const LoadedModule& m : capture.modules()) {
     if (std::string file = module_file(m); !file.empty()) {

@@ -66,11 +66,12 @@ absl::StatusOr<Thread> UnwindCapture(std::unique_ptr<symtab::Binary> binary,
 // frames and the modules the process had loaded; in a Go program's C code,
 // the goroutine whose cgo call it was, with its memory), as `gentrace
 // render` prints it: the thread's frames named from the modules, and that
-// goroutine, C frames first. `module_file` names the file to read for each
+// goroutine, C frames first. `capture` is `contents` parsed (whose memory
+// is read as a target). `module_file` names the file to read for each
 // module the capture lists ("": none, its frames stay unnamed); `text`
 // gets the options its runtime text is printed with.
-absl::StatusOr<Trace> RenderCapture(
-    absl::string_view contents,
+Trace RenderCapture(
+    const Capture& capture, absl::string_view contents,
     const std::function<std::string(const LoadedModule&)>& module_file,
     RuntimeTextOptions* text);
 

@@ -55,13 +55,22 @@ int HttpStatus(absl::StatusCode code) {
   }
 }
 
+// What an answer in `format` (as the CLI's --format names it) is.
+std::string ContentTypeOf(absl::string_view format) {
+  if (format == "json") return "application/json";
+  if (format == "proto") return "application/x-protobuf";
+  if (format == "html") return "text/html; charset=utf-8";
+  if (format == "pprof") return "application/octet-stream";
+  return "text/plain; charset=utf-8";
+}
+
 // A message as the answer: its binary encoding for "proto", else its JSON.
 Reply MessageReply(int status, const google::protobuf::Message& message,
                    absl::string_view format) {
   Reply reply;
   reply.status = status;
   if (format == "proto") {
-    reply.content_type = "application/x-protobuf";
+    reply.content_type = ContentTypeOf(format);
     reply.body = message.SerializeAsString();
     return reply;
   }
@@ -366,29 +375,26 @@ Reply Service::Core(absl::string_view build_id, const std::string& staged_core,
   reply.body.assign(bytes, size);
   std::free(bytes);
   if (!written.ok()) return ErrorReply(written);
-  reply.content_type = options.format == "json"    ? "application/json"
-                       : options.format == "proto" ? "application/x-protobuf"
-                       : options.format == "html"  ? "text/html; charset=utf-8"
-                       : options.format == "pprof"
-                           ? "application/octet-stream"
-                           : "text/plain; charset=utf-8";
+  reply.content_type = ContentTypeOf(options.format);
   return reply;
 }
 
 Reply Service::Capture(absl::string_view build_id, absl::string_view capture,
                        absl::string_view format) {
-  absl::StatusOr<Store::Entry> entry = Find(build_id);
-  if (!entry.ok()) return ErrorReply(entry.status());
-  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
-      symtab::Binary::Open(entry->executable);
-  if (!binary.ok()) return ErrorReply(binary.status());
   if (::gentrace::Capture written;
       written.ParseFromArray(capture.data(),
                              static_cast<int>(capture.size())) &&
       written.native_frames_size() > 0) {
-    return RenderedCapture(**binary, entry->executable, written, capture,
-                           format);
+    absl::StatusOr<std::shared_ptr<const Opened>> opened = Open(build_id);
+    if (!opened.ok()) return ErrorReply(opened.status());
+    return RenderedCapture(**opened, written, capture, format);
   }
+  absl::StatusOr<Store::Entry> entry = Find(build_id);
+  if (!entry.ok()) return ErrorReply(entry.status());
+  // A Binary of its own: UnwindCapture attaches it to the capture.
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+      symtab::Binary::Open(entry->executable);
+  if (!binary.ok()) return ErrorReply(binary.status());
   absl::StatusOr<Thread> thread =
       render::UnwindCapture(*std::move(binary), capture);
   if (!thread.ok()) return ErrorReply(thread.status());
@@ -397,15 +403,15 @@ Reply Service::Capture(absl::string_view build_id, absl::string_view capture,
   if (!out.ok()) return ErrorReply(out.status());
   Reply reply;
   reply.body = *std::move(out);
-  if (format != "json") reply.content_type = "text/plain; charset=utf-8";
+  reply.content_type = ContentTypeOf(format);
   return reply;
 }
 
-Reply Service::RenderedCapture(const symtab::Binary& binary,
-                               const std::string& stored,
+Reply Service::RenderedCapture(const Opened& stored,
                                const ::gentrace::Capture& capture,
                                absl::string_view contents,
                                absl::string_view format) {
+  const symtab::Binary& binary = *stored.binary;
   // The module the stored binary is: the one whose frames its pclntab
   // knows. Only that module's file is read; paths of the process that
   // crashed name nothing here.
@@ -419,24 +425,18 @@ Reply Service::RenderedCapture(const symtab::Binary& binary,
     }
   }
   render::RuntimeTextOptions text;
-  absl::StatusOr<Trace> trace = render::RenderCapture(
-      contents,
+  const Trace trace = render::RenderCapture(
+      capture, contents,
       [&](const LoadedModule& m) {
-        return executable != nullptr && m.path() == executable->path() &&
-                       m.start() == executable->start()
-                   ? stored
-                   : std::string();
+        return &m == executable ? stored.entry.executable : std::string();
       },
       &text);
-  if (!trace.ok()) return ErrorReply(trace.status());
   absl::StatusOr<std::string> out =
-      render::ThreadTraceOutput(*trace, format, text);
+      render::ThreadTraceOutput(trace, format, text);
   if (!out.ok()) return ErrorReply(out.status());
   Reply reply;
   reply.body = *std::move(out);
-  reply.content_type = format == "json"    ? "application/json"
-                       : format == "proto" ? "application/x-protobuf"
-                                           : "text/plain; charset=utf-8";
+  reply.content_type = ContentTypeOf(format);
   return reply;
 }
 

@@ -136,9 +136,9 @@ class Service {
   // its use marked in the store (at most once a minute).
   absl::StatusOr<std::shared_ptr<const Opened>> Open(
       absl::string_view build_id);
-  // A capture the crash handler wrote, rendered against the stored binary
-  // (at `stored`) as the module it names.
-  Reply RenderedCapture(const symtab::Binary& binary, const std::string& stored,
+  // A capture the crash handler wrote (`capture`, parsed from `contents`),
+  // rendered against the stored binary as the module whose code it is.
+  Reply RenderedCapture(const Opened& stored,
                         const ::gentrace::Capture& capture,
                         absl::string_view contents, absl::string_view format);
   // The binary held open under a build ID (its BuildIdFileName), or (given
