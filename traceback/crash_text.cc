@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -27,6 +28,15 @@ std::string Fnv1a(const std::vector<absl::string_view>& names) {
     hash = (hash ^ '\n') * 0x100000001b3;
   }
   return absl::StrCat(absl::Hex(hash, absl::kZeroPad16));
+}
+
+// What GOTRACEBACK=single leaves out of a stack: the runtime's unexported
+// functions ("runtime.gopark", not "runtime.Goexit").
+bool IsUnexportedRuntimeFunction(absl::string_view name) {
+  constexpr absl::string_view kRuntime = "runtime.";
+  return absl::StartsWith(name, kRuntime) &&
+         !(name.size() > kRuntime.size() &&
+           absl::ascii_isupper(name[kRuntime.size()]));
 }
 
 }  // namespace
@@ -160,15 +170,15 @@ CrashText CrashTextReader::Read(absl::string_view raw) const {
     }
   }
   // The first goroutine with a frame outside the runtime (a signal report
-  // starts at the M's g0), from that frame on.
+  // starts at the M's g0), from that frame on, without the runtime's
+  // unexported functions anywhere: GOTRACEBACK=single hides them, system
+  // and crash print them, and the same crash groups as one at every level.
   std::vector<absl::string_view> names;
   for (const Goroutine& g : out.goroutines) {
     for (const Frame& frame : g.frames) {
       for (const Location& location : frame.locations) {
-        if (names.empty() && absl::StartsWith(location.function, "runtime.")) {
-          continue;
-        }
-        if (names.size() < kSignatureFunctions) {
+        if (names.size() < kSignatureFunctions &&
+            !IsUnexportedRuntimeFunction(location.function)) {
           names.push_back(location.function);
         }
       }

@@ -48,6 +48,7 @@
 #include "tests/testing/child_process.h"
 #include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
+#include "tests/testing/service_process.h"
 #include "tests/testing/shell_command.h"
 
 namespace gentrace {
@@ -71,18 +72,6 @@ constexpr const char* kBinaries[] = {
     "../foreign/go1.23/darwin-arm64/default",
     "../foreign/go1.23/windows-386/default",
 };
-
-// The sanitizers' options of this test (under --config=tsan, say), for
-// the servers it starts: a race there ends the server, and the test fails.
-std::vector<std::string> SanitizerEnvironment() {
-  std::vector<std::string> env;
-  for (const char* name : {"TSAN_OPTIONS", "ASAN_OPTIONS", "UBSAN_OPTIONS"}) {
-    if (const char* value = std::getenv(name)) {
-      env.push_back(absl::StrCat(name, "=", value));
-    }
-  }
-  return env;
-}
 
 struct Answer {
   int status = 0;
@@ -112,33 +101,22 @@ class ServiceTest : public ::testing::Test {
 
   void Start(const std::vector<std::string>& flags = {}) {
     std::vector<std::string> argv = {
-        "serve", "--listen=127.0.0.1:0", "--store=" + Store(),
+        "--store=" + Store(),
         "--upload-token-file=" + (dir_ / "token").string()};
     argv.insert(argv.end(), flags.begin(), flags.end());
-    ASSERT_TRUE(server_.Start(GentraceCommand(), argv, SanitizerEnvironment(),
-                              (dir_ / "serve.stderr").string()));
-    const std::string line = server_.ReadLine();
-    const size_t colon = line.rfind(':'), comma = line.find(',', colon);
-    ASSERT_TRUE(
-        colon != std::string::npos && comma != std::string::npos &&
-        absl::SimpleAtoi(line.substr(colon + 1, comma - colon - 1), &port_))
-        << line << ReadFileOrEmpty((dir_ / "serve.stderr").string());
+    const std::string url = gentrace::testing::StartService(
+        server_, argv, (dir_ / "serve.stderr").string());
+    ASSERT_TRUE(absl::SimpleAtoi(url.substr(url.rfind(':') + 1), &port_))
+        << url << ReadFileOrEmpty((dir_ / "serve.stderr").string());
   }
 
   // Replica B, with a store of its own and this server (A) upstream: its
   // URL ("" if it did not start).
   std::string StartReplica(gentrace::testing::ChildProcess& replica) {
-    if (!replica.Start(GentraceCommand(),
-                       {"serve", "--listen=127.0.0.1:0",
-                        "--store=" + (dir_ / "b").string(),
-                        "--debuginfod-urls=" + Url("")},
-                       SanitizerEnvironment(), (dir_ / "b.stderr").string())) {
-      return "";
-    }
-    const std::string line = replica.ReadLine();
-    const size_t start = line.find("http://"), end = line.find(',');
-    if (start == std::string::npos || end == std::string::npos) return "";
-    return line.substr(start, end - start);
+    return gentrace::testing::StartService(
+        replica,
+        {"--store=" + (dir_ / "b").string(), "--debuginfod-urls=" + Url("")},
+        (dir_ / "b.stderr").string());
   }
 
   std::string Store() const { return (dir_ / "store").string(); }

@@ -1,0 +1,3 @@
+module gentrace.dev/integrations/go/crashmonitor
+
+go 1.23

@@ -1,0 +1,37 @@
+#include "tests/testing/service_process.h"
+
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+#include "tests/testing/shell_command.h"
+
+namespace gentrace::testing {
+
+std::vector<std::string> SanitizerEnvironment() {
+  std::vector<std::string> env;
+  for (const char* name : {"TSAN_OPTIONS", "ASAN_OPTIONS", "UBSAN_OPTIONS"}) {
+    if (const char* value = std::getenv(name)) {
+      env.push_back(absl::StrCat(name, "=", value));
+    }
+  }
+  return env;
+}
+
+std::string StartService(ChildProcess& server,
+                         const std::vector<std::string>& flags,
+                         const std::string& stderr_path) {
+  std::vector<std::string> argv = {"serve", "--listen=127.0.0.1:0"};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  if (!server.Start(GentraceCommand(), argv, SanitizerEnvironment(),
+                    stderr_path)) {
+    return "";
+  }
+  // "gentrace serve: listening on http://127.0.0.1:PORT, store DIR"
+  const std::string line = server.ReadLine();
+  const size_t start = line.find("://"), end = line.find(',');
+  if (start == std::string::npos || end == std::string::npos) return "";
+  const size_t scheme = line.rfind(' ', start);
+  return line.substr(scheme + 1, end - scheme - 1);
+}
+
+}  // namespace gentrace::testing

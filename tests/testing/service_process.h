@@ -1,0 +1,24 @@
+#ifndef GENTRACE_TESTS_TESTING_SERVICE_PROCESS_H_
+#define GENTRACE_TESTS_TESTING_SERVICE_PROCESS_H_
+
+#include <string>
+#include <vector>
+
+#include "tests/testing/child_process.h"
+
+namespace gentrace::testing {
+
+// The sanitizers' options of the test (under --config=tsan, say), for the
+// servers it starts: a race there ends the server, and the test fails.
+std::vector<std::string> SanitizerEnvironment();
+
+// Starts `gentrace serve --listen=127.0.0.1:0 FLAGS...` as `server`, its
+// stderr to `stderr_path`: the URL it says it listens on
+// ("http://127.0.0.1:PORT"), or "" if it did not start.
+std::string StartService(ChildProcess& server,
+                         const std::vector<std::string>& flags,
+                         const std::string& stderr_path);
+
+}  // namespace gentrace::testing
+
+#endif  // GENTRACE_TESTS_TESTING_SERVICE_PROCESS_H_
