@@ -127,6 +127,17 @@ struct ArchInfo {
   // MOVD $-96(R15), R15): bytes from its SP up to its C caller's; 0 where
   // the pcsp table holds it. The same in every release from go1.13.
   int crosscall2_frame_size = 0;
+  // How Breakpad names the processor (a symbol file's MODULE line, as its
+  // dump_syms writes it; "unknown" where it has none) and, where its stack
+  // walker takes STACK CFI rules, the stack pointer, link register and Go
+  // frame pointer in them (empty: no CFI walker, no link register, no
+  // frame pointer kept at a fixed place from the CFA).
+  struct Breakpad {
+    absl::string_view cpu;
+    absl::string_view cfi_sp;
+    absl::string_view cfi_lr;
+    absl::string_view cfi_fp;
+  } breakpad;
 };
 
 // The table, one row per GOARCH.

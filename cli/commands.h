@@ -54,6 +54,7 @@ absl::StatusOr<render::TraceOutputOptions> OutputOptions(
 // writing results to stdout. A returned error is printed by main.
 absl::Status RunSymbolize(absl::Span<char* const> argv);
 absl::Status RunFuncs(absl::Span<char* const> argv);
+absl::Status RunBreakpadSyms(absl::Span<char* const> argv);
 absl::Status RunInfo(absl::Span<char* const> argv);
 absl::Status RunCore(absl::Span<char* const> argv);
 absl::Status RunUnwind(absl::Span<char* const> argv);

@@ -26,6 +26,9 @@ constexpr char kUsage[] =
     "      [--index=FILE|none]\n"
     "      fills in functions and lines (inlined calls included) of a pprof\n"
     "      profile's locations in the binary's mappings (by build ID).\n"
+    "  breakpad-syms --binary=PATH\n"
+    "      Breakpad's symbol file of the binary (FUNC, line, INLINE, PUBLIC\n"
+    "      and STACK CFI records from the pclntab), for minidump_stackwalk.\n"
     "  funcs --binary=PATH\n"
     "      every function: entry, end, funcID, flags, args size, name.\n"
     "  info --binary=PATH [--format=text|json]\n"
@@ -102,6 +105,8 @@ int main(int argc, char** argv) {
     status = gentrace::cli::RunServe(rest);
   } else if (std::strcmp(argv[1], "store") == 0) {
     status = gentrace::cli::RunStore(rest);
+  } else if (std::strcmp(argv[1], "breakpad-syms") == 0) {
+    status = gentrace::cli::RunBreakpadSyms(rest);
   } else if (std::strcmp(argv[1], "funcs") == 0) {
     status = gentrace::cli::RunFuncs(rest);
   } else if (std::strcmp(argv[1], "info") == 0) {

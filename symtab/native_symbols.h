@@ -42,6 +42,8 @@ class NativeSymbols {
   // The source position of the instruction at `address`, if DWARF says.
   std::optional<Line> FindLine(uint64_t address) const;
   bool has_dwarf() const { return dwarf_ != nullptr; }
+  // Every function, by address.
+  const std::vector<Function>& functions() const { return functions_; }
   size_t size() const { return functions_.size(); }
 
  private:

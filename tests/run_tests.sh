@@ -46,6 +46,8 @@ bash tests/fixtures/build_cpu_profiles.sh "$fixtures/cpuprofile" || esbuild_stat
 bash tests/fixtures/build_report_cores.sh "$fixtures/reports" || esbuild_status=$?
 # A cgo program crashed in C and in a callback, for six GOARCHes (tests/go/cgo).
 bash tests/fixtures/build_cgo_programs.sh "$fixtures/cgo" || esbuild_status=$?
+# Breakpad's tools, and minidumps its writer made of crashing Go programs.
+bash tests/fixtures/build_breakpad.sh "$fixtures/breakpad" || esbuild_status=$?
 # Go programs crashing under integrations/go/crashmonitor (Go 1.23-1.27).
 bash tests/fixtures/build_crash_monitor.sh "$fixtures/crashmonitor" || esbuild_status=$?
 # Deep stacks for bench/unwind_benchmark.cc (a few seconds).

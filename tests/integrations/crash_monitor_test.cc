@@ -18,9 +18,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -29,6 +27,7 @@
 #include "symtab/printed_name.h"
 #include "tests/testing/child_process.h"
 #include "tests/testing/fixtures.h"
+#include "tests/testing/runtime_report.h"
 #include "tests/testing/service_process.h"
 #include "tests/testing/shell_command.h"
 
@@ -36,63 +35,13 @@ namespace gentrace {
 namespace {
 
 namespace fs = std::filesystem;
+using gentrace::testing::PrintedBlock;
+using gentrace::testing::PrintedFrame;
 using gentrace::testing::ReadFileOrEmpty;
+using gentrace::testing::ReadRuntimeReport;
 using gentrace::testing::RunShellCommand;
 
 constexpr const char* kModes[] = {"panic", "nil", "maps", "deadlock", "quit"};
-
-// A frame as the runtime printed it: "function file:line", and its pc=
-// (0 for an inlined call, or without GOTRACEBACK=system).
-struct PrintedFrame {
-  std::string frame;
-  uint64_t pc = 0;
-};
-
-// A goroutine block of a runtime report, in the order printed (a
-// `runtime stack:` as goroutine 0, as the trace has it; a goroutine may be
-// printed twice, when two threads throw at once).
-struct PrintedBlock {
-  int64_t id = 0;
-  std::vector<PrintedFrame> frames;
-};
-
-std::vector<PrintedBlock> ReadReport(const std::string& text) {
-  std::vector<PrintedBlock> report;
-  const std::vector<std::string> lines = absl::StrSplit(text, '\n');
-  std::vector<PrintedFrame>* block = nullptr;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const std::string& line = lines[i];
-    int64_t id = 0;
-    if (absl::StartsWith(line, "goroutine ") && absl::EndsWith(line, ":") &&
-        absl::SimpleAtoi(line.substr(10, line.find(' ', 10) - 10), &id)) {
-      block = &report.emplace_back(PrintedBlock{id, {}}).frames;
-      continue;
-    }
-    if (line == "runtime stack:") {
-      block = &report.emplace_back().frames;
-      continue;
-    }
-    if (line.empty()) block = nullptr;
-    const bool position_follows =
-        i + 1 < lines.size() && absl::StartsWith(lines[i + 1], "\t");
-    if (block == nullptr || !position_follows || line[0] == '\t') continue;
-    const std::string position = lines[++i].substr(1);
-    if (absl::StartsWith(line, "created by ")) continue;
-    // The runtime prints runtime.gopanic as "panic".
-    std::string function = line.substr(0, line.rfind('('));
-    if (function == "panic") function = "runtime.gopanic";
-    PrintedFrame frame;
-    frame.frame =
-        absl::StrCat(function, " ", position.substr(0, position.find(' ')));
-    const size_t pc = position.find(" pc=0x");
-    if (pc != std::string::npos) {
-      EXPECT_TRUE(absl::SimpleHexAtoi(position.substr(pc + 6), &frame.pc))
-          << position;
-    }
-    block->push_back(frame);
-  }
-  return report;
-}
 
 // The trace's frames as the runtime prints them: each physical frame's
 // inlined calls first, its pc on the physical one.
@@ -218,7 +167,7 @@ TEST_P(CrashMonitorTest, TracesWhatTheRuntimeReported) {
 
     const Trace trace = ParseTrace(Read(mode + ".json"));
     EXPECT_EQ(trace.notes_size(), 0) << trace.notes(0);
-    const std::vector<PrintedBlock> report = ReadReport(text);
+    const std::vector<PrintedBlock> report = ReadRuntimeReport(text);
     ASSERT_FALSE(report.empty()) << text;
     ASSERT_EQ(trace.goroutines_size(), report.size());
     for (size_t i = 0; i < report.size(); ++i) {

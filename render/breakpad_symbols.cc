@@ -1,0 +1,364 @@
+#include "render/breakpad_symbols.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "arch/arch.h"
+#include "symtab/func_id.h"
+#include "symtab/native_symbols.h"
+#include "symtab/pc_value_table.h"
+#include "symtab/pclntab.h"
+
+namespace gentrace::render {
+namespace {
+
+using Guid = std::array<uint8_t, 16>;
+
+// Folds bytes into 16 by XOR, 16 at a time: how Breakpad identifies an ELF
+// file without a build ID (from the first 4 KiB of its .text).
+Guid Fold(absl::string_view bytes) {
+  Guid guid{};
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    guid[i % guid.size()] ^= static_cast<uint8_t>(bytes[i]);
+  }
+  return guid;
+}
+
+std::string UpperHex(absl::Span<const uint8_t> bytes) {
+  std::string hex;
+  for (uint8_t b : bytes) absl::StrAppend(&hex, absl::Hex(b, absl::kZeroPad2));
+  return absl::AsciiStrToUpper(hex);
+}
+
+// The GUID's first three fields as the big-endian numbers Breakpad's
+// processor reads them as, then age 0.
+std::string ModuleId(Guid guid) {
+  std::reverse(guid.begin(), guid.begin() + 4);
+  std::reverse(guid.begin() + 4, guid.begin() + 6);
+  std::reverse(guid.begin() + 6, guid.begin() + 8);
+  return UpperHex(guid) + "0";
+}
+
+absl::Span<const uint8_t> Bytes(absl::string_view text) {
+  return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
+}
+
+// Where the module starts: the first loadable segment's address less its
+// file offset (dump_syms' load address), at a page boundary (a PE's
+// sections are placed apart in the file and in memory).
+uint64_t ModuleBase(const symtab::ElfFile& elf) {
+  for (const symtab::ElfSegment& segment : elf.segments()) {
+    if (segment.type == 1 /* PT_LOAD */ && segment.vaddr >= segment.offset) {
+      return (segment.vaddr - segment.offset) & ~uint64_t{0xfff};
+    }
+  }
+  return 0;
+}
+
+// Deduplicated names numbered in order of first use.
+class Numbering {
+ public:
+  uint32_t Of(absl::string_view name) {
+    auto [it, added] = numbers_.try_emplace(
+        std::string(name), static_cast<uint32_t>(names_.size()));
+    if (added) names_.push_back(&it->first);
+    return it->second;
+  }
+  void Write(absl::string_view record, std::string* out) const {
+    for (size_t i = 0; i < names_.size(); ++i) {
+      absl::StrAppend(out, record, " ", i, " ", *names_[i], "\n");
+    }
+  }
+
+ private:
+  // A map's nodes stay put: names_ points at its keys.
+  std::map<std::string, uint32_t> numbers_;
+  std::vector<const std::string*> names_;
+};
+
+// Address ranges, adjacent ones joined.
+class Ranges {
+ public:
+  void Add(uint64_t start, uint64_t end) {
+    if (!ranges_.empty() && ranges_.back().second == start) {
+      ranges_.back().second = end;
+    } else {
+      ranges_.emplace_back(start, end);
+    }
+  }
+  const std::vector<std::pair<uint64_t, uint64_t>>& ranges() const {
+    return ranges_;
+  }
+
+ private:
+  std::vector<std::pair<uint64_t, uint64_t>> ranges_;
+};
+
+// A function's inline tree as Breakpad records it: each inlined call by
+// its origin (the inlined function) and call site, with the ranges where
+// it is on the stack.
+struct InlinedCall {
+  Ranges ranges;
+  std::map<std::tuple<uint32_t, uint32_t, int32_t>,
+           std::unique_ptr<InlinedCall>>
+      calls;  // by (origin, call file, call line)
+};
+
+void WriteInlinedCalls(const InlinedCall& parent, int depth, uint64_t base,
+                       std::string* out) {
+  for (const auto& [key, call] : parent.calls) {
+    const auto& [origin, file, line] = key;
+    absl::StrAppend(out, "INLINE ", depth, " ", line, " ", file, " ", origin);
+    for (const auto& [start, end] : call->ranges.ranges()) {
+      absl::StrAppend(out, " ", absl::Hex(start - base), " ",
+                      absl::Hex(end - start));
+    }
+    out->push_back('\n');
+    WriteInlinedCalls(*call, depth + 1, base, out);
+  }
+}
+
+// Whether the runtime's unwinder ends a walk at this function: the top of
+// a goroutine or thread, or a function that switches stacks (its frame
+// size says nothing of its caller's).
+bool EndsTheWalk(const symtab::Func& func) {
+  using symtab::FuncId;
+  const FuncId id = func.func_id();
+  if ((func.flags() & symtab::kFuncFlagTopFrame) || id == FuncId::kGoexit ||
+      id == FuncId::kMstart || id == FuncId::kRt0Go) {
+    return true;
+  }
+  return id == FuncId::kMcall || id == FuncId::kMorestack ||
+         id == FuncId::kSystemstack ||
+         ((func.flags() & symtab::kFuncFlagSpWrite) &&
+          id != FuncId::kCgocallback);
+}
+
+}  // namespace
+
+absl::StatusOr<BreakpadModule> BreakpadModuleOf(const symtab::Binary& binary) {
+  if (binary.arch() == nullptr) {
+    return absl::FailedPreconditionError("no architecture Go builds for");
+  }
+  BreakpadModule module;
+  module.cpu = std::string(binary.arch()->breakpad.cpu);
+  const std::string& path = binary.path();
+  module.name = path.substr(path.find_last_of('/') + 1);
+  const absl::string_view format = binary.format();
+  if (format == "ELF") {
+    module.os = "Linux";
+    Guid guid{};
+    if (!binary.gnu_build_id().empty()) {
+      const std::string id = absl::HexStringToBytes(binary.gnu_build_id());
+      std::copy_n(Bytes(id).begin(), std::min(id.size(), guid.size()),
+                  guid.begin());
+      module.code_id = UpperHex(Bytes(id));
+    } else {
+      const symtab::ElfSection* text = binary.elf().FindSection(".text");
+      std::optional<symtab::ByteReader> bytes =
+          text != nullptr ? binary.elf().SectionData(*text) : std::nullopt;
+      if (!bytes || bytes->size() == 0) {
+        return absl::FailedPreconditionError(
+            "no GNU build ID and no .text to identify the module by");
+      }
+      const absl::Span<const uint8_t> data = bytes->data();
+      guid = Fold(
+          absl::string_view(reinterpret_cast<const char*>(data.data()),
+                            std::min<size_t>(data.size(), 4096) & ~size_t{15}));
+      module.code_id = UpperHex(guid);
+    }
+    module.id = ModuleId(guid);
+    return module;
+  }
+  module.os = format == "PE" ? "windows" : "mac";
+  if (!binary.native_id().empty()) {
+    // A PE's is the GUID and age as Windows prints them; a Mach-O's UUID
+    // takes age 0.
+    module.id = absl::AsciiStrToUpper(binary.native_id());
+    if (format != "PE") module.id += "0";
+  } else {
+    module.id = ModuleId(Fold(binary.go_build_id()));
+  }
+  return module;
+}
+
+// The STACK CFI rules of a Go function: for each run of its pcsp table,
+// the CFA (the caller's SP) from this frame's SP and size, and the return
+// address: pushed by the call below the CFA (x86), or in the link register
+// until the prologue has saved it at 0(SP).
+void AppendStackCfi(const symtab::Func& func, const arch::ArchInfo& arch,
+                    uint64_t base, std::string* out) {
+  const arch::ArchInfo::Breakpad& names = arch.breakpad;
+  if (names.cfi_sp.empty()) return;
+  const int pushed = arch.uses_lr ? 0 : arch.ptr_size;
+  const bool ends = EndsTheWalk(func);
+  auto rules = [&](int32_t delta) {
+    const int64_t cfa = int64_t{delta} + pushed;
+    std::string text = absl::StrCat(".cfa: ", names.cfi_sp, " ", cfa, " +");
+    if (ends) {
+      absl::StrAppend(&text, " .ra: 0");
+    } else if (!arch.uses_lr) {
+      absl::StrAppend(&text, " .ra: .cfa -", arch.ptr_size, " + ^");
+    } else if (delta == 0) {
+      absl::StrAppend(&text, " .ra: ", names.cfi_lr);
+    } else {
+      absl::StrAppend(&text, " .ra: .cfa -", delta, " + ^");
+    }
+    // A frame that has pushed more than the return address keeps the
+    // caller's frame pointer just below it (Go 1.21+ pushes it first; up
+    // to 1.20 the prologue allocates the frame, then stores it there, one
+    // instruction later); a frameless one, and every frame before its
+    // prologue and after its epilogue, leaves it be.
+    if (!names.cfi_fp.empty()) {
+      absl::StrAppend(&text, " ", names.cfi_fp, ": ");
+      if (delta >= arch.ptr_size) {
+        absl::StrAppend(&text, ".cfa -", 2 * arch.ptr_size, " + ^");
+      } else {
+        absl::StrAppend(&text, names.cfi_fp);
+      }
+    }
+    return text;
+  };
+  symtab::PcValueTable table = func.SpDeltaTable();
+  bool first = true;
+  int32_t last = 0;
+  while (table.Next()) {
+    const int32_t delta = table.value();
+    // (A negative delta: syscall.rawVforkSyscall pops its own return
+    // address.)
+    if (delta + pushed < 0 || delta % arch.ptr_size != 0 ||
+        table.start_pc() >= func.end()) {
+      break;  // not a frame this walk can use; Breakpad falls back
+    }
+    if (first) {
+      absl::StrAppend(out, "STACK CFI INIT ", absl::Hex(func.entry() - base),
+                      " ", absl::Hex(func.end() - func.entry()), " ",
+                      rules(delta), "\n");
+    } else if (delta != last) {
+      absl::StrAppend(out, "STACK CFI ", absl::Hex(table.start_pc() - base),
+                      " ", rules(delta), "\n");
+    }
+    first = false;
+    last = delta;
+  }
+}
+
+absl::Status WriteBreakpadSymbols(
+    const symtab::Binary& binary,
+    absl::FunctionRef<void(absl::string_view)> sink) {
+  absl::StatusOr<BreakpadModule> module = BreakpadModuleOf(binary);
+  if (!module.ok()) return module.status();
+  if (binary.load_bias() != 0) {
+    return absl::InvalidArgumentError(
+        "symbols are written from the binary as linked, not as loaded");
+  }
+  const symtab::Pclntab& table = binary.pclntab();
+  const arch::ArchInfo& arch = *binary.arch();
+  const uint64_t base = ModuleBase(binary.elf());
+
+  Numbering files, origins;
+  std::string functions;  // FUNC, line and INLINE records
+  std::string cfi;        // STACK CFI records
+  std::vector<symtab::SourceFrame> chain;
+  std::vector<std::pair<uint64_t, uint64_t>> go_text;
+  for (uint32_t i = 0; i < table.num_funcs(); ++i) {
+    absl::StatusOr<symtab::Func> func = table.FuncAt(i);
+    if (!func.ok()) continue;  // a gap between text sections, or corrupt
+    absl::StatusOr<absl::string_view> name = func->Name();
+    if (!name.ok() || func->end() <= func->entry() || func->entry() < base) {
+      continue;
+    }
+    go_text.emplace_back(func->entry(), func->end());
+    absl::StrAppend(&functions, "FUNC ", absl::Hex(func->entry() - base), " ",
+                    absl::Hex(func->end() - func->entry()), " 0 ", *name, "\n");
+    std::string lines;
+    InlinedCall tree;
+    uint64_t line_start = 0, line_end = 0;
+    uint32_t line_file = 0;
+    int32_t line = -1;
+    auto flush_line = [&] {
+      if (line >= 0 && line_end > line_start) {
+        absl::StrAppend(&lines, absl::Hex(line_start - base), " ",
+                        absl::Hex(line_end - line_start), " ", line, " ",
+                        line_file, "\n");
+      }
+    };
+    // A function whose tables do not decode keeps its FUNC record alone.
+    (void)table.ForEachRun(*func, [&](uint64_t start, uint64_t end) {
+      chain.clear();
+      if (!table.Symbolize(*func, start, &chain).ok() || chain.empty()) return;
+      const symtab::SourceFrame& innermost = chain.front();
+      const uint32_t file = files.Of(innermost.file);
+      if (file != line_file || innermost.line != line || start != line_end) {
+        flush_line();
+        line_start = start;
+        line_file = file;
+        line = innermost.line;
+      }
+      line_end = end;
+      // chain: inlined calls innermost first, the physical function last;
+      // each call sits at the position of the frame outside it.
+      InlinedCall* parent = &tree;
+      for (size_t k = chain.size() - 1; k-- > 0;) {
+        const auto key =
+            std::make_tuple(origins.Of(chain[k].function),
+                            files.Of(chain[k + 1].file), chain[k + 1].line);
+        std::unique_ptr<InlinedCall>& call = parent->calls[key];
+        if (call == nullptr) call = std::make_unique<InlinedCall>();
+        call->ranges.Add(start, end);
+        parent = call.get();
+      }
+    });
+    flush_line();
+    WriteInlinedCalls(tree, 0, base, &functions);
+    functions += lines;
+    AppendStackCfi(*func, arch, base, &cfi);
+  }
+
+  std::string out = absl::StrCat("MODULE ", module->os, " ", module->cpu, " ",
+                                 module->id, " ", module->name, "\n");
+  if (!module->code_id.empty()) {
+    absl::StrAppend(&out, "INFO CODE_ID ", module->code_id, "\n");
+  }
+  files.Write("FILE", &out);
+  origins.Write("INLINE_ORIGIN", &out);
+  sink(out);
+  sink(functions);
+  functions.clear();
+
+  // Native functions: the ELF symbols outside every Go function (a cgo
+  // program's C code; none in a stripped binary).
+  out.clear();
+  if (binary.format() == "ELF") {
+    if (absl::StatusOr<std::unique_ptr<symtab::NativeSymbols>> native =
+            symtab::NativeSymbols::Open(binary.path());
+        native.ok()) {
+      std::sort(go_text.begin(), go_text.end());
+      for (const symtab::NativeSymbols::Function& f : (*native)->functions()) {
+        auto after = std::upper_bound(go_text.begin(), go_text.end(),
+                                      std::make_pair(f.address, UINT64_MAX));
+        const bool in_go =
+            after != go_text.begin() && f.address < std::prev(after)->second;
+        if (in_go || f.address < base || f.name.empty()) continue;
+        absl::StrAppend(&out, "PUBLIC ", absl::Hex(f.address - base), " 0 ",
+                        f.name, "\n");
+      }
+    }
+  }
+  sink(out);
+  sink(cfi);
+  return absl::OkStatus();
+}
+
+}  // namespace gentrace::render

@@ -1,0 +1,3 @@
+module gentrace.test/breakpad
+
+go 1.19

@@ -1,0 +1,280 @@
+// Breakpad's own tools on gentrace's symbol files (gentrace breakpad-syms):
+// tests/go/breakpad, built by Go 1.19 to 1.27 as is and stripped, crashed
+// with Breakpad's ExceptionHandler linked in (tests/fixtures/
+// build_breakpad.sh), which wrote a minidump before the Go runtime printed
+// its report. Breakpad's minidump_stackwalk, given gentrace's file, walks
+// the crashing thread by its STACK CFI rules and names every frame as the
+// runtime printed it (function, file:line, the inlined call), from the
+// faulting function to runtime.goexit, stripped binaries too; the module ID
+// is the one Breakpad's writer gave the module. Where dump_syms reads the
+// Go linker's DWARF (the unstripped builds), gentrace's CFA at every address
+// and its lines agree with it. The frames minidump_stackwalk gets right
+// with dump_syms' own file and with none are printed for comparison.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "gtest/gtest.h"
+#include "tests/testing/fixtures.h"
+#include "tests/testing/runtime_report.h"
+#include "tests/testing/shell_command.h"
+
+namespace gentrace {
+namespace {
+
+namespace fs = std::filesystem;
+using gentrace::testing::ReadFileOrEmpty;
+using gentrace::testing::RunShellCommand;
+
+// The frames of the crashing thread in `minidump_stackwalk -m` output, as
+// "function file:line" ("" for a frame it could not name).
+std::vector<std::string> CrashingThreadFrames(const std::string& output) {
+  std::vector<std::string> frames;
+  std::string crashed;
+  for (absl::string_view line : absl::StrSplit(output, '\n')) {
+    const std::vector<std::string> fields = absl::StrSplit(line, '|');
+    if (fields.size() == 4 && fields[0] == "Crash") crashed = fields[3];
+    if (fields.size() == 7 && fields[0] == crashed) {
+      absl::string_view file = fields[4];
+      absl::ConsumePrefix(&file, "./");  // dump_syms' files from DWARF
+      frames.push_back(fields[3].empty() ? ""
+                                         : absl::StrCat(fields[3], " ", file,
+                                                        ":", fields[5]));
+    }
+  }
+  return frames;
+}
+
+// How many of `expected` appear in `got` in order (their longest common
+// subsequence): the frames a walk got right.
+size_t FramesRight(const std::vector<std::string>& got,
+                   const std::vector<std::string>& expected) {
+  std::vector<std::vector<size_t>> common(
+      got.size() + 1, std::vector<size_t>(expected.size() + 1));
+  for (size_t i = 1; i <= got.size(); ++i) {
+    for (size_t j = 1; j <= expected.size(); ++j) {
+      common[i][j] = got[i - 1] == expected[j - 1]
+                         ? common[i - 1][j - 1] + 1
+                         : std::max(common[i - 1][j], common[i][j - 1]);
+    }
+  }
+  return common[got.size()][expected.size()];
+}
+
+// The MODULE line's ID.
+std::string ModuleId(const std::string& symbols) {
+  const std::vector<std::string> fields =
+      absl::StrSplit(symbols.substr(0, symbols.find('\n')), ' ');
+  return fields.size() >= 5 ? fields[3] : "";
+}
+
+// A function's STACK CFI: its size and its CFA rule ("REG N +") from each
+// address on.
+struct FunctionCfi {
+  uint64_t size = 0;
+  std::map<uint64_t, std::string> cfa;
+};
+
+std::map<uint64_t, FunctionCfi> CfiByFunction(const std::string& symbols) {
+  std::map<uint64_t, FunctionCfi> functions;
+  FunctionCfi* current = nullptr;
+  for (absl::string_view line : absl::StrSplit(symbols, '\n')) {
+    if (!absl::ConsumePrefix(&line, "STACK CFI ")) continue;
+    const bool init = absl::ConsumePrefix(&line, "INIT ");
+    const std::vector<absl::string_view> fields = absl::StrSplit(line, ' ');
+    const size_t cfa = line.find(".cfa: ");
+    uint64_t address = 0, size = 0;
+    if (fields.size() < 2 || !absl::SimpleHexAtoi(fields[0], &address) ||
+        (init && !absl::SimpleHexAtoi(fields[1], &size))) {
+      continue;
+    }
+    if (init) current = &functions[address];
+    if (current == nullptr || cfa == absl::string_view::npos) continue;
+    if (init) current->size = size;
+    const absl::string_view rule = line.substr(cfa + 6);
+    current->cfa[address] = std::string(rule.substr(0, rule.find(" +") + 2));
+  }
+  return functions;
+}
+
+// The rule in force at `address`.
+std::string RuleAt(const std::map<uint64_t, std::string>& rules,
+                   uint64_t address) {
+  auto it = rules.upper_bound(address);
+  return it == rules.begin() ? "" : std::prev(it)->second;
+}
+
+// A line record: where it starts, its size and "file:line" (a leading
+// "./" of DWARF's file names dropped).
+struct LineRecord {
+  uint64_t size = 0;
+  std::string line;
+};
+
+std::map<uint64_t, LineRecord> LineRecords(const std::string& symbols) {
+  std::map<std::string, std::string> files;
+  std::map<uint64_t, LineRecord> lines;
+  for (absl::string_view line : absl::StrSplit(symbols, '\n')) {
+    const std::vector<absl::string_view> fields =
+        absl::StrSplit(line, absl::MaxSplits(' ', 2));
+    if (fields.size() == 3 && fields[0] == "FILE") {
+      absl::string_view name = fields[2];
+      absl::ConsumePrefix(&name, "./");
+      files[std::string(fields[1])] = std::string(name);
+      continue;
+    }
+    const std::vector<std::string> record = absl::StrSplit(line, ' ');
+    uint64_t address = 0, size = 0;
+    if (record.size() == 4 && !line.empty() && absl::ascii_isxdigit(line[0]) &&
+        !absl::ascii_isupper(line[0]) &&
+        absl::SimpleHexAtoi(record[0], &address) &&
+        absl::SimpleHexAtoi(record[1], &size)) {
+      lines[address] = {size, absl::StrCat(files[record[3]], ":", record[2])};
+    }
+  }
+  return lines;
+}
+
+class BreakpadTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    const std::optional<std::string> root = gentrace::testing::FixturesRoot();
+    if (!root) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
+    tools_ = absl::StrCat(*root, "/breakpad/bin/");
+    build_ = absl::StrCat(*root, "/breakpad/", GetParam(), "/");
+    if (!fs::exists(build_ + "prog.dmp")) GTEST_SKIP() << "no " << build_;
+    dir_ = fs::path(::testing::TempDir()) / "breakpad" / GetParam();
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+
+  // minidump_stackwalk's crashing thread with `symbols` (none if empty)
+  // as the module's symbol file.
+  std::vector<std::string> Walk(const std::string& name,
+                                const std::string& symbols) {
+    const fs::path store = dir_ / name;
+    if (!symbols.empty()) {
+      const fs::path at = store / "prog" / ModuleId(symbols);
+      fs::create_directories(at);
+      std::ofstream(at / "prog.sym") << symbols;
+    }
+    return CrashingThreadFrames(RunShellCommand(
+        dir_.string(), absl::StrCat(tools_, "minidump_stackwalk -m ", build_,
+                                    "prog.dmp ", store.string())));
+  }
+
+  std::string tools_, build_;
+  fs::path dir_;
+};
+
+TEST_P(BreakpadTest, StackwalkNamesTheFramesTheRuntimePrinted) {
+  // The runtime's goroutine 1, from the faulting function on.
+  const std::vector<gentrace::testing::PrintedBlock> report =
+      gentrace::testing::ReadRuntimeReport(
+          ReadFileOrEmpty(build_ + "prog.crash.txt"));
+  ASSERT_FALSE(report.empty());
+  std::vector<std::string> printed;
+  for (const gentrace::testing::PrintedFrame& frame : report[0].frames) {
+    if (absl::StartsWith(frame.frame, "main.deref ") || !printed.empty()) {
+      printed.push_back(frame.frame);
+    }
+  }
+  ASSERT_EQ(printed.size(), 10u) << "deref, lookup, crash, 4 x run, main, "
+                                    "runtime.main, runtime.goexit";
+
+  const std::string symbols = RunShellCommand(
+      dir_.string(), absl::StrCat(gentrace::testing::GentraceCommand(),
+                                  " breakpad-syms --binary=", build_, "prog"));
+  const std::vector<std::string> walked = Walk("gentrace", symbols);
+  EXPECT_EQ(walked, printed);
+  // The module ID is the one Breakpad's writer recorded for the module.
+  EXPECT_TRUE(absl::StrContains(
+      RunShellCommand(
+          dir_.string(),
+          absl::StrCat(tools_, "minidump_stackwalk -m ", build_, "prog.dmp")),
+      absl::StrCat("|prog|", ModuleId(symbols), "|")))
+      << ModuleId(symbols);
+
+  const std::string theirs = ReadFileOrEmpty(build_ + "prog.dump_syms.sym");
+  const size_t with_theirs =
+      theirs.empty() ? 0 : FramesRight(Walk("dump_syms", theirs), printed);
+  const size_t with_none = FramesRight(Walk("none", ""), printed);
+  std::cout << "frames right of " << printed.size() << ": gentrace "
+            << FramesRight(walked, printed) << ", dump_syms " << with_theirs
+            << ", no symbols " << with_none << "\n";
+  RecordProperty("dump_syms_frames_right", static_cast<int>(with_theirs));
+  RecordProperty("no_symbols_frames_right", static_cast<int>(with_none));
+
+  if (!absl::StrContains(GetParam(), "default")) return;
+  // Where dump_syms reads the linker's DWARF (.debug_frame, .debug_line).
+  ASSERT_EQ(ModuleId(theirs), ModuleId(symbols));
+  // Every Go function both describe (the C functions of the cgo runtime
+  // are dump_syms' alone), at every address where either's CFA changes.
+  const std::map<uint64_t, FunctionCfi> ours_cfi = CfiByFunction(symbols);
+  const std::map<uint64_t, FunctionCfi> theirs_cfi = CfiByFunction(theirs);
+  int functions = 0, rules = 0;
+  for (const auto& [entry, ours] : ours_cfi) {
+    const auto theirs_function = theirs_cfi.find(entry);
+    if (theirs_function == theirs_cfi.end()) continue;
+    ++functions;
+    for (const auto* cfa : {&ours.cfa, &theirs_function->second.cfa}) {
+      for (const auto& [address, rule] : *cfa) {
+        if (address >=
+            entry + std::min(ours.size, theirs_function->second.size)) {
+          continue;  // dump_syms' ranges end at the last instruction
+        }
+        EXPECT_EQ(RuleAt(ours.cfa, address),
+                  RuleAt(theirs_function->second.cfa, address))
+            << "at 0x" << std::hex << address;
+        ++rules;
+      }
+    }
+  }
+  EXPECT_GT(functions, 1000);
+  // Every line record of ours that starts inside one of dump_syms'.
+  const std::map<uint64_t, LineRecord> ours_lines = LineRecords(symbols);
+  const std::map<uint64_t, LineRecord> theirs_lines = LineRecords(theirs);
+  int lines_same = 0, lines_differ = 0;
+  for (const auto& [address, record] : ours_lines) {
+    auto theirs_record = theirs_lines.upper_bound(address);
+    if (theirs_record == theirs_lines.begin()) continue;
+    --theirs_record;
+    if (address >= theirs_record->first + theirs_record->second.size) continue;
+    (theirs_record->second.line == record.line ? lines_same : lines_differ)++;
+  }
+  std::cout << functions << " functions' CFI compared at " << rules
+            << " addresses; line records: " << lines_same << " as dump_syms', "
+            << lines_differ << " not\n";
+  // DWARF's line table marks a few statement boundaries the pclntab does
+  // not; nothing more.
+  EXPECT_LT(lines_differ * 1000, lines_same) << lines_differ;
+}
+
+INSTANTIATE_TEST_SUITE_P(Builds, BreakpadTest,
+                         ::testing::Values("go1.19/default", "go1.19/stripped",
+                                           "go1.21/default", "go1.21/stripped",
+                                           "go1.22/default", "go1.22/stripped",
+                                           "go1.23/default", "go1.23/stripped",
+                                           "go1.24/default", "go1.24/stripped",
+                                           "go1.25/default", "go1.25/stripped",
+                                           "go1.26/default", "go1.26/stripped",
+                                           "go1.27/default", "go1.27/stripped"),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param;
+                           for (char& c : name) {
+                             if (c == '.' || c == '/') c = '_';
+                           }
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace gentrace
