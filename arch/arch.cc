@@ -24,6 +24,13 @@ constexpr V kArm64Regs[] = {"x0",  "x1",  "x2",  "x3",  "x4",  "x5",  "x6",
                             "x14", "x15", "x16", "x17", "x18", "x19", "x20",
                             "x21", "x22", "x23", "x24", "x25", "x26", "x27",
                             "x28", "x29", "x30", "sp",  "pc",  "cpsr"};
+// Minidump thread contexts (MDRawContextAMD64 from rax, MDRawContextX86
+// from edi, MDRawContextARM and MDRawContextARM64 from their iregs).
+constexpr V kAmd64MinidumpRegs[] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp",
+                                    "rsi", "rdi", "r8",  "r9",  "r10", "r11",
+                                    "r12", "r13", "r14", "r15", "rip"};
+constexpr V k386MinidumpRegs[] = {"edi", "esi", "ebx", "edx", "ecx", "eax",
+                                  "ebp", "eip", "",    "eflags", "esp"};
 constexpr V kPpc64Regs[] = {
     "r0",  "r1",  "r2",  "r3",  "r4",  "r5",  "r6",  "r7",  "r8",  "r9",
     "r10", "r11", "r12", "r13", "r14", "r15", "r16", "r17", "r18", "r19",
@@ -205,33 +212,33 @@ constexpr ArchInfo kArches[] = {
     // dumpregs lines, g register, since go1.N, thread pointer, its g,
     // sigcode bytes, fault address}, registers by DWARF number, where
     // crosscall2 leaves its C caller's return address, and its frame where
-    // the pcsp table lacks it, Breakpad's names
+    // the pcsp table lacks it, Breakpad's names, minidump contexts
     {"386", InstructionSet::kX86, 3, 0, 0x14c, 4, ByteOrder::kLittle, false, 0, 4, 1, "eip", "esp", "", "", 0, 8,
-     24, 72, 4, k386Regs, {-1, 76, 48, -1, 4, -1, {}, k386DumpedRegisters, -1, 0, "", 0, 4}, k386DwarfRegs, -4, 0, {"x86", "$esp", "", ""}},
+     24, 72, 4, k386Regs, {-1, 76, 48, -1, 4, -1, {}, k386DumpedRegisters, -1, 0, "", 0, 4}, k386DwarfRegs, -4, 0, {"x86", "$esp", "", ""}, {0, 0, 156, k386MinidumpRegs}},
     {"amd64", InstructionSet::kX86, 62, 0x01000007, 0x8664, 8, ByteOrder::kLittle, false, 0, 8, 1, "rip", "rsp", "", "rbp", 128, 8,
-     32, 112, 8, kAmd64Regs, {-1, 168, 160, -1, 8, 40, kAmd64SignalRegs, kAmd64DumpedRegisters, 40 + 6 * 8, 17, "fs_base", -8, 8}, kAmd64DwarfRegs, -8, 0, {"x86_64", "$rsp", "", "$rbp"}},
+     32, 112, 8, kAmd64Regs, {-1, 168, 160, -1, 8, 40, kAmd64SignalRegs, kAmd64DumpedRegisters, 40 + 6 * 8, 17, "fs_base", -8, 8}, kAmd64DwarfRegs, -8, 0, {"x86_64", "$rsp", "", "$rbp"}, {9, 9, 120, kAmd64MinidumpRegs}},
     {"arm", InstructionSet::kArm, 40, 0, 0x1c4, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "lr", "", 0, 8,
-     24, 72, 4, kArmRegs, {-1, 92, 84, 88, 4, 32, kArmRegs, kArmDumpedRegisters, 72, 0, "", 0, 4, 100}, {kArmRegs, 16}, -124, 124, {"arm", "sp", "lr", ""}},
+     24, 72, 4, kArmRegs, {-1, 92, 84, 88, 4, 32, kArmRegs, kArmDumpedRegisters, 72, 0, "", 0, 4, 100}, {kArmRegs, 16}, -124, 124, {"arm", "sp", "lr", ""}, {5, 5, 4, {kArmRegs, 17}}},
     {"arm64", InstructionSet::kArm64, 183, 0x0100000c, 0xaa64, 8, ByteOrder::kLittle, true, 8, 16, 4, "pc", "sp", "x30", "x29", 0, 8,
-     32, 112, 8, kArm64Regs, {-1, 440, 432, 424, 8, 184, kArm64Regs, kArm64DumpedRegisters, 408, 0, "", 0, 8, 176}, {kArm64Regs, 32}, -8, 0, {"arm64", "sp", "x30", ""}},
+     32, 112, 8, kArm64Regs, {-1, 440, 432, 424, 8, 184, kArm64Regs, kArm64DumpedRegisters, 408, 0, "", 0, 8, 176}, {kArm64Regs, 32}, -8, 0, {"arm64", "sp", "x30", ""}, {12, 0x8003, 8, {kArm64Regs, 33}}},
     {"loong64", InstructionSet::kLoong64, 258, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "r3", "r1", "", 0, 8,
-     32, 112, 8, kLoong64Regs, {-1, 176, 208, 192, 8, 176, kLoong64SignalRegs, kLoong64DumpedRegisters, 360, 0, "", 0, 4}, {kLoong64Regs, 32}, 0, 0, {"unknown", "", "", ""}},
+     32, 112, 8, kLoong64Regs, {-1, 176, 208, 192, 8, 176, kLoong64SignalRegs, kLoong64DumpedRegisters, 360, 0, "", 0, 4}, {kLoong64Regs, 32}, 0, 0, {"unknown", "", "", ""}, {}},
     {"mips", InstructionSet::kMips, 8, 0, 0, 4, ByteOrder::kBig, true, 4, 4, 4, "pc", "sp", "ra", "", 0, 16,
-     24, 72, 4, kMips32Regs, {-1, 36, 276, 292, 4, -1, {}, kMipsDumpedRegisters<4>, 284, 0, "", 0, 4}, {kMips32Regs + 6, 32}, 0, 0, {"mips", "$sp", "$ra", ""}},
+     24, 72, 4, kMips32Regs, {-1, 36, 276, 292, 4, -1, {}, kMipsDumpedRegisters<4>, 284, 0, "", 0, 4}, {kMips32Regs + 6, 32}, 0, 0, {"mips", "$sp", "$ra", ""}, {}},
     {"mipsle", InstructionSet::kMips, 8, 0, 0, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "ra", "", 0, 16,
-     24, 72, 4, kMips32Regs, {-1, 32, 272, 288, 4, -1, {}, kMipsDumpedRegisters<0>, 280, 0, "", 0, 4}, {kMips32Regs + 6, 32}, 0, 0, {"mips", "$sp", "$ra", ""}},
+     24, 72, 4, kMips32Regs, {-1, 32, 272, 288, 4, -1, {}, kMipsDumpedRegisters<0>, 280, 0, "", 0, 4}, {kMips32Regs + 6, 32}, 0, 0, {"mips", "$sp", "$ra", ""}, {}},
     {"mips64", InstructionSet::kMips, 8, 0, 0, 8, ByteOrder::kBig, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 16,
-     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}, kMips64DumpedRegisters, 280, 0, "", 0, 4}, {kMips64Regs, 32}, 0, 0, {"mips", "$sp", "$ra", ""}},
+     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}, kMips64DumpedRegisters, 280, 0, "", 0, 4}, {kMips64Regs, 32}, 0, 0, {"mips", "$sp", "$ra", ""}, {}},
     {"mips64le", InstructionSet::kMips, 8, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 16,
-     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}, kMips64DumpedRegisters, 280, 0, "", 0, 4}, {kMips64Regs, 32}, 0, 0, {"mips", "$sp", "$ra", ""}},
+     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}, kMips64DumpedRegisters, 280, 0, "", 0, 4}, {kMips64Regs, 32}, 0, 0, {"mips", "$sp", "$ra", ""}, {}},
     {"ppc64", InstructionSet::kPpc64, 21, 0, 0, 8, ByteOrder::kBig, true, 32, 16, 4, "pc", "r1", "lr", "", 288, 8,
-     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, 0, kPpc64Regs, kPpc64DumpedRegisters, 240, 0, "", 0, 4, 328}, kPpc64DwarfRegs, 16, 0, {"ppc64", "", "", ""}},
+     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, 0, kPpc64Regs, kPpc64DumpedRegisters, 240, 0, "", 0, 4, 328}, kPpc64DwarfRegs, 16, 0, {"ppc64", "", "", ""}, {}},
     {"ppc64le", InstructionSet::kPpc64, 21, 0, 0, 8, ByteOrder::kLittle, true, 32, 16, 4, "pc", "r1", "lr", "", 288, 8,
-     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, 0, kPpc64Regs, kPpc64DumpedRegisters, 240, 0, "", 0, 4, 328}, kPpc64DwarfRegs, 16, 0, {"ppc64", "", "", ""}},
+     32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, 0, kPpc64Regs, kPpc64DumpedRegisters, 240, 0, "", 0, 4, 328}, kPpc64DwarfRegs, 16, 0, {"ppc64", "", "", ""}, {}},
     {"riscv64", InstructionSet::kRiscv64, 243, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 8,
-     32, 112, 8, kRiscv64Regs, {-1, 176, 192, 184, 8, 176, kRiscv64Regs, kRiscv64DumpedRegisters, 392, 0, "", 0, 4}, kRiscv64DwarfRegs, 0, 0, {"riscv", "", "", ""}},
+     32, 112, 8, kRiscv64Regs, {-1, 176, 192, 184, 8, 176, kRiscv64Regs, kRiscv64DumpedRegisters, 392, 0, "", 0, 4}, kRiscv64DwarfRegs, 0, 0, {"riscv", "", "", ""}, {}},
     {"s390x", InstructionSet::kS390x, 22, 0, 0, 8, ByteOrder::kBig, true, 8, 8, 2, "pswa", "r15", "r14", "", 0, 8,
-     32, 112, 8, kS390xRegs, {-1, 48, 176, 168, 8, 40, kS390xRegs, kS390xDumpedRegisters, 160, 0, "", 0, 4}, {kS390xRegs + 2, 16}, 112, 96, {"s390", "", "", ""}},
+     32, 112, 8, kS390xRegs, {-1, 48, 176, 168, 8, 40, kS390xRegs, kS390xDumpedRegisters, 160, 0, "", 0, 4}, {kS390xRegs + 2, 16}, 112, 96, {"s390", "", "", ""}, {}},
 };
 // clang-format on
 

@@ -138,6 +138,17 @@ struct ArchInfo {
     absl::string_view cfi_lr;
     absl::string_view cfi_fp;
   } breakpad;
+  // A minidump's processor (MDRawSystemInfo's processor_architecture; the
+  // second for Breakpad's older arm64 code) and its thread context: the
+  // general registers, named as in prstatus_slots, one pointer-sized word
+  // each from `first_register` on ("" where the layout has another field).
+  // No registers: gentrace reads no minidump of this architecture.
+  struct Minidump {
+    uint32_t cpu = 0;
+    uint32_t old_cpu = 0;
+    uint32_t first_register = 0;
+    absl::Span<const absl::string_view> registers;
+  } minidump;
 };
 
 // The table, one row per GOARCH.

@@ -130,6 +130,17 @@ TEST(RegistersTest, EveryNamedRegisterHasASlot) {
       if (name.empty()) continue;
       EXPECT_TRUE(registers.Set(name, 1)) << "DWARF " << name;
     }
+    // A minidump context gives at least the registers a walk starts from.
+    int minidump_walk_registers = 0;
+    for (absl::string_view name : arch.minidump.registers) {
+      if (name.empty()) continue;
+      EXPECT_TRUE(registers.Set(name, 1)) << "minidump " << name;
+      minidump_walk_registers +=
+          name == arch.pc || name == arch.sp || name == arch.lr;
+    }
+    if (!arch.minidump.registers.empty()) {
+      EXPECT_EQ(minidump_walk_registers, arch.uses_lr ? 3 : 2);
+    }
     EXPECT_TRUE(registers.Set(arch.pc, 0x1000));
     EXPECT_TRUE(registers.Set(arch.sp, 0x2000));
     if (!arch.lr.empty()) {

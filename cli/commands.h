@@ -57,6 +57,7 @@ absl::Status RunFuncs(absl::Span<char* const> argv);
 absl::Status RunBreakpadSyms(absl::Span<char* const> argv);
 absl::Status RunInfo(absl::Span<char* const> argv);
 absl::Status RunCore(absl::Span<char* const> argv);
+absl::Status RunMinidump(absl::Span<char* const> argv);
 absl::Status RunUnwind(absl::Span<char* const> argv);
 absl::Status RunPid(absl::Span<char* const> argv);
 absl::Status RunRender(absl::Span<char* const> argv);

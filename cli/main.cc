@@ -43,6 +43,11 @@ constexpr char kUsage[] =
     "      GOTRACEBACK=crash; --defers: each frame's pending deferred calls;\n"
     "      --native: C frames of cgo calls (amd64); --threads: each\n"
     "      thread's Go frames from its registers instead.\n"
+    "  minidump --minidump=FILE (--binary=PATH | [--store=DIR])\n"
+    "      [--threads] [--defers] [--format=...] and core's other flags\n"
+    "      a minidump (Breakpad, Crashpad) as core reads a core: each\n"
+    "      thread's Go frames, or every goroutine from a full-memory one;\n"
+    "      the binary from the service's store by the dump's build ID.\n"
     "  pid PID [--binary=PATH] [--defers]\n"
     "      [--format=text|json|proto|pprof|html] [--pprof-group]\n"
     "      [--group[=exact|pcs|functions]] [--source-root=URL]\n"
@@ -105,6 +110,8 @@ int main(int argc, char** argv) {
     status = gentrace::cli::RunServe(rest);
   } else if (std::strcmp(argv[1], "store") == 0) {
     status = gentrace::cli::RunStore(rest);
+  } else if (std::strcmp(argv[1], "minidump") == 0) {
+    status = gentrace::cli::RunMinidump(rest);
   } else if (std::strcmp(argv[1], "breakpad-syms") == 0) {
     status = gentrace::cli::RunBreakpadSyms(rest);
   } else if (std::strcmp(argv[1], "funcs") == 0) {

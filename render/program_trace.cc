@@ -12,7 +12,7 @@
 #include "proto/convert.h"
 #include "symtab/native_modules.h"
 #include "target/capture.h"
-#include "target/core_file.h"
+#include "target/dump_file.h"
 #include "traceback/crash_text.h"
 #include "traceback/goroutines.h"
 #include "traceback/native_frames.h"
@@ -87,12 +87,21 @@ absl::Status WriteCoreTrace(std::unique_ptr<symtab::Binary> binary,
     return absl::InvalidArgumentError(
         "threads are not grouped (--group, --format=html)");
   }
-  absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
-      target::CoreFile::Open(request.core_path);
-  if (!core.ok()) return core.status();
-  const target::Target& program = **core;
-  if (absl::Status loaded = (*core)->LoadExecutable(&binary); !loaded.ok()) {
+  absl::StatusOr<std::unique_ptr<target::Target>> dump =
+      target::OpenDumpFile(request.core_path);
+  if (!dump.ok()) return dump.status();
+  const target::Target& program = **dump;
+  if (absl::Status loaded = (*dump)->LoadExecutable(&binary); !loaded.ok()) {
     return loaded;
+  }
+  // Without the program's whole memory there are no goroutines to list.
+  if (!program.holds_all_memory()) {
+    if (request.output.group || request.format == "html") {
+      return absl::InvalidArgumentError(
+          "the dump holds thread stacks only: threads are not grouped "
+          "(--group, --format=html)");
+    }
+    request.threads = true;
   }
   // As the runtime's crash report: only the reporting goroutine's stack
   // among the running ones.

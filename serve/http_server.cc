@@ -253,6 +253,26 @@ void HttpServer::Route(Service& service, const Store& store,
     if (absl::StrContains(accept, "text/html")) return "html";
     return std::string(fallback);
   };
+  // A core or a minidump, by the build ID asked for (a minidump's own by
+  // default).
+  const auto dump = [&service, format](const httplib::Request& request,
+                                       const std::string& staged) {
+    Service::CoreOptions core{
+        .format = request.has_param("format")
+                      ? request.get_param_value("format")
+                      : format(request, "text"),
+        .defers = request.get_param_value("defers") == "1",
+        .native = request.get_param_value("native") == "1"};
+    if (request.has_param("group")) {
+      core.group = render::ParseGroupBy(request.get_param_value("group"));
+      if (!core.group) {
+        unlink(staged.c_str());
+        return ErrorReply(absl::InvalidArgumentError(
+            "group: the levels are exact, pcs and functions"));
+      }
+    }
+    return service.Core(request.get_param_value("build_id"), staged, core);
+  };
   operations_ = {
       {"PUT", "/v1/binaries", "upload", Access::kUploader, Body::kBinaryToDisk,
        [&service](const httplib::Request&, const std::string& staged) {
@@ -265,25 +285,9 @@ void HttpServer::Route(Service& service, const Store& store,
                              : ErrorReply(request.status());
        }},
       // The runtime's text unless the client asks for JSON or protobuf.
-      {"POST", "/v1/cores", "core", Access::kReader, Body::kCoreToDisk,
-       [&service, format](const httplib::Request& request,
-                          const std::string& staged) {
-         Service::CoreOptions core{
-             .format = request.has_param("format")
-                           ? request.get_param_value("format")
-                           : format(request, "text"),
-             .defers = request.get_param_value("defers") == "1",
-             .native = request.get_param_value("native") == "1"};
-         if (request.has_param("group")) {
-           core.group = render::ParseGroupBy(request.get_param_value("group"));
-           if (!core.group) {
-             unlink(staged.c_str());
-             return ErrorReply(absl::InvalidArgumentError(
-                 "group: the levels are exact, pcs and functions"));
-           }
-         }
-         return service.Core(request.get_param_value("build_id"), staged, core);
-       }},
+      {"POST", "/v1/cores", "core", Access::kReader, Body::kCoreToDisk, dump},
+      {"POST", "/v1/minidumps", "minidump", Access::kReader, Body::kCoreToDisk,
+       dump},
       {"POST", "/v1/captures", "capture", Access::kReader, Body::kInMemory,
        [&service, format](const httplib::Request& request,
                           const std::string& body) {

@@ -23,6 +23,7 @@
 #include "symtab/hex_text.h"
 #include "symtab/symbolizer.h"
 #include "symtab/utf8.h"
+#include "target/minidump.h"
 
 namespace gentrace::serve {
 namespace {
@@ -350,7 +351,20 @@ Reply Service::Core(absl::string_view build_id, const std::string& staged_core,
     return ErrorReply(absl::InvalidArgumentError(
         "a pprof profile is not grouped: it has a sample per goroutine"));
   }
-  absl::StatusOr<Store::Entry> entry = Find(build_id);
+  std::string id(build_id);
+  if (id.empty()) {
+    absl::StatusOr<std::unique_ptr<target::Minidump>> dump =
+        target::Minidump::Open(staged_core);
+    const target::Minidump::Module* main =
+        dump.ok() ? (*dump)->main_module() : nullptr;
+    if (main == nullptr || main->build_id.empty()) {
+      return ErrorReply(absl::InvalidArgumentError(
+          "build_id: needed unless the body is a minidump naming its "
+          "executable's build ID"));
+    }
+    id = main->build_id;
+  }
+  absl::StatusOr<Store::Entry> entry = Find(id);
   if (!entry.ok()) return ErrorReply(entry.status());
   // A Binary of its own: a PIE core loads it where the core has it.
   absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =

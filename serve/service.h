@@ -75,9 +75,11 @@ class Service {
   // 200 with the SymbolizeResponse, each result what `gentrace symbolize
   // --format=json` prints for its PC.
   Reply Symbolize(const SymbolizeRequest& request, absl::string_view format);
-  // A core (a staged upload, removed afterwards) of the binary a build ID
-  // names: its trace as `gentrace core` prints it, with each frame's
-  // pending defers and C frames when asked.
+  // A core or a minidump (a staged upload, removed afterwards) of the
+  // binary a build ID names (for a minidump, by default the one its main
+  // module's CodeView record names): its trace as `gentrace core` and
+  // `gentrace minidump` print it, with each frame's pending defers and C
+  // frames when asked.
   // In `format` "text", "json", "proto", "html" (the grouped page) or
   // "pprof" (a goroutine profile), as `gentrace core --format` writes them,
   // grouped as --group does when `group` says how.

@@ -21,6 +21,7 @@ namespace gentrace::target {
 class CaptureTarget : public Target {
  public:
   const symtab::AddressSpace& memory() const override { return memory_; }
+  bool holds_all_memory() const override { return false; }
 
   // The one thread's registers.
   const arch::Registers& registers() const {

@@ -62,6 +62,10 @@ class Target {
   // The size of the program's memory pages: AT_PAGESZ of its auxiliary
   // vector, when the target knows it.
   std::optional<uint64_t> page_size() const { return facts_.page_size; }
+  // Whether the target holds all of the program's writable memory, where
+  // its goroutines are (a core, a process); a capture or a minidump of
+  // thread stacks holds only parts.
+  virtual bool holds_all_memory() const { return true; }
 
   // Ties the program's executable to the target: refuses a binary of
   // another architecture, or one that is not the executable that ran (its

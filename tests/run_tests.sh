@@ -88,7 +88,7 @@ run_bazel_tests() {
 
 run_bazel_tests "" //...
 run_bazel_tests --config=asan //tests/symtab:corrupt_binary_test //tests/symtab:unit_test \
-  //symtab:container_file_test \
+  //symtab:container_file_test //target:minidump_test \
   //tests/symtab:symbol_index_hostile_test \
   //tests/unwind:capture_unwind_test //tests/unwind:core_unwind_test //tests/unwind:core_file_test \
   //tests/unwind:process_memory_test //tests/unwind:stepping_unwind_test \

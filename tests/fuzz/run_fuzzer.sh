@@ -2,8 +2,9 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan) and fuzzes them for
 # SECONDS (default 60): an eighth on the symtab parser, seeded with small
 # fixture binaries (ELF, Mach-O, PE), an eighth on the Mach-O and PE
-# readers over those files' headers, a quarter on the service's request
-# decoders and the operations behind them, and half on the Go unwinder
+# readers over those files' headers, an eighth on the minidump reader
+# (seeded with Breakpad's minidumps), a quarter on the service's request
+# decoders and the operations behind them, and the rest on the Go unwinder
 # over random stacks. Crashing inputs are left
 # in the work directory and fail the run.
 #
@@ -65,11 +66,14 @@ build_request_fuzzer() {
 build_request_fuzzer
 build binary_fuzzer "$root"/tests/testing/exercise_binary.cc
 build container_fuzzer
+# shellcheck disable=SC2046 # (the Capture message's reader needs protobuf)
+build minidump_fuzzer $(library_sources target | grep -v /capture.cc)
 # shellcheck disable=SC2046
 build unwind_fuzzer $(library_sources unwind) "$root"/target/range_memory.cc
 
 # Seeds for the parser: one small binary per byte order and word size.
-mkdir -p "$work/corpus/binary" "$work/corpus/unwind" "$work/corpus/container"
+mkdir -p "$work/corpus/binary" "$work/corpus/unwind" "$work/corpus/container" \
+  "$work/corpus/minidump"
 for seed in go/go1.19/amd64/default go/go1.23/mips/default go/go1.23/arm/stripped \
   foreign/go1.23/darwin-arm64/default foreign/go1.23/windows-386/stripped; do
   src="$fixtures/$seed/prog"
@@ -82,6 +86,13 @@ for seed in go1.23/darwin-amd64/default go1.23/windows-amd64/default; do
   src="$fixtures/foreign/$seed/prog"
   dst="$work/corpus/container/${seed//\//_}"
   [[ -f $src && ! -f $dst ]] && head -c 16384 "$src" >"$dst"
+done
+
+# The minidump reader's seeds: Breakpad's dumps of a Go program.
+for seed in go1.19/default go1.27/stripped; do
+  src="$fixtures/breakpad/$seed/prog.dmp"
+  dst="$work/corpus/minidump/${seed//\//_}"
+  [[ -f $src && ! -f $dst ]] && cp "$src" "$dst"
 done
 
 # The request fuzzer's seeds: a symbolize request and a crash text of the
@@ -98,10 +109,13 @@ cd "$work"
 half=$(((seconds + 1) / 2))
 quarter=$(((half + 1) / 2))
 eighth=$(((quarter + 1) / 2))
+sixteenth=$(((eighth + 1) / 2))
 ./binary_fuzzer -max_total_time="$eighth" -rss_limit_mb=4096 \
   -max_len=4000000 -timeout=20 -print_final_stats=1 corpus/binary
 ./container_fuzzer -max_total_time="$eighth" -rss_limit_mb=4096 \
   -max_len=65536 -timeout=20 -print_final_stats=1 corpus/container
+./minidump_fuzzer -max_total_time="$eighth" -rss_limit_mb=4096 \
+  -max_len=262144 -timeout=20 -print_final_stats=1 corpus/minidump
 GENTRACE_FUZZ_BINARY="$fixtures/$request_binary/prog" \
   ./request_fuzzer -max_total_time="$quarter" -rss_limit_mb=4096 \
   -max_len=65536 -timeout=20 -print_final_stats=1 corpus/request
@@ -110,6 +124,6 @@ GENTRACE_FUZZ_BINARY="$fixtures/$request_binary/prog" \
 # golang/go#8153 hand-over) the fuzzer aims at often.
 for binary in go/go1.19/arm64/default/prog esbuild/esbuild-linux-arm-0.13.15/esbuild; do
   GENTRACE_FUZZ_BINARY="$fixtures/$binary" \
-    ./unwind_fuzzer -max_total_time="$quarter" -rss_limit_mb=4096 \
+    ./unwind_fuzzer -max_total_time="$((quarter - sixteenth))" -rss_limit_mb=4096 \
     -max_len=65536 -timeout=20 -print_final_stats=1 corpus/unwind
 done

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "proto/gentrace.pb.h"
+#include "target/minidump.h"
 #include "tests/testing/fixtures.h"
 #include "tests/testing/runtime_report.h"
 #include "tests/testing/shell_command.h"
@@ -257,6 +261,135 @@ TEST_P(BreakpadTest, StackwalkNamesTheFramesTheRuntimePrinted) {
   // DWARF's line table marks a few statement boundaries the pclntab does
   // not; nothing more.
   EXPECT_LT(lines_differ * 1000, lines_same) << lines_differ;
+}
+
+// What Breakpad's minidump_dump prints of a dump: each thread's ID, each
+// module's base, file and build ID, the crashed thread and its signal.
+struct DumpedMinidump {
+  std::vector<int64_t> threads;
+  std::vector<std::string> modules;  // "0xBASE FILE BUILD_ID"
+  int64_t crashed = -1;
+  uint32_t signal = 0;
+};
+
+DumpedMinidump ReadMinidumpDump(const std::string& output) {
+  DumpedMinidump dumped;
+  std::string section, base, file;
+  for (absl::string_view line : absl::StrSplit(output, '\n')) {
+    if (!line.empty() && line[0] != ' ') section = std::string(line);
+    const std::vector<absl::string_view> field =
+        absl::StrSplit(line, absl::MaxSplits(" = ", 1));
+    if (field.size() != 2) continue;
+    const absl::string_view name = absl::StripAsciiWhitespace(field[0]);
+    const absl::string_view value = absl::StripAsciiWhitespace(field[1]);
+    int64_t number = 0;
+    if (name == "thread_id" && absl::SimpleHexAtoi(value, &number)) {
+      if (section == "MDException") {
+        dumped.crashed = number;
+      } else {
+        dumped.threads.push_back(number);
+      }
+    } else if (name == "exception_record.exception_code") {
+      (void)absl::SimpleHexAtoi(value, &dumped.signal);
+    } else if (name == "base_of_image") {
+      base = std::string(value);
+    } else if (name == "(code_file)") {
+      file =
+          std::string(absl::StripSuffix(absl::StripPrefix(value, "\""), "\""));
+    } else if (name == "(cv_record).build_id") {
+      dumped.modules.push_back(absl::StrCat(base, " ", file, " ", value));
+    }
+  }
+  return dumped;
+}
+
+TEST_P(BreakpadTest, MinidumpsReadAsBreakpadReadsThem) {
+  absl::StatusOr<std::unique_ptr<target::Minidump>> dump =
+      target::Minidump::Open(build_ + "prog.dmp");
+  ASSERT_TRUE(dump.ok()) << dump.status();
+  const DumpedMinidump dumped = ReadMinidumpDump(
+      RunShellCommand(dir_.string(),
+                      // It exits 1 for the streams a Linux dump does not have.
+                      absl::StrCat("sh -c '", tools_, "minidump_dump ", build_,
+                                   "prog.dmp || true'")));
+  ASSERT_GT(dumped.threads.size(), 1u);
+  std::vector<int64_t> threads;
+  for (const target::Thread& thread : (*dump)->threads()) {
+    threads.push_back(thread.tid);
+  }
+  EXPECT_EQ(threads, dumped.threads);
+  std::vector<std::string> modules;
+  for (const target::Minidump::Module& module : (*dump)->modules()) {
+    if (module.build_id.empty()) continue;  // as minidump_dump lists them
+    modules.push_back(absl::StrCat("0x", absl::Hex(module.base), " ",
+                                   module.name, " ", module.build_id));
+  }
+  EXPECT_EQ(modules, dumped.modules);
+  ASSERT_TRUE((*dump)->crash().has_value());
+  EXPECT_EQ((*dump)->crash()->tid, dumped.crashed);
+  EXPECT_EQ((*dump)->crash()->signal, dumped.signal);
+  EXPECT_FALSE((*dump)->holds_all_memory());
+  ASSERT_NE((*dump)->main_module(), nullptr);
+  EXPECT_EQ((*dump)->main_module()->base, 0x400000u) << "not a PIE";
+}
+
+// The frames of the thread `tid` of a Trace, as the runtime prints them,
+// each physical frame's pc after it.
+std::vector<std::string> ThreadFrames(const Trace& trace, int64_t tid) {
+  std::vector<std::string> frames;
+  for (const Thread& thread : trace.threads()) {
+    if (static_cast<int64_t>(thread.tid()) != tid) continue;
+    for (const Frame& frame : thread.frames()) {
+      for (const Location& location : frame.locations()) {
+        frames.push_back(absl::StrCat(
+            location.function(), " ", location.file(), ":", location.line(),
+            " 0x", absl::Hex(location.inlined() ? 0 : frame.pc())));
+      }
+    }
+  }
+  return frames;
+}
+
+TEST_P(BreakpadTest, GentraceMinidumpGivesTheRuntimesFrames) {
+  const std::vector<gentrace::testing::PrintedBlock> report =
+      gentrace::testing::ReadRuntimeReport(
+          ReadFileOrEmpty(build_ + "prog.crash.txt"));
+  ASSERT_FALSE(report.empty());
+  std::vector<std::string> printed;
+  for (const gentrace::testing::PrintedFrame& frame : report[0].frames) {
+    if (absl::StartsWith(frame.frame, "main.deref ") || !printed.empty()) {
+      printed.push_back(absl::StrCat(frame.frame, " 0x", absl::Hex(frame.pc)));
+    }
+  }
+  ASSERT_EQ(printed.size(), 10u);
+  absl::StatusOr<std::unique_ptr<target::Minidump>> dump =
+      target::Minidump::Open(build_ + "prog.dmp");
+  ASSERT_TRUE(dump.ok()) << dump.status();
+  ASSERT_TRUE((*dump)->crash().has_value());
+
+  // From the binary, and from a store holding it, found by the dump's
+  // build ID.
+  const std::string store = (dir_ / "store").string();
+  RunShellCommand(
+      dir_.string(),
+      absl::StrCat(gentrace::testing::GentraceCommand(),
+                   " store add --store=", store, " ", build_, "prog"));
+  for (const std::string& source :
+       {absl::StrCat("--binary=", build_, "prog"), "--store=" + store}) {
+    SCOPED_TRACE(source);
+    Trace trace;
+    ASSERT_TRUE(
+        google::protobuf::util::JsonStringToMessage(
+            RunShellCommand(dir_.string(),
+                            absl::StrCat(gentrace::testing::GentraceCommand(),
+                                         " minidump --format=json --minidump=",
+                                         build_, "prog.dmp ", source)),
+            &trace)
+            .ok());
+    EXPECT_EQ(ThreadFrames(trace, (*dump)->crash()->tid), printed);
+    EXPECT_EQ(static_cast<size_t>(trace.threads_size()),
+              (*dump)->threads().size());
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Builds, BreakpadTest,

@@ -537,6 +537,28 @@ TEST_F(ServiceTest, ReadsCrashTextsAsTheCliDoes) {
   }
 }
 
+TEST_F(ServiceTest, ReadsMinidumpsAsTheCliDoes) {
+  const std::string build = absl::StrCat(*root_, "/breakpad/go1.27/stripped/");
+  if (!std::filesystem::exists(build + "prog.dmp")) GTEST_SKIP() << build;
+  Start();
+  ASSERT_EQ(Upload(build + "prog", "s3cret-upload").status, 201);
+  // The executable found by the build ID the minidump names.
+  const Answer read = Curl(absl::StrCat("--data-binary @", build, "prog.dmp ",
+                                        Url("/v1/minidumps")));
+  EXPECT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(read.body,
+            RunShellCommand(
+                dir_.string(),
+                absl::StrCat(GentraceCommand(), " minidump --binary=", build,
+                             "prog --minidump=", build, "prog.dmp")));
+  EXPECT_TRUE(absl::StartsWith(read.body, "thread ")) << read.body;
+  // Neither a build ID nor a minidump to find one in.
+  EXPECT_EQ(Curl(absl::StrCat("--data-binary @", build, "prog.crash.txt ",
+                              Url("/v1/minidumps")))
+                .status,
+            400);
+}
+
 TEST_F(ServiceTest, DebuginfodClientsFetchTheBinaries) {
   Start();
   const std::string stripped = Binary("go1.27/amd64/stripped");
