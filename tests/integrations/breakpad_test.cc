@@ -176,22 +176,32 @@ class BreakpadTest : public ::testing::TestWithParam<std::string> {
                                     "prog.dmp ", store.string())));
   }
 
+  // The runtime's goroutine 1 from the faulting function on, "function
+  // file:line" (and with `pcs`, each physical frame's pc=, 0 for an
+  // inlined call).
+  std::vector<std::string> PrintedFromTheFault(bool pcs) const {
+    const std::vector<gentrace::testing::PrintedBlock> report =
+        gentrace::testing::ReadRuntimeReport(
+            ReadFileOrEmpty(build_ + "prog.crash.txt"));
+    std::vector<std::string> printed;
+    for (const gentrace::testing::PrintedFrame& frame :
+         report.empty() ? std::vector<gentrace::testing::PrintedFrame>()
+                        : report[0].frames) {
+      if (absl::StartsWith(frame.frame, "main.deref ") || !printed.empty()) {
+        printed.push_back(
+            pcs ? absl::StrCat(frame.frame, " 0x", absl::Hex(frame.pc))
+                : frame.frame);
+      }
+    }
+    return printed;
+  }
+
   std::string tools_, build_;
   fs::path dir_;
 };
 
 TEST_P(BreakpadTest, StackwalkNamesTheFramesTheRuntimePrinted) {
-  // The runtime's goroutine 1, from the faulting function on.
-  const std::vector<gentrace::testing::PrintedBlock> report =
-      gentrace::testing::ReadRuntimeReport(
-          ReadFileOrEmpty(build_ + "prog.crash.txt"));
-  ASSERT_FALSE(report.empty());
-  std::vector<std::string> printed;
-  for (const gentrace::testing::PrintedFrame& frame : report[0].frames) {
-    if (absl::StartsWith(frame.frame, "main.deref ") || !printed.empty()) {
-      printed.push_back(frame.frame);
-    }
-  }
+  const std::vector<std::string> printed = PrintedFromTheFault(false);
   ASSERT_EQ(printed.size(), 10u) << "deref, lookup, crash, 4 x run, main, "
                                     "runtime.main, runtime.goexit";
 
@@ -351,16 +361,7 @@ std::vector<std::string> ThreadFrames(const Trace& trace, int64_t tid) {
 }
 
 TEST_P(BreakpadTest, GentraceMinidumpGivesTheRuntimesFrames) {
-  const std::vector<gentrace::testing::PrintedBlock> report =
-      gentrace::testing::ReadRuntimeReport(
-          ReadFileOrEmpty(build_ + "prog.crash.txt"));
-  ASSERT_FALSE(report.empty());
-  std::vector<std::string> printed;
-  for (const gentrace::testing::PrintedFrame& frame : report[0].frames) {
-    if (absl::StartsWith(frame.frame, "main.deref ") || !printed.empty()) {
-      printed.push_back(absl::StrCat(frame.frame, " 0x", absl::Hex(frame.pc)));
-    }
-  }
+  const std::vector<std::string> printed = PrintedFromTheFault(true);
   ASSERT_EQ(printed.size(), 10u);
   absl::StatusOr<std::unique_ptr<target::Minidump>> dump =
       target::Minidump::Open(build_ + "prog.dmp");
