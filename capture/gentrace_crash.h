@@ -13,6 +13,10 @@ extern "C" {
 // signal's handler could not be set (errno says why).
 int gentrace_install_crash_handler(int fd);
 
+// InstallCrashHandler(fd, NULL, minidump_fd): a minidump of the crash to
+// `minidump_fd` beside the capture (`fd` -1: the minidump alone); as above.
+int gentrace_install_crash_handler_with_minidump(int fd, int minidump_fd);
+
 #ifdef __cplusplus
 }
 #endif

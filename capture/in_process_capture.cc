@@ -28,12 +28,66 @@
 namespace gentrace::capture {
 namespace {
 
-// Protobuf wire format, written as it is encoded: a fixed buffer flushed
-// with write(2), never an allocation.
-class Encoder {
+// Bytes written to a descriptor through a fixed buffer flushed with
+// write(2), never an allocation; large pieces (a stack) go straight from
+// memory.
+class FdWriter {
  public:
   static constexpr size_t kBufferSize = 4096;
-  Encoder(int fd, uint8_t* buffer) : fd_(fd), buffer_(buffer) {}
+  FdWriter(int fd, uint8_t* buffer) : fd_(fd), buffer_(buffer) {}
+
+  void Bytes(const void* data, size_t length) {
+    if (length == 0) return;
+    if (length > kBufferSize - used_) {
+      Flush();
+      Write(data, length);
+      return;
+    }
+    std::memcpy(buffer_ + used_, data, length);
+    used_ += length;
+  }
+  void Byte(uint8_t b) {
+    if (used_ == kBufferSize) Flush();
+    buffer_[used_++] = b;
+  }
+  // Little-endian fixed-width values and zero padding (minidumps).
+  void Le(uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) Byte(static_cast<uint8_t>(v >> (8 * i)));
+  }
+  void Zeros(size_t n) {
+    while (n-- > 0) Byte(0);
+  }
+  bool Flush() {
+    Write(buffer_, used_);
+    used_ = 0;
+    return ok_;
+  }
+
+ private:
+  void Write(const void* data, size_t length) {
+    const char* p = static_cast<const char*>(data);
+    while (ok_ && length > 0) {
+      const ssize_t n = write(fd_, p, length);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        ok_ = false;
+        return;
+      }
+      p += n;
+      length -= n;
+    }
+  }
+
+  int fd_;
+  bool ok_ = true;
+  uint8_t* buffer_;
+  size_t used_ = 0;
+};
+
+// Protobuf wire format, written as it is encoded.
+class Encoder : public FdWriter {
+ public:
+  using FdWriter::FdWriter;
 
   static size_t VarintSize(uint64_t v) {
     size_t n = 1;
@@ -60,48 +114,10 @@ class Encoder {
     Tag(field, 2);
     Varint(length);
   }
-  void Bytes(const void* data, size_t length) {
-    if (length > kBufferSize - used_) {
-      Flush();
-      Write(data, length);  // large (the stack): straight from memory
-      return;
-    }
-    std::memcpy(buffer_ + used_, data, length);
-    used_ += length;
-  }
   void StringField(int field, const char* s, size_t length) {
     LengthField(field, length);
     Bytes(s, length);
   }
-  bool Flush() {
-    Write(buffer_, used_);
-    used_ = 0;
-    return ok_;
-  }
-
- private:
-  void Byte(uint8_t b) {
-    if (used_ == kBufferSize) Flush();
-    buffer_[used_++] = b;
-  }
-  void Write(const void* data, size_t length) {
-    const char* p = static_cast<const char*>(data);
-    while (ok_ && length > 0) {
-      const ssize_t n = write(fd_, p, length);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        ok_ = false;
-        return;
-      }
-      p += n;
-      length -= n;
-    }
-  }
-
-  int fd_;
-  bool ok_ = true;
-  uint8_t* buffer_;
-  size_t used_ = 0;
 };
 
 size_t StringLength(const char* s) { return std::strlen(s); }
@@ -182,11 +198,12 @@ void EmitModule(Encoder* out, const PendingModule& m) {
 }
 
 // One /proc/self/maps line ("start-end perms offset dev inode path"): a
-// readable mapping of an ELF file at offset 0 starts a module; the file's
-// following mappings extend it. A second maps reader beside target/
-// proc_maps on purpose: this one runs in a signal handler, so it parses in
-// place without allocating.
-void TakeMapsLine(Encoder* out, const char* line, PendingModule* m) {
+// readable mapping of an ELF file at offset 0 starts a module (`emit` gets
+// the one it ends); the file's following mappings extend it. A second maps
+// reader beside target/ proc_maps on purpose: this one runs in a signal
+// handler, so it parses in place without allocating.
+template <typename Emit>
+void TakeMapsLine(const char* line, PendingModule* m, Emit emit) {
   const char* p = line;
   const uint64_t start = ParseHex(p, &p);
   if (*p != '-') return;
@@ -207,7 +224,7 @@ void TakeMapsLine(Encoder* out, const char* line, PendingModule* m) {
       !LoadBias(start, &bias)) {
     return;
   }
-  EmitModule(out, *m);
+  if (m->open) emit(*m);
   std::memcpy(m->path, path, length + 1);
   m->start = start;
   m->end = end;
@@ -218,9 +235,21 @@ void TakeMapsLine(Encoder* out, const char* line, PendingModule* m) {
 // What one capture works in, kept off the stack: the handler may run on a
 // small one (a Go program's signal stacks are 32 KiB, and Go's own handler
 // runs on after it). One capture at a time uses it (`busy`).
+// A module of a minidump's module list.
+struct MinidumpModule {
+  uint64_t start = 0, end = 0;
+  char path[512];
+  uint8_t build_id[64];
+  size_t build_id_size = 0;
+};
+
 struct Scratch {
   std::atomic<bool> busy{false};
-  uint8_t encoder[Encoder::kBufferSize];
+  uint8_t encoder[FdWriter::kBufferSize];
+  // A minidump's: /proc/self/maps and auxv as read, the modules.
+  char maps[256 << 10];
+  uint8_t auxv[4096];
+  MinidumpModule modules[512];
   unwind::NativeFrame frames[256];
   char maps_chunk[4096];
   char maps_line[4200];
@@ -244,7 +273,8 @@ void WriteModules(Encoder* out) {
         continue;
       }
       line[length] = '\0';
-      TakeMapsLine(out, line, &module);
+      TakeMapsLine(line, &module,
+                   [out](const PendingModule& m) { EmitModule(out, m); });
       length = 0;
     }
   }
@@ -276,6 +306,77 @@ bool ReadableRange(uint64_t start, uint64_t length) {
     if (!ReadSelf(page < start ? start : page, &byte, 1)) return false;
   }
   return true;
+}
+
+// The stack from the red zone below SP up to where its mapping ends, at
+// most `bytes` above SP; empty when SP is not mapped.
+struct StackRange {
+  uint64_t start = 0, end = 0;
+};
+StackRange StackAbove(uint64_t sp, const arch::ArchInfo& host, size_t bytes) {
+  uint64_t start = sp - host.red_zone;
+  if (!Mapped(start)) start = sp;
+  if (!Mapped(start)) return {};
+  uint64_t end = start;
+  const uint64_t limit = sp + bytes;
+  while (end < limit && Mapped(end)) end = (end & ~(kPage - 1)) + kPage;
+  return {start, end > limit ? limit : end};
+}
+
+// Reads a /proc file whole into `buffer` (cut at its size): the bytes read.
+size_t ReadProcFile(const char* path, void* buffer, size_t size) {
+  const int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  size_t used = 0;
+  ssize_t n;
+  while (used < size &&
+         (n = read(fd, static_cast<char*>(buffer) + used, size - used)) != 0) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    used += static_cast<size_t>(n);
+  }
+  close(fd);
+  return used;
+}
+
+// The GNU build ID note of the ELF object mapped at `start` (loaded
+// `bias` above its addresses), read from its PT_NOTE segments in memory;
+// 0 if it has none the process can read.
+size_t GnuBuildId(uint64_t start, uint64_t bias, uint8_t* out, size_t size) {
+  Elf64_Ehdr header;
+  if (!ReadSelf(start, &header, sizeof(header)) ||
+      header.e_phoff + uint64_t{header.e_phnum} * sizeof(Elf64_Phdr) > kPage) {
+    return 0;
+  }
+  for (int i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr phdr;
+    if (!ReadSelf(start + header.e_phoff + i * sizeof(phdr), &phdr,
+                  sizeof(phdr)) ||
+        phdr.p_type != PT_NOTE) {
+      continue;
+    }
+    uint8_t notes[1024];
+    const size_t length =
+        phdr.p_filesz < sizeof(notes) ? phdr.p_filesz : sizeof(notes);
+    if (!ReadSelf(bias + phdr.p_vaddr, notes, length)) continue;
+    for (size_t at = 0; at + 12 <= length;) {
+      uint32_t name_size, desc_size, type;
+      std::memcpy(&name_size, notes + at, 4);
+      std::memcpy(&desc_size, notes + at + 4, 4);
+      std::memcpy(&type, notes + at + 8, 4);
+      const size_t desc = at + 12 + ((name_size + 3) & ~3u);
+      if (desc + desc_size > length) break;
+      if (type == NT_GNU_BUILD_ID && name_size == 4 &&
+          std::memcmp(notes + at + 12, "GNU", 4) == 0 && desc_size <= size) {
+        std::memcpy(out, notes + desc, desc_size);
+        return desc_size;
+      }
+      at = desc + ((desc_size + 3) & ~3u);
+    }
+  }
+  return 0;
 }
 
 // What finding, in a Go program's C code, the goroutine whose cgo call it
@@ -419,6 +520,8 @@ void WriteCgoCaller(Encoder* out, const unwind::NativeFrame* frames, int n) {
 }
 
 std::atomic<int> g_crash_fd{-1};
+std::atomic<int> g_minidump_fd{-1};
+std::atomic<bool> g_installed{false};
 std::atomic<void (*)(int)> g_after_capture{nullptr};
 std::atomic<bool> g_handling{false};
 std::atomic<bool> g_running{false};
@@ -429,8 +532,14 @@ void CrashHandler(int signal, siginfo_t* info, void* context) {
   // One capture per process: a second crashing thread goes straight on.
   if (!g_handling.exchange(true)) {
     g_running = true;
-    CaptureCurrentThread(g_crash_fd.load(),
-                         {.signal_context = context, .signal_info = info});
+    const CaptureRequest request{.signal_context = context,
+                                 .signal_info = info};
+    if (const int fd = g_crash_fd.load(); fd >= 0) {
+      CaptureCurrentThread(fd, request);
+    }
+    if (const int fd = g_minidump_fd.load(); fd >= 0) {
+      WriteMinidumpOfCurrentThread(fd, request);
+    }
     if (void (*after)(int) = g_after_capture.load()) after(signal);
     g_running = false;
   }
@@ -493,15 +602,11 @@ bool CaptureCurrentThread(int fd, const CaptureRequest& request) {
     out.VarintField(2, value);
   }
 
-  // The stack from the red zone below SP up to where its mapping ends.
   const uint64_t sp = ucontext.Word(layout.sp, layout.value_size).value_or(0);
-  uint64_t start = sp - host->red_zone;
-  if (!Mapped(start)) start = sp;
-  uint64_t end = start;
-  const uint64_t limit = sp + request.stack_bytes;
-  while (end < limit && Mapped(end)) end = (end & ~(kPage - 1)) + kPage;
-  if (end > limit) end = limit;
-  if (end > start && Mapped(start)) WriteMemory(&out, start, end - start);
+  const StackRange stack = StackAbove(sp, *host, request.stack_bytes);
+  if (stack.end > stack.start) {
+    WriteMemory(&out, stack.start, stack.end - stack.start);
+  }
 
   unwind::NativeFrame* frames = g_scratch.frames;
   const int n = unwind::UnwindLocalNative(const_cast<void*>(context),
@@ -529,14 +634,256 @@ bool CaptureCurrentThread(int fd, const CaptureRequest& request) {
   return written;
 }
 
-absl::Status InstallCrashHandler(int fd, void (*after_capture)(int signal)) {
-  if (fcntl(fd, F_GETFD) < 0) {
+namespace {
+
+// A minidump's constants (Breakpad's minidump_format.h).
+constexpr uint32_t kMinidumpSignature = 0x504d444d;  // "MDMP"
+constexpr uint32_t kMinidumpVersion = 0xa793;
+constexpr uint32_t kSystemInfoStream = 7, kThreadListStream = 3,
+                   kExceptionStream = 6, kMemoryListStream = 5,
+                   kModuleListStream = 4;
+constexpr uint32_t kLinuxMapsStream = 0x47670009, kLinuxAuxvStream = 0x47670008;
+constexpr uint32_t kStreams = 7;
+constexpr uint32_t kOsLinux = 0x8201;
+constexpr uint32_t kCodeViewElf = 0x4270454c;  // "BpEL"
+constexpr uint32_t kSystemInfoSize = 56, kThreadSize = 48, kExceptionSize = 168,
+                   kModuleSize = 108;
+// MDRawContextAMD64: its size and flags (CONTROL: rip, rsp, eflags;
+// INTEGER: the other general registers).
+constexpr uint32_t kAmd64ContextSize = 1232;
+constexpr uint32_t kAmd64ContextFlags = 0x00100003;
+constexpr uint32_t kAmd64ContextFlagsOffset = 48;
+constexpr uint32_t kAmd64EflagsOffset = 68;
+
+// The length of an MDString of `s`: UTF-16, and its terminating NUL.
+uint32_t MinidumpStringSize(const char* s) {
+  return 4 + 2 * static_cast<uint32_t>(StringLength(s)) + 2;
+}
+
+}  // namespace
+
+bool WriteMinidumpOfCurrentThread(int fd, const CaptureRequest& request) {
+  const arch::ArchInfo* host = arch::HostArch();
+  if (host == nullptr || host->minidump.cpu != 9 /* AMD64 */) return false;
+  const arch::SignalContextLayout& layout = host->signal_context;
+  ucontext_t here;
+  const void* context = request.signal_context;
+  if (context == nullptr) {
+    getcontext(&here);
+    context = &here;
+  }
+  const symtab::ByteReader ucontext(
+      absl::MakeConstSpan(static_cast<const uint8_t*>(context),
+                          sizeof(ucontext_t)),
+      host->byte_order);
+  // A general register of the interrupted thread, by name.
+  const auto reg = [&](absl::string_view name) -> uint64_t {
+    const auto& names = layout.general_register_names;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == name) {
+        return ucontext
+            .Word(layout.general_registers + layout.value_size * i,
+                  layout.value_size)
+            .value_or(0);
+      }
+    }
+    return 0;
+  };
+  if (g_scratch.busy.exchange(true)) return false;
+
+  // What goes in, gathered first: every offset is known before writing.
+  const StackRange stack =
+      StackAbove(reg(host->sp), *host, request.stack_bytes);
+  const size_t maps_size =
+      ReadProcFile("/proc/self/maps", g_scratch.maps, sizeof(g_scratch.maps));
+  const size_t auxv_size =
+      ReadProcFile("/proc/self/auxv", g_scratch.auxv, sizeof(g_scratch.auxv));
+  size_t modules = 0;
+  PendingModule& pending = g_scratch.module;
+  pending = {};
+  const auto add_module = [&](const PendingModule& m) {
+    if (modules == sizeof(g_scratch.modules) / sizeof(g_scratch.modules[0]) ||
+        StringLength(m.path) >= sizeof(g_scratch.modules[0].path)) {
+      return;
+    }
+    MinidumpModule& out = g_scratch.modules[modules++];
+    out.start = m.start;
+    out.end = m.end;
+    std::memcpy(out.path, m.path, StringLength(m.path) + 1);
+    out.build_id_size =
+        GnuBuildId(m.start, m.bias, out.build_id, sizeof(out.build_id));
+  };
+  for (size_t at = 0; at < maps_size;) {
+    size_t end = at;
+    while (end < maps_size && g_scratch.maps[end] != '\n') ++end;
+    const size_t length = end - at;
+    if (length < sizeof(g_scratch.maps_line)) {
+      std::memcpy(g_scratch.maps_line, g_scratch.maps + at, length);
+      g_scratch.maps_line[length] = '\0';
+      TakeMapsLine(g_scratch.maps_line, &pending, add_module);
+    }
+    at = end + 1;
+  }
+  if (pending.open) add_module(pending);
+
+  uint32_t offset = 32 + kStreams * 12;
+  const uint32_t system_rva = offset;
+  offset += kSystemInfoSize;
+  const uint32_t csd_rva = offset;  // an empty service-pack string
+  offset += 6;
+  const uint32_t threads_rva = offset;
+  offset += 4 + kThreadSize;
+  const uint32_t exception_rva = offset;
+  offset += kExceptionSize;
+  const uint32_t context_rva = offset;
+  offset += kAmd64ContextSize;
+  const uint32_t memory_rva = offset;
+  offset += 4 + 16;
+  const uint32_t modules_rva = offset;
+  offset += 4 + kModuleSize * static_cast<uint32_t>(modules);
+  const uint32_t names_rva = offset;
+  for (size_t i = 0; i < modules; ++i) {
+    offset += MinidumpStringSize(g_scratch.modules[i].path) + 4 +
+              static_cast<uint32_t>(g_scratch.modules[i].build_id_size);
+  }
+  const uint32_t maps_rva = offset;
+  offset += static_cast<uint32_t>(maps_size);
+  const uint32_t auxv_rva = offset;
+  offset += static_cast<uint32_t>(auxv_size);
+  const uint32_t stack_rva = offset;
+
+  FdWriter out(fd, g_scratch.encoder);
+  out.Le(kMinidumpSignature, 4);
+  out.Le(kMinidumpVersion, 4);
+  out.Le(kStreams, 4);
+  out.Le(32, 4);  // the directory
+  out.Le(0, 4);   // checksum
+  out.Le(static_cast<uint64_t>(time(nullptr)), 4);
+  out.Le(0, 8);  // flags
+  const auto entry = [&out](uint32_t type, uint32_t size, uint32_t rva) {
+    out.Le(type, 4);
+    out.Le(size, 4);
+    out.Le(rva, 4);
+  };
+  entry(kSystemInfoStream, kSystemInfoSize, system_rva);
+  entry(kThreadListStream, 4 + kThreadSize, threads_rva);
+  entry(kExceptionStream, kExceptionSize, exception_rva);
+  entry(kMemoryListStream, 4 + 16, memory_rva);
+  entry(kModuleListStream, 4 + kModuleSize * static_cast<uint32_t>(modules),
+        modules_rva);
+  entry(kLinuxMapsStream, static_cast<uint32_t>(maps_size), maps_rva);
+  entry(kLinuxAuxvStream, static_cast<uint32_t>(auxv_size), auxv_rva);
+
+  // MDRawSystemInfo: the processor, one CPU, Linux.
+  out.Le(host->minidump.cpu, 2);
+  out.Zeros(4);   // level, revision
+  out.Le(1, 1);   // processors
+  out.Le(0, 1);   // product type
+  out.Zeros(12);  // OS version
+  out.Le(kOsLinux, 4);
+  out.Le(csd_rva, 4);
+  out.Zeros(4 + 24);  // suite mask, reserved, CPU information
+  out.Zeros(6);       // the empty MDString
+
+  // One thread: this one, its stack and its context.
+  const uint64_t tid = static_cast<uint64_t>(syscall(SYS_gettid));
+  out.Le(1, 4);
+  out.Le(tid, 4);
+  out.Zeros(12 + 8);  // suspend count, priority class, priority, TEB
+  out.Le(stack.start, 8);
+  out.Le(stack.end - stack.start, 4);
+  out.Le(stack_rva, 4);
+  out.Le(kAmd64ContextSize, 4);
+  out.Le(context_rva, 4);
+
+  // The exception: the signal, its code and address, the same context.
+  out.Le(tid, 4);
+  out.Zeros(4);
+  out.Le(request.signal_info != nullptr ? request.signal_info->si_signo : 0, 4);
+  out.Le(request.signal_info != nullptr
+             ? static_cast<uint32_t>(request.signal_info->si_code)
+             : 0,
+         4);
+  out.Zeros(8);  // exception record
+  out.Le(request.signal_info != nullptr
+             ? reinterpret_cast<uint64_t>(request.signal_info->si_addr)
+             : 0,
+         8);
+  out.Zeros(4 + 4 + 15 * 8);  // parameters
+  out.Le(kAmd64ContextSize, 4);
+  out.Le(context_rva, 4);
+
+  // MDRawContextAMD64: flags, eflags, then the registers from rax.
+  out.Zeros(kAmd64ContextFlagsOffset);
+  out.Le(kAmd64ContextFlags, 4);
+  out.Zeros(kAmd64EflagsOffset - kAmd64ContextFlagsOffset - 4);
+  out.Le(reg("eflags"), 4);
+  out.Zeros(host->minidump.first_register - kAmd64EflagsOffset - 4);
+  for (absl::string_view name : host->minidump.registers) {
+    out.Le(name.empty() ? 0 : reg(name), 8);
+  }
+  out.Zeros(kAmd64ContextSize - host->minidump.first_register -
+            8 * host->minidump.registers.size());
+
+  // The memory: the stack.
+  out.Le(1, 4);
+  out.Le(stack.start, 8);
+  out.Le(stack.end - stack.start, 4);
+  out.Le(stack_rva, 4);
+
+  // The modules, then their names and CodeView records.
+  out.Le(modules, 4);
+  uint32_t rva = names_rva;
+  for (size_t i = 0; i < modules; ++i) {
+    const MinidumpModule& m = g_scratch.modules[i];
+    out.Le(m.start, 8);
+    out.Le(m.end - m.start, 4);
+    out.Zeros(8);  // checksum, time stamp
+    out.Le(rva, 4);
+    rva += MinidumpStringSize(m.path);
+    out.Zeros(52);  // version information
+    out.Le(4 + m.build_id_size, 4);
+    out.Le(rva, 4);
+    rva += 4 + static_cast<uint32_t>(m.build_id_size);
+    out.Zeros(8 + 16);  // misc record, reserved
+  }
+  for (size_t i = 0; i < modules; ++i) {
+    const MinidumpModule& m = g_scratch.modules[i];
+    const size_t length = StringLength(m.path);
+    out.Le(2 * length, 4);
+    for (size_t c = 0; c < length; ++c) {
+      out.Le(static_cast<uint8_t>(m.path[c]), 2);  // bytes as code units
+    }
+    out.Zeros(2);
+    out.Le(kCodeViewElf, 4);
+    out.Bytes(m.build_id, m.build_id_size);
+  }
+  out.Bytes(g_scratch.maps, maps_size);
+  out.Bytes(g_scratch.auxv, auxv_size);
+  out.Bytes(reinterpret_cast<const void*>(  // NOLINT(performance-no-int-to-ptr)
+                stack.start),
+            stack.end - stack.start);
+  const bool written = out.Flush();
+  g_scratch.busy = false;
+  return written;
+}
+
+absl::Status InstallCrashHandler(int fd, void (*after_capture)(int signal),
+                                 int minidump_fd) {
+  for (int given : {fd, minidump_fd}) {
+    if (given >= 0 && fcntl(given, F_GETFD) < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("crash handler: fd ", given, " is not open"));
+    }
+  }
+  if (fd < 0 && minidump_fd < 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("crash handler: fd ", fd, " is not open"));
+        "crash handler: neither a capture nor a minidump descriptor");
   }
   g_after_capture = after_capture;
-  const bool first = g_crash_fd.exchange(fd) < 0;
-  if (!first) return absl::OkStatus();
+  g_crash_fd = fd;
+  g_minidump_fd = minidump_fd;
+  if (g_installed.exchange(true)) return absl::OkStatus();
   if (const arch::ArchInfo* host = arch::HostArch(); host != nullptr) {
     g_cgo = ReadCgoCallerFacts(*host);
   }

@@ -36,6 +36,17 @@ struct CaptureRequest {
 // false. False too if a write fails.
 bool CaptureCurrentThread(int fd, const CaptureRequest& request = {});
 
+// Writes a minidump (Breakpad's format, as its Linux writer lays it out)
+// of the calling thread to `fd`, for crash backends that take minidumps:
+// the system information, the thread (its registers as the context, its
+// stack above SP as its memory), the signal as the exception, the ELF
+// modules from /proc/self/maps with their GNU build IDs (read from their
+// notes in memory) as CodeView records, and the process's maps and auxv.
+// Async-signal-safe under the same terms as CaptureCurrentThread (module
+// paths' bytes go in as UTF-16 code units one to one: exact for ASCII).
+// amd64 hosts only: elsewhere it writes nothing and returns false.
+bool WriteMinidumpOfCurrentThread(int fd, const CaptureRequest& request = {});
+
 // Installs a handler for SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGABRT that
 // writes a capture of the crashing thread to `fd` (opened beforehand, kept
 // open), then gives the signal to the handler installed before it, or to
@@ -52,8 +63,12 @@ bool CaptureCurrentThread(int fd, const CaptureRequest& request = {});
 // `after_capture`, if given, runs in the handler once the capture is
 // written (it must be async-signal-safe too: fork and exec a symbolizer,
 // say) and before the signal goes on.
+//
+// `minidump_fd`, if not -1, gets a minidump of the crash as well (or, with
+// `fd` -1, instead): WriteMinidumpOfCurrentThread's.
 absl::Status InstallCrashHandler(int fd,
-                                 void (*after_capture)(int signal) = nullptr);
+                                 void (*after_capture)(int signal) = nullptr,
+                                 int minidump_fd = -1);
 
 // Whether this process's crash handler is running now (async-signal-safe;
 // for tests that check the handler allocates nothing).

@@ -19,12 +19,17 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "capture/in_process_capture.h"
 #include "gtest/gtest.h"
 #include "proto/gentrace.pb.h"
 #include "symtab/native_modules.h"
+#include "target/minidump.h"
+#include "tests/testing/fixtures.h"
+#include "tests/testing/shell_command.h"
 
 // The allocator, as seen by everything linked here, refuses to run inside
 // the crash handler.
@@ -67,6 +72,18 @@ volatile int sink = 0;
   WriteThroughNull();
   sink = sink + 1;
 }
+// The same in a function that calls another first, so that it keeps a
+// frame pointer (a leaf need not), which Breakpad's walker follows when it
+// has no unwind rules.
+[[gnu::noinline]] void Touch() { sink = sink + 1; }
+[[gnu::noinline]] void TouchThenWriteThroughNull() {
+  Touch();
+  *null_pointer = 7;
+}
+[[gnu::noinline]] void CallsTouchThenWriteThroughNull() {
+  TouchThenWriteThroughNull();
+  sink = sink + 1;
+}
 // Recurses until the stack runs out (the recursion stops, in theory, when
 // `limit` is reached; the stack gives out long before).
 volatile int limit = 1 << 30;
@@ -89,29 +106,12 @@ struct Outcome {
   Capture capture;
   bool parsed = false;
   std::string marker;
+  std::string minidump;  // when asked for
 };
 
-// Forks; the child installs a "previous" SIGSEGV handler, then gentrace's,
-// then runs `crash`.
-Outcome CrashInChild(const std::string& name, void (*crash)()) {
-  const std::string dir = absl::StrCat(::testing::TempDir(), "/", name);
-  fs::create_directories(dir);
-  const std::string capture_path = dir + "/capture.pb";
-  const std::string marker_path = dir + "/marker.txt";
-  const pid_t pid = fork();
-  if (pid == 0) {
-    g_marker_fd = open(marker_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::signal(SIGSEGV, PreviousHandler);
-    const int fd =
-        open(capture_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (!InstallCrashHandler(fd).ok()) _exit(98);
-    crash();
-    _exit(0);
-  }
-  Outcome out;
-  waitpid(pid, &out.status, 0);
+std::string ReadWhole(const std::string& path) {
   std::string bytes;
-  if (FILE* f = std::fopen(capture_path.c_str(), "rb")) {
+  if (FILE* f = std::fopen(path.c_str(), "rb")) {
     char buffer[65536];
     size_t n;
     while ((n = std::fread(buffer, 1, sizeof(buffer), f)) > 0) {
@@ -119,12 +119,36 @@ Outcome CrashInChild(const std::string& name, void (*crash)()) {
     }
     std::fclose(f);
   }
-  out.parsed = out.capture.ParseFromString(bytes);
-  if (FILE* f = std::fopen(marker_path.c_str(), "r")) {
-    char buffer[256] = {};
-    out.marker = std::string(buffer, std::fread(buffer, 1, 255, f));
-    std::fclose(f);
+  return bytes;
+}
+
+// Forks; the child installs a "previous" SIGSEGV handler, then gentrace's
+// (writing a minidump too when `minidump`), then runs `crash`.
+Outcome CrashInChild(const std::string& name, void (*crash)(),
+                     bool minidump = false) {
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/", name);
+  fs::create_directories(dir);
+  const std::string capture_path = dir + "/capture.pb";
+  const std::string minidump_path = dir + "/crash.dmp";
+  const std::string marker_path = dir + "/marker.txt";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    g_marker_fd = open(marker_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::signal(SIGSEGV, PreviousHandler);
+    const int fd =
+        open(capture_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int minidump_fd = minidump ? open(minidump_path.c_str(),
+                                            O_WRONLY | O_CREAT | O_TRUNC, 0644)
+                                     : -1;
+    if (!InstallCrashHandler(fd, nullptr, minidump_fd).ok()) _exit(98);
+    crash();
+    _exit(0);
   }
+  Outcome out;
+  waitpid(pid, &out.status, 0);
+  out.parsed = out.capture.ParseFromString(ReadWhole(capture_path));
+  out.marker = ReadWhole(marker_path);
+  if (minidump) out.minidump = ReadWhole(minidump_path);
   return out;
 }
 
@@ -172,6 +196,73 @@ TEST(CrashHandlerTest, SegfaultIsCapturedWithoutAllocatingThenChained) {
   EXPECT_EQ(
       names[1],
       "gentrace::capture::(anonymous namespace)::CallsWriteThroughNull()");
+}
+
+TEST(CrashHandlerTest, MinidumpIsWrittenBesideTheCapture) {
+  const Outcome out = CrashInChild("minidump", CallsTouchThenWriteThroughNull,
+                                   /*minidump=*/true);
+  ASSERT_FALSE(WIFEXITED(out.status))
+      << "exit " << WEXITSTATUS(out.status)
+      << (WEXITSTATUS(out.status) == 97 ? ": the handler allocated" : "");
+  EXPECT_EQ(WTERMSIG(out.status), SIGSEGV);
+  EXPECT_EQ(out.marker, "previous handler ran\n");
+  ASSERT_TRUE(out.parsed);
+  const Capture& c = out.capture;
+
+  // gentrace's reader: the thread, registers, stack, crash and modules
+  // the capture holds.
+  absl::StatusOr<std::unique_ptr<target::Minidump>> dump =
+      target::Minidump::FromBytes(out.minidump);
+  ASSERT_TRUE(dump.ok()) << dump.status();
+  const target::Minidump& m = **dump;
+  ASSERT_EQ(m.threads().size(), 1u);
+  EXPECT_EQ(m.threads()[0].tid, c.tid());
+  for (const char* name : {"rip", "rsp", "rbp", "rbx", "r12", "rax"}) {
+    EXPECT_EQ(m.threads()[0].registers.Get(name), c.registers().at(name))
+        << name;
+  }
+  ASSERT_TRUE(m.crash().has_value());
+  EXPECT_EQ(m.crash()->tid, c.tid());
+  EXPECT_EQ(m.crash()->signal, static_cast<uint32_t>(SIGSEGV));
+  EXPECT_EQ(m.crash()->address, c.fault_address());
+  const MemoryRange& stack = c.memory(0);
+  std::optional<symtab::ByteReader> bytes =
+      m.memory().Read(stack.address(), stack.data().size());
+  ASSERT_TRUE(bytes.has_value());
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(bytes->data().data()),
+                        bytes->size()),
+            stack.data());
+  ASSERT_NE(m.main_module(), nullptr);
+  EXPECT_EQ(m.main_module()->name, fs::read_symlink("/proc/self/exe"));
+  int with_build_id = 0;
+  for (const target::Minidump::Module& module : m.modules()) {
+    with_build_id += !module.build_id.empty();
+  }
+  EXPECT_GE(with_build_id, 1) << "libc has one";
+  EXPECT_EQ(m.modules().size(), static_cast<size_t>(c.modules_size()));
+
+  // Breakpad's own walker reads it, and finds the capture's first frames
+  // (by their frame pointers: it is given no unwind rules).
+  const std::optional<std::string> root = gentrace::testing::FixturesRoot();
+  if (!root) return;
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/minidump");
+  const std::string walked = gentrace::testing::RunShellCommand(
+      dir, absl::StrCat(*root, "/breakpad/bin/minidump_stackwalk -m ", dir,
+                        "/crash.dmp"));
+  std::vector<uint64_t> pcs;
+  for (absl::string_view line : absl::StrSplit(walked, '\n')) {
+    const std::vector<std::string> fields = absl::StrSplit(line, '|');
+    uint64_t offset = 0;
+    if (fields.size() != 7 || fields[0] != "0" ||
+        !absl::SimpleHexAtoi(fields[6], &offset)) {
+      continue;
+    }
+    pcs.push_back(m.main_module()->base + offset);
+  }
+  ASSERT_GE(pcs.size(), 3u) << walked;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(pcs[i], c.native_frames(i).pc()) << "frame " << i;
+  }
 }
 
 TEST(CrashHandlerTest, StackOverflowIsCapturedOnTheAlternateStack) {
