@@ -13,9 +13,11 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "arch/arch.h"
 #include "symtab/func_id.h"
+#include "symtab/native_cfi.h"
 #include "symtab/native_symbols.h"
 #include "symtab/pc_value_table.h"
 #include "symtab/pclntab.h"
@@ -143,6 +145,48 @@ bool EndsTheWalk(const symtab::Func& func) {
          id == FuncId::kSystemstack ||
          ((func.flags() & symtab::kFuncFlagSpWrite) &&
           id != FuncId::kCgocallback);
+}
+
+// The STACK CFI rules of a native function's CFI row, in Breakpad's
+// names for `arch`'s registers (its DWARF numbering; Breakpad writes x86
+// registers with a '$', as its stack pointer's name shows); "" where a
+// register it needs has no name. `previous` are the registers the last row
+// of the function gave rules, which this row must undo if it has none.
+std::string NativeRules(const symtab::CfiRow& row, const arch::ArchInfo& arch,
+                        std::vector<std::string>* previous) {
+  const absl::string_view prefix =
+      absl::StartsWith(arch.breakpad.cfi_sp, "$") ? "$" : "";
+  const auto name = [&](int regno) -> std::string {
+    if (regno < 0 ||
+        static_cast<size_t>(regno) >= arch.dwarf_registers.size() ||
+        arch.dwarf_registers[regno].empty()) {
+      return "";
+    }
+    return absl::StrCat(prefix, arch.dwarf_registers[regno]);
+  };
+  const std::string cfa = name(row.cfa_register);
+  if (cfa.empty()) return "";
+  std::string text = absl::StrCat(".cfa: ", cfa, " ", row.cfa_offset, " +");
+  std::vector<std::string> named;
+  for (const symtab::CfiRule& rule : row.rules) {
+    const std::string target =
+        rule.dwarf_register == row.return_address_register
+            ? ".ra"
+            : name(rule.dwarf_register);
+    // The stack pointer is the CFA itself, as Breakpad's rules have it.
+    if (target.empty() || target == arch.breakpad.cfi_sp) continue;
+    absl::StrAppend(&text, " ", target, ": .cfa ", rule.offset, " +",
+                    rule.is_value ? "" : " ^");
+    named.push_back(target);
+  }
+  for (const std::string& register_name : *previous) {
+    if (register_name != ".ra" &&
+        std::find(named.begin(), named.end(), register_name) == named.end()) {
+      absl::StrAppend(&text, " ", register_name, ": ", register_name);
+    }
+  }
+  *previous = std::move(named);
+  return text;
 }
 
 }  // namespace
@@ -358,6 +402,51 @@ absl::Status WriteBreakpadSymbols(
   }
   sink(out);
   sink(cfi);
+
+  // Native functions' rules from their CFI (.eh_frame), outside Go's text.
+  if (binary.format() == "ELF" && !arch.breakpad.cfi_sp.empty()) {
+    cfi.clear();
+    uint64_t function = 0, end = 0;
+    std::string rows;
+    std::vector<std::string> previous;
+    std::string last;
+    const auto flush = [&] {
+      if (!rows.empty()) {
+        absl::StrAppend(&cfi, "STACK CFI INIT ", absl::Hex(function - base),
+                        " ", absl::Hex(end - function), " ", rows);
+      }
+      rows.clear();
+    };
+    (void)symtab::ForEachNativeCfiRow(
+        binary.path(), static_cast<int>(arch.dwarf_registers.size()),
+        [&](uint64_t entry, const symtab::CfiRow& row) {
+          if (entry != function) {
+            flush();
+            function = entry;
+            previous.clear();
+            last.clear();
+          }
+          auto after = std::upper_bound(go_text.begin(), go_text.end(),
+                                        std::make_pair(entry, UINT64_MAX));
+          if ((after != go_text.begin() && entry < std::prev(after)->second) ||
+              entry < base) {
+            return;
+          }
+          const std::string rules = NativeRules(row, arch, &previous);
+          if (rules.empty()) return;
+          end = row.end;
+          if (rules == last) return;
+          if (rows.empty()) {
+            absl::StrAppend(&rows, rules, "\n");
+          } else {
+            absl::StrAppend(&rows, "STACK CFI ", absl::Hex(row.start - base),
+                            " ", rules, "\n");
+          }
+          last = rules;
+        });
+    flush();
+    sink(cfi);
+  }
   return absl::OkStatus();
 }
 
