@@ -396,6 +396,102 @@ TEST_P(BreakpadTest, GentraceMinidumpGivesTheRuntimesFrames) {
   }
 }
 
+// Mach-O and PE binaries (tests/go/symbolize for macOS and Windows, every
+// toolchain, as is and stripped): a `mac` or `windows` MODULE line for the
+// GOARCH's Breakpad CPU, and at every PC the toolchain's own `go tool
+// addr2line` was asked about, the line record's file:line is addr2line's
+// (the innermost inlined call's, as Breakpad's line records are).
+TEST(BreakpadForeignTest, MachOAndPeSymbolFilesAgreeWithAddr2line) {
+  const std::vector<gentrace::testing::FixtureBinary> binaries =
+      gentrace::testing::ForeignFixtureBinaries();
+  if (binaries.empty()) GTEST_SKIP() << "no Mach-O or PE fixtures";
+  const fs::path dir = fs::path(::testing::TempDir()) / "breakpad_foreign";
+  fs::create_directories(dir);
+  int rows_checked = 0;
+  for (const gentrace::testing::FixtureBinary& binary : binaries) {
+    SCOPED_TRACE(binary.name);
+    const std::string symbols = RunShellCommand(
+        dir.string(), absl::StrCat(gentrace::testing::GentraceCommand(),
+                                   " breakpad-syms --binary=", binary.path));
+    const std::vector<std::string> module =
+        absl::StrSplit(symbols.substr(0, symbols.find('\n')), ' ');
+    ASSERT_GE(module.size(), 5u);
+    EXPECT_EQ(module[1],
+              absl::StrContains(binary.name, "darwin") ? "mac" : "windows");
+    EXPECT_EQ(module[2], binary.goarch == "amd64" ? "x86_64"
+                         : binary.goarch == "386" ? "x86"
+                                                  : binary.goarch);
+    EXPECT_EQ(module[3].size(), 33u);
+    // FUNC records by name, and the line records.
+    std::map<std::string, uint64_t> functions;
+    for (absl::string_view line : absl::StrSplit(symbols, '\n')) {
+      const std::vector<std::string> f =
+          absl::StrSplit(line, absl::MaxSplits(' ', 4));
+      uint64_t address = 0;
+      if (f.size() == 5 && f[0] == "FUNC" &&
+          absl::SimpleHexAtoi(f[1], &address)) {
+        functions.try_emplace(f[4], address);
+      }
+    }
+    const std::map<uint64_t, LineRecord> lines = LineRecords(symbols);
+    // addr2line's rows: pc, function, file, line.
+    std::vector<std::vector<std::string>> rows;
+    for (absl::string_view line : absl::StrSplit(
+             ReadFileOrEmpty(binary.path + ".addr2line.tsv"), '\n')) {
+      std::vector<std::string> row = absl::StrSplit(line, '\t');
+      // (addr2line's ":-1" and "?:0" say it has no position there.)
+      int line_number = 0;
+      if (row.size() == 4 && row[1] != "?" && !row[2].empty() &&
+          row[2] != "?" && absl::SimpleAtoi(row[3], &line_number) &&
+          line_number > 0) {
+        rows.push_back(std::move(row));
+      }
+    }
+    ASSERT_GT(rows.size(), 100u);
+    // The module's base: a function's entry less its FUNC address.
+    uint64_t base = UINT64_MAX;
+    for (const std::vector<std::string>& row : rows) {
+      uint64_t pc = 0;
+      auto function = functions.find(row[1]);
+      if (function != functions.end() && absl::SimpleHexAtoi(row[0], &pc) &&
+          pc >= function->second) {
+        base = std::min(base, pc - function->second);
+      }
+    }
+    ASSERT_NE(base, UINT64_MAX);
+    int differ = 0;
+    for (const std::vector<std::string>& row : rows) {
+      uint64_t pc = 0;
+      ASSERT_TRUE(absl::SimpleHexAtoi(row[0], &pc));
+      auto record = lines.upper_bound(pc - base);
+      ASSERT_NE(record, lines.begin()) << row[0];
+      --record;
+      const std::string expected = absl::StrCat(row[2], ":", row[3]);
+      // A function without a line table (go:buildid, linker trampolines):
+      // addr2line decodes whatever bytes sit where the table would be
+      // (tests/symtab/addr2line_test compares only their names), gentrace
+      // says "?:0" as the runtime does.
+      if (pc - base < record->first + record->second.size &&
+          record->second.line == "?:0") {
+        continue;
+      }
+      if (pc - base >= record->first + record->second.size ||
+          record->second.line != expected) {
+        if (++differ <= 5) {
+          ADD_FAILURE() << row[0] << " " << row[1] << ": addr2line " << expected
+                        << ", the symbol file "
+                        << (pc - base < record->first + record->second.size
+                                ? record->second.line
+                                : "none");
+        }
+      }
+      ++rows_checked;
+    }
+  }
+  std::cout << rows_checked << " addr2line rows in " << binaries.size()
+            << " Mach-O and PE binaries\n";
+}
+
 INSTANTIATE_TEST_SUITE_P(Builds, BreakpadTest,
                          ::testing::Values("go1.19/default", "go1.19/stripped",
                                            "go1.21/default", "go1.21/stripped",
