@@ -164,11 +164,16 @@ void GoUnwinder::Resolve() {
 
   // The caller's pc (runtime/traceback.go, unwinder.next). The walk ends after
   // a TOPFRAME function and at an SPWRITE one, whose frame size says nothing of
-  // where its caller's frame is.
+  // where its caller's frame is. Tables before Go 1.17 have no flags: their
+  // runtime ends at mcall and morestack too (its topofstack), which later
+  // releases mark SPWRITE.
+  const bool flagless_switch =
+      frame_.flags == 0 && (frame_.func_id == FuncId::kMcall ||
+                            frame_.func_id == FuncId::kMorestack);
   const bool top = (frame_.flags & symtab::kFuncFlagTopFrame) ||
                    frame_.func_id == FuncId::kGoexit ||
                    frame_.func_id == FuncId::kMstart ||
-                   frame_.func_id == FuncId::kRt0Go;
+                   frame_.func_id == FuncId::kRt0Go || flagless_switch;
   if (top) {
     lr_ = 0;
     Stop(StopReason::kTopOfStack, "");

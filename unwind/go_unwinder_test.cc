@@ -271,6 +271,25 @@ TEST(GoUnwinderTest, SpWriteEndsTheWalkWithTheFunctionsName) {
   EXPECT_EQ(walked.detail, "runtime.rewritesSP");
 }
 
+// Before Go 1.17 no function has flags: the runtime's walk ends at mcall
+// and morestack by their funcIDs (later releases mark them SPWRITE).
+TEST(GoUnwinderTest, FlaglessMcallAndMorestackEndTheWalk) {
+  for (const FuncId id : {FuncId::kMcall, FuncId::kMorestack}) {
+    Program program;
+    const uint64_t switcher = program.Add("runtime.switcher", 32, {{0, 0}}, id);
+    const uint64_t leaf = program.Add("main.leaf", 16, {{0, 0}, {2, 8}});
+    const symtab::Pclntab& table = program.Parse();
+    Words stack;
+    stack.PutWord(0x1008, switcher + 4);
+    stack.PutWord(0x1010, 0x77);  // what a walk past the switch would take
+    const Walked walked =
+        Walk(table, Amd64(), stack, {.pc = leaf + 4, .sp = 0x1000});
+    ASSERT_EQ(walked.frames.size(), 2u);
+    EXPECT_EQ(walked.frames[1].func_id, id);
+    EXPECT_EQ(walked.stop, StopReason::kTopOfStack);
+  }
+}
+
 TEST(GoUnwinderTest, InjectedSigpanicMakesTheFaultingPcExact) {
   Program program;
   const uint64_t goexit =
