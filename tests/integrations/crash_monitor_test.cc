@@ -78,15 +78,6 @@ Trace ParseTrace(const std::string& json) {
   return trace;
 }
 
-// The build ID the service stores `binary` under, from its PUT answer.
-std::string JsonField(const std::string& json, const std::string& name) {
-  const std::string key = absl::StrCat("\"", name, "\":\"");
-  const size_t at = json.find(key);
-  if (at == std::string::npos) return "";
-  const size_t start = at + key.size();
-  return json.substr(start, json.find('"', start) - start);
-}
-
 class CrashMonitorTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -143,7 +134,7 @@ TEST_P(CrashMonitorTest, TracesWhatTheRuntimeReported) {
       absl::StrCat("curl -sS -X PUT -H 'Authorization: Bearer upload' "
                    "--data-binary @",
                    program_, " ", service, "/v1/binaries"));
-  ASSERT_NE(JsonField(added, "goBuildId"), "") << added;
+  ASSERT_NE(gentrace::testing::JsonField(added, "goBuildId"), "") << added;
 
   std::set<std::string> signatures;
   for (const std::string mode : kModes) {

@@ -78,15 +78,6 @@ struct Answer {
   std::string body;
 };
 
-// The value of a JSON string field in `json` ("" when absent).
-std::string JsonField(const std::string& json, const std::string& name) {
-  const std::string key = absl::StrCat("\"", name, "\":\"");
-  const size_t at = json.find(key);
-  if (at == std::string::npos) return "";
-  const size_t start = at + key.size();
-  return json.substr(start, json.find('"', start) - start);
-}
-
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -168,17 +159,21 @@ TEST_F(ServiceTest, StoresBinariesUnderEitherBuildId) {
     const std::string info = RunShellCommand(
         dir_.string(), absl::StrCat(GentraceCommand(), " info --binary=", path,
                                     " --format=json"));
-    const std::string go_id = JsonField(info, "goBuildId");
+    const std::string go_id = gentrace::testing::JsonField(info, "goBuildId");
     ASSERT_FALSE(go_id.empty());
-    EXPECT_EQ(JsonField(added.body, "goBuildId"), go_id);
-    EXPECT_EQ(JsonField(added.body, "gnuBuildId"),
-              JsonField(info, "gnuBuildId"));
-    EXPECT_EQ(JsonField(added.body, "goVersion"), JsonField(info, "goVersion"));
-    EXPECT_EQ(JsonField(added.body, "goarch"), JsonField(info, "arch"));
+    EXPECT_EQ(gentrace::testing::JsonField(added.body, "goBuildId"), go_id);
+    EXPECT_EQ(gentrace::testing::JsonField(added.body, "gnuBuildId"),
+              gentrace::testing::JsonField(info, "gnuBuildId"));
+    EXPECT_EQ(gentrace::testing::JsonField(added.body, "goVersion"),
+              gentrace::testing::JsonField(info, "goVersion"));
+    EXPECT_EQ(gentrace::testing::JsonField(added.body, "goarch"),
+              gentrace::testing::JsonField(info, "arch"));
     const Answer by_go = Curl(Url("/v1/binaries/" + go_id));
     EXPECT_EQ(by_go.status, 200);
     EXPECT_EQ(by_go.body, added.body);
-    if (const std::string gnu = JsonField(info, "gnuBuildId"); !gnu.empty()) {
+    if (const std::string gnu =
+            gentrace::testing::JsonField(info, "gnuBuildId");
+        !gnu.empty()) {
       EXPECT_EQ(Curl(Url("/v1/binaries/" + gnu)).body, added.body);
     }
   }
@@ -221,7 +216,8 @@ TEST_F(ServiceTest, SymbolizesAsTheCliDoes) {
       ASSERT_EQ(lines.size(), pcs.size());
       const Answer answer = PostJson(
           "/v1/symbolize",
-          absl::StrCat("{\"buildId\":\"", JsonField(added.body, "goBuildId"),
+          absl::StrCat("{\"buildId\":\"",
+                       gentrace::testing::JsonField(added.body, "goBuildId"),
                        "\",\"callers\":", callers ? "true" : "false",
                        ",\"pcs\":[\"", absl::StrJoin(pcs, "\",\""), "\"]}"));
       ASSERT_EQ(answer.status, 200) << answer.body.substr(0, 300);
@@ -270,10 +266,12 @@ TEST_F(ServiceTest, TracesCoresAsTheCliDoes) {
                      " --core=", core, c.flags.empty() ? "" : " --", c.flags);
     // The reports' fixtures are built with one Go build ID (so one GNU
     // build ID too, -B gobuildid): one of them only here.
-    const std::string gnu = JsonField(added.body, "gnuBuildId");
+    const std::string gnu =
+        gentrace::testing::JsonField(added.body, "gnuBuildId");
     const std::string url = Url(absl::StrCat(
         "/v1/cores?build_id=",
-        gnu.empty() ? JsonField(added.body, "goBuildId") : gnu,
+        gnu.empty() ? gentrace::testing::JsonField(added.body, "goBuildId")
+                    : gnu,
         c.flags.empty() ? "" : "&", c.flags, c.flags.empty() ? "" : "=1"));
     const Answer text =
         Curl(absl::StrCat("--data-binary @", core, " '", url, "'"));
@@ -294,8 +292,8 @@ TEST_F(ServiceTest, TracesCoresAsTheCliDoes) {
   // CLI writes them (the binary's path aside: the store's here).
   {
     const std::string binary = go + "go1.27/amd64/goroutines/prog";
-    const std::string id =
-        JsonField(Upload(binary, "s3cret-upload").body, "gnuBuildId");
+    const std::string id = gentrace::testing::JsonField(
+        Upload(binary, "s3cret-upload").body, "gnuBuildId");
     for (const char* format : {"html", "pprof"}) {
       SCOPED_TRACE(format);
       const std::string ours = (dir_ / "served").string();
@@ -357,10 +355,11 @@ TEST_F(ServiceTest, TracesCoresAsTheCliDoes) {
   std::ofstream(garbage) << std::string(4096, '\x7f');
   const Answer upload =
       Upload(go + "go1.19/amd64/goroutines/prog", "s3cret-upload");
-  EXPECT_EQ(Curl(absl::StrCat("--data-binary @", garbage, " '",
-                              Url("/v1/cores?build_id=" +
-                                  JsonField(upload.body, "goBuildId")),
-                              "'"))
+  EXPECT_EQ(Curl(absl::StrCat(
+                     "--data-binary @", garbage, " '",
+                     Url("/v1/cores?build_id=" + gentrace::testing::JsonField(
+                                                     upload.body, "goBuildId")),
+                     "'"))
                 .status,
             400);
   EXPECT_EQ(RunShellCommand(dir_.string(),
@@ -394,8 +393,9 @@ TEST_F(ServiceTest, UnwindsCapturesAsTheCliDoes) {
           crashed->core->arch(), thread.registers, sp,
           absl::string_view(reinterpret_cast<const char*>(stack->data().data()),
                             std::min<uint64_t>(stack->size(), 64 << 10)));
-      const std::string url = Url(absl::StrCat(
-          "/v1/captures?build_id=", JsonField(added.body, "goBuildId")));
+      const std::string url = Url(
+          absl::StrCat("/v1/captures?build_id=",
+                       gentrace::testing::JsonField(added.body, "goBuildId")));
       const std::string cli =
           absl::StrCat(GentraceCommand(), " unwind --binary=", binary,
                        " --capture=", capture);
@@ -450,7 +450,8 @@ TEST_F(ServiceTest, RendersCrashHandlerCapturesAsTheCliDoes) {
   const Answer added = Upload(program, "s3cret-upload");
   ASSERT_EQ(added.status, 201) << added.body;
   const std::string url =
-      Url("/v1/captures?build_id=" + JsonField(added.body, "goBuildId"));
+      Url("/v1/captures?build_id=" +
+          gentrace::testing::JsonField(added.body, "goBuildId"));
   const Answer text =
       Curl(absl::StrCat("--data-binary @", capture, " '", url, "'"));
   EXPECT_EQ(text.status, 200) << text.body;
@@ -475,7 +476,7 @@ TEST_F(ServiceTest, CountsWhatItAnswers) {
   for (const char* name : {"go1.27/amd64/stripped", "go1.19/amd64/stripped"}) {
     const Answer added = Upload(Binary(name), "s3cret-upload");
     ASSERT_EQ(added.status, 201);
-    id = JsonField(added.body, "goBuildId");
+    id = gentrace::testing::JsonField(added.body, "goBuildId");
   }
   const std::string request =
       absl::StrCat("{\"buildId\":\"", id, "\",\"pcs\":[\"0x401000\"]}");
@@ -522,10 +523,11 @@ TEST_F(ServiceTest, ReadsCrashTextsAsTheCliDoes) {
     const std::string binary = Binary(name);
     const Answer added = Upload(binary, "s3cret-upload");
     ASSERT_EQ(added.status, 201) << added.body;
-    const Answer read = Curl(absl::StrCat(
-        "--data-binary @", binary, ".crash.txt '",
-        Url("/v1/tracebacks?build_id=" + JsonField(added.body, "goBuildId")),
-        "'"));
+    const Answer read = Curl(
+        absl::StrCat("--data-binary @", binary, ".crash.txt '",
+                     Url("/v1/tracebacks?build_id=" +
+                         gentrace::testing::JsonField(added.body, "goBuildId")),
+                     "'"));
     EXPECT_EQ(read.status, 200) << read.body.substr(0, 300);
     const std::string cli = RunShellCommand(
         dir_.string(), absl::StrCat(GentraceCommand(), " crashtext --binary=",
@@ -533,7 +535,7 @@ TEST_F(ServiceTest, ReadsCrashTextsAsTheCliDoes) {
     EXPECT_TRUE(WithoutModulePath(read.body) + "\n" == WithoutModulePath(cli))
         << gentrace::testing::FirstDifference(WithoutModulePath(read.body),
                                               WithoutModulePath(cli));
-    EXPECT_NE(JsonField(read.body, "signature"), "");
+    EXPECT_NE(gentrace::testing::JsonField(read.body, "signature"), "");
   }
 }
 
@@ -570,7 +572,7 @@ TEST_F(ServiceTest, DebuginfodClientsFetchTheBinaries) {
     const std::string info = RunShellCommand(
         dir_.string(), absl::StrCat(GentraceCommand(), " info --binary=", path,
                                     " --format=json"));
-    const std::string id = JsonField(info, "gnuBuildId");
+    const std::string id = gentrace::testing::JsonField(info, "gnuBuildId");
     EXPECT_FALSE(id.empty()) << path;
     return RunShellCommand(
         dir_.string(),
@@ -607,7 +609,7 @@ TEST_F(ServiceTest, GoToolPprofSymbolizesThroughSymbolz) {
   Start();
   const Answer added = Upload(base + "/prog", "s3cret-upload");
   ASSERT_EQ(added.status, 201) << added.body;
-  const std::string id = JsonField(added.body, "goBuildId");
+  const std::string id = gentrace::testing::JsonField(added.body, "goBuildId");
 
   absl::StatusOr<std::string> served =
       render::EncodePprofFile(gentrace::testing::BareProfile(*original));
@@ -726,7 +728,7 @@ TEST_F(ServiceTest, FetchesWhatItLacksFromDebuginfodServersAndReplicas) {
   const std::string info = RunShellCommand(
       dir_.string(), absl::StrCat(GentraceCommand(), " info --binary=", binary,
                                   " --format=json"));
-  const std::string gnu = JsonField(info, "gnuBuildId");
+  const std::string gnu = gentrace::testing::JsonField(info, "gnuBuildId");
   const std::string upstream_url =
       absl::StrCat("http://127.0.0.1:", debuginfod_port);
   // It listens, then scans the directory, once it has started (curl's
@@ -745,14 +747,16 @@ TEST_F(ServiceTest, FetchesWhatItLacksFromDebuginfodServersAndReplicas) {
   Start({"--debuginfod-urls=" + upstream_url});
   const Answer fetched = Curl(Url("/v1/binaries/" + gnu));
   EXPECT_EQ(fetched.status, 200) << fetched.body;
-  EXPECT_EQ(JsonField(fetched.body, "goBuildId"), JsonField(info, "goBuildId"));
+  EXPECT_EQ(gentrace::testing::JsonField(fetched.body, "goBuildId"),
+            gentrace::testing::JsonField(info, "goBuildId"));
   EXPECT_EQ(Curl(Url("/v1/binaries/" + std::string(40, 'e'))).status, 404);
 
   // Replica B, whose upstream is this one (A): A's upload is B's too.
   const std::string other = Binary("go1.24/riscv64/stripped");
   const Answer added = Upload(other, "s3cret-upload");
   ASSERT_EQ(added.status, 201);
-  const std::string other_gnu = JsonField(added.body, "gnuBuildId");
+  const std::string other_gnu =
+      gentrace::testing::JsonField(added.body, "gnuBuildId");
   ASSERT_FALSE(other_gnu.empty());
   gentrace::testing::ChildProcess replica;
   const std::string b_url = StartReplica(replica);
@@ -763,7 +767,7 @@ TEST_F(ServiceTest, FetchesWhatItLacksFromDebuginfodServersAndReplicas) {
   // B's miss that A lacks too: A does not go upstream for a replica (no
   // loops, however replicas list each other), though it would for B's
   // clients.
-  const std::string upstream_only_gnu = JsonField(
+  const std::string upstream_only_gnu = gentrace::testing::JsonField(
       RunShellCommand(dir_.string(),
                       absl::StrCat(GentraceCommand(), " info --binary=",
                                    upstream_only, " --format=json")),
@@ -961,11 +965,12 @@ TEST_F(ServiceTest, ServesOverTlsWhenGivenACertificate) {
       absl::StrCat("127.0.0.1:", grpc_port), grpc::SslCredentials(trust)));
   grpc::ClientContext context;
   GetBinaryRequest request;
-  request.set_build_id(JsonField(added.body, "gnuBuildId"));
+  request.set_build_id(gentrace::testing::JsonField(added.body, "gnuBuildId"));
   BinaryInfo info;
   const grpc::Status got = stub->GetBinary(&context, request, &info);
   EXPECT_TRUE(got.ok()) << got.error_message();
-  EXPECT_EQ(info.go_build_id(), JsonField(added.body, "goBuildId"));
+  EXPECT_EQ(info.go_build_id(),
+            gentrace::testing::JsonField(added.body, "goBuildId"));
   stub.reset();
 #endif
   EXPECT_EQ(server_.Stop(SIGTERM), 0);
@@ -1009,7 +1014,8 @@ TEST_F(ServiceTest, EvictsTheLeastRecentlyUsedPastItsQuota) {
   ASSERT_EQ(added_a.status, 201);
   ASSERT_EQ(added_b.status, 201);
   usleep(20 * 1000);
-  const std::string id_a = JsonField(added_a.body, "gnuBuildId");
+  const std::string id_a =
+      gentrace::testing::JsonField(added_a.body, "gnuBuildId");
   const Answer used = PostJson(
       "/v1/symbolize",
       absl::StrCat("{\"build_id\":\"", id_a, "\",\"pcs\":[\"0x401000\"]}"));
@@ -1017,11 +1023,13 @@ TEST_F(ServiceTest, EvictsTheLeastRecentlyUsedPastItsQuota) {
   usleep(20 * 1000);
   ASSERT_EQ(Upload(c, "s3cret-upload").status, 201);
 
-  const std::string go_b = JsonField(added_b.body, "goBuildId");
+  const std::string go_b =
+      gentrace::testing::JsonField(added_b.body, "goBuildId");
   EXPECT_EQ(Curl(Url("/v1/binaries/" + id_a)).status, 200);
-  EXPECT_EQ(
-      Curl(Url("/v1/binaries/" + JsonField(added_b.body, "gnuBuildId"))).status,
-      404);
+  EXPECT_EQ(Curl(Url("/v1/binaries/" +
+                     gentrace::testing::JsonField(added_b.body, "gnuBuildId")))
+                .status,
+            404);
   EXPECT_EQ(Curl(Url("/v1/binaries/" + go_b)).status, 404);
   EXPECT_LE(StoreBytes(Store()), quota);
   EXPECT_TRUE(absl::StrContains(Curl(Url("/metrics")).body,
@@ -1045,7 +1053,8 @@ TEST_F(ServiceTest, AReplicaKilledMidUploadLeavesItsStoreWhole) {
   Start();
   const Answer added = Upload(held, "s3cret-upload");
   ASSERT_EQ(added.status, 201);
-  const std::string held_id = JsonField(added.body, "gnuBuildId");
+  const std::string held_id =
+      gentrace::testing::JsonField(added.body, "gnuBuildId");
   gentrace::testing::ChildProcess replica;
   const std::string b_url = StartReplica(replica);
   ASSERT_FALSE(b_url.empty());
@@ -1100,7 +1109,7 @@ TEST_F(ServiceTest, HostileRequestsGetTheirStatusAndTheServerServesOn) {
   const std::string binary = Binary("go1.27/amd64/stripped");
   const Answer added = Upload(binary, "s3cret-upload");
   ASSERT_EQ(added.status, 201);
-  const std::string id = JsonField(added.body, "gnuBuildId");
+  const std::string id = gentrace::testing::JsonField(added.body, "gnuBuildId");
   // A load of good requests meanwhile (200 symbolizations, one after the
   // other, in the background): every one answered.
   const std::string load = (dir_ / "load.txt").string();
@@ -1159,7 +1168,8 @@ TEST_F(ServiceTest, HostileRequestsGetTheirStatusAndTheServerServesOn) {
   for (const Case& c : cases) {
     EXPECT_EQ(c.answer.status, c.status) << c.what << ": " << c.answer.body;
     if (c.status >= 400) {
-      EXPECT_NE(JsonField(c.answer.body, "error"), "") << c.what;
+      EXPECT_NE(gentrace::testing::JsonField(c.answer.body, "error"), "")
+          << c.what;
     }
   }
   // A client that promises more than it sends, then hangs up (bash's

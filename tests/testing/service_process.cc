@@ -34,4 +34,12 @@ std::string StartService(ChildProcess& server,
   return line.substr(scheme + 1, end - scheme - 1);
 }
 
+std::string JsonField(const std::string& json, const std::string& name) {
+  const std::string key = absl::StrCat("\"", name, "\":\"");
+  const size_t at = json.find(key);
+  if (at == std::string::npos) return "";
+  const size_t start = at + key.size();
+  return json.substr(start, json.find('"', start) - start);
+}
+
 }  // namespace gentrace::testing

@@ -19,6 +19,10 @@ std::string StartService(ChildProcess& server,
                          const std::vector<std::string>& flags,
                          const std::string& stderr_path);
 
+// The value of a JSON string field in `json` ("" when absent): a field of
+// the service's answers.
+std::string JsonField(const std::string& json, const std::string& name);
+
 }  // namespace gentrace::testing
 
 #endif  // GENTRACE_TESTS_TESTING_SERVICE_PROCESS_H_
