@@ -3,6 +3,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <fcntl.h>
+#include <gelf.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,9 +19,13 @@ namespace gentrace::symtab {
 
 struct DwarfTypes::Handles {
   int fd = -1;
+  // FromBytes: the file's bytes, and libelf's view of them.
+  std::string bytes;
+  Elf* elf = nullptr;
   Dwarf* dwarf = nullptr;
   ~Handles() {
     if (dwarf != nullptr) dwarf_end(dwarf);
+    if (elf != nullptr) elf_end(elf);
     if (fd >= 0) close(fd);
   }
 };
@@ -44,6 +49,29 @@ absl::StatusOr<DwarfTypes> DwarfTypes::Open(const std::string& path,
     return absl::NotFoundError(
         absl::StrCat(path, ": no DWARF (", dwarf_errmsg(-1), ")"));
   }
+  return Index(std::move(handles), unit_name);
+}
+
+absl::StatusOr<DwarfTypes> DwarfTypes::FromBytes(std::string bytes,
+                                                 absl::string_view unit_name) {
+  auto handles = std::make_unique<Handles>();
+  handles->bytes = std::move(bytes);
+  elf_version(EV_CURRENT);
+  handles->elf = elf_memory(handles->bytes.data(), handles->bytes.size());
+  if (handles->elf == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not an ELF file (", elf_errmsg(-1), ")"));
+  }
+  handles->dwarf = dwarf_begin_elf(handles->elf, DWARF_C_READ, nullptr);
+  if (handles->dwarf == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("no DWARF (", dwarf_errmsg(-1), ")"));
+  }
+  return Index(std::move(handles), unit_name);
+}
+
+DwarfTypes DwarfTypes::Index(std::unique_ptr<Handles> handles,
+                             absl::string_view unit_name) {
   DwarfTypes types(std::move(handles));
   // Index the named structs at each unit's top level, where Go puts them.
   Dwarf_Off offset = 0;

@@ -23,6 +23,9 @@ class DwarfTypes {
   // "runtime" for runtime.g), which spares walking the rest.
   static absl::StatusOr<DwarfTypes> Open(const std::string& path,
                                          absl::string_view unit_name = "");
+  // The same over an ELF file's bytes (kept by the DwarfTypes).
+  static absl::StatusOr<DwarfTypes> FromBytes(std::string bytes,
+                                              absl::string_view unit_name = "");
 
   DwarfTypes(DwarfTypes&&) noexcept;
   DwarfTypes& operator=(DwarfTypes&&) noexcept;
@@ -37,6 +40,9 @@ class DwarfTypes {
  private:
   struct Handles;
   explicit DwarfTypes(std::unique_ptr<Handles> handles);
+  // Indexes the structs of the units named `unit_name` (all when empty).
+  static DwarfTypes Index(std::unique_ptr<Handles> handles,
+                          absl::string_view unit_name);
 
   std::unique_ptr<Handles> handles_;
   // Struct name -> its DIE's offset in .debug_info.

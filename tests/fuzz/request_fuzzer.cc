@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "serve/service.h"
 #include "serve/store.h"
+#include "tests/fuzz/fuzz_binary.h"
 
 namespace {
 
@@ -27,10 +28,10 @@ std::string* g_build_id = nullptr;
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  const char* path = std::getenv("GENTRACE_FUZZ_BINARY");
+  const char* path = gentrace::fuzz::FuzzBinaryPath();
   char dir[] = "/tmp/gentrace-request-fuzzer-XXXXXX";
-  if (path == nullptr || mkdtemp(dir) == nullptr) {
-    std::fprintf(stderr, "set GENTRACE_FUZZ_BINARY to a Go binary\n");
+  if (mkdtemp(dir) == nullptr) {
+    std::perror("mkdtemp");
     std::abort();
   }
   g_dir = new std::string(dir);

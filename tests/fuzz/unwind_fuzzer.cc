@@ -12,6 +12,7 @@
 #include "symtab/binary.h"
 #include "symtab/func_id.h"
 #include "target/range_memory.h"
+#include "tests/fuzz/fuzz_binary.h"
 #include "unwind/go_unwinder.h"
 
 namespace {
@@ -32,14 +33,7 @@ uint64_t Load64(const uint8_t* p) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  const char* path = std::getenv("GENTRACE_FUZZ_BINARY");
-  if (path == nullptr) {
-    std::fprintf(stderr, "set GENTRACE_FUZZ_BINARY to a Go binary\n");
-    std::abort();
-  }
-  auto binary = gentrace::symtab::Binary::Open(path);
-  if (!binary.ok()) std::abort();
-  g_binary = binary->release();
+  g_binary = &gentrace::fuzz::FuzzBinary();
   g_arch = gentrace::arch::ArchByGoarch(g_binary->goarch());
   if (g_arch == nullptr) std::abort();
   const auto& table = g_binary->pclntab();

@@ -47,19 +47,25 @@ TEST(DwarfTypesTest, FindsWhatGdbFinds) {
   if (!gentrace::testing::FileExists(path)) {
     GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
   }
-  absl::StatusOr<DwarfTypes> dwarf = DwarfTypes::Open(path);
-  ASSERT_TRUE(dwarf.ok()) << dwarf.status();
-  // gdb: g_stack_hi=8 g_sched=56 g_goid=160 gobuf_pc=8 m_curg=192
-  // (prog.runtime_layout.txt of go1.23/amd64).
-  EXPECT_EQ(dwarf->MemberOffset("runtime.g", "stack.hi"), 8);
-  EXPECT_EQ(dwarf->MemberOffset("runtime.g", "sched"), 56);
-  EXPECT_EQ(dwarf->MemberOffset("runtime.g", "goid"), 160);
-  EXPECT_EQ(dwarf->MemberOffset("runtime.g", "sched.pc"), 64);
-  EXPECT_EQ(dwarf->MemberOffset("runtime.gobuf", "pc"), 8);
-  EXPECT_EQ(dwarf->MemberOffset("runtime.m", "curg"), 192);
-  EXPECT_EQ(dwarf->MemberOffset("runtime.g", "no_such_member"), std::nullopt);
-  EXPECT_EQ(dwarf->MemberOffset("runtime.g", "goid.lo"), std::nullopt);
-  EXPECT_EQ(dwarf->MemberOffset("runtime.no_such_type", "x"), std::nullopt);
+  // The file by its path, and its bytes (as the fuzzer reads them).
+  for (const bool from_bytes : {false, true}) {
+    SCOPED_TRACE(from_bytes ? "FromBytes" : "Open");
+    absl::StatusOr<DwarfTypes> dwarf =
+        from_bytes ? DwarfTypes::FromBytes(ReadAll(path))
+                   : DwarfTypes::Open(path);
+    ASSERT_TRUE(dwarf.ok()) << dwarf.status();
+    // gdb: g_stack_hi=8 g_sched=56 g_goid=160 gobuf_pc=8 m_curg=192
+    // (prog.runtime_layout.txt of go1.23/amd64).
+    EXPECT_EQ(dwarf->MemberOffset("runtime.g", "stack.hi"), 8);
+    EXPECT_EQ(dwarf->MemberOffset("runtime.g", "sched"), 56);
+    EXPECT_EQ(dwarf->MemberOffset("runtime.g", "goid"), 160);
+    EXPECT_EQ(dwarf->MemberOffset("runtime.g", "sched.pc"), 64);
+    EXPECT_EQ(dwarf->MemberOffset("runtime.gobuf", "pc"), 8);
+    EXPECT_EQ(dwarf->MemberOffset("runtime.m", "curg"), 192);
+    EXPECT_EQ(dwarf->MemberOffset("runtime.g", "no_such_member"), std::nullopt);
+    EXPECT_EQ(dwarf->MemberOffset("runtime.g", "goid.lo"), std::nullopt);
+    EXPECT_EQ(dwarf->MemberOffset("runtime.no_such_type", "x"), std::nullopt);
+  }
 }
 
 TEST(DwarfTypesTest, FilesWithoutDwarfAreNotFound) {
@@ -68,6 +74,10 @@ TEST(DwarfTypesTest, FilesWithoutDwarfAreNotFound) {
   EXPECT_EQ(
       DwarfTypes::Open(WriteTemp("not_elf", "not an ELF file")).status().code(),
       absl::StatusCode::kNotFound);
+  EXPECT_EQ(DwarfTypes::FromBytes("not an ELF file").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(DwarfTypes::FromBytes("").status().code(),
+            absl::StatusCode::kNotFound);
   const std::string path = ProgramWithDwarf();
   if (!gentrace::testing::FileExists(path)) {
     GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();

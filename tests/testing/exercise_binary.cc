@@ -15,13 +15,7 @@ constexpr int kPcsToSymbolize = 256;
 
 }  // namespace
 
-absl::Status ExerciseBinary(std::string bytes) {
-  absl::StatusOr<std::unique_ptr<symtab::Binary>> opened =
-      symtab::Binary::FromBytes(std::move(bytes));
-  if (!opened.ok()) return opened.status();
-  const symtab::Binary& binary = **opened;
-  const symtab::Pclntab& table = binary.pclntab();
-
+void ExercisePclntab(const symtab::Pclntab& table) {
   const uint32_t n = table.num_funcs();
   const uint32_t step = std::max<uint32_t>(1, n / kFuncsToWalk);
   for (uint32_t i = 0; i < n; i += step) {
@@ -38,6 +32,15 @@ absl::Status ExerciseBinary(std::string bytes) {
     while (walk.Next()) {
     }
   }
+}
+
+absl::Status ExerciseBinary(std::string bytes) {
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> opened =
+      symtab::Binary::FromBytes(std::move(bytes));
+  if (!opened.ok()) return opened.status();
+  const symtab::Binary& binary = **opened;
+  const symtab::Pclntab& table = binary.pclntab();
+  ExercisePclntab(table);
   std::vector<symtab::SourceFrame> frames;
   const uint64_t span = table.max_pc() - table.min_pc();
   for (int i = 0; i < kPcsToSymbolize; ++i) {

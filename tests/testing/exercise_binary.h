@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "symtab/pclntab.h"
 
 namespace gentrace::testing {
 
@@ -13,6 +14,10 @@ namespace gentrace::testing {
 // neither crash, hang nor read out of bounds (run it under ASan/UBSan); the
 // corruption test and the fuzzer share it.
 absl::Status ExerciseBinary(std::string bytes);
+
+// Drives the function records of `table` (names, funcIDs, flags, pcsp and
+// line tables) over a sample of at most a few hundred functions.
+void ExercisePclntab(const symtab::Pclntab& table);
 
 }  // namespace gentrace::testing
 

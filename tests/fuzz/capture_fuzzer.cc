@@ -1,0 +1,55 @@
+// libFuzzer target: Capture messages, binary and JSON, as `gentrace unwind`
+// and `gentrace render` take them, unwound against a real binary
+// ($GENTRACE_FUZZ_BINARY): LoadCapture's checks, then the thread's Go walk
+// and its text; a capture the crash handler wrote (with native frames) is
+// rendered as `gentrace render` does, its modules read from that binary.
+// Seeded with captures of that binary's threads. Build and run with
+// tests/fuzz/run_fuzzer.sh.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "proto/convert.h"
+#include "proto/gentrace.pb.h"
+#include "render/program_trace.h"
+#include "render/runtime_text.h"
+#include "render/trace_output.h"
+#include "symtab/binary.h"
+#include "target/capture.h"
+#include "tests/fuzz/fuzz_binary.h"
+#include "traceback/walk.h"
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  (void)gentrace::fuzz::FuzzBinary();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const absl::string_view contents(reinterpret_cast<const char*>(data), size);
+  if (gentrace::Capture written;
+      written.ParseFromArray(data, static_cast<int>(size)) &&
+      written.native_frames_size() > 0) {
+    gentrace::render::RuntimeTextOptions text;
+    const gentrace::Trace trace = gentrace::render::RenderCapture(
+        written, contents,
+        [](const gentrace::LoadedModule&) {
+          return std::string(gentrace::fuzz::FuzzBinaryPath());
+        },
+        &text);
+    (void)trace.ByteSizeLong();
+    return 0;
+  }
+  absl::StatusOr<gentrace::target::CaptureTarget> capture =
+      gentrace::target::LoadCapture(contents);
+  const gentrace::symtab::Binary& binary = gentrace::fuzz::FuzzBinary();
+  if (!capture.ok() || !capture->AttachExecutable(binary).ok()) return 0;
+  gentrace::Thread thread;
+  gentrace::ToProto(
+      gentrace::traceback::UnwindThread(
+          binary, capture->arch(), capture->memory(), capture->registers()),
+      &thread);
+  (void)gentrace::render::ThreadOutput(thread, "text");
+  return 0;
+}
