@@ -23,6 +23,7 @@
 #include "symtab/byte_reader.h"
 #include "symtab/elf_file.h"
 #include "symtab/mapped_file.h"
+#include "target/minidump_format.h"
 #include "unwind/native_unwinder.h"
 
 namespace gentrace::capture {
@@ -636,18 +637,10 @@ bool CaptureCurrentThread(int fd, const CaptureRequest& request) {
 
 namespace {
 
-// A minidump's constants (Breakpad's minidump_format.h).
-constexpr uint32_t kMinidumpSignature = 0x504d444d;  // "MDMP"
-constexpr uint32_t kMinidumpVersion = 0xa793;
-constexpr uint32_t kSystemInfoStream = 7, kThreadListStream = 3,
-                   kExceptionStream = 6, kMemoryListStream = 5,
-                   kModuleListStream = 4;
-constexpr uint32_t kLinuxMapsStream = 0x47670009, kLinuxAuxvStream = 0x47670008;
+namespace md = ::gentrace::target::minidump;
+
+// The streams the crash handler writes.
 constexpr uint32_t kStreams = 7;
-constexpr uint32_t kOsLinux = 0x8201;
-constexpr uint32_t kCodeViewElf = 0x4270454c;  // "BpEL"
-constexpr uint32_t kSystemInfoSize = 56, kThreadSize = 48, kExceptionSize = 168,
-                   kModuleSize = 108;
 // MDRawContextAMD64: its size and flags (CONTROL: rip, rsp, eflags;
 // INTEGER: the other general registers).
 constexpr uint32_t kAmd64ContextSize = 1232;
@@ -728,19 +721,19 @@ bool WriteMinidumpOfCurrentThread(int fd, const CaptureRequest& request) {
 
   uint32_t offset = 32 + kStreams * 12;
   const uint32_t system_rva = offset;
-  offset += kSystemInfoSize;
+  offset += md::kSystemInfoSize;
   const uint32_t csd_rva = offset;  // an empty service-pack string
   offset += 6;
   const uint32_t threads_rva = offset;
-  offset += 4 + kThreadSize;
+  offset += 4 + md::kThreadSize;
   const uint32_t exception_rva = offset;
-  offset += kExceptionSize;
+  offset += md::kExceptionSize;
   const uint32_t context_rva = offset;
   offset += kAmd64ContextSize;
   const uint32_t memory_rva = offset;
   offset += 4 + 16;
   const uint32_t modules_rva = offset;
-  offset += 4 + kModuleSize * static_cast<uint32_t>(modules);
+  offset += 4 + md::kModuleSize * static_cast<uint32_t>(modules);
   const uint32_t names_rva = offset;
   for (size_t i = 0; i < modules; ++i) {
     offset += MinidumpStringSize(g_scratch.modules[i].path) + 4 +
@@ -753,8 +746,8 @@ bool WriteMinidumpOfCurrentThread(int fd, const CaptureRequest& request) {
   const uint32_t stack_rva = offset;
 
   FdWriter out(fd, g_scratch.encoder);
-  out.Le(kMinidumpSignature, 4);
-  out.Le(kMinidumpVersion, 4);
+  out.Le(md::kSignature, 4);
+  out.Le(md::kVersion, 4);
   out.Le(kStreams, 4);
   out.Le(32, 4);  // the directory
   out.Le(0, 4);   // checksum
@@ -765,14 +758,14 @@ bool WriteMinidumpOfCurrentThread(int fd, const CaptureRequest& request) {
     out.Le(size, 4);
     out.Le(rva, 4);
   };
-  entry(kSystemInfoStream, kSystemInfoSize, system_rva);
-  entry(kThreadListStream, 4 + kThreadSize, threads_rva);
-  entry(kExceptionStream, kExceptionSize, exception_rva);
-  entry(kMemoryListStream, 4 + 16, memory_rva);
-  entry(kModuleListStream, 4 + kModuleSize * static_cast<uint32_t>(modules),
-        modules_rva);
-  entry(kLinuxMapsStream, static_cast<uint32_t>(maps_size), maps_rva);
-  entry(kLinuxAuxvStream, static_cast<uint32_t>(auxv_size), auxv_rva);
+  entry(md::kSystemInfoStream, md::kSystemInfoSize, system_rva);
+  entry(md::kThreadListStream, 4 + md::kThreadSize, threads_rva);
+  entry(md::kExceptionStream, md::kExceptionSize, exception_rva);
+  entry(md::kMemoryListStream, 4 + 16, memory_rva);
+  entry(md::kModuleListStream,
+        4 + md::kModuleSize * static_cast<uint32_t>(modules), modules_rva);
+  entry(md::kLinuxMapsStream, static_cast<uint32_t>(maps_size), maps_rva);
+  entry(md::kLinuxAuxvStream, static_cast<uint32_t>(auxv_size), auxv_rva);
 
   // MDRawSystemInfo: the processor, one CPU, Linux.
   out.Le(host->minidump.cpu, 2);
@@ -780,7 +773,7 @@ bool WriteMinidumpOfCurrentThread(int fd, const CaptureRequest& request) {
   out.Le(1, 1);   // processors
   out.Le(0, 1);   // product type
   out.Zeros(12);  // OS version
-  out.Le(kOsLinux, 4);
+  out.Le(md::kPlatformLinux, 4);
   out.Le(csd_rva, 4);
   out.Zeros(4 + 24);  // suite mask, reserved, CPU information
   out.Zeros(6);       // the empty MDString
@@ -855,7 +848,7 @@ bool WriteMinidumpOfCurrentThread(int fd, const CaptureRequest& request) {
       out.Le(static_cast<uint8_t>(m.path[c]), 2);  // bytes as code units
     }
     out.Zeros(2);
-    out.Le(kCodeViewElf, 4);
+    out.Le(md::kCodeViewElf, 4);
     out.Bytes(m.build_id, m.build_id_size);
   }
   out.Bytes(g_scratch.maps, maps_size);

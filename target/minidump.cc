@@ -8,29 +8,29 @@
 #include "absl/strings/str_cat.h"
 #include "arch/arch.h"
 #include "arch/registers.h"
+#include "target/minidump_format.h"
 #include "target/proc_maps.h"
 
 namespace gentrace::target {
 namespace {
 
-// The format's constants (Breakpad's minidump_format.h, the Windows
-// MINIDUMP_* structures it follows).
-constexpr uint32_t kSignature = 0x504d444d;  // "MDMP"
-constexpr uint32_t kThreadListStream = 3;
-constexpr uint32_t kModuleListStream = 4;
-constexpr uint32_t kMemoryListStream = 5;
-constexpr uint32_t kExceptionStream = 6;
-constexpr uint32_t kSystemInfoStream = 7;
-constexpr uint32_t kMemory64ListStream = 9;
-constexpr uint32_t kLinuxAuxvStream = 0x47670008;
-constexpr uint32_t kLinuxMapsStream = 0x47670009;
-constexpr uint32_t kCodeViewElf = 0x4270454c;  // "BpEL" and the build ID
-constexpr uint64_t kHeaderSize = 32;
-constexpr uint64_t kDirectoryEntrySize = 12;
-constexpr uint64_t kThreadSize = 48;
-constexpr uint64_t kModuleSize = 108;
-constexpr uint64_t kMemoryDescriptorSize = 16;
-constexpr uint64_t kMemory64DescriptorSize = 16;
+using minidump::kCodeViewElf;
+using minidump::kDirectoryEntrySize;
+using minidump::kExceptionSize;
+using minidump::kExceptionStream;
+using minidump::kHeaderSize;
+using minidump::kLinuxAuxvStream;
+using minidump::kLinuxMapsStream;
+using minidump::kMemory64DescriptorSize;
+using minidump::kMemory64ListStream;
+using minidump::kMemoryDescriptorSize;
+using minidump::kMemoryListStream;
+using minidump::kModuleListStream;
+using minidump::kModuleSize;
+using minidump::kSignature;
+using minidump::kSystemInfoStream;
+using minidump::kThreadListStream;
+using minidump::kThreadSize;
 // Longer module names are cut there (a name is a path).
 constexpr uint32_t kMaxNameBytes = 1 << 16;
 
@@ -128,7 +128,42 @@ void Minidump::SortRanges() {
     }
     kept.push_back(range);
   }
-  ranges_ = std::move(kept);
+  // Each run of ranges that meet: one span where their bytes follow each
+  // other in the file too (a Memory64List's do), else one copy; copies
+  // stay within the file's size in all (ranges may share bytes: a hostile
+  // file could ask for far more).
+  ranges_.clear();
+  uint64_t copied = 0;
+  for (size_t first = 0; first < kept.size();) {
+    size_t last = first;
+    bool in_file_order = true;
+    while (last + 1 < kept.size() &&
+           kept[last].address + kept[last].bytes.size() ==
+               kept[last + 1].address) {
+      in_file_order =
+          in_file_order && kept[last].bytes.data() + kept[last].bytes.size() ==
+                               kept[last + 1].bytes.data();
+      ++last;
+    }
+    const uint64_t size =
+        kept[last].address + kept[last].bytes.size() - kept[first].address;
+    if (in_file_order) {
+      ranges_.push_back({kept[first].address,
+                         absl::MakeConstSpan(kept[first].bytes.data(), size)});
+    } else if (copied + size > file_->bytes().size()) {
+      ranges_.insert(ranges_.end(), kept.begin() + first,
+                     kept.begin() + last + 1);
+    } else {
+      copied += size;
+      std::vector<uint8_t>& copy = joined_.emplace_back();
+      copy.reserve(size);
+      for (size_t i = first; i <= last; ++i) {
+        copy.insert(copy.end(), kept[i].bytes.begin(), kept[i].bytes.end());
+      }
+      ranges_.push_back({kept[first].address, copy});
+    }
+    first = last + 1;
+  }
 }
 
 absl::Status Minidump::Parse() {
@@ -144,7 +179,7 @@ absl::Status Minidump::Parse() {
   // The first stream of each type.
   absl::flat_hash_map<uint32_t, symtab::ByteReader> streams;
   for (uint32_t i = 0; i < stream_count; ++i) {
-    const uint64_t at = i * kDirectoryEntrySize;
+    const uint64_t at = uint64_t{i} * kDirectoryEntrySize;
     const uint32_t type = *directory->U32(at);
     std::optional<symtab::ByteReader> stream =
         file.Sub(*directory->U32(at + 8), *directory->U32(at + 4));
@@ -193,7 +228,9 @@ absl::Status Minidump::Parse() {
 
   std::optional<arch::Registers> crash_registers;
   if (const symtab::ByteReader* exception = stream(kExceptionStream)) {
-    if (!exception->Contains(0, 168)) return Truncated("the exception stream");
+    if (!exception->Contains(0, kExceptionSize)) {
+      return Truncated("the exception stream");
+    }
     crash_ = Crash{.tid = *exception->U32(0),
                    .signal = *exception->U32(8),
                    .code = *exception->U32(12),
@@ -210,7 +247,7 @@ absl::Status Minidump::Parse() {
       return Truncated("the thread list");
     }
     for (uint32_t i = 0; i < count; ++i) {
-      const uint64_t at = 4 + i * kThreadSize;
+      const uint64_t at = 4 + uint64_t{i} * kThreadSize;
       Thread thread;
       thread.tid = *threads->U32(at);
       if (absl::Status added =
@@ -237,7 +274,7 @@ absl::Status Minidump::Parse() {
       return Truncated("the memory list");
     }
     for (uint32_t i = 0; i < count; ++i) {
-      const uint64_t at = 4 + i * kMemoryDescriptorSize;
+      const uint64_t at = 4 + uint64_t{i} * kMemoryDescriptorSize;
       if (absl::Status added =
               AddRange(*list->U64(at), *list->U32(at + 8), *list->U32(at + 12));
           !added.ok()) {
@@ -271,7 +308,7 @@ absl::Status Minidump::Parse() {
       return Truncated("the module list");
     }
     for (uint32_t i = 0; i < count; ++i) {
-      const uint64_t at = 4 + i * kModuleSize;
+      const uint64_t at = 4 + uint64_t{i} * kModuleSize;
       Module module{.base = *list->U64(at), .size = *list->U32(at + 8)};
       const uint32_t name_rva = *list->U32(at + 20);
       std::optional<uint32_t> name_bytes = file.U32(name_rva);

@@ -105,10 +105,15 @@ class Minidump : public Target {
       std::unique_ptr<symtab::MappedFile> file);
   absl::Status Parse();
   absl::Status AddRange(uint64_t address, uint64_t size, uint64_t rva);
+  // Sorts the ranges, trims overlaps, and joins ranges that meet end to
+  // start into one, so that a read may cross from one into the next (a
+  // full dump lists a region's pages in pieces).
   void SortRanges();
 
   std::unique_ptr<symtab::MappedFile> file_;
   std::vector<Range> ranges_;
+  // Copies of adjacent ranges whose bytes are apart in the file.
+  std::vector<std::vector<uint8_t>> joined_;
   std::vector<Module> modules_;
   std::optional<Crash> crash_;
   bool full_memory_ = false;

@@ -5,6 +5,7 @@
 #include "target/minidump.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -126,6 +127,12 @@ TEST(MinidumpTest, ReadsThreadsMemoryModulesAndTheCrash) {
   EXPECT_EQ(word(kStackTop + 64), 0xb4u);
   EXPECT_EQ(word(kStackTop + 88), 0xb7u);
   EXPECT_FALSE(word(kStackTop + 96).has_value());
+  // The two ranges meet, so a read may cross from one into the next.
+  std::optional<symtab::ByteReader> across =
+      m.memory().Read(kStackTop + 56, 16);
+  ASSERT_TRUE(across.has_value());
+  EXPECT_EQ(across->U64(0), 0xa7u);
+  EXPECT_EQ(across->U64(8), 0xb4u);
   EXPECT_FALSE(m.holds_all_memory());
   ASSERT_EQ(m.modules().size(), 1u);
   EXPECT_EQ(m.modules()[0].name, "prog");
@@ -138,6 +145,29 @@ TEST(MinidumpTest, ReadsThreadsMemoryModulesAndTheCrash) {
   EXPECT_EQ(m.crash()->address, 0x18u);
   EXPECT_EQ(m.entry(), kPc - 0x234);
   EXPECT_EQ(m.page_size(), 4096u);
+}
+
+TEST(MinidumpTest, RangesSharingBytesAreNotCopiedPastTheFileSize) {
+  // 64 ranges end to end, each naming the same 64 bytes of the file: joined
+  // they would be 4 KiB, more than the file holds, so each stays apart.
+  Dump dump;
+  constexpr uint32_t kRanges = 64;
+  const size_t list = dump.w.size();
+  dump.w.U32(kRanges);
+  for (uint32_t i = 0; i < kRanges; ++i) {
+    dump.w.U64(0x10000000 + 64 * i).U32(64).U32(static_cast<uint32_t>(list));
+  }
+  dump.w.Put32(dump.directory + 12 * 2 + 4, 4 + kRanges * 16);
+  dump.w.Put32(dump.directory + 12 * 2 + 8, static_cast<uint32_t>(list));
+  ASSERT_LT(dump.w.size(), kRanges * 64);
+  absl::StatusOr<std::unique_ptr<Minidump>> read = dump.Open();
+  ASSERT_TRUE(read.ok()) << read.status();
+  for (uint32_t i = 0; i < kRanges; ++i) {
+    std::optional<symtab::ByteReader> range =
+        (*read)->memory().ReadToEnd(0x10000000 + 64 * i);
+    ASSERT_TRUE(range.has_value());
+    EXPECT_EQ(range->size(), 64u);
+  }
 }
 
 TEST(MinidumpTest, RefusesWhatIsNoMinidump) {

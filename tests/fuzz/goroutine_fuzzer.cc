@@ -49,11 +49,13 @@ constexpr uint64_t kFrameBytes = 0x400;
 constexpr uint64_t kDeferBytes = 0x80;
 
 // The regions (each ending at its first unreadable byte or at the next
-// region), then the core's memory.
+// region: a read across its end fails, where the core's would not), then
+// the core's memory.
 class PatchedMemory : public AddressSpace {
  public:
-  PatchedMemory(const AddressSpace& base, const std::vector<Region>& regions)
-      : base_(base), regions_(regions) {}
+  PatchedMemory(const AddressSpace& base, const std::vector<Region>& regions,
+                gentrace::symtab::ByteOrder order)
+      : base_(base), regions_(regions), order_(order) {}
 
   std::optional<ByteReader> ReadToEnd(uint64_t address) const override {
     for (const Region& region : regions_) {
@@ -70,12 +72,10 @@ class PatchedMemory : public AddressSpace {
     return base_.ReadToEnd(address);
   }
 
-  void set_order(gentrace::symtab::ByteOrder order) { order_ = order; }
-
  private:
   const AddressSpace& base_;
   const std::vector<Region>& regions_;
-  gentrace::symtab::ByteOrder order_ = gentrace::symtab::ByteOrder::kLittle;
+  gentrace::symtab::ByteOrder order_;
 };
 
 // The core with its memory patched; everything else as the core has it.
@@ -83,8 +83,7 @@ class PatchedTarget : public gentrace::target::Target {
  public:
   PatchedTarget(const gentrace::target::Target& core,
                 const std::vector<Region>& regions)
-      : memory_(core.memory(), regions) {
-    memory_.set_order(core.arch().byte_order);
+      : memory_(core.memory(), regions, core.arch().byte_order) {
     Facts& f = facts();
     f.arch = &core.arch();
     f.threads.assign(core.threads().begin(), core.threads().end());

@@ -10,20 +10,28 @@
 // and, for one on the scheduler stack, its "runtime stack:". Only the
 // fixture script's own line (timeout's "dumped core") is not the runtime's.
 //
+// The same report comes from a full-memory minidump of the program
+// (tests/testing/full_minidump: the core's threads and memory in a
+// Memory64List), through the minidump reader.
+//
 // One thing a core does not record: the order in which a relayed SIGQUIT
 // reached the threads after the first (the kernel hands it to any thread
 // that has not blocked it). gentrace prints them in M order; where the
 // runtime's order was another, the report is held to be the same when every
 // thread's part is, and the test records "relay_order".
 #include <algorithm>
+#include <fstream>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "tests/testing/fixtures.h"
+#include "tests/testing/full_minidump.h"
 #include "tests/testing/shell_command.h"
 
 namespace gentrace {
@@ -87,6 +95,27 @@ TEST_P(CrashReportTest, StrippedBinaryPrintsTheSameReport) {
     GTEST_SKIP() << "prog.stripped is another build (its build ID differs)";
   }
   const std::string ours = gentrace::testing::ReadFileOrEmpty(ours_path);
+  EXPECT_TRUE(SameReport(ours, theirs))
+      << gentrace::testing::FirstDifference(ours, theirs);
+}
+
+// The same from a full-memory minidump of the program, through the
+// minidump reader: every goroutine, as `gentrace core` reads a core.
+TEST_P(CrashReportTest, FullMemoryMinidumpPrintsTheSameReport) {
+  const std::string theirs =
+      gentrace::testing::RuntimeReport(GetParam().path + ".crash.txt");
+  if (theirs.empty()) GTEST_SKIP() << "the runtime's report was not kept";
+  absl::StatusOr<std::string> dump =
+      gentrace::testing::FullMemoryMinidumpOfCore(GetParam().path + ".core");
+  if (absl::IsUnimplemented(dump.status())) {
+    GTEST_SKIP() << dump.status();  // no minidump context for the arch
+  }
+  ASSERT_TRUE(dump.ok()) << dump.status();
+  const std::string dump_path = (dir_ / "full.dmp").string();
+  std::ofstream(dump_path, std::ios::binary) << *dump;
+  const std::string ours = Run(
+      absl::StrCat(gentrace::testing::GentraceCommand(),
+                   " core --binary=", GetParam().path, " --core=", dump_path));
   EXPECT_TRUE(SameReport(ours, theirs))
       << gentrace::testing::FirstDifference(ours, theirs);
 }
