@@ -309,7 +309,9 @@ absl::Status Minidump::Parse() {
     }
     for (uint32_t i = 0; i < count; ++i) {
       const uint64_t at = 4 + uint64_t{i} * kModuleSize;
-      Module module{.base = *list->U64(at), .size = *list->U32(at + 8)};
+      Module module;
+      module.base = *list->U64(at);
+      module.size = *list->U32(at + 8);
       const uint32_t name_rva = *list->U32(at + 20);
       std::optional<uint32_t> name_bytes = file.U32(name_rva);
       std::optional<symtab::ByteReader> name =
