@@ -6,8 +6,9 @@
 #      and Windows) and fetches the pinned esbuild binaries from npm (all
 #      cached under $GENTRACE_CACHE, default ~/.cache/gentrace);
 #   3. bazel test //... with the fixtures;
-#   4. the hostile-input tests again under ASan/UBSan; a crashing cc_test
-#      with the crash handler (its log and outputs);
+#   4. the hostile-input, unwinder, fuzz-replay and unit tests again under
+#      ASan/UBSan, the service's under TSan; a crashing cc_test with the
+#      crash handler (its log and outputs);
 #   5. the layering rules grep can check (tests/layering/check.sh);
 #   6. every libFuzzer target for a short while (GENTRACE_FUZZ_SECONDS each,
 #      default 30; 0 skips them), each counted as a test;
