@@ -344,9 +344,9 @@ std::vector<uint64_t> ElfFile::RelocationSlotsWithAddend(
   return slots;
 }
 
-std::optional<ElfSymbol> ElfFile::FindSymbol(absl::string_view name) const {
+void ElfFile::BuildSymbolIndex() const {
   for (const ElfSymbol& symbol : symbols_) {
-    if (symbol.name == name) return symbol;
+    symbols_by_name_.try_emplace(symbol.name, symbol);
   }
   for (uint32_t wanted : {kShtSymtab, kShtDynsym}) {
     for (const ElfSection& sec : sections_) {
@@ -356,10 +356,10 @@ std::optional<ElfSymbol> ElfFile::FindSymbol(absl::string_view name) const {
       if (!syms || !strs) continue;
       const uint64_t entsize = is_64_ ? 24 : 16;
       for (uint64_t at = 0; at + entsize <= syms->size(); at += entsize) {
-        auto sym_name = strs->CString(*syms->U32(at));
-        if (!sym_name || *sym_name != name) continue;
+        std::optional<absl::string_view> name = strs->CString(*syms->U32(at));
+        if (!name || name->empty()) continue;
         ElfSymbol sym;
-        sym.name = *sym_name;
+        sym.name = *name;
         if (is_64_) {
           sym.value = *syms->U64(at + 8);
           sym.size = *syms->U64(at + 16);
@@ -367,11 +367,17 @@ std::optional<ElfSymbol> ElfFile::FindSymbol(absl::string_view name) const {
           sym.value = *syms->U32(at + 4);
           sym.size = *syms->U32(at + 8);
         }
-        return sym;
+        symbols_by_name_.try_emplace(sym.name, sym);
       }
     }
   }
-  return std::nullopt;
+}
+
+std::optional<ElfSymbol> ElfFile::FindSymbol(absl::string_view name) const {
+  std::call_once(symbols_once_, [this] { BuildSymbolIndex(); });
+  auto it = symbols_by_name_.find(name);
+  if (it == symbols_by_name_.end()) return std::nullopt;
+  return it->second;
 }
 
 namespace {

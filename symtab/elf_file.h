@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -61,8 +62,8 @@ struct ElfSymbol {
 // memory the caller owns and keeps alive. Headers are validated against the
 // image at Parse time; every later read is bounds-checked.
 //
-// Thread-safe: all methods are const; the relocation index is built once,
-// on first use, under std::call_once.
+// Thread-safe: all methods are const; the relocation and symbol name
+// indexes are built once, on first use, under std::call_once.
 //
 // It is also the model of a Mach-O or PE executable (symtab/macho_file.h,
 // symtab/pe_file.h read them into it): their sections under the ELF names
@@ -130,8 +131,10 @@ class ElfFile : public AddressSpace {
   // targets, if any (finds pointers to a known address in PIE files).
   std::vector<uint64_t> RelocationSlotsWithAddend(uint64_t addend) const;
 
-  // Looks `name` up in .symtab, then .dynsym. Linear; meant for a handful of
-  // well-known symbols.
+  // Looks `name` up in .symtab, then .dynsym (the first symbol of that name).
+  // The first call indexes every name; later ones are a hash lookup (a core
+  // or a service request looks up a dozen runtime symbols in a binary of
+  // tens of thousands).
   std::optional<ElfSymbol> FindSymbol(absl::string_view name) const;
   bool has_symtab() const {
     return !symbols_.empty() || FindSection(".symtab") != nullptr;
@@ -157,6 +160,7 @@ class ElfFile : public AddressSpace {
   absl::Status ParseSections(uint64_t shoff, uint16_t shentsize, uint32_t shnum,
                              uint32_t shstrndx);
   void BuildRelocationIndex() const;
+  void BuildSymbolIndex() const;
   // contiguous_size_ for segments_.
   void IndexSegments();
 
@@ -179,6 +183,11 @@ class ElfFile : public AddressSpace {
   mutable std::once_flag relocations_once_;
   // (slot address, addend) of RELATIVE relocations, sorted by address.
   mutable std::vector<std::pair<uint64_t, uint64_t>> relative_relocations_;
+
+  mutable std::once_flag symbols_once_;
+  // Every symbol by name, the first of each name: a container's, then
+  // .symtab's, then .dynsym's.
+  mutable absl::flat_hash_map<absl::string_view, ElfSymbol> symbols_by_name_;
 };
 
 }  // namespace gentrace::symtab
