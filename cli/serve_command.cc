@@ -252,11 +252,12 @@ absl::Status RunStore(absl::Span<char* const> argv) {
     if (!entries.ok()) return entries.status();
     for (const serve::Store::Entry& e : *entries) {
       std::printf(
-          "%s\t%s\t%s\t%s\t%llu\n", e.info.go_build_id().c_str(),
+          "%s\t%s\t%s\t%s\t%llu\t%s\n", e.info.go_build_id().c_str(),
           e.info.gnu_build_id().empty() ? "-" : e.info.gnu_build_id().c_str(),
           e.info.goarch().c_str(),
           e.info.go_version().empty() ? "-" : e.info.go_version().c_str(),
-          static_cast<unsigned long long>(e.info.size()));
+          static_cast<unsigned long long>(e.info.size()),
+          e.info.file_id().empty() ? "-" : e.info.file_id().c_str());
     }
     return absl::OkStatus();
   }

@@ -315,6 +315,7 @@ BinaryInfo BinaryInfoOf(const symtab::Binary& binary, uint64_t size) {
   BinaryInfo info;
   info.set_go_build_id(binary.go_build_id());
   info.set_gnu_build_id(binary.gnu_build_id());
+  info.set_file_id(binary.native_id());
   info.set_goarch(std::string(binary.goarch()));
   if (binary.go_version()) info.set_go_version(binary.go_version()->ToString());
   info.set_size(size);

@@ -10,7 +10,8 @@ namespace gentrace::serve {
 
 // A build ID as a request names it, checked against its alphabet and
 // length before anything is built from it: a GNU build ID (2 to 128 hex
-// digits, an even count; upper case is folded), or a Go build ID (up to
+// digits, an even count; upper case is folded; a Mach-O UUID or a PE
+// CodeView ID is hex too, and named the same way), or a Go build ID (up to
 // 256 characters of base64url text in parts separated by single '/').
 // The answer is its name in the store's directories: "gnu-<hex>" or
 // "go-<the ID with '/' as '.'>" ('.' is outside the Go alphabet, so the

@@ -117,6 +117,40 @@ absl::StatusOr<std::string> MakeTemporary(const std::string& dir,
   return path;
 }
 
+// The build IDs an entry is found by: the one it is named for (its GNU
+// build ID, else its Go build ID) first, then the others (the Go build ID,
+// a Mach-O or PE file ID), each a link in ids/.
+std::vector<std::string> BuildIdsOf(const BinaryInfo& info) {
+  std::vector<std::string> ids;
+  for (const std::string* id :
+       {&info.gnu_build_id(), &info.go_build_id(), &info.file_id()}) {
+    if (!id->empty()) ids.push_back(*id);
+  }
+  return ids;
+}
+
+// Makes ids/ALIAS lead to binaries/NAME: a symlink made in tmp/ and renamed
+// into place, then ids/ synced.
+absl::Status PublishLink(const std::string& dir, const std::string& alias,
+                         const std::string& name) {
+  int link_fd = -1;
+  absl::StatusOr<std::string> link =
+      MakeTemporary(dir, "link", /*directory=*/false, &link_fd);
+  if (!link.ok()) return link.status();
+  close(link_fd);
+  unlink(link->c_str());
+  const std::string target = absl::StrCat("../binaries/", name);
+  const std::string linked = absl::StrCat(dir, "/ids/", alias);
+  if (symlink(target.c_str(), link->c_str()) != 0) {
+    return ErrnoError("symlink", *link);
+  }
+  if (rename(link->c_str(), linked.c_str()) != 0) {
+    unlink(link->c_str());
+    return ErrnoError("rename", *link);
+  }
+  return SyncPath(absl::StrCat(dir, "/ids"));
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir) {
@@ -151,13 +185,16 @@ absl::StatusOr<Store::Added> Store::Add(const std::string& staged_path) const {
     return discard(absl::InvalidArgumentError(absl::StrCat(
         "not a Go binary gentrace reads: ", binary.status().message())));
   }
-  const std::string& gnu = (*binary)->gnu_build_id();
-  const std::string& go = (*binary)->go_build_id();
-  if (gnu.empty() && go.empty()) {
-    return discard(
-        absl::InvalidArgumentError("the binary has no build ID (Go or GNU)"));
+  std::error_code error;
+  const uintmax_t size = fs::file_size(staged_path, error);
+  if (error) return discard(absl::InternalError(error.message()));
+  const BinaryInfo info = BinaryInfoOf(**binary, size);
+  const std::vector<std::string> ids = BuildIdsOf(info);
+  if (ids.empty()) {
+    return discard(absl::InvalidArgumentError(
+        "the binary has no build ID (Go, GNU, Mach-O UUID or PE CodeView)"));
   }
-  const std::string& primary = gnu.empty() ? go : gnu;
+  const std::string& primary = ids.front();
   absl::StatusOr<std::string> name = BuildIdFileName(primary);
   if (!name.ok()) return discard(name.status());
   if (absl::StatusOr<Entry> held = Find(primary); held.ok()) {
@@ -168,10 +205,6 @@ absl::StatusOr<Store::Added> Store::Add(const std::string& staged_path) const {
     (void)discard(absl::OkStatus());
     return Added{.info = held->info, .added = false};
   }
-  std::error_code error;
-  const uintmax_t size = fs::file_size(staged_path, error);
-  if (error) return discard(absl::InternalError(error.message()));
-  const BinaryInfo info = BinaryInfoOf(**binary, size);
 
   int unused_fd = -1;
   absl::StatusOr<std::string> entry =
@@ -210,27 +243,12 @@ absl::StatusOr<Store::Added> Store::Add(const std::string& staged_path) const {
       !synced.ok()) {
     return synced;
   }
-  // Its other build ID leads to it too.
-  const std::string& other = gnu.empty() ? std::string() : go;
-  if (absl::StatusOr<std::string> alias = BuildIdFileName(other); alias.ok()) {
-    int link_fd = -1;
-    absl::StatusOr<std::string> link =
-        MakeTemporary(dir_, "link", /*directory=*/false, &link_fd);
-    if (!link.ok()) return link.status();
-    close(link_fd);
-    unlink(link->c_str());
-    const std::string target = absl::StrCat("../binaries/", *name);
-    const std::string linked = absl::StrCat(dir_, "/ids/", *alias);
-    if (symlink(target.c_str(), link->c_str()) != 0) {
-      return ErrnoError("symlink", *link);
-    }
-    if (rename(link->c_str(), linked.c_str()) != 0) {
-      unlink(link->c_str());
-      return ErrnoError("rename", *link);
-    }
-    if (absl::Status synced = SyncPath(absl::StrCat(dir_, "/ids"));
-        !synced.ok()) {
-      return synced;
+  // Its other build IDs lead to it too.
+  for (size_t i = 1; i < ids.size(); ++i) {
+    absl::StatusOr<std::string> alias = BuildIdFileName(ids[i]);
+    if (!alias.ok() || *alias == *name) continue;
+    if (absl::Status linked = PublishLink(dir_, *alias, *name); !linked.ok()) {
+      return linked;
     }
   }
   return Added{.info = info, .added = true};
@@ -381,7 +399,7 @@ absl::StatusOr<std::vector<std::string>> Store::Evict(
     const std::string published = absl::StrCat(dir_, "/binaries/", f.name);
     absl::StatusOr<Entry> entry = ReadEntry(published);
     // Unpublished first (one rename: no reader finds half an entry), its
-    // other build ID's link after, the files last.
+    // other build IDs' links after, the files last.
     int unused_fd = -1;
     absl::StatusOr<std::string> doomed =
         MakeTemporary(dir_, "evicted", /*directory=*/true, &unused_fd);
@@ -391,9 +409,8 @@ absl::StatusOr<std::vector<std::string>> Store::Evict(
       continue;  // evicted by another process meanwhile
     }
     if (entry.ok()) {
-      for (const std::string* id :
-           {&entry->info.go_build_id(), &entry->info.gnu_build_id()}) {
-        if (absl::StatusOr<std::string> alias = BuildIdFileName(*id);
+      for (const std::string& id : BuildIdsOf(entry->info)) {
+        if (absl::StatusOr<std::string> alias = BuildIdFileName(id);
             alias.ok() && *alias != f.name) {
           unlink(absl::StrCat(dir_, "/ids/", *alias).c_str());
         }
@@ -432,9 +449,8 @@ std::vector<std::string> Store::Verify() const {
     if (read.SerializeAsString() != entry->info.SerializeAsString()) {
       problem("the executable is not the one its info.json describes");
     }
-    const std::string& primary =
-        read.gnu_build_id().empty() ? read.go_build_id() : read.gnu_build_id();
-    if (BuildIdFileName(primary).value_or("") != name) {
+    const std::vector<std::string> ids = BuildIdsOf(read);
+    if (ids.empty() || BuildIdFileName(ids.front()).value_or("") != name) {
       problem("named for another build ID");
     }
     if (absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> index =
@@ -447,10 +463,11 @@ std::vector<std::string> Store::Verify() const {
        fs::directory_iterator(fs::path(dir_) / "ids", error)) {
     const std::string name = e.path().filename().string();
     absl::StatusOr<Entry> entry = ReadEntry(e.path().string());
-    const BinaryInfo& info = entry.ok() ? entry->info : BinaryInfo();
-    const std::string go = BuildIdFileName(info.go_build_id()).value_or("");
-    const std::string gnu = BuildIdFileName(info.gnu_build_id()).value_or("");
-    if (!entry.ok() || (name != go && name != gnu)) {
+    const std::vector<std::string> ids =
+        entry.ok() ? BuildIdsOf(entry->info) : std::vector<std::string>();
+    if (std::none_of(ids.begin(), ids.end(), [&](const std::string& id) {
+          return BuildIdFileName(id).value_or("") == name;
+        })) {
       problems.push_back(
           absl::StrCat("ids/", name, ": leads to no entry with that build ID"));
     }

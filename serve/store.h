@@ -21,9 +21,11 @@ namespace gentrace::serve {
 //   DIR/tmp/                              uploads and entries being made
 //
 // NAME is the BuildIdFileName of its GNU build ID, or of its Go build ID
-// when it has none; either ID finds it. An entry is made whole in tmp/
-// (every file written and synced) and then renamed into binaries/, so a
-// crash at any moment leaves whole entries and leftovers in tmp/ only.
+// when it has none; either ID finds it, and so does a Mach-O's LC_UUID or
+// a PE's CodeView ID (BinaryInfo.file_id; hex, like a GNU build ID). An entry
+// is made whole in tmp/ (every file written and synced) and then renamed into
+// binaries/, so a crash at any moment leaves whole entries and leftovers in
+// tmp/ only.
 //
 // Thread-safe: concurrent adds of one binary end with one entry.
 class Store {

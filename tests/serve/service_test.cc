@@ -58,9 +58,9 @@ using gentrace::testing::GentraceCommand;
 using gentrace::testing::ReadFileOrEmpty;
 using gentrace::testing::RunShellCommand;
 
-// Binaries of several releases and GOARCHes, stripped and not; a Mach-O
-// and a PE one (stored under their Go build IDs: Go's own linker writes
-// neither an LC_UUID nor a CodeView ID).
+// Binaries of several releases and GOARCHes, stripped and not; Mach-O and
+// PE ones (found by their Go build IDs, and a Mach-O of Go 1.24+ by the
+// LC_UUID its linker writes too; Go's linker writes PE no CodeView ID).
 constexpr const char* kBinaries[] = {
     "go1.19/amd64/stripped",
     "go1.21/arm64/stripped",
@@ -70,6 +70,7 @@ constexpr const char* kBinaries[] = {
     "go1.27/amd64/default",
     "go1.27/ppc64/stripped",
     "../foreign/go1.23/darwin-arm64/default",
+    "../foreign/go1.27/darwin-amd64/stripped",
     "../foreign/go1.23/windows-386/default",
 };
 
@@ -147,8 +148,9 @@ class ServiceTest : public ::testing::Test {
   int port_ = 0;
 };
 
-TEST_F(ServiceTest, StoresBinariesUnderEitherBuildId) {
+TEST_F(ServiceTest, StoresBinariesUnderEveryBuildId) {
   Start();
+  int with_file_id = 0;
   for (const char* name : kBinaries) {
     SCOPED_TRACE(name);
     const std::string path = Binary(name);
@@ -176,7 +178,18 @@ TEST_F(ServiceTest, StoresBinariesUnderEitherBuildId) {
         !gnu.empty()) {
       EXPECT_EQ(Curl(Url("/v1/binaries/" + gnu)).body, added.body);
     }
+    const std::string file_id = gentrace::testing::JsonField(info, "fileId");
+    EXPECT_EQ(gentrace::testing::JsonField(added.body, "fileId"), file_id);
+    if (!file_id.empty()) {
+      ++with_file_id;
+      EXPECT_EQ(Curl(Url("/v1/binaries/" + file_id)).body, added.body);
+      const Answer fetched = Curl(Url("/buildid/" + file_id + "/executable"));
+      EXPECT_EQ(fetched.status, 200);
+      EXPECT_TRUE(fetched.body == ReadFileOrEmpty(path))
+          << "debuginfod by the file ID gives the uploaded file";
+    }
   }
+  EXPECT_GE(with_file_id, 1) << "a Mach-O of Go 1.24+ has an LC_UUID";
   EXPECT_EQ(Curl(Url("/v1/binaries/0123abcd")).status, 404);
   EXPECT_EQ(RunShellCommand(dir_.string(),
                             absl::StrCat(GentraceCommand(),
