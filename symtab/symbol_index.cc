@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
+#include "symtab/byte_writer.h"
 
 namespace gentrace::symtab {
 namespace {
@@ -46,12 +47,6 @@ uint64_t Fnv1a64(absl::string_view bytes) {
 }
 
 uint64_t Aligned(uint64_t size) { return (size + 7) & ~uint64_t{7}; }
-
-void Put(std::string* out, uint64_t at, uint64_t value, int size) {
-  for (int i = 0; i < size; ++i) {
-    (*out)[at + i] = static_cast<char>(value >> (8 * i));
-  }
-}
 
 uint64_t Get(absl::string_view in, uint64_t at, int size) {
   uint64_t value = 0;
@@ -244,17 +239,17 @@ absl::StatusOr<std::string> SymbolIndex::Build(const Binary& binary) {
     at += Aligned(size);
   }
   std::memcpy(out.data(), kMagic, sizeof(kMagic));
-  Put(&out, kVersionAt, kVersion, 4);
-  Put(&out, kFileSizeAt, total, 8);
-  Put(&out, kTextBaseAt, base, 8);
-  Put(&out, kBuildIdsSizeAt, ids.size(), 4);
-  Put(&out, kStringsSizeAt, strings.size(), 4);
-  Put(&out, kFunctionCountAt, functions.size(), 4);
-  Put(&out, kFileCountAt, files.size(), 4);
-  Put(&out, kFrameCountAt, frames.size(), 4);
-  Put(&out, kRangeCountAt, range_count, 4);
-  Put(&out, kChecksumAt, Fnv1a64(absl::string_view(out).substr(kHeaderSize)),
-      8);
+  WriteLittleEndian(out, kVersionAt, kVersion, 4);
+  WriteLittleEndian(out, kFileSizeAt, total, 8);
+  WriteLittleEndian(out, kTextBaseAt, base, 8);
+  WriteLittleEndian(out, kBuildIdsSizeAt, ids.size(), 4);
+  WriteLittleEndian(out, kStringsSizeAt, strings.size(), 4);
+  WriteLittleEndian(out, kFunctionCountAt, functions.size(), 4);
+  WriteLittleEndian(out, kFileCountAt, files.size(), 4);
+  WriteLittleEndian(out, kFrameCountAt, frames.size(), 4);
+  WriteLittleEndian(out, kRangeCountAt, range_count, 4);
+  WriteLittleEndian(out, kChecksumAt,
+                    Fnv1a64(absl::string_view(out).substr(kHeaderSize)), 8);
   return out;
 }
 

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
+#include "symtab/byte_writer.h"
 
 namespace gentrace::target {
 namespace {
@@ -27,17 +28,13 @@ class Writer {
     return *this;
   }
   void Put32(size_t at, uint32_t v) {
-    for (int i = 0; i < 4; ++i) {
-      bytes_[at + i] = static_cast<char>(v >> (8 * i));
-    }
+    symtab::WriteLittleEndian(bytes_, at, v, 4);
   }
   const std::string& bytes() const { return bytes_; }
 
  private:
   Writer& Le(uint64_t v, int n) {
-    for (int i = 0; i < n; ++i) {
-      bytes_.push_back(static_cast<char>(v >> (8 * i)));
-    }
+    symtab::AppendLittleEndian(bytes_, v, n);
     return *this;
   }
   std::string bytes_;

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "symtab/byte_reader.h"
+#include "symtab/byte_writer.h"
 #include "symtab/elf_file.h"
 #include "symtab/func_id.h"
 #include "symtab/go_version.h"
@@ -29,6 +30,7 @@ namespace {
 
 using ::gentrace::symtab::FuncId;
 using ::gentrace::symtab::PclntabBuilder;
+using ::gentrace::symtab::WriteLittleEndian;
 
 constexpr uint64_t kBase = 0x400000;
 constexpr uint64_t kTextOffset = 0x1000;
@@ -40,22 +42,16 @@ constexpr char kNames[] = "\0.text\0.gopclntab\0.shstrtab";
 // 1.18, 1.20, then the funcID tables' generations.
 constexpr int kMinors[] = {0, 2, 12, 16, 18, 20, 21, 22, 23, 24, 26};
 
-void Put(std::string& out, size_t at, uint64_t value, int size) {
-  for (int i = 0; i < size; ++i) {
-    out[at + i] = static_cast<char>(value >> (8 * i));
-  }
-}
-
 std::string SectionHeader(uint32_t name, uint32_t type, uint64_t flags,
                           uint64_t offset, uint64_t size) {
   std::string header(kSectionHeaderSize, '\0');
-  Put(header, 0, name, 4);
-  Put(header, 4, type, 4);
-  Put(header, 8, flags, 8);
-  Put(header, 16, kBase + offset, 8);  // sh_addr
-  Put(header, 24, offset, 8);
-  Put(header, 32, size, 8);
-  Put(header, 48, 1, 8);  // sh_addralign
+  WriteLittleEndian(header, 0, name, 4);
+  WriteLittleEndian(header, 4, type, 4);
+  WriteLittleEndian(header, 8, flags, 8);
+  WriteLittleEndian(header, 16, kBase + offset, 8);  // sh_addr
+  WriteLittleEndian(header, 24, offset, 8);
+  WriteLittleEndian(header, 32, size, 8);
+  WriteLittleEndian(header, 48, 1, 8);  // sh_addralign
   return header;
 }
 
@@ -90,15 +86,15 @@ std::string SmallElf(const std::string& table, const std::string* sections) {
               "\x7f"
               "ELF\x02\x01\x01",
               7);
-  Put(elf, 16, gentrace::symtab::kElfTypeExec, 2);
-  Put(elf, 18, 62, 2);  // EM_X86_64
-  Put(elf, 20, 1, 4);
-  Put(elf, 24, kBase + kTextOffset, 8);  // e_entry
-  Put(elf, 32, 64, 8);                   // e_phoff
-  Put(elf, 52, 64, 2);                   // e_ehsize
-  Put(elf, 54, 56, 2);                   // e_phentsize
-  Put(elf, 56, 1, 2);                    // e_phnum
-  Put(elf, 58, kSectionHeaderSize, 2);   // e_shentsize
+  WriteLittleEndian(elf, 16, gentrace::symtab::kElfTypeExec, 2);
+  WriteLittleEndian(elf, 18, 62, 2);  // EM_X86_64
+  WriteLittleEndian(elf, 20, 1, 4);
+  WriteLittleEndian(elf, 24, kBase + kTextOffset, 8);  // e_entry
+  WriteLittleEndian(elf, 32, 64, 8);                   // e_phoff
+  WriteLittleEndian(elf, 52, 64, 2);                   // e_ehsize
+  WriteLittleEndian(elf, 54, 56, 2);                   // e_phentsize
+  WriteLittleEndian(elf, 56, 1, 2);                    // e_phnum
+  WriteLittleEndian(elf, 58, kSectionHeaderSize, 2);   // e_shentsize
   std::memset(elf.data() + kTextOffset, 0xcc, kTextSize);
   elf += table;
   const uint64_t names_offset = elf.size();
@@ -117,17 +113,18 @@ std::string SmallElf(const std::string& table, const std::string* sections) {
               SectionHeader(18, 3, 0, names_offset, sizeof(kNames));
   }
   elf += headers;
-  Put(elf, 40, headers_offset, 8);                       // e_shoff
-  Put(elf, 60, headers.size() / kSectionHeaderSize, 2);  // e_shnum
-  Put(elf, 62, 3, 2);                                    // e_shstrndx
+  WriteLittleEndian(elf, 40, headers_offset, 8);  // e_shoff
+  // e_shnum, then e_shstrndx.
+  WriteLittleEndian(elf, 60, headers.size() / kSectionHeaderSize, 2);
+  WriteLittleEndian(elf, 62, 3, 2);
   // The program header: everything, read and execute.
-  Put(elf, 64, gentrace::symtab::kPtLoad, 4);
-  Put(elf, 68, 5, 4);
-  Put(elf, 64 + 16, kBase, 8);  // p_vaddr
-  Put(elf, 64 + 24, kBase, 8);  // p_paddr
-  Put(elf, 64 + 32, elf.size(), 8);
-  Put(elf, 64 + 40, elf.size(), 8);
-  Put(elf, 64 + 48, 0x1000, 8);
+  WriteLittleEndian(elf, 64, gentrace::symtab::kPtLoad, 4);
+  WriteLittleEndian(elf, 68, 5, 4);
+  WriteLittleEndian(elf, 64 + 16, kBase, 8);  // p_vaddr
+  WriteLittleEndian(elf, 64 + 24, kBase, 8);  // p_paddr
+  WriteLittleEndian(elf, 64 + 32, elf.size(), 8);
+  WriteLittleEndian(elf, 64 + 40, elf.size(), 8);
+  WriteLittleEndian(elf, 64 + 48, 0x1000, 8);
   return elf;
 }
 

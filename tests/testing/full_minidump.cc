@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "arch/arch.h"
+#include "symtab/byte_writer.h"
 #include "symtab/elf_file.h"
 #include "symtab/mapped_file.h"
 #include "target/core_file.h"
@@ -16,18 +17,8 @@ namespace gentrace::testing {
 namespace {
 
 namespace md = ::gentrace::target::minidump;
-
-void Put(std::string& out, uint64_t value, int size) {
-  for (int i = 0; i < size; ++i) {
-    out.push_back(static_cast<char>(value >> (8 * i)));
-  }
-}
-
-void PutAt(std::string& out, size_t at, uint64_t value, int size) {
-  for (int i = 0; i < size; ++i) {
-    out[at + i] = static_cast<char>(value >> (8 * i));
-  }
-}
+using ::gentrace::symtab::AppendLittleEndian;
+using ::gentrace::symtab::WriteLittleEndian;
 
 }  // namespace
 
@@ -59,8 +50,8 @@ absl::StatusOr<std::string> FullMemoryMinidumpOfCore(
   std::vector<Stream> streams;
 
   std::string system(md::kSystemInfoSize, '\0');
-  PutAt(system, 0, arch.minidump.cpu, 2);
-  PutAt(system, 20, md::kPlatformLinux, 4);
+  WriteLittleEndian(system, 0, arch.minidump.cpu, 2);
+  WriteLittleEndian(system, 20, md::kPlatformLinux, 4);
   streams.push_back({md::kSystemInfoStream, system});
 
   // Thread records, then their contexts: the registers the arch table places
@@ -69,7 +60,7 @@ absl::StatusOr<std::string> FullMemoryMinidumpOfCore(
       arch.minidump.first_register + arch.minidump.registers.size() * p;
   const auto threads = (*core)->threads();
   std::string thread_list;
-  Put(thread_list, threads.size(), 4);
+  AppendLittleEndian(thread_list, threads.size(), 4);
   std::string contexts;
   for (const target::Thread& thread : threads) {
     std::string context(context_size, '\0');
@@ -77,16 +68,17 @@ absl::StatusOr<std::string> FullMemoryMinidumpOfCore(
       if (arch.minidump.registers[i].empty()) continue;
       std::optional<uint64_t> value =
           thread.registers.Get(arch.minidump.registers[i]);
-      PutAt(context, arch.minidump.first_register + i * p, value.value_or(0),
-            p);
+      WriteLittleEndian(context, arch.minidump.first_register + i * p,
+                        value.value_or(0), p);
     }
     thread_list.append(md::kThreadSize, '\0');
     const size_t at = thread_list.size() - md::kThreadSize;
-    PutAt(thread_list, at, thread.tid, 4);
-    PutAt(thread_list, at + 24, thread.registers.sp().value_or(0), 8);
+    WriteLittleEndian(thread_list, at, thread.tid, 4);
+    WriteLittleEndian(thread_list, at + 24, thread.registers.sp().value_or(0),
+                      8);
     // The context's RVA (at + 44) is filled in once the stream's place is
     // known.
-    PutAt(thread_list, at + 40, context_size, 4);
+    WriteLittleEndian(thread_list, at + 40, context_size, 4);
     contexts += context;
   }
   const size_t thread_list_index = streams.size();
@@ -97,8 +89,8 @@ absl::StatusOr<std::string> FullMemoryMinidumpOfCore(
        {std::pair{target::kAuxvPageSize, (*core)->page_size().value_or(4096)},
         std::pair{target::kAuxvEntry, (*core)->entry().value_or(0)},
         std::pair{uint64_t{0}, uint64_t{0}}}) {
-    Put(auxv, type, p);
-    Put(auxv, value, p);
+    AppendLittleEndian(auxv, type, p);
+    AppendLittleEndian(auxv, value, p);
   }
   streams.push_back({md::kLinuxAuxvStream, auxv});
 
@@ -118,37 +110,37 @@ absl::StatusOr<std::string> FullMemoryMinidumpOfCore(
     }
   }
   std::string memory_list;
-  Put(memory_list, loads.size(), 8);
-  Put(memory_list, 0, 8);  // the bytes' RVA, filled in below
+  AppendLittleEndian(memory_list, loads.size(), 8);
+  AppendLittleEndian(memory_list, 0, 8);  // the bytes' RVA, filled in below
   for (const symtab::ElfSegment* segment : loads) {
-    Put(memory_list, segment->vaddr, 8);
-    Put(memory_list, segment->filesz, 8);
+    AppendLittleEndian(memory_list, segment->vaddr, 8);
+    AppendLittleEndian(memory_list, segment->filesz, 8);
   }
   streams.push_back({md::kMemory64ListStream, memory_list});
 
   std::string out;
-  Put(out, md::kSignature, 4);
-  Put(out, md::kVersion, 4);
-  Put(out, streams.size(), 4);
-  Put(out, md::kHeaderSize, 4);
+  AppendLittleEndian(out, md::kSignature, 4);
+  AppendLittleEndian(out, md::kVersion, 4);
+  AppendLittleEndian(out, streams.size(), 4);
+  AppendLittleEndian(out, md::kHeaderSize, 4);
   out.resize(md::kHeaderSize + streams.size() * md::kDirectoryEntrySize, '\0');
   for (size_t i = 0; i < streams.size(); ++i) {
     const size_t rva = out.size();
     const size_t entry = md::kHeaderSize + i * md::kDirectoryEntrySize;
-    PutAt(out, entry, streams[i].type, 4);
-    PutAt(out, entry + 4, streams[i].bytes.size(), 4);
-    PutAt(out, entry + 8, rva, 4);
+    WriteLittleEndian(out, entry, streams[i].type, 4);
+    WriteLittleEndian(out, entry + 4, streams[i].bytes.size(), 4);
+    WriteLittleEndian(out, entry + 8, rva, 4);
     out += streams[i].bytes;
     if (i == thread_list_index) {
       const size_t contexts_rva = rva + 4 + threads.size() * md::kThreadSize;
       for (size_t t = 0; t < threads.size(); ++t) {
         const size_t at = rva + 4 + t * md::kThreadSize + 44;
-        PutAt(out, at, contexts_rva + t * context_size, 4);
+        WriteLittleEndian(out, at, contexts_rva + t * context_size, 4);
       }
     }
   }
   // The Memory64List's bytes: each load's, in its order.
-  PutAt(out, out.size() - memory_list.size() + 8, out.size(), 8);
+  WriteLittleEndian(out, out.size() - memory_list.size() + 8, out.size(), 8);
   for (const symtab::ElfSegment* segment : loads) {
     std::optional<symtab::ByteReader> bytes =
         symtab::ByteReader((*file)->bytes(), symtab::ByteOrder::kLittle)

@@ -17,11 +17,15 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "symtab/binary.h"
+#include "symtab/byte_writer.h"
 #include "symtab/elf_file.h"
 #include "tests/testing/fixtures.h"
 
 namespace gentrace::unwind {
 namespace {
+
+using ::gentrace::symtab::AppendLittleEndian;
+using ::gentrace::symtab::WriteLittleEndian;
 
 constexpr uint32_t kNtPrstatus = 1;
 constexpr uint32_t kNtFile = 0x46494c45;
@@ -32,23 +36,11 @@ constexpr size_t kAmd64PrstatusSize = 336;
 constexpr uint64_t kRipSlot = 16;
 constexpr uint64_t kRspSlot = 19;
 
-void PutLe(std::string& out, uint64_t value, int size) {
-  for (int i = 0; i < size; ++i) {
-    out.push_back(static_cast<char>(value >> (8 * i)));
-  }
-}
-
-void PutLeAt(std::string& out, size_t at, uint64_t value, int size) {
-  for (int i = 0; i < size; ++i) {
-    out[at + i] = static_cast<char>(value >> (8 * i));
-  }
-}
-
 std::string Note(uint32_t type, const std::string& desc) {
   std::string note;
-  PutLe(note, 5, 4);  // "CORE\0"
-  PutLe(note, desc.size(), 4);
-  PutLe(note, type, 4);
+  AppendLittleEndian(note, 5, 4);  // "CORE\0"
+  AppendLittleEndian(note, desc.size(), 4);
+  AppendLittleEndian(note, type, 4);
   note.append("CORE\0\0\0\0", 8);  // padded to 4
   note.append(desc);
   note.append((4 - desc.size() % 4) % 4, '\0');
@@ -57,9 +49,9 @@ std::string Note(uint32_t type, const std::string& desc) {
 
 std::string PrstatusDesc(uint32_t pid, uint64_t rip, uint64_t rsp) {
   std::string desc(kAmd64PrstatusSize, '\0');
-  PutLeAt(desc, 32, pid, 4);
-  PutLeAt(desc, 112 + kRipSlot * 8, rip, 8);
-  PutLeAt(desc, 112 + kRspSlot * 8, rsp, 8);
+  WriteLittleEndian(desc, 32, pid, 4);
+  WriteLittleEndian(desc, 112 + kRipSlot * 8, rip, 8);
+  WriteLittleEndian(desc, 112 + kRspSlot * 8, rsp, 8);
   return desc;
 }
 
@@ -72,12 +64,12 @@ struct RawMapping {
 std::string FileDesc(uint64_t count, uint64_t page_size,
                      const std::vector<RawMapping>& mappings) {
   std::string desc;
-  PutLe(desc, count, 8);
-  PutLe(desc, page_size, 8);
+  AppendLittleEndian(desc, count, 8);
+  AppendLittleEndian(desc, page_size, 8);
   for (const RawMapping& m : mappings) {
-    PutLe(desc, m.start, 8);
-    PutLe(desc, m.end, 8);
-    PutLe(desc, m.page, 8);
+    AppendLittleEndian(desc, m.start, 8);
+    AppendLittleEndian(desc, m.end, 8);
+    AppendLittleEndian(desc, m.page, 8);
   }
   for (const RawMapping& m : mappings) desc.append(m.path + '\0');
   return desc;
@@ -107,38 +99,38 @@ std::string Core(const std::string& notes,
   elf.push_back(1);  // ELFDATA2LSB
   elf.push_back(1);  // EV_CURRENT
   elf.append(9, '\0');
-  PutLe(elf, symtab::kElfTypeCore, 2);
-  PutLe(elf, 62, 2);  // EM_X86_64
-  PutLe(elf, 1, 4);   // e_version
-  PutLe(elf, 0, 8);   // e_entry
-  PutLe(elf, kPhoff, 8);
-  PutLe(elf, 0, 8);                 // e_shoff
-  PutLe(elf, 0, 4);                 // e_flags
-  PutLe(elf, 64, 2);                // e_ehsize
-  PutLe(elf, 56, 2);                // e_phentsize
-  PutLe(elf, 1 + loads.size(), 2);  // e_phnum
-  PutLe(elf, 64, 2);                // e_shentsize
-  PutLe(elf, 0, 2);                 // e_shnum
-  PutLe(elf, 0, 2);                 // e_shstrndx
-  PutLe(elf, symtab::kPtNote, 4);
-  PutLe(elf, 0, 4);  // p_flags
-  PutLe(elf, kNotesAt, 8);
-  PutLe(elf, 0, 8);  // p_vaddr
-  PutLe(elf, 0, 8);  // p_paddr
-  PutLe(elf, notes.size(), 8);
-  PutLe(elf, 0, 8);  // p_memsz
-  PutLe(elf, 4, 8);  // p_align
+  AppendLittleEndian(elf, symtab::kElfTypeCore, 2);
+  AppendLittleEndian(elf, 62, 2);  // EM_X86_64
+  AppendLittleEndian(elf, 1, 4);   // e_version
+  AppendLittleEndian(elf, 0, 8);   // e_entry
+  AppendLittleEndian(elf, kPhoff, 8);
+  AppendLittleEndian(elf, 0, 8);                 // e_shoff
+  AppendLittleEndian(elf, 0, 4);                 // e_flags
+  AppendLittleEndian(elf, 64, 2);                // e_ehsize
+  AppendLittleEndian(elf, 56, 2);                // e_phentsize
+  AppendLittleEndian(elf, 1 + loads.size(), 2);  // e_phnum
+  AppendLittleEndian(elf, 64, 2);                // e_shentsize
+  AppendLittleEndian(elf, 0, 2);                 // e_shnum
+  AppendLittleEndian(elf, 0, 2);                 // e_shstrndx
+  AppendLittleEndian(elf, symtab::kPtNote, 4);
+  AppendLittleEndian(elf, 0, 4);  // p_flags
+  AppendLittleEndian(elf, kNotesAt, 8);
+  AppendLittleEndian(elf, 0, 8);  // p_vaddr
+  AppendLittleEndian(elf, 0, 8);  // p_paddr
+  AppendLittleEndian(elf, notes.size(), 8);
+  AppendLittleEndian(elf, 0, 8);  // p_memsz
+  AppendLittleEndian(elf, 4, 8);  // p_align
   uint64_t at = kNotesAt + notes.size();
   for (const RawLoad& load : loads) {
     at += load.gap;
-    PutLe(elf, symtab::kPtLoad, 4);
-    PutLe(elf, 6, 4);  // p_flags: RW
-    PutLe(elf, at, 8);
-    PutLe(elf, load.vaddr, 8);
-    PutLe(elf, 0, 8);  // p_paddr
-    PutLe(elf, load.bytes.size(), 8);
-    PutLe(elf, load.bytes.size(), 8);
-    PutLe(elf, 1, 8);  // p_align
+    AppendLittleEndian(elf, symtab::kPtLoad, 4);
+    AppendLittleEndian(elf, 6, 4);  // p_flags: RW
+    AppendLittleEndian(elf, at, 8);
+    AppendLittleEndian(elf, load.vaddr, 8);
+    AppendLittleEndian(elf, 0, 8);  // p_paddr
+    AppendLittleEndian(elf, load.bytes.size(), 8);
+    AppendLittleEndian(elf, load.bytes.size(), 8);
+    AppendLittleEndian(elf, 1, 8);  // p_align
     at += load.bytes.size();
   }
   elf.append(notes);
