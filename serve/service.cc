@@ -183,6 +183,13 @@ absl::StatusOr<std::shared_ptr<const Service::Opened>> Service::Open(
   return opened;
 }
 
+absl::StatusOr<std::unique_ptr<symtab::Binary>> Service::Attachable(
+    absl::string_view build_id) {
+  absl::StatusOr<std::shared_ptr<const Opened>> opened = Open(build_id);
+  if (!opened.ok()) return opened.status();
+  return (*opened)->binary->LoadedAt((*opened)->binary->load_bias());
+}
+
 std::shared_ptr<const Service::Opened> Service::Held(
     absl::string_view build_id, const std::string* entry_dir) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -364,11 +371,7 @@ Reply Service::Core(absl::string_view build_id, const std::string& staged_core,
     }
     id = main->build_id;
   }
-  absl::StatusOr<Store::Entry> entry = Find(id);
-  if (!entry.ok()) return ErrorReply(entry.status());
-  // A Binary of its own: a PIE core loads it where the core has it.
-  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
-      symtab::Binary::Open(entry->executable);
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary = Attachable(id);
   if (!binary.ok()) return ErrorReply(binary.status());
   char* bytes = nullptr;
   size_t size = 0;
@@ -403,11 +406,7 @@ Reply Service::Capture(absl::string_view build_id, absl::string_view capture,
     if (!opened.ok()) return ErrorReply(opened.status());
     return RenderedCapture(**opened, written, capture, format);
   }
-  absl::StatusOr<Store::Entry> entry = Find(build_id);
-  if (!entry.ok()) return ErrorReply(entry.status());
-  // A Binary of its own: UnwindCapture attaches it to the capture.
-  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
-      symtab::Binary::Open(entry->executable);
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary = Attachable(build_id);
   if (!binary.ok()) return ErrorReply(binary.status());
   absl::StatusOr<Thread> thread =
       render::UnwindCapture(*std::move(binary), capture);

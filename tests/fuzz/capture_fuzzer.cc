@@ -1,25 +1,24 @@
-// libFuzzer target: Capture messages, binary and JSON, as `gentrace unwind`
-// and `gentrace render` take them, unwound against a real binary
-// ($GENTRACE_FUZZ_BINARY): LoadCapture's checks, then the thread's Go walk
-// and its text; a capture the crash handler wrote (with native frames) is
-// rendered as `gentrace render` does, its modules read from that binary.
-// Seeded with captures of that binary's threads. Build and run with
+// libFuzzer target: Capture messages, binary and JSON, unwound against a
+// real binary ($GENTRACE_FUZZ_BINARY) as `gentrace unwind` and /v1/captures
+// do: LoadCapture's checks, then the thread's Go walk and its text; a
+// capture the crash handler wrote (with native frames) is rendered as
+// `gentrace render` does, its modules read from that binary. Seeded with
+// captures of that binary's threads. Build and run with
 // tests/fuzz/run_fuzzer.sh.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "proto/convert.h"
 #include "proto/gentrace.pb.h"
 #include "render/program_trace.h"
 #include "render/runtime_text.h"
 #include "render/trace_output.h"
 #include "symtab/binary.h"
-#include "target/capture.h"
 #include "tests/fuzz/fuzz_binary.h"
-#include "traceback/walk.h"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   (void)gentrace::fuzz::FuzzBinary();
@@ -41,15 +40,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)trace.ByteSizeLong();
     return 0;
   }
-  absl::StatusOr<gentrace::target::CaptureTarget> capture =
-      gentrace::target::LoadCapture(contents);
+  // A copy of the binary for the capture to attach (and load where it says
+  // the program had it), as the service's: it shares the file and the
+  // indexes built on it.
   const gentrace::symtab::Binary& binary = gentrace::fuzz::FuzzBinary();
-  if (!capture.ok() || !capture->AttachExecutable(binary).ok()) return 0;
-  gentrace::Thread thread;
-  gentrace::ToProto(
-      gentrace::traceback::UnwindThread(
-          binary, capture->arch(), capture->memory(), capture->registers()),
-      &thread);
-  (void)gentrace::render::ThreadOutput(thread, "text");
+  absl::StatusOr<std::unique_ptr<gentrace::symtab::Binary>> attachable =
+      binary.LoadedAt(binary.load_bias());
+  if (!attachable.ok()) return 0;
+  absl::StatusOr<gentrace::Thread> thread =
+      gentrace::render::UnwindCapture(*std::move(attachable), contents);
+  if (thread.ok()) (void)gentrace::render::ThreadOutput(*thread, "text");
   return 0;
 }
