@@ -98,4 +98,8 @@ int SiginfoAddrOffset(const ArchInfo& arch) {
   return arch.ptr_size == 8 ? 16 : 12;
 }
 
+int SiginfoSenderOffset(const ArchInfo& arch) {
+  return SiginfoAddrOffset(arch);
+}
+
 }  // namespace gentrace::arch

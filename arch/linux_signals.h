@@ -28,9 +28,14 @@ bool IsInstructionSignal(const ArchInfo& arch, uint32_t sig);
 bool IsRelaySignal(const ArchInfo& arch, uint32_t sig);
 
 // Where a Linux siginfo keeps si_code (after si_signo and si_errno, which
-// MIPS swaps) and si_addr.
+// MIPS swaps) and si_addr, or for a signal sent by kill(2) si_pid (the
+// union's first field either way).
 int SiginfoCodeOffset(const ArchInfo& arch);
 int SiginfoAddrOffset(const ArchInfo& arch);
+int SiginfoSenderOffset(const ArchInfo& arch);
+
+// si_code of a signal sent by kill(2) (SI_USER), on every port.
+inline constexpr int32_t kSignalFromKill = 0;
 
 }  // namespace gentrace::arch
 

@@ -917,6 +917,14 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
             .ReadUnsigned(info + arch::SiginfoCodeOffset(arch_), 4,
                           arch_.byte_order)
             .value_or(0));
+    const std::optional<uint64_t> sender = memory_.ReadUnsigned(
+        info + arch::SiginfoSenderOffset(arch_), 4, arch_.byte_order);
+    report.relay = arch::IsRelaySignal(arch_, sig) &&
+                   code == arch::kSignalFromKill && sender &&
+                   std::any_of(threads_.begin(), threads_.end(),
+                               [&](const target::Thread& t) {
+                                 return static_cast<uint64_t>(t.tid) == *sender;
+                               });
     report.signal = {
         .number = sig,
         .name = arch::LinuxSignalName(arch_, sig),
@@ -996,15 +1004,12 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
            .separator = reg.separator});
     }
   }
-  // The crash's own signal first (a relay is always SIGQUIT), then by M,
-  // the order of almost every relay recorded here.
-  std::stable_sort(
-      reports.begin(), reports.end(),
-      [&](const SignalReport& a, const SignalReport& b) {
-        const bool a_relayed = arch::IsRelaySignal(arch_, a.signal.number);
-        const bool b_relayed = arch::IsRelaySignal(arch_, b.signal.number);
-        return a_relayed != b_relayed ? b_relayed : a.m_id < b.m_id;
-      });
+  // The crash's own signal first, then the relays by M, the order of almost
+  // every relay recorded here.
+  std::stable_sort(reports.begin(), reports.end(),
+                   [](const SignalReport& a, const SignalReport& b) {
+                     return a.relay != b.relay ? b.relay : a.m_id < b.m_id;
+                   });
   for (size_t i = 0; i < reports.size(); ++i) {
     reports[i].relayed = i + 1 < reports.size() || waiting_threads > 0;
   }
