@@ -7,6 +7,9 @@
 start_serve() {
   local gentrace=$1 store=$2
   shift 2
+  # Emptied here, not only by the redirection: the child may truncate it
+  # after the loop below read a stale URL from an earlier run.
+  : >"$store.out"
   "$gentrace" serve --listen=127.0.0.1:0 --store="$store" "$@" >"$store.out" 2>/dev/null &
   serve_pid=$!
   serve_url=

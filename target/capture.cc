@@ -77,6 +77,7 @@ absl::StatusOr<CaptureTarget> LoadCapture(absl::string_view contents) {
   }
   const arch::ArchInfo& arch = *found;
   loaded.facts().arch = found;
+  if (capture.entry() != 0) loaded.facts().entry = capture.entry();
   Thread& thread = loaded.facts().threads.emplace_back(
       Thread{.tid = capture.tid(), .registers = arch::Registers(arch)});
   arch::Registers& registers = thread.registers;

@@ -16,8 +16,9 @@
 namespace gentrace::target {
 
 // A Capture message (one thread's registers and windows of its memory) as
-// a Target. It knows no entry point, file mappings or clock, so an attached
-// executable is checked for its architecture only.
+// a Target. It knows no file mappings or clock, and the entry point only
+// when the capture gives it: without one an attached executable is checked
+// for its architecture only, and stays at its link addresses.
 class CaptureTarget : public Target {
  public:
   const symtab::AddressSpace& memory() const override { return memory_; }

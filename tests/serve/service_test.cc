@@ -383,11 +383,13 @@ TEST_F(ServiceTest, TracesCoresAsTheCliDoes) {
 }
 
 // /v1/captures of captures cut from each thread of fixture cores (the
-// Capture JSON a debugger would record) is `gentrace unwind`'s output.
+// Capture JSON a debugger would record, with the program's entry point) is
+// `gentrace unwind`'s output.
 TEST_F(ServiceTest, UnwindsCapturesAsTheCliDoes) {
   Start();
-  for (const char* name : {"go1.27/amd64/goroutines", "go1.23/arm64/goroutines",
-                           "go1.19/386/goroutines"}) {
+  for (const char* name :
+       {"go1.27/amd64/goroutines", "go1.27/amd64/goroutines-pie",
+        "go1.23/arm64/goroutines", "go1.19/386/goroutines"}) {
     SCOPED_TRACE(name);
     const std::string binary = Binary(name);
     const Answer added = Upload(binary, "s3cret-upload");
@@ -405,7 +407,8 @@ TEST_F(ServiceTest, UnwindsCapturesAsTheCliDoes) {
       std::ofstream(capture) << gentrace::testing::CaptureJson(
           crashed->core->arch(), thread.registers, sp,
           absl::string_view(reinterpret_cast<const char*>(stack->data().data()),
-                            std::min<uint64_t>(stack->size(), 64 << 10)));
+                            std::min<uint64_t>(stack->size(), 64 << 10)),
+          crashed->core->entry());
       const std::string url = Url(
           absl::StrCat("/v1/captures?build_id=",
                        gentrace::testing::JsonField(added.body, "goBuildId")));
@@ -416,6 +419,8 @@ TEST_F(ServiceTest, UnwindsCapturesAsTheCliDoes) {
           Curl(absl::StrCat("--data-binary @", capture, " '", url, "'"));
       EXPECT_EQ(text.status, 200) << text.body;
       EXPECT_EQ(text.body, RunShellCommand(dir_.string(), cli));
+      // Placed by the capture's entry point: a PIE's frames are named too.
+      EXPECT_TRUE(absl::StrContains(text.body, "runtime.")) << text.body;
       const Answer json =
           Curl(absl::StrCat("-H 'Accept: application/json' --data-binary @",
                             capture, " '", url, "'"));

@@ -25,7 +25,8 @@ absl::StatusOr<CrashedProgram> OpenCrashedProgram(
 
 std::string CaptureJson(const arch::ArchInfo& arch,
                         const arch::Registers& registers, uint64_t stack,
-                        absl::string_view bytes) {
+                        absl::string_view bytes,
+                        std::optional<uint64_t> entry) {
   std::vector<std::string> regs;
   bool hex = true;
   for (const auto& [name, value] : registers.all()) {
@@ -34,10 +35,12 @@ std::string CaptureJson(const arch::ArchInfo& arch,
             : absl::StrCat("\"", name, "\": \"", value, "\""));
     hex = !hex;
   }
-  return absl::StrCat("{\"arch\": \"", arch.goarch, "\", \"registers\": {",
-                      absl::StrJoin(regs, ", "),
-                      "}, \"memory\": [{\"address\": \"0x", absl::Hex(stack),
-                      "\", \"data\": \"", absl::Base64Escape(bytes), "\"}]}");
+  return absl::StrCat(
+      "{\"arch\": \"", arch.goarch, "\", ",
+      entry ? absl::StrCat("\"entry\": \"0x", absl::Hex(*entry), "\", ") : "",
+      "\"registers\": {", absl::StrJoin(regs, ", "),
+      "}, \"memory\": [{\"address\": \"0x", absl::Hex(stack),
+      "\", \"data\": \"", absl::Base64Escape(bytes), "\"}]}");
 }
 
 }  // namespace gentrace::testing

@@ -1,7 +1,9 @@
 #ifndef GENTRACE_TESTS_TESTING_CRASHED_PROGRAM_H_
 #define GENTRACE_TESTS_TESTING_CRASHED_PROGRAM_H_
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -26,10 +28,12 @@ absl::StatusOr<CrashedProgram> OpenCrashedProgram(
 
 // The capture JSON a debugger session would record of a thread: gdb
 // register names, values alternately as 0x strings and as protobuf JSON's
-// decimal strings, and `bytes` of its stack from `stack` up.
+// decimal strings, `bytes` of its stack from `stack` up, and the program's
+// entry point when given.
 std::string CaptureJson(const arch::ArchInfo& arch,
                         const arch::Registers& registers, uint64_t stack,
-                        absl::string_view bytes);
+                        absl::string_view bytes,
+                        std::optional<uint64_t> entry = std::nullopt);
 
 }  // namespace gentrace::testing
 

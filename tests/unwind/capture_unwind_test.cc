@@ -1,6 +1,9 @@
 // Captures (registers + stack memory, as JSON) unwind exactly as the cores
 // they are cut from; corrupted captures end with a reason, never a crash,
 // hang or runaway walk (this test also runs under ASan/UBSan).
+#include <algorithm>
+#include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -112,6 +115,55 @@ TEST_P(CaptureUnwindTest, CapturesUnwindLikeTheCoreAndSurviveCorruption) {
   }
   RecordProperty("captures", captures);
   RecordProperty("corrupted", corrupted);
+}
+
+// With the program's entry point, a capture attaches the binary as opened
+// (at its link addresses) where the core has it, a PIE's anywhere; a wrong
+// entry point is refused; without one, the binary stays where it was
+// linked.
+TEST_P(CaptureUnwindTest, TheEntryPointPlacesTheBinaryWhereTheCoreHasIt) {
+  absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
+      gentrace::testing::OpenCrashedProgram(GetParam().path,
+                                            GetParam().path + ".core");
+  ASSERT_TRUE(crashed.ok()) << crashed.status();
+  const target::CoreFile& core = *crashed->core;
+  ASSERT_TRUE(core.entry().has_value());
+  const target::Thread& thread = core.threads().front();
+  const uint64_t sp = *thread.registers.sp();
+  std::optional<symtab::ByteReader> stack = core.memory().ReadToEnd(sp);
+  ASSERT_TRUE(stack.has_value());
+  const std::string bytes(reinterpret_cast<const char*>(stack->data().data()),
+                          std::min<uint64_t>(stack->size(), kStackWindow));
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> linked =
+      symtab::Binary::Open(GetParam().path);
+  ASSERT_TRUE(linked.ok()) << linked.status();
+  const auto attach = [&](std::optional<uint64_t> entry)
+      -> absl::StatusOr<std::unique_ptr<symtab::Binary>> {
+    absl::StatusOr<target::CaptureTarget> capture = target::LoadCapture(
+        CaptureJson(core.arch(), thread.registers, sp, bytes, entry));
+    if (!capture.ok()) return capture.status();
+    absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+        (*linked)->LoadedAt(0);
+    if (!binary.ok()) return binary.status();
+    if (absl::Status loaded = capture->LoadExecutable(&*binary); !loaded.ok()) {
+      return loaded;
+    }
+    EXPECT_EQ(Unwind((*binary)->pclntab(), core.arch(), capture->memory(),
+                     capture->registers())
+                  .frames,
+              Unwind((entry ? *crashed->binary : **linked).pclntab(),
+                     core.arch(), core.memory(), thread.registers)
+                  .frames);
+    return binary;
+  };
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> placed = attach(core.entry());
+  ASSERT_TRUE(placed.ok()) << placed.status();
+  EXPECT_EQ((*placed)->load_bias(), crashed->binary->load_bias());
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> unplaced =
+      attach(std::nullopt);
+  ASSERT_TRUE(unplaced.ok()) << unplaced.status();
+  EXPECT_EQ((*unplaced)->load_bias(), 0u);
+  EXPECT_FALSE(attach(*core.entry() + 1).ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(
