@@ -214,7 +214,9 @@ TEST(MinidumpTest, HostileSizesOffsetsAndCounts) {
     dump.w.Put32(c.field(dump), c.value);
     absl::StatusOr<std::unique_ptr<Minidump>> read = dump.Open();
     EXPECT_FALSE(read.ok());
-    if (!read.ok()) EXPECT_EQ(read.status().code(), c.code) << read.status();
+    if (!read.ok()) {
+      EXPECT_EQ(read.status().code(), c.code) << read.status();
+    }
   }
 }
 
