@@ -399,16 +399,13 @@ TEST_F(ServiceTest, UnwindsCapturesAsTheCliDoes) {
     ASSERT_TRUE(crashed.ok()) << crashed.status();
     int threads = 0;
     for (const target::Thread& thread : crashed->core->threads()) {
-      const uint64_t sp = *thread.registers.sp();
-      std::optional<symtab::ByteReader> stack =
-          crashed->core->memory().ReadToEnd(sp);
+      std::optional<std::string> stack =
+          gentrace::testing::StackWindow(*crashed->core, thread, 64 << 10);
       ASSERT_TRUE(stack.has_value());
       const std::string capture = (dir_ / "capture.json").string();
       std::ofstream(capture) << gentrace::testing::CaptureJson(
-          crashed->core->arch(), thread.registers, sp,
-          absl::string_view(reinterpret_cast<const char*>(stack->data().data()),
-                            std::min<uint64_t>(stack->size(), 64 << 10)),
-          crashed->core->entry());
+          crashed->core->arch(), thread.registers, *thread.registers.sp(),
+          *stack, crashed->core->entry());
       const std::string url = Url(
           absl::StrCat("/v1/captures?build_id=",
                        gentrace::testing::JsonField(added.body, "goBuildId")));

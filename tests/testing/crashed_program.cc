@@ -1,5 +1,7 @@
 #include "tests/testing/crashed_program.h"
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,17 @@ absl::StatusOr<CrashedProgram> OpenCrashedProgram(
     return loaded;
   }
   return CrashedProgram{*std::move(binary), *std::move(core)};
+}
+
+std::optional<std::string> StackWindow(const target::CoreFile& core,
+                                       const target::Thread& thread,
+                                       uint64_t size) {
+  std::optional<uint64_t> sp = thread.registers.sp();
+  if (!sp) return std::nullopt;
+  std::optional<symtab::ByteReader> stack = core.memory().ReadToEnd(*sp);
+  if (!stack) return std::nullopt;
+  return std::string(reinterpret_cast<const char*>(stack->data().data()),
+                     std::min<uint64_t>(stack->size(), size));
 }
 
 std::string CaptureJson(const arch::ArchInfo& arch,

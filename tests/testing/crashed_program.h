@@ -26,6 +26,12 @@ struct CrashedProgram {
 absl::StatusOr<CrashedProgram> OpenCrashedProgram(
     const std::string& binary_path, const std::string& core_path);
 
+// Up to `size` bytes of a thread's stack from its sp up (fewer where the
+// core's memory ends there); nullopt when the core holds no byte at sp.
+std::optional<std::string> StackWindow(const target::CoreFile& core,
+                                       const target::Thread& thread,
+                                       uint64_t size);
+
 // The capture JSON a debugger session would record of a thread: gdb
 // register names, values alternately as 0x strings and as protobuf JSON's
 // decimal strings, `bytes` of its stack from `stack` up, and the program's

@@ -65,10 +65,10 @@ TEST_P(CaptureUnwindTest, CapturesUnwindLikeTheCoreAndSurviveCorruption) {
   for (const target::Thread& thread : core->threads()) {
     SCOPED_TRACE(absl::StrCat("thread ", thread.tid));
     const uint64_t sp = *thread.registers.sp();
-    std::optional<symtab::ByteReader> stack = core->memory().ReadToEnd(sp);
-    ASSERT_TRUE(stack.has_value());
-    const std::string bytes(reinterpret_cast<const char*>(stack->data().data()),
-                            std::min<uint64_t>(stack->size(), kStackWindow));
+    std::optional<std::string> window =
+        gentrace::testing::StackWindow(*core, thread, kStackWindow);
+    ASSERT_TRUE(window.has_value());
+    const std::string& bytes = *window;
     const Walk want = Unwind(table, arch, core->memory(), thread.registers);
 
     absl::StatusOr<target::CaptureTarget> capture =
@@ -130,17 +130,16 @@ TEST_P(CaptureUnwindTest, TheEntryPointPlacesTheBinaryWhereTheCoreHasIt) {
   ASSERT_TRUE(core.entry().has_value());
   const target::Thread& thread = core.threads().front();
   const uint64_t sp = *thread.registers.sp();
-  std::optional<symtab::ByteReader> stack = core.memory().ReadToEnd(sp);
-  ASSERT_TRUE(stack.has_value());
-  const std::string bytes(reinterpret_cast<const char*>(stack->data().data()),
-                          std::min<uint64_t>(stack->size(), kStackWindow));
+  std::optional<std::string> bytes =
+      gentrace::testing::StackWindow(core, thread, kStackWindow);
+  ASSERT_TRUE(bytes.has_value());
   absl::StatusOr<std::unique_ptr<symtab::Binary>> linked =
       symtab::Binary::Open(GetParam().path);
   ASSERT_TRUE(linked.ok()) << linked.status();
   const auto attach = [&](std::optional<uint64_t> entry)
       -> absl::StatusOr<std::unique_ptr<symtab::Binary>> {
     absl::StatusOr<target::CaptureTarget> capture = target::LoadCapture(
-        CaptureJson(core.arch(), thread.registers, sp, bytes, entry));
+        CaptureJson(core.arch(), thread.registers, sp, *bytes, entry));
     if (!capture.ok()) return capture.status();
     absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
         (*linked)->LoadedAt(0);
