@@ -22,12 +22,12 @@ constexpr absl::string_view kFormats[] = {"text", "json", "proto", "pprof",
 // The trace of the dump at `dump_path` (a core or a minidump) of `binary`,
 // as the flags both commands share ask for it.
 absl::Status WriteDumpTrace(const Args& args, const std::string& format,
-                            std::unique_ptr<symtab::Binary> binary,
+                            const symtab::Binary& binary,
                             std::string dump_path) {
   absl::StatusOr<render::TraceOutputOptions> options =
       OutputOptions(args, format);
   if (!options.ok()) return options.status();
-  return render::WriteCoreTrace(std::move(binary),
+  return render::WriteCoreTrace(binary,
                                 {.core_path = std::move(dump_path),
                                  .format = format,
                                  .output = *std::move(options),
@@ -71,8 +71,7 @@ absl::Status RunCore(absl::Span<char* const> argv) {
   if (!input.ok()) return input.status();
   absl::StatusOr<std::string> core_path = input->args.Required("core");
   if (!core_path.ok()) return core_path.status();
-  return WriteDumpTrace(input->args, input->format, std::move(input->binary),
-                        *core_path);
+  return WriteDumpTrace(input->args, input->format, *input->binary, *core_path);
 }
 
 absl::Status RunMinidump(absl::Span<char* const> argv) {
@@ -91,7 +90,7 @@ absl::Status RunMinidump(absl::Span<char* const> argv) {
                                  args->Flag("arch").value_or(""))
           : BinaryFromStore(*args, *dump_path);
   if (!binary.ok()) return binary.status();
-  return WriteDumpTrace(*args, *format, *std::move(binary), *dump_path);
+  return WriteDumpTrace(*args, *format, **binary, *dump_path);
 }
 
 }  // namespace gentrace::cli

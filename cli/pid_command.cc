@@ -42,13 +42,12 @@ absl::Status RunPid(absl::Span<char* const> argv) {
   if (!process.ok()) return process.status();
   // The executable the process runs, unless another copy (with symbols,
   // say) is named.
-  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary = symtab::Binary::Open(
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> opened = symtab::Binary::Open(
       args->Flag("binary").value_or((*process)->executable_path()));
+  if (!opened.ok()) return opened.status();
+  absl::StatusOr<target::LoadedExecutable> binary =
+      (*process)->LoadExecutable(**opened);
   if (!binary.ok()) return binary.status();
-  if (absl::Status loaded = (*process)->LoadExecutable(&*binary);
-      !loaded.ok()) {
-    return loaded;
-  }
   absl::StatusOr<std::unique_ptr<traceback::TargetNativeFrames>> native =
       render::NativeFramesIf(args->Has("native"), **process, **binary);
   if (!native.ok()) return native.status();

@@ -23,7 +23,7 @@ absl::Status RunUnwind(absl::Span<char* const> argv) {
   if (!file.ok()) return file.status();
   const auto bytes = (*file)->bytes();
   absl::StatusOr<Thread> thread = render::UnwindCapture(
-      std::move(input->binary),
+      *input->binary,
       absl::string_view(reinterpret_cast<const char*>(bytes.data()),
                         bytes.size()));
   if (!thread.ok()) return thread.status();

@@ -81,7 +81,7 @@ absl::StatusOr<std::unique_ptr<traceback::TargetNativeFrames>> NativeFramesIf(
   return native;
 }
 
-absl::Status WriteCoreTrace(std::unique_ptr<symtab::Binary> binary,
+absl::Status WriteCoreTrace(const symtab::Binary& opened,
                             CoreTraceRequest request, std::FILE* file) {
   if (request.threads && (request.output.group || request.format == "html")) {
     return absl::InvalidArgumentError(
@@ -91,9 +91,10 @@ absl::Status WriteCoreTrace(std::unique_ptr<symtab::Binary> binary,
       target::OpenDumpFile(request.core_path);
   if (!dump.ok()) return dump.status();
   const target::Target& program = **dump;
-  if (absl::Status loaded = (*dump)->LoadExecutable(&binary); !loaded.ok()) {
-    return loaded;
-  }
+  absl::StatusOr<target::LoadedExecutable> loaded =
+      (*dump)->LoadExecutable(opened);
+  if (!loaded.ok()) return loaded.status();
+  const symtab::Binary& binary = **loaded;
   // Without the program's whole memory there are no goroutines to list.
   if (!program.holds_all_memory()) {
     if (request.output.group || request.format == "html") {
@@ -105,20 +106,20 @@ absl::Status WriteCoreTrace(std::unique_ptr<symtab::Binary> binary,
   }
   // As the runtime's crash report: only the reporting goroutine's stack
   // among the running ones.
-  const std::optional<symtab::GoVersion>& go = binary->go_version();
+  const std::optional<symtab::GoVersion>& go = binary.go_version();
   request.output.text = {.go_minor = go ? go->minor : 0,
                          .defers = request.defers};
-  TraceOutput out(request.format, request.output, ModuleOf(*binary), file,
+  TraceOutput out(request.format, request.output, ModuleOf(binary), file,
                   TraceOutput::Flush::kAsItComes);
   if (request.threads) {
-    AddThreads(*binary, program, &out);
+    AddThreads(binary, program, &out);
     return out.Write();
   }
   absl::StatusOr<std::unique_ptr<traceback::TargetNativeFrames>> native =
-      NativeFramesIf(request.native, program, *binary);
+      NativeFramesIf(request.native, program, binary);
   if (!native.ok()) return native.status();
   traceback::ReportHead head;
-  if (absl::Status read = AddGoroutines(*binary, program,
+  if (absl::Status read = AddGoroutines(binary, program,
                                         {.pending_defers = request.defers,
                                          .native_frames = native->get(),
                                          .report_head = &head},
@@ -129,15 +130,15 @@ absl::Status WriteCoreTrace(std::unique_ptr<symtab::Binary> binary,
   return out.Write();
 }
 
-absl::StatusOr<Thread> UnwindCapture(std::unique_ptr<symtab::Binary> binary,
+absl::StatusOr<Thread> UnwindCapture(const symtab::Binary& binary,
                                      absl::string_view capture) {
   absl::StatusOr<target::CaptureTarget> target = target::LoadCapture(capture);
   if (!target.ok()) return target.status();
-  if (absl::Status loaded = target->LoadExecutable(&binary); !loaded.ok()) {
-    return loaded;
-  }
+  absl::StatusOr<target::LoadedExecutable> loaded =
+      target->LoadExecutable(binary);
+  if (!loaded.ok()) return loaded.status();
   Thread thread;
-  ToProto(traceback::UnwindThread(*binary, target->arch(), target->memory(),
+  ToProto(traceback::UnwindThread(**loaded, target->arch(), target->memory(),
                                   target->registers()),
           &thread);
   return thread;

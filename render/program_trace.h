@@ -41,7 +41,7 @@ absl::StatusOr<std::unique_ptr<traceback::TargetNativeFrames>> NativeFramesIf(
 
 // What a trace of a core is asked for (`gentrace core`, /v1/cores).
 struct CoreTraceRequest {
-  std::string core_path;  // an ELF core or a minidump
+  std::string core_path;        // an ELF core or a minidump
   std::string format = "text";  // as TraceOutput takes it
   TraceOutputOptions output;    // its text options are set from the binary
   bool threads = false;         // each thread's Go frames instead
@@ -49,18 +49,18 @@ struct CoreTraceRequest {
   bool native = false;          // C frames of cgo calls
 };
 
-// The trace of a core or minidump of the program `binary` (which is
-// attached to the dump: loaded where the dump has it, for a PIE) written
+// The trace of a core or minidump of the program `binary` (attached to the
+// dump: a copy loaded where the dump has it, for a PIE) written
 // to `file` as it is rendered: every goroutine as the runtime's
 // GOTRACEBACK=crash report prints them, with the report's head, or each
 // thread's Go frames (asked for, or a dump of thread stacks only).
-absl::Status WriteCoreTrace(std::unique_ptr<symtab::Binary> binary,
+absl::Status WriteCoreTrace(const symtab::Binary& binary,
                             CoreTraceRequest request, std::FILE* file);
 
 // The Go frames of a raw capture (one thread's registers and stack: the
 // Capture message, binary or JSON) of the program `binary`, which is
 // attached to it. What `gentrace unwind` and /v1/captures answer.
-absl::StatusOr<Thread> UnwindCapture(std::unique_ptr<symtab::Binary> binary,
+absl::StatusOr<Thread> UnwindCapture(const symtab::Binary& binary,
                                      absl::string_view capture);
 
 // A capture the in-process crash handler wrote (capture/: a thread's native

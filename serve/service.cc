@@ -183,13 +183,6 @@ absl::StatusOr<std::shared_ptr<const Service::Opened>> Service::Open(
   return opened;
 }
 
-absl::StatusOr<std::unique_ptr<symtab::Binary>> Service::Attachable(
-    absl::string_view build_id) {
-  absl::StatusOr<std::shared_ptr<const Opened>> opened = Open(build_id);
-  if (!opened.ok()) return opened.status();
-  return (*opened)->binary->LoadedAt((*opened)->binary->load_bias());
-}
-
 std::shared_ptr<const Service::Opened> Service::Held(
     absl::string_view build_id, const std::string* entry_dir) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -371,8 +364,8 @@ Reply Service::Core(absl::string_view build_id, const std::string& staged_core,
     }
     id = main->build_id;
   }
-  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary = Attachable(id);
-  if (!binary.ok()) return ErrorReply(binary.status());
+  absl::StatusOr<std::shared_ptr<const Opened>> opened = Open(id);
+  if (!opened.ok()) return ErrorReply(opened.status());
   char* bytes = nullptr;
   size_t size = 0;
   std::FILE* memory = open_memstream(&bytes, &size);
@@ -386,7 +379,7 @@ Reply Service::Core(absl::string_view build_id, const std::string& staged_core,
   request.native = options.native;
   request.output.group = options.group;
   const absl::Status written =
-      render::WriteCoreTrace(*std::move(binary), std::move(request), memory);
+      render::WriteCoreTrace(*(*opened)->binary, std::move(request), memory);
   std::fclose(memory);
   Reply reply;
   reply.body.assign(bytes, size);
@@ -398,18 +391,16 @@ Reply Service::Core(absl::string_view build_id, const std::string& staged_core,
 
 Reply Service::Capture(absl::string_view build_id, absl::string_view capture,
                        absl::string_view format) {
+  absl::StatusOr<std::shared_ptr<const Opened>> opened = Open(build_id);
+  if (!opened.ok()) return ErrorReply(opened.status());
   if (::gentrace::Capture written;
       written.ParseFromArray(capture.data(),
                              static_cast<int>(capture.size())) &&
       written.native_frames_size() > 0) {
-    absl::StatusOr<std::shared_ptr<const Opened>> opened = Open(build_id);
-    if (!opened.ok()) return ErrorReply(opened.status());
     return RenderedCapture(**opened, written, capture, format);
   }
-  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary = Attachable(build_id);
-  if (!binary.ok()) return ErrorReply(binary.status());
   absl::StatusOr<Thread> thread =
-      render::UnwindCapture(*std::move(binary), capture);
+      render::UnwindCapture(*(*opened)->binary, capture);
   if (!thread.ok()) return ErrorReply(thread.status());
   if (format == "proto") return MessageReply(200, *thread, format);
   absl::StatusOr<std::string> out = render::ThreadOutput(*thread, format);

@@ -138,12 +138,6 @@ class Service {
   // its use marked in the store (at most once a minute).
   absl::StatusOr<std::shared_ptr<const Opened>> Open(
       absl::string_view build_id);
-  // A Binary of its own for a dump or capture to attach (and load where the
-  // program had it), sharing the held one's file and ELF structure with the
-  // symbol and relocation indexes built on them: opening the file afresh
-  // for each request rebuilt those.
-  absl::StatusOr<std::unique_ptr<symtab::Binary>> Attachable(
-      absl::string_view build_id);
   // A capture the crash handler wrote (`capture`, parsed from `contents`),
   // rendered against the stored binary as the module whose code it is.
   Reply RenderedCapture(const Opened& stored,

@@ -1,6 +1,8 @@
 #include "target/target.h"
 
+#include <memory>
 #include <optional>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "symtab/byte_reader.h"
@@ -49,16 +51,16 @@ absl::Status Target::AttachExecutable(const symtab::Binary& binary) {
   return absl::OkStatus();
 }
 
-absl::Status Target::LoadExecutable(std::unique_ptr<symtab::Binary>* binary) {
-  if (absl::Status attached = AttachExecutable(**binary); !attached.ok()) {
+absl::StatusOr<LoadedExecutable> Target::LoadExecutable(
+    const symtab::Binary& binary) {
+  if (absl::Status attached = AttachExecutable(binary); !attached.ok()) {
     return attached;
   }
-  if ((*binary)->load_bias() == load_bias_) return absl::OkStatus();
+  if (binary.load_bias() == load_bias_) return LoadedExecutable(binary);
   absl::StatusOr<std::unique_ptr<symtab::Binary>> loaded =
-      (*binary)->LoadedAt(load_bias_);
+      binary.LoadedAt(load_bias_);
   if (!loaded.ok()) return loaded.status();
-  *binary = *std::move(loaded);
-  return absl::OkStatus();
+  return LoadedExecutable(*std::move(loaded));
 }
 
 std::optional<uint64_t> AuxvValue(const symtab::ByteReader& auxv, uint64_t type,

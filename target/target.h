@@ -2,11 +2,13 @@
 #define GENTRACE_TARGET_TARGET_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "arch/arch.h"
 #include "arch/registers.h"
@@ -40,6 +42,25 @@ struct FileMapping {
 // (CurrentProcess), a capture of registers and stack (CaptureTarget).
 //
 // Implementations are thread-safe for reading once constructed.
+// The executable as the program loaded it (Target::LoadExecutable): the
+// binary itself when its tables already answer in the program's addresses,
+// else a Binary::LoadedAt copy of it, owned here. Moving it keeps what it
+// points to.
+class LoadedExecutable {
+ public:
+  const symtab::Binary& operator*() const { return *binary_; }
+  const symtab::Binary* operator->() const { return binary_; }
+
+ private:
+  friend class Target;
+  explicit LoadedExecutable(const symtab::Binary& binary) : binary_(&binary) {}
+  explicit LoadedExecutable(std::unique_ptr<symtab::Binary> copy)
+      : binary_(copy.get()), copy_(std::move(copy)) {}
+
+  const symtab::Binary* binary_;
+  std::unique_ptr<symtab::Binary> copy_;
+};
+
 class Target {
  public:
   virtual ~Target() = default;
@@ -74,11 +95,12 @@ class Target {
   // and lets the target serve what its memory lacks (file-backed text) from
   // the file. `binary` must outlive the target.
   absl::Status AttachExecutable(const symtab::Binary& binary);
-  // AttachExecutable, then `*binary` becomes the binary as the program
-  // loaded it (Binary::LoadedAt the load bias: its tables answer in the
-  // program's addresses), which is what unwinding and symbolizing the
-  // program's PCs need. `*binary` must outlive the target.
-  absl::Status LoadExecutable(std::unique_ptr<symtab::Binary>* binary);
+  // AttachExecutable, then the binary as the program loaded it (at the
+  // load bias: its tables answer in the program's addresses), which is what
+  // unwinding and symbolizing the program's PCs need. A copy is made only
+  // when `binary`'s load bias is not the program's (a PIE). `binary` must
+  // outlive the target and the answer.
+  absl::StatusOr<LoadedExecutable> LoadExecutable(const symtab::Binary& binary);
   // AT_ENTRY minus the executable's entry point after AttachExecutable, so
   // that position-independent executables line up; 0 before, or when the
   // target does not know AT_ENTRY.

@@ -159,11 +159,11 @@ struct SignalReport {
   // report, and the last too when a thread that had the signal was still
   // waiting to report.
   bool relayed = false;
-  // The signal is such a relay from another M: a SIGQUIT the process sent
-  // itself (the runtime's raiseproc: kill(getpid()), SI_USER from the id of
-  // one of its own threads, the main one). A crash's own SIGQUIT, sent by
-  // another process or to one thread (tgkill), is not.
-  bool relay = false;
+  // The signal came by such a relay from another M: a SIGQUIT the process
+  // sent itself (the runtime's raiseproc: kill(getpid()), SI_USER from the
+  // id of one of its own threads, the main one). A crash's own SIGQUIT, sent
+  // by another process or to one thread (tgkill), is not.
+  bool came_by_relay = false;
   int64_t m_id = 0;
   Goroutine interrupted;
   // The M's goroutine, running while the signal came on the M's g0.

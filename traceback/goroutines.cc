@@ -919,12 +919,13 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
             .value_or(0));
     const std::optional<uint64_t> sender = memory_.ReadUnsigned(
         info + arch::SiginfoSenderOffset(arch_), 4, arch_.byte_order);
-    report.relay = arch::IsRelaySignal(arch_, sig) &&
-                   code == arch::kSignalFromKill && sender &&
-                   std::any_of(threads_.begin(), threads_.end(),
-                               [&](const target::Thread& t) {
-                                 return static_cast<uint64_t>(t.tid) == *sender;
-                               });
+    report.came_by_relay =
+        arch::IsRelaySignal(arch_, sig) && code == arch::kSignalFromKill &&
+        sender &&
+        std::any_of(threads_.begin(), threads_.end(),
+                    [&](const target::Thread& t) {
+                      return static_cast<uint64_t>(t.tid) == *sender;
+                    });
     report.signal = {
         .number = sig,
         .name = arch::LinuxSignalName(arch_, sig),
@@ -1008,7 +1009,9 @@ std::vector<SignalReport> GoroutineTracer::SignalReports(
   // every relay recorded here.
   std::stable_sort(reports.begin(), reports.end(),
                    [](const SignalReport& a, const SignalReport& b) {
-                     return a.relay != b.relay ? b.relay : a.m_id < b.m_id;
+                     return a.came_by_relay != b.came_by_relay
+                                ? b.came_by_relay
+                                : a.m_id < b.m_id;
                    });
   for (size_t i = 0; i < reports.size(); ++i) {
     reports[i].relayed = i + 1 < reports.size() || waiting_threads > 0;

@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -40,15 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)trace.ByteSizeLong();
     return 0;
   }
-  // A copy of the binary for the capture to attach (and load where it says
-  // the program had it), as the service's: it shares the file and the
-  // indexes built on it.
-  const gentrace::symtab::Binary& binary = gentrace::fuzz::FuzzBinary();
-  absl::StatusOr<std::unique_ptr<gentrace::symtab::Binary>> attachable =
-      binary.LoadedAt(binary.load_bias());
-  if (!attachable.ok()) return 0;
   absl::StatusOr<gentrace::Thread> thread =
-      gentrace::render::UnwindCapture(*std::move(attachable), contents);
+      gentrace::render::UnwindCapture(gentrace::fuzz::FuzzBinary(), contents);
   if (thread.ok()) (void)gentrace::render::ThreadOutput(*thread, "text");
   return 0;
 }

@@ -19,10 +19,11 @@ absl::StatusOr<CrashedProgram> OpenCrashedProgram(
   absl::StatusOr<std::unique_ptr<target::CoreFile>> core =
       target::CoreFile::Open(core_path);
   if (!core.ok()) return core.status();
-  if (absl::Status loaded = (*core)->LoadExecutable(&*binary); !loaded.ok()) {
-    return loaded;
-  }
-  return CrashedProgram{*std::move(binary), *std::move(core)};
+  absl::StatusOr<target::LoadedExecutable> loaded =
+      (*core)->LoadExecutable(**binary);
+  if (!loaded.ok()) return loaded.status();
+  return CrashedProgram{*std::move(binary), *std::move(loaded),
+                        *std::move(core)};
 }
 
 std::optional<std::string> StackWindow(const target::CoreFile& core,

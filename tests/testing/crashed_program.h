@@ -19,7 +19,8 @@ namespace gentrace::testing {
 // the core (checked to be the one that dumped it; text the core left out is
 // read from it).
 struct CrashedProgram {
-  std::unique_ptr<symtab::Binary> binary;
+  std::unique_ptr<symtab::Binary> opened;
+  target::LoadedExecutable binary;  // `opened` as the core has it loaded
   std::unique_ptr<target::CoreFile> core;
 };
 

@@ -9,6 +9,7 @@
 // the kernel's signal frame (the thread sits in the SIGABRT handler on the
 // signal stack); that belongs to the goroutines issue. Here every thread's
 // walk from its registers only has to end cleanly.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,11 +77,11 @@ class CoreUnwindTest : public ::testing::TestWithParam<FixtureBinary> {
         gentrace::testing::OpenCrashedProgram(GetParam().path,
                                               GetParam().path + ".core");
     ASSERT_TRUE(crashed.ok()) << crashed.status();
-    binary_ = std::move(crashed->binary);
-    core_ = std::move(crashed->core);
+    program_ = *std::move(crashed);
   }
-  std::unique_ptr<symtab::Binary> binary_;
-  std::unique_ptr<target::CoreFile> core_;
+  const symtab::Binary& binary() const { return *program_->binary; }
+  const target::CoreFile& core() const { return *program_->core; }
+  std::optional<gentrace::testing::CrashedProgram> program_;
 };
 
 // Unwinds from a register state and expects exactly the printed frames;
@@ -128,10 +129,10 @@ TEST_P(CoreUnwindTest, ReproducesEveryPrintedGoroutine) {
     // for one that has not yet allocated its frame (not started, say), that
     // is the return address, which the runtime printed as the next pc.
     const PrintedFrame& first = chain.frames.front();
-    const uint64_t lr = core_->arch().uses_lr && chain.frames.size() > 1
+    const uint64_t lr = core().arch().uses_lr && chain.frames.size() > 1
                             ? chain.frames[1].pc
                             : 0;
-    compared_frames += ExpectPrintedChain(binary_->pclntab(), *core_, first.pc,
+    compared_frames += ExpectPrintedChain(binary().pclntab(), core(), first.pc,
                                           first.sp, lr, chain);
     ++compared_chains;
   }
@@ -145,8 +146,8 @@ TEST_P(CoreUnwindTest, ReproducesEveryPrintedGoroutine) {
 // from its saved g.sched (or syscall state) to exactly the printed frames.
 TEST_P(CoreUnwindTest, EnumeratesGoroutinesLikeTheRuntime) {
   absl::StatusOr<goruntime::GoroutineReader> reader =
-      goruntime::GoroutineReader::Create(*binary_, core_->arch(),
-                                         core_->memory());
+      goruntime::GoroutineReader::Create(binary(), core().arch(),
+                                         core().memory());
   ASSERT_TRUE(reader.ok()) << reader.status();
   absl::StatusOr<std::vector<goruntime::Goroutine>> goroutines =
       reader->ReadAll();
@@ -182,7 +183,7 @@ TEST_P(CoreUnwindTest, EnumeratesGoroutinesLikeTheRuntime) {
     const uint32_t state = g.status & ~goruntime::kGscan;
     if (state == goruntime::kGrunning || chain.frames.empty()) continue;
     const bool in_syscall = state == goruntime::kGsyscall;
-    ExpectPrintedChain(binary_->pclntab(), *core_,
+    ExpectPrintedChain(binary().pclntab(), core(),
                        in_syscall ? g.syscall_pc : g.sched_pc,
                        in_syscall ? g.syscall_sp : g.sched_sp,
                        in_syscall ? 0 : g.sched_lr, chain);
@@ -200,8 +201,8 @@ TEST_P(CoreUnwindTest, EnumeratesGoroutinesLikeTheRuntime) {
 // runtime's goroutine header does; under a minute, or not waiting, nothing.
 TEST_P(CoreUnwindTest, LongWaitsPrintTheirMinutes) {
   absl::StatusOr<goruntime::GoroutineReader> reader =
-      goruntime::GoroutineReader::Create(*binary_, core_->arch(),
-                                         core_->memory());
+      goruntime::GoroutineReader::Create(binary(), core().arch(),
+                                         core().memory());
   ASSERT_TRUE(reader.ok()) << reader.status();
   absl::StatusOr<std::vector<goruntime::Goroutine>> goroutines =
       reader->ReadAll();
@@ -233,14 +234,14 @@ TEST_P(CoreUnwindTest, LongWaitsPrintTheirMinutes) {
 }
 
 TEST_P(CoreUnwindTest, EveryThreadFromItsRegistersEndsCleanly) {
-  ASSERT_FALSE(core_->threads().empty());
+  ASSERT_FALSE(core().threads().empty());
   int frames = 0;
-  for (const target::Thread& thread : core_->threads()) {
-    const arch::ArchInfo& arch = core_->arch();
+  for (const target::Thread& thread : core().threads()) {
+    const arch::ArchInfo& arch = core().arch();
     std::optional<uint64_t> pc = thread.registers.pc();
     std::optional<uint64_t> sp = thread.registers.sp();
     ASSERT_TRUE(pc && sp) << "thread " << thread.tid;
-    GoUnwinder unwinder(binary_->pclntab(), arch, core_->memory(),
+    GoUnwinder unwinder(binary().pclntab(), arch, core().memory(),
                         /*max_frames=*/1000);
     unwinder.Start(*pc, *sp, thread.registers.lr(), /*trap=*/true);
     uint64_t last_sp = 0;
@@ -253,7 +254,7 @@ TEST_P(CoreUnwindTest, EveryThreadFromItsRegistersEndsCleanly) {
       ++frames;
       ++thread_frames;
       absl::StatusOr<symtab::Func> func =
-          binary_->pclntab().FindFunc(unwinder.frame().pc);
+          binary().pclntab().FindFunc(unwinder.frame().pc);
       absl::StatusOr<absl::string_view> name =
           func.ok() ? func->Name() : func.status();
       in_signal_handler |= name.ok() && absl::StrContains(*name, "sigtramp");
