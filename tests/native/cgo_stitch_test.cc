@@ -327,6 +327,10 @@ TEST_P(CgoCaptureTest, RenderShowsTheGoroutineOfACaptureInC) {
 #if !defined(__x86_64__)
   GTEST_SKIP() << "the crash handler captures on amd64 hosts";
 #endif
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "a library built with AddressSanitizer cannot be loaded "
+                  "into a Go program that is not";
+#endif
   std::optional<std::string> dir = BuildDir(GetParam());
   if (!dir) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
   const std::string tmp = ::testing::TempDir();

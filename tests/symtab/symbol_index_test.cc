@@ -55,8 +55,9 @@ TEST_P(SymbolIndexTest, AnswersAsThePclntabAtEveryPc) {
   uint64_t pcs = 0, answered = 0, indexed = 0, mismatches = 0;
   std::vector<SourceFrame> want, got;
   // Every PC of the text, and a little on either side of it.
+  const uint64_t step = table.pc_quantum() * gentrace::testing::PcWalkStride();
   for (uint64_t pc = table.min_pc() - 64; pc < table.max_pc() + 64;
-       pc += table.pc_quantum()) {
+       pc += step) {
     ++pcs;
     want.clear();
     got.clear();
@@ -91,10 +92,13 @@ TEST_P(SymbolIndexTest, SymbolizerAnswersAsTheBinary) {
   absl::StatusOr<std::unique_ptr<Binary>> loaded = binary_->LoadedAt(kBias);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
 
-  // Every 7th PC of the text and a little beyond it, twice, shuffled.
+  // Every 7th PC of the text (PcWalkStride) and a little beyond it, twice,
+  // shuffled.
   const Pclntab& table = binary_->pclntab();
   std::vector<uint64_t> linked_pcs;
-  for (uint64_t pc = table.min_pc() - 64; pc < table.max_pc() + 64; pc += 7) {
+  const uint64_t step = 7 * gentrace::testing::PcWalkStride();
+  for (uint64_t pc = table.min_pc() - 64; pc < table.max_pc() + 64;
+       pc += step) {
     linked_pcs.push_back(pc);
     linked_pcs.push_back(pc);
   }

@@ -59,6 +59,14 @@ std::string FirstDifference(const std::string& ours,
   return "";
 }
 
+uint64_t PcWalkStride() {
+#if defined(__SANITIZE_ADDRESS__)
+  return 16;
+#else
+  return 1;
+#endif
+}
+
 bool FileExists(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0;

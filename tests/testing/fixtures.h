@@ -45,6 +45,11 @@ std::vector<FixtureBinary> FixtureCoresIn(
 std::string SymbolizeFixture(const std::string& variant,
                              const std::string& goarch);
 
+// How many PCs apart a test that walks every PC of a binary takes them: 1,
+// or 16 under AddressSanitizer, whose checks make such walks seven times
+// slower. The plain run checks every PC; the sanitized one, the code paths.
+uint64_t PcWalkStride();
+
 // Names parameterized tests after their fixture.
 struct FixtureTestName {
   template <typename ParamInfo>
