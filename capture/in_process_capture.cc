@@ -30,8 +30,9 @@ namespace gentrace::capture {
 namespace {
 
 // Bytes written to a descriptor through a fixed buffer flushed with
-// write(2), never an allocation; large pieces (a stack) go straight from
-// memory.
+// write(2), never an allocation; a piece larger than the buffer (a scratch
+// read of maps or auxv) is written from where it is, and process memory (a
+// stack) through Memory().
 class FdWriter {
  public:
   static constexpr size_t kBufferSize = 4096;

@@ -324,13 +324,10 @@ class CgoCaptureTest : public ::testing::TestWithParam<CgoBuild> {};
 // before its Go frames. A capture whose goroutine is not in its memory
 // gives the thread's native frames and says why.
 TEST_P(CgoCaptureTest, RenderShowsTheGoroutineOfACaptureInC) {
-#if !defined(__x86_64__)
-  GTEST_SKIP() << "the crash handler captures on amd64 hosts";
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "a library built with AddressSanitizer cannot be loaded "
-                  "into a Go program that is not";
-#endif
+  if (std::optional<std::string> why =
+          gentrace::testing::CrashHandlerInGoSkipReason()) {
+    GTEST_SKIP() << *why;
+  }
   std::optional<std::string> dir = BuildDir(GetParam());
   if (!dir) GTEST_SKIP() << gentrace::testing::MissingFixturesMessage();
   const std::string tmp = ::testing::TempDir();

@@ -399,13 +399,13 @@ TEST_F(ServiceTest, UnwindsCapturesAsTheCliDoes) {
     ASSERT_TRUE(crashed.ok()) << crashed.status();
     int threads = 0;
     for (const target::Thread& thread : crashed->core->threads()) {
-      std::optional<std::string> stack =
-          gentrace::testing::StackWindow(*crashed->core, thread, 64 << 10);
+      std::optional<gentrace::testing::StackWindow> stack =
+          gentrace::testing::ReadStackWindow(*crashed->core, thread, 64 << 10);
       ASSERT_TRUE(stack.has_value());
       const std::string capture = (dir_ / "capture.json").string();
       std::ofstream(capture) << gentrace::testing::CaptureJson(
-          crashed->core->arch(), thread.registers, *thread.registers.sp(),
-          *stack, crashed->core->entry());
+          crashed->core->arch(), thread.registers, *stack,
+          crashed->core->entry());
       const std::string url = Url(
           absl::StrCat("/v1/captures?build_id=",
                        gentrace::testing::JsonField(added.body, "goBuildId")));
@@ -441,13 +441,10 @@ TEST_F(ServiceTest, UnwindsCapturesAsTheCliDoes) {
 // render` prints it: the goroutine whose cgo call it was, C frames first,
 // from the stored binary alone (the process's module paths are not read).
 TEST_F(ServiceTest, RendersCrashHandlerCapturesAsTheCliDoes) {
-#if !defined(__x86_64__)
-  GTEST_SKIP() << "the crash handler captures on amd64 hosts";
-#endif
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "a library built with a sanitizer cannot be loaded into a "
-                  "Go program that is not";
-#endif
+  if (std::optional<std::string> why =
+          gentrace::testing::CrashHandlerInGoSkipReason()) {
+    GTEST_SKIP() << *why;
+  }
   const std::string program = *root_ + "/cgo/go1.27/amd64/prog";
   const std::string capture = (dir_ / "cgo.capture").string();
   {

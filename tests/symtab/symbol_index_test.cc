@@ -92,8 +92,8 @@ TEST_P(SymbolIndexTest, SymbolizerAnswersAsTheBinary) {
   absl::StatusOr<std::unique_ptr<Binary>> loaded = binary_->LoadedAt(kBias);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
 
-  // Every 7th PC of the text (PcWalkStride) and a little beyond it, twice,
-  // shuffled.
+  // Every 7th PC of the text (times PcWalkStride) and a little beyond it,
+  // twice, shuffled.
   const Pclntab& table = binary_->pclntab();
   std::vector<uint64_t> linked_pcs;
   const uint64_t step = 7 * gentrace::testing::PcWalkStride();

@@ -26,20 +26,21 @@ absl::StatusOr<CrashedProgram> OpenCrashedProgram(
                         *std::move(core)};
 }
 
-std::optional<std::string> StackWindow(const target::CoreFile& core,
-                                       const target::Thread& thread,
-                                       uint64_t size) {
+std::optional<StackWindow> ReadStackWindow(const target::CoreFile& core,
+                                           const target::Thread& thread,
+                                           uint64_t size) {
   std::optional<uint64_t> sp = thread.registers.sp();
   if (!sp) return std::nullopt;
   std::optional<symtab::ByteReader> stack = core.memory().ReadToEnd(*sp);
   if (!stack) return std::nullopt;
-  return std::string(reinterpret_cast<const char*>(stack->data().data()),
-                     std::min<uint64_t>(stack->size(), size));
+  return StackWindow{
+      *sp, std::string(reinterpret_cast<const char*>(stack->data().data()),
+                       std::min<uint64_t>(stack->size(), size))};
 }
 
 std::string CaptureJson(const arch::ArchInfo& arch,
-                        const arch::Registers& registers, uint64_t stack,
-                        absl::string_view bytes,
+                        const arch::Registers& registers,
+                        const StackWindow& stack,
                         std::optional<uint64_t> entry) {
   std::vector<std::string> regs;
   bool hex = true;
@@ -53,8 +54,8 @@ std::string CaptureJson(const arch::ArchInfo& arch,
       "{\"arch\": \"", arch.goarch, "\", ",
       entry ? absl::StrCat("\"entry\": \"0x", absl::Hex(*entry), "\", ") : "",
       "\"registers\": {", absl::StrJoin(regs, ", "),
-      "}, \"memory\": [{\"address\": \"0x", absl::Hex(stack),
-      "\", \"data\": \"", absl::Base64Escape(bytes), "\"}]}");
+      "}, \"memory\": [{\"address\": \"0x", absl::Hex(stack.start),
+      "\", \"data\": \"", absl::Base64Escape(stack.bytes), "\"}]}");
 }
 
 }  // namespace gentrace::testing

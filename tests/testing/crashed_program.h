@@ -27,19 +27,25 @@ struct CrashedProgram {
 absl::StatusOr<CrashedProgram> OpenCrashedProgram(
     const std::string& binary_path, const std::string& core_path);
 
+// Bytes of a thread's stack from `start` (its sp) up.
+struct StackWindow {
+  uint64_t start = 0;
+  std::string bytes;
+};
+
 // Up to `size` bytes of a thread's stack from its sp up (fewer where the
 // core's memory ends there); nullopt when the core holds no byte at sp.
-std::optional<std::string> StackWindow(const target::CoreFile& core,
-                                       const target::Thread& thread,
-                                       uint64_t size);
+std::optional<StackWindow> ReadStackWindow(const target::CoreFile& core,
+                                           const target::Thread& thread,
+                                           uint64_t size);
 
 // The capture JSON a debugger session would record of a thread: gdb
 // register names, values alternately as 0x strings and as protobuf JSON's
-// decimal strings, `bytes` of its stack from `stack` up, and the program's
-// entry point when given.
+// decimal strings, its stack window, and the program's entry point when
+// given.
 std::string CaptureJson(const arch::ArchInfo& arch,
-                        const arch::Registers& registers, uint64_t stack,
-                        absl::string_view bytes,
+                        const arch::Registers& registers,
+                        const StackWindow& stack,
                         std::optional<uint64_t> entry = std::nullopt);
 
 }  // namespace gentrace::testing

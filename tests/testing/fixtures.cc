@@ -67,6 +67,17 @@ uint64_t PcWalkStride() {
 #endif
 }
 
+std::optional<std::string> CrashHandlerInGoSkipReason() {
+#if !defined(__x86_64__)
+  return "the crash handler captures on amd64 hosts";
+#elif defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+  return "a library built with a sanitizer cannot be loaded into a Go "
+         "program that is not";
+#else
+  return std::nullopt;
+#endif
+}
+
 bool FileExists(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0;

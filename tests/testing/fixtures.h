@@ -50,6 +50,12 @@ std::string SymbolizeFixture(const std::string& variant,
 // slower. The plain run checks every PC; the sanitized one, the code paths.
 uint64_t PcWalkStride();
 
+// Why a test cannot load the crash handler (libgentrace_crash.so) into a Go
+// program in this build, or nullopt when it can: the handler captures on
+// amd64 hosts only, and a library built with a sanitizer needs its runtime
+// loaded first, which a Go program does not do.
+std::optional<std::string> CrashHandlerInGoSkipReason();
+
 // Names parameterized tests after their fixture.
 struct FixtureTestName {
   template <typename ParamInfo>

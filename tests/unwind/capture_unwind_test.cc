@@ -22,8 +22,10 @@ namespace {
 
 using ::gentrace::testing::CaptureJson;
 using ::gentrace::testing::FixtureBinary;
+using ::gentrace::testing::ReadStackWindow;
+using ::gentrace::testing::StackWindow;
 
-constexpr uint64_t kStackWindow = uint64_t{64} << 10;
+constexpr uint64_t kStackWindowBytes = uint64_t{64} << 10;
 constexpr int kMaxFrames = 10000;
 
 struct Walk {
@@ -64,15 +66,13 @@ TEST_P(CaptureUnwindTest, CapturesUnwindLikeTheCoreAndSurviveCorruption) {
   int captures = 0, corrupted = 0;
   for (const target::Thread& thread : core->threads()) {
     SCOPED_TRACE(absl::StrCat("thread ", thread.tid));
-    const uint64_t sp = *thread.registers.sp();
-    std::optional<std::string> window =
-        gentrace::testing::StackWindow(*core, thread, kStackWindow);
+    std::optional<StackWindow> window =
+        ReadStackWindow(*core, thread, kStackWindowBytes);
     ASSERT_TRUE(window.has_value());
-    const std::string& bytes = *window;
     const Walk want = Unwind(table, arch, core->memory(), thread.registers);
 
     absl::StatusOr<target::CaptureTarget> capture =
-        target::LoadCapture(CaptureJson(arch, thread.registers, sp, bytes));
+        target::LoadCapture(CaptureJson(arch, thread.registers, *window));
     ASSERT_TRUE(capture.ok()) << capture.status();
     const Walk got =
         Unwind(table, arch, capture->memory(), capture->registers());
@@ -83,24 +83,26 @@ TEST_P(CaptureUnwindTest, CapturesUnwindLikeTheCoreAndSurviveCorruption) {
     // Corruptions: random words, words pointing back into the stack (to
     // provoke cycles), zeroed stretches, and a stack cut short.
     for (int round = 0; round < 40; ++round) {
-      std::string mutated = bytes;
+      StackWindow mutated = *window;
       const int p = arch.ptr_size;
-      const uint64_t words = mutated.size() / p;
+      const uint64_t words = mutated.bytes.size() / p;
       for (int k = 0; k < 8 && words > 0; ++k) {
         const uint64_t at = (rng() % std::min<uint64_t>(words, 512)) * p;
         uint64_t value = rng();
-        if (round % 4 == 1) value = sp + (rng() % 256) * p;
+        if (round % 4 == 1) value = window->start + (rng() % 256) * p;
         if (round % 4 == 2) value = 0;
         for (int b = 0; b < p; ++b) {
           const int shift =
               8 *
               (arch.byte_order == symtab::ByteOrder::kLittle ? b : p - 1 - b);
-          mutated[at + b] = static_cast<char>(value >> shift);
+          mutated.bytes[at + b] = static_cast<char>(value >> shift);
         }
       }
-      if (round % 4 == 3) mutated.resize(rng() % (mutated.size() + 1));
+      if (round % 4 == 3) {
+        mutated.bytes.resize(rng() % (mutated.bytes.size() + 1));
+      }
       absl::StatusOr<target::CaptureTarget> bad =
-          target::LoadCapture(CaptureJson(arch, thread.registers, sp, mutated));
+          target::LoadCapture(CaptureJson(arch, thread.registers, mutated));
       ASSERT_TRUE(bad.ok()) << bad.status();
       const Walk walk = Unwind(table, arch, bad->memory(), bad->registers());
       EXPECT_LT(walk.frames.size(), static_cast<size_t>(kMaxFrames));
@@ -129,10 +131,9 @@ TEST_P(CaptureUnwindTest, TheEntryPointPlacesTheBinaryWhereTheCoreHasIt) {
   const target::CoreFile& core = *crashed->core;
   ASSERT_TRUE(core.entry().has_value());
   const target::Thread& thread = core.threads().front();
-  const uint64_t sp = *thread.registers.sp();
-  std::optional<std::string> bytes =
-      gentrace::testing::StackWindow(core, thread, kStackWindow);
-  ASSERT_TRUE(bytes.has_value());
+  std::optional<StackWindow> window =
+      ReadStackWindow(core, thread, kStackWindowBytes);
+  ASSERT_TRUE(window.has_value());
   absl::StatusOr<std::unique_ptr<symtab::Binary>> linked =
       symtab::Binary::Open(GetParam().path);
   ASSERT_TRUE(linked.ok()) << linked.status();
@@ -141,7 +142,7 @@ TEST_P(CaptureUnwindTest, TheEntryPointPlacesTheBinaryWhereTheCoreHasIt) {
   const auto attach =
       [&](std::optional<uint64_t> entry) -> absl::StatusOr<uint64_t> {
     absl::StatusOr<target::CaptureTarget> capture = target::LoadCapture(
-        CaptureJson(core.arch(), thread.registers, sp, *bytes, entry));
+        CaptureJson(core.arch(), thread.registers, *window, entry));
     if (!capture.ok()) return capture.status();
     absl::StatusOr<target::LoadedExecutable> binary =
         capture->LoadExecutable(**linked);
