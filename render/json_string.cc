@@ -1,6 +1,7 @@
 #include "render/json_string.h"
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 
 #include "symtab/utf8.h"
@@ -39,6 +40,24 @@ void AppendUnit(uint32_t unit, std::string* out) {
   }
 }
 
+// Whether any of the eight bytes of `word` may need an escape: a control,
+// DEL or any non-ASCII byte, '"', '\\', '<' or '>'. Exact for a word
+// without them; may say yes for a safe byte beside one that needs it
+// (borrows and carries), which only sends the word to the byte loop.
+bool MayNeedEscape(uint64_t word) {
+  constexpr uint64_t kOnes = 0x0101010101010101;
+  constexpr uint64_t kHighBits = 0x8080808080808080;
+  const auto has_zero_byte = [](uint64_t v) {
+    return (v - kOnes) & ~v & kHighBits;
+  };
+  const uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighBits;
+  const uint64_t above_tilde = ((word + kOnes) | word) & kHighBits;
+  return (below_space | above_tilde | has_zero_byte(word ^ (kOnes * '"')) |
+          has_zero_byte(word ^ (kOnes * '\\')) |
+          has_zero_byte(word ^ (kOnes * '<')) |
+          has_zero_byte(word ^ (kOnes * '>'))) != 0;
+}
+
 }  // namespace
 
 void AppendJsonString(absl::string_view text, std::string* out) {
@@ -46,8 +65,15 @@ void AppendJsonString(absl::string_view text, std::string* out) {
   out->push_back('"');
   size_t at = 0;
   while (at < text.size()) {
-    // A run of printable ASCII that needs no escape goes out at once.
+    // A run of printable ASCII that needs no escape goes out at once; it is
+    // found eight bytes at a time, then byte by byte.
     size_t run = at;
+    while (run + sizeof(uint64_t) <= text.size()) {
+      uint64_t word;
+      std::memcpy(&word, text.data() + run, sizeof(word));
+      if (MayNeedEscape(word)) break;
+      run += sizeof(word);
+    }
     while (run < text.size()) {
       const char c = text[run];
       if (c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' ||

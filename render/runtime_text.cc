@@ -26,7 +26,7 @@ void AppendFunctionName(absl::string_view name, std::string* out) {
     out->append("panic");
     return;
   }
-  out->append(symtab::PrintedFunctionName(name));
+  symtab::AppendPrintedFunctionName(name, out);
 }
 
 // "created by F[ in goroutine N]" and the `go` statement's position; nothing

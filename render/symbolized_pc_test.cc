@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "proto/convert.h"
@@ -65,6 +66,26 @@ TEST(JsonStringTest, EveryCodePointAsProtobufWritesIt) {
     }
   }
   EXPECT_EQ(differences, 0);
+}
+
+// Plain text is scanned eight bytes at a time: every byte that may need an
+// escape, at every position of such a word and beyond it.
+TEST(JsonStringTest, EscapesAtEveryPositionOfAWord) {
+  std::vector<std::string> specials;
+  for (uint32_t c = 0; c < 0x80; ++c) specials.push_back(Utf8(c));
+  for (uint32_t c : {0x80u, 0xadu, 0x3b1u, 0x2028u, 0xfeffu, 0x1f600u}) {
+    specials.push_back(Utf8(c));
+  }
+  const std::string plain = "runtime.gopark/src/proc.go";
+  for (const std::string& special : specials) {
+    for (size_t at = 0; at <= plain.size(); ++at) {
+      const std::string text =
+          absl::StrCat(plain.substr(0, at), special, plain.substr(at));
+      std::string ours;
+      AppendJsonString(text, &ours);
+      ASSERT_EQ(ours, ProtobufJsonString(text)) << absl::CEscape(text);
+    }
+  }
 }
 
 TEST(JsonStringTest, TextThatIsNotUtf8IsEmptyAsInProtobuf) {

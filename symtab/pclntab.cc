@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "symtab/per_thread_cache.h"
 
 namespace gentrace::symtab {
 namespace {
@@ -33,18 +34,6 @@ absl::Status Corrupt(absl::string_view what) {
 }
 
 std::atomic<uint64_t> next_table_id{1};
-
-// The calling thread's slot for `pc` in a direct-mapped cache of 2^kBits
-// `Slot`s (one cache per Slot type).
-template <typename Slot, int kBits>
-Slot& PerThreadSlotFor(uint64_t pc) {
-  thread_local std::unique_ptr<Slot[]> cache;
-  if (cache == nullptr) cache = std::make_unique<Slot[]>(size_t{1} << kBits);
-  // Fibonacci hashing spreads nearby PCs over the slots. The analyzer does
-  // not model thread_local storage, which outlives this call.
-  const uint64_t slot = (pc * 0x9E3779B97F4A7C15u) >> (64 - kBits);
-  return cache[slot];  // NOLINT(clang-analyzer-cplusplus.NewDelete)
-}
 
 }  // namespace
 

@@ -142,6 +142,9 @@ class Pclntab {
   uint32_t num_funcs() const { return nfunc_; }
   // First function entry and end of the last function.
   uint64_t min_pc() const { return min_pc_; }
+  // Distinguishes this table from every other in per-thread caches, which
+  // outlive it (an address may be reused; an id is not).
+  uint64_t id() const { return id_; }
   uint64_t max_pc() const { return max_pc_; }
   uint64_t text_start() const { return text_start_; }
   const std::optional<GoVersion>& go_version() const { return go_version_; }

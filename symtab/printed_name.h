@@ -9,16 +9,24 @@
 namespace gentrace::symtab {
 
 // A function's name as the runtime prints it in tracebacks
-// (runtime.funcNameForPrint): a generic function's type arguments as
-// "[...]" ("main.f[go.shape.int]" -> "main.f[...]").
-inline std::string PrintedFunctionName(absl::string_view name) {
+// (runtime.funcNameForPrint), appended to `out`: a generic function's type
+// arguments as "[...]" ("main.f[go.shape.int]" -> "main.f[...]").
+inline void AppendPrintedFunctionName(absl::string_view name,
+                                      std::string* out) {
   const size_t open = name.find('[');
   const size_t close = name.rfind(']');
   if (open == absl::string_view::npos || close == absl::string_view::npos ||
       close <= open) {
-    return std::string(name);
+    out->append(name.data(), name.size());
+    return;
   }
-  return absl::StrCat(name.substr(0, open), "[...]", name.substr(close + 1));
+  absl::StrAppend(out, name.substr(0, open), "[...]", name.substr(close + 1));
+}
+
+inline std::string PrintedFunctionName(absl::string_view name) {
+  std::string printed;
+  AppendPrintedFunctionName(name, &printed);
+  return printed;
 }
 
 }  // namespace gentrace::symtab

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "symtab/hex_text.h"
+#include "symtab/per_thread_cache.h"
 
 namespace gentrace::unwind {
 namespace {
@@ -20,13 +21,18 @@ constexpr uint64_t kMaxArgWords = 10;
 // The argument size of a function that declares none (runtime/funcdata.h).
 constexpr int32_t kArgsSizeUnknown = INT32_MIN;
 
-// The `size`-byte value at `address`, as the runtime reads it: eight bytes,
-// masked to the value's own.
+// The `size`-byte value `offset` bytes above argp, as the runtime reads it:
+// eight bytes, masked to the value's own. `area` is the memory from argp
+// on, read once per frame (nullopt if unreadable); a value past its end is
+// read from `stack` itself.
 std::optional<uint64_t> ReadValue(const symtab::AddressSpace& stack,
-                                  const arch::ArchInfo& arch, uint64_t address,
-                                  uint8_t size) {
+                                  const std::optional<symtab::ByteReader>& area,
+                                  const arch::ArchInfo& arch, uint64_t argp,
+                                  uint8_t offset, uint8_t size) {
   if (size == 0 || size > 8) return std::nullopt;
-  std::optional<symtab::ByteReader> bytes = stack.Read(address, size);
+  std::optional<symtab::ByteReader> bytes =
+      area ? area->Sub(offset, size) : std::nullopt;
+  if (!bytes) bytes = stack.Read(argp + offset, size);
   if (!bytes) return std::nullopt;
   if (bytes->order() == arch.byte_order) {
     switch (size) {
@@ -57,18 +63,24 @@ struct ArgumentToken {
   bool live = true;               // kValue: false prints "?"
 };
 
-// Walks the frame's argument list as the runtime's printArgs does, calling
-// `emit` for each token.
-template <typename Emit>
-void ForEachArgument(const symtab::Pclntab& table,
-                     const symtab::AddressSpace& binary,
-                     const symtab::AddressSpace& stack,
-                     const arch::ArchInfo& arch, const GoFrame& frame,
-                     Emit emit) {
+// A token as the function's metadata gives it at a pc, before the stack is
+// read: for a value, where it lies above argp and its size (0: the
+// metadata ends before saying).
+struct ArgumentStep {
+  ArgumentToken::Kind kind;
+  uint8_t offset = 0;
+  uint8_t size = 0;
+  bool live = true;
+};
+
+// The steps of the frame at (pc, trace_pc), as the runtime's printArgs
+// walks its ArgInfo (or the argument words before Go 1.17).
+void PlanArguments(const symtab::Pclntab& table,
+                   const symtab::AddressSpace& binary,
+                   const arch::ArchInfo& arch, const GoFrame& frame,
+                   std::vector<ArgumentStep>* steps) {
   absl::StatusOr<symtab::Func> func = table.FindFunc(frame.pc);
   if (!func.ok()) return;
-  // The runtime's frame.argp: above the caller's saved LR on LR machines.
-  const uint64_t argp = frame.fp + (arch.uses_lr ? arch.min_frame_size : 0);
   const symtab::PclntabLayout& layout = table.layout();
 
   if (layout.funcdata_arg_info < 0) {
@@ -81,12 +93,12 @@ void ForEachArgument(const symtab::Pclntab& table,
                                : 0;
     for (uint64_t i = 0; i < words; ++i) {
       if (i == kMaxArgWords) {
-        emit(ArgumentToken{ArgumentToken::kDotDotDot, std::nullopt});
+        steps->push_back({ArgumentToken::kDotDotDot});
         return;
       }
-      emit(ArgumentToken{
-          ArgumentToken::kValue,
-          ReadValue(stack, arch, argp + i * arch.ptr_size, arch.ptr_size)});
+      steps->push_back({ArgumentToken::kValue,
+                        static_cast<uint8_t>(i * arch.ptr_size),
+                        static_cast<uint8_t>(arch.ptr_size)});
     }
     return;
   }
@@ -131,27 +143,76 @@ void ForEachArgument(const symtab::Pclntab& table,
     if (!op || *op == kEndSeq) return;
     switch (*op) {
       case kStartAgg:
-        emit(ArgumentToken{ArgumentToken::kStartAggregate, std::nullopt});
+        steps->push_back({ArgumentToken::kStartAggregate});
         break;
       case kEndAgg:
-        emit(ArgumentToken{ArgumentToken::kEndAggregate, std::nullopt});
+        steps->push_back({ArgumentToken::kEndAggregate});
         break;
       case kDotDotDot:
-        emit(ArgumentToken{ArgumentToken::kDotDotDot, std::nullopt});
+        steps->push_back({ArgumentToken::kDotDotDot});
         break;
       case kOffsetTooLarge:
-        emit(ArgumentToken{ArgumentToken::kTooLarge, std::nullopt});
+        steps->push_back({ArgumentToken::kTooLarge});
         break;
       default: {
         std::optional<uint8_t> size = info->U8(pi++);
-        emit(ArgumentToken{
-            ArgumentToken::kValue,
-            size ? ReadValue(stack, arch, argp + *op, *size) : std::nullopt,
-            is_live(*op, slot)});
+        steps->push_back(
+            {ArgumentToken::kValue, *op, size.value_or(0), is_live(*op, slot)});
         if (*op >= start_offset) ++slot;
         break;
       }
     }
+  }
+}
+
+// PlanArguments remembered per thread for the frames it has met: a core's
+// goroutines wait in the same few places, and a profile repeats its
+// stacks.
+struct PlanSlot {
+  uint64_t table_id = 0;
+  uint64_t pc = 0;
+  uint64_t trace_pc = 0;
+  std::vector<ArgumentStep> steps;
+};
+constexpr int kPlanCacheBits = 10;
+
+const std::vector<ArgumentStep>& CachedPlan(const symtab::Pclntab& table,
+                                            const symtab::AddressSpace& binary,
+                                            const arch::ArchInfo& arch,
+                                            const GoFrame& frame) {
+  PlanSlot& slot = symtab::PerThreadSlotFor<PlanSlot, kPlanCacheBits>(frame.pc);
+  if (slot.table_id != table.id() || slot.pc != frame.pc ||
+      slot.trace_pc != frame.trace_pc) {
+    slot.table_id = table.id();
+    slot.pc = frame.pc;
+    slot.trace_pc = frame.trace_pc;
+    slot.steps.clear();
+    PlanArguments(table, binary, arch, frame, &slot.steps);
+  }
+  return slot.steps;
+}
+
+// Walks the frame's argument list as the runtime's printArgs does, calling
+// `emit` for each token.
+template <typename Emit>
+void ForEachArgument(const symtab::Pclntab& table,
+                     const symtab::AddressSpace& binary,
+                     const symtab::AddressSpace& stack,
+                     const arch::ArchInfo& arch, const GoFrame& frame,
+                     Emit emit) {
+  // The runtime's frame.argp: above the caller's saved LR on LR machines.
+  const uint64_t argp = frame.fp + (arch.uses_lr ? arch.min_frame_size : 0);
+  const std::vector<ArgumentStep>& plan =
+      CachedPlan(table, binary, arch, frame);
+  if (plan.empty()) return;
+  const std::optional<symtab::ByteReader> area = stack.ReadToEnd(argp);
+  for (const ArgumentStep& step : plan) {
+    emit(step.kind == ArgumentToken::kValue
+             ? ArgumentToken{ArgumentToken::kValue,
+                             ReadValue(stack, area, arch, argp, step.offset,
+                                       step.size),
+                             step.live}
+             : ArgumentToken{step.kind, std::nullopt});
   }
 }
 
