@@ -167,7 +167,10 @@ void PlanArguments(const symtab::Pclntab& table,
 
 // PlanArguments remembered per thread for the frames it has met: a core's
 // goroutines wait in the same few places, and a profile repeats its
-// stacks.
+// stacks. Only a plan read from the table's own image (Binary::image()) is
+// remembered: another address space, a target's memory, may hold other
+// bytes, and another object may later sit at its address. Such a plan is
+// made into `uncached`.
 struct PlanSlot {
   uint64_t table_id = 0;
   uint64_t pc = 0;
@@ -176,10 +179,14 @@ struct PlanSlot {
 };
 constexpr int kPlanCacheBits = 10;
 
-const std::vector<ArgumentStep>& CachedPlan(const symtab::Pclntab& table,
-                                            const symtab::AddressSpace& binary,
-                                            const arch::ArchInfo& arch,
-                                            const GoFrame& frame) {
+const std::vector<ArgumentStep>& CachedPlan(
+    const symtab::Pclntab& table, const symtab::AddressSpace& binary,
+    const arch::ArchInfo& arch, const GoFrame& frame,
+    std::vector<ArgumentStep>* uncached) {
+  if (&binary != table.memory()) {
+    PlanArguments(table, binary, arch, frame, uncached);
+    return *uncached;
+  }
   PlanSlot& slot = symtab::PerThreadSlotFor<PlanSlot, kPlanCacheBits>(frame.pc);
   if (slot.table_id != table.id() || slot.pc != frame.pc ||
       slot.trace_pc != frame.trace_pc) {
@@ -202,8 +209,9 @@ void ForEachArgument(const symtab::Pclntab& table,
                      Emit emit) {
   // The runtime's frame.argp: above the caller's saved LR on LR machines.
   const uint64_t argp = frame.fp + (arch.uses_lr ? arch.min_frame_size : 0);
+  std::vector<ArgumentStep> uncached;
   const std::vector<ArgumentStep>& plan =
-      CachedPlan(table, binary, arch, frame);
+      CachedPlan(table, binary, arch, frame, &uncached);
   if (plan.empty()) return;
   const std::optional<symtab::ByteReader> area = stack.ReadToEnd(argp);
   for (const ArgumentStep& step : plan) {

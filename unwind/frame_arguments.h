@@ -18,7 +18,10 @@ namespace gentrace::unwind {
 // the argument layout of FUNCDATA ArgInfo, with "?" after register
 // arguments that may be dead at the pc (1.18+ ArgLiveInfo); before 1.17 the
 // first words of the argument area. `binary` holds the funcdata; `stack` the
-// frame's arguments. Unreadable argument bytes print as "_".
+// frame's arguments. Unreadable argument bytes print as "_". What the
+// funcdata says of a pc is remembered per thread when `binary` is the
+// table's own image (Binary::image()), so a walk meeting the pc again only
+// reads the argument words.
 std::string FrameArguments(const symtab::Pclntab& table,
                            const symtab::AddressSpace& binary,
                            const symtab::AddressSpace& stack,
