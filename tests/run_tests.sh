@@ -3,8 +3,9 @@
 #   1. installs the Debian packages it needs (tools/install_deps.sh);
 #   2. fetches Go 1.24-1.27 (tests/fixtures/fetch_go_toolchains.sh), builds
 #      the Go test programs for every toolchain and GOARCH (and for macOS
-#      and Windows) and fetches the pinned esbuild binaries from npm (all
-#      cached under $GENTRACE_CACHE, default ~/.cache/gentrace);
+#      and Windows, whose crash text Wine gives) and fetches the pinned
+#      esbuild binaries from npm (all cached under $GENTRACE_CACHE, default
+#      ~/.cache/gentrace);
 #   3. bazel test //... with the fixtures;
 #   4. bazel test //... again under ASan/UBSan (the hostile-input,
 #      unwinder, fuzz-replay and unit tests whole, the others over a share
@@ -40,6 +41,8 @@ bash tests/fixtures/fetch_esbuild.sh "$fixtures/esbuild"
 esbuild_status=$?
 # tests/go/symbolize for macOS and Windows (Mach-O and PE).
 bash tests/fixtures/build_foreign_binaries.sh "$fixtures/foreign" || esbuild_status=$?
+# The same program's crash text from the runtime's Windows port, under Wine.
+bash tests/fixtures/build_windows_crashes.sh "$fixtures/windows" || esbuild_status=$?
 # The current release's pprof, which Debian's package of it lacks.
 bash tests/fixtures/build_pprof.sh "$fixtures/pprof" || esbuild_status=$?
 # CPU profiles the runtime wrote of itself (tests/go/cpuprofile).

@@ -15,7 +15,7 @@ packages=(
   libc6-dev-mips64el-cross gcc-mipsel-linux-gnu libc6-dev-mipsel-cross
   python3 pkg-config ca-certificates nodejs npm chromium fonts-dejavu-core
   libcpp-httplib-dev libssl-dev libbrotli-dev curl debuginfod libdebuginfod-dev
-  libgrpc++-dev protobuf-compiler-grpc openssl
+  libgrpc++-dev protobuf-compiler-grpc openssl wine64 binutils-mingw-w64-x86-64
 )
 backports=(golang-1.21-go golang-1.22-go golang-1.23-go)
 

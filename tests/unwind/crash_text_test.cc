@@ -7,15 +7,20 @@
 // build of the same program has the same signature.
 #include "traceback/crash_text.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "symtab/binary.h"
 #include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
+#include "tests/testing/runtime_report.h"
 #include "traceback/goroutines.h"
 
 namespace gentrace::traceback {
@@ -156,6 +161,99 @@ TEST(CrashTextUtf8Test, BytesThatAreNotUtf8BecomeReplacementCharacters) {
   EXPECT_EQ(read.goroutines.size(), as_is.goroutines.size());
   EXPECT_EQ(read.signature, as_is.signature);
 }
+
+// The Windows port's crash text (tests/fixtures/build_windows_crashes.sh:
+// tests/go/symbolize for windows/amd64 run under Wine, every toolchain, as
+// is and stripped) read against its PE binary: nothing noted, and each
+// goroutine's frames (functions, files and lines, inlined calls, and each
+// physical frame's pc, rebased) are the ones the runtime printed. The
+// signature is the one the same crash has on Linux.
+struct WindowsCrash {
+  std::string name;     // go1_27_stripped
+  std::string dir;      // holds prog and prog.crash.txt
+  std::string release;  // go1.27
+};
+
+std::vector<WindowsCrash> WindowsCrashes() {
+  std::vector<WindowsCrash> crashes;
+  const std::optional<std::string> root = gentrace::testing::FixturesRoot();
+  if (!root) return crashes;
+  std::error_code error;
+  for (const auto& release :
+       std::filesystem::directory_iterator(*root + "/windows", error)) {
+    for (const char* variant : {"default", "stripped"}) {
+      const std::filesystem::path dir = release.path() / variant;
+      if (!std::filesystem::exists(dir / "prog.crash.txt")) continue;
+      const std::string name = release.path().filename().string();
+      crashes.push_back(
+          {absl::StrCat(absl::StrReplaceAll(name, {{".", "_"}}), "_", variant),
+           dir.string(), name});
+    }
+  }
+  std::sort(crashes.begin(), crashes.end(),
+            [](const WindowsCrash& a, const WindowsCrash& b) {
+              return a.name < b.name;
+            });
+  return crashes;
+}
+
+class WindowsCrashTextTest : public ::testing::TestWithParam<WindowsCrash> {};
+
+TEST_P(WindowsCrashTextTest, FramesAreThePrintedFrames) {
+  const std::string text =
+      gentrace::testing::ReadFileOrEmpty(GetParam().dir + "/prog.crash.txt");
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+      symtab::Binary::Open(GetParam().dir + "/prog");
+  ASSERT_TRUE(binary.ok()) << binary.status();
+  EXPECT_EQ((*binary)->format(), "PE");
+  const CrashText read = CrashTextReader(**binary).Read(text);
+  EXPECT_TRUE(read.notes.empty()) << read.notes.front();
+
+  const std::vector<gentrace::testing::PrintedBlock> printed =
+      gentrace::testing::ReadRuntimeReport(text);
+  ASSERT_EQ(read.goroutines.size(), printed.size());
+  size_t frames = 0;
+  for (size_t i = 0; i < printed.size(); ++i) {
+    SCOPED_TRACE(absl::StrCat("goroutine ", printed[i].id));
+    EXPECT_EQ(read.goroutines[i].id, printed[i].id);
+    std::vector<std::string> ours, theirs;
+    for (const Frame& frame : read.goroutines[i].frames) {
+      for (const Location& l : frame.locations) {
+        ours.push_back(absl::StrCat(l.function, " ", l.file, ":", l.line, " 0x",
+                                    absl::Hex(l.inlined ? 0 : frame.pc)));
+      }
+    }
+    for (const gentrace::testing::PrintedFrame& frame : printed[i].frames) {
+      theirs.push_back(absl::StrCat(frame.frame, " 0x", absl::Hex(frame.pc)));
+    }
+    EXPECT_EQ(ours, theirs);
+    frames += theirs.size();
+  }
+  EXPECT_GT(frames, 20u);
+
+  // The same program's crash on Linux, built by the same toolchain.
+  const std::string linux_build =
+      absl::StrCat(*gentrace::testing::FixturesRoot(), "/go/",
+                   GetParam().release, "/amd64/default/prog");
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> linux_binary =
+      symtab::Binary::Open(linux_build);
+  if (!linux_binary.ok()) GTEST_SKIP() << "no " << linux_build;
+  EXPECT_EQ(CrashTextReader(**linux_binary)
+                .Read(gentrace::testing::ReadFileOrEmpty(linux_build +
+                                                         ".traceback.txt"))
+                .signature,
+            read.signature);
+}
+
+TEST(WindowsCrashTextFixturesTest, ArePresent) {
+  EXPECT_GE(WindowsCrashes().size(), 2u)
+      << gentrace::testing::MissingFixturesMessage();
+}
+
+INSTANTIATE_TEST_SUITE_P(Builds, WindowsCrashTextTest,
+                         ::testing::ValuesIn(WindowsCrashes()),
+                         gentrace::testing::FixtureTestName());
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(WindowsCrashTextTest);
 
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, CrashTextTest,
