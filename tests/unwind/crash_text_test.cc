@@ -14,14 +14,17 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "symtab/binary.h"
+#include "target/capture.h"
 #include "tests/testing/crashed_program.h"
 #include "tests/testing/fixtures.h"
 #include "tests/testing/runtime_report.h"
 #include "traceback/goroutines.h"
+#include "traceback/walk.h"
 
 namespace gentrace::traceback {
 namespace {
@@ -243,6 +246,53 @@ TEST_P(WindowsCrashTextTest, FramesAreThePrintedFrames) {
                                                          ".traceback.txt"))
                 .signature,
             read.signature);
+}
+
+// The faulting thread of another run, as WineDbg saw it stopped at the
+// fault (its registers and 4 KiB of stack, a capture): unwound against the
+// PE binary, the goroutine's frames from the fault out are the ones the
+// runtime printed. Wine loads the program at its preferred base, so the
+// pcs are the printed ones.
+TEST_P(WindowsCrashTextTest, CaptureUnwindsToThePrintedFrames) {
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+      symtab::Binary::Open(GetParam().dir + "/prog");
+  ASSERT_TRUE(binary.ok()) << binary.status();
+  absl::StatusOr<target::CaptureTarget> capture =
+      target::LoadCapture(gentrace::testing::ReadFileOrEmpty(
+          GetParam().dir + "/prog.capture.json"));
+  ASSERT_TRUE(capture.ok()) << capture.status();
+  absl::StatusOr<target::LoadedExecutable> loaded =
+      capture->LoadExecutable(**binary);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  const Thread thread = UnwindThread(**loaded, capture->arch(),
+                                     capture->memory(), capture->registers());
+  EXPECT_EQ(thread.stop.reason, unwind::StopReason::kTopOfStack)
+      << thread.stop.detail;
+  std::vector<std::string> unwound;
+  for (const Frame& frame : thread.frames) {
+    for (const Location& l : frame.locations) {
+      unwound.push_back(absl::StrCat(l.function, " ", l.file, ":", l.line,
+                                     " 0x",
+                                     absl::Hex(l.inlined ? 0 : frame.pc)));
+    }
+  }
+
+  const std::vector<gentrace::testing::PrintedBlock> printed =
+      gentrace::testing::ReadRuntimeReport(gentrace::testing::ReadFileOrEmpty(
+          GetParam().dir + "/prog.crash.txt"));
+  ASSERT_FALSE(printed.empty());
+  std::vector<std::string> from_the_fault;
+  for (const gentrace::testing::PrintedFrame& frame : printed[0].frames) {
+    if (absl::StartsWith(frame.frame, "main.deref ") ||
+        !from_the_fault.empty()) {
+      from_the_fault.push_back(
+          absl::StrCat(frame.frame, " 0x", absl::Hex(frame.pc)));
+    }
+  }
+  EXPECT_EQ(from_the_fault.size(), 12u)
+      << "deref, 3 inlined calls, 4 x recurse, crash, main, runtime.main, "
+         "runtime.goexit";
+  EXPECT_EQ(unwound, from_the_fault);
 }
 
 TEST(WindowsCrashTextFixturesTest, ArePresent) {
