@@ -19,6 +19,7 @@
 #include "httplib.h"
 #include "proto/gentrace.pb.h"
 #include "render/json_string.h"
+#include "serve/symbolize_request.h"
 #include "serve/token.h"
 #include "serve/upload.h"
 

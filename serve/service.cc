@@ -13,7 +13,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/util/json_util.h"
 #include "proto/convert.h"
 #include "proto/gentrace.pb.h"
 #include "render/program_trace.h"
@@ -93,17 +92,6 @@ Reply ErrorReply(const absl::Status& status) {
   reply.body = json.ok() ? *std::move(json) : "{}";
   reply.error = status;
   return reply;
-}
-
-absl::StatusOr<SymbolizeRequest> ParseSymbolizeRequest(absl::string_view json) {
-  SymbolizeRequest request;
-  if (auto parsed = google::protobuf::util::JsonStringToMessage(
-          google::protobuf::StringPiece(json.data(), json.size()), &request);
-      !parsed.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "not a SymbolizeRequest: ", std::string(parsed.message())));
-  }
-  return request;
 }
 
 absl::StatusOr<Store::Entry> Service::Find(absl::string_view build_id,

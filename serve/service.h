@@ -52,9 +52,6 @@ struct Reply {
 // The HTTP status an error answers with, and its body: the ErrorResponse.
 Reply ErrorReply(const absl::Status& status);
 
-// A SymbolizeRequest from its JSON; InvalidArgumentError saying why not.
-absl::StatusOr<SymbolizeRequest> ParseSymbolizeRequest(absl::string_view json);
-
 // The service's operations over a store, one implementation behind every
 // front end. Thread-safe.
 class Service {

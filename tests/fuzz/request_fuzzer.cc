@@ -5,7 +5,9 @@
 // addresses, a capture (raw, binary or JSON; or as the crash handler
 // writes them, with native frames and memory), or the runtime's crash
 // text; the rest is its body. Every answer must be a status the HTTP
-// front end knows, with a body. Build and run with tests/fuzz/run_fuzzer.sh.
+// front end knows, with a body, and the plain SymbolizeRequest reader must
+// read what it reads as protobuf's JSON parser does. Build and run with
+// tests/fuzz/run_fuzzer.sh.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -13,8 +15,11 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "serve/service.h"
 #include "serve/store.h"
+#include "serve/symbolize_request.h"
 #include "tests/fuzz/fuzz_binary.h"
 
 namespace {
@@ -61,6 +66,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   switch (data[0] % 5) {
     case 0: {
       auto request = gentrace::serve::ParseSymbolizeRequest(body);
+      // Where the plain reader answers, protobuf's parser agrees.
+      if (auto plain = gentrace::serve::ReadPlainSymbolizeRequest(body)) {
+        gentrace::SymbolizeRequest theirs;
+        if (!google::protobuf::util::JsonStringToMessage(
+                 google::protobuf::StringPiece(body.data(), body.size()),
+                 &theirs)
+                 .ok() ||
+            !google::protobuf::util::MessageDifferencer::Equals(*plain,
+                                                                theirs)) {
+          std::abort();
+        }
+      }
       if (!request.ok()) return 0;
       request->set_build_id(*g_build_id);
       reply = g_service->Symbolize(*request, data[0] & 0x80 ? "proto" : "json");
