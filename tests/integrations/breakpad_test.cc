@@ -281,6 +281,7 @@ TEST_P(BreakpadTest, StackwalkNamesTheFramesTheRuntimePrinted) {
 struct DumpedMinidump {
   std::vector<int64_t> threads;
   std::vector<std::string> modules;  // "0xBASE FILE BUILD_ID"
+  std::vector<std::string> files;    // "0xBASE FILE" of every module
   int64_t crashed = -1;
   uint32_t signal = 0;
 };
@@ -309,6 +310,7 @@ DumpedMinidump ReadMinidumpDump(const std::string& output) {
     } else if (name == "(code_file)") {
       file =
           std::string(absl::StripSuffix(absl::StripPrefix(value, "\""), "\""));
+      dumped.files.push_back(absl::StrCat(base, " ", file));
     } else if (name == "(cv_record).build_id") {
       dumped.modules.push_back(absl::StrCat(base, " ", file, " ", value));
     }
@@ -395,6 +397,75 @@ TEST_P(BreakpadTest, GentraceMinidumpGivesTheRuntimesFrames) {
               (*dump)->threads().size());
   }
 }
+
+// Minidumps of another writer, in Windows' own layout: Wine's dbghelp, of
+// the windows/amd64 programs stopped by WineDbg at their fault
+// (tests/fixtures/build_windows_crashes.sh). gentrace reads their threads,
+// modules and exception as Breakpad's minidump_dump does, and places the
+// faulting thread's frame in the PE binary as the runtime printed it. (The
+// dump holds the thread's own stack, not the goroutine's, so the walk ends
+// there.)
+class WineMinidumpTest
+    : public ::testing::TestWithParam<gentrace::testing::FixtureBinary> {};
+
+TEST_P(WineMinidumpTest, ReadAsBreakpadReadsThem) {
+  const std::string tools =
+      absl::StrCat(*gentrace::testing::FixturesRoot(), "/breakpad/bin/");
+  const std::string dump_path = GetParam().path + ".mdmp";
+  absl::StatusOr<std::unique_ptr<target::Minidump>> dump =
+      target::Minidump::Open(dump_path);
+  ASSERT_TRUE(dump.ok()) << dump.status();
+  const DumpedMinidump dumped = ReadMinidumpDump(RunShellCommand(
+      ::testing::TempDir(), absl::StrCat("sh -c '", tools, "minidump_dump ",
+                                         dump_path, " || true'")));
+  ASSERT_GT(dumped.threads.size(), 1u);
+  std::vector<int64_t> threads;
+  for (const target::Thread& thread : (*dump)->threads()) {
+    threads.push_back(thread.tid);
+  }
+  EXPECT_EQ(threads, dumped.threads);
+  std::vector<std::string> files;
+  for (const target::Minidump::Module& module : (*dump)->modules()) {
+    files.push_back(
+        absl::StrCat("0x", absl::Hex(module.base), " ", module.name));
+  }
+  EXPECT_EQ(files, dumped.files);
+  ASSERT_TRUE((*dump)->crash().has_value());
+  EXPECT_EQ((*dump)->crash()->tid, dumped.crashed);
+  EXPECT_EQ((*dump)->crash()->signal, dumped.signal);
+  EXPECT_EQ((*dump)->crash()->signal, 0xc0000005u) << "an access violation";
+
+  // The faulting frame, as the runtime printed it in its crash text.
+  Trace trace;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  RunShellCommand(
+                      ::testing::TempDir(),
+                      absl::StrCat(gentrace::testing::GentraceCommand(),
+                                   " minidump --format=json --minidump=",
+                                   dump_path, " --binary=", GetParam().path)),
+                  &trace)
+                  .ok());
+  const std::vector<gentrace::testing::PrintedBlock> printed =
+      gentrace::testing::ReadRuntimeReport(
+          ReadFileOrEmpty(GetParam().path + ".crash.txt"));
+  ASSERT_FALSE(printed.empty());
+  std::string deref;
+  for (const gentrace::testing::PrintedFrame& frame : printed[0].frames) {
+    if (absl::StartsWith(frame.frame, "main.deref ")) {
+      deref = absl::StrCat(frame.frame, " 0x", absl::Hex(frame.pc));
+    }
+  }
+  const std::vector<std::string> frames =
+      ThreadFrames(trace, (*dump)->crash()->tid);
+  ASSERT_FALSE(frames.empty());
+  EXPECT_EQ(frames.front(), deref);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Builds, WineMinidumpTest,
+    ::testing::ValuesIn(gentrace::testing::WindowsCrashFixtures()),
+    gentrace::testing::FixtureTestName());
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(WineMinidumpTest);
 
 // Mach-O and PE binaries (tests/go/symbolize for macOS and Windows, every
 // toolchain, as is and stripped): a `mac` or `windows` MODULE line for the

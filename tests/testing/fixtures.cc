@@ -2,7 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -152,6 +154,30 @@ std::vector<FixtureBinary> ForeignFixtureBinaries() {
     if (FileExists(b.path + ".addr2line.tsv")) binaries.push_back(std::move(b));
   }
   return binaries;
+}
+
+std::vector<FixtureBinary> WindowsCrashFixtures() {
+  std::vector<FixtureBinary> crashes;
+  const std::optional<std::string> root = FixturesRoot();
+  if (!root) return crashes;
+  std::error_code error;
+  for (const auto& release :
+       std::filesystem::directory_iterator(*root + "/windows", error)) {
+    for (const char* variant : {"default", "stripped"}) {
+      FixtureBinary b;
+      b.toolchain = release.path().filename().string();
+      b.goarch = "amd64";
+      b.variant = variant;
+      b.path = (release.path() / variant / "prog").string();
+      b.name = TestName(absl::StrCat(b.toolchain, "_", variant));
+      if (FileExists(b.path + ".crash.txt")) crashes.push_back(std::move(b));
+    }
+  }
+  std::sort(crashes.begin(), crashes.end(),
+            [](const FixtureBinary& a, const FixtureBinary& b) {
+              return a.name < b.name;
+            });
+  return crashes;
 }
 
 std::vector<FixtureBinary> FixturesWith(const std::string& suffix) {

@@ -32,6 +32,10 @@ std::vector<FixtureBinary> AllFixtureBinaries();
 // The fixture binaries that have a file `<binary><suffix>` beside them
 // (".addr2line.tsv", ".traceback.txt").
 std::vector<FixtureBinary> FixturesWith(const std::string& suffix);
+// tests/go/symbolize for windows/amd64 crashed under Wine, every toolchain,
+// default and stripped (tests/fixtures/build_windows_crashes.sh): each
+// `path` has its prog.crash.txt, prog.capture.json and prog.mdmp beside it.
+std::vector<FixtureBinary> WindowsCrashFixtures();
 // tests/go/symbolize built for macOS and Windows (Mach-O and PE:
 // tests/fixtures/build_foreign_binaries.sh), default and stripped, each with
 // its addr2line table; `goarch` is the GOARCH, the name says the GOOS.

@@ -7,8 +7,6 @@
 // build of the same program has the same signature.
 #include "traceback/crash_text.h"
 
-#include <algorithm>
-#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,7 +14,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "symtab/binary.h"
 #include "target/capture.h"
@@ -171,42 +168,13 @@ TEST(CrashTextUtf8Test, BytesThatAreNotUtf8BecomeReplacementCharacters) {
 // goroutine's frames (functions, files and lines, inlined calls, and each
 // physical frame's pc, rebased) are the ones the runtime printed. The
 // signature is the one the same crash has on Linux.
-struct WindowsCrash {
-  std::string name;     // go1_27_stripped
-  std::string dir;      // holds prog and prog.crash.txt
-  std::string release;  // go1.27
-};
-
-std::vector<WindowsCrash> WindowsCrashes() {
-  std::vector<WindowsCrash> crashes;
-  const std::optional<std::string> root = gentrace::testing::FixturesRoot();
-  if (!root) return crashes;
-  std::error_code error;
-  for (const auto& release :
-       std::filesystem::directory_iterator(*root + "/windows", error)) {
-    for (const char* variant : {"default", "stripped"}) {
-      const std::filesystem::path dir = release.path() / variant;
-      if (!std::filesystem::exists(dir / "prog.crash.txt")) continue;
-      const std::string name = release.path().filename().string();
-      crashes.push_back(
-          {absl::StrCat(absl::StrReplaceAll(name, {{".", "_"}}), "_", variant),
-           dir.string(), name});
-    }
-  }
-  std::sort(crashes.begin(), crashes.end(),
-            [](const WindowsCrash& a, const WindowsCrash& b) {
-              return a.name < b.name;
-            });
-  return crashes;
-}
-
-class WindowsCrashTextTest : public ::testing::TestWithParam<WindowsCrash> {};
+class WindowsCrashTextTest : public ::testing::TestWithParam<FixtureBinary> {};
 
 TEST_P(WindowsCrashTextTest, FramesAreThePrintedFrames) {
   const std::string text =
-      gentrace::testing::ReadFileOrEmpty(GetParam().dir + "/prog.crash.txt");
+      gentrace::testing::ReadFileOrEmpty(GetParam().path + ".crash.txt");
   absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
-      symtab::Binary::Open(GetParam().dir + "/prog");
+      symtab::Binary::Open(GetParam().path);
   ASSERT_TRUE(binary.ok()) << binary.status();
   EXPECT_EQ((*binary)->format(), "PE");
   const CrashText read = CrashTextReader(**binary).Read(text);
@@ -237,7 +205,7 @@ TEST_P(WindowsCrashTextTest, FramesAreThePrintedFrames) {
   // The same program's crash on Linux, built by the same toolchain.
   const std::string linux_build =
       absl::StrCat(*gentrace::testing::FixturesRoot(), "/go/",
-                   GetParam().release, "/amd64/default/prog");
+                   GetParam().toolchain, "/amd64/default/prog");
   absl::StatusOr<std::unique_ptr<symtab::Binary>> linux_binary =
       symtab::Binary::Open(linux_build);
   if (!linux_binary.ok()) GTEST_SKIP() << "no " << linux_build;
@@ -255,11 +223,10 @@ TEST_P(WindowsCrashTextTest, FramesAreThePrintedFrames) {
 // pcs are the printed ones.
 TEST_P(WindowsCrashTextTest, CaptureUnwindsToThePrintedFrames) {
   absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
-      symtab::Binary::Open(GetParam().dir + "/prog");
+      symtab::Binary::Open(GetParam().path);
   ASSERT_TRUE(binary.ok()) << binary.status();
-  absl::StatusOr<target::CaptureTarget> capture =
-      target::LoadCapture(gentrace::testing::ReadFileOrEmpty(
-          GetParam().dir + "/prog.capture.json"));
+  absl::StatusOr<target::CaptureTarget> capture = target::LoadCapture(
+      gentrace::testing::ReadFileOrEmpty(GetParam().path + ".capture.json"));
   ASSERT_TRUE(capture.ok()) << capture.status();
   absl::StatusOr<target::LoadedExecutable> loaded =
       capture->LoadExecutable(**binary);
@@ -278,8 +245,8 @@ TEST_P(WindowsCrashTextTest, CaptureUnwindsToThePrintedFrames) {
   }
 
   const std::vector<gentrace::testing::PrintedBlock> printed =
-      gentrace::testing::ReadRuntimeReport(gentrace::testing::ReadFileOrEmpty(
-          GetParam().dir + "/prog.crash.txt"));
+      gentrace::testing::ReadRuntimeReport(
+          gentrace::testing::ReadFileOrEmpty(GetParam().path + ".crash.txt"));
   ASSERT_FALSE(printed.empty());
   std::vector<std::string> from_the_fault;
   for (const gentrace::testing::PrintedFrame& frame : printed[0].frames) {
@@ -296,13 +263,14 @@ TEST_P(WindowsCrashTextTest, CaptureUnwindsToThePrintedFrames) {
 }
 
 TEST(WindowsCrashTextFixturesTest, ArePresent) {
-  EXPECT_GE(WindowsCrashes().size(), 2u)
+  EXPECT_GE(gentrace::testing::WindowsCrashFixtures().size(), 2u)
       << gentrace::testing::MissingFixturesMessage();
 }
 
-INSTANTIATE_TEST_SUITE_P(Builds, WindowsCrashTextTest,
-                         ::testing::ValuesIn(WindowsCrashes()),
-                         gentrace::testing::FixtureTestName());
+INSTANTIATE_TEST_SUITE_P(
+    Builds, WindowsCrashTextTest,
+    ::testing::ValuesIn(gentrace::testing::WindowsCrashFixtures()),
+    gentrace::testing::FixtureTestName());
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(WindowsCrashTextTest);
 
 INSTANTIATE_TEST_SUITE_P(
