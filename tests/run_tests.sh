@@ -120,7 +120,7 @@ asan_whole=(//tests/symtab:corrupt_binary_test //tests/symtab:unit_test
   //arch:arch_test //unwind:go_unwinder_test //goruntime:all //proto:convert_test
   //render:runtime_text_test //render:symbolized_pc_test //render:breakpad_symbols_test
   //render:goroutine_profile_test //render:goroutine_groups_test //target:proc_maps_test
-  //symtab:utf8_test //cli:line_reader_test)
+  //symtab:utf8_test //cli:line_reader_test //serve:build_id_test //serve:symbolize_request_test)
 run_bazel_tests --config=asan "${asan_whole[@]}"
 # Every other test target under ASan/UBSan too, each over one in
 # $asan_share of its test cases (gtest's sharding): whole, they took over
