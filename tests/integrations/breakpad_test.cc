@@ -318,34 +318,56 @@ DumpedMinidump ReadMinidumpDump(const std::string& output) {
   return dumped;
 }
 
-TEST_P(BreakpadTest, MinidumpsReadAsBreakpadReadsThem) {
+// Opens the minidump at `path` and expects gentrace to read its threads,
+// modules (every module's base and file; the build IDs of those with one)
+// and exception as Breakpad's minidump_dump (in `tools`) does. nullptr,
+// after a failure, if it does not open.
+std::unique_ptr<target::Minidump> OpenAsMinidumpDumpReadsIt(
+    const std::string& tools, const std::string& path) {
   absl::StatusOr<std::unique_ptr<target::Minidump>> dump =
-      target::Minidump::Open(build_ + "prog.dmp");
-  ASSERT_TRUE(dump.ok()) << dump.status();
-  const DumpedMinidump dumped = ReadMinidumpDump(
-      RunShellCommand(dir_.string(),
-                      // It exits 1 for the streams a Linux dump does not have.
-                      absl::StrCat("sh -c '", tools_, "minidump_dump ", build_,
-                                   "prog.dmp || true'")));
-  ASSERT_GT(dumped.threads.size(), 1u);
+      target::Minidump::Open(path);
+  if (!dump.ok()) {
+    ADD_FAILURE() << dump.status();
+    return nullptr;
+  }
+  const DumpedMinidump dumped = ReadMinidumpDump(RunShellCommand(
+      ::testing::TempDir(),
+      // It exits 1 for the streams a dump does not have.
+      absl::StrCat("sh -c '", tools, "minidump_dump ", path, " || true'")));
+  EXPECT_GT(dumped.threads.size(), 1u);
   std::vector<int64_t> threads;
   for (const target::Thread& thread : (*dump)->threads()) {
     threads.push_back(thread.tid);
   }
   EXPECT_EQ(threads, dumped.threads);
+  std::vector<std::string> files;
   std::vector<std::string> modules;
   for (const target::Minidump::Module& module : (*dump)->modules()) {
-    if (module.build_id.empty()) continue;  // as minidump_dump lists them
-    modules.push_back(absl::StrCat("0x", absl::Hex(module.base), " ",
-                                   module.name, " ", module.build_id));
+    const std::string file =
+        absl::StrCat("0x", absl::Hex(module.base), " ", module.name);
+    files.push_back(file);
+    if (!module.build_id.empty()) {
+      modules.push_back(absl::StrCat(file, " ", module.build_id));
+    }
   }
+  EXPECT_EQ(files, dumped.files);
   EXPECT_EQ(modules, dumped.modules);
-  ASSERT_TRUE((*dump)->crash().has_value());
-  EXPECT_EQ((*dump)->crash()->tid, dumped.crashed);
-  EXPECT_EQ((*dump)->crash()->signal, dumped.signal);
-  EXPECT_FALSE((*dump)->holds_all_memory());
-  ASSERT_NE((*dump)->main_module(), nullptr);
-  EXPECT_EQ((*dump)->main_module()->base, 0x400000u) << "not a PIE";
+  if ((*dump)->crash().has_value()) {
+    EXPECT_EQ((*dump)->crash()->tid, dumped.crashed);
+    EXPECT_EQ((*dump)->crash()->signal, dumped.signal);
+  } else {
+    ADD_FAILURE() << path << " holds no exception";
+  }
+  return *std::move(dump);
+}
+
+TEST_P(BreakpadTest, MinidumpsReadAsBreakpadReadsThem) {
+  const std::unique_ptr<target::Minidump> dump =
+      OpenAsMinidumpDumpReadsIt(tools_, build_ + "prog.dmp");
+  ASSERT_NE(dump, nullptr);
+  EXPECT_FALSE(dump->holds_all_memory());
+  ASSERT_NE(dump->main_module(), nullptr);
+  EXPECT_EQ(dump->main_module()->base, 0x400000u) << "not a PIE";
 }
 
 // The frames of the thread `tid` of a Trace, as the runtime prints them,
@@ -412,28 +434,11 @@ TEST_P(WineMinidumpTest, ReadAsBreakpadReadsThem) {
   const std::string tools =
       absl::StrCat(*gentrace::testing::FixturesRoot(), "/breakpad/bin/");
   const std::string dump_path = GetParam().path + ".mdmp";
-  absl::StatusOr<std::unique_ptr<target::Minidump>> dump =
-      target::Minidump::Open(dump_path);
-  ASSERT_TRUE(dump.ok()) << dump.status();
-  const DumpedMinidump dumped = ReadMinidumpDump(RunShellCommand(
-      ::testing::TempDir(), absl::StrCat("sh -c '", tools, "minidump_dump ",
-                                         dump_path, " || true'")));
-  ASSERT_GT(dumped.threads.size(), 1u);
-  std::vector<int64_t> threads;
-  for (const target::Thread& thread : (*dump)->threads()) {
-    threads.push_back(thread.tid);
-  }
-  EXPECT_EQ(threads, dumped.threads);
-  std::vector<std::string> files;
-  for (const target::Minidump::Module& module : (*dump)->modules()) {
-    files.push_back(
-        absl::StrCat("0x", absl::Hex(module.base), " ", module.name));
-  }
-  EXPECT_EQ(files, dumped.files);
-  ASSERT_TRUE((*dump)->crash().has_value());
-  EXPECT_EQ((*dump)->crash()->tid, dumped.crashed);
-  EXPECT_EQ((*dump)->crash()->signal, dumped.signal);
-  EXPECT_EQ((*dump)->crash()->signal, 0xc0000005u) << "an access violation";
+  const std::unique_ptr<target::Minidump> dump =
+      OpenAsMinidumpDumpReadsIt(tools, dump_path);
+  ASSERT_NE(dump, nullptr);
+  ASSERT_TRUE(dump->crash().has_value());
+  EXPECT_EQ(dump->crash()->signal, 0xc0000005u) << "an access violation";
 
   // The faulting frame, as the runtime printed it in its crash text.
   Trace trace;
@@ -456,7 +461,7 @@ TEST_P(WineMinidumpTest, ReadAsBreakpadReadsThem) {
     }
   }
   const std::vector<std::string> frames =
-      ThreadFrames(trace, (*dump)->crash()->tid);
+      ThreadFrames(trace, dump->crash()->tid);
   ASSERT_FALSE(frames.empty());
   EXPECT_EQ(frames.front(), deref);
 }
