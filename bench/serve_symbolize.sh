@@ -2,21 +2,24 @@
 # /v1/symbolize as a client meets it, whole service against whole command
 # on the same random text PCs of one binary: `gentrace serve` on loopback
 # driven by wrk (POST bodies of 1, 64 and 4,096 PCs, at 1, 8 and 64
-# connections, 2 client threads, 1 for one connection) — PCs answered per second and latency
-# percentiles — and `gentrace symbolize --format=json` on all the PCs the
-# bodies hold, piped through stdin, for the same answers from the CLI.
+# connections, 2 client threads, 1 for one connection) — PCs answered
+# per second and latency percentiles; then 64-PC bodies on 8 connections at
+# 80% of the rate wrk reached there, on a fixed schedule
+# (bench/paced_load.cc), for the latency below saturation — and `gentrace symbolize --format=json` on all the PCs
+# the bodies hold, piped through stdin, for the same answers from the CLI.
 #
-#   bazel build -c opt //cli:gentrace && apt-get install wrk
+#   bazel build -c opt //cli:gentrace //bench:paced_load && apt-get install wrk
 #   bench/serve_symbolize.sh BINARY [SECONDS=5] [SERVER_THREADS=its default]
 #
 # GENTRACE_SERVE_CPU and GENTRACE_LOAD_CPU pin the server (all its threads)
-# and wrk to those CPUs, for figures per core.
+# and the load (wrk, paced_load) to those CPUs, for figures per core.
 set -euo pipefail
 binary=$1
 seconds=${2:-5}
 threads=${3:+--threads=$3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 gentrace=$root/bazel-bin/cli/gentrace
+[[ -x $root/bazel-bin/bench/paced_load ]] || { echo "needs bazel build -c opt //bench:paced_load" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 2; }
 # shellcheck source-path=SCRIPTDIR source=serve_lib.sh
 source "$root/bench/serve_lib.sh"
@@ -57,10 +60,18 @@ for n in 1 64 4096; do
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
     errors=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+    [[ $n == 64 && $c == 8 ]] && peak_rps=$rps
     printf '%-6s %-12s %14.0f %10s %10s%s\n' "$n" "$c" "$(awk -v r="$rps" -v n="$n" 'BEGIN {print r * n}')" \
       "$p50" "$p99" "${errors:+  ($errors non-2xx)}"
   done
 done
+
+# Below saturation: 8 connections sending on a fixed schedule, 80% of
+# wrk's peak above in all; latency from when each request was due.
+rate=$(awk -v r="$peak_rps" 'BEGIN {printf "%d", r * 0.8}')
+"${load[@]}" "$root/bazel-bin/bench/paced_load" "$url" /v1/symbolize "$work/body64.json" 8 "$rate" "$seconds" |
+  awk '{ printf "%-6s %-12s %14.0f %9.0fus %9.0fus%s\n", "64", "8, 80% paced", $2 * 64, $4, $6,
+         $12 ? "  (" $12 " failed)" : "" }'
 
 # The CLI on the same PCs as the 4,096-PC body, repeated to a million.
 python3 - "$work/body4096.json" >"$work/pcs" <<'PY'

@@ -1,6 +1,7 @@
 #include "serve/http_server.h"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -221,7 +222,19 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(
   };
   // Small answers go out at once, not after the peer's delayed ACK.
   server->server_->set_tcp_nodelay(true);
+  // A connection holds a thread while it is kept alive: past this many
+  // requests its client reconnects, so that more connections than threads
+  // take turns.
   server->server_->set_keep_alive_max_count(100);
+  // cpp-httplib listens with a backlog of 5: clients reconnecting in a
+  // burst overflow it, and a dropped SYN costs its client a second (the
+  // first retransmission). Listening again on the bound socket (below)
+  // raises the backlog; the socket is the one handed to this callback.
+  int listening = -1;
+  server->server_->set_socket_options([&listening](socket_t socket) {
+    httplib::default_socket_options(socket);
+    listening = socket;
+  });
   server->server_->set_keep_alive_timeout(2);
   server->server_->set_read_timeout(options.timeout_seconds);
   server->server_->set_write_timeout(options.timeout_seconds);
@@ -237,7 +250,9 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(
   } else {
     server->port_ = -1;
   }
-  if (server->port_ <= 0) {
+  server->server_->set_socket_options(httplib::default_socket_options);
+  if (server->port_ <= 0 || listening < 0 ||
+      ::listen(listening, SOMAXCONN) != 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.host, ":", options.port));
   }
