@@ -7,8 +7,9 @@
 // gives back the uploaded file. Hostile requests get their status and
 // leave the store whole, and SIGTERM ends the server cleanly. /v1/cores of
 // fixture cores (several releases and GOARCHes, PIE, stripped, a signal
-// report, defers, a cgo crash with C frames) is `gentrace core`'s output.
-// /v1/captures of captures cut from fixture cores is `gentrace unwind`'s.
+// report, defers, a cgo crash with C frames) is `gentrace core`'s output,
+// as text, JSON and protobuf's binary encoding. /v1/captures of captures
+// cut from fixture cores, in JSON or in binary, is `gentrace unwind`'s.
 // /metrics counts what was answered. /v1/tracebacks reads the runtime's
 // crash text as `gentrace crashtext` does.
 // What the store lacks comes from Debian's debuginfod server, or from
@@ -35,10 +36,13 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
 #include "proto/convert.h"
+#include "proto/gentrace.pb.h"
 #include "proto/gentrace_service.grpc.pb.h"
 #include "proto/profile.pb.h"
 #include "render/pprof_file.h"
@@ -252,6 +256,23 @@ std::string WithoutModulePath(std::string json) {
   return json.erase(at, end + 1 - at);
 }
 
+// Fails unless `served` and `theirs` are the binary encodings of one Trace,
+// but for its modules' paths.
+void ExpectSameTrace(const std::string& served, const std::string& theirs) {
+  Trace a, b;
+  ASSERT_TRUE(a.ParseFromString(served)) << served.substr(0, 200);
+  ASSERT_TRUE(b.ParseFromString(theirs));
+  ASSERT_EQ(a.modules_size(), b.modules_size());
+  for (int i = 0; i < a.modules_size(); ++i) {
+    a.mutable_modules(i)->clear_path();
+    b.mutable_modules(i)->clear_path();
+  }
+  std::string difference;
+  google::protobuf::util::MessageDifferencer differencer;
+  differencer.ReportDifferencesToString(&difference);
+  EXPECT_TRUE(differencer.Compare(a, b)) << difference.substr(0, 2000);
+}
+
 TEST_F(ServiceTest, TracesCoresAsTheCliDoes) {
   Start();
   struct Core {
@@ -300,6 +321,12 @@ TEST_F(ServiceTest, TracesCoresAsTheCliDoes) {
     EXPECT_TRUE(WithoutModulePath(json.body) == WithoutModulePath(theirs_json))
         << gentrace::testing::FirstDifference(WithoutModulePath(json.body),
                                               WithoutModulePath(theirs_json));
+    const Answer proto =
+        Curl(absl::StrCat("-H 'Accept: application/x-protobuf' --data-binary @",
+                          core, " '", url, "'"));
+    EXPECT_EQ(proto.status, 200);
+    ExpectSameTrace(proto.body,
+                    RunShellCommand(dir_.string(), cli + " --format=proto"));
   }
   // The grouped HTML page and the goroutine profile of one of them, as the
   // CLI writes them (the binary's path aside: the store's here).
@@ -423,6 +450,32 @@ TEST_F(ServiceTest, UnwindsCapturesAsTheCliDoes) {
                             capture, " '", url, "'"));
       EXPECT_EQ(json.body,
                 RunShellCommand(dir_.string(), cli + " --format=json"));
+      // The same capture in protobuf's binary encoding; the answer in it.
+      Capture message;
+      message.set_arch(std::string(crashed->core->arch().goarch));
+      for (const auto& [name, value] : thread.registers.all()) {
+        (*message.mutable_registers())[std::string(name)] = value;
+      }
+      MemoryRange* range = message.add_memory();
+      range->set_address(stack->start);
+      range->set_data(stack->bytes);
+      if (crashed->core->entry()) message.set_entry(*crashed->core->entry());
+      const std::string encoded = (dir_ / "capture.pb").string();
+      std::ofstream(encoded, std::ios::binary) << message.SerializeAsString();
+      EXPECT_EQ(Curl(absl::StrCat("-H 'Accept: application/json' ",
+                                  "--data-binary @", encoded, " '", url, "'"))
+                    .body,
+                json.body);
+      const Answer proto =
+          Curl(absl::StrCat("-H 'Accept: application/x-protobuf' ",
+                            "--data-binary @", encoded, " '", url, "'"));
+      EXPECT_EQ(proto.status, 200);
+      Thread served, theirs;
+      EXPECT_TRUE(served.ParseFromString(proto.body));
+      EXPECT_TRUE(
+          google::protobuf::util::JsonStringToMessage(json.body, &theirs).ok());
+      EXPECT_TRUE(
+          google::protobuf::util::MessageDifferencer::Equals(served, theirs));
       ++threads;
     }
     EXPECT_GT(threads, 0);
@@ -1053,6 +1106,25 @@ TEST_F(ServiceTest, EvictsTheLeastRecentlyUsedPastItsQuota) {
   // Uploaded again, it is back.
   EXPECT_EQ(Upload(b, "s3cret-upload").status, 201);
   EXPECT_EQ(server_.Stop(SIGTERM), 0);
+  // By hand, with room for one binary: the most recently added stays.
+  const std::string collected = RunShellCommand(
+      dir_.string(),
+      absl::StrCat(
+          GentraceCommand(), " store gc --store=", Store(),
+          " --max-bytes=", *std::max_element(bytes.begin(), bytes.end())));
+  EXPECT_TRUE(absl::StartsWith(collected, "removed 0 leftovers\nevicted "))
+      << collected;
+  EXPECT_EQ(std::count(collected.begin(), collected.end(), '\n'), 2)
+      << collected;
+  const std::string listed = RunShellCommand(
+      dir_.string(),
+      absl::StrCat(GentraceCommand(), " store ls --store=", Store()));
+  EXPECT_TRUE(absl::StartsWith(listed, go_b + "\t")) << listed;
+  EXPECT_EQ(std::count(listed.begin(), listed.end(), '\n'), 1) << listed;
+  EXPECT_EQ(RunShellCommand(dir_.string(),
+                            absl::StrCat(GentraceCommand(),
+                                         " store verify --store=", Store())),
+            "ok\n");
 }
 
 // kill -9 of a replica in the middle of an upload: the other replica
@@ -1115,6 +1187,55 @@ TEST_F(ServiceTest, AReplicaKilledMidUploadLeavesItsStoreWhole) {
   EXPECT_EQ(server_.Stop(SIGTERM), 0);
 }
 
+// With --read-token-file every operation but the liveness check needs the
+// read token; a core over --max-core-bytes is refused; each request is one
+// JSON line of the access log (stderr), in the order answered.
+TEST_F(ServiceTest, GuardsReadsAndLogsEachRequest) {
+  std::ofstream(dir_ / "read_token") << "s3cret-read\n";
+  Start({"--read-token-file=" + (dir_ / "read_token").string(),
+         "--max-core-bytes=65536"});
+  const std::string binary = Binary("go1.27/amd64/goroutines");
+  const Answer added = Upload(binary, "s3cret-upload");
+  ASSERT_EQ(added.status, 201) << added.body;
+  const std::string id = gentrace::testing::JsonField(added.body, "goBuildId");
+  const std::string read = "-H 'Authorization: Bearer s3cret-read' ";
+  EXPECT_EQ(Curl(Url("/v1/binaries/" + id)).status, 401);
+  EXPECT_EQ(Curl("-H 'Authorization: Bearer s3cret-reae' " +
+                 Url("/v1/binaries/" + id))
+                .status,
+            401);
+  EXPECT_EQ(Curl(read + Url("/v1/binaries/" + id)).body, added.body);
+  EXPECT_EQ(Curl(Url("/metrics")).status, 401);
+  EXPECT_EQ(Curl(read + Url("/metrics")).status, 200);
+  EXPECT_EQ(Curl(Url("/healthz")).status, 200);
+  const Answer core =
+      Curl(absl::StrCat(read, "--data-binary @", binary, ".core '",
+                        Url("/v1/cores?build_id=" + id), "'"));
+  EXPECT_EQ(core.status, 413) << core.body;
+  EXPECT_EQ(server_.Stop(SIGTERM), 0);
+
+  std::vector<std::string> logged;
+  for (absl::string_view line : absl::StrSplit(
+           ReadFileOrEmpty((dir_ / "serve.stderr").string()), '\n')) {
+    if (absl::StartsWith(line, "{")) logged.emplace_back(line);
+  }
+  const auto line = [](const char* method, const char* path, int status) {
+    return absl::StrCat("{\"method\":\"", method, "\",\"path\":\"", path,
+                        "\",\"status\":", status, ",\"remote\":\"127.0.0.1\"}");
+  };
+  const std::string binary_path = "/v1/binaries/" + id;
+  EXPECT_EQ(logged, (std::vector<std::string>{
+                        line("PUT", "/v1/binaries", 201),
+                        line("GET", binary_path.c_str(), 401),
+                        line("GET", binary_path.c_str(), 401),
+                        line("GET", binary_path.c_str(), 200),
+                        line("GET", "/metrics", 401),
+                        line("GET", "/metrics", 200),
+                        line("GET", "/healthz", 200),
+                        line("POST", "/v1/cores", 413),
+                    }));
+}
+
 TEST_F(ServiceTest, HostileRequestsGetTheirStatusAndTheServerServesOn) {
   Start({"--max-request-bytes=65536", "--max-upload-bytes=4000000",
          "--request-timeout=1"});
@@ -1171,6 +1292,16 @@ TEST_F(ServiceTest, HostileRequestsGetTheirStatusAndTheServerServesOn) {
       {"... and another binary under its build IDs (-B gobuildid)",
        Upload(*root_ + "/reports/go1.27/arm64/throw/prog", "s3cret-upload"),
        409},
+      {"a SymbolizeRequest in protobuf's binary encoding, not JSON",
+       Curl(absl::StrCat("-H 'Content-Type: application/x-protobuf' ",
+                         "--data-binary @", garbage, " ",
+                         Url("/v1/symbolize"))),
+       400},
+      {"a capture that is neither encoding",
+       Curl(absl::StrCat("-H 'Content-Type: application/x-protobuf' ",
+                         "--data-binary @", garbage, " '",
+                         Url("/v1/captures?build_id=" + id), "'")),
+       400},
       {"a body to no operation",
        Curl(absl::StrCat("--data-binary @", huge, " ", Url("/v1/nothing"))),
        404},
