@@ -8,7 +8,8 @@
 # The targets, and what each reads besides its input:
 #   binary     any bytes opened as a Go binary (symtab)
 #   container  the Mach-O, fat and PE readers
-#   pclntab    the pclntab decoder inside a small fixed ELF
+#   pclntab    the pclntab decoder inside a small fixed ELF, and the
+#              Breakpad symbol writer over it
 #   dwarf      DWARF struct types and the runtime layout read from them
 #   minidump   the minidump reader
 #   core       ELF cores over a fixed executable

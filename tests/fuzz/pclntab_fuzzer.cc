@@ -6,6 +6,8 @@
 //    release the byte's other bits pick (each layout's exact offsets);
 //  - odd: the section header table, with a table PclntabBuilder wrote as
 //    .gopclntab.
+// Either way the ELF's Breakpad symbol file is written too, as `gentrace
+// breakpad-syms` writes it.
 // Build and run with
 // tests/fuzz/run_fuzzer.sh.
 #include <cstdint>
@@ -13,10 +15,16 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
+#include <utility>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "render/breakpad_symbols.h"
+#include "symtab/binary.h"
 #include "symtab/byte_reader.h"
 #include "symtab/byte_writer.h"
 #include "symtab/elf_file.h"
@@ -128,6 +136,18 @@ std::string SmallElf(const std::string& table, const std::string* sections) {
   return elf;
 }
 
+// Opens `elf` and exercises it (tests/testing/exercise_binary), then writes
+// its Breakpad symbol file.
+void ExerciseElf(std::string elf) {
+  (void)gentrace::testing::ExerciseBinary(elf);
+  absl::StatusOr<std::unique_ptr<gentrace::symtab::Binary>> binary =
+      gentrace::symtab::Binary::FromBytes(std::move(elf));
+  if (binary.ok()) {
+    (void)gentrace::render::WriteBreakpadSymbols(**binary,
+                                                 [](absl::string_view) {});
+  }
+}
+
 }  // namespace
 
 // With GENTRACE_FUZZ_WRITE_SEEDS=DIR, writes the inputs of the fixed binary
@@ -153,10 +173,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string rest(reinterpret_cast<const char*>(data) + 1, size - 1);
   if (data[0] & 1) {
-    (void)gentrace::testing::ExerciseBinary(SmallElf(BuiltTable(), &rest));
+    ExerciseElf(SmallElf(BuiltTable(), &rest));
     return 0;
   }
-  (void)gentrace::testing::ExerciseBinary(SmallElf(rest, nullptr));
+  ExerciseElf(SmallElf(rest, nullptr));
   gentrace::symtab::Pclntab::Options options;
   const int minor = kMinors[(data[0] >> 1) % std::size(kMinors)];
   if (minor != 0) {
