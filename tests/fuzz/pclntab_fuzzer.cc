@@ -136,16 +136,15 @@ std::string SmallElf(const std::string& table, const std::string* sections) {
   return elf;
 }
 
-// Opens `elf` and exercises it (tests/testing/exercise_binary), then writes
-// its Breakpad symbol file.
+// Opens `elf`, exercises it (tests/testing/exercise_binary) and writes its
+// Breakpad symbol file.
 void ExerciseElf(std::string elf) {
-  (void)gentrace::testing::ExerciseBinary(elf);
   absl::StatusOr<std::unique_ptr<gentrace::symtab::Binary>> binary =
       gentrace::symtab::Binary::FromBytes(std::move(elf));
-  if (binary.ok()) {
-    (void)gentrace::render::WriteBreakpadSymbols(**binary,
-                                                 [](absl::string_view) {});
-  }
+  if (!binary.ok()) return;
+  gentrace::testing::ExerciseOpenBinary(**binary);
+  (void)gentrace::render::WriteBreakpadSymbols(**binary,
+                                               [](absl::string_view) {});
 }
 
 }  // namespace

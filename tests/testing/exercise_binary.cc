@@ -38,7 +38,11 @@ absl::Status ExerciseBinary(std::string bytes) {
   absl::StatusOr<std::unique_ptr<symtab::Binary>> opened =
       symtab::Binary::FromBytes(std::move(bytes));
   if (!opened.ok()) return opened.status();
-  const symtab::Binary& binary = **opened;
+  ExerciseOpenBinary(**opened);
+  return absl::OkStatus();
+}
+
+void ExerciseOpenBinary(const symtab::Binary& binary) {
   const symtab::Pclntab& table = binary.pclntab();
   ExercisePclntab(table);
   std::vector<symtab::SourceFrame> frames;
@@ -49,7 +53,6 @@ absl::Status ExerciseBinary(std::string bytes) {
     (void)binary.Symbolize(pc, &frames);
   }
   (void)binary.FindGoFunc();
-  return absl::OkStatus();
 }
 
 }  // namespace gentrace::testing

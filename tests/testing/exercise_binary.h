@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "symtab/binary.h"
 #include "symtab/pclntab.h"
 
 namespace gentrace::testing {
@@ -14,6 +15,9 @@ namespace gentrace::testing {
 // neither crash, hang nor read out of bounds (run it under ASan/UBSan); the
 // corruption test and the fuzzer share it.
 absl::Status ExerciseBinary(std::string bytes);
+
+// The same lookups over a binary already open.
+void ExerciseOpenBinary(const symtab::Binary& binary);
 
 // Drives the function records of `table` (names, funcIDs, flags, pcsp and
 // line tables) over a sample of at most a few hundred functions.
