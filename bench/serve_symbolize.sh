@@ -5,8 +5,9 @@
 # connections, 2 client threads, 1 for one connection) — PCs answered
 # per second and latency percentiles; then 64-PC bodies on 8 connections at
 # 80% of the rate wrk reached there, on a fixed schedule
-# (bench/paced_load.cc), for the latency below saturation — and `gentrace symbolize --format=json` on all the PCs
-# the bodies hold, piped through stdin, for the same answers from the CLI.
+# (bench/paced_load.cc), for the latency below saturation — and
+# `gentrace symbolize --format=json` on all the PCs the bodies hold, piped
+# through stdin, for the same answers from the CLI.
 #
 #   bazel build -c opt //cli:gentrace //bench:paced_load && apt-get install wrk
 #   bench/serve_symbolize.sh BINARY [SECONDS=5] [SERVER_THREADS=its default]

@@ -75,7 +75,7 @@ constexpr char kUsage[] =
     "      [--debuginfod-urls=URLS] [--store-max-bytes=N] "
     "[--grpc-listen=ADDR]\n"
     "      [--max-core-bytes=N] [--request-timeout=SECONDS]\n"
-    "      [--max-open-bytes=N]\n"
+    "      [--max-open-bytes=N] [--work-timeout=SECONDS]\n"
     "      the traceback service over HTTP (default 127.0.0.1:8390, the\n"
     "      store in ~/.cache/gentrace/store): binaries by build ID,\n"
     "      symbolization, cores, captures, crash texts, the debuginfod and\n"

@@ -40,7 +40,11 @@ absl::Status RunRender(absl::Span<char* const> argv) {
   }
   render::RuntimeTextOptions text;
   const Trace trace = render::RenderCapture(
-      capture, contents, [](const LoadedModule& m) { return m.path(); }, &text);
+      capture, contents,
+      [](const LoadedModule& m) {
+        return render::ModuleFiles{.path = m.path()};
+      },
+      &text);
   return render::WriteThreadTrace(trace, *format, text);
 }
 

@@ -84,6 +84,7 @@ absl::Status RunServe(absl::Span<char* const> argv) {
                                           "grpc-listen",
                                           "max-core-bytes",
                                           "request-timeout",
+                                          "work-timeout",
                                           "max-open-bytes"};
   absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
   if (!args.ok()) return args.status();
@@ -135,6 +136,14 @@ absl::Status RunServe(absl::Span<char* const> argv) {
       SizeFlag(*args, "max-open-bytes", options.open_bytes);
   if (!open_bytes.ok()) return open_bytes.status();
   options.open_bytes = *open_bytes;
+  if (std::optional<std::string> text = args->Flag("work-timeout")) {
+    double seconds = 0;
+    if (!absl::SimpleAtod(*text, &seconds) || !(seconds > 0) || seconds > 1e6) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--work-timeout: not a number of seconds (0 to 1e6): ", *text));
+    }
+    options.work_timeout = absl::Seconds(seconds);
+  }
   http.threads = static_cast<int>(*threads);
   http.tls_cert_file = args->Flag("tls-cert").value_or("");
   http.tls_key_file = args->Flag("tls-key").value_or("");

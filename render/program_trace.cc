@@ -122,7 +122,8 @@ absl::Status WriteCoreTrace(const symtab::Binary& opened,
   if (absl::Status read = AddGoroutines(binary, program,
                                         {.pending_defers = request.defers,
                                          .native_frames = native->get(),
-                                         .report_head = &head},
+                                         .report_head = &head,
+                                         .deadline = request.deadline},
                                         &out);
       !read.ok()) {
     return read;
@@ -146,28 +147,34 @@ absl::StatusOr<Thread> UnwindCapture(const symtab::Binary& binary,
 
 namespace {
 
-// The Go executable among the capture's modules, as the process loaded it:
-// the one whose pclntab knows a pc of the thread's frames.
+// The Go executable among the capture's modules (`files`, theirs in
+// order), as the process loaded it: the one whose pclntab knows a pc of the
+// thread's frames.
 absl::StatusOr<std::unique_ptr<symtab::Binary>> GoExecutable(
-    const Capture& capture,
-    const std::function<std::string(const LoadedModule&)>& module_file) {
-  for (const LoadedModule& m : capture.modules()) {
+    const Capture& capture, const std::vector<ModuleFiles>& files) {
+  for (int i = 0; i < capture.modules_size(); ++i) {
+    const LoadedModule& m = capture.modules(i);
     const auto in_module = [&](const NativeFrameRecord& frame) {
       return frame.pc() >= m.start() && frame.pc() < m.end();
     };
-    if (std::none_of(capture.native_frames().begin(),
+    if (files[i].path.empty() ||
+        std::none_of(capture.native_frames().begin(),
                      capture.native_frames().end(), in_module)) {
       continue;
     }
-    const std::string file = module_file(m);
-    if (file.empty()) continue;
-    absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
-        symtab::Binary::Open(file);
-    if (!binary.ok()) continue;
+    std::unique_ptr<symtab::Binary> opened;
+    const symtab::Binary* binary = files[i].binary;
+    if (binary == nullptr) {
+      absl::StatusOr<std::unique_ptr<symtab::Binary>> read =
+          symtab::Binary::Open(files[i].path);
+      if (!read.ok()) continue;
+      opened = *std::move(read);
+      binary = opened.get();
+    }
     for (const NativeFrameRecord& frame : capture.native_frames()) {
       if (in_module(frame) &&
-          (*binary)->pclntab().FindFunc(frame.pc() - m.load_bias()).ok()) {
-        return (*binary)->LoadedAt(m.load_bias());
+          binary->pclntab().FindFunc(frame.pc() - m.load_bias()).ok()) {
+        return binary->LoadedAt(m.load_bias());
       }
     }
   }
@@ -179,12 +186,12 @@ absl::StatusOr<std::unique_ptr<symtab::Binary>> GoExecutable(
 // The goroutine whose cgo call the captured thread was in, its C frames
 // (`thread`'s, up to where they return into Go) first; its notes, or why
 // it could not be read, to `trace`.
-void AddCgoCaller(
-    const Capture& capture, absl::string_view contents,
-    const std::function<std::string(const LoadedModule&)>& module_file,
-    const traceback::Thread& thread, Trace* trace, RuntimeTextOptions* text) {
+void AddCgoCaller(const Capture& capture, absl::string_view contents,
+                  const std::vector<ModuleFiles>& files,
+                  const traceback::Thread& thread, Trace* trace,
+                  RuntimeTextOptions* text) {
   absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
-      GoExecutable(capture, module_file);
+      GoExecutable(capture, files);
   absl::StatusOr<target::CaptureTarget> target =
       binary.ok() ? target::LoadCapture(contents)
                   : absl::StatusOr<target::CaptureTarget>(binary.status());
@@ -215,12 +222,15 @@ void AddCgoCaller(
 
 Trace RenderCapture(
     const Capture& capture, absl::string_view contents,
-    const std::function<std::string(const LoadedModule&)>& module_file,
+    const std::function<ModuleFiles(const LoadedModule&)>& module_files,
     RuntimeTextOptions* text) {
+  std::vector<ModuleFiles> files;
+  files.reserve(capture.modules_size());
   symtab::NativeModules modules;
   for (const LoadedModule& m : capture.modules()) {
-    if (std::string file = module_file(m); !file.empty()) {
-      modules.Add(file, m.start(), m.end(), m.load_bias());
+    const ModuleFiles& file = files.emplace_back(module_files(m));
+    if (!file.path.empty()) {
+      modules.Add(file.path, m.start(), m.end(), m.load_bias(), file.symbols);
     }
   }
   Trace trace;
@@ -239,7 +249,7 @@ Trace RenderCapture(
       capture.tid(), frames, modules,
       /*first_is_exact=*/capture.signal() != 0, /*frame_limit=*/256);
   if (capture.goroutine() != 0) {
-    AddCgoCaller(capture, contents, module_file, thread, &trace, text);
+    AddCgoCaller(capture, contents, files, thread, &trace, text);
   }
   ToProto(std::move(thread), trace.add_threads());
   return trace;

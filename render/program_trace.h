@@ -9,8 +9,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "render/trace_output.h"
 #include "symtab/binary.h"
+#include "symtab/native_symbols.h"
 #include "target/target.h"
 #include "traceback/crash_text.h"
 #include "traceback/goroutines.h"
@@ -47,6 +49,8 @@ struct CoreTraceRequest {
   bool threads = false;         // each thread's Go frames instead
   bool defers = false;          // each frame's pending deferred calls
   bool native = false;          // C frames of cgo calls
+  // When to give up listing goroutines (GoroutineReadOptions::deadline).
+  absl::Time deadline = absl::InfiniteFuture();
 };
 
 // The trace of a core or minidump of the program `binary` (attached to the
@@ -63,17 +67,26 @@ absl::Status WriteCoreTrace(const symtab::Binary& binary,
 absl::StatusOr<Thread> UnwindCapture(const symtab::Binary& binary,
                                      absl::string_view capture);
 
+// A module a capture lists, as RenderCapture reads it: the file that holds
+// it ("": none, its frames stay unnamed), and what the caller holds open of
+// that file already (the service, its stored binary); RenderCapture opens
+// the file for what is missing.
+struct ModuleFiles {
+  std::string path;
+  std::shared_ptr<const symtab::NativeSymbols> symbols;
+  const symtab::Binary* binary = nullptr;  // opened as ELF, not loaded
+};
+
 // A capture the in-process crash handler wrote (capture/: a thread's native
 // frames and the modules the process had loaded; in a Go program's C code,
 // the goroutine whose cgo call it was, with its memory), as `gentrace
 // render` prints it: the thread's frames named from the modules, and that
 // goroutine, C frames first. `capture` is `contents` parsed (whose memory
-// is read as a target). `module_file` names the file to read for each
-// module the capture lists ("": none, its frames stay unnamed); `text`
-// gets the options its runtime text is printed with.
+// is read as a target). `module_files` gives each module the capture lists
+// its files; `text` gets the options its runtime text is printed with.
 Trace RenderCapture(
     const Capture& capture, absl::string_view contents,
-    const std::function<std::string(const LoadedModule&)>& module_file,
+    const std::function<ModuleFiles(const LoadedModule&)>& module_files,
     RuntimeTextOptions* text);
 
 // The runtime's own crash text read against the binary that printed it

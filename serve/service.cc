@@ -125,6 +125,16 @@ const traceback::CrashTextReader& Service::Opened::CrashText() const {
   return *crash_text;
 }
 
+std::shared_ptr<const symtab::NativeSymbols> Service::Opened::NativeSymbols()
+    const {
+  std::call_once(native_symbols_once, [this] {
+    absl::StatusOr<std::unique_ptr<symtab::NativeSymbols>> read =
+        symtab::NativeSymbols::Open(entry.executable);
+    if (read.ok()) native_symbols = *std::move(read);
+  });
+  return native_symbols;
+}
+
 void Service::MarkUsed(const Opened& opened) {
   constexpr int64_t kMarkEverySeconds = 60;
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -361,6 +371,7 @@ Reply Service::Core(absl::string_view build_id, const std::string& staged_core,
     return ErrorReply(absl::ResourceExhaustedError("no memory for the trace"));
   }
   render::CoreTraceRequest request;
+  request.deadline = absl::Now() + options_.work_timeout;
   request.core_path = staged_core;
   request.format = options.format;
   request.defers = options.defers;
@@ -372,6 +383,14 @@ Reply Service::Core(absl::string_view build_id, const std::string& staged_core,
   Reply reply;
   reply.body.assign(bytes, size);
   std::free(bytes);
+  // 503, not the 408 of a body that took too long to arrive: the request
+  // came whole, the server could not finish its work.
+  if (absl::IsDeadlineExceeded(written)) {
+    return ErrorReply(absl::UnavailableError(
+        absl::StrCat("the trace took longer than ",
+                     absl::FormatDuration(options_.work_timeout),
+                     " (--work-timeout): ", written.message())));
+  }
   if (!written.ok()) return ErrorReply(written);
   reply.content_type = ContentTypeOf(options.format);
   return reply;
@@ -420,7 +439,10 @@ Reply Service::RenderedCapture(const Opened& stored,
   const Trace trace = render::RenderCapture(
       capture, contents,
       [&](const LoadedModule& m) {
-        return &m == executable ? stored.entry.executable : std::string();
+        if (&m != executable) return render::ModuleFiles{};
+        return render::ModuleFiles{.path = stored.entry.executable,
+                                   .symbols = stored.NativeSymbols(),
+                                   .binary = &binary};
       },
       &text);
   absl::StatusOr<std::string> out =

@@ -16,11 +16,13 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "proto/gentrace.pb.h"
 #include "render/goroutine_groups.h"
 #include "serve/store.h"
 #include "serve/upstream.h"
 #include "symtab/binary.h"
+#include "symtab/native_symbols.h"
 #include "symtab/symbol_index.h"
 #include "traceback/crash_text.h"
 
@@ -37,6 +39,9 @@ struct ServiceOptions {
   // The store's size past which its least recently used binaries are
   // evicted when one is added; 0: no limit.
   uint64_t store_max_bytes = 0;
+  // How long a core's or minidump's goroutines may take to list, from when
+  // its body is in (a client that gave up does not stop the work).
+  absl::Duration work_timeout = absl::Seconds(60);
 };
 
 // An answer of the service, whatever carries it (HTTP, gRPC): a status in
@@ -125,10 +130,15 @@ class Service {
     Store::Entry entry;
     mutable std::once_flag crash_text_once;
     mutable std::unique_ptr<traceback::CrashTextReader> crash_text;
+    mutable std::once_flag native_symbols_once;
+    mutable std::shared_ptr<const symtab::NativeSymbols> native_symbols;
     // When its use was last marked in the store (seconds, steady clock).
     mutable std::atomic<int64_t> marked_used{0};
 
     const traceback::CrashTextReader& CrashText() const;
+    // The executable's ELF symbols and DWARF lines, for naming its C
+    // frames in captures; null if they cannot be read.
+    std::shared_ptr<const symtab::NativeSymbols> NativeSymbols() const;
   };
   // The binary a build ID names, opened or from those held open (the
   // least recently used one is let go past ServiceOptions::open_binaries);

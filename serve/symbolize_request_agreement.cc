@@ -20,9 +20,10 @@ std::optional<SymbolizeRequest> ProtobufSymbolizeRequest(
   return request;
 }
 
-absl::StatusOr<bool> PlainReadingAgrees(absl::string_view json) {
-  const std::optional<SymbolizeRequest> plain = ReadPlainSymbolizeRequest(json);
-  if (!plain) return false;
+absl::StatusOr<std::optional<SymbolizeRequest>> CheckedPlainReading(
+    absl::string_view json) {
+  std::optional<SymbolizeRequest> plain = ReadPlainSymbolizeRequest(json);
+  if (!plain) return std::nullopt;
   const std::optional<SymbolizeRequest> theirs = ProtobufSymbolizeRequest(json);
   if (!theirs) {
     return absl::InternalError(
@@ -33,7 +34,7 @@ absl::StatusOr<bool> PlainReadingAgrees(absl::string_view json) {
         absl::CEscape(json), "\nplain: ", plain->ShortDebugString(),
         "\nprotobuf: ", theirs->ShortDebugString()));
   }
-  return true;
+  return plain;
 }
 
 }  // namespace gentrace::serve

@@ -16,10 +16,11 @@ namespace gentrace::serve {
 std::optional<SymbolizeRequest> ProtobufSymbolizeRequest(
     absl::string_view json);
 
-// Whether ReadPlainSymbolizeRequest answered for `json`; an InternalError
-// saying how, where it answered and protobuf's parser refuses `json` or
-// reads another message from it.
-absl::StatusOr<bool> PlainReadingAgrees(absl::string_view json);
+// ReadPlainSymbolizeRequest's reading of `json` (nullopt where it does not
+// answer); an InternalError saying how, where it answered and protobuf's
+// parser refuses `json` or reads another message from it.
+absl::StatusOr<std::optional<SymbolizeRequest>> CheckedPlainReading(
+    absl::string_view json);
 
 }  // namespace gentrace::serve
 

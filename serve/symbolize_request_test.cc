@@ -19,9 +19,10 @@ namespace {
 // Fails unless protobuf's parser reads `json` as the plain reader did (when
 // it did); says whether the plain reader answered.
 bool AgreesWithProtobuf(const std::string& json) {
-  const absl::StatusOr<bool> answered = PlainReadingAgrees(json);
-  EXPECT_TRUE(answered.ok()) << answered.status().message();
-  return answered.value_or(true);
+  const absl::StatusOr<std::optional<SymbolizeRequest>> plain =
+      CheckedPlainReading(json);
+  EXPECT_TRUE(plain.ok()) << plain.status().message();
+  return !plain.ok() || plain->has_value();
 }
 
 TEST(SymbolizeRequestTest, ReadsThePlainFormAsProtobufDoes) {

@@ -1,6 +1,7 @@
 #include "symtab/native_modules.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "symtab/elf_file.h"
@@ -9,12 +10,16 @@
 namespace gentrace::symtab {
 
 void NativeModules::Add(const std::string& path, uint64_t start, uint64_t end,
-                        uint64_t load_bias) {
+                        uint64_t load_bias,
+                        std::shared_ptr<const NativeSymbols> symbols) {
   ranges_.push_back({start, end, load_bias, path});
   if (symbols_.contains(path)) return;
-  absl::StatusOr<std::unique_ptr<NativeSymbols>> symbols =
-      NativeSymbols::Open(path);
-  symbols_[path] = symbols.ok() ? std::move(*symbols) : nullptr;
+  if (symbols == nullptr) {
+    absl::StatusOr<std::unique_ptr<NativeSymbols>> opened =
+        NativeSymbols::Open(path);
+    if (opened.ok()) symbols = *std::move(opened);
+  }
+  symbols_[path] = std::move(symbols);
 }
 
 namespace {

@@ -17,9 +17,12 @@ namespace gentrace::symtab {
 class NativeModules {
  public:
   // `path` occupies [start, end) and was loaded `load_bias` above its own
-  // addresses. Files that cannot be read are remembered as unnamed.
+  // addresses; `symbols` are its symbols where the caller holds them open
+  // already, else the file is read (once per path). Files that cannot be
+  // read are remembered as unnamed.
   void Add(const std::string& path, uint64_t start, uint64_t end,
-           uint64_t load_bias);
+           uint64_t load_bias,
+           std::shared_ptr<const NativeSymbols> symbols = nullptr);
   // One mapping of a process's address space (/proc/PID/maps, a core's
   // NT_FILE note), in address order: a file's mapping at offset 0 places
   // it (its load bias from its lowest PT_LOAD segment), its later mappings
@@ -53,7 +56,7 @@ class NativeModules {
   };
   std::vector<Range> ranges_;
   std::map<std::string, uint64_t> biases_;  // of files placed by AddMapping
-  std::map<std::string, std::unique_ptr<NativeSymbols>> symbols_;
+  std::map<std::string, std::shared_ptr<const NativeSymbols>> symbols_;
 };
 
 }  // namespace gentrace::symtab

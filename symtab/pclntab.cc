@@ -15,10 +15,13 @@ namespace {
 constexpr int kMaxInlineDepth = 256;
 constexpr uint32_t kNoFuncData = 0xFFFFFFFF;
 // Text covered by one bucket of the PC -> function index, as in the
-// runtime's findfunctab; and a cap on the index (4 MiB of slots covers 4 GiB
-// of text).
+// runtime's findfunctab; and caps on the index: 4 MiB of slots (4 GiB of
+// text), and a few buckets per function, since Go's functions average well
+// under a bucket each and a small corrupt table claiming gigabytes of text
+// must not cost a large index.
 constexpr uint64_t kBucketSize = 4096;
 constexpr uint64_t kMaxBuckets = uint64_t{1} << 20;
+constexpr uint64_t kMaxBucketsPerFunc = 4;
 // No real function inlines a million calls; a larger tree index is corrupt.
 constexpr size_t kMaxInlineTreeSize = size_t{1} << 20;
 constexpr int32_t kCorruptInlineIndex = -2;
@@ -190,7 +193,11 @@ void Pclntab::BuildLookupIndex() const {
   entries_.resize(uint64_t{nfunc_} + 1);
   for (uint32_t i = 0; i <= nfunc_; ++i) entries_[i] = *FunctabEntry(i);
   const uint64_t buckets = (max_pc_ - min_pc_) / kBucketSize + 1;
-  if (buckets > kMaxBuckets) return;  // binary search over everything
+  // Past either cap, FuncIndexFor searches the whole table.
+  if (buckets > kMaxBuckets ||
+      buckets > kMaxBucketsPerFunc * (uint64_t{nfunc_} + 1)) {
+    return;
+  }
   bucket_first_.assign(buckets + 1, 0);
   uint32_t func = 0;
   for (uint64_t b = 0; b <= buckets; ++b) {

@@ -487,7 +487,17 @@ absl::Status GoroutineTracer::Run(
     return scratch;
   };
   gentrace::Goroutine message;
+  size_t emitted = 0;
+  const auto past_deadline = [&] {
+    return options_.deadline != absl::InfiniteFuture() &&
+           absl::Now() > options_.deadline;
+  };
+  const auto deadline_error = [&] {
+    return absl::DeadlineExceededError(
+        absl::StrCat("past the deadline with ", emitted, " goroutines listed"));
+  };
   const auto emit = [&](const goruntime::Goroutine& g, Goroutine& traced) {
+    ++emitted;
     if (defer_layout_) {
       AddPanics(g, &traced);
       if (options_.pending_defers) AddPendingDefers(g.address, &traced);
@@ -508,6 +518,7 @@ absl::Status GoroutineTracer::Run(
     if (first != 0 ? g.address != first : state(g) != goruntime::kGrunning) {
       continue;
     }
+    if (past_deadline()) return deadline_error();
     Goroutine& traced = trace(g);
     if (traced.reporting || g.address == first) {
       reported = g.address;
@@ -523,6 +534,7 @@ absl::Status GoroutineTracer::Run(
         g.address == reported) {
       continue;
     }
+    if (past_deadline()) return deadline_error();
     if (next_running < running.size() &&
         running[next_running].first == g.address) {
       emit(g, running[next_running++].second);

@@ -8,6 +8,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "arch/arch.h"
 #include "goruntime/runtime_layout.h"
@@ -73,6 +74,9 @@ struct GoroutineReadOptions {
   goruntime::RuntimeLayoutOptions layout = {};
   // With a head: filled before the first goroutine is visited.
   ReportHead* report_head = nullptr;
+  // Past it, the walk ends with DeadlineExceededError before the next
+  // goroutine (the service's bound on one request's work).
+  absl::Time deadline = absl::InfiniteFuture();
 };
 
 // Every live goroutine of a stopped Go program, in the order the runtime's

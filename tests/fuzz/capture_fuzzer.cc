@@ -2,13 +2,16 @@
 // real binary ($GENTRACE_FUZZ_BINARY) as `gentrace unwind` and /v1/captures
 // do: LoadCapture's checks, then the thread's Go walk and its text; a
 // capture the crash handler wrote (with native frames) is rendered as
-// `gentrace render` does, its modules read from that binary. Seeded with
+// `gentrace render` does, its modules read from that binary (held open, as
+// the service holds its store's). Seeded with
 // captures of that binary's threads. Build and run with
 // tests/fuzz/run_fuzzer.sh.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -17,10 +20,30 @@
 #include "render/runtime_text.h"
 #include "render/trace_output.h"
 #include "symtab/binary.h"
+#include "symtab/native_symbols.h"
 #include "tests/fuzz/fuzz_binary.h"
 
+namespace {
+
+// The binary's files as RenderCapture reads each module: opened once, as
+// the service holds its stored binary open.
+gentrace::render::ModuleFiles FuzzModuleFiles() {
+  static const auto* const symbols =
+      new std::shared_ptr<const gentrace::symtab::NativeSymbols>([] {
+        absl::StatusOr<std::unique_ptr<gentrace::symtab::NativeSymbols>> read =
+            gentrace::symtab::NativeSymbols::Open(
+                gentrace::fuzz::FuzzBinaryPath());
+        return read.ok() ? std::move(*read) : nullptr;
+      }());
+  return {.path = gentrace::fuzz::FuzzBinaryPath(),
+          .symbols = *symbols,
+          .binary = &gentrace::fuzz::FuzzBinary()};
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  (void)gentrace::fuzz::FuzzBinary();
+  (void)FuzzModuleFiles();
   return 0;
 }
 
@@ -32,10 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     gentrace::render::RuntimeTextOptions text;
     const gentrace::Trace trace = gentrace::render::RenderCapture(
         written, contents,
-        [](const gentrace::LoadedModule&) {
-          return std::string(gentrace::fuzz::FuzzBinaryPath());
-        },
-        &text);
+        [](const gentrace::LoadedModule&) { return FuzzModuleFiles(); }, &text);
     (void)trace.ByteSizeLong();
     return 0;
   }

@@ -13,7 +13,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <utility>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "serve/service.h"
 #include "serve/store.h"
@@ -64,9 +66,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   gentrace::serve::Reply reply;
   switch (data[0] % 5) {
     case 0: {
-      auto request = gentrace::serve::ParseSymbolizeRequest(body);
       // Where the plain reader answers, protobuf's parser agrees.
-      if (!gentrace::serve::PlainReadingAgrees(body).ok()) std::abort();
+      auto plain = gentrace::serve::CheckedPlainReading(body);
+      if (!plain.ok()) std::abort();
+      absl::StatusOr<gentrace::SymbolizeRequest> request =
+          plain->has_value() ? *std::move(*plain)
+                             : gentrace::serve::ParseSymbolizeRequest(body);
       if (!request.ok()) return 0;
       request->set_build_id(*g_build_id);
       reply = g_service->Symbolize(*request, data[0] & 0x80 ? "proto" : "json");

@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -106,13 +108,13 @@ class ServiceTest : public ::testing::Test {
         << url << ReadFileOrEmpty((dir_ / "serve.stderr").string());
   }
 
-  // Replica B, with a store of its own and this server (A) upstream: its
-  // URL ("" if it did not start).
+  // Replica B, with a store of its own and this server (A) upstream, named
+  // in its environment as debuginfod clients take it: its URL ("" if it
+  // did not start).
   std::string StartReplica(gentrace::testing::ChildProcess& replica) {
     return gentrace::testing::StartService(
-        replica,
-        {"--store=" + (dir_ / "b").string(), "--debuginfod-urls=" + Url("")},
-        (dir_ / "b.stderr").string());
+        replica, {"--store=" + (dir_ / "b").string()},
+        (dir_ / "b.stderr").string(), {"DEBUGINFOD_URLS=" + Url("")});
   }
 
   std::string Store() const { return (dir_ / "store").string(); }
@@ -138,6 +140,10 @@ class ServiceTest : public ::testing::Test {
     return Curl(absl::StrCat("-X PUT -H 'Authorization: Bearer ", token,
                              "' --data-binary @", file, " ",
                              Url("/v1/binaries")));
+  }
+  // `file` as the body of a POST to `path` (with its query).
+  Answer PostFile(const std::string& file, const std::string& path) {
+    return Curl(absl::StrCat("--data-binary @", file, " '", Url(path), "'"));
   }
   Answer PostJson(const std::string& path, const std::string& json) {
     const std::string request = (dir_ / "request.json").string();
@@ -247,21 +253,21 @@ TEST_F(ServiceTest, SymbolizesAsTheCliDoes) {
   }
 }
 
-// The module's path in a trace's JSON: the service's copy of the binary
-// is elsewhere than the CLI's.
-std::string WithoutModulePath(std::string json) {
-  const size_t at = json.find("\"path\":\"");
-  if (at == std::string::npos) return json;
-  const size_t end = json.find('"', at + 8);
-  return json.erase(at, end + 1 - at);
-}
-
-// Fails unless `served` and `theirs` are the binary encodings of one Trace,
-// but for its modules' paths.
-void ExpectSameTrace(const std::string& served, const std::string& theirs) {
+// Fails unless `served` and `theirs` are one Trace, both in protobuf's
+// binary encoding or both in its JSON, but for their modules' paths (the
+// service's copy of a binary is elsewhere than the CLI's).
+void ExpectSameTrace(const std::string& served, const std::string& theirs,
+                     bool json = false) {
   Trace a, b;
-  ASSERT_TRUE(a.ParseFromString(served)) << served.substr(0, 200);
-  ASSERT_TRUE(b.ParseFromString(theirs));
+  if (json) {
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(served, &a).ok())
+        << served.substr(0, 200);
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(theirs, &b).ok())
+        << theirs.substr(0, 200);
+  } else {
+    ASSERT_TRUE(a.ParseFromString(served)) << served.substr(0, 200);
+    ASSERT_TRUE(b.ParseFromString(theirs));
+  }
   ASSERT_EQ(a.modules_size(), b.modules_size());
   for (int i = 0; i < a.modules_size(); ++i) {
     a.mutable_modules(i)->clear_path();
@@ -271,6 +277,23 @@ void ExpectSameTrace(const std::string& served, const std::string& theirs) {
   google::protobuf::util::MessageDifferencer differencer;
   differencer.ReportDifferencesToString(&difference);
   EXPECT_TRUE(differencer.Compare(a, b)) << difference.substr(0, 2000);
+}
+
+// A thread of a crashed program as a Capture message: its registers,
+// `stack` and the program's entry point.
+Capture CaptureMessage(const target::Target& program,
+                       const target::Thread& thread,
+                       const gentrace::testing::StackWindow& stack) {
+  Capture message;
+  message.set_arch(std::string(program.arch().goarch));
+  for (const auto& [name, value] : thread.registers.all()) {
+    (*message.mutable_registers())[std::string(name)] = value;
+  }
+  MemoryRange* range = message.add_memory();
+  range->set_address(stack.start);
+  range->set_data(stack.bytes);
+  if (program.entry()) message.set_entry(*program.entry());
+  return message;
 }
 
 TEST_F(ServiceTest, TracesCoresAsTheCliDoes) {
@@ -318,9 +341,7 @@ TEST_F(ServiceTest, TracesCoresAsTheCliDoes) {
     EXPECT_EQ(json.status, 200);
     const std::string theirs_json =
         RunShellCommand(dir_.string(), cli + " --format=json");
-    EXPECT_TRUE(WithoutModulePath(json.body) == WithoutModulePath(theirs_json))
-        << gentrace::testing::FirstDifference(WithoutModulePath(json.body),
-                                              WithoutModulePath(theirs_json));
+    ExpectSameTrace(json.body, theirs_json, /*json=*/true);
     const Answer proto =
         Curl(absl::StrCat("-H 'Accept: application/x-protobuf' --data-binary @",
                           core, " '", url, "'"));
@@ -451,17 +472,9 @@ TEST_F(ServiceTest, UnwindsCapturesAsTheCliDoes) {
       EXPECT_EQ(json.body,
                 RunShellCommand(dir_.string(), cli + " --format=json"));
       // The same capture in protobuf's binary encoding; the answer in it.
-      Capture message;
-      message.set_arch(std::string(crashed->core->arch().goarch));
-      for (const auto& [name, value] : thread.registers.all()) {
-        (*message.mutable_registers())[std::string(name)] = value;
-      }
-      MemoryRange* range = message.add_memory();
-      range->set_address(stack->start);
-      range->set_data(stack->bytes);
-      if (crashed->core->entry()) message.set_entry(*crashed->core->entry());
       const std::string encoded = (dir_ / "capture.pb").string();
-      std::ofstream(encoded, std::ios::binary) << message.SerializeAsString();
+      std::ofstream(encoded, std::ios::binary)
+          << CaptureMessage(*crashed->core, thread, *stack).SerializeAsString();
       EXPECT_EQ(Curl(absl::StrCat("-H 'Accept: application/json' ",
                                   "--data-binary @", encoded, " '", url, "'"))
                     .body,
@@ -588,18 +601,15 @@ TEST_F(ServiceTest, ReadsCrashTextsAsTheCliDoes) {
     const std::string binary = Binary(name);
     const Answer added = Upload(binary, "s3cret-upload");
     ASSERT_EQ(added.status, 201) << added.body;
-    const Answer read = Curl(
-        absl::StrCat("--data-binary @", binary, ".crash.txt '",
-                     Url("/v1/tracebacks?build_id=" +
-                         gentrace::testing::JsonField(added.body, "goBuildId")),
-                     "'"));
+    const Answer read =
+        PostFile(binary + ".crash.txt",
+                 "/v1/tracebacks?build_id=" +
+                     gentrace::testing::JsonField(added.body, "goBuildId"));
     EXPECT_EQ(read.status, 200) << read.body.substr(0, 300);
     const std::string cli = RunShellCommand(
         dir_.string(), absl::StrCat(GentraceCommand(), " crashtext --binary=",
                                     binary, " ", binary, ".crash.txt"));
-    EXPECT_TRUE(WithoutModulePath(read.body) + "\n" == WithoutModulePath(cli))
-        << gentrace::testing::FirstDifference(WithoutModulePath(read.body),
-                                              WithoutModulePath(cli));
+    ExpectSameTrace(read.body, cli, /*json=*/true);
     EXPECT_NE(gentrace::testing::JsonField(read.body, "signature"), "");
   }
 }
@@ -963,6 +973,40 @@ TEST_F(ServiceTest, GrpcAnswersAsHttpDoes) {
     EXPECT_TRUE(ours == http.body) << (text ? "text" : "the Trace");
   }
 
+  // The core's first thread as a capture (its stack's top, within the
+  // request limit), answered as /v1/captures does.
+  absl::StatusOr<gentrace::testing::CrashedProgram> crashed =
+      gentrace::testing::OpenCrashedProgram(binary, core);
+  ASSERT_TRUE(crashed.ok()) << crashed.status();
+  ASSERT_FALSE(crashed->core->threads().empty());
+  const target::Thread& thread = crashed->core->threads().front();
+  std::optional<gentrace::testing::StackWindow> stack =
+      gentrace::testing::ReadStackWindow(*crashed->core, thread, 32 << 10);
+  ASSERT_TRUE(stack.has_value());
+  CaptureRequest unwind;
+  unwind.set_build_id(id);
+  *unwind.mutable_capture() = CaptureMessage(*crashed->core, thread, *stack);
+  const std::string encoded = (dir_ / "capture.pb").string();
+  std::ofstream(encoded, std::ios::binary)
+      << unwind.capture().SerializeAsString();
+  for (const bool text : {false, true}) {
+    grpc::ClientContext context;
+    CaptureResponse unwound;
+    unwind.set_text(text);
+    const grpc::Status status = stub->UnwindCapture(&context, unwind, &unwound);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    const Answer http = Curl(absl::StrCat(
+        text ? "" : "-H 'Accept: application/x-protobuf' ", "--data-binary @",
+        encoded, " '", Url("/v1/captures?build_id=" + id), "'"));
+    EXPECT_EQ(http.status, 200);
+    const std::string ours =
+        text ? unwound.text() : unwound.thread().SerializeAsString();
+    EXPECT_TRUE(absl::StrContains(text ? ours : unwound.thread().DebugString(),
+                                  "runtime."))
+        << ours;
+    EXPECT_TRUE(ours == http.body) << (text ? "text" : "the Thread");
+  }
+
   CrashTextRequest crash;
   crash.set_build_id(id);
   crash.set_text(ReadFileOrEmpty(binary + ".crash.txt"));
@@ -981,7 +1025,8 @@ TEST_F(ServiceTest, GrpcAnswersAsHttpDoes) {
   for (const char* counted : {"{operation=\"upload\",status=\"401\"} 1",
                               "{operation=\"upload\",status=\"201\"} 1",
                               "{operation=\"symbolize\",status=\"200\"} 2",
-                              "{operation=\"core\",status=\"200\"} 4"}) {
+                              "{operation=\"core\",status=\"200\"} 4",
+                              "{operation=\"capture\",status=\"200\"} 4"}) {
     EXPECT_TRUE(absl::StrContains(metrics, counted)) << counted;
   }
   stub.reset();
@@ -1125,6 +1170,200 @@ TEST_F(ServiceTest, EvictsTheLeastRecentlyUsedPastItsQuota) {
                             absl::StrCat(GentraceCommand(),
                                          " store verify --store=", Store())),
             "ok\n");
+}
+
+// The value of a metric without labels in /metrics' text (-1 if absent).
+int64_t MetricValue(const std::string& metrics, const std::string& name) {
+  const std::string key = "\n" + name + " ";
+  const size_t at = metrics.find(key);
+  int64_t value = -1;
+  if (at != std::string::npos) {
+    const size_t start = at + key.size();
+    if (!absl::SimpleAtoi(
+            metrics.substr(start, metrics.find('\n', start) - start), &value)) {
+      value = -1;
+    }
+  }
+  return value;
+}
+
+// --max-open-bytes bounds the binaries held open between requests: past it
+// the least recently used one is let go, and opened again when asked for,
+// with the same answers.
+TEST_F(ServiceTest, HoldsBinariesOpenWithinMaxOpenBytes) {
+  Start({"--max-open-bytes=1"});  // one binary, whatever its size
+  std::vector<std::string> ids;
+  for (const char* name :
+       {"go1.27/amd64/stripped", "go1.24/riscv64/stripped"}) {
+    const Answer added = Upload(Binary(name), "s3cret-upload");
+    ASSERT_EQ(added.status, 201) << added.body;
+    ids.push_back(gentrace::testing::JsonField(added.body, "goBuildId"));
+  }
+  const auto symbolize = [&](const std::string& id) {
+    const Answer answer =
+        PostJson("/v1/symbolize", absl::StrCat("{\"build_id\":\"", id,
+                                               "\",\"pcs\":[\"0x401000\",",
+                                               "\"0x10000\",\"0x41a000\"]}"));
+    EXPECT_EQ(answer.status, 200) << answer.body;
+    return answer.body;
+  };
+  struct Held {
+    int64_t binaries, bytes, hits, misses;
+  };
+  const auto held = [&] {
+    const std::string metrics = Curl(Url("/metrics")).body;
+    return Held{MetricValue(metrics, "gentrace_open_binaries"),
+                MetricValue(metrics, "gentrace_open_binary_bytes"),
+                MetricValue(metrics, "gentrace_open_binary_hits_total"),
+                MetricValue(metrics, "gentrace_open_binary_misses_total")};
+  };
+  const std::string first = symbolize(ids[0]);
+  EXPECT_TRUE(absl::StrContains(first, "\"function\"")) << first;
+  const Held a = held();
+  EXPECT_EQ(a.binaries, 1);
+  EXPECT_GT(a.bytes, 0);
+  EXPECT_EQ(symbolize(ids[0]), first);
+  EXPECT_EQ(held().hits, a.hits + 1);
+  symbolize(ids[1]);
+  const Held b = held();
+  EXPECT_EQ(b.binaries, 1) << "the first is let go";
+  EXPECT_NE(b.bytes, a.bytes) << "the second is held instead";
+  EXPECT_EQ(b.misses, a.misses + 1);
+  EXPECT_EQ(symbolize(ids[0]), first) << "opened again, the same answer";
+  EXPECT_EQ(held().misses, b.misses + 1);
+  EXPECT_EQ(held().bytes, a.bytes);
+  EXPECT_EQ(server_.Stop(SIGTERM), 0);
+}
+
+// SIGTERM while a core is still being uploaded: that request is answered
+// in full, as `gentrace core` prints it, and the server then exits cleanly.
+TEST_F(ServiceTest, SigtermLetsRequestsInFlightFinish) {
+  Start();
+  const std::string binary = Binary("go1.27/amd64/goroutines");
+  const std::string core = binary + ".core";
+  const Answer added = Upload(binary, "s3cret-upload");
+  ASSERT_EQ(added.status, 201) << added.body;
+  // The core takes about two seconds to upload.
+  const uint64_t rate = std::filesystem::file_size(core) / 2;
+  const std::string answer = (dir_ / "in-flight.txt").string();
+  std::string status;
+  std::thread client([&] {
+    status = RunShellCommand(
+        dir_.string(),
+        absl::StrCat("curl -sS --limit-rate ", rate, " -o ", answer,
+                     " -w '%{http_code}' --data-binary @", core, " '",
+                     Url("/v1/cores?build_id=" +
+                         gentrace::testing::JsonField(added.body, "goBuildId")),
+                     "'"));
+  });
+  usleep(500 * 1000);
+  const pid_t server = server_.pid();
+  kill(server, SIGTERM);
+  client.join();
+  EXPECT_EQ(status, "200");
+  const std::string theirs = RunShellCommand(
+      dir_.string(), absl::StrCat(GentraceCommand(), " core --binary=", binary,
+                                  " --core=", core));
+  EXPECT_GT(theirs.size(), 1000u);
+  EXPECT_TRUE(ReadFileOrEmpty(answer) == theirs)
+      << gentrace::testing::FirstDifference(ReadFileOrEmpty(answer), theirs);
+  // It exits by itself: the signal below is one more, blocked and pending.
+  EXPECT_EQ(server_.Stop(SIGTERM), 0);
+}
+
+// --work-timeout: a core whose goroutines are not all listed in time is
+// answered 503, saying why, its staged copy removed; the server answers
+// on, and a core within its time is answered as before.
+TEST_F(ServiceTest, GivesUpOnACoreAtItsWorkTimeout) {
+  Start({"--work-timeout=0.000001"});
+  const std::string binary = Binary("go1.27/amd64/goroutines");
+  const Answer added = Upload(binary, "s3cret-upload");
+  ASSERT_EQ(added.status, 201) << added.body;
+  const std::string path = "/v1/cores?build_id=" + gentrace::testing::JsonField(
+                                                       added.body, "goBuildId");
+  const Answer core = PostFile(binary + ".core", path);
+  EXPECT_EQ(core.status, 503) << core.body.substr(0, 300);
+  EXPECT_EQ(core.body,
+            "{\"error\":\"the trace took longer than 1us (--work-timeout): "
+            "past the deadline with 0 goroutines listed\"}");
+  EXPECT_EQ(Curl(Url("/healthz")).status, 200);
+  EXPECT_TRUE(std::filesystem::is_empty(dir_ / "store" / "tmp"));
+  EXPECT_EQ(server_.Stop(SIGTERM), 0);
+  Start({"--work-timeout=60"});
+  const Answer in_time = PostFile(binary + ".core", path);
+  EXPECT_EQ(in_time.status, 200);
+  EXPECT_TRUE(
+      in_time.body ==
+      RunShellCommand(dir_.string(),
+                      absl::StrCat(GentraceCommand(), " core --binary=", binary,
+                                   " --core=", binary, ".core")));
+  EXPECT_EQ(server_.Stop(SIGTERM), 0);
+}
+
+// With no flags at all: loopback port 8390, a store under the user's
+// cache directory, uploads from loopback without a token.
+TEST_F(ServiceTest, ServesWithNoFlagsAtAll) {
+  const std::filesystem::path home = dir_ / "home";
+  std::vector<std::string> env = gentrace::testing::SanitizerEnvironment();
+  env.push_back("HOME=" + home.string());
+  ASSERT_TRUE(server_.Start(GentraceCommand(), {"serve"}, env,
+                            (dir_ / "serve.stderr").string()));
+  const std::string line = server_.ReadLine();
+  if (line.empty()) {
+    const std::string why = ReadFileOrEmpty((dir_ / "serve.stderr").string());
+    if (absl::StrContains(why, "8390")) {
+      GTEST_SKIP() << "port 8390 is taken here: " << why;
+    }
+    FAIL() << why;
+  }
+  const std::string store = (home / ".cache/gentrace/store").string();
+  EXPECT_EQ(line, absl::StrCat("gentrace serve: listening on "
+                               "http://127.0.0.1:8390, store ",
+                               store));
+  port_ = 8390;
+  const std::string binary = Binary("go1.27/amd64/stripped");
+  const Answer added = Curl(
+      absl::StrCat("-X PUT --data-binary @", binary, " ", Url("/v1/binaries")));
+  EXPECT_EQ(added.status, 201) << added.body;
+  EXPECT_EQ(Curl(Url("/v1/binaries/" +
+                     gentrace::testing::JsonField(added.body, "goBuildId")))
+                .body,
+            added.body);
+  EXPECT_EQ(server_.Stop(SIGTERM), 0);
+  EXPECT_EQ(RunShellCommand(dir_.string(),
+                            absl::StrCat(GentraceCommand(),
+                                         " store verify --store=", store)),
+            "ok\n");
+}
+
+// A request of more PCs than the service looks up at once (2^20) is
+// refused whole, before any is looked up: /v1/symbolize and symbolz.
+TEST_F(ServiceTest, RefusesMoreThanAMillionPcsARequest) {
+  Start();
+  const Answer added = Upload(Binary("go1.27/amd64/stripped"), "s3cret-upload");
+  ASSERT_EQ(added.status, 201) << added.body;
+  const std::string id = gentrace::testing::JsonField(added.body, "goBuildId");
+  constexpr size_t kTooMany = (size_t{1} << 20) + 1;
+  std::string pcs;
+  for (size_t i = 0; i < kTooMany; ++i)
+    absl::StrAppend(&pcs, i ? "," : "", "\"0x1\"");
+  const Answer json =
+      PostJson("/v1/symbolize",
+               absl::StrCat("{\"build_id\":\"", id, "\",\"pcs\":[", pcs, "]}"));
+  EXPECT_EQ(json.status, 413);
+  EXPECT_EQ(json.body,
+            "{\"error\":\"1048577 PCs: at most 1048576 in a request\"}")
+      << json.body.substr(0, 200);
+  std::string addresses;
+  for (size_t i = 0; i < kTooMany; ++i)
+    absl::StrAppend(&addresses, i ? "+" : "", "0x1");
+  const std::string body = (dir_ / "addresses").string();
+  std::ofstream(body) << addresses;
+  const Answer symbolz =
+      Curl(absl::StrCat("--data-binary @", body, " ",
+                        Url("/v1/binaries/" + id + "/pprof/symbol")));
+  EXPECT_EQ(symbolz.status, 413) << symbolz.body.substr(0, 200);
+  EXPECT_EQ(server_.Stop(SIGTERM), 0);
 }
 
 // kill -9 of a replica in the middle of an upload: the other replica

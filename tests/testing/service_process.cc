@@ -19,11 +19,13 @@ std::vector<std::string> SanitizerEnvironment() {
 
 std::string StartService(ChildProcess& server,
                          const std::vector<std::string>& flags,
-                         const std::string& stderr_path) {
+                         const std::string& stderr_path,
+                         const std::vector<std::string>& environment) {
   std::vector<std::string> argv = {"serve", "--listen=127.0.0.1:0"};
   argv.insert(argv.end(), flags.begin(), flags.end());
-  if (!server.Start(GentraceCommand(), argv, SanitizerEnvironment(),
-                    stderr_path)) {
+  std::vector<std::string> env = SanitizerEnvironment();
+  env.insert(env.end(), environment.begin(), environment.end());
+  if (!server.Start(GentraceCommand(), argv, env, stderr_path)) {
     return "";
   }
   // "gentrace serve: listening on http://127.0.0.1:PORT, store DIR"

@@ -13,11 +13,13 @@ namespace gentrace::testing {
 std::vector<std::string> SanitizerEnvironment();
 
 // Starts `gentrace serve --listen=127.0.0.1:0 FLAGS...` as `server`, its
-// stderr to `stderr_path`: the URL it says it listens on
+// stderr to `stderr_path`, with `environment` ("NAME=value") beside the
+// sanitizers' options: the URL it says it listens on
 // ("http://127.0.0.1:PORT"), or "" if it did not start.
 std::string StartService(ChildProcess& server,
                          const std::vector<std::string>& flags,
-                         const std::string& stderr_path);
+                         const std::string& stderr_path,
+                         const std::vector<std::string>& environment = {});
 
 // The value of a JSON string field in `json` ("" when absent): a field of
 // the service's answers.
