@@ -160,23 +160,46 @@ absl::StatusOr<std::shared_ptr<const Service::Opened>> Service::Open(
   }
   absl::StatusOr<Store::Entry> entry = Find(build_id);
   if (!entry.ok()) return entry.status();
-  // Held already when asked by its other build ID.
+  // One request opens an entry while the others that want it wait: held
+  // already after the wait, or when asked by its other build ID.
+  std::shared_ptr<std::mutex> opening;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::weak_ptr<std::mutex>& slot = opening_[entry->dir];
+    opening = slot.lock();
+    if (opening == nullptr) slot = opening = std::make_shared<std::mutex>();
+  }
+  const auto done_opening = [&] {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (opening.use_count() == 1) opening_.erase(entry->dir);
+  };
+  std::unique_lock<std::mutex> one_opener(*opening);
   opened = Held(*key, &entry->dir);
   if (opened == nullptr) {
-    // Opened outside the lock: other requests go on meanwhile.
+    // Opened outside the service's lock: other requests go on meanwhile.
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++opens_;
+    }
     auto made = std::make_shared<Opened>();
     absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
         symtab::Binary::Open(entry->executable);
-    if (!binary.ok()) return binary.status();
+    if (!binary.ok()) {
+      one_opener.unlock();
+      done_opening();
+      return binary.status();
+    }
     made->binary = *std::move(binary);
     if (absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> index =
             symtab::SymbolIndex::Open(entry->index, *made->binary);
         index.ok()) {
       made->index = *std::move(index);
     }
-    made->entry = *std::move(entry);
+    made->entry = *entry;
     opened = Hold(*key, std::move(made));
   }
+  one_opener.unlock();
+  done_opening();
   MarkUsed(*opened);
   return opened;
 }
@@ -249,7 +272,11 @@ std::string Service::MetricsText() {
       metric("gentrace_open_binary_hits_total", "counter",
              "Requests whose binary was held open already.", open_hits_),
       metric("gentrace_open_binary_misses_total", "counter",
-             "Requests whose binary was opened for them.", open_misses_),
+             "Requests whose binary was not held open.", open_misses_),
+      metric("gentrace_binary_opens_total", "counter",
+             "Binaries opened from the store (requests that miss together "
+             "wait for one opening).",
+             opens_),
       metric("gentrace_upstream_fetches_total", "counter",
              "Binaries fetched from upstream debuginfod servers.", fetched_),
       metric("gentrace_upstream_misses_total", "counter",

@@ -181,7 +181,11 @@ class Service {
   std::list<HeldBinary> open_;
   absl::flat_hash_map<std::string, std::list<HeldBinary>::iterator> open_by_id_;
   uint64_t open_bytes_ = 0;
-  uint64_t open_hits_ = 0, open_misses_ = 0;
+  uint64_t open_hits_ = 0, open_misses_ = 0, opens_ = 0;
+  // The store entries being opened, each by one request while the others
+  // that want it wait on its mutex (a cold binary's first burst of
+  // requests opens it once); only entries being opened are here.
+  absl::flat_hash_map<std::string, std::weak_ptr<std::mutex>> opening_;
   uint64_t fetched_ = 0, fetch_misses_ = 0, evicted_ = 0;
 };
 

@@ -1235,6 +1235,37 @@ TEST_F(ServiceTest, HoldsBinariesOpenWithinMaxOpenBytes) {
   EXPECT_EQ(server_.Stop(SIGTERM), 0);
 }
 
+// Requests for a binary not held open yet, all at once: one opens it, the
+// others wait for it, and all are answered alike.
+TEST_F(ServiceTest, ABurstForAColdBinaryOpensItOnce) {
+  Start();
+  const Answer added =
+      Upload(Binary("go1.27/amd64/goroutines"), "s3cret-upload");
+  ASSERT_EQ(added.status, 201) << added.body;
+  const std::string request = (dir_ / "request.json").string();
+  std::ofstream(request) << absl::StrCat(
+      "{\"build_id\":\"", gentrace::testing::JsonField(added.body, "goBuildId"),
+      "\",\"pcs\":[\"0x401000\",\"0x402000\"]}");
+  constexpr int kBurst = 8;
+  RunShellCommand(
+      dir_.string(),
+      absl::StrCat("sh -c 'for i in $(seq ", kBurst, "); do curl -s -o ",
+                   (dir_ / "answer").string(), ".$i --data-binary @", request,
+                   " ", Url("/v1/symbolize"), " & done; wait'"));
+  const std::string first = ReadFileOrEmpty((dir_ / "answer.1").string());
+  EXPECT_TRUE(absl::StartsWith(first, "{\"results\":[")) << first;
+  for (int i = 2; i <= kBurst; ++i) {
+    EXPECT_EQ(ReadFileOrEmpty((dir_ / absl::StrCat("answer.", i)).string()),
+              first);
+  }
+  const std::string metrics = Curl(Url("/metrics")).body;
+  EXPECT_EQ(MetricValue(metrics, "gentrace_binary_opens_total"), 1) << metrics;
+  EXPECT_EQ(MetricValue(metrics, "gentrace_open_binary_hits_total") +
+                MetricValue(metrics, "gentrace_open_binary_misses_total"),
+            kBurst);
+  EXPECT_EQ(server_.Stop(SIGTERM), 0);
+}
+
 // SIGTERM while a core is still being uploaded: that request is answered
 // in full, as `gentrace core` prints it, and the server then exits cleanly.
 TEST_F(ServiceTest, SigtermLetsRequestsInFlightFinish) {
@@ -1345,8 +1376,9 @@ TEST_F(ServiceTest, RefusesMoreThanAMillionPcsARequest) {
   const std::string id = gentrace::testing::JsonField(added.body, "goBuildId");
   constexpr size_t kTooMany = (size_t{1} << 20) + 1;
   std::string pcs;
-  for (size_t i = 0; i < kTooMany; ++i)
+  for (size_t i = 0; i < kTooMany; ++i) {
     absl::StrAppend(&pcs, i ? "," : "", "\"0x1\"");
+  }
   const Answer json =
       PostJson("/v1/symbolize",
                absl::StrCat("{\"build_id\":\"", id, "\",\"pcs\":[", pcs, "]}"));
@@ -1355,8 +1387,9 @@ TEST_F(ServiceTest, RefusesMoreThanAMillionPcsARequest) {
             "{\"error\":\"1048577 PCs: at most 1048576 in a request\"}")
       << json.body.substr(0, 200);
   std::string addresses;
-  for (size_t i = 0; i < kTooMany; ++i)
+  for (size_t i = 0; i < kTooMany; ++i) {
     absl::StrAppend(&addresses, i ? "+" : "", "0x1");
+  }
   const std::string body = (dir_ / "addresses").string();
   std::ofstream(body) << addresses;
   const Answer symbolz =
