@@ -147,6 +147,27 @@ void Service::MarkUsed(const Opened& opened) {
   }
 }
 
+absl::StatusOr<std::shared_ptr<const Service::Opened>> Service::OpenEntry(
+    absl::string_view key, const Store::Entry& entry) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++opens_;
+  }
+  // Opened outside the service's lock: other requests go on meanwhile.
+  auto made = std::make_shared<Opened>();
+  absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+      symtab::Binary::Open(entry.executable);
+  if (!binary.ok()) return binary.status();
+  made->binary = *std::move(binary);
+  if (absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> index =
+          symtab::SymbolIndex::Open(entry.index, *made->binary);
+      index.ok()) {
+    made->index = *std::move(index);
+  }
+  made->entry = entry;
+  return Hold(key, std::move(made));
+}
+
 absl::StatusOr<std::shared_ptr<const Service::Opened>> Service::Open(
     absl::string_view build_id) {
   // Held under the build ID's one spelling (hex in lower case), so that
@@ -169,37 +190,18 @@ absl::StatusOr<std::shared_ptr<const Service::Opened>> Service::Open(
     opening = slot.lock();
     if (opening == nullptr) slot = opening = std::make_shared<std::mutex>();
   }
-  const auto done_opening = [&] {
+  absl::StatusOr<std::shared_ptr<const Opened>> held;
+  {
+    std::lock_guard<std::mutex> one_opener(*opening);
+    opened = Held(*key, &entry->dir);
+    held = opened != nullptr ? opened : OpenEntry(*key, *entry);
+  }
+  {
     std::lock_guard<std::mutex> lock(mutex_);
     if (opening.use_count() == 1) opening_.erase(entry->dir);
-  };
-  std::unique_lock<std::mutex> one_opener(*opening);
-  opened = Held(*key, &entry->dir);
-  if (opened == nullptr) {
-    // Opened outside the service's lock: other requests go on meanwhile.
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      ++opens_;
-    }
-    auto made = std::make_shared<Opened>();
-    absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
-        symtab::Binary::Open(entry->executable);
-    if (!binary.ok()) {
-      one_opener.unlock();
-      done_opening();
-      return binary.status();
-    }
-    made->binary = *std::move(binary);
-    if (absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> index =
-            symtab::SymbolIndex::Open(entry->index, *made->binary);
-        index.ok()) {
-      made->index = *std::move(index);
-    }
-    made->entry = *entry;
-    opened = Hold(*key, std::move(made));
   }
-  one_opener.unlock();
-  done_opening();
+  if (!held.ok()) return held.status();
+  opened = *std::move(held);
   MarkUsed(*opened);
   return opened;
 }

@@ -155,6 +155,10 @@ class Service {
   // it under this one too; null when none is.
   std::shared_ptr<const Opened> Held(absl::string_view build_id,
                                      const std::string* entry_dir);
+  // Opens a store entry (its executable and index) and holds it under a
+  // build ID's one spelling, `key`.
+  absl::StatusOr<std::shared_ptr<const Opened>> OpenEntry(
+      absl::string_view key, const Store::Entry& entry);
   // Holds a binary just opened under a build ID (or the one another
   // request held meanwhile), letting the least recently used one go.
   std::shared_ptr<const Opened> Hold(absl::string_view build_id,
