@@ -246,8 +246,8 @@ void AppendStackCfi(const symtab::Func& func, const arch::ArchInfo& arch,
   if (names.cfi_sp.empty()) return;
   const int pushed = arch.uses_lr ? 0 : arch.ptr_size;
   const bool ends = EndsTheWalk(func);
-  auto rules = [&](int32_t delta) {
-    const int64_t cfa = int64_t{delta} + pushed;
+  auto rules = [&](int64_t delta) {
+    const int64_t cfa = delta + pushed;
     std::string text = absl::StrCat(".cfa: ", names.cfi_sp, " ", cfa, " +");
     if (ends) {
       absl::StrAppend(&text, " .ra: 0");
@@ -275,9 +275,11 @@ void AppendStackCfi(const symtab::Func& func, const arch::ArchInfo& arch,
   };
   symtab::PcValueTable table = func.SpDeltaTable();
   bool first = true;
-  int32_t last = 0;
+  int64_t last = 0;
   while (table.Next()) {
-    const int32_t delta = table.value();
+    // Widened: a hostile table's delta near INT32_MAX plus the pushed
+    // return address must not overflow.
+    const int64_t delta = table.value();
     // (A negative delta: syscall.rawVforkSyscall pops its own return
     // address.)
     if (delta + pushed < 0 || delta % arch.ptr_size != 0 ||

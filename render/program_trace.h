@@ -73,7 +73,7 @@ absl::StatusOr<Thread> UnwindCapture(const symtab::Binary& binary,
 // the file for what is missing.
 struct ModuleFiles {
   std::string path;
-  std::shared_ptr<const symtab::NativeSymbols> symbols;
+  std::shared_ptr<const symtab::NativeSymbols> symbols = nullptr;
   const symtab::Binary* binary = nullptr;  // opened as ELF, not loaded
 };
 
