@@ -17,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "serve/grpc_server.h"
@@ -52,6 +53,20 @@ absl::StatusOr<size_t> SizeFlag(const Args& args, absl::string_view name,
         absl::StrCat("--", name, ": not a positive number: ", *text));
   }
   return value;
+}
+
+// A duration in seconds, decimals accepted: more than 0, at most 1e6.
+absl::StatusOr<absl::Duration> SecondsFlag(const Args& args,
+                                           absl::string_view name,
+                                           absl::Duration fallback) {
+  std::optional<std::string> text = args.Flag(name);
+  if (!text) return fallback;
+  double seconds = 0;
+  if (!absl::SimpleAtod(*text, &seconds) || !(seconds > 0) || seconds > 1e6) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", name, ": not a number of seconds (0 to 1e6): ", *text));
+  }
+  return absl::Seconds(seconds);
 }
 
 bool IsLoopback(absl::string_view host) {
@@ -121,11 +136,10 @@ absl::Status RunServe(absl::Span<char* const> argv) {
     if (!value.ok()) return value.status();
     *limit = *value;
   }
-  absl::StatusOr<size_t> body_seconds =
-      SizeFlag(*args, "request-timeout",
-               static_cast<size_t>(limits.body_deadline.count()));
-  if (!body_seconds.ok()) return body_seconds.status();
-  limits.body_deadline = std::chrono::seconds(*body_seconds);
+  absl::StatusOr<absl::Duration> body_deadline = SecondsFlag(
+      *args, "request-timeout", absl::FromChrono(limits.body_deadline));
+  if (!body_deadline.ok()) return body_deadline.status();
+  limits.body_deadline = absl::ToChronoMilliseconds(*body_deadline);
   absl::StatusOr<size_t> threads = SizeFlag(*args, "threads", 0);
   if (!threads.ok()) return threads.status();
   serve::ServiceOptions options;
@@ -136,14 +150,10 @@ absl::Status RunServe(absl::Span<char* const> argv) {
       SizeFlag(*args, "max-open-bytes", options.open_bytes);
   if (!open_bytes.ok()) return open_bytes.status();
   options.open_bytes = *open_bytes;
-  if (std::optional<std::string> text = args->Flag("work-timeout")) {
-    double seconds = 0;
-    if (!absl::SimpleAtod(*text, &seconds) || !(seconds > 0) || seconds > 1e6) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--work-timeout: not a number of seconds (0 to 1e6): ", *text));
-    }
-    options.work_timeout = absl::Seconds(seconds);
-  }
+  absl::StatusOr<absl::Duration> work_timeout =
+      SecondsFlag(*args, "work-timeout", options.work_timeout);
+  if (!work_timeout.ok()) return work_timeout.status();
+  options.work_timeout = *work_timeout;
   http.threads = static_cast<int>(*threads);
   http.tls_cert_file = args->Flag("tls-cert").value_or("");
   http.tls_key_file = args->Flag("tls-key").value_or("");

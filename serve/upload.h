@@ -20,7 +20,7 @@ struct RequestLimits {
   size_t max_core_bytes = size_t{64} << 30;     // a core, streamed to disk
   // A request's body must have arrived this long after it began, however
   // steadily it trickles in.
-  std::chrono::seconds body_deadline{300};
+  std::chrono::milliseconds body_deadline{300'000};
 };
 
 // DeadlineExceededError once `deadline` has passed.

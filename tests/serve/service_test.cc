@@ -28,6 +28,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -279,23 +280,6 @@ void ExpectSameTrace(const std::string& served, const std::string& theirs,
   EXPECT_TRUE(differencer.Compare(a, b)) << difference.substr(0, 2000);
 }
 
-// A thread of a crashed program as a Capture message: its registers,
-// `stack` and the program's entry point.
-Capture CaptureMessage(const target::Target& program,
-                       const target::Thread& thread,
-                       const gentrace::testing::StackWindow& stack) {
-  Capture message;
-  message.set_arch(std::string(program.arch().goarch));
-  for (const auto& [name, value] : thread.registers.all()) {
-    (*message.mutable_registers())[std::string(name)] = value;
-  }
-  MemoryRange* range = message.add_memory();
-  range->set_address(stack.start);
-  range->set_data(stack.bytes);
-  if (program.entry()) message.set_entry(*program.entry());
-  return message;
-}
-
 TEST_F(ServiceTest, TracesCoresAsTheCliDoes) {
   Start();
   struct Core {
@@ -474,7 +458,10 @@ TEST_F(ServiceTest, UnwindsCapturesAsTheCliDoes) {
       // The same capture in protobuf's binary encoding; the answer in it.
       const std::string encoded = (dir_ / "capture.pb").string();
       std::ofstream(encoded, std::ios::binary)
-          << CaptureMessage(*crashed->core, thread, *stack).SerializeAsString();
+          << gentrace::testing::CaptureMessage(crashed->core->arch(),
+                                               thread.registers, *stack,
+                                               crashed->core->entry())
+                 .SerializeAsString();
       EXPECT_EQ(Curl(absl::StrCat("-H 'Accept: application/json' ",
                                   "--data-binary @", encoded, " '", url, "'"))
                     .body,
@@ -574,18 +561,19 @@ TEST_F(ServiceTest, CountsWhatItAnswers) {
   const auto has = [&](const std::string& line) {
     return std::find(lines.begin(), lines.end(), line) != lines.end();
   };
-  for (const char* line : {
-           "gentrace_requests_total{operation=\"upload\",status=\"201\"} 2",
-           "gentrace_requests_total{operation=\"symbolize\",status=\"200\"} 2",
-           "gentrace_requests_total{operation=\"symbolize\",status=\"400\"} 1",
-           "gentrace_request_seconds_count{operation=\"symbolize\"} 3",
-           "gentrace_request_seconds_bucket{operation=\"symbolize\",le=\"+"
-           "Inf\"} 3",
-           "gentrace_store_binaries 2",
-           "gentrace_open_binaries 1",
-           "gentrace_open_binary_misses_total 1",
-           "gentrace_open_binary_hits_total 1",
-       }) {
+  const std::string kExpected[] = {
+      "gentrace_requests_total{operation=\"upload\",status=\"201\"} 2",
+      "gentrace_requests_total{operation=\"symbolize\",status=\"200\"} 2",
+      "gentrace_requests_total{operation=\"symbolize\",status=\"400\"} 1",
+      "gentrace_request_seconds_count{operation=\"symbolize\"} 3",
+      absl::StrCat("gentrace_request_seconds_bucket{operation=\"symbolize\",",
+                   "le=\"+Inf\"} 3"),
+      "gentrace_store_binaries 2",
+      "gentrace_open_binaries 1",
+      "gentrace_open_binary_misses_total 1",
+      "gentrace_open_binary_hits_total 1",
+  };
+  for (const std::string& line : kExpected) {
     EXPECT_TRUE(has(line)) << line << " not in\n" << metrics.body;
   }
 }
@@ -767,12 +755,19 @@ TEST_F(ServiceTest, GoToolPprofSymbolizesThroughSymbolz) {
   EXPECT_GT(ran, 0) << "no pprof: tests/fixtures/build_pprof.sh";
 }
 
-// A loopback port no one listens on now.
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+// 127.0.0.1:`port`.
+sockaddr_in LoopbackAddress(int port) {
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  return address;
+}
+
+// A loopback port no one listens on now.
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address = LoopbackAddress(0);
   socklen_t length = sizeof(address);
   int port = 0;
   if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
@@ -985,7 +980,8 @@ TEST_F(ServiceTest, GrpcAnswersAsHttpDoes) {
   ASSERT_TRUE(stack.has_value());
   CaptureRequest unwind;
   unwind.set_build_id(id);
-  *unwind.mutable_capture() = CaptureMessage(*crashed->core, thread, *stack);
+  *unwind.mutable_capture() = gentrace::testing::CaptureMessage(
+      crashed->core->arch(), thread.registers, *stack, crashed->core->entry());
   const std::string encoded = (dir_ / "capture.pb").string();
   std::ofstream(encoded, std::ios::binary)
       << unwind.capture().SerializeAsString();
@@ -1365,6 +1361,85 @@ TEST_F(ServiceTest, ServesWithNoFlagsAtAll) {
                             absl::StrCat(GentraceCommand(),
                                          " store verify --store=", store)),
             "ok\n");
+}
+
+// A connection to `port` on loopback that has sent a request's headers
+// but not its body: the server's thread for it waits on the body. -1 if
+// it could not connect.
+int HoldConnection(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  const sockaddr_in address = LoopbackAddress(port);
+  constexpr absl::string_view kHeaders =
+      "POST /v1/symbolize HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Content-Length: 1000\r\n\r\n{";
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&address),
+              sizeof(address)) != 0 ||
+      write(fd, kHeaders.data(), kHeaders.size()) !=
+          static_cast<ssize_t>(kHeaders.size())) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// --threads=N serves N connections at once: with one thread, a client
+// holding its connection keeps the next one waiting until it lets go;
+// with two, the next is served meanwhile.
+TEST_F(ServiceTest, ServesAsManyConnectionsAtOnceAsItHasThreads) {
+  for (const int threads : {1, 2}) {
+    SCOPED_TRACE(absl::StrCat("--threads=", threads));
+    gentrace::testing::ChildProcess server;
+    const std::string url =
+        gentrace::testing::StartService(server,
+                                        {absl::StrCat("--store=", Store()),
+                                         absl::StrCat("--threads=", threads)},
+                                        (dir_ / "serve.stderr").string());
+    ASSERT_FALSE(url.empty())
+        << ReadFileOrEmpty((dir_ / "serve.stderr").string());
+    ASSERT_TRUE(absl::SimpleAtoi(url.substr(url.rfind(':') + 1), &port_));
+    // The status of /healthz within `seconds` ("000": none).
+    const auto healthz = [&](int seconds) {
+      return RunShellCommand(
+          dir_.string(),
+          absl::StrCat("sh -c 'curl -s -o /dev/null -w %{http_code} ",
+                       "--max-time ", seconds, " ", Url("/healthz"),
+                       " || true'"));
+    };
+    const int held = HoldConnection(port_);
+    ASSERT_GE(held, 0);
+    EXPECT_EQ(healthz(threads == 1 ? 2 : 30), threads == 1 ? "000" : "200");
+    close(held);
+    EXPECT_EQ(healthz(30), "200");
+    EXPECT_EQ(server.Stop(SIGTERM), 0);
+  }
+}
+
+// A flag it cannot read stops the server before it listens, naming the
+// flag; a decimal number of seconds is read as one.
+TEST_F(ServiceTest, RefusesFlagsItCannotRead) {
+  const std::pair<std::string, std::string> kRefused[] = {
+      {"--work-timeout=0", "--work-timeout: not a number of seconds"},
+      {"--request-timeout=soon", "--request-timeout: not a number of seconds"},
+      {"--request-timeout=2e6", "--request-timeout: not a number of seconds"},
+      {"--threads=0", "--threads: not a positive number"},
+      {"--max-core-bytes=-1", "--max-core-bytes: not a positive number"},
+      {"--listen=8390", "--listen: not HOST:PORT"},
+      {"--listen=0.0.0.0:0", "--listen beyond loopback needs"},
+      {"--tls-cert=cert.pem", "--tls-cert and --tls-key go together"},
+  };
+  for (const auto& [flag, message] : kRefused) {
+    const std::string said = RunShellCommand(
+        dir_.string(),
+        absl::StrCat("sh -c '", GentraceCommand(), " serve --store=", Store(),
+                     " ", flag, " 2>&1; echo $?'"));
+    EXPECT_TRUE(absl::StrContains(said, message)) << flag << ": " << said;
+    EXPECT_FALSE(absl::StartsWith(said, "gentrace serve: listening"))
+        << flag << ": " << said;
+    EXPECT_NE(said.substr(said.rfind('\n', said.size() - 2) + 1), "0\n")
+        << flag << ": " << said;
+  }
+  Start({"--request-timeout=0.5", "--work-timeout=2.5"});
+  EXPECT_EQ(Curl(Url("/healthz")).status, 200);
 }
 
 // A request of more PCs than the service looks up at once (2^20) is

@@ -58,4 +58,20 @@ std::string CaptureJson(const arch::ArchInfo& arch,
       "\", \"data\": \"", absl::Base64Escape(stack.bytes), "\"}]}");
 }
 
+Capture CaptureMessage(const arch::ArchInfo& arch,
+                       const arch::Registers& registers,
+                       const StackWindow& stack,
+                       std::optional<uint64_t> entry) {
+  Capture message;
+  message.set_arch(std::string(arch.goarch));
+  for (const auto& [name, value] : registers.all()) {
+    (*message.mutable_registers())[std::string(name)] = value;
+  }
+  MemoryRange* range = message.add_memory();
+  range->set_address(stack.start);
+  range->set_data(stack.bytes);
+  if (entry) message.set_entry(*entry);
+  return message;
+}
+
 }  // namespace gentrace::testing

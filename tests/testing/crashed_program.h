@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "arch/arch.h"
 #include "arch/registers.h"
+#include "proto/gentrace.pb.h"
 #include "symtab/binary.h"
 #include "target/core_file.h"
 
@@ -47,6 +48,12 @@ std::string CaptureJson(const arch::ArchInfo& arch,
                         const arch::Registers& registers,
                         const StackWindow& stack,
                         std::optional<uint64_t> entry = std::nullopt);
+
+// The same thread as a Capture message.
+Capture CaptureMessage(const arch::ArchInfo& arch,
+                       const arch::Registers& registers,
+                       const StackWindow& stack,
+                       std::optional<uint64_t> entry = std::nullopt);
 
 }  // namespace gentrace::testing
 
