@@ -1410,7 +1410,8 @@ TEST_F(ServiceTest, ServesAsManyConnectionsAtOnceAsItHasThreads) {
     EXPECT_EQ(healthz(threads == 1 ? 2 : 30), threads == 1 ? "000" : "200");
     close(held);
     EXPECT_EQ(healthz(30), "200");
-    EXPECT_EQ(server.Stop(SIGTERM), 0);
+    EXPECT_EQ(server.Stop(SIGTERM), 0)
+        << ReadFileOrEmpty((dir_ / "serve.stderr").string());
   }
 }
 

@@ -1,6 +1,7 @@
 #include "tests/testing/service_process.h"
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "tests/testing/shell_command.h"
@@ -9,10 +10,16 @@ namespace gentrace::testing {
 
 std::vector<std::string> SanitizerEnvironment() {
   std::vector<std::string> env;
-  for (const char* name : {"TSAN_OPTIONS", "ASAN_OPTIONS", "UBSAN_OPTIONS"}) {
+  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS"}) {
     if (const char* value = std::getenv(name)) {
       env.push_back(absl::StrCat(name, "=", value));
     }
+  }
+  if (const char* value = std::getenv("TSAN_OPTIONS")) {
+    env.push_back(absl::StrCat(
+        "TSAN_OPTIONS=", value, ":suppressions=",
+        std::filesystem::absolute("tests/testing/server_tsan_suppressions.txt")
+            .string()));
   }
   return env;
 }

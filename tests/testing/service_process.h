@@ -10,6 +10,7 @@ namespace gentrace::testing {
 
 // The sanitizers' options of the test (under --config=tsan, say), for the
 // servers it starts: a race there ends the server, and the test fails.
+// TSan's get server_tsan_suppressions.txt (the test's data) too.
 std::vector<std::string> SanitizerEnvironment();
 
 // Starts `gentrace serve --listen=127.0.0.1:0 FLAGS...` as `server`, its
