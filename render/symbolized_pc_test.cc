@@ -9,6 +9,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "proto/convert.h"
 #include "proto/gentrace.pb.h"
@@ -51,18 +52,45 @@ std::string ProtobufJsonString(const std::string& text) {
                       json->size() - prefix.size() - suffix.size());
 }
 
+// Each code point alone, and between plain text (where the fast path for
+// ASCII runs). Protobuf escapes code point by code point, so its JSON of a
+// block of those texts run together is what ours gives each text, run
+// together (between one pair of quotes); a block that differs is compared
+// text by text to name them.
 TEST(JsonStringTest, EveryCodePointAsProtobufWritesIt) {
+  constexpr uint32_t kBlock = 4096;
   int differences = 0;
-  for (uint32_t c = 0; c <= 0x10ffff; ++c) {
-    if (c >= 0xd800 && c <= 0xdfff) continue;
-    // Alone and between plain text, where the fast path for ASCII runs.
-    for (const std::string& text : {Utf8(c), "a.b" + Utf8(c) + "[x]"}) {
-      std::string ours;
-      AppendJsonString(text, &ours);
-      if (ours != ProtobufJsonString(text) && ++differences <= 5) {
-        ADD_FAILURE() << absl::StrCat("U+", absl::Hex(c)) << ": " << ours
-                      << " vs " << ProtobufJsonString(text);
+  for (uint32_t first = 0; first <= 0x10ffff; first += kBlock) {
+    std::vector<std::string> texts;
+    for (uint32_t c = first; c < first + kBlock && c <= 0x10ffff; ++c) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      texts.push_back(Utf8(c));
+      texts.push_back("a.b" + Utf8(c) + "[x]");
+    }
+    // Each text's JSON without its quotes, run together between quotes.
+    std::string ours = "\"";
+    for (const std::string& text : texts) {
+      std::string quoted;
+      AppendJsonString(text, &quoted);
+      ours.append(quoted, 1, quoted.size() - 2);
+    }
+    ours += '"';
+    if (texts.empty() || ours == ProtobufJsonString(absl::StrJoin(texts, ""))) {
+      continue;
+    }
+    const int before = differences;
+    for (const std::string& text : texts) {
+      std::string alone;
+      AppendJsonString(text, &alone);
+      if (alone != ProtobufJsonString(text) && ++differences <= 5) {
+        ADD_FAILURE() << absl::CEscape(text) << ": " << alone << " vs "
+                      << ProtobufJsonString(text);
       }
+    }
+    if (differences == before) {
+      ADD_FAILURE() << absl::StrCat("the block from U+", absl::Hex(first),
+                                    " differs only run together");
+      ++differences;
     }
   }
   EXPECT_EQ(differences, 0);

@@ -7,10 +7,9 @@
 #      esbuild binaries from npm (all cached under $GENTRACE_CACHE, default
 #      ~/.cache/gentrace);
 #   3. bazel test //... with the fixtures;
-#   4. bazel test //... again under ASan/UBSan (the hostile-input,
-#      unwinder, fuzz-replay and unit tests whole, the others over a share
-#      of their cases: GENTRACE_ASAN_SHARE), the service's under TSan; a
-#      crashing cc_test with the crash handler (its log and outputs);
+#   4. bazel test //... again under ASan/UBSan, the service's tests under
+#      TSan; a crashing cc_test with the crash handler (its log and
+#      outputs);
 #   5. the layering rules grep can check (tests/layering/check.sh);
 #   6. every libFuzzer target for a short while (GENTRACE_FUZZ_SECONDS each,
 #      default 30; 0 skips them), each counted as a test;
@@ -107,45 +106,9 @@ run_bazel_tests() {
 }
 
 run_bazel_tests "" //...
-# Under ASan/UBSan, whole: the hostile-input, unwinder, core, defer,
-# fuzz-replay and fixture-free unit tests. (corrupt_binary_test, a whole
-# binary per mutation of every fixture, is sampled below: whole, it took
-# 7 of these 10 minutes; the binary fuzzer covers the same reader.)
-asan_whole=(//tests/symtab:unit_test
-  //symtab:container_file_test //target:minidump_test
-  //tests/symtab:symbol_index_hostile_test
-  //tests/unwind:capture_unwind_test //tests/unwind:core_unwind_test //tests/unwind:core_file_test
-  //tests/unwind:process_memory_test //tests/unwind:stepping_unwind_test
-  //tests/unwind:goroutine_hostile_test //tests/unwind:goroutine_text_test
-  //tests/defer:pending_defers_test //tests/defer:jmpdefer_model_test
-  //tests/defer:jmpdefer_stepping_test //tests/fuzz:all
-  //arch:arch_test //unwind:go_unwinder_test //goruntime:all //proto:convert_test
-  //render:runtime_text_test //render:symbolized_pc_test //render:breakpad_symbols_test
-  //render:goroutine_profile_test //render:goroutine_groups_test //target:proc_maps_test
-  //symtab:utf8_test //cli:line_reader_test //serve:build_id_test //serve:symbolize_request_test)
-run_bazel_tests --config=asan "${asan_whole[@]}"
-# Every other test target under ASan/UBSan too, each over one in
-# $asan_share of its test cases (gtest's sharding): whole, they took 22
-# minutes here (with a fuzzing campaign on one of the two cores), a
-# quarter of them 4. Which share runs follows the commit's hash (outside
-# a git checkout, the day), so that successive commits cover them all;
-# GENTRACE_ASAN_SHARE=1 runs them whole.
-asan_share=${GENTRACE_ASAN_SHARE:-4}
-commit=$(git rev-parse --short=8 HEAD 2>/dev/null || printf '%x' $(($(date +%s) / 86400)))
-asan_shard=$(( 16#$commit % asan_share ))
-mapfile -t asan_sampled < <(bazel query --noshow_progress \
-  "tests(//...) except attr(tags, manual, //...) except set(${asan_whole[*]})" 2>/dev/null)
-if [[ ${#asan_sampled[@]} -eq 0 ]]; then
-  echo "bazel query found no other test targets"
-  extra_failed=$((extra_failed + 1))
-fi
-echo "ASan share $asan_shard of $asan_share: ${asan_sampled[*]}"
-sampled_from=${#reports[@]}
-run_bazel_tests --config=asan --test_sharding_strategy=disabled \
-  --test_env=GTEST_TOTAL_SHARDS="$asan_share" --test_env=GTEST_SHARD_INDEX="$asan_shard" \
-  "${asan_sampled[@]}"
-sampled_reports=("${reports[@]:$sampled_from}")
-reports=("${reports[@]:0:$sampled_from}")
+# Every test again under ASan/UBSan (tests that walk every PC of a binary
+# take every 64th there: testing::PcWalkStride).
+run_bazel_tests --config=asan //...
 # The service's threads under ThreadSanitizer (its servers, started by the
 # tests, stop at the first race).
 run_bazel_tests --config=tsan //serve:build_id_test //tests/serve:service_test
@@ -201,16 +164,12 @@ if [[ $fuzz_seconds -gt 0 ]]; then
 fi
 
 step "summary"
-# Reports after "--" are of a share of their targets' cases, which may
-# hold none of a small target's.
-python3 - "$extra_passed" "$extra_failed" "${reports[@]}" -- "${sampled_reports[@]}" <<'PY'
+python3 - "$extra_passed" "$extra_failed" "${reports[@]}" <<'PY'
 import glob, os, sys
 import xml.etree.ElementTree as ET
 
 passed, failed = int(sys.argv[1]), int(sys.argv[2])
-args = sys.argv[3:]
-split = args.index("--")
-for sampled, logs in [(False, l) for l in args[:split]] + [(True, l) for l in args[split + 1:]]:
+for logs in sys.argv[3:]:
     for path in sorted(glob.glob(os.path.join(logs, "**", "test.xml"), recursive=True)):
         target = os.path.relpath(os.path.dirname(path), logs)
         try:
@@ -230,7 +189,7 @@ for sampled, logs in [(False, l) for l in args[:split]] + [(True, l) for l in ar
                 continue
             else:
                 passed += 1
-        if not any_case and not sampled:
+        if not any_case:
             print(f"FAILED {target}: no test cases ran")
             failed += 1
 print(f"{passed} passed, {failed} failed")

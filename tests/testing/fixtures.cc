@@ -63,7 +63,7 @@ std::string FirstDifference(const std::string& ours,
 
 uint64_t PcWalkStride() {
 #if defined(__SANITIZE_ADDRESS__)
-  return 16;
+  return 64;
 #else
   return 1;
 #endif

@@ -50,8 +50,10 @@ std::string SymbolizeFixture(const std::string& variant,
                              const std::string& goarch);
 
 // How many PCs apart a test that walks every PC of a binary takes them: 1,
-// or 16 under AddressSanitizer, whose checks make such walks seven times
-// slower. The plain run checks every PC; the sanitized one, the code paths.
+// or 64 under AddressSanitizer, whose checks make such walks several times
+// slower (the whole suite runs under it in CI). The plain run checks every
+// PC; the sanitized one, the code paths: most functions still get several
+// PCs.
 uint64_t PcWalkStride();
 
 // Why a test cannot load the crash handler (libgentrace_crash.so) into a Go
