@@ -65,10 +65,18 @@ fi
 
 # Compiled actions are shared through a disk cache, so a fresh clone (CI)
 # compiles only what changed; test results are never taken from it: every
-# test runs. Emptied when it grows past 8 GiB.
+# test runs. Past 8 GiB, the files read longest ago go until it is under 6
+# GiB (their access times, which the kernel updates about daily): emptied
+# whole, it would make the next run compile everything.
 bazel_cache=$cache/bazel-disk-cache
-if [[ -d $bazel_cache && $(du -sm "$bazel_cache" | cut -f1) -gt 8192 ]]; then
-  rm -rf "$bazel_cache"
+if [[ -d $bazel_cache ]]; then
+  used_kb=$(du -sk "$bazel_cache" | cut -f1)
+  if [[ $used_kb -gt $((8 << 20)) ]]; then
+    while read -r _ kb path; do
+      [[ $used_kb -le $((6 << 20)) ]] && break
+      rm -f "$path" && used_kb=$((used_kb - kb))
+    done < <(find "$bazel_cache" -type f -printf '%A@ %k %p\n' | sort -n)
+  fi
 fi
 bazel_flags=(--disk_cache="$bazel_cache" --nocache_test_results)
 
