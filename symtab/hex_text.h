@@ -1,6 +1,7 @@
 #ifndef GENTRACE_SYMTAB_HEX_TEXT_H_
 #define GENTRACE_SYMTAB_HEX_TEXT_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,8 +29,22 @@ inline void AppendHex(uint64_t value, std::string* out) {
   out->append(at, static_cast<size_t>(end - at));
 }
 
+// Each byte's value as a hex digit, or 0xff for a byte that is not one.
+inline constexpr std::array<uint8_t, 256> kHexDigitValues = [] {
+  std::array<uint8_t, 256> values{};
+  values.fill(0xff);
+  for (int c = '0'; c <= '9'; ++c) values[c] = static_cast<uint8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) {
+    values[c] = static_cast<uint8_t>(c - 'a' + 10);
+    values[c - 'a' + 'A'] = static_cast<uint8_t>(c - 'a' + 10);
+  }
+  return values;
+}();
+
 // Parses "0x4a1b2c" or "4a1b2c" (surrounding whitespace ignored): a PC as
-// a person, a file or a request gives it.
+// a person, a file or a request gives it. The digits are read without a
+// branch per digit: whether the next is a letter or a number cannot be
+// predicted, and millions of PCs a second come through here.
 inline std::optional<uint64_t> ParseHexAddress(absl::string_view text) {
   text = absl::StripAsciiWhitespace(text);
   if (absl::StartsWith(text, "0x") || absl::StartsWith(text, "0X")) {
@@ -37,12 +52,13 @@ inline std::optional<uint64_t> ParseHexAddress(absl::string_view text) {
   }
   if (text.empty() || text.size() > 16) return std::nullopt;
   uint64_t value = 0;
-  for (char c : text) {
-    if (!absl::ascii_isxdigit(c)) return std::nullopt;
-    const int digit =
-        absl::ascii_isdigit(c) ? c - '0' : absl::ascii_tolower(c) - 'a' + 10;
-    value = value << 4 | digit;
+  uint8_t seen = 0;  // every digit's value or'ed: above 15 if one was not
+  for (const char c : text) {
+    const uint8_t digit = kHexDigitValues[static_cast<uint8_t>(c)];
+    seen |= digit;
+    value = value << 4 | (digit & 0xf);
   }
+  if (seen > 0xf) return std::nullopt;
   return value;
 }
 

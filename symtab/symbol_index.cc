@@ -332,6 +332,7 @@ absl::Status SymbolIndex::Check(const Binary& binary) {
     if (at > in.size()) return corrupt("sections pass the end of the file");
   }
   ranges_ = reinterpret_cast<const Range*>(in.data() + offsets[5]);
+  text_size_ = ranges_[range_count_].start;
   bucket_count_ = (ranges_[range_count_].start >> kBucketShift) + 1;
   sizes[6] = (uint64_t{bucket_count_} + 1) * sizeof(uint32_t);
   if (offsets[6] + Aligned(sizes[6]) != in.size()) {
@@ -395,24 +396,68 @@ absl::Status SymbolIndex::Check(const Binary& binary) {
   return absl::OkStatus();
 }
 
-bool SymbolIndex::Symbolize(uint64_t pc,
-                            std::vector<SourceFrame>* frames) const {
-  if (pc < text_base_ || pc - text_base_ >= ranges_[range_count_].start) {
-    return false;
-  }
-  const uint32_t offset = static_cast<uint32_t>(pc - text_base_);
+uint32_t SymbolIndex::ChainAt(uint32_t offset) const {
   const uint32_t bucket = offset >> kBucketShift;
-  // The range holding pc is this bucket's first range or one after it, up
-  // to the next bucket's first; the search is branch-free, since which way
-  // it goes cannot be predicted.
+  // The range holding offset is this bucket's first range or one after it,
+  // up to the next bucket's first; the search is branch-free, since which
+  // way it goes cannot be predicted.
   const Range* found = ranges_ + buckets_[bucket];
   for (uint32_t n = buckets_[bucket + 1] - buckets_[bucket] + 1; n > 1;) {
     const uint32_t half = n / 2;
     found = found[half].start <= offset ? found + half : found;
     n -= half;
   }
-  const uint32_t chain = found->chain;
+  return found->chain;
+}
+
+bool SymbolIndex::Symbolize(uint64_t pc,
+                            std::vector<SourceFrame>* frames) const {
+  if (!Covers(pc)) return false;
+  const uint32_t chain = ChainAt(static_cast<uint32_t>(pc - text_base_));
   if (chain == kNoChain) return false;
+  AppendChain(chain, frames);
+  return true;
+}
+
+void SymbolIndex::FindChains(absl::Span<const uint64_t> pcs, uint64_t bias,
+                             absl::Span<uint32_t> chains) const {
+  static_assert(kNoAnswer == kNoChain);
+  auto offset = [&](size_t i) {
+    return static_cast<uint32_t>(pcs[i] - bias - text_base_);
+  };
+  // First each PC's bucket, then the ranges it names (the first, middle and
+  // last that its search may read), then the search, which starts reading
+  // the found chain.
+  for (size_t i = 0; i < pcs.size(); ++i) {
+    if (Covers(pcs[i] - bias)) {
+      __builtin_prefetch(buckets_ + (offset(i) >> kBucketShift));
+    }
+  }
+  for (size_t i = 0; i < pcs.size(); ++i) {
+    if (!Covers(pcs[i] - bias)) continue;
+    const uint32_t* bucket = buckets_ + (offset(i) >> kBucketShift);
+    const Range* first = ranges_ + bucket[0];
+    const Range* last = ranges_ + bucket[1];
+    __builtin_prefetch(first);
+    __builtin_prefetch(first + (last - first) / 2);
+    __builtin_prefetch(last);
+  }
+  for (size_t i = 0; i < pcs.size(); ++i) {
+    chains[i] = Covers(pcs[i] - bias) ? ChainAt(offset(i)) : kNoChain;
+    if (chains[i] != kNoChain) __builtin_prefetch(frames_ + chains[i]);
+  }
+}
+
+void SymbolIndex::PrefetchNames(uint32_t chain) const {
+  for (const Frame* f = frames_ + chain;; ++f) {
+    __builtin_prefetch(functions_ + f->function());
+    __builtin_prefetch(files_ + f->file());
+    if (f->ends_chain()) return;
+  }
+}
+
+void SymbolIndex::AppendChain(uint32_t chain,
+                              std::vector<SourceFrame>* frames) const {
   for (const Frame* f = frames_ + chain;; ++f) {
     const Name& function = functions_[f->function()];
     const Name& file = files_[f->file()];
@@ -423,7 +468,7 @@ bool SymbolIndex::Symbolize(uint64_t pc,
          strings_.substr(file.offset, file.size_and_func_id & kMaxNameSize),
          f->line(), !ends, static_cast<FuncId>(function.size_and_func_id >> 24),
          function.start_line});
-    if (ends) return true;
+    if (ends) return;
   }
 }
 

@@ -63,6 +63,20 @@ class SymbolIndex {
   // answer.
   bool Symbolize(uint64_t pc, std::vector<SourceFrame>* frames) const;
 
+  // Many lookups at once, in steps: each step's reads are started for every
+  // PC before the next step reads any, so the PCs' memory latencies overlap
+  // instead of adding up (a random PC's lookup is a few dependent cache
+  // misses). `chains[i]` gets the chain answering `pcs[i] - bias` (a link
+  // address), or kNoAnswer where the index does not answer; PrefetchNames
+  // and then AppendChain make a found chain's frames.
+  static constexpr uint32_t kNoAnswer = 0xffffffff;
+  void FindChains(absl::Span<const uint64_t> pcs, uint64_t bias,
+                  absl::Span<uint32_t> chains) const;
+  // Starts reading the names of a found chain's frames.
+  void PrefetchNames(uint32_t chain) const;
+  // Appends a found chain's frames, as Symbolize does.
+  void AppendChain(uint32_t chain, std::vector<SourceFrame>* frames) const;
+
   // How many PC ranges and frames (of distinct chains) it holds.
   uint32_t range_count() const { return range_count_; }
   uint32_t frame_count() const { return frame_count_; }
@@ -75,6 +89,12 @@ class SymbolIndex {
   static absl::StatusOr<std::unique_ptr<SymbolIndex>> FromFile(
       std::unique_ptr<MappedFile> file, const Binary& binary);
   absl::Status Check(const Binary& binary);
+  // Whether `pc` is in the indexed text, and its offset there.
+  bool Covers(uint64_t pc) const {
+    return pc >= text_base_ && pc - text_base_ < text_size_;
+  }
+  // The chain of the range holding `offset` (one Covers).
+  uint32_t ChainAt(uint32_t offset) const;
 
   std::unique_ptr<MappedFile> file_;
   absl::string_view strings_;
@@ -85,6 +105,7 @@ class SymbolIndex {
   const Frame* frames_ = nullptr;
   uint32_t frame_count_ = 0;
   uint64_t text_base_ = 0;
+  uint64_t text_size_ = 0;         // the last range's start: the text's end
   const Range* ranges_ = nullptr;  // range_count_ and the text's end
   uint32_t range_count_ = 0;
   const uint32_t* buckets_ = nullptr;  // bucket_count_ + 1 of them

@@ -19,17 +19,38 @@ void Symbolizer::SymbolizeBatch(absl::Span<const uint64_t> pcs,
                                 std::vector<SourceFrame>* frames) const {
   results->assign(pcs.size(), BatchResult());
   frames->clear();
-  // The index answers in any order at the same cost; the rest is left to
-  // the pclntab in PC order, where nearby PCs reuse its decoded tables.
+  // The index answers in any order, its reads overlapped across a group of
+  // PCs; the rest is left to the pclntab in PC order, where nearby PCs
+  // reuse its decoded tables.
   std::vector<std::pair<uint64_t, uint32_t>> rest;  // (pc, its index)
-  for (uint32_t i = 0; i < pcs.size(); ++i) {
-    const size_t first = frames->size();
-    if (index_ != nullptr &&
-        index_->Symbolize(pcs[i] - binary_.load_bias(), frames)) {
+  constexpr size_t kGroup = 64;
+  uint32_t chains[kGroup];
+  for (size_t start = 0; start < pcs.size(); start += kGroup) {
+    const absl::Span<const uint64_t> group = pcs.subspan(start, kGroup);
+    const absl::Span<uint32_t> found(chains, group.size());
+    if (index_ != nullptr) {
+      index_->FindChains(group, binary_.load_bias(), found);
+      for (const uint32_t chain : found) {
+        if (chain != SymbolIndex::kNoAnswer) index_->PrefetchNames(chain);
+      }
+    } else {
+      std::fill(found.begin(), found.end(), SymbolIndex::kNoAnswer);
+    }
+    for (size_t k = 0; k < group.size(); ++k) {
+      const uint32_t i = static_cast<uint32_t>(start + k);
+      if (found[k] == SymbolIndex::kNoAnswer) {
+        rest.emplace_back(pcs[i], i);
+        continue;
+      }
+      const size_t first = frames->size();
+      index_->AppendChain(found[k], frames);
       (*results)[i].first = static_cast<uint32_t>(first);
       (*results)[i].count = static_cast<uint32_t>(frames->size() - first);
-    } else {
-      rest.emplace_back(pcs[i], i);
+      // Callers print the names next: their first bytes start coming now.
+      for (size_t f = first; f < frames->size(); ++f) {
+        __builtin_prefetch((*frames)[f].function.data());
+        __builtin_prefetch((*frames)[f].file.data());
+      }
     }
   }
   std::sort(rest.begin(), rest.end());

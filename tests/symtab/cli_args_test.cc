@@ -1,6 +1,10 @@
+#include <optional>
+#include <string>
+
+#include "absl/strings/numbers.h"
 #include "cli/args.h"
-#include "symtab/hex_text.h"
 #include "gtest/gtest.h"
+#include "symtab/hex_text.h"
 
 namespace gentrace::cli {
 namespace {
@@ -37,6 +41,19 @@ TEST(ArgsTest, HexAddresses) {
   EXPECT_FALSE(symtab::ParseHexAddress("0x").has_value());
   EXPECT_FALSE(symtab::ParseHexAddress("12345678901234567").has_value());
   EXPECT_FALSE(symtab::ParseHexAddress("0xzz").has_value());
+}
+
+// Every byte between two digits is a digit or makes the text no address,
+// as absl's reading of hex has it.
+TEST(ArgsTest, HexDigitsAreWhatAbslReadsAsHex) {
+  for (int byte = 0; byte < 256; ++byte) {
+    const std::string text = {'a', static_cast<char>(byte), '7'};
+    uint64_t want = 0;
+    const bool is_hex = absl::SimpleHexAtoi(text, &want);
+    const std::optional<uint64_t> got = symtab::ParseHexAddress(text);
+    EXPECT_EQ(got.has_value(), is_hex) << byte;
+    if (got.has_value() && is_hex) EXPECT_EQ(*got, want) << byte;
+  }
 }
 
 }  // namespace
