@@ -301,7 +301,7 @@ Module ModuleOf(const symtab::Binary& binary) {
   module.set_go_build_id(binary.go_build_id());
   module.set_gnu_build_id(binary.gnu_build_id());
   module.set_file_format(std::string(binary.format()));
-  module.set_file_id(binary.native_id());
+  module.set_file_id(binary.file_id());
   module.set_text_start(binary.pclntab().min_pc());
   module.set_text_end(binary.pclntab().max_pc());
   module.set_text_file_offset(
@@ -315,7 +315,7 @@ BinaryInfo BinaryInfoOf(const symtab::Binary& binary, uint64_t size) {
   BinaryInfo info;
   info.set_go_build_id(binary.go_build_id());
   info.set_gnu_build_id(binary.gnu_build_id());
-  info.set_file_id(binary.native_id());
+  info.set_file_id(binary.file_id());
   info.set_goarch(std::string(binary.goarch()));
   if (binary.go_version()) info.set_go_version(binary.go_version()->ToString());
   info.set_size(size);

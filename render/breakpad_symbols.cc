@@ -15,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "arch/arch.h"
+#include "symtab/build_info.h"
 #include "symtab/func_id.h"
 #include "symtab/native_cfi.h"
 #include "symtab/native_symbols.h"
@@ -25,16 +26,6 @@ namespace gentrace::render {
 namespace {
 
 using Guid = std::array<uint8_t, 16>;
-
-// Folds bytes into 16 by XOR, 16 at a time: how Breakpad identifies an ELF
-// file without a build ID (from the first 4 KiB of its .text).
-Guid Fold(absl::string_view bytes) {
-  Guid guid{};
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    guid[i % guid.size()] ^= static_cast<uint8_t>(bytes[i]);
-  }
-  return guid;
-}
 
 std::string UpperHex(absl::Span<const uint8_t> bytes) {
   std::string hex;
@@ -207,31 +198,27 @@ absl::StatusOr<BreakpadModule> BreakpadModuleOf(const symtab::Binary& binary) {
       std::copy_n(Bytes(id).begin(), std::min(id.size(), guid.size()),
                   guid.begin());
       module.code_id = UpperHex(Bytes(id));
-    } else {
-      const symtab::ElfSection* text = binary.elf().FindSection(".text");
-      std::optional<symtab::ByteReader> bytes =
-          text != nullptr ? binary.elf().SectionData(*text) : std::nullopt;
-      if (!bytes || bytes->size() == 0) {
-        return absl::FailedPreconditionError(
-            "no GNU build ID and no .text to identify the module by");
-      }
-      const absl::Span<const uint8_t> data = bytes->data();
-      guid = Fold(
-          absl::string_view(reinterpret_cast<const char*>(data.data()),
-                            std::min<size_t>(data.size(), 4096) & ~size_t{15}));
+    } else if (!binary.file_id().empty()) {
+      // Its text folded, as Breakpad's writer identifies it.
+      const std::string id = absl::HexStringToBytes(binary.file_id());
+      std::copy_n(Bytes(id).begin(), std::min(id.size(), guid.size()),
+                  guid.begin());
       module.code_id = UpperHex(guid);
+    } else {
+      return absl::FailedPreconditionError(
+          "no GNU build ID and no .text to identify the module by");
     }
     module.id = ModuleId(guid);
     return module;
   }
   module.os = format == "PE" ? "windows" : "mac";
-  if (!binary.native_id().empty()) {
+  if (!binary.file_id().empty()) {
     // A PE's is the GUID and age as Windows prints them; a Mach-O's UUID
     // takes age 0.
-    module.id = absl::AsciiStrToUpper(binary.native_id());
+    module.id = absl::AsciiStrToUpper(binary.file_id());
     if (format != "PE") module.id += "0";
   } else {
-    module.id = ModuleId(Fold(binary.go_build_id()));
+    module.id = ModuleId(symtab::FoldInto16Bytes(binary.go_build_id()));
   }
   return module;
 }
@@ -253,7 +240,8 @@ void AppendStackCfi(const symtab::Func& func, const arch::ArchInfo& arch,
       absl::StrAppend(&text, " .ra: 0");
     } else if (!arch.uses_lr) {
       absl::StrAppend(&text, " .ra: .cfa -", arch.ptr_size, " + ^");
-    } else if (delta == 0) {
+    } else if (delta <= 0) {
+      // No frame below SP holds it (the runtime reads LR itself then).
       absl::StrAppend(&text, " .ra: ", names.cfi_lr);
     } else {
       absl::StrAppend(&text, " .ra: .cfa -", delta, " + ^");
@@ -280,12 +268,13 @@ void AppendStackCfi(const symtab::Func& func, const arch::ArchInfo& arch,
     // Widened: a hostile table's delta near INT32_MAX plus the pushed
     // return address must not overflow.
     const int64_t delta = table.value();
-    // (A negative delta: syscall.rawVforkSyscall pops its own return
-    // address.)
-    if (delta + pushed < 0 || delta % arch.ptr_size != 0 ||
-        table.start_pc() >= func.end()) {
-      break;  // not a frame this walk can use; Breakpad falls back
-    }
+    if (table.start_pc() >= func.end()) break;
+    // Every delta as the table has it, as the Go linker's .debug_frame
+    // gives it too: one that leaves SP above the entry's (syscall.
+    // rawVforkSyscall pops its own return address, runtime.clone's child
+    // runs on a new stack, runtime.debugCallV2 returns past what a
+    // debugger pushed) describes no caller a walk can reach, but the
+    // rules after it in the function do.
     if (first) {
       absl::StrAppend(out, "STACK CFI INIT ", absl::Hex(func.entry() - base),
                       " ", absl::Hex(func.end() - func.entry()), " ",

@@ -36,6 +36,12 @@ class StackCfiTest : public ::testing::Test {
                   FuncId::kSystemstack,
                   symtab::kFuncFlagSpWrite,
                   {{0, 0}, {4, 8}}});
+    // SP above the entry's for a while (runtime.clone's child).
+    builder_.Add({"main.clone",
+                  0x20,
+                  FuncId::kNormal,
+                  0,
+                  {{0, 0}, {4, -16}, {8, 16}, {0x1c, 0}}});
     bytes_ = builder_.Build();
     symtab::Pclntab::Options options;
     options.go_version = symtab::GoVersion{builder_.go_minor(), 0};
@@ -98,6 +104,23 @@ TEST_F(StackCfiTest, TheWalkEndsWhereTheRuntimesDoes) {
   EXPECT_EQ(Cfi(3, "arm64"),
             "STACK CFI INIT 1050 20 .cfa: sp 0 + .ra: 0\n"
             "STACK CFI 1054 .cfa: sp 8 + .ra: 0\n");
+}
+
+// As the Go linker's .debug_frame does, every delta the table gives,
+// those that leave SP above the entry's too, and the rules after them.
+TEST_F(StackCfiTest, RulesFollowTheTablePastANegativeDelta) {
+  EXPECT_EQ(Cfi(4, "arm64"),
+            "STACK CFI INIT 1070 20 .cfa: sp 0 + .ra: x30\n"
+            "STACK CFI 1074 .cfa: sp -16 + .ra: x30\n"
+            "STACK CFI 1078 .cfa: sp 16 + .ra: .cfa -16 + ^\n"
+            "STACK CFI 108c .cfa: sp 0 + .ra: x30\n");
+  EXPECT_EQ(Cfi(4, "amd64"),
+            "STACK CFI INIT 1070 20 .cfa: $rsp 8 + .ra: .cfa -8 + ^ "
+            "$rbp: $rbp\n"
+            "STACK CFI 1074 .cfa: $rsp -8 + .ra: .cfa -8 + ^ $rbp: $rbp\n"
+            "STACK CFI 1078 .cfa: $rsp 24 + .ra: .cfa -8 + ^ "
+            "$rbp: .cfa -16 + ^\n"
+            "STACK CFI 108c .cfa: $rsp 8 + .ra: .cfa -8 + ^ $rbp: $rbp\n");
 }
 
 TEST_F(StackCfiTest, NoneWhereBreakpadWalksWithoutCfi) {

@@ -116,6 +116,7 @@ absl::StatusOr<std::unique_ptr<Binary>> Binary::FromFile(
   }
   binary->go_build_id_ = ReadGoBuildId(*binary->elf_);
   binary->gnu_build_id_ = ReadGnuBuildId(*binary->elf_);
+  binary->file_id_ = ReadFileId(*binary->elf_, binary->gnu_build_id_);
   if (absl::Status s = binary->LocatePclntab(); !s.ok()) {
     return absl::Status(s.code(),
                         absl::StrCat(binary->path_, ": ", s.message()));
@@ -407,6 +408,7 @@ absl::StatusOr<std::unique_ptr<Binary>> Binary::LoadedAt(
   loaded->go_version_ = go_version_;
   loaded->go_build_id_ = go_build_id_;
   loaded->gnu_build_id_ = gnu_build_id_;
+  loaded->file_id_ = file_id_;
   loaded->loaded_memory_ =
       std::make_unique<ShiftedAddressSpace>(*elf_, load_bias);
   Pclntab::Options options;

@@ -62,10 +62,11 @@ class Binary {
   const std::optional<BuildInfo>& build_info() const { return build_info_; }
   const std::string& go_build_id() const { return go_build_id_; }
   const std::string& gnu_build_id() const { return gnu_build_id_; }
-  // "ELF", "Mach-O" or "PE", and the file's own ID in the latter two
-  // (LC_UUID; CodeView GUID and age), lower-case hex, empty if none.
+  // "ELF", "Mach-O" or "PE".
   absl::string_view format() const { return elf_->format(); }
-  const std::string& native_id() const { return elf_->native_id(); }
+  // The file's own ID besides its build IDs (ReadFileId): LC_UUID, CodeView
+  // GUID and age, or Breakpad's for an ELF file without a GNU build ID.
+  const std::string& file_id() const { return file_id_; }
   // The Go release that built it, when buildinfo or runtime.buildVersion says.
   const std::optional<GoVersion>& go_version() const { return go_version_; }
 
@@ -134,6 +135,7 @@ class Binary {
   std::optional<GoVersion> go_version_;
   std::string go_build_id_;
   std::string gnu_build_id_;
+  std::string file_id_;
   mutable std::once_flag gofunc_once_;
   mutable std::optional<uint64_t> gofunc_;
   mutable std::once_flag types_once_;

@@ -194,4 +194,25 @@ std::string ReadGnuBuildId(const ElfFile& elf) {
       reinterpret_cast<const char*>(note->data().data()), note->size()));
 }
 
+std::array<uint8_t, 16> FoldInto16Bytes(absl::string_view bytes) {
+  std::array<uint8_t, 16> folded{};
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    folded[i % folded.size()] ^= static_cast<uint8_t>(bytes[i]);
+  }
+  return folded;
+}
+
+std::string ReadFileId(const ElfFile& elf, absl::string_view gnu_build_id) {
+  if (elf.format() != "ELF") return elf.native_id();
+  if (!gnu_build_id.empty()) return "";
+  const ElfSection* text = elf.FindSection(".text");
+  std::optional<ByteReader> data = text ? elf.SectionData(*text) : std::nullopt;
+  if (!data || data->size() < 16) return "";
+  const std::array<uint8_t, 16> folded = FoldInto16Bytes(absl::string_view(
+      reinterpret_cast<const char*>(data->data().data()),
+      std::min<uint64_t>(data->size(), 4096) & ~uint64_t{15}));
+  return absl::BytesToHexString(absl::string_view(
+      reinterpret_cast<const char*>(folded.data()), folded.size()));
+}
+
 }  // namespace gentrace::symtab

@@ -1,6 +1,8 @@
 #ifndef GENTRACE_SYMTAB_BUILD_INFO_H_
 #define GENTRACE_SYMTAB_BUILD_INFO_H_
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -27,6 +29,19 @@ std::optional<BuildInfo> ReadBuildInfo(const ElfFile& elf);
 std::string ReadGoBuildId(const ElfFile& elf);
 // The GNU build ID (NT_GNU_BUILD_ID) in lower-case hex, or "".
 std::string ReadGnuBuildId(const ElfFile& elf);
+
+// Bytes folded into 16 by XOR, 16 at a time: how Breakpad identifies an
+// ELF file without a GNU build ID (by its text), and gentrace a Mach-O or
+// PE file without an ID of its own in Breakpad's terms (by its Go build ID).
+std::array<uint8_t, 16> FoldInto16Bytes(absl::string_view bytes);
+
+// The file's own ID, lower-case hex, "" if it has none: a Mach-O's
+// LC_UUID, a PE's CodeView GUID and age; for an ELF file without a GNU
+// build ID, the ID Breakpad's minidump writer and dump_syms give it
+// instead (the first 4 KiB of .text, whole 16-byte blocks, folded), which
+// is what a Breakpad minidump's module record holds for it. An ELF file
+// with a GNU build ID has none besides that.
+std::string ReadFileId(const ElfFile& elf, absl::string_view gnu_build_id);
 
 }  // namespace gentrace::symtab
 

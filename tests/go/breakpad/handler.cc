@@ -1,3 +1,5 @@
+//go:build cgo
+
 // Breakpad's crash handler for the Go program beside this file.
 #include "client/linux/handler/exception_handler.h"
 
