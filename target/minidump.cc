@@ -16,6 +16,8 @@ namespace {
 
 using minidump::kCodeViewElf;
 using minidump::kDirectoryEntrySize;
+using minidump::kExceptionAccessViolation;
+using minidump::kExceptionInPageError;
 using minidump::kExceptionSize;
 using minidump::kExceptionStream;
 using minidump::kHeaderSize;
@@ -235,6 +237,14 @@ absl::Status Minidump::Parse() {
                    .signal = *exception->U32(8),
                    .code = *exception->U32(12),
                    .address = *exception->U64(24)};
+    // A Windows access violation's faulting address is its second
+    // parameter (exception_information[1]), as Breakpad's processor reads
+    // it; Linux writers put the signal's si_addr in exception_address.
+    if ((crash_->signal == kExceptionAccessViolation ||
+         crash_->signal == kExceptionInPageError) &&
+        *exception->U32(32) >= 2) {
+      crash_->address = *exception->U64(48);
+    }
     absl::StatusOr<arch::Registers> registers =
         registers_at(*exception->U32(160), *exception->U32(164));
     if (!registers.ok()) return registers.status();

@@ -21,6 +21,12 @@ inline constexpr uint32_t kMemory64ListStream = 9;
 inline constexpr uint32_t kLinuxAuxvStream = 0x47670008;
 inline constexpr uint32_t kLinuxMapsStream = 0x47670009;
 
+// Windows exception codes whose second parameter is the address the
+// faulting instruction touched (MDException.exception_information[1]); the
+// exception's own address is the instruction's.
+inline constexpr uint32_t kExceptionAccessViolation = 0xc0000005;
+inline constexpr uint32_t kExceptionInPageError = 0xc0000006;
+
 // MDRawSystemInfo's platform_id for Linux.
 inline constexpr uint32_t kPlatformLinux = 0x8201;
 // A CodeView record of an ELF module: "BpEL", then its build ID.

@@ -190,11 +190,13 @@ seed_corpus() {
     pclntab)
       GENTRACE_FUZZ_WRITE_SEEDS=$corpus "$work/pclntab_fuzzer" >/dev/null 2>&1 ;;
     dwarf) dwarf_seed "$corpus/runtime-structs" ;;
-    minidump)
-      for seed in go1.19/default go1.27/stripped; do
+    minidump)  # Breakpad's writer's (amd64, arm64), other projects' (x86 Windows)
+      for seed in go1.19/default go1.27/stripped go1.27/arm64/stripped; do
         [[ -f $fixtures/breakpad/$seed/prog.dmp ]] &&
           cp "$fixtures/breakpad/$seed/prog.dmp" "$corpus/${seed//\//_}"
-      done ;;
+      done
+      cp "$root/tests/integrations/third_party_minidumps/breakpad/minidump2.dmp" \
+        "$root/tests/integrations/third_party_minidumps/rust-minidump/linux-mini.dmp" "$corpus/" ;;
     core)
       cut_core "$fixtures/$report_core" "$corpus/fatal-in-panic" ;;
     crash_text)  # the request binary's own crash text, in 8 KiB pieces

@@ -32,6 +32,7 @@
 #include "gtest/gtest.h"
 #include "proto/gentrace.pb.h"
 #include "target/minidump.h"
+#include "tests/testing/breakpad_text.h"
 #include "tests/testing/fixtures.h"
 #include "tests/testing/runtime_report.h"
 #include "tests/testing/shell_command.h"
@@ -286,48 +287,6 @@ TEST_P(BreakpadTest, StackwalkNamesTheFramesTheRuntimePrinted) {
   EXPECT_LT(lines_differ * 1000, lines_same) << lines_differ;
 }
 
-// What Breakpad's minidump_dump prints of a dump: each thread's ID, each
-// module's base, file and build ID, the crashed thread and its signal.
-struct DumpedMinidump {
-  std::vector<int64_t> threads;
-  std::vector<std::string> modules;  // "0xBASE FILE BUILD_ID"
-  std::vector<std::string> files;    // "0xBASE FILE" of every module
-  int64_t crashed = -1;
-  uint32_t signal = 0;
-};
-
-DumpedMinidump ReadMinidumpDump(const std::string& output) {
-  DumpedMinidump dumped;
-  std::string section, base, file;
-  for (absl::string_view line : absl::StrSplit(output, '\n')) {
-    if (!line.empty() && line[0] != ' ') section = std::string(line);
-    const std::vector<absl::string_view> field =
-        absl::StrSplit(line, absl::MaxSplits(" = ", 1));
-    if (field.size() != 2) continue;
-    const absl::string_view name = absl::StripAsciiWhitespace(field[0]);
-    const absl::string_view value = absl::StripAsciiWhitespace(field[1]);
-    int64_t number = 0;
-    if (name == "thread_id" && absl::SimpleHexAtoi(value, &number)) {
-      if (section == "MDException") {
-        dumped.crashed = number;
-      } else {
-        dumped.threads.push_back(number);
-      }
-    } else if (name == "exception_record.exception_code") {
-      (void)absl::SimpleHexAtoi(value, &dumped.signal);
-    } else if (name == "base_of_image") {
-      base = std::string(value);
-    } else if (name == "(code_file)") {
-      file =
-          std::string(absl::StripSuffix(absl::StripPrefix(value, "\""), "\""));
-      dumped.files.push_back(absl::StrCat(base, " ", file));
-    } else if (name == "(cv_record).build_id") {
-      dumped.modules.push_back(absl::StrCat(base, " ", file, " ", value));
-    }
-  }
-  return dumped;
-}
-
 // Opens the minidump at `path` and expects gentrace to read its threads,
 // modules (every module's base and file; the build IDs of those with one)
 // and exception as Breakpad's minidump_dump (in `tools`) does. nullptr,
@@ -340,16 +299,19 @@ std::unique_ptr<target::Minidump> OpenAsMinidumpDumpReadsIt(
     ADD_FAILURE() << dump.status();
     return nullptr;
   }
-  const DumpedMinidump dumped = ReadMinidumpDump(RunShellCommand(
-      ::testing::TempDir(),
-      // It exits 1 for the streams a dump does not have.
-      absl::StrCat("sh -c '", tools, "minidump_dump ", path, " || true'")));
+  const gentrace::testing::MinidumpDumpText dumped =
+      gentrace::testing::ReadMinidumpDumpText(RunShellCommand(
+          ::testing::TempDir(),
+          // It exits 1 for the streams a dump does not have.
+          absl::StrCat("sh -c '", tools, "minidump_dump ", path, " || true'")));
   EXPECT_GT(dumped.threads.size(), 1u);
   std::vector<int64_t> threads;
   for (const target::Thread& thread : (*dump)->threads()) {
     threads.push_back(thread.tid);
   }
-  EXPECT_EQ(threads, dumped.threads);
+  std::vector<int64_t> dumped_threads;
+  for (const auto& thread : dumped.threads) dumped_threads.push_back(thread.id);
+  EXPECT_EQ(threads, dumped_threads);
   std::vector<std::string> files;
   std::vector<std::string> modules;
   for (const target::Minidump::Module& module : (*dump)->modules()) {
