@@ -52,7 +52,9 @@ TEST(ArgsTest, HexDigitsAreWhatAbslReadsAsHex) {
     const bool is_hex = absl::SimpleHexAtoi(text, &want);
     const std::optional<uint64_t> got = symtab::ParseHexAddress(text);
     EXPECT_EQ(got.has_value(), is_hex) << byte;
-    if (got.has_value() && is_hex) EXPECT_EQ(*got, want) << byte;
+    if (got.has_value() && is_hex) {
+      EXPECT_EQ(*got, want) << byte;
+    }
   }
 }
 
