@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/line_reader.h"
@@ -92,7 +91,7 @@ absl::Status RunSymbolize(absl::Span<char* const> argv) {
   } else {
     LineReader lines(STDIN_FILENO);
     while (std::optional<absl::string_view> line = lines.Next()) {
-      const absl::string_view text = absl::StripAsciiWhitespace(*line);
+      const absl::string_view text = symtab::TrimAsciiWhitespace(*line);
       if (text.empty()) continue;
       if (absl::Status s = symbolize_one(text); !s.ok()) {
         (void)WriteAll(STDOUT_FILENO, out);

@@ -40,48 +40,57 @@ void AppendUnit(uint32_t unit, std::string* out) {
   }
 }
 
-// Whether any of the eight bytes of `word` may need an escape: a control,
-// DEL or any non-ASCII byte, '"', '\\', '<' or '>'. Exact for a word
-// without them; may say yes for a safe byte beside one that needs it
-// (borrows and carries), which only sends the word to the byte loop.
-bool MayNeedEscape(uint64_t word) {
-  constexpr uint64_t kOnes = 0x0101010101010101;
-  constexpr uint64_t kHighBits = 0x8080808080808080;
-  const auto has_zero_byte = [](uint64_t v) {
-    return (v - kOnes) & ~v & kHighBits;
-  };
-  const uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighBits;
-  const uint64_t above_tilde = ((word + kOnes) | word) & kHighBits;
-  return (below_space | above_tilde | has_zero_byte(word ^ (kOnes * '"')) |
-          has_zero_byte(word ^ (kOnes * '\\')) |
-          has_zero_byte(word ^ (kOnes * '<')) |
-          has_zero_byte(word ^ (kOnes * '>'))) != 0;
+// Whether any of the 16 bytes at `bytes` needs an escape: a control, DEL or
+// any non-ASCII byte, '"', '\\', '<' or '>'. GCC's vector extension: SSE2
+// on amd64, NEON on arm64, a byte a lane.
+constexpr size_t kBlock = 16;
+bool BlockNeedsEscape(const char* bytes) {
+  using Block = uint8_t __attribute__((vector_size(kBlock)));
+  Block block;
+  std::memcpy(&block, bytes, kBlock);
+  // One unsigned compare finds both the bytes below ' ' and above '~'.
+  const auto needs = ((block - uint8_t{0x20}) > uint8_t{0x7e - 0x20}) |
+                     (block == '"') | (block == '\\') | (block == '<') |
+                     (block == '>');
+  uint64_t halves[2];
+  static_assert(sizeof(needs) == sizeof(halves));
+  std::memcpy(halves, &needs, sizeof(halves));
+  return (halves[0] | halves[1]) != 0;
 }
 
 }  // namespace
+
+size_t JsonPlainPrefix(absl::string_view text) {
+  // Found 16 bytes at a time, then byte by byte in a block that has a byte
+  // needing an escape.
+  size_t run = 0;
+  while (run + kBlock <= text.size() && !BlockNeedsEscape(text.data() + run)) {
+    run += kBlock;
+  }
+  if (run < text.size() && text.size() - run < kBlock) {
+    // The tail, padded with spaces to a block.
+    char tail[kBlock];
+    std::memset(tail, ' ', kBlock);
+    std::memcpy(tail, text.data() + run, text.size() - run);
+    if (!BlockNeedsEscape(tail)) return text.size();
+  }
+  while (run < text.size()) {
+    const char c = text[run];
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>') {
+      break;
+    }
+    ++run;
+  }
+  return run;
+}
 
 void AppendJsonString(absl::string_view text, std::string* out) {
   const size_t start = out->size();
   out->push_back('"');
   size_t at = 0;
   while (at < text.size()) {
-    // A run of printable ASCII that needs no escape goes out at once; it is
-    // found eight bytes at a time, then byte by byte.
-    size_t run = at;
-    while (run + sizeof(uint64_t) <= text.size()) {
-      uint64_t word;
-      std::memcpy(&word, text.data() + run, sizeof(word));
-      if (MayNeedEscape(word)) break;
-      run += sizeof(word);
-    }
-    while (run < text.size()) {
-      const char c = text[run];
-      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' ||
-          c == '>') {
-        break;
-      }
-      ++run;
-    }
+    // A run of printable ASCII that needs no escape goes out at once.
+    const size_t run = at + JsonPlainPrefix(text.substr(at));
     out->append(text.data() + at, run - at);
     at = run;
     if (at == text.size()) break;

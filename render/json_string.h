@@ -15,6 +15,10 @@ namespace gentrace::render {
 // as protobuf writes it.
 void AppendJsonString(absl::string_view text, std::string* out);
 
+// How many of `text`'s first bytes AppendJsonString writes as they are:
+// printable ASCII that needs no escape.
+size_t JsonPlainPrefix(absl::string_view text);
+
 }  // namespace gentrace::render
 
 #endif  // GENTRACE_RENDER_JSON_STRING_H_

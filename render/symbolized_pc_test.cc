@@ -4,6 +4,7 @@
 #include "render/symbolized_pc.h"
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -96,15 +97,16 @@ TEST(JsonStringTest, EveryCodePointAsProtobufWritesIt) {
   EXPECT_EQ(differences, 0);
 }
 
-// Plain text is scanned eight bytes at a time: every byte that may need an
-// escape, at every position of such a word and beyond it.
+// Plain text is scanned sixteen bytes at a time, its tail padded to a block:
+// every byte that may need an escape, at every position of two blocks and a
+// tail.
 TEST(JsonStringTest, EscapesAtEveryPositionOfAWord) {
   std::vector<std::string> specials;
   for (uint32_t c = 0; c < 0x80; ++c) specials.push_back(Utf8(c));
   for (uint32_t c : {0x80u, 0xadu, 0x3b1u, 0x2028u, 0xfeffu, 0x1f600u}) {
     specials.push_back(Utf8(c));
   }
-  const std::string plain = "runtime.gopark/src/proc.go";
+  const std::string plain = "runtime.gopark/src/runtime/proc.go:381 +0x1c5";
   for (const std::string& special : specials) {
     for (size_t at = 0; at <= plain.size(); ++at) {
       const std::string text =
@@ -130,23 +132,28 @@ TEST(SymbolizedPcTest, JsonIsProtobufsJsonOfTheMessage) {
   const std::vector<symtab::SourceFrame> frames = {
       {"main.level3[...]", "gentrace.test/symbolize/chain_a.go", 17, true},
       {"main.(*T).<lambda>", "C:\\src\\\"q\".go", 4, false},
+      {"", "", std::numeric_limits<int32_t>::min(), true,
+       symtab::FuncId::kNormal, std::numeric_limits<int32_t>::max()},
+      {"main.func1", "a.go", -7, false, symtab::FuncId::kNormal, -1},
   };
-  for (const absl::Status& status :
-       {absl::OkStatus(), absl::NotFoundError("pc 0x1 is outside Go text")}) {
-    SymbolizedPc message;
-    message.set_pc(0x71384);
-    if (status.ok()) {
-      for (const symtab::SourceFrame& f : frames) {
-        ToProto(f, message.add_frames());
+  for (const uint64_t pc : {uint64_t{0}, uint64_t{0x71384}, ~uint64_t{0}}) {
+    for (const absl::Status& status :
+         {absl::OkStatus(), absl::NotFoundError("pc 0x1 is <outside> Go")}) {
+      SymbolizedPc message;
+      message.set_pc(pc);
+      if (status.ok()) {
+        for (const symtab::SourceFrame& f : frames) {
+          ToProto(f, message.add_frames());
+        }
+      } else {
+        message.set_error(std::string(status.message()));
       }
-    } else {
-      message.set_error(std::string(status.message()));
+      absl::StatusOr<std::string> want = ToJsonLine(message);
+      ASSERT_TRUE(want.ok());
+      std::string ours = "before";
+      AppendSymbolizedPcJson(pc, status, frames, &ours);
+      EXPECT_EQ(ours, "before" + *want + "\n");
     }
-    absl::StatusOr<std::string> want = ToJsonLine(message);
-    ASSERT_TRUE(want.ok());
-    std::string ours;
-    AppendSymbolizedPcJson(0x71384, status, frames, &ours);
-    EXPECT_EQ(ours, *want + "\n");
   }
 }
 
@@ -154,13 +161,18 @@ TEST(SymbolizedPcTest, TextHasALinePerFrame) {
   const std::vector<symtab::SourceFrame> frames = {
       {"main.level3", "chain_a.go", 17, true},
       {"main.recurse", "chain_a.go", 25, false},
+      {"f", "b.go", std::numeric_limits<int32_t>::min(), true},
+      {"g", "c.go", 0, false},
   };
   std::string out;
   AppendSymbolizedPcText(0x71384, absl::OkStatus(), frames, &out);
   AppendSymbolizedPcText(0x1, absl::NotFoundError("outside"), frames, &out);
+  AppendSymbolizedPcText(~uint64_t{0}, absl::OkStatus(), {}, &out);
   EXPECT_EQ(out,
             "0x71384\tmain.level3\tchain_a.go:17\tinlined\n"
             "0x71384\tmain.recurse\tchain_a.go:25\n"
+            "0x71384\tf\tb.go:-2147483648\tinlined\n"
+            "0x71384\tg\tc.go:0\n"
             "0x1\t?\terror: outside\n");
 }
 

@@ -1,6 +1,7 @@
 #include "symtab/symbol_index.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <tuple>
 #include <utility>
@@ -36,15 +37,6 @@ enum HeaderField : uint64_t {
 };
 constexpr int kSections = 7;
 constexpr uint32_t kMaxNameSize = 0xffffff;
-
-uint64_t Fnv1a64(absl::string_view bytes) {
-  uint64_t hash = 0xcbf29ce484222325;
-  for (const char c : bytes) {
-    hash ^= static_cast<uint8_t>(c);
-    hash *= 0x100000001b3;
-  }
-  return hash;
-}
 
 uint64_t Aligned(uint64_t size) { return (size + 7) & ~uint64_t{7}; }
 
@@ -249,8 +241,37 @@ absl::StatusOr<std::string> SymbolIndex::Build(const Binary& binary) {
   WriteLittleEndian(out, kFrameCountAt, frames.size(), 4);
   WriteLittleEndian(out, kRangeCountAt, range_count, 4);
   WriteLittleEndian(out, kChecksumAt,
-                    Fnv1a64(absl::string_view(out).substr(kHeaderSize)), 8);
+                    Checksum(absl::string_view(out).substr(kHeaderSize)), 8);
   return out;
+}
+
+uint64_t SymbolIndex::Checksum(absl::string_view bytes) {
+  // xxHash64's round in four lanes, eight bytes at a time: the lanes'
+  // multiplications do not wait for each other. Opening reads the whole
+  // index through this; byte-at-a-time FNV-1a took 5 ms of a 3 MB index.
+  constexpr uint64_t kPrime1 = 0x9e3779b185ebca87;
+  constexpr uint64_t kPrime2 = 0xc2b2ae3d27d4eb4f;
+  auto round = [](uint64_t lane, uint64_t word) {
+    return std::rotl(lane + word * kPrime2, 31) * kPrime1;
+  };
+  uint64_t lanes[4] = {kPrime1 + kPrime2, kPrime2, 0, 0 - kPrime1};
+  size_t at = 0;
+  for (; bytes.size() - at >= sizeof(lanes); at += sizeof(lanes)) {
+    for (size_t i = 0; i < 4; ++i) {
+      uint64_t word;
+      std::memcpy(&word, bytes.data() + at + sizeof(word) * i, sizeof(word));
+      lanes[i] = round(lanes[i], word);
+    }
+  }
+  uint64_t hash = bytes.size();
+  for (const uint64_t lane : lanes) hash = round(hash, lane);
+  for (; at < bytes.size(); ++at) {
+    hash = round(hash, static_cast<uint8_t>(bytes[at]));
+  }
+  hash ^= hash >> 33;
+  hash *= kPrime2;
+  hash ^= hash >> 29;
+  return hash;
 }
 
 absl::StatusOr<std::unique_ptr<SymbolIndex>> SymbolIndex::Open(
@@ -303,7 +324,7 @@ absl::Status SymbolIndex::Check(const Binary& binary) {
   if (reinterpret_cast<uintptr_t>(in.data()) % 8 != 0) {
     return corrupt("misaligned in memory");
   }
-  if (Get(in, kChecksumAt, 8) != Fnv1a64(in.substr(kHeaderSize))) {
+  if (Get(in, kChecksumAt, 8) != Checksum(in.substr(kHeaderSize))) {
     return corrupt("checksum mismatch");
   }
   const uint64_t ids_size = Get(in, kBuildIdsSizeAt, 4);
@@ -333,7 +354,7 @@ absl::Status SymbolIndex::Check(const Binary& binary) {
   }
   ranges_ = reinterpret_cast<const Range*>(in.data() + offsets[5]);
   text_size_ = ranges_[range_count_].start;
-  bucket_count_ = (ranges_[range_count_].start >> kBucketShift) + 1;
+  bucket_count_ = static_cast<uint32_t>((text_size_ >> kBucketShift) + 1);
   sizes[6] = (uint64_t{bucket_count_} + 1) * sizeof(uint32_t);
   if (offsets[6] + Aligned(sizes[6]) != in.size()) {
     return corrupt("section sizes do not add up");

@@ -28,9 +28,8 @@ namespace gentrace::symtab {
 // too large for its frames) it leaves to the pclntab, the reference, which
 // also makes each error's message.
 //
-// File format (little-endian, version 2): a 64-byte header (magic
-// "GTSYMIDX", version, file size, FNV-1a 64 checksum of everything after the
-// header, the text's first PC, the sizes of the sections below), then, each
+// File format (little-endian, version 3): a 64-byte header (magic
+// "GTSYMIDX", version, file size, Checksum of everything after the header, the text's first PC, the sizes of the sections below), then, each
 // 8-byte aligned: the binary's Go and GNU build IDs; the strings; the
 // function names (offset and size into the strings, with the funcID and the
 // start line) and the file names; the frames (8 bytes: 22 bits of function,
@@ -43,7 +42,10 @@ namespace gentrace::symtab {
 // Thread-safe. Not async-signal-safe.
 class SymbolIndex {
  public:
-  static constexpr uint32_t kVersion = 2;
+  static constexpr uint32_t kVersion = 3;
+
+  // The checksum an index's header holds of the bytes after the header.
+  static uint64_t Checksum(absl::string_view bytes);
 
   // The index file's bytes for `binary`, as linked (load bias 0).
   static absl::StatusOr<std::string> Build(const Binary& binary);

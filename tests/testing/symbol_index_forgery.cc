@@ -2,14 +2,14 @@
 
 #include <cstdint>
 
+#include "absl/strings/string_view.h"
+#include "symtab/symbol_index.h"
+
 namespace gentrace::testing {
 
 void ResealSymbolIndex(std::string* index) {
-  uint64_t hash = 0xcbf29ce484222325;
-  for (size_t i = 64; i < index->size(); ++i) {
-    hash ^= static_cast<uint8_t>((*index)[i]);
-    hash *= 0x100000001b3;
-  }
+  const uint64_t hash =
+      symtab::SymbolIndex::Checksum(absl::string_view(*index).substr(64));
   for (int i = 0; i < 8; ++i) {
     (*index)[24 + i] = static_cast<char>(hash >> (8 * i));
   }

@@ -5,8 +5,8 @@
 
 namespace gentrace::testing {
 
-// Sets a symbol index's checksum (FNV-1a 64 of everything after its 64-byte
-// header, at byte 24) to match its bytes, so that a test can forge fields
+// Sets a symbol index's checksum (of everything after its 64-byte header,
+// at byte 24) to match its bytes, so that a test can forge fields
 // past the checksum.
 void ResealSymbolIndex(std::string* index);
 
