@@ -1,6 +1,8 @@
 #include "cli/args.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -59,6 +61,34 @@ absl::StatusOr<std::string> Args::Required(absl::string_view name) const {
     return absl::InvalidArgumentError(absl::StrCat("--", name, " is required"));
   }
   return *value;
+}
+
+absl::StatusOr<size_t> SizeFlag(const Args& args, absl::string_view name,
+                                size_t fallback) {
+  std::optional<std::string> text = args.Flag(name);
+  if (!text) return fallback;
+  size_t value = 0;
+  if (!absl::SimpleAtoi(*text, &value) || value == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, ": not a positive number: ", *text));
+  }
+  return value;
+}
+
+std::string StoreDir(const Args& args) {
+  if (std::optional<std::string> dir = args.Flag("store")) return *dir;
+  if (const char* cache = std::getenv("XDG_CACHE_HOME"); cache && *cache) {
+    return absl::StrCat(cache, "/gentrace/store");
+  }
+  const char* home = std::getenv("HOME");
+  return absl::StrCat(home != nullptr ? home : ".", "/.cache/gentrace/store");
+}
+
+int ExitCode(absl::string_view command, const absl::Status& status) {
+  if (status.ok()) return 0;
+  std::fprintf(stderr, "gentrace %s: %s\n", std::string(command).c_str(),
+               std::string(status.message()).c_str());
+  return absl::IsInvalidArgument(status) ? 2 : 1;
 }
 
 }  // namespace gentrace::cli

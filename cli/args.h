@@ -37,6 +37,20 @@ class Args {
   std::vector<std::string> positional_;
 };
 
+// A --name=N flag, a positive count of bytes or things; `fallback` when it
+// is not given.
+absl::StatusOr<size_t> SizeFlag(const Args& args, absl::string_view name,
+                                size_t fallback);
+
+// The service's store directory: --store, or under the user's cache
+// directory ($XDG_CACHE_HOME, else ~/.cache): gentrace/store.
+std::string StoreDir(const Args& args);
+
+// How a command ends, for gentrace and gentrace-serve alike: a failed
+// `command`'s error goes to stderr as "gentrace COMMAND: message", and the
+// exit code is 0, 2 for a bad invocation (InvalidArgument), else 1.
+int ExitCode(absl::string_view command, const absl::Status& status);
+
 }  // namespace gentrace::cli
 
 #endif  // GENTRACE_CLI_ARGS_H_

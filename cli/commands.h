@@ -65,12 +65,7 @@ absl::Status RunNative(absl::Span<char* const> argv);
 absl::Status RunIndex(absl::Span<char* const> argv);
 absl::Status RunPprofSymbolize(absl::Span<char* const> argv);
 absl::Status RunCrashText(absl::Span<char* const> argv);
-absl::Status RunServe(absl::Span<char* const> argv);
 absl::Status RunStore(absl::Span<char* const> argv);
-
-// The service's store directory: --store, or under the user's cache
-// directory ($XDG_CACHE_HOME, else ~/.cache): gentrace/store.
-std::string StoreDir(const Args& args);
 
 // Where gentrace index writes a binary's symbolization index, and where
 // gentrace symbolize looks for it: beside the binary, as BINARY.gtindex.

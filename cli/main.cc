@@ -1,11 +1,18 @@
 // The gentrace command: Go tracebacks and symbolization from outside the
 // Go runtime.
+#include <limits.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
+#include "cli/args.h"
 #include "cli/commands.h"
 
 namespace {
@@ -84,6 +91,28 @@ constexpr char kUsage[] =
     "      the service's store by hand (gc: leftovers of unfinished adds,\n"
     "      and the least recently used binaries past N bytes).\n";
 
+// `gentrace serve` is gentrace-serve, the program built beside this one
+// (//cli:gentrace-serve): run in this process's place, so that signals and
+// the exit status are the service's own. Returns only if it cannot run.
+absl::Status RunServe(absl::Span<char* const> flags) {
+  char self[PATH_MAX];
+  const ssize_t size = readlink("/proc/self/exe", self, sizeof(self));
+  if (size <= 0 || size == sizeof(self)) {
+    return absl::ErrnoToStatus(errno, "finding this program's directory");
+  }
+  std::string program(self, static_cast<size_t>(size));
+  program.resize(program.rfind('/') + 1);
+  program += "gentrace-serve";
+  std::vector<char*> argv = {program.data()};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  argv.push_back(nullptr);
+  execv(program.c_str(), argv.data());
+  return absl::ErrnoToStatus(
+      errno, absl::StrCat("cannot run ", program,
+                          " (the service: it is built with gentrace and "
+                          "goes beside it)"));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -107,7 +136,7 @@ int main(int argc, char** argv) {
   } else if (std::strcmp(argv[1], "crashtext") == 0) {
     status = gentrace::cli::RunCrashText(rest);
   } else if (std::strcmp(argv[1], "serve") == 0) {
-    status = gentrace::cli::RunServe(rest);
+    status = RunServe(rest);
   } else if (std::strcmp(argv[1], "store") == 0) {
     status = gentrace::cli::RunStore(rest);
   } else if (std::strcmp(argv[1], "minidump") == 0) {
@@ -130,10 +159,5 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::fflush(stdout);
-  if (!status.ok()) {
-    std::fprintf(stderr, "gentrace %s: %s\n", argv[1],
-                 std::string(status.message()).c_str());
-    return absl::IsInvalidArgument(status) ? 2 : 1;
-  }
-  return 0;
+  return gentrace::cli::ExitCode(argv[1], status);
 }

@@ -1,5 +1,7 @@
-// gentrace serve: the traceback service over HTTP (serve/), and gentrace
-// store: the store it serves from, by hand.
+// gentrace-serve, which `gentrace serve` runs: the traceback service over
+// HTTP and gRPC (serve/). A program of its own, so that the service's
+// libraries (gRPC, TLS, libdebuginfod and curl) load only here, not with
+// every gentrace command.
 #include <pthread.h>
 #include <signal.h>
 #include <sys/types.h>
@@ -19,7 +21,6 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "cli/args.h"
-#include "cli/commands.h"
 #include "serve/grpc_server.h"
 #include "serve/http_server.h"
 #include "serve/service.h"
@@ -43,18 +44,6 @@ absl::StatusOr<std::string> ReadToken(const std::string& path) {
   return token;
 }
 
-absl::StatusOr<size_t> SizeFlag(const Args& args, absl::string_view name,
-                                size_t fallback) {
-  std::optional<std::string> text = args.Flag(name);
-  if (!text) return fallback;
-  size_t value = 0;
-  if (!absl::SimpleAtoi(*text, &value) || value == 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", name, ": not a positive number: ", *text));
-  }
-  return value;
-}
-
 // A duration in seconds, decimals accepted: more than 0, at most 1e6.
 absl::StatusOr<absl::Duration> SecondsFlag(const Args& args,
                                            absl::string_view name,
@@ -71,17 +60,6 @@ absl::StatusOr<absl::Duration> SecondsFlag(const Args& args,
 
 bool IsLoopback(absl::string_view host) {
   return host == "127.0.0.1" || host == "::1" || host == "localhost";
-}
-
-}  // namespace
-
-std::string StoreDir(const Args& args) {
-  if (std::optional<std::string> dir = args.Flag("store")) return *dir;
-  if (const char* cache = std::getenv("XDG_CACHE_HOME"); cache && *cache) {
-    return absl::StrCat(cache, "/gentrace/store");
-  }
-  const char* home = std::getenv("HOME");
-  return absl::StrCat(home != nullptr ? home : ".", "/.cache/gentrace/store");
 }
 
 absl::Status RunServe(absl::Span<char* const> argv) {
@@ -241,74 +219,12 @@ absl::Status RunServe(absl::Span<char* const> argv) {
   return served;
 }
 
-absl::Status RunStore(absl::Span<char* const> argv) {
-  constexpr absl::string_view kFlags[] = {"store", "max-bytes"};
-  absl::StatusOr<Args> args = Args::Parse(argv, kFlags);
-  if (!args.ok()) return args.status();
-  const std::vector<std::string>& words = args->positional();
-  const std::string action = words.empty() ? "" : words[0];
-  absl::StatusOr<std::unique_ptr<serve::Store>> store =
-      serve::Store::Open(StoreDir(*args));
-  if (!store.ok()) return store.status();
-  if (action == "add" && words.size() > 1) {
-    for (size_t i = 1; i < words.size(); ++i) {
-      absl::StatusOr<serve::Store::Added> added = (*store)->AddCopy(words[i]);
-      if (!added.ok()) {
-        return absl::Status(
-            added.status().code(),
-            absl::StrCat(words[i], ": ", added.status().message()));
-      }
-      std::printf("%s %s %s\n", added->added ? "added" : "held",
-                  words[i].c_str(),
-                  added->info.gnu_build_id().empty()
-                      ? added->info.go_build_id().c_str()
-                      : added->info.gnu_build_id().c_str());
-    }
-    return absl::OkStatus();
-  }
-  if (action == "ls" && words.size() == 1) {
-    absl::StatusOr<std::vector<serve::Store::Entry>> entries = (*store)->List();
-    if (!entries.ok()) return entries.status();
-    for (const serve::Store::Entry& e : *entries) {
-      std::printf(
-          "%s\t%s\t%s\t%s\t%llu\t%s\n", e.info.go_build_id().c_str(),
-          e.info.gnu_build_id().empty() ? "-" : e.info.gnu_build_id().c_str(),
-          e.info.goarch().c_str(),
-          e.info.go_version().empty() ? "-" : e.info.go_version().c_str(),
-          static_cast<unsigned long long>(e.info.size()),
-          e.info.file_id().empty() ? "-" : e.info.file_id().c_str());
-    }
-    return absl::OkStatus();
-  }
-  if (action == "verify" && words.size() == 1) {
-    const std::vector<std::string> problems = (*store)->Verify();
-    for (const std::string& p : problems) std::printf("%s\n", p.c_str());
-    if (!problems.empty()) {
-      return absl::DataLossError(
-          absl::StrCat(problems.size(), " problems in the store"));
-    }
-    std::printf("ok\n");
-    return absl::OkStatus();
-  }
-  if (action == "gc" && words.size() == 1) {
-    absl::StatusOr<int> removed = (*store)->RemoveLeftovers();
-    if (!removed.ok()) return removed.status();
-    std::printf("removed %d leftovers\n", *removed);
-    absl::StatusOr<size_t> max_bytes = SizeFlag(*args, "max-bytes", 0);
-    if (!max_bytes.ok()) return max_bytes.status();
-    if (*max_bytes > 0) {
-      absl::StatusOr<std::vector<std::string>> evicted =
-          (*store)->Evict(*max_bytes);
-      if (!evicted.ok()) return evicted.status();
-      for (const std::string& name : *evicted) {
-        std::printf("evicted %s\n", name.c_str());
-      }
-    }
-    return absl::OkStatus();
-  }
-  return absl::InvalidArgumentError(
-      "usage: gentrace store add FILE... | ls | verify | gc [--max-bytes=N] "
-      "[--store=DIR]");
-}
-
+}  // namespace
 }  // namespace gentrace::cli
+
+int main(int argc, char** argv) {
+  const absl::Status status =
+      gentrace::cli::RunServe(absl::Span<char* const>(argv + 1, argc - 1));
+  std::fflush(stdout);
+  return gentrace::cli::ExitCode("serve", status);
+}
