@@ -192,22 +192,20 @@ absl::StatusOr<BreakpadModule> BreakpadModuleOf(const symtab::Binary& binary) {
   const absl::string_view format = binary.format();
   if (format == "ELF") {
     module.os = "Linux";
-    Guid guid{};
-    if (!binary.gnu_build_id().empty()) {
-      const std::string id = absl::HexStringToBytes(binary.gnu_build_id());
-      std::copy_n(Bytes(id).begin(), std::min(id.size(), guid.size()),
-                  guid.begin());
-      module.code_id = UpperHex(Bytes(id));
-    } else if (!binary.file_id().empty()) {
-      // Its text folded, as Breakpad's writer identifies it.
-      const std::string id = absl::HexStringToBytes(binary.file_id());
-      std::copy_n(Bytes(id).begin(), std::min(id.size(), guid.size()),
-                  guid.begin());
-      module.code_id = UpperHex(guid);
-    } else {
+    // The GNU build ID, else the text folded, as Breakpad's writer
+    // identifies the module; its first 16 bytes are the GUID.
+    const std::string& hex = binary.gnu_build_id().empty()
+                                 ? binary.file_id()
+                                 : binary.gnu_build_id();
+    if (hex.empty()) {
       return absl::FailedPreconditionError(
           "no GNU build ID and no .text to identify the module by");
     }
+    const std::string id = absl::HexStringToBytes(hex);
+    Guid guid{};
+    std::copy_n(Bytes(id).begin(), std::min(id.size(), guid.size()),
+                guid.begin());
+    module.code_id = UpperHex(Bytes(id));
     module.id = ModuleId(guid);
     return module;
   }

@@ -116,7 +116,6 @@ absl::StatusOr<std::unique_ptr<Binary>> Binary::FromFile(
   }
   binary->go_build_id_ = ReadGoBuildId(*binary->elf_);
   binary->gnu_build_id_ = ReadGnuBuildId(*binary->elf_);
-  binary->file_id_ = ReadFileId(*binary->elf_, binary->gnu_build_id_);
   if (absl::Status s = binary->LocatePclntab(); !s.ok()) {
     return absl::Status(s.code(),
                         absl::StrCat(binary->path_, ": ", s.message()));
@@ -319,6 +318,12 @@ std::optional<uint64_t> Binary::FindModuledata(uint64_t table_address,
   return std::nullopt;
 }
 
+const std::string& Binary::file_id() const {
+  std::call_once(file_id_once_,
+                 [this] { file_id_ = ReadFileId(*elf_, gnu_build_id_); });
+  return file_id_;
+}
+
 std::optional<uint64_t> Binary::FindGoFunc() const {
   std::call_once(gofunc_once_, [this] { gofunc_ = LocateGoFunc(); });
   return gofunc_;
@@ -408,7 +413,6 @@ absl::StatusOr<std::unique_ptr<Binary>> Binary::LoadedAt(
   loaded->go_version_ = go_version_;
   loaded->go_build_id_ = go_build_id_;
   loaded->gnu_build_id_ = gnu_build_id_;
-  loaded->file_id_ = file_id_;
   loaded->loaded_memory_ =
       std::make_unique<ShiftedAddressSpace>(*elf_, load_bias);
   Pclntab::Options options;

@@ -65,8 +65,9 @@ class Binary {
   // "ELF", "Mach-O" or "PE".
   absl::string_view format() const { return elf_->format(); }
   // The file's own ID besides its build IDs (ReadFileId): LC_UUID, CodeView
-  // GUID and age, or Breakpad's for an ELF file without a GNU build ID.
-  const std::string& file_id() const { return file_id_; }
+  // GUID and age, or Breakpad's for an ELF file without a GNU build ID
+  // (its text read the first time it is asked for).
+  const std::string& file_id() const;
   // The Go release that built it, when buildinfo or runtime.buildVersion says.
   const std::optional<GoVersion>& go_version() const { return go_version_; }
 
@@ -135,7 +136,8 @@ class Binary {
   std::optional<GoVersion> go_version_;
   std::string go_build_id_;
   std::string gnu_build_id_;
-  std::string file_id_;
+  mutable std::once_flag file_id_once_;
+  mutable std::string file_id_;
   mutable std::once_flag gofunc_once_;
   mutable std::optional<uint64_t> gofunc_;
   mutable std::once_flag types_once_;

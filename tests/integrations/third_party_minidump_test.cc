@@ -85,7 +85,9 @@ void ExpectAsTheWalkHasIt(const target::Minidump& dump,
   ASSERT_LT(static_cast<size_t>(walk.crashed_thread), threads.size());
   const target::Thread& crashed = threads[walk.crashed_thread];
   EXPECT_EQ(crashed.tid, dump.crash()->tid);
-  if (walk.crashed_tid >= 0) EXPECT_EQ(crashed.tid, walk.crashed_tid);
+  if (walk.crashed_tid >= 0) {
+    EXPECT_EQ(crashed.tid, walk.crashed_tid);
+  }
   EXPECT_TRUE(
       absl::StartsWith(walk.crash_reason, ReasonOf(dump.crash()->signal)))
       << walk.crash_reason;
