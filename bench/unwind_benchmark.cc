@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,10 @@ struct StackCapture {
   const gentrace::arch::ArchInfo* arch = nullptr;
   std::unique_ptr<gentrace::target::RangeMemory> memory;
   uint64_t pc = 0, sp = 0, lr = 0;
+  // The first frame's frame pointer (amd64: its saved BP is 16 bytes below
+  // the fp= the runtime printed), and the stack's bytes from sp.
+  uint64_t bp = 0;
+  std::string stack;
 };
 
 std::string ReadFile(const std::string& path) {
@@ -79,14 +84,14 @@ std::unique_ptr<StackCapture> LoadStackCapture(const std::string& dir,
   capture->pc = *frames[0].pc;
   capture->sp = *frames[0].sp;
   capture->lr = capture->arch->uses_lr ? *frames[1].pc : 0;
+  capture->bp = frames[0].fp ? *frames[0].fp - 16 : 0;
   auto stack = (*core)->memory().ReadToEnd(capture->sp);
   if (!stack) return nullptr;
   const uint64_t size = std::min<uint64_t>(stack->size(), kMaxStackBytes);
+  capture->stack.assign(reinterpret_cast<const char*>(stack->data().data()),
+                        size);
   auto memory = gentrace::target::RangeMemory::Create(
-      {{capture->sp,
-        std::string(reinterpret_cast<const char*>(stack->data().data()),
-                    size)}},
-      capture->arch->byte_order);
+      {{capture->sp, capture->stack}}, capture->arch->byte_order);
   if (!memory.ok()) return nullptr;
   capture->memory =
       std::make_unique<gentrace::target::RangeMemory>(*std::move(memory));
@@ -119,6 +124,53 @@ void Unwind(benchmark::State& state, const StackCapture* capture,
       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["stop_top_of_stack"] =
       unwinder.stop_reason() == gentrace::unwind::StopReason::kTopOfStack;
+}
+
+// A frame-pointer walk over the same amd64 stacks: each frame's return
+// address is at bp+8 and its caller's frame pointer at bp, read straight
+// from the stack's bytes. With `lookup`, each return address's function and
+// SP delta are looked up too (Pclntab::FrameAt, as Unwind does): a walk
+// needs the function to know where it ends, and the SP delta to know the
+// frame pointer is set up at that pc. Without, it is the floor of any
+// frame-pointer walk; with, it is what a frame-pointer fast path in the
+// unwinder would cost at least.
+void FramePointerWalk(benchmark::State& state, const StackCapture* capture,
+                      bool lookup) {
+  const gentrace::symtab::Pclntab& table = capture->binary->pclntab();
+  auto word_at = [capture](uint64_t address, uint64_t* word) {
+    if (address < capture->sp ||
+        address - capture->sp > capture->stack.size() - 8) {
+      return false;
+    }
+    std::memcpy(word, capture->stack.data() + (address - capture->sp), 8);
+    return true;
+  };
+  int64_t total = 0, per_walk = 0;
+  for (auto _ : state) {
+    per_walk = 1;
+    uint64_t bp = capture->bp, pc = capture->pc, caller_bp = 0;
+    // A return address is looked up at pc-1, the call; not the pc that a
+    // signal interrupted, which sigpanic appears to return to.
+    bool interrupted = true;
+    while (true) {
+      if (lookup) {
+        auto frame = table.FrameAt(interrupted ? pc : pc - 1);
+        if (!frame.ok() || !frame->sp_delta.ok()) break;
+        interrupted =
+            frame->facts->func_id == gentrace::symtab::FuncId::kSigpanic;
+      }
+      if (!word_at(bp + 8, &pc) || !word_at(bp, &caller_bp) || pc == 0) break;
+      benchmark::DoNotOptimize(pc);
+      ++per_walk;
+      if (caller_bp <= bp) break;
+      bp = caller_bp;
+    }
+    total += per_walk;
+  }
+  state.counters["frames"] = static_cast<double>(per_walk);
+  state.counters["time_per_frame"] = benchmark::Counter(
+      static_cast<double>(total),
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 // runtime.Callers, timed inside the Go program itself.
@@ -187,6 +239,15 @@ int main(int argc, char** argv) {
       benchmark::RegisterBenchmark(
           absl::StrCat("UnwindSymbolized/", arch, "/depth", depth).c_str(),
           [c](benchmark::State& s) { Unwind(s, c, true); });
+      if (!c->arch->uses_lr) {  // amd64: the return address beside BP
+        benchmark::RegisterBenchmark(
+            absl::StrCat("FramePointerChain/amd64/depth", depth).c_str(),
+            [c](benchmark::State& s) { FramePointerWalk(s, c, false); });
+        benchmark::RegisterBenchmark(
+            absl::StrCat("FramePointerChainLookedUp/amd64/depth", depth)
+                .c_str(),
+            [c](benchmark::State& s) { FramePointerWalk(s, c, true); });
+      }
     }
   }
   for (int depth : kDepths) {

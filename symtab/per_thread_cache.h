@@ -14,12 +14,18 @@ namespace gentrace::symtab {
 // so that a destroyed table's entries never match a new one.
 template <typename Slot, int kBits>
 Slot& PerThreadSlotFor(uint64_t pc) {
-  thread_local std::unique_ptr<Slot[]> cache;
-  if (cache == nullptr) cache = std::make_unique<Slot[]>(size_t{1} << kBits);
-  // Fibonacci hashing spreads nearby PCs over the slots. The analyzer does
-  // not model thread_local storage, which outlives this call.
+  // Every call reads a plain pointer; its owner, a thread_local with a
+  // destructor (which frees the slots when the thread ends, and whose
+  // every access goes through a guarded wrapper), only on a thread's first.
+  thread_local Slot* cache = nullptr;
+  if (cache == nullptr) [[unlikely]] {
+    thread_local std::unique_ptr<Slot[]> owner;
+    owner = std::make_unique<Slot[]>(size_t{1} << kBits);
+    cache = owner.get();
+  }
+  // Fibonacci hashing spreads nearby PCs over the slots.
   const uint64_t slot = (pc * 0x9E3779B97F4A7C15u) >> (64 - kBits);
-  return cache[slot];  // NOLINT(clang-analyzer-cplusplus.NewDelete)
+  return cache[slot];
 }
 
 }  // namespace gentrace::symtab

@@ -41,14 +41,7 @@ const symtab::AddressSpace& GoUnwinder::CodeMemory() const {
   return table_.memory() != nullptr ? *table_.memory() : memory_;
 }
 
-std::optional<uint64_t> GoUnwinder::ReadWord(uint64_t address) const {
-  // Frames sit next to each other: most reads fall in the region the last
-  // one found, whose bytes stay valid as long as the address space does.
-  if (address >= window_start_) {
-    std::optional<uint64_t> word =
-        window_.Word(address - window_start_, arch_.ptr_size);
-    if (word) return word;
-  }
+std::optional<uint64_t> GoUnwinder::ReadWordElsewhere(uint64_t address) const {
   std::optional<symtab::ByteReader> tail = memory_.ReadToEnd(address);
   if (!tail) return std::nullopt;
   window_ = symtab::ByteReader(tail->data(), arch_.byte_order);

@@ -165,7 +165,18 @@ class GoUnwinder {
   void ResolveJmpdefer();
   bool InDirectSystemstackCall() const;
   void Stop(StopReason reason, std::string detail);
-  std::optional<uint64_t> ReadWord(uint64_t address) const;
+  // Frames sit next to each other: most reads fall in the region the last
+  // one found, whose bytes stay valid as long as the address space does.
+  // Those are read inline: a call returning the std::optional through
+  // memory stalled every frame on loading what it had just stored.
+  std::optional<uint64_t> ReadWord(uint64_t address) const {
+    if (address >= window_start_ &&
+        window_.Contains(address - window_start_, arch_.ptr_size)) {
+      return window_.Word(address - window_start_, arch_.ptr_size);
+    }
+    return ReadWordElsewhere(address);
+  }
+  std::optional<uint64_t> ReadWordElsewhere(uint64_t address) const;
   // Where the binary's code and funcdata are read: its own image when the
   // table has one, else the target's memory.
   const symtab::AddressSpace& CodeMemory() const;
