@@ -89,7 +89,8 @@ constexpr char kUsage[] =
     "      pprof symbolz protocols; the same over gRPC with --grpc-listen.\n"
     "  store add FILE... | ls | verify | gc [--max-bytes=N] [--store=DIR]\n"
     "      the service's store by hand (gc: leftovers of unfinished adds,\n"
-    "      and the least recently used binaries past N bytes).\n";
+    "      indexes this gentrace cannot read built again, and the least\n"
+    "      recently used binaries past N bytes).\n";
 
 // `gentrace serve` is gentrace-serve, the program built beside this one
 // (//cli:gentrace-serve): run in this process's place, so that signals and

@@ -64,6 +64,12 @@ absl::Status RunStore(absl::Span<char* const> argv) {
     absl::StatusOr<int> removed = (*store)->RemoveLeftovers();
     if (!removed.ok()) return removed.status();
     std::printf("removed %d leftovers\n", *removed);
+    absl::StatusOr<std::vector<std::string>> reindexed =
+        (*store)->RefreshStaleIndexes();
+    if (!reindexed.ok()) return reindexed.status();
+    for (const std::string& name : *reindexed) {
+      std::printf("reindexed %s\n", name.c_str());
+    }
     absl::StatusOr<size_t> max_bytes = SizeFlag(*args, "max-bytes", 0);
     if (!max_bytes.ok()) return max_bytes.status();
     if (*max_bytes > 0) {

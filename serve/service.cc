@@ -159,11 +159,15 @@ absl::StatusOr<std::shared_ptr<const Service::Opened>> Service::OpenEntry(
       symtab::Binary::Open(entry.executable);
   if (!binary.ok()) return binary.status();
   made->binary = *std::move(binary);
-  if (absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> index =
-          symtab::SymbolIndex::Open(entry.index, *made->binary);
-      index.ok()) {
-    made->index = *std::move(index);
+  absl::StatusOr<std::unique_ptr<symtab::SymbolIndex>> index =
+      symtab::SymbolIndex::Open(entry.index, *made->binary);
+  // An index this gentrace cannot read (an older format, or damaged) is
+  // built again, once: the store then holds the new one. Until it is, or
+  // if that fails, the pclntab answers.
+  if (!index.ok() && store_.RefreshIndex(entry, *made->binary).ok()) {
+    index = symtab::SymbolIndex::Open(entry.index, *made->binary);
   }
+  if (index.ok()) made->index = *std::move(index);
   made->entry = entry;
   return Hold(key, std::move(made));
 }

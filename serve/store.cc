@@ -46,10 +46,9 @@ absl::Status SyncPath(const std::string& path) {
   return synced ? absl::OkStatus() : ErrnoError("fsync", path);
 }
 
-absl::Status WriteSynced(const std::string& path, absl::string_view bytes) {
-  const int fd =
-      open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoError("create", path);
+// Writes `bytes` to the open `fd` (of `path`), syncs and closes it.
+absl::Status WriteAndSync(int fd, const std::string& path,
+                          absl::string_view bytes) {
   size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
@@ -63,6 +62,13 @@ absl::Status WriteSynced(const std::string& path, absl::string_view bytes) {
   const bool synced = fsync(fd) == 0;
   close(fd);
   return synced ? absl::OkStatus() : ErrnoError("fsync", path);
+}
+
+absl::Status WriteSynced(const std::string& path, absl::string_view bytes) {
+  const int fd =
+      open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoError("create", path);
+  return WriteAndSync(fd, path, bytes);
 }
 
 // The info files the store writes are small; anything bigger is not one.
@@ -283,6 +289,43 @@ absl::StatusOr<Store::Entry> Store::ReadEntry(
   entry.executable = absl::StrCat(entry_dir, "/", kExecutable);
   entry.index = absl::StrCat(entry_dir, "/", kIndex);
   return entry;
+}
+
+absl::Status Store::RefreshIndex(const Entry& entry,
+                                 const symtab::Binary& binary) const {
+  absl::StatusOr<std::string> index = symtab::SymbolIndex::Build(binary);
+  if (!index.ok()) return index.status();
+  // Made whole in tmp/ and renamed over the old one: a reader maps the one
+  // or the other, never a part.
+  int fd = -1;
+  absl::StatusOr<std::string> staged =
+      MakeTemporary(dir_, "index", /*directory=*/false, &fd);
+  if (!staged.ok()) return staged.status();
+  absl::Status done = WriteAndSync(fd, *staged, *index);
+  if (done.ok() && rename(staged->c_str(), entry.index.c_str()) != 0) {
+    done = ErrnoError("rename", *staged);
+  }
+  if (!done.ok()) {
+    unlink(staged->c_str());
+    return done;
+  }
+  return SyncPath(entry.dir);
+}
+
+absl::StatusOr<std::vector<std::string>> Store::RefreshStaleIndexes() const {
+  absl::StatusOr<std::vector<Entry>> entries = List();
+  if (!entries.ok()) return entries.status();
+  std::vector<std::string> refreshed;
+  for (const Entry& entry : *entries) {
+    absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
+        symtab::Binary::Open(entry.executable);
+    if (!binary.ok() || symtab::SymbolIndex::Open(entry.index, **binary).ok()) {
+      continue;  // Verify reports an executable it cannot read
+    }
+    if (absl::Status s = RefreshIndex(entry, **binary); !s.ok()) return s;
+    refreshed.push_back(entry.dir.substr(entry.dir.find_last_of('/') + 1));
+  }
+  return refreshed;
 }
 
 absl::StatusOr<Store::Entry> Store::Find(absl::string_view build_id) const {

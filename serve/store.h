@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "proto/gentrace.pb.h"
+#include "symtab/binary.h"
 
 namespace gentrace::serve {
 
@@ -91,6 +92,14 @@ class Store {
   // missing, unreadable or not what its info says, a link that leads
   // nowhere, leftovers in tmp/. Empty when all is well.
   std::vector<std::string> Verify() const;
+
+  // Builds an entry's symbolization index again and puts it in place of
+  // the one it has: for an index that is missing, damaged or of a format
+  // this gentrace no longer reads (SymbolIndex::kVersion).
+  absl::Status RefreshIndex(const Entry& entry,
+                            const symtab::Binary& binary) const;
+  // RefreshIndex of every entry whose index does not open: their names.
+  absl::StatusOr<std::vector<std::string>> RefreshStaleIndexes() const;
 
   // Removes tmp/'s leftovers: the uploads and entries of processes that
   // ended before they finished (each is named for its process; a running

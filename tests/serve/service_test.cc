@@ -50,6 +50,7 @@
 #include "proto/profile.pb.h"
 #include "render/pprof_file.h"
 #include "symtab/byte_reader.h"
+#include "symtab/symbol_index.h"
 #include "target/core_file.h"
 #include "tests/testing/bare_profile.h"
 #include "tests/testing/child_process.h"
@@ -1532,6 +1533,65 @@ TEST_F(ServiceTest, AReplicaKilledMidUploadLeavesItsStoreWhole) {
   EXPECT_EQ(Curl(Url("/v1/binaries/" + held_id)).status, 200);
   EXPECT_EQ(Upload(uploaded, "s3cret-upload").status, 201);
   EXPECT_EQ(replica.Stop(SIGTERM), 0);
+  EXPECT_EQ(server_.Stop(SIGTERM), 0);
+}
+
+// An index of a format this gentrace no longer reads, as a store written
+// by an older release holds, is built again: by `gentrace store gc`, and
+// by the service the first time it opens the entry. Either way the answers
+// are the CLI's and `store verify` then finds nothing wrong.
+TEST_F(ServiceTest, BuildsAgainIndexesItCannotRead) {
+  const std::string path = Binary("go1.27/amd64/stripped");
+  const std::string store = absl::StrCat(" --store=", Store());
+  RunShellCommand(dir_.string(),
+                  absl::StrCat(GentraceCommand(), " store add ", path, store));
+  std::vector<std::filesystem::path> indexes;
+  for (const auto& e :
+       std::filesystem::directory_iterator(dir_ / "store" / "binaries")) {
+    indexes.push_back(e.path() / "executable.gtindex");
+  }
+  ASSERT_EQ(indexes.size(), 1u);
+  // The format's version is the u32 at byte 8.
+  auto make_old = [&] {
+    std::string bytes = ReadFileOrEmpty(indexes[0].string());
+    ASSERT_GT(bytes.size(), 12u);
+    bytes[8] = static_cast<char>(symtab::SymbolIndex::kVersion - 1);
+    std::ofstream(indexes[0], std::ios::binary | std::ios::trunc) << bytes;
+  };
+  const std::string verify =
+      absl::StrCat(GentraceCommand(), " store verify", store);
+  auto verified = [&] {
+    return RunShellCommand(dir_.string(),
+                           absl::StrCat("sh -c '", verify, " 2>&1; true'"));
+  };
+
+  make_old();
+  EXPECT_TRUE(absl::StrContains(verified(), "symbol index version"))
+      << verified();
+  const std::string gc = RunShellCommand(
+      dir_.string(), absl::StrCat(GentraceCommand(), " store gc", store));
+  EXPECT_TRUE(absl::StrContains(gc, "reindexed ")) << gc;
+  EXPECT_EQ(verified(), "ok\n");
+
+  make_old();
+  Start();
+  const std::string cli = RunShellCommand(
+      dir_.string(), absl::StrCat(GentraceCommand(),
+                                  " symbolize --format=json --binary=", path,
+                                  " --index=none 0x401000 0x402000"));
+  // `store ls`: the Go build ID first.
+  const std::string listed = RunShellCommand(
+      dir_.string(), absl::StrCat(GentraceCommand(), " store ls", store));
+  const Answer answer = PostJson(
+      "/v1/symbolize",
+      absl::StrCat("{\"buildId\":\"", listed.substr(0, listed.find('\t')),
+                   "\",\"pcs\":[\"0x401000\",\"0x402000\"]}"));
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  std::vector<absl::string_view> lines =
+      absl::StrSplit(cli, '\n', absl::SkipEmpty());
+  EXPECT_EQ(answer.body,
+            absl::StrCat("{\"results\":[", absl::StrJoin(lines, ","), "]}"));
+  EXPECT_EQ(verified(), "ok\n");
   EXPECT_EQ(server_.Stop(SIGTERM), 0);
 }
 
