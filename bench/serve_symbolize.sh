@@ -69,10 +69,32 @@ done
 
 # Below saturation: 8 connections sending on a fixed schedule, 80% of
 # wrk's peak above in all; latency from when each request was due.
+# GENTRACE_PACED_RUNS (default 1) runs it that many times. Each line ends
+# with the time the hypervisor took from this virtual machine's CPUs
+# during the run (the steal column of /proc/stat; the server's CPU and the
+# load's when they are pinned, else all), which no software here can
+# avoid: a CPU taken for a few milliseconds delays every request due then.
+steal_ms() {
+  awk -v cpu="cpu${1:-}" -v hz="$(getconf CLK_TCK)" '$1 == cpu { print $9 * 1000 / hz }' /proc/stat
+}
+busy_ms() {
+  awk -v cpu="cpu${1:-}" -v hz="$(getconf CLK_TCK)" '$1 == cpu { print ($2 + $3 + $4 + $7 + $8) * 1000 / hz }' /proc/stat
+}
 rate=$(awk -v r="$peak_rps" 'BEGIN {printf "%d", r * 0.8}')
-"${load[@]}" "$root/bazel-bin/bench/paced_load" "$url" /v1/symbolize "$work/body64.json" 8 "$rate" "$seconds" |
-  awk '{ printf "%-6s %-12s %14.0f %9.0fus %9.0fus%s\n", "64", "8, 80% paced", $2 * 64, $4, $6,
-         $12 ? "  (" $12 " failed)" : "" }'
+for ((run = 0; run < ${GENTRACE_PACED_RUNS:-1}; run++)); do
+  serve_before=$(steal_ms "${GENTRACE_SERVE_CPU:-}")
+  load_before=$(steal_ms "${GENTRACE_LOAD_CPU:-}")
+  serve_busy_before=$(busy_ms "${GENTRACE_SERVE_CPU:-}")
+  load_busy_before=$(busy_ms "${GENTRACE_LOAD_CPU:-}")
+  paced=$("${load[@]}" "$root/bazel-bin/bench/paced_load" "$url" /v1/symbolize "$work/body64.json" 8 "$rate" "$seconds" || true)
+  serve_stolen=$(($(steal_ms "${GENTRACE_SERVE_CPU:-}") - serve_before))
+  load_stolen=$(($(steal_ms "${GENTRACE_LOAD_CPU:-}") - load_before))
+  serve_busy=$(($(busy_ms "${GENTRACE_SERVE_CPU:-}") - serve_busy_before))
+  load_busy=$(($(busy_ms "${GENTRACE_LOAD_CPU:-}") - load_busy_before))
+  awk -v s="$serve_stolen" -v l="$load_stolen" -v sb="$serve_busy" -v lb="$load_busy" -v t="$seconds" \
+    '{ printf "%-6s %-12s %14.0f %9.0fus %9.0fus  (max %.1f ms; busy: server %.0f%%, load %.0f%%; stolen: server %d ms, load %d ms)%s\n",
+       "64", "8, 80% paced", $2 * 64, $4, $6, $10 / 1000, sb / t / 10, lb / t / 10, s, l, $12 ? "  (" $12 " failed)" : "" }' <<<"$paced"
+done
 
 # The CLI on the same PCs as the 4,096-PC body, repeated to a million.
 python3 - "$work/body4096.json" >"$work/pcs" <<'PY'
