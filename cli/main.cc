@@ -98,8 +98,11 @@ constexpr char kUsage[] =
 absl::Status RunServe(absl::Span<char* const> flags) {
   char self[PATH_MAX];
   const ssize_t size = readlink("/proc/self/exe", self, sizeof(self));
-  if (size <= 0 || size == sizeof(self)) {
+  if (size <= 0) {
     return absl::ErrnoToStatus(errno, "finding this program's directory");
+  }
+  if (size == sizeof(self)) {
+    return absl::FailedPreconditionError("this program's path is too long");
   }
   std::string program(self, static_cast<size_t>(size));
   program.resize(program.rfind('/') + 1);
