@@ -23,10 +23,29 @@ struct DwarfTypes::Handles {
   std::string bytes;
   Elf* elf = nullptr;
   Dwarf* dwarf = nullptr;
+  // Every section's data as libdw reads it (decompressed where it was
+  // compressed): where the names it hands back may lie.
+  std::vector<absl::string_view> sections;
   ~Handles() {
     if (dwarf != nullptr) dwarf_end(dwarf);
     if (elf != nullptr) elf_end(elf);
     if (fd >= 0) close(fd);
+  }
+
+  // The DIE's name, or nullptr. libdw hands back a pointer into a section
+  // without checking that a NUL ends the string there: in a hostile file
+  // the last one may run off its section's end, and so is no name.
+  const char* NameOf(Dwarf_Die* die) const {
+    const char* name = dwarf_diename(die);
+    if (name == nullptr) return nullptr;
+    for (const absl::string_view section : sections) {
+      if (name >= section.data() && name < section.data() + section.size()) {
+        const size_t room =
+            static_cast<size_t>(section.data() + section.size() - name);
+        return std::memchr(name, '\0', room) != nullptr ? name : nullptr;
+      }
+    }
+    return nullptr;
   }
 };
 
@@ -72,6 +91,15 @@ absl::StatusOr<DwarfTypes> DwarfTypes::FromBytes(std::string bytes,
 
 DwarfTypes DwarfTypes::Index(std::unique_ptr<Handles> handles,
                              absl::string_view unit_name) {
+  Elf* elf = dwarf_getelf(handles->dwarf);
+  for (Elf_Scn* scn = elf == nullptr ? nullptr : elf_nextscn(elf, nullptr);
+       scn != nullptr; scn = elf_nextscn(elf, scn)) {
+    if (Elf_Data* data = elf_getdata(scn, nullptr);
+        data != nullptr && data->d_buf != nullptr) {
+      handles->sections.emplace_back(static_cast<const char*>(data->d_buf),
+                                     data->d_size);
+    }
+  }
   DwarfTypes types(std::move(handles));
   // Index the named structs at each unit's top level, where Go puts them.
   Dwarf_Off offset = 0;
@@ -85,11 +113,11 @@ DwarfTypes DwarfTypes::Index(std::unique_ptr<Handles> handles,
     if (dwarf_offdie(types.handles_->dwarf, offset + header_size, &unit) !=
             nullptr &&
         (unit_name.empty() ||
-         ((unit_die_name = dwarf_diename(&unit)) != nullptr &&
+         ((unit_die_name = types.handles_->NameOf(&unit)) != nullptr &&
           unit_name == unit_die_name)) &&
         dwarf_child(&unit, &die) == 0) {
       do {
-        const char* name = dwarf_diename(&die);
+        const char* name = types.handles_->NameOf(&die);
         if (dwarf_tag(&die) == DW_TAG_structure_type && name != nullptr) {
           types.structs_.try_emplace(name, dwarf_dieoffset(&die));
         }
@@ -120,7 +148,7 @@ std::optional<int64_t> DwarfTypes::MemberOffset(
     bool found = false;
     if (dwarf_child(&peeled, &member) == 0) {
       do {
-        const char* name = dwarf_diename(&member);
+        const char* name = handles_->NameOf(&member);
         found = dwarf_tag(&member) == DW_TAG_member && name != nullptr &&
                 parts[i] == name;
       } while (!found && dwarf_siblingof(&member, &member) == 0);
