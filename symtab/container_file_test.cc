@@ -91,7 +91,7 @@ std::string MachO(uint32_t cputype = 0x0100000c) {
   Put32(&file, 2);  // MH_EXECUTE
   Put32(&file, 4);  // ncmds
   Put32(&file, static_cast<uint32_t>(commands.size()));
-  Put32(&file, 0);
+  Put32(&file, 0x200085);  // flags: MH_PIE, as Go writes them
   Put32(&file, 0);
   file += commands;
   file.resize(0x1000, '\0');
@@ -116,6 +116,8 @@ TEST(MachOTest, ModelsSegmentsSectionsSymbolsAndIds) {
   EXPECT_EQ((*model)->format(), "Mach-O");
   EXPECT_EQ((*model)->machine(), 183);  // EM_AARCH64
   EXPECT_EQ((*model)->entry(), 0x100001000);
+  EXPECT_EQ((*model)->type(), kElfTypeDyn);        // MH_PIE: loaded anywhere
+  EXPECT_EQ((*model)->image_base(), 0x100000000);  // __TEXT, from offset 0
   EXPECT_EQ((*model)->native_id(), "00112233445566778899aabbccddeeff");
   const ElfSection* text = (*model)->FindSection(".text");
   ASSERT_NE(text, nullptr);
@@ -131,6 +133,14 @@ TEST(MachOTest, ModelsSegmentsSectionsSymbolsAndIds) {
   // A thin file is for one architecture.
   EXPECT_EQ(ParseMachO(Bytes(file), "amd64").status().code(),
             absl::StatusCode::kNotFound);
+}
+
+TEST(MachOTest, WithoutMhPieLoadsWhereLinked) {
+  std::string file = MachO();
+  file[26] = 0;  // the flags' MH_PIE byte
+  absl::StatusOr<std::unique_ptr<ElfFile>> model = ParseMachO(Bytes(file), "");
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ((*model)->type(), kElfTypeExec);
 }
 
 TEST(MachOTest, LiesGetClearErrors) {
@@ -247,6 +257,10 @@ std::string Pe(uint16_t machine = 0x8664) {
   Put32(&file, 0x1010);  // entry RVA
   file.resize(optional + 24, '\0');
   Put64(&file, 0x400000);  // ImageBase
+  file.resize(optional + 70, '\0');
+  // DllCharacteristics as Go writes them: DYNAMIC_BASE, HIGH_ENTROPY_VA,
+  // NX_COMPAT, TERMINAL_SERVER_AWARE.
+  file += std::string("\x60\x81", 2);
   file.resize(optional + 108, '\0');
   Put32(&file, 16);  // data directories
   file.resize(optional + 240, '\0');
@@ -279,6 +293,8 @@ TEST(PeTest, ModelsSectionsSymbolsAndEntry) {
   EXPECT_EQ((*model)->format(), "PE");
   EXPECT_EQ((*model)->machine(), 62);
   EXPECT_EQ((*model)->entry(), 0x401010);
+  EXPECT_EQ((*model)->type(), kElfTypeDyn);  // DYNAMIC_BASE: loaded anywhere
+  EXPECT_EQ((*model)->image_base(), 0x400000);
   const ElfSection* text = (*model)->FindSection(".text");
   ASSERT_NE(text, nullptr);
   EXPECT_EQ(text->addr, 0x401000);
@@ -290,6 +306,22 @@ TEST(PeTest, ModelsSectionsSymbolsAndEntry) {
   ASSERT_TRUE(code.has_value());
   EXPECT_EQ(*code->U8(0), 0xcc);
   EXPECT_FALSE((*model)->Read(0x401000, 0x101).has_value());
+}
+
+// Without DYNAMIC_BASE, or with its relocations stripped, a PE program
+// loads at its ImageBase only.
+TEST(PeTest, FixedBaseLoadsWhereLinked) {
+  constexpr size_t kCharacteristics = 0x80 + 4 + 18;
+  constexpr size_t kDllCharacteristics = 0x80 + 4 + 20 + 70;
+  std::string no_dynamic_base = Pe();
+  no_dynamic_base[kDllCharacteristics] = 0x20;
+  std::string relocs_stripped = Pe();
+  relocs_stripped[kCharacteristics] |= 0x1;
+  for (const std::string& file : {no_dynamic_base, relocs_stripped}) {
+    absl::StatusOr<std::unique_ptr<ElfFile>> model = ParsePe(Bytes(file));
+    ASSERT_TRUE(model.ok()) << model.status();
+    EXPECT_EQ((*model)->type(), kElfTypeExec);
+  }
 }
 
 TEST(PeTest, LiesGetClearErrors) {

@@ -159,9 +159,10 @@ std::unique_ptr<ElfFile> ElfFile::FromContainer(absl::Span<const uint8_t> image,
   auto file = std::unique_ptr<ElfFile>(new ElfFile());
   file->reader_ = ByteReader(image, container.byte_order);
   file->is_64_ = container.is_64;
-  file->type_ = kElfTypeExec;
+  file->type_ = container.relocatable ? kElfTypeDyn : kElfTypeExec;
   file->machine_ = container.machine;
   file->entry_ = container.entry;
+  file->image_base_ = container.image_base;
   file->sections_ = std::move(container.sections);
   file->segments_ = std::move(container.segments);
   file->symbols_ = std::move(container.symbols);
@@ -169,6 +170,14 @@ std::unique_ptr<ElfFile> ElfFile::FromContainer(absl::Span<const uint8_t> image,
   file->native_id_ = std::move(container.native_id);
   file->IndexSegments();
   return file;
+}
+
+std::optional<uint64_t> ElfFile::image_base() const {
+  if (image_base_) return image_base_;
+  for (const ElfSegment& segment : segments_) {
+    if (segment.type == kPtLoad && segment.offset == 0) return segment.vaddr;
+  }
+  return std::nullopt;
 }
 
 void ElfFile::IndexSegments() {

@@ -84,6 +84,12 @@ class ElfFile : public AddressSpace {
     ByteOrder byte_order = ByteOrder::kLittle;
     uint16_t machine = 0;  // the ELF e_machine of the same processor
     uint64_t entry = 0;
+    // Loadable at any address (a PE with DYNAMIC_BASE and its relocations,
+    // a Mach-O with MH_PIE), as an ELF ET_DYN is.
+    bool relocatable = false;
+    // Where its headers load when it loads where linked (PE's ImageBase);
+    // unset: at its segment from file offset 0.
+    std::optional<uint64_t> image_base;
     std::vector<ElfSection> sections;
     std::vector<ElfSegment> segments;  // PT_LOAD, in address order
     std::vector<ElfSymbol> symbols;
@@ -103,6 +109,10 @@ class ElfFile : public AddressSpace {
   uint16_t type() const { return type_; }
   uint16_t machine() const { return machine_; }
   uint64_t entry() const { return entry_; }
+  // Where the file's start (its headers) is when loaded at its link
+  // addresses: where a module list says the module starts. None when its
+  // headers are not loaded.
+  std::optional<uint64_t> image_base() const;
   uint32_t flags() const { return flags_; }
   const ByteReader& image() const { return reader_; }
 
@@ -169,6 +179,7 @@ class ElfFile : public AddressSpace {
   uint16_t type_ = 0;
   uint16_t machine_ = 0;
   uint64_t entry_ = 0;
+  std::optional<uint64_t> image_base_;  // a container's own
   uint32_t flags_ = 0;
   std::vector<ElfSection> sections_;
   std::vector<ElfSegment> segments_;

@@ -16,6 +16,7 @@ namespace {
 // From Apple's <mach-o/loader.h>, <mach-o/fat.h> and <mach-o/nlist.h>.
 constexpr uint32_t kMagic64 = 0xfeedfacf;
 constexpr uint32_t kFatMagic = 0xcafebabe;  // big-endian on disk
+constexpr uint32_t kMhPie = 0x200000;
 constexpr uint32_t kLcSymtab = 0x2;
 constexpr uint32_t kLcSegment64 = 0x19;
 constexpr uint32_t kLcUuid = 0x1b;
@@ -141,6 +142,7 @@ absl::StatusOr<std::unique_ptr<ElfFile>> ParseMachO(
   ElfFile::Container model;
   model.format = "Mach-O";
   model.machine = info->elf_machine;
+  model.relocatable = (*r.U32(24) & kMhPie) != 0;
   uint64_t text_segment = 0;
   uint64_t main_offset = 0;
   bool has_main = false;

@@ -19,6 +19,8 @@ constexpr uint16_t kOptionalMagic64 = 0x20b;
 constexpr uint32_t kScnUninitializedData = 0x80;
 constexpr uint32_t kScnMemExecute = 0x20000000;
 constexpr uint32_t kScnMemWrite = 0x80000000;
+constexpr uint16_t kFileRelocsStripped = 0x1;
+constexpr uint16_t kDllCharacteristicsDynamicBase = 0x40;
 constexpr uint32_t kDebugTypeCodeView = 2;
 constexpr int kDebugDirectory = 6;
 constexpr uint64_t kCoffHeaderSize = 20;
@@ -115,6 +117,11 @@ absl::StatusOr<std::unique_ptr<ElfFile>> ParsePe(
   model.is_64 = is_64;
   model.machine = info->elf_machine;
   model.entry = image_base + *r.U32(optional + 16);
+  model.image_base = image_base;
+  // DllCharacteristics sits at one offset in PE32 and PE32+.
+  model.relocatable =
+      (*r.U16(optional + 70) & kDllCharacteristicsDynamicBase) &&
+      !(*r.U16(coff + 18) & kFileRelocsStripped);
   std::vector<Section> sections;
   for (uint16_t i = 0; i < section_count; ++i) {
     const uint64_t at =

@@ -29,7 +29,9 @@ using minidump::kMemoryDescriptorSize;
 using minidump::kMemoryListStream;
 using minidump::kModuleListStream;
 using minidump::kModuleSize;
+using minidump::kPlatformWin32Nt;
 using minidump::kSignature;
+using minidump::kSystemInfoPlatformAt;
 using minidump::kSystemInfoStream;
 using minidump::kThreadListStream;
 using minidump::kThreadSize;
@@ -346,6 +348,13 @@ absl::Status Minidump::Parse() {
     facts().entry = AuxvValue(*auxv, kAuxvEntry, arch.ptr_size);
     facts().page_size = AuxvValue(*auxv, kAuxvPageSize, arch.ptr_size);
   }
+  // Windows' writers (dbghelp, Crashpad, Breakpad's) list the executable
+  // first, and a Windows dump has no auxiliary vector to say otherwise.
+  if (!facts().entry &&
+      system->U32(kSystemInfoPlatformAt) == kPlatformWin32Nt &&
+      !modules_.empty()) {
+    facts().executable_base = modules_.front().base;
+  }
   if (const symtab::ByteReader* maps = stream(kLinuxMapsStream)) {
     absl::StatusOr<std::vector<MapsEntry>> entries =
         ParseProcMaps(absl::string_view(
@@ -360,9 +369,11 @@ absl::Status Minidump::Parse() {
 }
 
 const Minidump::Module* Minidump::main_module() const {
-  if (!entry()) return nullptr;
   for (const Module& module : modules_) {
-    if (*entry() - module.base < module.size) return &module;
+    if (entry() ? *entry() - module.base < module.size
+                : module.base == executable_base()) {
+      return &module;
+    }
   }
   return nullptr;
 }

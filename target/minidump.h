@@ -57,8 +57,8 @@ class Minidump : public Target {
   const symtab::AddressSpace& memory() const override { return memory_; }
   const std::vector<Module>& modules() const { return modules_; }
   const std::optional<Crash>& crash() const { return crash_; }
-  // The module the program started in (the one holding AT_ENTRY), when the
-  // dump says.
+  // The module the program started in (the one holding AT_ENTRY; in a
+  // Windows dump, the first listed), when the dump says.
   const Module* main_module() const;
   // A full-memory dump (a Memory64List) holds the runtime's goroutines;
   // Breakpad's usual dump holds thread stacks and little more.

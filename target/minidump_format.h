@@ -27,7 +27,10 @@ inline constexpr uint32_t kLinuxMapsStream = 0x47670009;
 inline constexpr uint32_t kExceptionAccessViolation = 0xc0000005;
 inline constexpr uint32_t kExceptionInPageError = 0xc0000006;
 
-// MDRawSystemInfo's platform_id for Linux.
+// MDRawSystemInfo's platform_id, at byte kSystemInfoPlatformAt, for
+// Windows NT and Linux.
+inline constexpr uint32_t kSystemInfoPlatformAt = 20;
+inline constexpr uint32_t kPlatformWin32Nt = 2;
 inline constexpr uint32_t kPlatformLinux = 0x8201;
 // A CodeView record of an ELF module: "BpEL", then its build ID.
 inline constexpr uint32_t kCodeViewElf = 0x4270454c;

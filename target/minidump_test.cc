@@ -48,6 +48,7 @@ constexpr uint64_t kPc = 0x401234;
 // (name, CodeView build ID), the exception, auxv (AT_ENTRY).
 struct Dump {
   Writer w;
+  static constexpr size_t kEntrySize = 12;  // a stream directory entry's
   // Offsets of fields the hostile cases rewrite.
   size_t directory = 0, system = 0, thread_list = 0, memory_list = 0,
          module_list = 0, exception = 0;
@@ -73,10 +74,10 @@ struct Dump {
     const size_t auxv = w.size();
     w.U64(9).U64(kPc - 0x234).U64(6).U64(4096).U64(0).U64(0);
 
-    auto entry = [&](int i, uint32_t type, size_t size, size_t rva) {
-      w.Put32(directory + 12 * i, type);
-      w.Put32(directory + 12 * i + 4, static_cast<uint32_t>(size));
-      w.Put32(directory + 12 * i + 8, static_cast<uint32_t>(rva));
+    auto entry = [&](size_t i, uint32_t type, size_t size, size_t rva) {
+      w.Put32(directory + kEntrySize * i, type);
+      w.Put32(directory + kEntrySize * i + 4, static_cast<uint32_t>(size));
+      w.Put32(directory + kEntrySize * i + 8, static_cast<uint32_t>(rva));
     };
     system = w.size();
     w.U16(9).Zeros(54);
@@ -144,6 +145,28 @@ TEST(MinidumpTest, ReadsThreadsMemoryModulesAndTheCrash) {
   EXPECT_EQ(m.page_size(), 4096u);
 }
 
+// A Windows dump has no auxiliary vector: its writers list the executable
+// first, and that module's base places the binary.
+TEST(MinidumpTest, AWindowsDumpsExecutableIsItsFirstModule) {
+  Dump dump;
+  dump.w.Put32(dump.system + 20, 2);  // VER_PLATFORM_WIN32_NT
+  dump.w.Put32(dump.directory + Dump::kEntrySize * 5,
+               0x47670000);  // no longer auxv
+  absl::StatusOr<std::unique_ptr<Minidump>> read = dump.Open();
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_FALSE((*read)->entry().has_value());
+  EXPECT_EQ((*read)->executable_base(), 0x400000u);
+  ASSERT_NE((*read)->main_module(), nullptr);
+  EXPECT_EQ((*read)->main_module()->name, "prog");
+
+  // A Linux dump without one names no executable.
+  dump.w.Put32(dump.system + 20, 0x8201);
+  read = dump.Open();
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_FALSE((*read)->executable_base().has_value());
+  EXPECT_EQ((*read)->main_module(), nullptr);
+}
+
 TEST(MinidumpTest, RangesSharingBytesAreNotCopiedPastTheFileSize) {
   // 64 ranges end to end, each naming the same 64 bytes of the file: joined
   // they would be 4 KiB, more than the file holds, so each stays apart.
@@ -154,8 +177,9 @@ TEST(MinidumpTest, RangesSharingBytesAreNotCopiedPastTheFileSize) {
   for (uint32_t i = 0; i < kRanges; ++i) {
     dump.w.U64(0x10000000 + 64 * i).U32(64).U32(static_cast<uint32_t>(list));
   }
-  dump.w.Put32(dump.directory + 12 * 2 + 4, 4 + kRanges * 16);
-  dump.w.Put32(dump.directory + 12 * 2 + 8, static_cast<uint32_t>(list));
+  dump.w.Put32(dump.directory + Dump::kEntrySize * 2 + 4, 4 + kRanges * 16);
+  dump.w.Put32(dump.directory + Dump::kEntrySize * 2 + 8,
+               static_cast<uint32_t>(list));
   ASSERT_LT(dump.w.size(), kRanges * 64);
   absl::StatusOr<std::unique_ptr<Minidump>> read = dump.Open();
   ASSERT_TRUE(read.ok()) << read.status();

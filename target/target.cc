@@ -16,7 +16,11 @@ absl::Status Target::AttachExecutable(const symtab::Binary& binary) {
                      binary.goarch()));
   }
   const symtab::ElfFile& executable = binary.elf();
-  const std::optional<uint64_t> program_entry = entry();
+  std::optional<uint64_t> program_entry = entry();
+  if (!program_entry && executable_base() && executable.image_base()) {
+    program_entry =
+        *executable_base() + (executable.entry() - *executable.image_base());
+  }
   const uint64_t load_bias =
       program_entry ? *program_entry - executable.entry() : 0;
   // A fixed-address executable loads where it was linked; a PIE one on a

@@ -73,6 +73,11 @@ class Target {
   // Where the program started: AT_ENTRY of its auxiliary vector, when the
   // target knows it.
   std::optional<uint64_t> entry() const { return facts_.entry; }
+  // Where the program's executable image started, when the target knows
+  // that (a module list) but not its entry point.
+  std::optional<uint64_t> executable_base() const {
+    return facts_.executable_base;
+  }
   // The file-backed mappings, ascending; empty when the target lists none.
   absl::Span<const FileMapping> file_mappings() const {
     return facts_.file_mappings;
@@ -113,6 +118,9 @@ class Target {
     const arch::ArchInfo* arch = nullptr;
     std::vector<Thread> threads;
     std::optional<uint64_t> entry;
+    // Where the executable's image started (its headers), for a target
+    // that lists its modules but not the entry point (a Windows minidump).
+    std::optional<uint64_t> executable_base;
     std::vector<FileMapping> file_mappings;
     std::optional<int64_t> nanotime;
     std::optional<uint64_t> page_size;

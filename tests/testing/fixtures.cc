@@ -163,7 +163,7 @@ std::vector<FixtureBinary> WindowsCrashFixtures() {
   std::error_code error;
   for (const auto& release :
        std::filesystem::directory_iterator(*root + "/windows", error)) {
-    for (const char* variant : {"default", "stripped"}) {
+    for (const char* variant : {"default", "stripped", "relocated"}) {
       FixtureBinary b;
       b.toolchain = release.path().filename().string();
       b.goarch = "amd64";

@@ -33,8 +33,9 @@ std::vector<FixtureBinary> AllFixtureBinaries();
 // (".addr2line.tsv", ".traceback.txt").
 std::vector<FixtureBinary> FixturesWith(const std::string& suffix);
 // tests/go/symbolize for windows/amd64 crashed under Wine, every toolchain,
-// default and stripped (tests/fixtures/build_windows_crashes.sh): each
-// `path` has its prog.crash.txt, prog.capture.json and prog.mdmp beside it.
+// default, stripped and relocated (run moved away from its linked base;
+// tests/fixtures/build_windows_crashes.sh): each `path` has its
+// prog.crash.txt, prog.capture.json and prog.mdmp beside it.
 std::vector<FixtureBinary> WindowsCrashFixtures();
 // tests/go/symbolize built for macOS and Windows (Mach-O and PE:
 // tests/fixtures/build_foreign_binaries.sh), default and stripped, each with

@@ -164,11 +164,22 @@ TEST(CrashTextUtf8Test, BytesThatAreNotUtf8BecomeReplacementCharacters) {
 
 // The Windows port's crash text (tests/fixtures/build_windows_crashes.sh:
 // tests/go/symbolize for windows/amd64 run under Wine, every toolchain, as
-// is and stripped) read against its PE binary: nothing noted, and each
-// goroutine's frames (functions, files and lines, inlined calls, and each
-// physical frame's pc, rebased) are the ones the runtime printed. The
-// signature is the one the same crash has on Linux.
-class WindowsCrashTextTest : public ::testing::TestWithParam<FixtureBinary> {};
+// is, stripped, and moved away from its linked base) read against its PE
+// binary as linked: nothing noted, and each goroutine's frames (functions,
+// files and lines, inlined calls, and each physical frame's pc, rebased)
+// are the ones the runtime printed. The signature is the one the same
+// crash has on Linux.
+class WindowsCrashTextTest : public ::testing::TestWithParam<FixtureBinary> {
+ protected:
+  // Where the relocated variant ran (tests/fixtures/wine/pe_rebase.py)
+  // against where the build was linked (its ImageBase: Go's linker moved
+  // it from 0x400000 to 0x140000000 in 1.25).
+  static uint64_t ExpectedLoadBias(const symtab::Binary& binary) {
+    return GetParam().variant == "relocated"
+               ? 0x7ff612340000 - binary.elf().image_base().value_or(0)
+               : 0;
+  }
+};
 
 TEST_P(WindowsCrashTextTest, FramesAreThePrintedFrames) {
   const std::string text =
@@ -179,6 +190,7 @@ TEST_P(WindowsCrashTextTest, FramesAreThePrintedFrames) {
   EXPECT_EQ((*binary)->format(), "PE");
   const CrashText read = CrashTextReader(**binary).Read(text);
   EXPECT_TRUE(read.notes.empty()) << read.notes.front();
+  EXPECT_EQ(read.load_bias, ExpectedLoadBias(**binary));
 
   const std::vector<gentrace::testing::PrintedBlock> printed =
       gentrace::testing::ReadRuntimeReport(text);
@@ -217,10 +229,10 @@ TEST_P(WindowsCrashTextTest, FramesAreThePrintedFrames) {
 }
 
 // The faulting thread of another run, as WineDbg saw it stopped at the
-// fault (its registers and 4 KiB of stack, a capture): unwound against the
-// PE binary, the goroutine's frames from the fault out are the ones the
-// runtime printed. Wine loads the program at its preferred base, so the
-// pcs are the printed ones.
+// fault (its registers, 4 KiB of stack and the entry point by its module's
+// base, a capture): unwound against the PE binary, attached where the
+// program ran, the goroutine's frames from the fault out are the ones the
+// runtime printed.
 TEST_P(WindowsCrashTextTest, CaptureUnwindsToThePrintedFrames) {
   absl::StatusOr<std::unique_ptr<symtab::Binary>> binary =
       symtab::Binary::Open(GetParam().path);
@@ -231,6 +243,7 @@ TEST_P(WindowsCrashTextTest, CaptureUnwindsToThePrintedFrames) {
   absl::StatusOr<target::LoadedExecutable> loaded =
       capture->LoadExecutable(**binary);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(capture->load_bias(), ExpectedLoadBias(**binary));
   const Thread thread = UnwindThread(**loaded, capture->arch(),
                                      capture->memory(), capture->registers());
   EXPECT_EQ(thread.stop.reason, unwind::StopReason::kTopOfStack)
