@@ -147,6 +147,18 @@ void Service::MarkUsed(const Opened& opened) {
   }
 }
 
+bool Service::TryRefreshIndex(const Store::Entry& entry,
+                              const symtab::Binary& binary) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (index_not_refreshed_.contains(entry.dir)) return false;
+  }
+  if (store_.RefreshIndex(entry, binary).ok()) return true;
+  std::lock_guard<std::mutex> lock(mutex_);
+  index_not_refreshed_.insert(entry.dir);
+  return false;
+}
+
 absl::StatusOr<std::shared_ptr<const Service::Opened>> Service::OpenEntry(
     absl::string_view key, const Store::Entry& entry) {
   {
@@ -164,7 +176,7 @@ absl::StatusOr<std::shared_ptr<const Service::Opened>> Service::OpenEntry(
   // An index this gentrace cannot read (an older format, or damaged) is
   // built again, once: the store then holds the new one. Until it is, or
   // if that fails, the pclntab answers.
-  if (!index.ok() && store_.RefreshIndex(entry, *made->binary).ok()) {
+  if (!index.ok() && TryRefreshIndex(entry, *made->binary)) {
     index = symtab::SymbolIndex::Open(entry.index, *made->binary);
   }
   if (index.ok()) made->index = *std::move(index);

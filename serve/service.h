@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -159,6 +160,9 @@ class Service {
   // build ID's one spelling, `key`.
   absl::StatusOr<std::shared_ptr<const Opened>> OpenEntry(
       absl::string_view key, const Store::Entry& entry);
+  // Store::RefreshIndex of an entry whose index does not open, unless it
+  // failed for that entry before: whether the entry has a new index.
+  bool TryRefreshIndex(const Store::Entry& entry, const symtab::Binary& binary);
   // Holds a binary just opened under a build ID (or the one another
   // request held meanwhile), letting the least recently used one go.
   std::shared_ptr<const Opened> Hold(absl::string_view build_id,
@@ -191,6 +195,10 @@ class Service {
   // requests opens it once); only entries being opened are here.
   absl::flat_hash_map<std::string, std::weak_ptr<std::mutex>> opening_;
   uint64_t fetched_ = 0, fetch_misses_ = 0, evicted_ = 0;
+  // The entries (their directories) whose index could not be built again
+  // (Store::RefreshIndex failed: a read-only store, say): the pclntab
+  // answers for them without another try at each open.
+  absl::flat_hash_set<std::string> index_not_refreshed_;
 };
 
 }  // namespace gentrace::serve

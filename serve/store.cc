@@ -225,11 +225,11 @@ absl::StatusOr<Store::Added> Store::Add(const std::string& staged_path) const {
   if (rename(staged_path.c_str(), executable.c_str()) != 0) {
     return abandon(ErrnoError("rename", staged_path));
   }
-  absl::StatusOr<std::string> index = symtab::SymbolIndex::Build(**binary);
-  if (!index.ok()) return abandon(index.status());
   absl::StatusOr<std::string> json = ToJsonLine(info);
   if (!json.ok()) return abandon(json.status());
-  absl::Status written = WriteSynced(absl::StrCat(*entry, "/", kIndex), *index);
+  absl::Status written = RefreshIndex(
+      Entry{.dir = *entry, .index = absl::StrCat(*entry, "/", kIndex)},
+      **binary);
   if (written.ok()) {
     written = WriteSynced(absl::StrCat(*entry, "/", kInfo), *json);
   }

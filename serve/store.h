@@ -93,9 +93,9 @@ class Store {
   // nowhere, leftovers in tmp/. Empty when all is well.
   std::vector<std::string> Verify() const;
 
-  // Builds an entry's symbolization index again and puts it in place of
-  // the one it has: for an index that is missing, damaged or of a format
-  // this gentrace no longer reads (SymbolIndex::kVersion).
+  // Builds an entry's symbolization index and puts it in place of any it
+  // has: for a new entry (Add), and for an index that is missing, damaged
+  // or of a format this gentrace no longer reads (SymbolIndex::kVersion).
   absl::Status RefreshIndex(const Entry& entry,
                             const symtab::Binary& binary) const;
   // RefreshIndex of every entry whose index does not open: their names.

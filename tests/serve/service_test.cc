@@ -1595,6 +1595,68 @@ TEST_F(ServiceTest, BuildsAgainIndexesItCannotRead) {
   EXPECT_EQ(server_.Stop(SIGTERM), 0);
 }
 
+// An index that cannot be built again (here, the store's tmp/ is not a
+// directory) is tried once: the pclntab answers, and a later open of the
+// same entry (after the binary was let go) does not try again, even once
+// the store could take it; `store gc` then does.
+TEST_F(ServiceTest, TriesOnceToBuildAnIndexItCannotRead) {
+  const std::string store = absl::StrCat(" --store=", Store());
+  std::vector<std::string> build_ids;
+  for (const char* build : {"go1.27/amd64/stripped", "go1.26/amd64/stripped"}) {
+    RunShellCommand(
+        dir_.string(),
+        absl::StrCat(GentraceCommand(), " store add ", Binary(build), store));
+  }
+  const std::string listed = RunShellCommand(
+      dir_.string(), absl::StrCat(GentraceCommand(), " store ls", store));
+  for (absl::string_view line :
+       absl::StrSplit(listed, '\n', absl::SkipEmpty())) {
+    build_ids.emplace_back(line.substr(0, line.find('\t')));
+  }
+  ASSERT_EQ(build_ids.size(), 2u) << listed;
+  for (const auto& e :
+       std::filesystem::directory_iterator(dir_ / "store" / "binaries")) {
+    const std::filesystem::path index = e.path() / "executable.gtindex";
+    std::string bytes = ReadFileOrEmpty(index.string());
+    ASSERT_GT(bytes.size(), 12u);
+    bytes[8] = static_cast<char>(symtab::SymbolIndex::kVersion - 1);
+    std::ofstream(index, std::ios::binary | std::ios::trunc) << bytes;
+  }
+  auto stale_indexes = [&] {
+    const std::string verified = RunShellCommand(
+        dir_.string(), absl::StrCat("sh -c '", GentraceCommand(),
+                                    " store verify", store, " 2>&1; true'"));
+    int stale = 0;
+    for (absl::string_view line : absl::StrSplit(verified, '\n')) {
+      stale += absl::StrContains(line, "symbol index version");
+    }
+    return stale;
+  };
+  ASSERT_EQ(stale_indexes(), 2);
+
+  // One binary held open at a time: each request for the other reopens.
+  Start({"--max-open-bytes=1"});
+  const std::filesystem::path tmp = dir_ / "store" / "tmp";
+  std::filesystem::remove_all(tmp);
+  std::ofstream(tmp) << "not a directory\n";
+  auto symbolize = [&](const std::string& build_id) {
+    return PostJson("/v1/symbolize", absl::StrCat("{\"buildId\":\"", build_id,
+                                                  "\",\"pcs\":[\"0x401000\"]}"))
+        .status;
+  };
+  EXPECT_EQ(symbolize(build_ids[0]), 200);
+  std::filesystem::remove(tmp);
+  std::filesystem::create_directory(tmp);
+  EXPECT_EQ(symbolize(build_ids[1]), 200);  // rebuilt: tmp/ is back
+  EXPECT_EQ(symbolize(build_ids[0]), 200);  // reopened, not rebuilt
+  EXPECT_EQ(stale_indexes(), 1);
+  EXPECT_EQ(server_.Stop(SIGTERM), 0);
+  const std::string gc = RunShellCommand(
+      dir_.string(), absl::StrCat(GentraceCommand(), " store gc", store));
+  EXPECT_TRUE(absl::StrContains(gc, "reindexed ")) << gc;
+  EXPECT_EQ(stale_indexes(), 0);
+}
+
 // With --read-token-file every operation but the liveness check needs the
 // read token; a core over --max-core-bytes is refused; each request is one
 // JSON line of the access log (stderr), in the order answered.
