@@ -125,14 +125,15 @@ void AppendSymbolizedPcJson(uint64_t pc, const absl::Status& status,
   // uint64 is a decimal string in protobuf JSON.
   char pc_buffer[20];
   const absl::string_view pc_text = DecimalText(pc, pc_buffer);
-  size_t size = kStart.size() + pc_text.size() + kFrames.size() +
-                kError.size() + status.message().size() + 2 + kEnd.size();
+  size_t size = kStart.size() + pc_text.size() + kFrames.size() + kEnd.size();
   if (status.ok()) {
     for (const symtab::SourceFrame& frame : frames) {
       size += kFunction.size() + frame.function.size() + kFile.size() +
               frame.file.size() + kQuotes + kLine.size() + kNotInlined.size() +
               2 * Room::kDecimal + kPunctuation;
     }
+  } else {
+    size += kError.size() + status.message().size() + 2;  // and its quotes
   }
   Room room(size, out);
   room.Put(kStart);

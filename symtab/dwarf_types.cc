@@ -6,8 +6,10 @@
 #include <gelf.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -24,7 +26,7 @@ struct DwarfTypes::Handles {
   Elf* elf = nullptr;
   Dwarf* dwarf = nullptr;
   // Every section's data as libdw reads it (decompressed where it was
-  // compressed): where the names it hands back may lie.
+  // compressed): where the names it hands back may lie. In address order.
   std::vector<absl::string_view> sections;
   ~Handles() {
     if (dwarf != nullptr) dwarf_end(dwarf);
@@ -38,14 +40,21 @@ struct DwarfTypes::Handles {
   const char* NameOf(Dwarf_Die* die) const {
     const char* name = dwarf_diename(die);
     if (name == nullptr) return nullptr;
-    for (const absl::string_view section : sections) {
-      if (name >= section.data() && name < section.data() + section.size()) {
-        const size_t room =
-            static_cast<size_t>(section.data() + section.size() - name);
-        return std::memchr(name, '\0', room) != nullptr ? name : nullptr;
-      }
-    }
-    return nullptr;
+    // The last section starting at or before the name.
+    const auto after =
+        std::upper_bound(sections.begin(), sections.end(), name,
+                         [](const char* at, absl::string_view section) {
+                           return std::less<const char*>()(at, section.data());
+                         });
+    if (after == sections.begin()) return nullptr;
+    const absl::string_view section = *(after - 1);
+    // As integers: the name may lie in none of the sections.
+    const uintptr_t offset = reinterpret_cast<uintptr_t>(name) -
+                             reinterpret_cast<uintptr_t>(section.data());
+    if (offset >= section.size()) return nullptr;
+    return std::memchr(name, '\0', section.size() - offset) != nullptr
+               ? name
+               : nullptr;
   }
 };
 
@@ -100,6 +109,10 @@ DwarfTypes DwarfTypes::Index(std::unique_ptr<Handles> handles,
                                      data->d_size);
     }
   }
+  std::sort(handles->sections.begin(), handles->sections.end(),
+            [](absl::string_view a, absl::string_view b) {
+              return std::less<const char*>()(a.data(), b.data());
+            });
   DwarfTypes types(std::move(handles));
   // Index the named structs at each unit's top level, where Go puts them.
   Dwarf_Off offset = 0;
