@@ -97,8 +97,9 @@ class Target {
   // another architecture, or one that is not the executable that ran (its
   // entry point cannot have been the program's, or its build ID notes
   // differ from the bytes the target kept of them); else sets the load bias
-  // and lets the target serve what its memory lacks (file-backed text) from
-  // the file. `binary` must outlive the target.
+  // (from the entry point, or else from where the executable's image
+  // started) and lets the target serve what its memory lacks (file-backed
+  // text) from the file. `binary` must outlive the target.
   absl::Status AttachExecutable(const symtab::Binary& binary);
   // AttachExecutable, then the binary as the program loaded it (at the
   // load bias: its tables answer in the program's addresses), which is what
