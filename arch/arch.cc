@@ -147,13 +147,20 @@ constexpr auto kRiscv64DumpedRegisters = DumpLines<31>(
 constexpr auto kS390xDumpedRegisters = DumpLines<16>(
     2, kNumberedDumpLabels, 56, 8, 8, DumpedRegister{"pc   ", 48, 8},
     DumpedRegister{"link ", 168, 8});
-// MIPS o32 cores start the GPRs at slot 6; n64 at slot 0.
+// MIPS o32 cores start the GPRs at slot 6; n64 at slot 0. A minidump's
+// MDRawContextMIPS (o32 and n64 alike) has them from byte 8, then mdhi,
+// mdlo, the DSP accumulators and control (four slots), then epc.
 #define GENTRACE_MIPS_GPRS                                                    \
   "zero", "at", "v0", "v1", "a0", "a1", "a2", "a3", "t0", "t1", "t2", "t3",   \
       "t4", "t5", "t6", "t7", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", \
-      "t8", "t9", "k0", "k1", "gp", "sp", "s8", "ra", "lo", "hi", "pc"
-constexpr V kMips32Regs[] = {"", "", "", "", "", "", GENTRACE_MIPS_GPRS};
-constexpr V kMips64Regs[] = {GENTRACE_MIPS_GPRS};
+      "t8", "t9", "k0", "k1", "gp", "sp", "s8", "ra"
+// clang-format off
+constexpr V kMips32Regs[] = {"", "", "", "", "", "", GENTRACE_MIPS_GPRS,
+                             "lo", "hi", "pc"};
+// clang-format on
+constexpr V kMips64Regs[] = {GENTRACE_MIPS_GPRS, "lo", "hi", "pc"};
+constexpr V kMipsMinidumpRegs[] = {
+    GENTRACE_MIPS_GPRS, "hi", "lo", "", "", "", "", "pc"};
 #undef GENTRACE_MIPS_GPRS
 constexpr V kRiscv64Regs[] = {"pc", "ra", "sp",  "gp",  "tp", "t0", "t1", "t2",
                               "fp", "s1", "a0",  "a1",  "a2", "a3", "a4", "a5",
@@ -214,23 +221,23 @@ constexpr ArchInfo kArches[] = {
     // crosscall2 leaves its C caller's return address, and its frame where
     // the pcsp table lacks it, Breakpad's names, minidump contexts
     {"386", InstructionSet::kX86, 3, 0, 0x14c, 4, ByteOrder::kLittle, false, 0, 4, 1, "eip", "esp", "", "", 0, 8,
-     24, 72, 4, k386Regs, {-1, 76, 48, -1, 4, -1, {}, k386DumpedRegisters, -1, 0, "", 0, 4}, k386DwarfRegs, -4, 0, {"x86", "$esp", "", ""}, {0, 0, 156, k386MinidumpRegs}},
+     24, 72, 4, k386Regs, {-1, 76, 48, -1, 4, -1, {}, k386DumpedRegisters, -1, 0, "", 0, 4}, k386DwarfRegs, -4, 0, {"x86", "$esp", "", ""}, {0, 0, 156, 4, k386MinidumpRegs}},
     {"amd64", InstructionSet::kX86, 62, 0x01000007, 0x8664, 8, ByteOrder::kLittle, false, 0, 8, 1, "rip", "rsp", "", "rbp", 128, 8,
-     32, 112, 8, kAmd64Regs, {-1, 168, 160, -1, 8, 40, kAmd64SignalRegs, kAmd64DumpedRegisters, 40 + 6 * 8, 17, "fs_base", -8, 8}, kAmd64DwarfRegs, -8, 0, {"x86_64", "$rsp", "", "$rbp"}, {9, 9, 120, kAmd64MinidumpRegs}},
+     32, 112, 8, kAmd64Regs, {-1, 168, 160, -1, 8, 40, kAmd64SignalRegs, kAmd64DumpedRegisters, 40 + 6 * 8, 17, "fs_base", -8, 8}, kAmd64DwarfRegs, -8, 0, {"x86_64", "$rsp", "", "$rbp"}, {9, 9, 120, 8, kAmd64MinidumpRegs}},
     {"arm", InstructionSet::kArm, 40, 0, 0x1c4, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "lr", "", 0, 8,
-     24, 72, 4, kArmRegs, {-1, 92, 84, 88, 4, 32, kArmRegs, kArmDumpedRegisters, 72, 0, "", 0, 4, 100}, {kArmRegs, 16}, -124, 124, {"arm", "sp", "lr", ""}, {5, 5, 4, {kArmRegs, 17}}},
+     24, 72, 4, kArmRegs, {-1, 92, 84, 88, 4, 32, kArmRegs, kArmDumpedRegisters, 72, 0, "", 0, 4, 100}, {kArmRegs, 16}, -124, 124, {"arm", "sp", "lr", ""}, {5, 5, 4, 4, {kArmRegs, 17}}},
     {"arm64", InstructionSet::kArm64, 183, 0x0100000c, 0xaa64, 8, ByteOrder::kLittle, true, 8, 16, 4, "pc", "sp", "x30", "x29", 0, 8,
-     32, 112, 8, kArm64Regs, {-1, 440, 432, 424, 8, 184, kArm64Regs, kArm64DumpedRegisters, 408, 0, "", 0, 8, 176}, {kArm64Regs, 32}, -8, 0, {"arm64", "sp", "x30", ""}, {12, 0x8003, 8, {kArm64Regs, 33}}},
+     32, 112, 8, kArm64Regs, {-1, 440, 432, 424, 8, 184, kArm64Regs, kArm64DumpedRegisters, 408, 0, "", 0, 8, 176}, {kArm64Regs, 32}, -8, 0, {"arm64", "sp", "x30", ""}, {12, 0x8003, 8, 8, {kArm64Regs, 33}}},
     {"loong64", InstructionSet::kLoong64, 258, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "r3", "r1", "", 0, 8,
      32, 112, 8, kLoong64Regs, {-1, 176, 208, 192, 8, 176, kLoong64SignalRegs, kLoong64DumpedRegisters, 360, 0, "", 0, 4}, {kLoong64Regs, 32}, 0, 0, {"unknown", "", "", ""}, {}},
     {"mips", InstructionSet::kMips, 8, 0, 0, 4, ByteOrder::kBig, true, 4, 4, 4, "pc", "sp", "ra", "", 0, 16,
      24, 72, 4, kMips32Regs, {-1, 36, 276, 292, 4, -1, {}, kMipsDumpedRegisters<4>, 284, 0, "", 0, 4}, {kMips32Regs + 6, 32}, 0, 0, {"mips", "$sp", "$ra", ""}, {}},
     {"mipsle", InstructionSet::kMips, 8, 0, 0, 4, ByteOrder::kLittle, true, 4, 4, 4, "pc", "sp", "ra", "", 0, 16,
-     24, 72, 4, kMips32Regs, {-1, 32, 272, 288, 4, -1, {}, kMipsDumpedRegisters<0>, 280, 0, "", 0, 4}, {kMips32Regs + 6, 32}, 0, 0, {"mips", "$sp", "$ra", ""}, {}},
+     24, 72, 4, kMips32Regs, {-1, 32, 272, 288, 4, -1, {}, kMipsDumpedRegisters<0>, 280, 0, "", 0, 4}, {kMips32Regs + 6, 32}, 0, 0, {"mips", "$sp", "$ra", ""}, {1, 1, 8, 8, kMipsMinidumpRegs}},
     {"mips64", InstructionSet::kMips, 8, 0, 0, 8, ByteOrder::kBig, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 16,
      32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}, kMips64DumpedRegisters, 280, 0, "", 0, 4}, {kMips64Regs, 32}, 0, 0, {"mips", "$sp", "$ra", ""}, {}},
     {"mips64le", InstructionSet::kMips, 8, 0, 0, 8, ByteOrder::kLittle, true, 8, 8, 4, "pc", "sp", "ra", "", 0, 16,
-     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}, kMips64DumpedRegisters, 280, 0, "", 0, 4}, {kMips64Regs, 32}, 0, 0, {"mips", "$sp", "$ra", ""}, {}},
+     32, 112, 8, kMips64Regs, {-1, 616, 272, 288, 8, -1, {}, kMips64DumpedRegisters, 280, 0, "", 0, 4}, {kMips64Regs, 32}, 0, 0, {"mips", "$sp", "$ra", ""}, {0x8004, 0x8004, 8, 8, kMipsMinidumpRegs}},
     {"ppc64", InstructionSet::kPpc64, 21, 0, 0, 8, ByteOrder::kBig, true, 32, 16, 4, "pc", "r1", "lr", "", 288, 8,
      32, 112, 8, kPpc64Regs, {224, 256, 8, 288, 8, 0, kPpc64Regs, kPpc64DumpedRegisters, 240, 0, "", 0, 4, 328}, kPpc64DwarfRegs, 16, 0, {"ppc64", "", "", ""}, {}},
     {"ppc64le", InstructionSet::kPpc64, 21, 0, 0, 8, ByteOrder::kLittle, true, 32, 16, 4, "pc", "r1", "lr", "", 288, 8,

@@ -140,13 +140,16 @@ struct ArchInfo {
   } breakpad;
   // A minidump's processor (MDRawSystemInfo's processor_architecture; the
   // second for Breakpad's older arm64 code) and its thread context: the
-  // general registers, named as in prstatus_slots, one pointer-sized word
-  // each from `first_register` on ("" where the layout has another field).
-  // No registers: gentrace reads no minidump of this architecture.
+  // general registers, named as in prstatus_slots, `register_size` bytes
+  // each from `first_register` on ("" where the layout has another field;
+  // MIPS keeps 64 bits a register on o32 too, of which the low half is
+  // the register). No registers: gentrace reads no minidump of this
+  // architecture.
   struct Minidump {
     uint32_t cpu = 0;
     uint32_t old_cpu = 0;
     uint32_t first_register = 0;
+    uint32_t register_size = 0;
     absl::Span<const absl::string_view> registers;
   } minidump;
 };

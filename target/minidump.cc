@@ -219,12 +219,18 @@ absl::Status Minidump::Parse() {
     std::optional<symtab::ByteReader> context = file.Sub(rva, size);
     if (!context) return Truncated("a thread context");
     arch::Registers registers(arch);
+    const uint32_t register_size = arch.minidump.register_size;
+    // A register kept wider than a pointer (MIPS o32) is its low half.
+    const uint64_t mask = arch.ptr_size == 8
+                              ? ~uint64_t{0}
+                              : (uint64_t{1} << (8 * arch.ptr_size)) - 1;
     for (size_t i = 0; i < arch.minidump.registers.size(); ++i) {
-      std::optional<uint64_t> word = context->Word(
-          arch.minidump.first_register + i * arch.ptr_size, arch.ptr_size);
+      std::optional<uint64_t> word =
+          context->Word(arch.minidump.first_register + i * register_size,
+                        static_cast<int>(register_size));
       if (!word) return Truncated("a register of a thread context");
       if (!arch.minidump.registers[i].empty()) {
-        registers.Set(arch.minidump.registers[i], *word);
+        registers.Set(arch.minidump.registers[i], *word & mask);
       }
     }
     return registers;

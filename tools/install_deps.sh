@@ -12,7 +12,7 @@ packages=(
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
   gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross gcc-s390x-linux-gnu libc6-dev-s390x-cross
   gcc-i686-linux-gnu libc6-dev-i386-cross libc6-i386 gcc-mips64el-linux-gnuabi64
-  g++-aarch64-linux-gnu g++-arm-linux-gnueabihf g++-i686-linux-gnu
+  g++-aarch64-linux-gnu g++-arm-linux-gnueabihf g++-i686-linux-gnu g++-mipsel-linux-gnu
   libc6-dev-mips64el-cross gcc-mipsel-linux-gnu libc6-dev-mipsel-cross
   python3 pkg-config ca-certificates nodejs npm chromium fonts-dejavu-core
   libcpp-httplib-dev libssl-dev libbrotli-dev curl debuginfod libdebuginfod-dev

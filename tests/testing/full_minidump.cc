@@ -55,9 +55,10 @@ absl::StatusOr<std::string> FullMemoryMinidumpOfCore(
   streams.push_back({md::kSystemInfoStream, system});
 
   // Thread records, then their contexts: the registers the arch table places
-  // from first_register on, a word each.
+  // from first_register on, register_size bytes each.
   const size_t context_size =
-      arch.minidump.first_register + arch.minidump.registers.size() * p;
+      arch.minidump.first_register +
+      arch.minidump.registers.size() * arch.minidump.register_size;
   const auto threads = (*core)->threads();
   std::string thread_list;
   AppendLittleEndian(thread_list, threads.size(), 4);
@@ -68,8 +69,10 @@ absl::StatusOr<std::string> FullMemoryMinidumpOfCore(
       if (arch.minidump.registers[i].empty()) continue;
       std::optional<uint64_t> value =
           thread.registers.Get(arch.minidump.registers[i]);
-      WriteLittleEndian(context, arch.minidump.first_register + i * p,
-                        value.value_or(0), p);
+      WriteLittleEndian(
+          context,
+          arch.minidump.first_register + i * arch.minidump.register_size,
+          value.value_or(0), static_cast<int>(arch.minidump.register_size));
     }
     thread_list.append(md::kThreadSize, '\0');
     const size_t at = thread_list.size() - md::kThreadSize;
